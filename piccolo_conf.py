@@ -1,0 +1,23 @@
+"""Piccolo's configuration: the engine comes from DATABASE_URL (see server/settings.py)."""
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from server.settings import get_settings
+
+
+def make_engine() -> Engine:
+    settings = get_settings()
+    if settings.is_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # timeout: how long a writer waits for the lock before "database is locked".
+    return SQLiteEngine(path=str(path), timeout=30)
+
+
+DB = make_engine()
+
+APP_REGISTRY = AppRegistry(apps=["schema.piccolo_app"])

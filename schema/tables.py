@@ -1,0 +1,210 @@
+"""Every table of the movement, in one place.
+
+Choices (kinds, statuses, roles) are plain strings checked by the services, so that a new
+choice needs no database migration. Times are always stored as aware UTC datetimes.
+
+Unique indexes over several columns are made by a hand-written migration
+(piccolo's auto-migrations add them with ALTER TABLE ADD CONSTRAINT, which SQLite lacks);
+each is named in a comment on its table.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Footprint(Table):
+    """A neighbourhood area (a 'service delivery footprint'): Wigan has seven."""
+
+    name = Varchar(length=100, unique=True)
+    code = Varchar(length=20, unique=True)
+
+
+class Organisation(Table):
+    """A host organisation: employer, school, GP practice, community or voluntary group."""
+
+    name = Varchar(length=200, index=True)
+    kind = Varchar(length=30)
+    sector = Varchar(length=20)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+
+
+class Programme(Table):
+    """A role in the movement, such as Health Champions or Dementia Friends."""
+
+    slug = Varchar(length=60, unique=True)
+    name = Varchar(length=100, unique=True)
+    kind = Varchar(length=20)  # champion | friend
+    description = Text(default="")
+    target = Integer(null=True, default=None)
+    target_date = Date(null=True, default=None)
+    sort_order = Integer(default=100)
+
+
+class Person(Table):
+    """A citizen in the movement. Most Friends are counted, not named, so are not here."""
+
+    name = Varchar(length=200, index=True)
+    email = Varchar(length=254, null=True, default=None, unique=True)
+    phone = Varchar(length=40, null=True, default=None)
+    postcode = Varchar(length=10, null=True, default=None)
+    year_of_birth = Integer(null=True, default=None)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null, index=True)
+    organisation = ForeignKey(references=Organisation, null=True, on_delete=OnDelete.set_null)
+    consent_to_contact = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Membership(Table):
+    """A person in a programme. One person can be in many programmes, once each.
+
+    Unique index: membership_person_programme (person, programme)."""
+
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade)
+    programme = ForeignKey(
+        references=Programme, null=False, on_delete=OnDelete.restrict, index=True
+    )
+    joined_on = Date()
+    status = Varchar(length=10, default="active", index=True)  # active | paused | left
+    left_on = Date(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Course(Table):
+    """A training course in the catalogue."""
+
+    slug = Varchar(length=80, unique=True)
+    name = Varchar(length=200)
+    provider = Varchar(length=200, default="")
+    guided_learning_hours = Integer(null=True, default=None)
+    programme = ForeignKey(references=Programme, null=True, on_delete=OnDelete.set_null)
+    valid_for_months = Integer(null=True, default=None)  # None: never expires
+
+
+class TrainingRecord(Table):
+    """A course that a person completed."""
+
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
+    course = ForeignKey(references=Course, null=False, on_delete=OnDelete.restrict)
+    completed_on = Date()
+    certificate_number = Varchar(length=60, null=True, default=None)
+    expires_on = Date(null=True, default=None, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Activity(Table):
+    """Something a champion did, and how many people it reached."""
+
+    client_id = UUID(unique=True)  # made by the phone: the same activity is never counted twice
+    person = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null, index=True)
+    programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
+    kind = Varchar(length=30)
+    occurred_on = Date(index=True)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    people_reached = Integer(default=0)
+    minutes = Integer(default=0)
+    note = Varchar(length=500, default="")
+    review_status = Varchar(length=20, default="not-needed", index=True)
+    review_reason = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ActivityDaily(Table):
+    """Counted activities by day, programme and area: kept in step with every activity write,
+    so that totals never scan the activities themselves. footprint 0 means no area given.
+
+    Unique index: activity_daily_key (day, programme, footprint)."""
+
+    day = Date()
+    programme = Integer()
+    footprint = Integer()
+    activities = Integer(default=0)
+    people_reached = Integer(default=0)
+    minutes = Integer(default=0)
+
+
+class ActivityMonthly(Table):
+    """The same as ActivityDaily by month (month is the first day of the month).
+
+    Unique index: activity_monthly_key (month, programme, footprint)."""
+
+    month = Date()
+    programme = Integer()
+    footprint = Integer()
+    activities = Integer(default=0)
+    people_reached = Integer(default=0)
+    minutes = Integer(default=0)
+
+
+class FriendsSession(Table):
+    """A session that creates Friends, such as a Dementia Friends Information Session."""
+
+    programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
+    held_on = Date(index=True)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    venue = Varchar(length=200, default="")
+    run_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null, index=True)
+    attendees = Integer(default=0)
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ExternalCount(Table):
+    """A number of Friends made outside our own sessions, reported by someone else
+    (for example the national Dementia Friends programme's figure for the area)."""
+
+    programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    count = Integer()
+    as_of = Date()
+    source = Varchar(length=200)
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Account(Table):
+    """Someone who signs in. Every account belongs to a person."""
+
+    email = Varchar(length=254, unique=True)
+    role = Varchar(length=20)  # champion | coordinator | admin
+    person = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table):
+    """A token for the API. Only its SHA-256 hash is kept; the token itself is shown once."""
+
+    account = ForeignKey(references=Account, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    name = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class AuditEvent(Table):
+    """Who changed what, and when. Personal fields are named, never copied here."""
+
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    account = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
+    action = Varchar(length=20)  # create | update | delete
+    record_type = Varchar(length=40, index=True)
+    record_id = Integer(index=True)
+    changes = JSON(default={})

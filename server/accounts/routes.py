@@ -1,0 +1,23 @@
+"""GET /api/me: who this token belongs to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+
+from server.accounts.services import whoami
+from server.lib.audit import list_events
+from server.lib.auth import admin, current_actor, signed_in
+
+
+@get("/api/me", guards=[signed_in], summary="The signed-in account", tags=["accounts"])
+async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    actor = current_actor(request)
+    assert actor is not None  # the guard made sure
+    return await whoami(actor)
+
+
+@get("/api/audit", guards=[admin], summary="The audit log (admins)", tags=["accounts"])
+async def audit(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    return await list_events(dict(request.query_params))

@@ -1,0 +1,304 @@
+"""Activities: what champions did and how many people it reached.
+
+Every write keeps the rollups (server/totals/rollup.py) in step, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from piccolo.custom_types import Combinable
+
+from server.db import write_transaction
+from server.lib.audit import changes, record_many
+from server.lib.records import Context, Forbidden, RecordType, Row
+from server.lib.reference import Reference
+from server.lib.validation import Form, Invalid
+from server.totals import rollup
+from server.totals.services import invalidate
+from schema.tables import Activity, Membership, Person
+
+KINDS = {
+    "conversation": "A conversation",
+    "event": "An event or stall",
+    "leaflets": "Leaflets or posters",
+    "physical-activity": "A walk or a class",
+    "social-media": "Social media or a campaign",
+    "signposting": "Signposting someone to a service",
+    "other": "Something else",
+}
+REVIEW_STATUSES = ("not-needed", "needs-review", "approved", "rejected")
+# Accepted, but a coordinator looks at them before trusting them.
+PLAUSIBLE_REACH = 500
+PLAUSIBLE_MINUTES = 600
+CHAMPION_EDIT_DAYS = 30
+BATCH_LIMIT = 500
+# Fields that a champion's own edit may change; the review status is for coordinators.
+FIELDS = ("client_id", "person", "programme", "kind", "occurred_on", "footprint",
+          "people_reached", "minutes", "note", "review_status")
+
+
+def review_for(people_reached: int, minutes: int) -> tuple[str, str]:
+    """The review status an activity gets from its numbers, and why."""
+    reasons = []
+    if people_reached > PLAUSIBLE_REACH:
+        reasons.append(f"reached over {PLAUSIBLE_REACH} people")
+    if minutes > PLAUSIBLE_MINUTES:
+        reasons.append(f"took over {PLAUSIBLE_MINUTES // 60} hours")
+    if reasons:
+        return "needs-review", "Check this: it " + " and ".join(reasons) + "."
+    return "not-needed", ""
+
+
+def read_activity(form: Form, ctx: Context, *, staff: bool) -> None:
+    """Read the fields of one activity (used for single records and for each batch item)."""
+    form.uuid("client_id", "client_id")
+    if staff:
+        form.reference("person", "the person's id")
+        form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
+    form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
+    form.choice("kind", "what you did", {k: k for k in KINDS}, required=True)
+    form.date("occurred_on", "the date it happened", default=date.today())
+    form.choice("footprint", "the area", ctx.ref.footprint_ids())
+    form.integer("people_reached", "the number of people reached", low=0, high=100_000,
+                 required=True)
+    form.integer("minutes", "the time spent in minutes", low=0, high=1440, default=0)
+    form.text("note", "a note", max_length=500)
+
+
+def settle_review(clean: dict[str, Any], old: Row | None, staff_set: bool) -> None:
+    """Mark implausible numbers for review, unless a coordinator has just decided."""
+    if staff_set and "review_status" in clean:
+        clean["review_reason"] = "" if clean["review_status"] == "not-needed" else (
+            (old or {}).get("review_reason", "")
+        )
+        return
+    if old is not None and old["review_status"] == "rejected":
+        return  # stays rejected until a coordinator says otherwise
+    merged = {**(old or {}), **clean}
+    if old is not None and "people_reached" not in clean and "minutes" not in clean:
+        return
+    status, reason = review_for(merged["people_reached"], merged["minutes"])
+    if old is not None and old["review_status"] == "approved" and status == "not-needed":
+        status = "approved"
+    clean["review_status"], clean["review_reason"] = status, reason
+
+
+async def champion_programmes(person_id: int | None) -> set[int]:
+    """The programmes a champion may log activities for: those they have not left."""
+    if person_id is None:
+        return set()
+    rows = await Membership.select(Membership.programme).where(
+        (Membership.person == person_id) & (Membership.status != "left")
+    )
+    return {row["programme"] for row in rows}
+
+
+def check_programme(clean: Mapping[str, Any], mine: set[int], ref: Reference) -> str | None:
+    if clean.get("programme") is None or clean["programme"] in mine:
+        return None
+    names = ", ".join(sorted(ref.programmes[p]["slug"] for p in mine if p in ref.programmes))
+    if not names:
+        return "You are not in any programme yet: ask your coordinator to add you to one."
+    return f"You can log activities only for your own programmes: {names}."
+
+
+async def default_footprint(person_id: int | None) -> int | None:
+    if person_id is None:
+        return None
+    row = await Person.select(Person.footprint).where(Person.id == person_id).first()
+    return row["footprint"] if row else None
+
+
+async def validate_activity(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
+    staff = ctx.actor is not None and ctx.actor.is_staff
+    form = Form(data, partial=old is not None)
+    read_activity(form, ctx, staff=staff)
+    clean = form.result()
+    if old is not None and "client_id" in clean and clean["client_id"] != old["client_id"]:
+        raise Invalid({"client_id": "The client_id of an activity cannot change."})
+    if old is None and clean.get("client_id") is None:
+        clean["client_id"] = uuid.uuid4()
+    if ctx.champion:
+        assert ctx.actor is not None
+        problem = check_programme(clean, await champion_programmes(ctx.actor.person_id), ctx.ref)
+        if problem:
+            raise Invalid({"programme": problem})
+    if old is None and clean.get("person") is None and ctx.actor is not None:
+        clean["person"] = ctx.actor.person_id  # a coordinator logging their own activity
+    if old is None and clean.get("footprint") is None:
+        clean["footprint"] = await default_footprint(clean.get("person"))
+    if clean.get("person") and not await Person.exists().where(Person.id == clean["person"]):
+        raise Invalid({"person": f"There is no person with id {clean['person']}."})
+    settle_review(clean, old, staff_set=staff and "review_status" in data)
+    return clean
+
+
+def present_activity(row: Row, ref: Reference) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "client_id": str(row["client_id"]),
+        "person": row["person"],
+        "programme": ref.slug(row["programme"]),
+        "kind": row["kind"],
+        "occurred_on": row["occurred_on"],
+        "footprint": ref.code(row["footprint"]),
+        "people_reached": row["people_reached"],
+        "minutes": row["minutes"],
+        "note": row["note"],
+        "review_status": row["review_status"],
+        "review_reason": row["review_reason"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def activity_filters(form: Form, ctx: Context) -> list[Combinable]:
+    form.reference("person", "the person's id")
+    form.choice("programme", "a programme", ctx.ref.programme_ids())
+    form.choice("footprint", "an area", ctx.ref.footprint_ids())
+    form.choice("kind", "a kind of activity", {k: k for k in KINDS})
+    form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
+    form.date("since", "the first date", allow_future=True)
+    form.date("until", "the last date", allow_future=True)
+    c = form.clean
+    out: list[Combinable] = []
+    for name in ("person", "programme", "footprint", "kind", "review_status"):
+        if c.get(name):
+            out.append(Activity._meta.get_column_by_name(name) == c[name])
+    if c.get("since"):
+        out.append(Activity.occurred_on >= c["since"])
+    if c.get("until"):
+        out.append(Activity.occurred_on <= c["until"])
+    return out
+
+
+async def keep_rollups(old: Row | None, new: Row | None, ctx: Context) -> None:
+    await rollup.apply(rollup.deltas(removed=[old] if old else [], added=[new] if new else []))
+
+
+def champion_window(row: Row, ctx: Context) -> None:
+    """Champions may change or delete their own activities for 30 days after logging them."""
+    if not ctx.champion:
+        return
+    created = row["created_at"]
+    if datetime.now(UTC) - created > timedelta(days=CHAMPION_EDIT_DAYS):
+        raise Forbidden(
+            f"You can change an activity for {CHAMPION_EDIT_DAYS} days after you log it. "
+            "Ask your coordinator to change this one."
+        )
+
+
+ACTIVITIES = RecordType(
+    name="activity",
+    table=Activity,
+    validate=validate_activity,
+    present=present_activity,
+    filters=activity_filters,
+    owner="person",
+    champion_may=frozenset({"list", "read", "create", "update", "delete"}),
+    order_by=(("occurred_on", True), ("id", True)),
+    on_change=keep_rollups,
+    may_change=champion_window,
+    unique_message={"client_id": "An activity with this client_id is already recorded."},
+)
+
+
+# The batch a phone sends when it comes back online ------------------------------------
+
+
+def _read_item(
+    item: Any, ctx: Context, mine: set[int] | None, footprint: int | None
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """One batch item: its clean values, or its errors."""
+    if not isinstance(item, Mapping):
+        return None, {"": "Each activity must be a JSON object."}
+    form = Form(item)
+    read_activity(form, ctx, staff=False)
+    try:
+        clean = form.result()
+    except Invalid as exc:
+        return None, exc.errors
+    if clean.get("client_id") is None:
+        return None, {"client_id": "Send a client_id (a UUID made on the phone) with each one."}
+    if mine is not None and (problem := check_programme(clean, mine, ctx.ref)):
+        return None, {"programme": problem}
+    if clean.get("footprint") is None:
+        clean["footprint"] = footprint
+    settle_review(clean, None, staff_set=False)
+    return clean, {}
+
+
+async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
+    """Save up to 500 activities at once; each gets created, duplicate or invalid, in order.
+
+    Sending the same batch again is safe: an activity whose client_id is already saved is a
+    duplicate, and is never counted twice."""
+    if not isinstance(items, list):
+        raise Invalid({"activities": "Send the activities as a JSON list."})
+    if len(items) > BATCH_LIMIT:
+        raise Invalid({"activities": f"Send at most {BATCH_LIMIT} activities at a time."})
+    assert ctx.actor is not None
+    person = ctx.actor.person_id
+    mine = await champion_programmes(person) if ctx.champion else None
+    footprint = await default_footprint(person)
+    results: list[dict[str, Any]] = []
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for item in items:
+        clean, errors = _read_item(item, ctx, mine, footprint)
+        raw_id = item.get("client_id") if isinstance(item, Mapping) else None
+        client_id = raw_id[:100] if isinstance(raw_id, str) else None
+        results.append({"client_id": client_id, "status": "invalid", "errors": errors})
+        if clean is not None:
+            results[-1]["client_id"] = str(clean["client_id"])
+            if clean["client_id"] not in rows:
+                rows[clean["client_id"]] = {**clean, "person": person}
+    created = await _insert_new(ctx, list(rows.values()))
+    if created:
+        invalidate()
+    for result in results:
+        if result["errors"]:
+            continue
+        result["status"] = "created" if created.pop(uuid.UUID(result["client_id"]), None) else (
+            "duplicate"
+        )
+    return results
+
+
+async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Row]:
+    """Insert the rows whose client_id is new; returns those, by client_id."""
+    created: dict[uuid.UUID, Row] = {}
+    if not rows:
+        return created
+    assert ctx.actor is not None
+    async with write_transaction():
+        for start in range(0, len(rows), 100):
+            chunk = rows[start : start + 100]
+            saved = await (
+                Activity.insert(*[Activity(**row) for row in chunk])
+                .on_conflict(target=Activity.client_id, action="DO NOTHING")
+                .returning(*Activity._meta.columns)
+            )
+            for row in saved:
+                created[_as_uuid(row["client_id"])] = row
+        await record_many(
+            ctx.actor.account_id,
+            "create",
+            "activity",
+            [(row["id"], changes(None, _audited(row))) for row in created.values()],
+        )
+        await rollup.apply(rollup.deltas(added=created.values()))
+    return created
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _audited(row: Row) -> dict[str, Any]:
+    return {k: row[k] for k in FIELDS if k in row}

@@ -1,0 +1,93 @@
+"""create_app(): the Litestar application with its plugins, routes and database lifespan."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from server import db
+from server.accounts.routes import audit, me
+from server.activities.routes import batch
+from server.activities.services import ACTIVITIES
+from server.lib.auth import AuthMiddleware
+from server.lib.crud_routes import crud_router
+from server.lib.errors import HANDLERS
+from server.lib.health import healthz, readyz
+from server.people.services import MEMBERSHIPS, PEOPLE
+from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
+from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
+from server.trainings.services import TRAININGS
+from server.settings import PROJECT_ROOT, get_settings
+from server.totals.routes import get_totals
+
+WEB = PROJECT_ROOT / "web"
+
+
+def api_routers() -> list[object]:
+    """One router per record type, under /api/."""
+    specs = [
+        ("people", PEOPLE, "people", "Champions see only themselves."),
+        ("memberships", MEMBERSHIPS, "memberships", "Champions see only their own."),
+        ("trainings", TRAININGS, "trainings", "Champions see and add only their own."),
+        ("activities", ACTIVITIES, "activities", "Champions see and log only their own."),
+        ("friends-sessions", FRIENDS_SESSIONS, "friends sessions",
+         "Champions see and add only the sessions they ran."),
+        ("external-counts", EXTERNAL_COUNTS, "external counts", "Coordinators and admins."),
+        ("programmes", PROGRAMMES, "programmes", "Public to read."),
+        ("footprints", FOOTPRINTS, "footprints", "Public to read."),
+        ("organisations", ORGANISATIONS, "organisations", "Any signed-in account can read."),
+        ("courses", COURSES, "courses", "Public to read."),
+    ]
+    return [
+        crud_router(f"/api/{path}", rt, plural=plural, description=text)
+        for path, rt, plural, text in specs
+    ]
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        # The batch route comes before the activities router so /batch is never an id.
+        route_handlers=[
+            healthz,
+            readyz,
+            get_totals,
+            batch,
+            me,
+            audit,
+            *api_routers(),
+            create_static_files_router(path="/static", directories=[WEB / "static"]),
+        ],
+        middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"])],
+        exception_handlers=HANDLERS,
+        on_startup=[db.start],
+        on_shutdown=[db.stop],
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1000),
+        openapi_config=OpenAPIConfig(
+            title="Movement",
+            version="0.1.0",
+            description="The Health Movement for Change tracker's API.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            loggers={"movement": {"level": "INFO", "handlers": ["queue_listener"]}},
+            log_exceptions="debug" if settings.debug else "never",
+        ),
+        debug=settings.debug,
+    )
+
+
+logging.getLogger("movement").setLevel(logging.INFO)

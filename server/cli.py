@@ -1,0 +1,185 @@
+"""The `movement` command: migrate, serve, create-user, token, demo, rebuild-totals."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from server.settings import SettingsError, get_settings
+
+
+def _run(work: Callable[[], Awaitable[int]]) -> int:
+    """Run one async command with the database started and stopped around it."""
+    from server import db
+
+    async def wrapped() -> int:
+        await db.start()
+        try:
+            return await work()
+        finally:
+            await db.stop()
+
+    return asyncio.run(wrapped())
+
+
+def migrate(_: argparse.Namespace) -> int:
+    """Bring the database up to date (safe to run again)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    settings = get_settings()
+    where = "PostgreSQL" if settings.is_postgres else f"SQLite at {settings.sqlite_path}"
+    print(f"Migrating {where} ...", flush=True)
+    result = asyncio.run(run_forwards(app_name="all", migration_id="all", fake=False))
+    if not result.success:
+        print(f"Migration failed: {result.message}", file=sys.stderr)
+        return 1
+    print("The database is up to date.")
+    return 0
+
+
+def serve(_: argparse.Namespace) -> int:
+    """Serve the app with uvicorn on HOST:PORT with WORKERS processes."""
+    import uvicorn
+
+    settings = get_settings()
+    print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} worker(s)")
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def create_user(args: argparse.Namespace) -> int:
+    from server.accounts.services import create_account
+    from server.lib.validation import Invalid
+
+    async def work() -> int:
+        try:
+            account = await create_account(args.email, args.role, name=args.name)
+        except Invalid as exc:
+            for message in exc.errors.values():
+                print(message, file=sys.stderr)
+            return 2
+        print(f"Made a {account['role']} account for {account['email']}.")
+        return 0
+
+    return _run(work)
+
+
+def token(args: argparse.Namespace) -> int:
+    from server.accounts.services import issue_token
+    from server.lib.validation import Invalid
+
+    async def work() -> int:
+        try:
+            value = await issue_token(args.email, name=args.name)
+        except Invalid as exc:
+            for message in exc.errors.values():
+                print(message, file=sys.stderr)
+            return 2
+        print("Here is the new API token. It is shown only this once:", file=sys.stderr)
+        print(value)
+        return 0
+
+    return _run(work)
+
+
+def _progress() -> Callable[[str, int, int], None]:
+    started = time.monotonic()
+    last = [0.0]
+
+    def show(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.5:
+            return
+        last[0] = now
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        print(
+            f"\r{stage:<14} [{bar:<30}] {done:>9,}/{total:,}  {now - started:5.1f}s",
+            end="\n" if done >= total else "",
+            flush=True,
+        )
+
+    return show
+
+
+def demo(args: argparse.Namespace) -> int:
+    from server.demo import DemoRefused, load_demo
+
+    if args.scale <= 0:
+        print("--scale must be more than 0, like 1 or 20.", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        try:
+            counts: dict[str, Any] = await load_demo(scale=args.scale, progress=_progress())
+        except DemoRefused as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print("Loaded the demo data:")
+        for name, value in counts.items():
+            print(f"  {name.replace('_', ' ')}: {value:,}")
+        return 0
+
+    return _run(work)
+
+
+def rebuild_totals(_: argparse.Namespace) -> int:
+    from server.db import write_transaction
+    from server.totals import rollup
+
+    async def work() -> int:
+        async with write_transaction():
+            await rollup.rebuild()
+        print("The activity totals were worked out again from the activities.")
+        return 0
+
+    return _run(work)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="movement", description="The Health Movement tracker.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("migrate", help="bring the database up to date").set_defaults(func=migrate)
+    sub.add_parser("serve", help="serve the app on HOST:PORT").set_defaults(func=serve)
+    user = sub.add_parser("create-user", help="make an account (and its person)")
+    user.add_argument("email")
+    user.add_argument("--role", required=True, choices=["champion", "coordinator", "admin"])
+    user.add_argument("--name", default=None, help="the person's name, if new")
+    user.set_defaults(func=create_user)
+    tok = sub.add_parser("token", help="print a new API token for an account")
+    tok.add_argument("email")
+    tok.add_argument("--name", default="command line", help="a label for the token")
+    tok.set_defaults(func=token)
+    dem = sub.add_parser("demo", help="load the demo data into an empty database")
+    dem.add_argument("--scale", type=float, default=1.0, help="multiply the data (default 1)")
+    dem.set_defaults(func=demo)
+    sub.add_parser(
+        "rebuild-totals", help="work the activity totals out again from the activities"
+    ).set_defaults(func=rebuild_totals)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        get_settings()
+    except SettingsError as exc:
+        print(f"Configuration problem: {exc}", file=sys.stderr)
+        return 2
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Who is asking: the signed-in account behind a request, and the guards on each route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+ROLES = ("champion", "coordinator", "admin")
+STAFF = frozenset({"coordinator", "admin"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in account, as the services need it."""
+
+    account_id: int
+    role: str
+    person_id: int | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets request.user to an Actor, or None for the public. Routes decide with guards."""
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        from server.accounts.services import actor_for_token
+
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        actor = None
+        if scheme.lower() == "bearer" and token.strip():
+            actor = await actor_for_token(token.strip())
+            if actor is None:
+                raise NotAuthorizedException(
+                    "This API token is not valid: it may have been revoked. Ask for a new one."
+                )
+        return AuthenticationResult(user=actor, auth=None)
+
+
+def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, Actor) else None
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: any signed-in account."""
+    if current_actor(connection) is None:
+        raise NotAuthorizedException("Sign in first: send Authorization: Bearer <your token>.")
+
+
+def staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard: coordinators and admins."""
+    signed_in(connection, handler)
+    actor = current_actor(connection)
+    if actor is None or not actor.is_staff:
+        raise PermissionDeniedException("Only coordinators and admins can do this.")
+
+
+def admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Guard: admins only."""
+    signed_in(connection, handler)
+    actor = current_actor(connection)
+    if actor is None or not actor.is_admin:
+        raise PermissionDeniedException("Only admins can do this.")

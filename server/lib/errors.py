@@ -1,0 +1,102 @@
+"""Every error the API sends is JSON: {"message": "...", "errors": {"field": "what to fix"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from server.lib.records import Forbidden, NotFound, SignInNeeded
+from server.lib.validation import Conflict, Invalid
+
+log = logging.getLogger("movement")
+
+
+def _json(status: int, message: str, errors: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return Response(content=body, status_code=status, media_type=MediaType.JSON)
+
+
+def invalid(_: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
+    return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", exc.errors)
+
+
+def conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    return _json(HTTP_409_CONFLICT, "This clashes with a record already there.", exc.errors)
+
+
+def not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    return _json(HTTP_404_NOT_FOUND, str(exc) or "Not found.")
+
+
+def forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
+    return _json(HTTP_403_FORBIDDEN, str(exc) or "You cannot do this.")
+
+
+def sign_in(_: Request[Any, Any, Any], exc: SignInNeeded) -> Response[Any]:
+    return _json(HTTP_401_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <your token>.")
+
+
+_PLAIN = {
+    "Expected `int`": "Enter a whole number.",
+    "Expected `object`": "Send a JSON object.",
+    "Expected `array`": "Send a JSON list.",
+    "Expected `str`": "Send text.",
+}
+
+
+def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's own checks (a body that is not JSON, a path id that is not a number)."""
+    errors: dict[str, str] = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message", ""))
+            plain = next((v for k, v in _PLAIN.items() if message.startswith(k)), message)
+            errors[str(item.get("key") or "")] = plain
+    detail = str(exc.detail)
+    if "JSON" in detail or "decode" in detail.lower():
+        return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", errors or None)
+    return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", errors or None)
+
+
+def http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
+    return Response(
+        content={"message": message},
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+        headers=exc.headers,
+    )
+
+
+def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _json(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side, so nothing was changed. Please try again.",
+    )
+
+
+HANDLERS: dict[type[Exception], Any] = {
+    Invalid: invalid,
+    Conflict: conflict,
+    NotFound: not_found,
+    Forbidden: forbidden,
+    SignInNeeded: sign_in,
+    ValidationException: validation,
+    HTTPException: http,
+    Exception: unexpected,
+}
+

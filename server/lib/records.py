@@ -1,0 +1,263 @@
+"""Listing, reading, creating, changing and deleting records, with the role rules.
+
+Each feature describes its records once (a RecordType: table, checks, JSON shape, owner);
+the rules here are then the same for all of them:
+- the public may only do what `public` allows (reading reference lists);
+- a champion may do only what `champion_may` allows, and only to records they own
+  (the `owner` column holds their person id); other people's records are "not found";
+- coordinators and admins may do everything;
+- every change is audited in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from piccolo.columns import Column
+from piccolo.custom_types import Combinable
+from piccolo.table import Table
+
+from server.db import write_transaction
+from server.lib.audit import changes, record
+from server.lib.auth import Actor
+from server.lib.reference import Reference, load_reference
+from server.lib.validation import Conflict, Form, Invalid
+from server.totals.services import invalidate
+
+Row = dict[str, Any]
+
+
+class NotFound(Exception):
+    """No such record, or not one this account may see."""
+
+
+class Forbidden(Exception):
+    """This account may not do this."""
+
+
+class SignInNeeded(Exception):
+    """Only signed-in accounts may do this."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is asking (None: the public) and the reference lists to check input against."""
+
+    actor: Actor | None
+    ref: Reference
+
+    @classmethod
+    async def load(cls, actor: Actor | None) -> Context:
+        return cls(actor=actor, ref=await load_reference())
+
+    @property
+    def champion(self) -> bool:
+        return self.actor is not None and not self.actor.is_staff
+
+
+Validate = Callable[[Mapping[str, Any], Context, Row | None], Awaitable[dict[str, Any]]]
+Present = Callable[[Row, Reference], dict[str, Any]]
+Filters = Callable[[Form, Context], list[Combinable]]
+OnChange = Callable[[Row | None, Row | None, Context], Awaitable[None]]
+MayChange = Callable[[Row, Context], None]
+
+
+async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
+    return None
+
+
+def _no_rule(row: Row, ctx: Context) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str  # in the audit log and messages, e.g. "activity"
+    table: type[Table]
+    validate: Validate
+    present: Present
+    filters: Filters
+    owner: str | None = None
+    champion_may: frozenset[str] = frozenset()
+    public: frozenset[str] = frozenset()
+    personal: frozenset[str] = frozenset()
+    order_by: tuple[tuple[str, bool], ...] = (("id", True),)
+    on_change: OnChange = _no_change_hook
+    may_change: MayChange = _no_rule
+    in_use: str = "It is still used by other records, so it cannot be deleted."
+    unique_message: Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return self.table._meta.get_column_by_name(name)
+
+
+def allow(rt: RecordType, actor: Actor | None, action: str) -> None:
+    """Raise unless this actor may take this action on this kind of record at all."""
+    if action in rt.public:
+        return
+    if actor is None:
+        raise SignInNeeded()
+    if actor.is_staff:
+        return
+    if action not in rt.champion_may:
+        raise Forbidden(f"Champions cannot {action} {rt.name} records.")
+
+
+def _scope(rt: RecordType, ctx: Context) -> list[Combinable]:
+    """Champions see only their own records."""
+    if ctx.champion and rt.owner is not None:
+        assert ctx.actor is not None
+        return [rt.column(rt.owner) == (ctx.actor.person_id or 0)]
+    return []
+
+
+def _where(clauses: list[Combinable]) -> Combinable | None:
+    if not clauses:
+        return None
+    out = clauses[0]
+    for clause in clauses[1:]:
+        out = out & clause
+    return out
+
+
+async def list_records(rt: RecordType, ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of records, newest first, filtered by the query parameters."""
+    allow(rt, ctx.actor, "list")
+    form = Form(params)
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    form.integer("per_page", "the number per page", low=1, high=500, default=50)
+    clauses = _scope(rt, ctx) + rt.filters(form, ctx)
+    clean = form.result()
+    page, per_page = clean["page"], clean["per_page"]
+    where = _where(clauses)
+    query = rt.table.select()
+    count = rt.table.count()
+    if where is not None:
+        query = query.where(where)
+        count = count.where(where)
+    for name, descending in rt.order_by:
+        query = query.order_by(rt.column(name), ascending=not descending)
+    rows = await query.limit(per_page).offset((page - 1) * per_page)
+    return {
+        "items": [rt.present(row, ctx.ref) for row in rows],
+        "page": page,
+        "per_page": per_page,
+        "total": await count,
+    }
+
+
+async def fetch(rt: RecordType, ctx: Context, record_id: int) -> Row:
+    """The raw row, if this actor may see it."""
+    where = _where([rt.table._meta.primary_key == record_id, *_scope(rt, ctx)])
+    row = await rt.table.select().where(where).first()  # type: ignore[arg-type]
+    if row is None:
+        raise NotFound(f"There is no {rt.name} with id {record_id}.")
+    return row
+
+
+async def get_record(rt: RecordType, ctx: Context, record_id: int) -> dict[str, Any]:
+    allow(rt, ctx.actor, "read")
+    return rt.present(await fetch(rt, ctx, record_id), ctx.ref)
+
+
+def _own(rt: RecordType, ctx: Context, clean: dict[str, Any], old: Row | None) -> None:
+    """A champion's records always belong to the champion."""
+    if not ctx.champion or rt.owner is None:
+        return
+    assert ctx.actor is not None
+    mine = ctx.actor.person_id
+    if rt.owner in clean and clean[rt.owner] not in (None, mine):
+        raise Forbidden(f"You can only add or change your own {rt.name} records.")
+    if old is None or rt.owner in clean:
+        clean[rt.owner] = mine
+
+
+def _stamp(rt: RecordType, clean: dict[str, Any]) -> None:
+    if "updated_at" in {c._meta.name for c in rt.table._meta.columns}:
+        clean["updated_at"] = datetime.now(UTC)
+
+
+async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and save a new record; returns it as JSON."""
+    allow(rt, ctx.actor, "create")
+    clean = await rt.validate(data, ctx, None)
+    _own(rt, ctx, clean, None)
+    account = ctx.actor.account_id if ctx.actor else None
+    async with _translate_integrity(rt), write_transaction():
+        rows = await rt.table.insert(rt.table(**clean)).returning(*rt.table._meta.columns)
+        row = rows[0]
+        await record(account, "create", rt.name, row["id"], changes(None, clean, rt.personal))
+        await rt.on_change(None, row, ctx)
+    invalidate()
+    return rt.present(row, ctx.ref)
+
+
+async def update_record(
+    rt: RecordType, ctx: Context, record_id: int, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and save changes to the fields sent; the others stay as they are."""
+    allow(rt, ctx.actor, "update")
+    old = await fetch(rt, ctx, record_id)
+    rt.may_change(old, ctx)
+    clean = await rt.validate(data, ctx, old)
+    _own(rt, ctx, clean, old)
+    what = changes(old, clean, rt.personal)
+    if not what:
+        return rt.present(old, ctx.ref)
+    _stamp(rt, clean)
+    account = ctx.actor.account_id if ctx.actor else None
+    async with _translate_integrity(rt), write_transaction():
+        rows = await (
+            rt.table.update(clean)
+            .where(rt.table._meta.primary_key == record_id)
+            .returning(*rt.table._meta.columns)
+        )
+        row = rows[0]
+        await record(account, "update", rt.name, record_id, what)
+        await rt.on_change(old, row, ctx)
+    invalidate()
+    return rt.present(row, ctx.ref)
+
+
+async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
+    allow(rt, ctx.actor, "delete")
+    old = await fetch(rt, ctx, record_id)
+    rt.may_change(old, ctx)
+    account = ctx.actor.account_id if ctx.actor else None
+    async with _translate_integrity(rt), write_transaction():
+        await rt.table.delete().where(rt.table._meta.primary_key == record_id)
+        await record(account, "delete", rt.name, record_id, {})
+        await rt.on_change(old, None, ctx)
+    invalidate()
+
+
+class _translate_integrity:  # noqa: N801 - used as a context manager
+    """Turn the database's refusals (a duplicate, a record still in use) into Conflict."""
+
+    def __init__(self, rt: RecordType) -> None:
+        self.rt = rt
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, kind: type[BaseException] | None, exc: Any, tb: Any) -> bool:
+        if exc is None:
+            return False
+        text = str(exc).lower()
+        unique = isinstance(exc, asyncpg.UniqueViolationError) or "unique" in text
+        foreign = isinstance(exc, asyncpg.ForeignKeyViolationError) or "foreign key" in text
+        if not isinstance(exc, sqlite3.IntegrityError | asyncpg.IntegrityConstraintViolationError):
+            return False
+        if unique:
+            for column, message in self.rt.unique_message.items():
+                if column in text:
+                    raise Conflict({column: message}) from exc
+            raise Conflict({"": f"This {self.rt.name} is already recorded."}) from exc
+        if foreign:
+            raise Conflict({"": self.rt.in_use}) from exc
+        raise Invalid({"": f"This {self.rt.name} cannot be saved as it is: check the fields."}) from exc

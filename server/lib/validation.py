@@ -1,0 +1,240 @@
+"""Reading input field by field, with a message for each field that says what to fix.
+
+The same readers serve the JSON API and, later, the HTML forms: values may arrive as JSON
+types or as the strings a form sends.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+
+EARLIEST = date(2010, 1, 1)
+# Fields that clients may send back unchanged from a record they read; never written.
+READ_ONLY = frozenset({"id", "created_at", "updated_at"})
+
+T = TypeVar("T")
+
+
+class Invalid(Exception):
+    """Input that cannot be used, with one message per field (the key "" for the whole)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+class Conflict(Exception):
+    """Input that clashes with a record already there (HTTP 409)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = dict(errors)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Form:
+    """Reads fields from one submitted mapping and collects what is wrong with them.
+
+    With partial=True (an update), fields that were not sent are left alone: they are
+    neither checked nor written.
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, partial: bool = False) -> None:
+        if not isinstance(data, Mapping):
+            raise Invalid({"": "Send a JSON object with the record's fields."})
+        self.data = data
+        self.partial = partial
+        self.errors: dict[str, str] = {}
+        self.clean: dict[str, Any] = {}
+        self._known: set[str] = set(READ_ONLY)
+
+    def _take(self, name: str) -> tuple[bool, Any]:
+        """Whether to read the field at all, and its raw value."""
+        self._known.add(name)
+        if self.partial and name not in self.data:
+            return False, None
+        return True, self.data.get(name)
+
+    def _missing(self, name: str, required: bool, default: Any, message: str) -> None:
+        if required:
+            self.errors[name] = message
+        else:
+            self.clean[name] = default
+
+    def text(
+        self,
+        name: str,
+        label: str,
+        *,
+        max_length: int,
+        required: bool = False,
+        default: str | None = "",
+        pattern: re.Pattern[str] | None = None,
+        pattern_hint: str = "",
+    ) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, default, f"Enter {label}.")
+            return
+        if not isinstance(raw, str | int):
+            self.errors[name] = f"Enter {label} as text."
+            return
+        value = str(raw).strip()
+        if len(value) > max_length:
+            self.errors[name] = f"{label.capitalize()} must be {max_length} characters or fewer."
+        elif pattern is not None and not pattern.fullmatch(value):
+            self.errors[name] = pattern_hint or f"Check {label}."
+        else:
+            self.clean[name] = value
+
+    def integer(
+        self,
+        name: str,
+        label: str,
+        *,
+        low: int,
+        high: int,
+        required: bool = False,
+        default: int | None = None,
+    ) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, default, f"Enter {label}.")
+            return
+        value: int | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        elif isinstance(raw, str) and re.fullmatch(r"\s*-?[0-9][0-9,]{0,12}\s*", raw):
+            value = int(raw.replace(",", ""))
+        if value is None:
+            self.errors[name] = f"Enter {label} as a whole number, like 12."
+        elif not low <= value <= high:
+            self.errors[name] = f"{label.capitalize()} must be from {low:,} to {high:,}."
+        else:
+            self.clean[name] = value
+
+    def date(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        default: date | None = None,
+        allow_future: bool = False,
+        earliest: date = EARLIEST,
+    ) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, default, f"Enter {label}.")
+            return
+        try:
+            value = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+        except ValueError:
+            self.errors[name] = f"Enter {label} as a real date, like 2025-03-31."
+            return
+        if value < earliest:
+            self.errors[name] = f"{label.capitalize()} must be on or after {earliest:%-d %B %Y}."
+        elif not allow_future and value > date.today():
+            self.errors[name] = f"{label.capitalize()} cannot be in the future."
+        else:
+            self.clean[name] = value
+
+    def choice(
+        self,
+        name: str,
+        label: str,
+        choices: Mapping[str, T],
+        *,
+        required: bool = False,
+        default: T | None = None,
+    ) -> None:
+        """A value from a fixed list; clean holds the mapped value (for example an id)."""
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, default, f"Choose {label}.")
+            return
+        key = str(raw).strip()
+        if key not in choices:
+            listed = ", ".join(list(choices)[:12])
+            more = ", ..." if len(choices) > 12 else ""
+            self.errors[name] = f"Choose {label} from: {listed}{more}." if listed else (
+                f"There is no {label} to choose from yet."
+            )
+        else:
+            self.clean[name] = choices[key]
+
+    def email(self, name: str, *, required: bool = False) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, None, "Enter an email address.")
+            return
+        try:
+            checked = validate_email(str(raw).strip(), check_deliverability=False)
+        except EmailNotValidError:
+            self.errors[name] = "Enter an email address like name@example.com."
+            return
+        self.clean[name] = checked.normalized.lower()
+
+    def boolean(self, name: str, label: str, *, default: bool = False) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if raw is None or raw == "":
+            self.clean[name] = default
+        elif isinstance(raw, bool):
+            self.clean[name] = raw
+        elif str(raw).lower() in {"true", "on", "yes", "1"}:
+            self.clean[name] = True
+        elif str(raw).lower() in {"false", "off", "no", "0"}:
+            self.clean[name] = False
+        else:
+            self.errors[name] = f"Say yes or no for {label} (true or false)."
+
+    def uuid(self, name: str, label: str, *, required: bool = False) -> None:
+        present, raw = self._take(name)
+        if not present:
+            return
+        if _blank(raw):
+            self._missing(name, required, None, f"Send {label}.")
+            return
+        try:
+            self.clean[name] = uuid.UUID(str(raw).strip())
+        except ValueError:
+            self.errors[name] = f"{label.capitalize()} must be a UUID, like {uuid.uuid4()}."
+
+    def reference(self, name: str, label: str, *, required: bool = False) -> None:
+        """The id of another record; whether it exists is checked by the caller."""
+        self.integer(name, label, low=1, high=2**31 - 1, required=required)
+
+    def check_unknown(self) -> None:
+        for key in self.data:
+            if key not in self._known:
+                self.errors[str(key)[:60]] = "This field is not known: remove it or check its spelling."
+
+    def result(self) -> dict[str, Any]:
+        """The clean values, or Invalid with every message at once."""
+        self.check_unknown()
+        if self.errors:
+            raise Invalid(self.errors)
+        return self.clean

@@ -1,0 +1,182 @@
+"""People and their memberships of programmes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from piccolo.custom_types import Combinable
+
+from server.lib.records import Context, RecordType, Row
+from server.lib.reference import Reference
+from server.lib.validation import Form, Invalid
+from schema.tables import Membership, Organisation, Person
+
+STATUSES = ("active", "paused", "left")
+PHONE = re.compile(r"\+?[0-9 ()-]{6,40}")
+POSTCODE = re.compile(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}")
+YOUNG = "young-health-champions"
+YOUNG_AGES = (14, 24)
+
+
+async def _check_organisation(clean: dict[str, Any]) -> None:
+    org = clean.get("organisation")
+    if org is not None and not await Organisation.exists().where(Organisation.id == org):
+        raise Invalid({"organisation": f"There is no organisation with id {org}."})
+
+
+async def validate_person(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+    form = Form(data, partial=old is not None)
+    form.text("name", "the person's name", max_length=200, required=True)
+    form.email("email")
+    form.text("phone", "a phone number", max_length=40, default=None, pattern=PHONE,
+              pattern_hint="Enter a phone number like 01942 123456 or +44 7700 900123.")
+    form.text("postcode", "a postcode", max_length=10, default=None, pattern=POSTCODE,
+              pattern_hint="Enter a UK postcode like WN1 1AA.")
+    this_year = date.today().year
+    form.integer("year_of_birth", "the year of birth", low=1900, high=this_year - 13)
+    form.choice("footprint", "an area", ctx.ref.footprint_ids())
+    form.reference("organisation", "the organisation's id")
+    form.boolean("consent_to_contact", "consent to contact")
+    clean = form.result()
+    if clean.get("postcode"):
+        clean["postcode"] = clean["postcode"].upper()
+    await _check_organisation(clean)
+    return clean
+
+
+def present_person(row: Row, ref: Reference) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "postcode": row["postcode"],
+        "year_of_birth": row["year_of_birth"],
+        "footprint": ref.code(row["footprint"]),
+        "organisation": row["organisation"],
+        "consent_to_contact": row["consent_to_contact"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def people_filters(form: Form, ctx: Context) -> list[Combinable]:
+    form.text("q", "words to search for", max_length=100, default=None)
+    form.choice("programme", "a programme", ctx.ref.programme_ids())
+    form.choice("footprint", "an area", ctx.ref.footprint_ids())
+    form.reference("organisation", "the organisation's id")
+    form.choice("status", "a status", {s: s for s in STATUSES})
+    c = form.clean
+    out: list[Combinable] = []
+    if c.get("q"):
+        out.append(Person.name.ilike(f"%{c['q']}%") | Person.email.ilike(f"%{c['q']}%"))
+    if c.get("footprint"):
+        out.append(Person.footprint == c["footprint"])
+    if c.get("organisation"):
+        out.append(Person.organisation == c["organisation"])
+    if c.get("programme") or c.get("status"):
+        members = Membership.select(Membership.person)
+        if c.get("programme"):
+            members = members.where(Membership.programme == c["programme"])
+        if c.get("status"):
+            members = members.where(Membership.status == c["status"])
+        out.append(Person.id.is_in(members))
+    return out
+
+
+PEOPLE = RecordType(
+    name="person",
+    table=Person,
+    validate=validate_person,
+    present=present_person,
+    filters=people_filters,
+    owner="id",
+    champion_may=frozenset({"list", "read", "update"}),
+    personal=frozenset({"name", "email", "phone", "postcode", "year_of_birth"}),
+    order_by=(("name", False), ("id", False)),
+    unique_message={"email": "Someone else already has this email address."},
+)
+
+
+# Memberships --------------------------------------------------------------------------
+
+
+def check_young_age(year_of_birth: int | None, joined_on: date) -> str | None:
+    """Young Health Champions are 14 to 24. With only a year of birth, someone born in year
+    Y is Y's age or one less on any day of the year, so we accept ages 14 to 25 by year."""
+    if year_of_birth is None:
+        return "Add the person's year of birth first: Young Health Champions are 14 to 24."
+    age = joined_on.year - year_of_birth
+    low, high = YOUNG_AGES
+    if not low <= age <= high + 1:
+        return f"Young Health Champions are {low} to {high}: this person would be about {age}."
+    return None
+
+
+async def validate_membership(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
+    form = Form(data, partial=old is not None)
+    form.reference("person", "the person's id", required=True)
+    form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
+    form.date("joined_on", "the date they joined", default=date.today())
+    form.choice("status", "a status", {s: s for s in STATUSES}, default="active")
+    form.date("left_on", "the date they left")
+    clean = form.result()
+    merged = {**(old or {}), **clean}
+    person = await Person.select(Person.year_of_birth).where(Person.id == merged["person"]).first()
+    if person is None:
+        raise Invalid({"person": f"There is no person with id {merged['person']}."})
+    if ctx.ref.slug(merged["programme"]) == YOUNG:
+        problem = check_young_age(person["year_of_birth"], merged["joined_on"])
+        if problem:
+            raise Invalid({"programme": problem})
+    if merged["status"] == "left" and merged.get("left_on") is None:
+        clean["left_on"] = date.today()
+    if merged.get("left_on") and merged["left_on"] < merged["joined_on"]:
+        raise Invalid({"left_on": "The date they left must be on or after the date they joined."})
+    return clean
+
+
+def present_membership(row: Row, ref: Reference) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "person": row["person"],
+        "programme": ref.slug(row["programme"]),
+        "joined_on": row["joined_on"],
+        "status": row["status"],
+        "left_on": row["left_on"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
+    form.reference("person", "the person's id")
+    form.choice("programme", "a programme", ctx.ref.programme_ids())
+    form.choice("status", "a status", {s: s for s in STATUSES})
+    c = form.clean
+    out: list[Combinable] = []
+    if c.get("person"):
+        out.append(Membership.person == c["person"])
+    if c.get("programme"):
+        out.append(Membership.programme == c["programme"])
+    if c.get("status"):
+        out.append(Membership.status == c["status"])
+    return out
+
+
+MEMBERSHIPS = RecordType(
+    name="membership",
+    table=Membership,
+    validate=validate_membership,
+    present=present_membership,
+    filters=membership_filters,
+    owner="person",
+    champion_may=frozenset({"list", "read"}),
+    order_by=(("joined_on", True), ("id", True)),
+    unique_message={"person": "This person is already in this programme."},
+)

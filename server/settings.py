@@ -1,0 +1,119 @@
+"""One settings object, read from the environment once.
+
+Every field is documented in README.md; tests/test_docs.py fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value we cannot use."""
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment; for a single machine, one kept in the data folder."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters long")
+        return key
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(metadata={"env": "DATABASE_URL"})
+    """Where the data lives: sqlite:///path/to/file.sqlite or postgresql://user@host/db."""
+    secret_key: str = field(repr=False, metadata={"env": "SECRET_KEY"})
+    """Signs cookies. Set it on every worker and machine; at least 32 characters."""
+    base_url: str = field(metadata={"env": "BASE_URL"})
+    """The address people use to reach the app, used in links in emails."""
+    host: str = field(metadata={"env": "HOST"})
+    """The address the server listens on."""
+    port: int = field(metadata={"env": "PORT"})
+    """The port the server listens on."""
+    workers: int = field(metadata={"env": "WORKERS"})
+    """How many server processes to run."""
+    debug: bool = field(metadata={"env": "DEBUG"})
+    """Development mode: detailed errors. Never turn it on in production."""
+    totals_cache_seconds: int = field(metadata={"env": "TOTALS_CACHE_SECONDS"})
+    """How long each worker reuses computed totals before working them out again (0: never)."""
+    data_dir: Path = field(metadata={"env": "DATA_DIR"})
+    """The folder for the SQLite file and the generated secret key."""
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file named by DATABASE_URL (sqlite:///relative or sqlite:////absolute)."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def env_names() -> list[str]:
+    """Every environment variable the settings read, for the docs test."""
+    return [f.metadata["env"] for f in fields(Settings)]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once; tests call get_settings.cache_clear() after changing it."""
+    data_dir = Path(os.environ.get("DATA_DIR", "").strip() or PROJECT_ROOT / "data")
+    database_url = os.environ.get("DATABASE_URL", "").strip() or (
+        f"sqlite:///{data_dir / 'movement.sqlite'}"
+    )
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite:/// or postgresql:// "
+            f"(got {database_url.split(':', 1)[0]!r})"
+        )
+    port = _int("PORT", 8000, 1, 65535)
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(data_dir),
+        base_url=os.environ.get("BASE_URL", "").strip().rstrip("/") or f"http://127.0.0.1:{port}",
+        host=os.environ.get("HOST", "").strip() or "127.0.0.1",
+        port=port,
+        workers=_int("WORKERS", 1, 1, 64),
+        debug=_bool("DEBUG", False),
+        totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),
+        data_dir=data_dir,
+    )

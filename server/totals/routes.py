@@ -1,0 +1,39 @@
+"""GET /api/totals: the public numbers, with ETag and 304 answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.params import Parameter
+
+from server.settings import get_settings
+from server.totals.services import totals
+
+
+@get(
+    "/api/totals",
+    summary="The movement's totals",
+    description=(
+        "Public. People, roles, Friends, reach, activities and hours, overall and per "
+        "programme. Filters: programme (slug), footprint (code), since and until (dates, "
+        "inclusive). See the README for what each number means."
+    ),
+    tags=["totals"],
+)
+async def get_totals(
+    request: Request[Any, Any, Any],
+    programme: str | None = Parameter(default=None, description="A programme's slug"),
+    footprint: str | None = Parameter(default=None, description="A footprint's code"),
+    since: str | None = Parameter(default=None, description="First date, like 2025-04-01"),
+    until: str | None = Parameter(default=None, description="Last date, like 2026-03-31"),
+) -> Response[bytes]:
+    cached = await totals(dict(request.query_params))
+    headers = {
+        "ETag": cached.etag,
+        "Cache-Control": f"public, max-age={max(get_settings().totals_cache_seconds, 5)}",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if cached.etag in request.headers.get("if-none-match", ""):
+        return Response(content=b"", status_code=304, headers=headers)
+    return Response(content=cached.body, media_type="application/json", headers=headers)

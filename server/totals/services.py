@@ -1,0 +1,323 @@
+"""The movement's numbers. Every view (API, app, console, widget) takes them from here.
+
+What each number means is written out in README.md ("How the numbers are counted").
+No number here reads the activities table: reach, activities and hours come from the
+rollups, the rest from memberships, sessions and external figures, which grow with the
+number of people and sessions, not with the number of activities.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from server.lib.reference import Reference, load_reference
+from server.lib.validation import Form, Invalid
+from server.settings import get_settings
+from schema.tables import ActivityDaily, ExternalCount
+
+FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Filters:
+    programme: int | None = None
+    footprint: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
+    """Check the filters of a totals request; Invalid says what to fix."""
+    form = Form(params)
+    form.choice("programme", "a programme", ref.programme_ids())
+    form.choice("footprint", "an area", ref.footprint_ids())
+    form.date("since", "the first date", allow_future=True)
+    form.date("until", "the last date", allow_future=True)
+    clean = form.result()
+    if clean["since"] and clean["until"] and clean["since"] > clean["until"]:
+        raise Invalid({"until": "The last date must be on or after the first date."})
+    return Filters(**clean)
+
+
+# Where clauses for raw SQL: each helper returns (sql, args) with {} placeholders.
+
+
+class _Where:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, sql: str, *args: Any) -> None:
+        self.parts.append(sql)
+        self.args.extend(args)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.parts) if self.parts else "1 = 1"
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def split_range(since: date | None, until: date | None) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """Split a date range into whole months (read from the monthly rollup) and the days at
+    either edge (read from the daily rollup), so that no more than about 60 days are read
+    day by day, however long the range."""
+    start, end = since or FAR_PAST, until or FAR_FUTURE
+    first = start if start.day == 1 else _next_month(start)
+    last_end = end if end == FAR_FUTURE or _next_month(end) - timedelta(days=1) == end else (
+        _month_start(end) - timedelta(days=1)
+    )
+    if first > last_end:
+        return None, [(start, end)]
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    if last_end < end:
+        days.append((last_end + timedelta(days=1), end))
+    return (first, _month_start(last_end)), days
+
+
+async def _activity_sums(f: Filters) -> dict[int, dict[str, int]]:
+    months, days = split_range(f.since, f.until)
+    reads = []
+    if months:
+        reads.append(("activity_monthly", "month", months))
+    reads.extend(("activity_daily", "day", d) for d in days)
+    out: dict[int, dict[str, int]] = {}
+    for table, period, (low, high) in reads:
+        where = _Where()
+        where.add(f"{period} >= {{}} AND {period} <= {{}}", low, high)
+        if f.programme:
+            where.add("programme = {}", f.programme)
+        if f.footprint:
+            where.add("footprint = {}", f.footprint)
+        rows = await ActivityDaily.raw(
+            f"SELECT programme, SUM(activities) AS activities, SUM(people_reached) AS reach, "
+            f"SUM(minutes) AS minutes FROM {table} WHERE {where.sql} GROUP BY programme",
+            *where.args,
+        )
+        for row in rows:
+            sums = out.setdefault(row["programme"], {"activities": 0, "reach": 0, "minutes": 0})
+            for key in sums:
+                sums[key] += int(row[key] or 0)
+    return out
+
+
+def _membership_where(f: Filters) -> _Where:
+    where = _Where()
+    where.add("m.status = 'active'")
+    if f.programme:
+        where.add("m.programme = {}", f.programme)
+    if f.footprint:
+        where.add("p.footprint = {}", f.footprint)
+    if f.since:
+        where.add("m.joined_on >= {}", f.since)
+    if f.until:
+        where.add("m.joined_on <= {}", f.until)
+    return where
+
+
+async def _members(f: Filters) -> tuple[int, dict[int, int]]:
+    """Distinct people with an active membership, and active memberships per programme."""
+    where = _membership_where(f)
+    source = "membership m JOIN person p ON p.id = m.person"
+    people = await ActivityDaily.raw(
+        f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
+    )
+    rows = await ActivityDaily.raw(
+        f"SELECT m.programme AS programme, COUNT(*) AS n FROM {source} WHERE {where.sql} "
+        "GROUP BY m.programme",
+        *where.args,
+    )
+    return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
+
+
+async def _session_attendees(f: Filters) -> dict[int, int]:
+    where = _Where()
+    if f.programme:
+        where.add("programme = {}", f.programme)
+    if f.footprint:
+        where.add("footprint = {}", f.footprint)
+    if f.since:
+        where.add("held_on >= {}", f.since)
+    if f.until:
+        where.add("held_on <= {}", f.until)
+    rows = await ActivityDaily.raw(
+        f"SELECT programme, SUM(attendees) AS n FROM friends_session WHERE {where.sql} "
+        "GROUP BY programme",
+        *where.args,
+    )
+    return {row["programme"]: int(row["n"] or 0) for row in rows}
+
+
+async def _external(f: Filters) -> dict[int, int]:
+    """Friends counted by others. Each source reports a running total for a programme and an
+    area (or the whole borough), so only its latest figure counts, never the sum of all its
+    figures; within a date range, what it grew by in that range."""
+    query = ExternalCount.select(
+        ExternalCount.programme, ExternalCount.footprint, ExternalCount.source,
+        ExternalCount.count, ExternalCount.as_of,
+    ).order_by(ExternalCount.as_of).order_by(ExternalCount.id)
+    if f.programme:
+        query = query.where(ExternalCount.programme == f.programme)
+    if f.footprint:
+        query = query.where(ExternalCount.footprint == f.footprint)
+    latest_by: dict[tuple[Any, ...], int] = {}
+    before_by: dict[tuple[Any, ...], int] = {}
+    for row in await query:
+        key = (row["programme"], row["footprint"], row["source"].strip().lower())
+        if f.until is None or row["as_of"] <= f.until:
+            latest_by[key] = row["count"]
+        if f.since is not None and row["as_of"] < f.since:
+            before_by[key] = row["count"]
+    out: dict[int, int] = {}
+    for key, count in latest_by.items():
+        out[key[0]] = out.get(key[0], 0) + max(0, count - before_by.get(key, 0))
+    return out
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 1)
+
+
+async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
+    """Work out every number for these filters (uncached)."""
+    sums = await _activity_sums(f)
+    people, members = await _members(f)
+    attendees = await _session_attendees(f)
+    external = await _external(f)
+    programmes = []
+    for p in ref.programmes.values():
+        if f.programme and p["id"] != f.programme:
+            continue
+        s = sums.get(p["id"], {"activities": 0, "reach": 0, "minutes": 0})
+        is_friend = p["kind"] == "friend"
+        from_sessions = attendees.get(p["id"], 0) if is_friend else 0
+        from_external = external.get(p["id"], 0) if is_friend else 0
+        programmes.append({
+            "slug": p["slug"],
+            "name": p["name"],
+            "kind": p["kind"],
+            "members": members.get(p["id"], 0),
+            "friends": members.get(p["id"], 0) + from_sessions + from_external if is_friend else 0,
+            "friends_from_sessions": from_sessions,
+            "friends_from_elsewhere": from_external,
+            "reach": s["reach"],
+            "activities": s["activities"],
+            "hours": _hours(s["minutes"]),
+            "target": p["target"],
+            "target_date": p["target_date"],
+        })
+    anonymous = sum(x["friends_from_sessions"] + x["friends_from_elsewhere"] for x in programmes)
+    return {
+        "as_at": datetime.now(UTC).replace(microsecond=0),
+        "filters": {
+            "programme": ref.slug(f.programme),
+            "footprint": ref.code(f.footprint),
+            "since": f.since,
+            "until": f.until,
+        },
+        "people": people,
+        "roles": sum(x["members"] for x in programmes),
+        "friends": sum(x["friends"] for x in programmes),
+        "anonymous_friends": anonymous,
+        "movement_total": people + anonymous,
+        "reach": sum(x["reach"] for x in programmes),
+        "activities": sum(x["activities"] for x in programmes),
+        "hours": _hours(sum(s["minutes"] for s in sums.values())),
+        "programmes": programmes,
+    }
+
+
+# A short-lived cache in each worker ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cached:
+    body: bytes
+    etag: str
+    data: dict[str, Any]
+    made: float
+
+
+class TotalsCache:
+    """Keeps computed totals for TOTALS_CACHE_SECONDS. Each worker has its own, so with
+    several workers a number can be that many seconds old; a write in this worker clears
+    it at once. Concurrent requests for the same filters compute them once."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Cached] = OrderedDict()
+        self.pending: dict[str, asyncio.Future[Cached]] = {}
+        self.generation = 0
+
+    def clear(self) -> None:
+        self.generation += 1
+        self.entries.clear()
+
+    async def get(self, key: str, compute: Callable[[], Awaitable[dict[str, Any]]]) -> Cached:
+        ttl = get_settings().totals_cache_seconds
+        hit = self.entries.get(key)
+        if hit is not None and time.monotonic() - hit.made < ttl:
+            return hit
+        if key in self.pending:
+            return await asyncio.shield(self.pending[key])
+        future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
+        self.pending[key] = future
+        generation = self.generation
+        try:
+            data = await compute()
+            body = msgspec.json.encode(data)
+            entry = Cached(body=body, etag=f'"{hash_body(body)}"', data=data, made=time.monotonic())
+            if ttl and generation == self.generation:
+                self.entries[key] = entry
+                self.entries.move_to_end(key)
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+            future.set_result(entry)
+            return entry
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark it retrieved: the caller below sees it
+            raise
+        finally:
+            del self.pending[key]
+
+
+def hash_body(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+CACHE = TotalsCache()
+
+
+def invalidate() -> None:
+    """Forget cached totals in this worker (after any write)."""
+    CACHE.clear()
+
+
+async def totals(params: Mapping[str, str]) -> Cached:
+    """The totals for a request's filters, from the cache when fresh. The cache is keyed on
+    the parameters as sent, so a fresh answer costs no database query at all."""
+    key = "&".join(f"{k}={params[k]}" for k in sorted(params))
+
+    async def compute() -> dict[str, Any]:
+        ref = await load_reference()
+        return await compute_totals(read_filters(params, ref), ref)
+
+    return await CACHE.get(key, compute)
