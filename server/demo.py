@@ -32,7 +32,7 @@ YEARS = 3
 ACTIVITIES = 60_000  # at scale 1
 ORGANISATIONS = 100
 ACTIVITY_CHUNK = 5_000  # rows made and sent to the database at a time
-CHUNKS_PER_TRANSACTION = 4  # short write transactions, so the app can write in between
+CHUNKS_PER_TRANSACTION = 20  # short write transactions, so the app can write in between
 MAX_SCALE = 200.0
 
 # The movement's roles at scale 1: how many memberships, and what share of them go to
@@ -739,6 +739,7 @@ async def _sqlite_bigger_cache() -> None:
     the default 2 MB means re-reading pages for every random UUID)."""
     if not isinstance(engine(), PostgresEngine):
         await Person.raw("PRAGMA cache_size = -131072")
+        await Person.raw("PRAGMA mmap_size = 1073741824")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

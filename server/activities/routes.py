@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, post
 from litestar.params import Body
@@ -28,7 +28,7 @@ from server.lib.validation import Invalid
 )
 async def batch(
     request: Request[Any, Any, Any],
-    data: dict[str, Any] = Body(description="{'activities': [...]}"),
+    data: Annotated[dict[str, Any], Body(description='{"activities": [...]}')],
 ) -> dict[str, Any]:
     ctx = await Context.load(current_actor(request))
     unknown = set(data) - {"activities"}

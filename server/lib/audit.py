@@ -90,7 +90,7 @@ async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
     clean = form.result()
-    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).output(load_json=True)
     if clean["record_type"]:
         query = query.where(AuditEvent.record_type == clean["record_type"])
     if clean["record_id"]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Router, delete, get, patch, post
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import current_actor
@@ -19,7 +19,7 @@ from server.lib.records import (
     update_record,
 )
 
-JsonBody = Body(description="The record's fields as a JSON object; see the README.")
+Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
 
 def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> Router:
@@ -32,27 +32,27 @@ def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> 
         return await list_records(rt, ctx, dict(request.query_params))
 
     @get("/{record_id:int}", operation_id=f"read_{op}", summary=f"Read one of the {plural}")
-    async def read(request: Request[Any, Any, Any], record_id: int) -> dict[str, Any]:
+    async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await get_record(rt, ctx, record_id)
 
     @post("/", operation_id=f"create_{op}", summary=f"Add to the {plural}",
           status_code=HTTP_201_CREATED)
-    async def create(request: Request[Any, Any, Any], data: dict[str, Any] = JsonBody) -> dict[str, Any]:
+    async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await create_record(rt, ctx, data)
 
     @patch("/{record_id:int}", operation_id=f"update_{op}",
            summary=f"Change some fields of one of the {plural}")
     async def update(
-        request: Request[Any, Any, Any], record_id: int, data: dict[str, Any] = JsonBody
+        request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
     ) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await update_record(rt, ctx, record_id, data)
 
     @delete("/{record_id:int}", operation_id=f"delete_{op}", summary=f"Delete one of the {plural}",
             status_code=HTTP_204_NO_CONTENT)
-    async def remove(request: Request[Any, Any, Any], record_id: int) -> None:
+    async def remove(request: Request[Any, Any, Any], record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))
         await delete_record(rt, ctx, record_id)
 

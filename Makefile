@@ -1,0 +1,62 @@
+# Movement: `make run` to set up and serve, `make test` to run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test migrate run demo test test-sqlite test-postgres lint bench check postgres clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed ## create .venv and install the app
+
+install-test: $(VENV)/.installed-test ## install what the tests need too
+
+migrate: install ## bring the database up to date
+	$(BIN)/movement migrate
+
+run: migrate ## set up everything and serve on http://127.0.0.1:8000 (HOST, PORT, WORKERS)
+	$(BIN)/movement serve
+
+demo: migrate ## load the demo data (a Wigan-sized movement) into an empty database
+	$(BIN)/movement demo
+
+postgres: ## start the local PostgreSQL server if it is installed but down
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then :; \
+	elif [ -d /etc/postgresql ]; then \
+	  echo "Starting PostgreSQL ..."; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start; \
+	else echo "PostgreSQL is not running on 127.0.0.1:5432 and is not installed here (see README)."; exit 1; fi
+
+lint: install-test ## check the code with ruff
+	$(BIN)/ruff check .
+
+test-sqlite: install-test ## run the tests on SQLite
+	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest
+
+test-postgres: install-test postgres ## run the tests on PostgreSQL
+	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest
+
+test: lint test-sqlite test-postgres ## run every test, on SQLite and on PostgreSQL
+
+check: test ## exactly what CI runs
+
+bench: install-test ## measure totals, health and batch logging at demo scale 20
+	$(BIN)/python -m bench.run
+
+clean: ## remove the virtual environment (keeps ./data)
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,106 @@
+"""Test set-up. The environment is set before anything from the app is imported.
+
+MOVEMENT_TEST_DB=sqlite (the default) runs the suite on a fresh SQLite file;
+MOVEMENT_TEST_DB=postgres on a fresh database on the PostgreSQL server at
+MOVEMENT_TEST_PG (default postgresql://postgres@127.0.0.1:5432), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+
+ENGINE = os.environ.get("MOVEMENT_TEST_DB", "sqlite")
+PG_SERVER = os.environ.get("MOVEMENT_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+PG_NAME = f"movement_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+_tmp = tempfile.mkdtemp(prefix="movement-test-")
+os.environ["DATA_DIR"] = _tmp
+os.environ.pop("SECRET_KEY", None)
+os.environ["DEBUG"] = "false"
+if ENGINE == "postgres":
+    os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_NAME}"
+elif ENGINE == "sqlite":
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/test.sqlite"
+else:
+    raise SystemExit(f"MOVEMENT_TEST_DB must be sqlite or postgres, not {ENGINE!r}")
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+
+
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(f"{PG_SERVER}/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def pytest_report_header() -> str:
+    return f"movement: database engine {ENGINE} ({os.environ['DATABASE_URL']})"
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session", autouse=True)
+async def database():
+    """A fresh, migrated database for the whole run."""
+    if ENGINE == "postgres":
+        await _pg_admin(f'CREATE DATABASE "{PG_NAME}"')
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from server import db
+
+    result = await run_forwards(app_name="all", migration_id="all", fake=False)
+    assert result.success, result.message
+    await db.start()
+    yield
+    await db.stop()
+    if ENGINE == "postgres":
+        await asyncio.sleep(0)
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def seeded_ids(database):
+    from schema.tables import Course, Programme
+
+    return {
+        "programme": max(r["id"] for r in await Programme.select(Programme.id)),
+        "course": max(r["id"] for r in await Course.select(Course.id)),
+    }
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def clean_tables(seeded_ids):
+    """Every test starts with only the seeded programmes and courses."""
+    yield
+    from schema import tables as t
+    from server.totals.services import invalidate
+
+    for table in (
+        t.AuditEvent, t.ApiToken, t.Account, t.Activity, t.ActivityDaily, t.ActivityMonthly,
+        t.FriendsSession, t.ExternalCount, t.TrainingRecord, t.Membership, t.Person,
+        t.Organisation, t.Footprint,
+    ):
+        await table.delete(force=True)
+    await t.Course.delete().where(t.Course.id > seeded_ids["course"])
+    await t.Programme.delete().where(t.Programme.id > seeded_ids["programme"])
+    await t.Programme.update({t.Programme.target: None, t.Programme.target_date: None}, force=True)
+    invalidate()
+
+
+@pytest.fixture(scope="session")
+def app(database):
+    from server.app import create_app
+
+    return create_app()
+
+
+@pytest_asyncio.fixture
+async def client(app):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
