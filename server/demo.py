@@ -11,6 +11,7 @@ records; a second run refuses instead of doubling anything.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -719,14 +720,22 @@ async def write_plan(
 async def write_activities(ctx: ActivityContext, total: int, progress: Progress) -> None:
     """Insert the activities a few chunks per transaction, then rebuild the rollups."""
     chunks = activity_chunks(ctx, total)
+    rows = next(chunks, None)
     done = 0
     progress("activities", 0, total)
-    while done < total:
+    while rows:
         async with write_transaction():
             await _sqlite_bigger_cache()
-            for _, rows in zip(range(CHUNKS_PER_TRANSACTION), chunks, strict=False):
-                await insert_rows("activity", ACTIVITY_COLUMNS, rows)
+            for _ in range(CHUNKS_PER_TRANSACTION):
+                if not rows:
+                    break
+                # Make the next chunk while SQLite writes this one: aiosqlite runs it in
+                # its own thread, and sqlite lets go of the GIL while it works.
+                sending = asyncio.create_task(insert_rows("activity", ACTIVITY_COLUMNS, rows))
+                await asyncio.sleep(0)
                 done += len(rows)
+                rows = next(chunks, None)
+                await sending
         progress("activities", done, total)
     progress("totals", 0, 1)
     async with write_transaction():

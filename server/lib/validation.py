@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from email_validator import EmailNotValidError, validate_email
 
 EARLIEST = date(2010, 1, 1)
+# 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
+WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 # Fields that clients may send back unchanged from a record they read; never written.
 READ_ONLY = frozenset({"id", "created_at", "updated_at"})
 
@@ -119,8 +121,8 @@ class Form:
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)
-        elif isinstance(raw, str) and re.fullmatch(r"\s*-?[0-9][0-9,]{0,12}\s*", raw):
-            value = int(raw.replace(",", ""))
+        elif isinstance(raw, str) and WHOLE.fullmatch(raw.strip()):
+            value = int(raw.strip().replace(",", ""))
         if value is None:
             self.errors[name] = f"Enter {label} as a whole number, like 12."
         elif not low <= value <= high:

@@ -9,6 +9,7 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from server.db import contains
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
@@ -72,7 +73,7 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     c = form.clean
     out: list[Combinable] = []
     if c.get("q"):
-        out.append(Person.name.ilike(f"%{c['q']}%") | Person.email.ilike(f"%{c['q']}%"))
+        out.append(contains(Person.name, c["q"]) | contains(Person.email, c["q"]))
     if c.get("footprint"):
         out.append(Person.footprint == c["footprint"])
     if c.get("organisation"):

@@ -8,6 +8,7 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from server.db import contains
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form
@@ -142,7 +143,7 @@ def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
     clean = form.clean
     out: list[Combinable] = []
     if clean.get("q"):
-        out.append(Organisation.name.ilike(f"%{clean['q']}%"))
+        out.append(contains(Organisation.name, clean["q"]))
     if clean.get("footprint"):
         out.append(Organisation.footprint == clean["footprint"])
     if clean.get("kind"):

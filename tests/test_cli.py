@@ -1,0 +1,53 @@
+"""The `movement` command, run as a person would run it, on its own SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent / "movement"
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+
+    def run(*args, **extra):
+        return subprocess.run(
+            [str(BIN), *args], env={**env, **extra}, capture_output=True, text=True, timeout=120
+        )
+
+    return run
+
+
+def test_migrate_create_user_and_token(run):
+    assert run("migrate").returncode == 0
+    assert run("migrate").returncode == 0  # safe to run again
+    made = run("create-user", "Coord@Example.org", "--role", "coordinator", "--name", "Cora")
+    assert made.returncode == 0, made.stderr
+    assert "coordinator account for coord@example.org" in made.stdout
+    again = run("create-user", "coord@example.org", "--role", "admin")
+    assert again.returncode == 2
+    assert "already an account" in again.stderr
+    token = run("token", "coord@example.org")
+    assert token.returncode == 0
+    assert token.stdout.strip().startswith("mvt_") and len(token.stdout.strip()) > 40
+    assert run("token", "nobody@example.org").returncode == 2
+
+
+def test_bad_settings_are_named(run):
+    result = run("migrate", PORT="eighty")
+    assert result.returncode == 2
+    assert "PORT must be a whole number" in result.stderr
+
+
+def test_bad_emails_and_roles_are_refused(run):
+    assert run("migrate").returncode == 0
+    bad = run("create-user", "not-an-email", "--role", "champion")
+    assert bad.returncode == 2 and "email address" in bad.stderr
+    role = run("create-user", "a@example.org", "--role", "king")
+    assert role.returncode == 2 and "invalid choice" in role.stderr
