@@ -6,12 +6,12 @@ import logging
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -26,9 +26,9 @@ from server.lib.health import healthz, readyz
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
-from server.trainings.services import TRAININGS
 from server.settings import PROJECT_ROOT, get_settings
 from server.totals.routes import get_totals
+from server.trainings.services import TRAININGS
 
 WEB = PROJECT_ROOT / "web"
 
@@ -40,8 +40,12 @@ def api_routers() -> list[object]:
         ("memberships", MEMBERSHIPS, "memberships", "Champions see only their own."),
         ("trainings", TRAININGS, "trainings", "Champions see and add only their own."),
         ("activities", ACTIVITIES, "activities", "Champions see and log only their own."),
-        ("friends-sessions", FRIENDS_SESSIONS, "friends sessions",
-         "Champions see and add only the sessions they ran."),
+        (
+            "friends-sessions",
+            FRIENDS_SESSIONS,
+            "friends sessions",
+            "Champions see and add only the sessions they ran.",
+        ),
         ("external-counts", EXTERNAL_COUNTS, "external counts", "Coordinators and admins."),
         ("programmes", PROGRAMMES, "programmes", "Public to read."),
         ("footprints", FOOTPRINTS, "footprints", "Public to read."),

@@ -33,7 +33,10 @@ YEARS = 3
 ACTIVITIES = 60_000  # at scale 1
 ORGANISATIONS = 100
 ACTIVITY_CHUNK = 5_000  # rows made and sent to the database at a time
-CHUNKS_PER_TRANSACTION = 20  # short write transactions, so the app can write in between
+# 100,000 activities a transaction: every commit writes out the index pages it touched
+# (random UUIDs touch many), so larger is faster (4 chunks: 76 s for scale 20, 20: 56 s),
+# while SQLite's write lock is still let go every few seconds for the app's own writes.
+CHUNKS_PER_TRANSACTION = 20
 MAX_SCALE = 200.0
 
 # The movement's roles at scale 1: how many memberships, and what share of them go to
@@ -76,20 +79,43 @@ class Area:
 
 
 AREAS = [
-    Area("WC", "Wigan Central", ("Wigan", "Whelley", "Swinley", "Scholes", "Beech Hill"),
-         ("WN1", "WN3")),
-    Area("WN", "Wigan North", ("Standish", "Aspull", "Shevington", "Haigh", "Appley Bridge"),
-         ("WN6", "WN2", "WN1")),
-    Area("WW", "Wigan West", ("Orrell", "Pemberton", "Winstanley", "Marsh Green", "Norley"),
-         ("WN5", "WN3")),
-    Area("HA", "Hindley and Abram", ("Hindley", "Abram", "Platt Bridge", "Ince", "Bickershaw"),
-         ("WN2",)),
-    Area("AGL", "Ashton, Golborne and Lowton", ("Ashton-in-Makerfield", "Golborne", "Lowton",
-         "Bryn"), ("WN4", "WA3")),
-    Area("LE", "Leigh", ("Leigh", "Pennington", "Westleigh", "Higher Folds", "Bedford"),
-         ("WN7",)),
-    Area("AT", "Atherton and Tyldesley", ("Atherton", "Tyldesley", "Astley", "Hindsford",
-         "Mosley Common"), ("M46", "M29")),
+    Area(
+        "WC",
+        "Wigan Central",
+        ("Wigan", "Whelley", "Swinley", "Scholes", "Beech Hill"),
+        ("WN1", "WN3"),
+    ),
+    Area(
+        "WN",
+        "Wigan North",
+        ("Standish", "Aspull", "Shevington", "Haigh", "Appley Bridge"),
+        ("WN6", "WN2", "WN1"),
+    ),
+    Area(
+        "WW",
+        "Wigan West",
+        ("Orrell", "Pemberton", "Winstanley", "Marsh Green", "Norley"),
+        ("WN5", "WN3"),
+    ),
+    Area(
+        "HA",
+        "Hindley and Abram",
+        ("Hindley", "Abram", "Platt Bridge", "Ince", "Bickershaw"),
+        ("WN2",),
+    ),
+    Area(
+        "AGL",
+        "Ashton, Golborne and Lowton",
+        ("Ashton-in-Makerfield", "Golborne", "Lowton", "Bryn"),
+        ("WN4", "WA3"),
+    ),
+    Area("LE", "Leigh", ("Leigh", "Pennington", "Westleigh", "Higher Folds", "Bedford"), ("WN7",)),
+    Area(
+        "AT",
+        "Atherton and Tyldesley",
+        ("Atherton", "Tyldesley", "Astley", "Hindsford", "Mosley Common"),
+        ("M46", "M29"),
+    ),
 ]
 
 FIRST_NAMES = (
@@ -111,66 +137,172 @@ SURNAMES = (
     "Wilson Winstanley Wood Worthington Wright Yates"
 ).split()
 SAINTS = ("Mary", "John", "Paul", "Peter", "Anne", "Joseph", "James", "Aidan", "Thomas")
-STREETS = ("Mesnes Road", "Frog Lane", "Wigan Lane", "Bolton Road", "Chapel Street",
-           "Market Street", "Church Street", "Railway Road", "Manchester Road", "Warrington Road")
-PARKS = ("Mesnes Park", "Haigh Woodland Park", "Pennington Flash", "Lilford Park",
-         "the Three Sisters", "Borsdane Wood", "Alexandra Park", "Jubilee Park")
+STREETS = (
+    "Mesnes Road",
+    "Frog Lane",
+    "Wigan Lane",
+    "Bolton Road",
+    "Chapel Street",
+    "Market Street",
+    "Church Street",
+    "Railway Road",
+    "Manchester Road",
+    "Warrington Road",
+)
+PARKS = (
+    "Mesnes Park",
+    "Haigh Woodland Park",
+    "Pennington Flash",
+    "Lilford Park",
+    "the Three Sisters",
+    "Borsdane Wood",
+    "Alexandra Park",
+    "Jubilee Park",
+)
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters used at the end of UK postcodes
 
 # Host organisations: kind, weight, name patterns with the sector each belongs to.
 ORG_KINDS: list[tuple[str, int, list[tuple[str, str]]]] = [
-    ("employer", 25, [
-        ("{place} Bakery Ltd", "private"), ("{surname} Engineering Ltd", "private"),
-        ("{place} Logistics", "private"), ("{surname} and {surname2} Solicitors", "private"),
-        ("{place} Garden Centre", "private"), ("{place} Care Home", "private"),
-        ("{place} Fire Station", "public"), ("{place} Neighbourhood Team", "public"),
-        ("{place} Leisure Centre", "public")]),
-    ("school", 20, [
-        ("{place} High School", "public"), ("{place} Primary School", "public"),
-        ("St {saint}'s RC Primary School, {place}", "public"),
-        ("{place} C of E Primary School", "public"), ("{place} Academy", "public")]),
-    ("college", 3, [
-        ("{place} Sixth Form College", "public"), ("{place} College", "public")]),
-    ("gp-practice", 15, [
-        ("{place} Medical Centre", "public"), ("{street} Surgery, {place}", "public"),
-        ("{place} Family Practice", "public"), ("{place} Health Centre", "public")]),
-    ("community-group", 17, [
-        ("{place} Community Centre", "voluntary"), ("{place} Walking Group", "voluntary"),
-        ("Friends of {park}", "voluntary"), ("{place} Allotment Society", "voluntary"),
-        ("{place} Men's Shed", "voluntary")]),
-    ("voluntary-group", 15, [
-        ("{place} Carers' Network", "voluntary"), ("{place} Food Bank", "voluntary"),
-        ("{place} Befriending Service", "voluntary"), ("{place} Youth Trust", "voluntary")]),
-    ("other", 5, [
-        ("{place} Library", "public"), ("{place} Pharmacy", "private"),
-        ("{place} Credit Union", "private")]),
+    (
+        "employer",
+        25,
+        [
+            ("{place} Bakery Ltd", "private"),
+            ("{surname} Engineering Ltd", "private"),
+            ("{place} Logistics", "private"),
+            ("{surname} and {surname2} Solicitors", "private"),
+            ("{place} Garden Centre", "private"),
+            ("{place} Care Home", "private"),
+            ("{place} Fire Station", "public"),
+            ("{place} Neighbourhood Team", "public"),
+            ("{place} Leisure Centre", "public"),
+        ],
+    ),
+    (
+        "school",
+        20,
+        [
+            ("{place} High School", "public"),
+            ("{place} Primary School", "public"),
+            ("St {saint}'s RC Primary School, {place}", "public"),
+            ("{place} C of E Primary School", "public"),
+            ("{place} Academy", "public"),
+        ],
+    ),
+    ("college", 3, [("{place} Sixth Form College", "public"), ("{place} College", "public")]),
+    (
+        "gp-practice",
+        15,
+        [
+            ("{place} Medical Centre", "public"),
+            ("{street} Surgery, {place}", "public"),
+            ("{place} Family Practice", "public"),
+            ("{place} Health Centre", "public"),
+        ],
+    ),
+    (
+        "community-group",
+        17,
+        [
+            ("{place} Community Centre", "voluntary"),
+            ("{place} Walking Group", "voluntary"),
+            ("Friends of {park}", "voluntary"),
+            ("{place} Allotment Society", "voluntary"),
+            ("{place} Men's Shed", "voluntary"),
+        ],
+    ),
+    (
+        "voluntary-group",
+        15,
+        [
+            ("{place} Carers' Network", "voluntary"),
+            ("{place} Food Bank", "voluntary"),
+            ("{place} Befriending Service", "voluntary"),
+            ("{place} Youth Trust", "voluntary"),
+        ],
+    ),
+    (
+        "other",
+        5,
+        [
+            ("{place} Library", "public"),
+            ("{place} Pharmacy", "private"),
+            ("{place} Credit Union", "private"),
+        ],
+    ),
 ]
 YOUTH_KINDS = frozenset({"school", "college"})
-VENUES = ("{place} Library", "{place} Community Centre", "St {saint}'s Church Hall, {place}",
-          "{place} Methodist Church", "{place} Sports Club")
+VENUES = (
+    "{place} Library",
+    "{place} Community Centre",
+    "St {saint}'s Church Hall, {place}",
+    "{place} Methodist Church",
+    "{place} Sports Club",
+)
 
 # Activities: kind, weight, people reached (low, high), minutes (low, high), notes.
 KINDS: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]]] = [
-    ("conversation", 40, (1, 4), (5, 45),
-     ("Chat about stopping smoking", "Talked to a neighbour about NHS Health Checks")),
-    ("signposting", 15, (1, 3), (5, 30),
-     ("Signposted to the Be Well service", "Passed on the number for the food bank")),
-    ("leaflets", 12, (5, 100), (10, 90),
-     ("Bowel screening leaflets in the church toilets", "Leaflets at the GP waiting room")),
-    ("physical-activity", 12, (2, 25), (30, 120),
-     ("Lunchtime walk", "Walk round the park with the group")),
-    ("social-media", 10, (10, 400), (5, 60),
-     ("Facebook post about the sepsis video", "Shared the flu jab dates")),
-    ("event", 6, (10, 250), (60, 300),
-     ("Stall at the community fun day", "Health MOT stall at work")),
+    (
+        "conversation",
+        40,
+        (1, 4),
+        (5, 45),
+        ("Chat about stopping smoking", "Talked to a neighbour about NHS Health Checks"),
+    ),
+    (
+        "signposting",
+        15,
+        (1, 3),
+        (5, 30),
+        ("Signposted to the Be Well service", "Passed on the number for the food bank"),
+    ),
+    (
+        "leaflets",
+        12,
+        (5, 100),
+        (10, 90),
+        ("Bowel screening leaflets in the church toilets", "Leaflets at the GP waiting room"),
+    ),
+    (
+        "physical-activity",
+        12,
+        (2, 25),
+        (30, 120),
+        ("Lunchtime walk", "Walk round the park with the group"),
+    ),
+    (
+        "social-media",
+        10,
+        (10, 400),
+        (5, 60),
+        ("Facebook post about the sepsis video", "Shared the flu jab dates"),
+    ),
+    (
+        "event",
+        6,
+        (10, 250),
+        (60, 300),
+        ("Stall at the community fun day", "Health MOT stall at work"),
+    ),
     ("other", 5, (1, 30), (10, 120), ("Helped at the coffee morning",)),
 ]
 KIND_CUM = list(accumulate(k[1] for k in KINDS))
 OUTLIER_SHARE = 0.005  # activities over the review limits, as happen with typing mistakes
 REACH_LIMIT, MINUTES_LIMIT = 500, 600  # above these an activity needs review
 ACTIVITY_COLUMNS = (
-    "client_id", "person", "programme", "kind", "occurred_on", "footprint", "people_reached",
-    "minutes", "note", "review_status", "review_reason", "created_at", "updated_at",
+    "client_id",
+    "person",
+    "programme",
+    "kind",
+    "occurred_on",
+    "footprint",
+    "people_reached",
+    "minutes",
+    "note",
+    "review_status",
+    "review_reason",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -243,8 +375,11 @@ def plan(rng: random.Random, scale: float, today: date) -> Plan:
 
 def _fill(rng: random.Random, pattern: str, area: Area) -> str:
     return pattern.format(
-        place=rng.choice(area.places), surname=rng.choice(SURNAMES),
-        surname2=rng.choice(SURNAMES), saint=rng.choice(SAINTS), street=rng.choice(STREETS),
+        place=rng.choice(area.places),
+        surname=rng.choice(SURNAMES),
+        surname2=rng.choice(SURNAMES),
+        saint=rng.choice(SAINTS),
+        street=rng.choice(STREETS),
         park=rng.choice(PARKS),
     )
 
@@ -301,8 +436,7 @@ def plan_people(rng: random.Random, scale: float, result: Plan) -> None:
     people, memberships = result.people, result.memberships
     for programme, count, share in ROLES:
         n = scaled(count, scale)
-        pool = [i for i, p in enumerate(people)
-                if programme in FRIEND_PROGRAMMES or not p.young]
+        pool = [i for i, p in enumerate(people) if programme in FRIEND_PROGRAMMES or not p.young]
         shared = sorted(rng.sample(pool, min(len(pool), round(n * share))))
         for i in shared:
             joined = _random_day(rng, people[i].first_joined, today)
@@ -340,7 +474,10 @@ def _pick_organisation(
 
 
 def _person(
-    rng: random.Random, index: int, young: bool, joined: date,
+    rng: random.Random,
+    index: int,
+    young: bool,
+    joined: date,
     by_area: dict[tuple[int, bool], list[int]],
 ) -> PersonPlan:
     first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
@@ -354,10 +491,16 @@ def _person(
     # Young Health Champions are 14 to 24 when they join, whatever their birthday.
     age = rng.randint(15, 24) if young else rng.randint(19, 78)
     return PersonPlan(
-        name=f"{first} {last}", email=f"{local}.{index + 1}@example.org", phone=phone,
-        postcode=postcode, year_of_birth=joined.year - age, area=area,
+        name=f"{first} {last}",
+        email=f"{local}.{index + 1}@example.org",
+        phone=phone,
+        postcode=postcode,
+        year_of_birth=joined.year - age,
+        area=area,
         organisation=_pick_organisation(rng, area, young, by_area),
-        consent=rng.random() < 0.85, first_joined=joined, young=young,
+        consent=rng.random() < 0.85,
+        first_joined=joined,
+        young=young,
     )
 
 
@@ -382,14 +525,17 @@ def plan_sessions(rng: random.Random, scale: float, result: Plan) -> None:
     """Information sessions, run by trained champions, adding up to the Friends wanted."""
     numbers: dict[str, int] = {}
     for programme, attendees, runners, course in SESSIONS:
-        pool = [m.person for m in result.memberships
-                if m.programme in ("health-champions", programme)
-                and not result.people[m.person].young]
+        pool = [
+            m.person
+            for m in result.memberships
+            if m.programme in ("health-champions", programme) and not result.people[m.person].young
+        ]
         chosen = sorted(set(rng.sample(pool, min(len(pool), scaled(runners, scale)))))
         trained_on = {}
         for person in chosen:
-            day = _random_day(rng, result.today - timedelta(days=365 * YEARS),
-                              result.today - timedelta(days=365))
+            day = _random_day(
+                rng, result.today - timedelta(days=365 * YEARS), result.today - timedelta(days=365)
+            )
             trained_on[person] = day
             if course is not None:
                 slug, prefix = course
@@ -464,7 +610,8 @@ def activity_chunks(ctx: ActivityContext, total: int) -> Iterator[list[tuple[Any
 
 
 def _activity(
-    ctx: ActivityContext, m: MembershipPlan,
+    ctx: ActivityContext,
+    m: MembershipPlan,
     kind: tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]],
 ) -> tuple[Any, ...]:
     rng = ctx.rng
@@ -485,8 +632,21 @@ def _activity(
     note = rng.choice(notes) if rng.random() < 0.08 else ""
     stamp = ctx.stamps.get(day) or _stamp(ctx, day)
     client_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    return (client_id, ctx.person_ids[m.person], ctx.programme_ids[m.programme], name, day,
-            footprint, reached, minutes, note, status, reason, stamp, stamp)
+    return (
+        client_id,
+        ctx.person_ids[m.person],
+        ctx.programme_ids[m.programme],
+        name,
+        day,
+        footprint,
+        reached,
+        minutes,
+        note,
+        status,
+        reason,
+        stamp,
+        stamp,
+    )
 
 
 def _outlier(rng: random.Random, reached: int, minutes: int) -> tuple[int, int, str, str]:
@@ -580,7 +740,8 @@ def _check_programmes(programme_ids: dict[str, int]) -> None:
     if missing:
         raise DemoRefused(
             "The demo needs the programmes that the migrations add, and these are missing: "
-            + ", ".join(missing) + ". Run the migrations first."
+            + ", ".join(missing)
+            + ". Run the migrations first."
         )
 
 
@@ -598,8 +759,9 @@ class Written:
 async def write_organisations(the_plan: Plan, areas: list[int]) -> list[int]:
     """Insert the organisations; their ids, in plan order."""
     before = await _max_id("organisation")
-    rows = [(name, kind, sector, areas[area])
-            for name, kind, sector, area in the_plan.organisations]
+    rows = [
+        (name, kind, sector, areas[area]) for name, kind, sector, area in the_plan.organisations
+    ]
     await insert_rows("organisation", ("name", "kind", "sector", "footprint"), rows)
     found = await _ids_after("organisation", "name", before)
     return [found[name] for name, _kind, _sector, _area in the_plan.organisations]
@@ -619,29 +781,60 @@ async def _ids_after(table: str, key: str, after: int) -> dict[str, int]:
 
 async def write_people(the_plan: Plan, written: Written, now: datetime) -> list[int]:
     """Insert the people; their ids, in plan order."""
-    columns = ("name", "email", "phone", "postcode", "year_of_birth", "footprint",
-               "organisation", "consent_to_contact", "created_at", "updated_at")
+    columns = (
+        "name",
+        "email",
+        "phone",
+        "postcode",
+        "year_of_birth",
+        "footprint",
+        "organisation",
+        "consent_to_contact",
+        "created_at",
+        "updated_at",
+    )
     rows = []
     for p in the_plan.people:
         org = written.organisations[p.organisation] if p.organisation is not None else None
         stamp = min(now, datetime.combine(p.first_joined, time(10, 0), tzinfo=UTC))
-        rows.append((p.name, p.email, p.phone, p.postcode, p.year_of_birth,
-                     written.areas[p.area], org, p.consent, stamp, stamp))
+        rows.append(
+            (
+                p.name,
+                p.email,
+                p.phone,
+                p.postcode,
+                p.year_of_birth,
+                written.areas[p.area],
+                org,
+                p.consent,
+                stamp,
+                stamp,
+            )
+        )
     await insert_rows("person", columns, rows)
     found = await _ids_after("person", "email", 0)
     return [found[p.email] for p in the_plan.people]
 
 
 async def write_memberships(the_plan: Plan, written: Written, now: datetime) -> None:
-    columns = ("person", "programme", "joined_on", "status", "left_on", "created_at",
-               "updated_at")
+    columns = ("person", "programme", "joined_on", "status", "left_on", "created_at", "updated_at")
     rows = []
     for m in the_plan.memberships:
         created = min(now, datetime.combine(m.joined_on, time(10, 0), tzinfo=UTC))
-        updated = min(now, datetime.combine(m.left_on, time(10, 0), tzinfo=UTC)) \
-            if m.left_on else created
-        rows.append((written.people[m.person], written.programmes[m.programme], m.joined_on,
-                     m.status, m.left_on, created, updated))
+        updated = (
+            min(now, datetime.combine(m.left_on, time(10, 0), tzinfo=UTC)) if m.left_on else created
+        )
+        rows.append(
+            (
+                written.people[m.person],
+                written.programmes[m.programme],
+                m.joined_on,
+                m.status,
+                m.left_on,
+                created,
+                updated,
+            )
+        )
     await insert_rows("membership", columns, rows)
 
 
@@ -657,8 +850,7 @@ async def write_trainings(
         expires = _add_months(done, months) if months else None
         stamp = min(now, datetime.combine(done, time(16, 0), tzinfo=UTC))
         rows.append((written.people[person], course_id, done, certificate, expires, stamp))
-    columns = ("person", "course", "completed_on", "certificate_number", "expires_on",
-               "created_at")
+    columns = ("person", "course", "completed_on", "certificate_number", "expires_on", "created_at")
     await insert_rows("training_record", columns, rows)
     return len(rows)
 
@@ -670,18 +862,37 @@ def _add_months(day: date, months: int) -> date:
 
 
 async def write_sessions(the_plan: Plan, written: Written, now: datetime) -> None:
-    columns = ("programme", "held_on", "footprint", "venue", "run_by", "attendees", "note",
-               "created_at")
+    columns = (
+        "programme",
+        "held_on",
+        "footprint",
+        "venue",
+        "run_by",
+        "attendees",
+        "note",
+        "created_at",
+    )
     rows = []
     for programme, held_on, area, venue, runner, attendees in the_plan.sessions:
         stamp = min(now, datetime.combine(held_on, time(20, 0), tzinfo=UTC))
-        rows.append((written.programmes[programme], held_on,
-                     written.areas[area] if area is not None else None, venue,
-                     written.people[runner] if runner >= 0 else None, attendees, "", stamp))
+        rows.append(
+            (
+                written.programmes[programme],
+                held_on,
+                written.areas[area] if area is not None else None,
+                venue,
+                written.people[runner] if runner >= 0 else None,
+                attendees,
+                "",
+                stamp,
+            )
+        )
     await insert_rows("friends_session", columns, rows)
     columns = ("programme", "footprint", "count", "as_of", "source", "note", "created_at")
-    rows = [(written.programmes[programme], area, count, as_of, EXTERNAL_SOURCE, note, now)
-            for programme, area, count, as_of, note in the_plan.external]
+    rows = [
+        (written.programmes[programme], area, count, as_of, EXTERNAL_SOURCE, note, now)
+        for programme, area, count, as_of, note in the_plan.external
+    ]
     await insert_rows("external_count", columns, rows)
 
 
@@ -695,15 +906,15 @@ async def write_plan(
         programmes, courses = await lookup_ids()
         _check_programmes(programmes)
         areas, added = await ensure_footprints()
-        progress("organisations", 0, len(the_plan.organisations))
         written = Written(areas, [], [], programmes, added)
         written.organisations = await write_organisations(the_plan, areas)
-        progress("people", 0, len(the_plan.people))
+        progress("organisations", len(written.organisations), len(written.organisations))
         written.people = await write_people(the_plan, written, now)
         await write_memberships(the_plan, written, now)
+        progress("people", len(written.people), len(written.people))
         trainings = await write_trainings(the_plan, written, courses, now)
-        progress("sessions", 0, len(the_plan.sessions))
         await write_sessions(the_plan, written, now)
+        progress("sessions", len(the_plan.sessions), len(the_plan.sessions))
     counts = {
         "footprints": added,
         "organisations": len(written.organisations),
@@ -769,12 +980,19 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
     rng = random.Random(SEED)
     report("planning", 0, 1)
     the_plan = plan(rng, scale, today)
+    report("planning", 1, 1)
     written, counts = await write_plan(the_plan, now, report)
     champions = [m for m in the_plan.memberships if m.programme not in FRIEND_PROGRAMMES]
     ctx = ActivityContext(
-        rng=rng, today=today, champions=champions, person_ids=written.people,
-        person_areas=[p.area for p in the_plan.people], programme_ids=written.programmes,
-        area_ids=written.areas, stamps={}, now=now,
+        rng=rng,
+        today=today,
+        champions=champions,
+        person_ids=written.people,
+        person_areas=[p.area for p in the_plan.people],
+        programme_ids=written.programmes,
+        area_ids=written.areas,
+        stamps={},
+        now=now,
     )
     total = scaled(ACTIVITIES, scale)
     await write_activities(ctx, total, report)

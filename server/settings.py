@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +59,17 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _time_zone() -> str:
+    name = os.environ.get("TIME_ZONE", "").strip() or "Europe/London"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"TIME_ZONE must be a time zone like Europe/London, not {name!r}"
+        ) from None
+    return name
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(metadata={"env": "DATABASE_URL"})
@@ -77,6 +90,8 @@ class Settings:
     """How long each worker reuses computed totals before working them out again (0: never)."""
     data_dir: Path = field(metadata={"env": "DATA_DIR"})
     """The folder for the SQLite file and the generated secret key."""
+    time_zone: str = field(metadata={"env": "TIME_ZONE"})
+    """The council's time zone: what "today" means when checking dates."""
 
     @property
     def is_postgres(self) -> bool:
@@ -86,6 +101,11 @@ class Settings:
     def sqlite_path(self) -> Path:
         """The SQLite file named by DATABASE_URL (sqlite:///relative or sqlite:////absolute)."""
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def today() -> date:
+    """Today's date where the council is (the server may run on UTC)."""
+    return datetime.now(ZoneInfo(get_settings().time_zone)).date()
 
 
 def env_names() -> list[str]:
@@ -116,4 +136,5 @@ def get_settings() -> Settings:
         debug=_bool("DEBUG", False),
         totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),
         data_dir=data_dir,
+        time_zone=_time_zone(),
     )

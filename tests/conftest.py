@@ -81,9 +81,19 @@ async def clean_tables(seeded_ids):
     from server.totals.services import invalidate
 
     for table in (
-        t.AuditEvent, t.ApiToken, t.Account, t.Activity, t.ActivityDaily, t.ActivityMonthly,
-        t.FriendsSession, t.ExternalCount, t.TrainingRecord, t.Membership, t.Person,
-        t.Organisation, t.Footprint,
+        t.AuditEvent,
+        t.ApiToken,
+        t.Account,
+        t.Activity,
+        t.ActivityDaily,
+        t.ActivityMonthly,
+        t.FriendsSession,
+        t.ExternalCount,
+        t.TrainingRecord,
+        t.Membership,
+        t.Person,
+        t.Organisation,
+        t.Footprint,
     ):
         await table.delete(force=True)
     await t.Course.delete().where(t.Course.id > seeded_ids["course"])

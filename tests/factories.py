@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from server.accounts.services import create_account, issue_token
 from schema.tables import Footprint, Membership, Person, Programme
+from server.accounts.services import create_account, issue_token
 
 
 @dataclass
@@ -41,7 +41,9 @@ async def programme_id(slug: str) -> int:
     return row["id"]
 
 
-async def join(person_id: int, slug: str, status: str = "active", joined_on: date | None = None) -> int:
+async def join(
+    person_id: int, slug: str, status: str = "active", joined_on: date | None = None
+) -> int:
     rows = await Membership.insert(
         Membership(
             person=person_id,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from schema.tables import Activity, ActivityDaily, AuditEvent
+from server.settings import today
 from tests import factories as f
 
 
@@ -17,7 +18,7 @@ def activity(**overrides):
         "client_id": str(uuid.uuid4()),
         "programme": "health-champions",
         "kind": "conversation",
-        "occurred_on": date.today().isoformat(),
+        "occurred_on": today().isoformat(),
         "people_reached": 3,
         "minutes": 20,
         "footprint": "WC",
@@ -55,7 +56,7 @@ async def test_a_champion_logs_an_activity(client, champion):
         ("people_reached", "lots", "whole number"),
         ("minutes", 1441, "must be from 0 to 1,440"),
         ("minutes", 12.5, "whole number"),
-        ("occurred_on", (date.today() + timedelta(days=1)).isoformat(), "cannot be in the future"),
+        ("occurred_on", (today() + timedelta(days=1)).isoformat(), "cannot be in the future"),
         ("occurred_on", "2009-12-31", "on or after 1 January 2010"),
         ("occurred_on", "2025-02-30", "real date"),
         ("programme", "knitting-champions", "Choose a programme from"),
@@ -108,7 +109,9 @@ async def test_a_body_that_is_not_json_is_a_400(client, champion):
     ("reach", "minutes", "status"),
     [(500, 600, "not-needed"), (501, 30, "needs-review"), (10, 601, "needs-review")],
 )
-async def test_implausible_numbers_are_accepted_but_marked(client, champion, reach, minutes, status):
+async def test_implausible_numbers_are_accepted_but_marked(
+    client, champion, reach, minutes, status
+):
     response = await client.post(
         "/api/activities",
         json=activity(people_reached=reach, minutes=minutes),
@@ -128,7 +131,7 @@ async def test_champions_log_only_for_their_own_programmes(client, champion):
 
 
 async def test_the_area_defaults_to_the_persons_own(client, champion):
-    leigh = (await f.footprint("AT", "Atherton"))
+    leigh = await f.footprint("AT", "Atherton")
     from schema.tables import Person
 
     await Person.update({Person.footprint: leigh}).where(Person.id == champion.person_id)
@@ -156,7 +159,8 @@ async def test_a_coordinator_approves_or_rejects_and_rejected_never_counts(clien
     assert totals["reach"] == 900
 
     rejected = await client.patch(
-        f"/api/activities/{activity_id}", json={"review_status": "rejected"},
+        f"/api/activities/{activity_id}",
+        json={"review_status": "rejected"},
         headers=coordinator.headers,
     )
     assert rejected.json()["review_status"] == "rejected"
@@ -170,7 +174,8 @@ async def test_a_coordinator_approves_or_rejects_and_rejected_never_counts(clien
     assert (await client.get("/api/totals")).json()["reach"] == 0
 
     approved = await client.patch(
-        f"/api/activities/{activity_id}", json={"review_status": "approved"},
+        f"/api/activities/{activity_id}",
+        json={"review_status": "approved"},
         headers=coordinator.headers,
     )
     assert approved.json()["review_status"] == "approved"
@@ -227,9 +232,12 @@ async def test_every_change_is_audited(client, champion):
         f"/api/activities/{activity_id}", json={"minutes": 45}, headers=champion.headers
     )
     await client.delete(f"/api/activities/{activity_id}", headers=champion.headers)
-    events = await AuditEvent.select().where(
-        (AuditEvent.record_type == "activity") & (AuditEvent.record_id == activity_id)
-    ).order_by(AuditEvent.id).output(load_json=True)
+    events = (
+        await AuditEvent.select()
+        .where((AuditEvent.record_type == "activity") & (AuditEvent.record_id == activity_id))
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+    )
     assert [e["action"] for e in events] == ["create", "update", "delete"]
     assert events[1]["changes"] == {"minutes": [20, 45]}
     assert all(e["account"] is not None for e in events)
@@ -330,13 +338,13 @@ async def test_a_batch_needs_client_ids(client, champion):
 
 async def test_listing_is_paginated_and_filtered(client, champion):
     for n in range(7):
-        day = (date.today() - timedelta(days=n)).isoformat()
+        day = (today() - timedelta(days=n)).isoformat()
         await client.post(
             "/api/activities", json=activity(occurred_on=day), headers=champion.headers
         )
     page = (await client.get("/api/activities?per_page=3&page=2", headers=champion.headers)).json()
     assert (page["total"], page["page"], len(page["items"])) == (7, 2, 3)
-    since = (date.today() - timedelta(days=1)).isoformat()
+    since = (today() - timedelta(days=1)).isoformat()
     recent = await client.get(f"/api/activities?since={since}", headers=champion.headers)
     assert recent.json()["total"] == 2
     bad = await client.get("/api/activities?per_page=0&kind=x&colour=red", headers=champion.headers)

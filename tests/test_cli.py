@@ -14,7 +14,11 @@ BIN = Path(sys.executable).parent / "movement"
 
 @pytest.fixture
 def run(tmp_path):
-    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+    env = {
+        **os.environ,
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite",
+    }
 
     def run(*args, **extra):
         return subprocess.run(

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from schema.tables import AuditEvent, Membership, Person, TrainingRecord
+from server.settings import today
 from tests import factories as f
 
 
@@ -19,15 +20,24 @@ async def coordinator():
 async def test_a_coordinator_adds_a_person(client, coordinator):
     response = await client.post(
         "/api/people",
-        json={"name": "  Jo Bloggs ", "email": "Jo.Bloggs@Example.ORG", "phone": "01942 123456",
-              "postcode": "wn1 1aa", "year_of_birth": 1980, "footprint": "WC",
-              "consent_to_contact": True},
+        json={
+            "name": "  Jo Bloggs ",
+            "email": "Jo.Bloggs@Example.ORG",
+            "phone": "01942 123456",
+            "postcode": "wn1 1aa",
+            "year_of_birth": 1980,
+            "footprint": "WC",
+            "consent_to_contact": True,
+        },
         headers=coordinator.headers,
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert (body["name"], body["email"], body["postcode"]) == ("Jo Bloggs", "jo.bloggs@example.org",
-                                                               "WN1 1AA")
+    assert (body["name"], body["email"], body["postcode"]) == (
+        "Jo Bloggs",
+        "jo.bloggs@example.org",
+        "WN1 1AA",
+    )
     assert body["footprint"] == "WC" and body["consent_to_contact"] is True
 
 
@@ -40,7 +50,7 @@ async def test_a_coordinator_adds_a_person(client, coordinator):
         ("phone", "call me", "phone number like"),
         ("postcode", "12345", "UK postcode"),
         ("year_of_birth", 1850, "from 1,900 to"),
-        ("year_of_birth", date.today().year - 5, "from 1,900 to"),
+        ("year_of_birth", today().year - 5, "from 1,900 to"),
         ("footprint", "Mars", "Choose an area from"),
         ("organisation", 999, "no organisation with id 999"),
         ("consent_to_contact", "perhaps", "yes or no"),
@@ -55,13 +65,16 @@ async def test_bad_people_say_what_to_fix(client, coordinator, field, value, mes
 
 async def test_emails_are_unique_when_present(client, coordinator):
     for name in ("A", "B"):  # two people without email are fine
-        assert (await client.post("/api/people", json={"name": name},
-                                  headers=coordinator.headers)).status_code == 201
-    first = await client.post("/api/people", json={"name": "C", "email": "c@example.org"},
-                              headers=coordinator.headers)
+        assert (
+            await client.post("/api/people", json={"name": name}, headers=coordinator.headers)
+        ).status_code == 201
+    first = await client.post(
+        "/api/people", json={"name": "C", "email": "c@example.org"}, headers=coordinator.headers
+    )
     assert first.status_code == 201
-    clash = await client.post("/api/people", json={"name": "D", "email": "C@example.org"},
-                              headers=coordinator.headers)
+    clash = await client.post(
+        "/api/people", json={"name": "D", "email": "C@example.org"}, headers=coordinator.headers
+    )
     assert clash.status_code == 409
     assert "email" in clash.json()["errors"]
 
@@ -82,15 +95,19 @@ async def test_people_are_found_by_name_programme_and_area(client, coordinator):
 
 async def test_personal_details_are_never_copied_into_the_audit_log(client, coordinator):
     response = await client.post(
-        "/api/people", json={"name": "Secret Name", "email": "secret@example.org"},
+        "/api/people",
+        json={"name": "Secret Name", "email": "secret@example.org"},
         headers=coordinator.headers,
     )
     person_id = response.json()["id"]
-    await client.patch(f"/api/people/{person_id}", json={"phone": "07700 900123"},
-                       headers=coordinator.headers)
-    events = await AuditEvent.select().where(
-        (AuditEvent.record_type == "person") & (AuditEvent.record_id == person_id)
-    ).output(load_json=True)
+    await client.patch(
+        f"/api/people/{person_id}", json={"phone": "07700 900123"}, headers=coordinator.headers
+    )
+    events = (
+        await AuditEvent.select()
+        .where((AuditEvent.record_type == "person") & (AuditEvent.record_id == person_id))
+        .output(load_json=True)
+    )
     text = repr(events)
     assert "Secret" not in text and "secret@" not in text and "900123" not in text
     assert events[-1]["changes"] == {"phone": "changed"}
@@ -99,11 +116,13 @@ async def test_personal_details_are_never_copied_into_the_audit_log(client, coor
 async def test_a_champion_updates_their_own_details_but_nobody_elses(client):
     champion = await f.user("champion")
     other = await f.person("Someone Else")
-    mine = await client.patch(f"/api/people/{champion.person_id}", json={"name": "New Name"},
-                              headers=champion.headers)
+    mine = await client.patch(
+        f"/api/people/{champion.person_id}", json={"name": "New Name"}, headers=champion.headers
+    )
     assert mine.status_code == 200 and mine.json()["name"] == "New Name"
-    theirs = await client.patch(f"/api/people/{other}", json={"name": "Hacked"},
-                                headers=champion.headers)
+    theirs = await client.patch(
+        f"/api/people/{other}", json={"name": "Hacked"}, headers=champion.headers
+    )
     assert theirs.status_code == 404
     assert (await Person.select(Person.name).where(Person.id == other).first())["name"] == (
         "Someone Else"
@@ -116,13 +135,16 @@ async def test_a_champion_updates_their_own_details_but_nobody_elses(client):
 async def test_one_person_in_many_programmes_once_each(client, coordinator):
     jo = await f.person("Jo")
     for slug in ("health-champions", "dementia-friends"):
-        response = await client.post("/api/memberships", json={"person": jo, "programme": slug},
-                                     headers=coordinator.headers)
+        response = await client.post(
+            "/api/memberships", json={"person": jo, "programme": slug}, headers=coordinator.headers
+        )
         assert response.status_code == 201
         assert response.json()["status"] == "active"
-    again = await client.post("/api/memberships",
-                              json={"person": jo, "programme": "health-champions"},
-                              headers=coordinator.headers)
+    again = await client.post(
+        "/api/memberships",
+        json={"person": jo, "programme": "health-champions"},
+        headers=coordinator.headers,
+    )
     assert again.status_code == 409
     assert "already in this programme" in again.json()["errors"]["person"]
 
@@ -130,11 +152,15 @@ async def test_one_person_in_many_programmes_once_each(client, coordinator):
 async def test_leaving_a_programme_records_when(client, coordinator):
     jo = await f.person("Jo")
     membership = await f.join(jo, "health-champions", joined_on=date(2024, 1, 1))
-    response = await client.patch(f"/api/memberships/{membership}", json={"status": "left"},
-                                  headers=coordinator.headers)
-    assert response.json()["left_on"] == date.today().isoformat()
-    backwards = await client.patch(f"/api/memberships/{membership}",
-                                   json={"left_on": "2023-06-01"}, headers=coordinator.headers)
+    response = await client.patch(
+        f"/api/memberships/{membership}", json={"status": "left"}, headers=coordinator.headers
+    )
+    assert response.json()["left_on"] == today().isoformat()
+    backwards = await client.patch(
+        f"/api/memberships/{membership}",
+        json={"left_on": "2023-06-01"},
+        headers=coordinator.headers,
+    )
     assert backwards.status_code == 400
     assert "on or after the date they joined" in backwards.json()["errors"]["left_on"]
 
@@ -143,10 +169,11 @@ async def test_leaving_a_programme_records_when(client, coordinator):
     ("age", "ok"), [(13, False), (14, True), (24, True), (25, True), (26, False), (None, False)]
 )
 async def test_young_health_champions_are_14_to_24(client, coordinator, age, ok):
-    year = None if age is None else date.today().year - age
+    year = None if age is None else today().year - age
     jo = await f.person("Jo", year_of_birth=year)
     response = await client.post(
-        "/api/memberships", json={"person": jo, "programme": "young-health-champions"},
+        "/api/memberships",
+        json={"person": jo, "programme": "young-health-champions"},
         headers=coordinator.headers,
     )
     assert (response.status_code == 201) == ok, response.text
@@ -162,8 +189,11 @@ async def test_a_champion_records_their_own_training(client):
     champion = await f.user("champion")
     response = await client.post(
         "/api/trainings",
-        json={"course": "rsph-l2-understanding-health-improvement", "completed_on": "2025-05-01",
-              "certificate_number": "RSPH-123"},
+        json={
+            "course": "rsph-l2-understanding-health-improvement",
+            "completed_on": "2025-05-01",
+            "certificate_number": "RSPH-123",
+        },
         headers=champion.headers,
     )
     assert response.status_code == 201, response.text
@@ -172,9 +202,11 @@ async def test_a_champion_records_their_own_training(client):
 
 
 async def test_expiry_comes_from_the_course_when_it_has_one(client, coordinator):
-    course = await client.post("/api/courses",
-                               json={"name": "Defibrillator refresher", "valid_for_months": 12},
-                               headers=coordinator.headers)
+    course = await client.post(
+        "/api/courses",
+        json={"name": "Defibrillator refresher", "valid_for_months": 12},
+        headers=coordinator.headers,
+    )
     assert course.status_code == 201
     assert course.json()["slug"] == "defibrillator-refresher"
     jo = await f.person("Jo")
@@ -186,8 +218,12 @@ async def test_expiry_comes_from_the_course_when_it_has_one(client, coordinator)
     assert response.json()["expires_on"] == "2025-02-28"
     bad = await client.post(
         "/api/trainings",
-        json={"person": jo, "course": "defibrillator-refresher", "completed_on": "2025-02-01",
-              "expires_on": "2025-01-01"},
+        json={
+            "person": jo,
+            "course": "defibrillator-refresher",
+            "completed_on": "2025-02-01",
+            "expires_on": "2025-01-01",
+        },
         headers=coordinator.headers,
     )
     assert bad.status_code == 400 and "expires_on" in bad.json()["errors"]
@@ -210,8 +246,12 @@ async def test_friends_sessions_are_for_friends_programmes_only(client):
     assert "dementia-friends" in response.json()["errors"]["programme"]
     ok = await client.post(
         "/api/friends-sessions",
-        json={"programme": "dementia-friends", "held_on": "2025-01-01", "attendees": 10,
-              "venue": "St Mary's church hall"},
+        json={
+            "programme": "dementia-friends",
+            "held_on": "2025-01-01",
+            "attendees": 10,
+            "venue": "St Mary's church hall",
+        },
         headers=champion.headers,
     )
     assert ok.status_code == 201 and ok.json()["run_by"] == champion.person_id
@@ -242,7 +282,8 @@ async def test_reference_lists_are_public_with_slugs_and_codes(client, coordinat
 
 async def test_a_new_programme_can_be_added_and_appears_in_the_totals(client, coordinator):
     response = await client.post(
-        "/api/programmes", json={"name": "Sight Champions", "kind": "champion", "target": 50},
+        "/api/programmes",
+        json={"name": "Sight Champions", "kind": "champion", "target": 50},
         headers=coordinator.headers,
     )
     assert response.status_code == 201
@@ -266,5 +307,6 @@ async def test_unknown_records_are_404(client, coordinator):
         assert response.status_code == 404
         assert "999999" in response.json()["message"]
     assert (await client.get("/api/people/abc", headers=coordinator.headers)).status_code in (
-        400, 404,
+        400,
+        404,
     )

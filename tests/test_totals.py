@@ -10,6 +10,7 @@ import pytest
 
 from schema.tables import Activity, ExternalCount, FriendsSession, Person, Programme
 from server.db import write_transaction
+from server.settings import today
 from server.totals import rollup
 from server.totals.services import split_range
 from tests import factories as f
@@ -31,13 +32,26 @@ async def test_the_shape_other_sites_rely_on(client):
         assert key in totals
     slugs = [p["slug"] for p in totals["programmes"]]
     assert slugs == [
-        "health-champions", "heart-champions", "cancer-champions", "young-health-champions",
-        "in-mind-champions", "communities-in-charge-of-alcohol", "dementia-friends",
+        "health-champions",
+        "heart-champions",
+        "cancer-champions",
+        "young-health-champions",
+        "in-mind-champions",
+        "communities-in-charge-of-alcohol",
+        "dementia-friends",
         "autism-friends",
     ]
     for programme in totals["programmes"]:
         assert set(programme) >= {
-            "slug", "name", "kind", "members", "friends", "reach", "activities", "hours", "target",
+            "slug",
+            "name",
+            "kind",
+            "members",
+            "friends",
+            "reach",
+            "activities",
+            "hours",
+            "target",
         }
 
 
@@ -104,10 +118,20 @@ async def test_filters_by_programme_footprint_and_dates(client):
     health = await f.programme_id("health-champions")
     await Activity.insert(
         *[
-            Activity(client_id=uuid.uuid4(), person=ann, programme=health, kind="event",
-                     occurred_on=day, footprint=fp, people_reached=reach, minutes=60)
+            Activity(
+                client_id=uuid.uuid4(),
+                person=ann,
+                programme=health,
+                kind="event",
+                occurred_on=day,
+                footprint=fp,
+                people_reached=reach,
+                minutes=60,
+            )
             for day, fp, reach in [
-                (date(2024, 2, 1), wc, 10), (date(2025, 2, 1), le, 20), (date(2025, 3, 15), wc, 40)
+                (date(2024, 2, 1), wc, 10),
+                (date(2025, 2, 1), le, 20),
+                (date(2025, 3, 15), wc, 40),
             ]
         ]
     )
@@ -142,9 +166,9 @@ async def test_bad_filters_say_what_to_fix(client, query, field):
 
 
 async def test_targets_are_shown(client):
-    await Programme.update({Programme.target: 2000, Programme.target_date: date(2027, 3, 31)}).where(
-        Programme.slug == "autism-friends"
-    )
+    await Programme.update(
+        {Programme.target: 2000, Programme.target_date: date(2027, 3, 31)}
+    ).where(Programme.slug == "autism-friends")
     from server.totals.services import invalidate
 
     invalidate()
@@ -209,11 +233,14 @@ async def _count_calls():
     [
         (None, None, (date(1900, 1, 1), date(9999, 12, 1)), []),
         (date(2025, 1, 1), date(2025, 3, 31), (date(2025, 1, 1), date(2025, 3, 1)), []),
-        (date(2025, 1, 15), date(2025, 3, 10), (date(2025, 2, 1), date(2025, 2, 1)),
-         [(date(2025, 1, 15), date(2025, 1, 31)), (date(2025, 3, 1), date(2025, 3, 10))]),
+        (
+            date(2025, 1, 15),
+            date(2025, 3, 10),
+            (date(2025, 2, 1), date(2025, 2, 1)),
+            [(date(2025, 1, 15), date(2025, 1, 31)), (date(2025, 3, 1), date(2025, 3, 10))],
+        ),
         (date(2025, 1, 15), date(2025, 1, 20), None, [(date(2025, 1, 15), date(2025, 1, 20))]),
-        (date(2024, 2, 10), date(2024, 3, 5), None,
-         [(date(2024, 2, 10), date(2024, 3, 5))]),
+        (date(2024, 2, 10), date(2024, 3, 5), None, [(date(2024, 2, 10), date(2024, 3, 5))]),
         (date(2024, 2, 1), date(2024, 2, 29), (date(2024, 2, 1), date(2024, 2, 1)), []),
     ],
 )
@@ -229,13 +256,17 @@ async def test_the_rollups_always_match_the_activities(client):
     coordinator = await f.user("coordinator")
     ids = []
     for _ in range(40):
-        day = date.today() - timedelta(days=rng.randint(0, 200))
+        day = today() - timedelta(days=rng.randint(0, 200))
         response = await client.post(
             "/api/activities",
-            json={"programme": rng.choice(["health-champions", "heart-champions"]),
-                  "kind": "event", "occurred_on": day.isoformat(),
-                  "footprint": rng.choice(["WC", "LE"]),
-                  "people_reached": rng.randint(0, 700), "minutes": rng.randint(0, 700)},
+            json={
+                "programme": rng.choice(["health-champions", "heart-champions"]),
+                "kind": "event",
+                "occurred_on": day.isoformat(),
+                "footprint": rng.choice(["WC", "LE"]),
+                "people_reached": rng.randint(0, 700),
+                "minutes": rng.randint(0, 700),
+            },
             headers=coordinator.headers,
         )
         ids.append(response.json()["id"])
@@ -246,18 +277,26 @@ async def test_the_rollups_always_match_the_activities(client):
             headers=coordinator.headers,
         )
     for activity_id in rng.sample(ids, 5):
-        await client.patch(f"/api/activities/{activity_id}", json={"review_status": "rejected"},
-                           headers=coordinator.headers)
+        await client.patch(
+            f"/api/activities/{activity_id}",
+            json={"review_status": "rejected"},
+            headers=coordinator.headers,
+        )
     for activity_id in rng.sample(ids, 5):
         await client.delete(f"/api/activities/{activity_id}", headers=coordinator.headers)
-    since = date.today() - timedelta(days=rng.randint(20, 150))
+    since = today() - timedelta(days=rng.randint(20, 150))
     for query, where in [
         ("", Activity.review_status != "rejected"),
-        (f"?since={since}", (Activity.review_status != "rejected") & (Activity.occurred_on >= since)),
-        ("?footprint=LE&programme=heart-champions",
-         (Activity.review_status != "rejected")
-         & (Activity.footprint.code == "LE")
-         & (Activity.programme.slug == "heart-champions")),
+        (
+            f"?since={since}",
+            (Activity.review_status != "rejected") & (Activity.occurred_on >= since),
+        ),
+        (
+            "?footprint=LE&programme=heart-champions",
+            (Activity.review_status != "rejected")
+            & (Activity.footprint.code == "LE")
+            & (Activity.programme.slug == "heart-champions"),
+        ),
     ]:
         rows = await Activity.select(Activity.people_reached, Activity.minutes).where(where)
         totals = await get(client, query)

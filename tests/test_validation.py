@@ -20,7 +20,8 @@ def read(data, **kwargs):
 
 
 @pytest.mark.parametrize(
-    ("raw", "value"), [(3, 3), ("3", 3), (" 7 ", 7), (4.0, 4), ("1,250", 1250), (None, None), ("", None)]
+    ("raw", "value"),
+    [(3, 3), ("3", 3), (" 7 ", 7), (4.0, 4), ("1,250", 1250), (None, None), ("", None)],
 )
 def test_whole_numbers_from_json_or_forms(raw, value):
     assert read({"n": raw})["n"] == value
@@ -59,3 +60,22 @@ def test_unknown_fields_are_named_but_read_only_ones_are_ignored():
     with pytest.raises(Invalid) as caught:
         read({"id": str(uuid.uuid4()), "created_at": "x", "colour": "red"})
     assert list(caught.value.errors) == ["colour"]
+
+
+def test_today_is_the_councils_today(monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from server.settings import SettingsError, get_settings, today
+
+    monkeypatch.setenv("TIME_ZONE", "Pacific/Kiritimati")  # UTC+14: usually "tomorrow"
+    get_settings.cache_clear()
+    try:
+        assert today() == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+        monkeypatch.setenv("TIME_ZONE", "Mars/Olympus")
+        get_settings.cache_clear()
+        with pytest.raises(SettingsError, match="TIME_ZONE"):
+            get_settings()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -6,12 +6,12 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from schema.tables import Account, ApiToken, Membership, Person
 from server.db import write_transaction
 from server.lib.audit import record
 from server.lib.auth import ROLES, Actor
 from server.lib.reference import load_reference
 from server.lib.validation import Form, Invalid
-from schema.tables import Account, ApiToken, Membership, Person
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
@@ -49,9 +49,13 @@ async def create_account(email: str, role: str, name: str | None = None) -> dict
 
 async def issue_token(email: str, name: str = "") -> str:
     """A new API token for the account with this email; only its hash is kept."""
-    account = await Account.select(Account.id).where(
-        (Account.email == email.strip().lower()) & (Account.active == True)  # noqa: E712
-    ).first()
+    account = (
+        await Account.select(Account.id)
+        .where(
+            (Account.email == email.strip().lower()) & (Account.active == True)  # noqa: E712
+        )
+        .first()
+    )
     if account is None:
         raise Invalid({"email": f"There is no active account for {email}."})
     token = "mvt_" + secrets.token_urlsafe(32)
@@ -65,17 +69,21 @@ async def issue_token(email: str, name: str = "") -> str:
 
 async def actor_for_token(token: str) -> Actor | None:
     """The account a token acts for, or None when it is unknown, revoked or disabled."""
-    row = await ApiToken.select(
-        ApiToken.id,
-        ApiToken.last_used_at,
-        ApiToken.account.id,
-        ApiToken.account.role,
-        ApiToken.account.person,
-    ).where(
-        (ApiToken.token_hash == hash_token(token))
-        & ApiToken.revoked_at.is_null()
-        & (ApiToken.account.active == True)  # noqa: E712
-    ).first()
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            ApiToken.account.id,
+            ApiToken.account.role,
+            ApiToken.account.person,
+        )
+        .where(
+            (ApiToken.token_hash == hash_token(token))
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.account.active == True)  # noqa: E712
+        )
+        .first()
+    )
     if row is None:
         return None
     now = datetime.now(UTC)
@@ -89,9 +97,11 @@ async def actor_for_token(token: str) -> Actor | None:
 async def revoke_tokens(account_id: int) -> int:
     """Revoke every token of an account; returns how many were live."""
     async with write_transaction():
-        rows = await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
-            (ApiToken.account == account_id) & ApiToken.revoked_at.is_null()
-        ).returning(ApiToken.id)
+        rows = (
+            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)})
+            .where((ApiToken.account == account_id) & ApiToken.revoked_at.is_null())
+            .returning(ApiToken.id)
+        )
         for row in rows:
             await record(None, "update", "api_token", row["id"], {"revoked_at": "now"})
     return len(rows)
@@ -99,16 +109,16 @@ async def revoke_tokens(account_id: int) -> int:
 
 async def whoami(actor: Actor) -> dict[str, object]:
     """The account and person behind a request, and the programmes the person is in."""
-    account = await Account.select(Account.id, Account.email, Account.role).where(
-        Account.id == actor.account_id
-    ).first()
+    account = (
+        await Account.select(Account.id, Account.email, Account.role)
+        .where(Account.id == actor.account_id)
+        .first()
+    )
     memberships = []
     if actor.person_id is not None:
         ref = await load_reference()
         rows = await Membership.select(Membership.programme, Membership.status).where(
             Membership.person == actor.person_id
         )
-        memberships = [
-            {"programme": ref.slug(r["programme"]), "status": r["status"]} for r in rows
-        ]
+        memberships = [{"programme": ref.slug(r["programme"]), "status": r["status"]} for r in rows]
     return {**(account or {}), "person": actor.person_id, "memberships": memberships}

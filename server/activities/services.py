@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.tables import Activity, Membership, Person
 from server.db import write_transaction
 from server.lib.audit import changes, record_many
 from server.lib.records import Context, Forbidden, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+from server.settings import today
 from server.totals import rollup
 from server.totals.services import invalidate
-from schema.tables import Activity, Membership, Person
 
 KINDS = {
     "conversation": "A conversation",
@@ -37,8 +38,18 @@ PLAUSIBLE_MINUTES = 600
 CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
 # Fields that a champion's own edit may change; the review status is for coordinators.
-FIELDS = ("client_id", "person", "programme", "kind", "occurred_on", "footprint",
-          "people_reached", "minutes", "note", "review_status")
+FIELDS = (
+    "client_id",
+    "person",
+    "programme",
+    "kind",
+    "occurred_on",
+    "footprint",
+    "people_reached",
+    "minutes",
+    "note",
+    "review_status",
+)
 
 
 def review_for(people_reached: int, minutes: int) -> tuple[str, str]:
@@ -61,10 +72,11 @@ def read_activity(form: Form, ctx: Context, *, staff: bool) -> None:
         form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
     form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
     form.choice("kind", "what you did", {k: k for k in KINDS}, required=True)
-    form.date("occurred_on", "the date it happened", default=date.today())
+    form.date("occurred_on", "the date it happened", default=today())
     form.choice("footprint", "the area", ctx.ref.footprint_ids())
-    form.integer("people_reached", "the number of people reached", low=0, high=100_000,
-                 required=True)
+    form.integer(
+        "people_reached", "the number of people reached", low=0, high=100_000, required=True
+    )
     form.integer("minutes", "the time spent in minutes", low=0, high=1440, default=0)
     form.text("note", "a note", max_length=500)
 
@@ -72,8 +84,8 @@ def read_activity(form: Form, ctx: Context, *, staff: bool) -> None:
 def settle_review(clean: dict[str, Any], old: Row | None, staff_set: bool) -> None:
     """Mark implausible numbers for review, unless a coordinator has just decided."""
     if staff_set and "review_status" in clean:
-        clean["review_reason"] = "" if clean["review_status"] == "not-needed" else (
-            (old or {}).get("review_reason", "")
+        clean["review_reason"] = (
+            "" if clean["review_status"] == "not-needed" else ((old or {}).get("review_reason", ""))
         )
         return
     if old is not None and old["review_status"] == "rejected":
@@ -264,8 +276,8 @@ async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
     for result in results:
         if result["errors"]:
             continue
-        result["status"] = "created" if created.pop(uuid.UUID(result["client_id"]), None) else (
-            "duplicate"
+        result["status"] = (
+            "created" if created.pop(uuid.UUID(result["client_id"]), None) else ("duplicate")
         )
     return results
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from server.lib.validation import Form
 from schema.tables import AuditEvent
+from server.lib.validation import Form
 
 CHANGED = "changed"
 

@@ -34,7 +34,9 @@ class Actor:
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     """Sets request.user to an Actor, or None for the public. Routes decide with guards."""
 
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         from server.accounts.services import actor_for_token
 
         header = connection.headers.get("authorization", "")

@@ -36,22 +36,33 @@ def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> 
         ctx = await Context.load(current_actor(request))
         return await get_record(rt, ctx, record_id)
 
-    @post("/", operation_id=f"create_{op}", summary=f"Add to the {plural}",
-          status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        operation_id=f"create_{op}",
+        summary=f"Add to the {plural}",
+        status_code=HTTP_201_CREATED,
+    )
     async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await create_record(rt, ctx, data)
 
-    @patch("/{record_id:int}", operation_id=f"update_{op}",
-           summary=f"Change some fields of one of the {plural}")
+    @patch(
+        "/{record_id:int}",
+        operation_id=f"update_{op}",
+        summary=f"Change some fields of one of the {plural}",
+    )
     async def update(
         request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
     ) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await update_record(rt, ctx, record_id, data)
 
-    @delete("/{record_id:int}", operation_id=f"delete_{op}", summary=f"Delete one of the {plural}",
-            status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{record_id:int}",
+        operation_id=f"delete_{op}",
+        summary=f"Delete one of the {plural}",
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def remove(request: Request[Any, Any, Any], record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))
         await delete_record(rt, ctx, record_id)

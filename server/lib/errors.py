@@ -99,4 +99,3 @@ HANDLERS: dict[type[Exception], Any] = {
     HTTPException: http,
     Exception: unexpected,
 }
-

@@ -7,8 +7,13 @@ from litestar import Response, get
 from schema.tables import Programme
 
 
-@get("/healthz", summary="Alive", description="Touches nothing: the cheapest endpoint.",
-     tags=["health"], sync_to_thread=False)
+@get(
+    "/healthz",
+    summary="Alive",
+    description="Touches nothing: the cheapest endpoint.",
+    tags=["health"],
+    sync_to_thread=False,
+)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 

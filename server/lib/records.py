@@ -260,4 +260,6 @@ class _translate_integrity:  # noqa: N801 - used as a context manager
             raise Conflict({"": f"This {self.rt.name} is already recorded."}) from exc
         if foreign:
             raise Conflict({"": self.rt.in_use}) from exc
-        raise Invalid({"": f"This {self.rt.name} cannot be saved as it is: check the fields."}) from exc
+        raise Invalid(
+            {"": f"This {self.rt.name} cannot be saved as it is: check the fields."}
+        ) from exc

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
+from server.settings import today
+
 EARLIEST = date(2010, 1, 1)
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
@@ -153,7 +155,7 @@ class Form:
             return
         if value < earliest:
             self.errors[name] = f"{label.capitalize()} must be on or after {earliest:%-d %B %Y}."
-        elif not allow_future and value > date.today():
+        elif not allow_future and value > today():
             self.errors[name] = f"{label.capitalize()} cannot be in the future."
         else:
             self.clean[name] = value
@@ -178,8 +180,10 @@ class Form:
         if key not in choices:
             listed = ", ".join(list(choices)[:12])
             more = ", ..." if len(choices) > 12 else ""
-            self.errors[name] = f"Choose {label} from: {listed}{more}." if listed else (
-                f"There is no {label} to choose from yet."
+            self.errors[name] = (
+                f"Choose {label} from: {listed}{more}."
+                if listed
+                else (f"There is no {label} to choose from yet.")
             )
         else:
             self.clean[name] = choices[key]
@@ -232,7 +236,9 @@ class Form:
     def check_unknown(self) -> None:
         for key in self.data:
             if key not in self._known:
-                self.errors[str(key)[:60]] = "This field is not known: remove it or check its spelling."
+                self.errors[str(key)[:60]] = (
+                    "This field is not known: remove it or check its spelling."
+                )
 
     def result(self) -> dict[str, Any]:
         """The clean values, or Invalid with every message at once."""

@@ -9,11 +9,12 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.tables import Membership, Organisation, Person
 from server.db import contains
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
-from schema.tables import Membership, Organisation, Person
+from server.settings import today
 
 STATUSES = ("active", "paused", "left")
 PHONE = re.compile(r"\+?[0-9 ()-]{6,40}")
@@ -32,11 +33,23 @@ async def validate_person(data: Mapping[str, Any], ctx: Context, old: Row | None
     form = Form(data, partial=old is not None)
     form.text("name", "the person's name", max_length=200, required=True)
     form.email("email")
-    form.text("phone", "a phone number", max_length=40, default=None, pattern=PHONE,
-              pattern_hint="Enter a phone number like 01942 123456 or +44 7700 900123.")
-    form.text("postcode", "a postcode", max_length=10, default=None, pattern=POSTCODE,
-              pattern_hint="Enter a UK postcode like WN1 1AA.")
-    this_year = date.today().year
+    form.text(
+        "phone",
+        "a phone number",
+        max_length=40,
+        default=None,
+        pattern=PHONE,
+        pattern_hint="Enter a phone number like 01942 123456 or +44 7700 900123.",
+    )
+    form.text(
+        "postcode",
+        "a postcode",
+        max_length=10,
+        default=None,
+        pattern=POSTCODE,
+        pattern_hint="Enter a UK postcode like WN1 1AA.",
+    )
+    this_year = today().year
     form.integer("year_of_birth", "the year of birth", low=1900, high=this_year - 13)
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
     form.reference("organisation", "the organisation's id")
@@ -123,7 +136,7 @@ async def validate_membership(
     form = Form(data, partial=old is not None)
     form.reference("person", "the person's id", required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
-    form.date("joined_on", "the date they joined", default=date.today())
+    form.date("joined_on", "the date they joined", default=today())
     form.choice("status", "a status", {s: s for s in STATUSES}, default="active")
     form.date("left_on", "the date they left")
     clean = form.result()
@@ -136,7 +149,7 @@ async def validate_membership(
         if problem:
             raise Invalid({"programme": problem})
     if merged["status"] == "left" and merged.get("left_on") is None:
-        clean["left_on"] = date.today()
+        clean["left_on"] = today()
     if merged.get("left_on") and merged["left_on"] < merged["joined_on"]:
         raise Invalid({"left_on": "The date they left must be on or after the date they joined."})
     return clean

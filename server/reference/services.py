@@ -8,17 +8,23 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.tables import Course, Footprint, Organisation, Programme
 from server.db import contains
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form
-from schema.tables import Course, Footprint, Organisation, Programme
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
 PROGRAMME_KINDS = {"champion": "champion", "friend": "friend"}
 ORGANISATION_KINDS = (
-    "employer", "school", "college", "gp-practice", "community-group", "voluntary-group", "other"
+    "employer",
+    "school",
+    "college",
+    "gp-practice",
+    "community-group",
+    "voluntary-group",
+    "other",
 )
 SECTORS = ("public", "voluntary", "private")
 
@@ -34,11 +40,19 @@ def _no_filters(form: Form, ctx: Context) -> list[Combinable]:
 # Programmes ---------------------------------------------------------------------------
 
 
-async def validate_programme(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+async def validate_programme(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.text("name", "the programme's name", max_length=100, required=True)
-    form.text("slug", "a short name for links", max_length=60, pattern=SLUG, default=None,
-              pattern_hint="Use lower-case letters, numbers and dashes, like heart-champions.")
+    form.text(
+        "slug",
+        "a short name for links",
+        max_length=60,
+        pattern=SLUG,
+        default=None,
+        pattern_hint="Use lower-case letters, numbers and dashes, like heart-champions.",
+    )
     form.choice("kind", "champion or friend", PROGRAMME_KINDS, required=True)
     form.text("description", "a description", max_length=2000)
     form.integer("target", "the target", low=0, high=10_000_000)
@@ -84,11 +98,19 @@ PROGRAMMES = RecordType(
 # Footprints ---------------------------------------------------------------------------
 
 
-async def validate_footprint(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+async def validate_footprint(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.text("name", "the area's name", max_length=100, required=True)
-    form.text("code", "a short code", max_length=20, required=True, pattern=CODE,
-              pattern_hint="Use up to 20 letters, numbers and dashes, like WC.")
+    form.text(
+        "code",
+        "a short code",
+        max_length=20,
+        required=True,
+        pattern=CODE,
+        pattern_hint="Use up to 20 letters, numbers and dashes, like WC.",
+    )
     return form.result()
 
 
@@ -119,8 +141,9 @@ async def validate_organisation(
 ) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.text("name", "the organisation's name", max_length=200, required=True)
-    form.choice("kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS},
-                default="other")
+    form.choice(
+        "kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS}, default="other"
+    )
     form.choice("sector", "the sector", {s: s for s in SECTORS}, default="public")
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
     return form.result()
@@ -169,8 +192,14 @@ ORGANISATIONS = RecordType(
 async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.text("name", "the course's name", max_length=200, required=True)
-    form.text("slug", "a short name for links", max_length=80, pattern=SLUG, default=None,
-              pattern_hint="Use lower-case letters, numbers and dashes.")
+    form.text(
+        "slug",
+        "a short name for links",
+        max_length=80,
+        pattern=SLUG,
+        default=None,
+        pattern_hint="Use lower-case letters, numbers and dashes.",
+    )
     form.text("provider", "who runs it", max_length=200)
     form.integer("guided_learning_hours", "the guided learning hours", low=0, high=2000)
     form.choice("programme", "a programme", ctx.ref.programme_ids())

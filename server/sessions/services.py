@@ -7,10 +7,10 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.tables import ExternalCount, FriendsSession, Person
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
-from schema.tables import ExternalCount, FriendsSession, Person
 
 
 def _date_range(form: Form, column: Any) -> list[Combinable]:
@@ -24,7 +24,9 @@ def _date_range(form: Form, column: Any) -> list[Combinable]:
     return out
 
 
-async def validate_session(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+async def validate_session(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
     form.date("held_on", "the date it was held", required=True)
@@ -77,11 +79,14 @@ FRIENDS_SESSIONS = RecordType(
 )
 
 
-async def validate_external(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+async def validate_external(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
-    form.choice("footprint", "the area (leave it out for the whole borough)",
-                ctx.ref.footprint_ids())
+    form.choice(
+        "footprint", "the area (leave it out for the whole borough)", ctx.ref.footprint_ids()
+    )
     form.integer("count", "the number of Friends", low=0, high=10_000_000, required=True)
     form.date("as_of", "the date the figure is for", required=True)
     form.text("source", "where the figure comes from", max_length=200, required=True)

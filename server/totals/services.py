@@ -19,10 +19,10 @@ from typing import Any
 
 import msgspec
 
+from schema.tables import ActivityDaily, ExternalCount
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Form, Invalid
 from server.settings import get_settings
-from schema.tables import ActivityDaily, ExternalCount
 
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
 
@@ -73,14 +73,18 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def split_range(since: date | None, until: date | None) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+def split_range(
+    since: date | None, until: date | None
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """Split a date range into whole months (read from the monthly rollup) and the days at
     either edge (read from the daily rollup), so that no more than about 60 days are read
     day by day, however long the range."""
     start, end = since or FAR_PAST, until or FAR_FUTURE
     first = start if start.day == 1 else _next_month(start)
-    last_end = end if end == FAR_FUTURE or _next_month(end) - timedelta(days=1) == end else (
-        _month_start(end) - timedelta(days=1)
+    last_end = (
+        end
+        if end == FAR_FUTURE or _next_month(end) - timedelta(days=1) == end
+        else (_month_start(end) - timedelta(days=1))
     )
     if first > last_end:
         return None, [(start, end)]
@@ -169,10 +173,17 @@ async def _external(f: Filters) -> dict[int, int]:
     """Friends counted by others. Each source reports a running total for a programme and an
     area (or the whole borough), so only its latest figure counts, never the sum of all its
     figures; within a date range, what it grew by in that range."""
-    query = ExternalCount.select(
-        ExternalCount.programme, ExternalCount.footprint, ExternalCount.source,
-        ExternalCount.count, ExternalCount.as_of,
-    ).order_by(ExternalCount.as_of).order_by(ExternalCount.id)
+    query = (
+        ExternalCount.select(
+            ExternalCount.programme,
+            ExternalCount.footprint,
+            ExternalCount.source,
+            ExternalCount.count,
+            ExternalCount.as_of,
+        )
+        .order_by(ExternalCount.as_of)
+        .order_by(ExternalCount.id)
+    )
     if f.programme:
         query = query.where(ExternalCount.programme == f.programme)
     if f.footprint:
@@ -209,20 +220,24 @@ async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
         is_friend = p["kind"] == "friend"
         from_sessions = attendees.get(p["id"], 0) if is_friend else 0
         from_external = external.get(p["id"], 0) if is_friend else 0
-        programmes.append({
-            "slug": p["slug"],
-            "name": p["name"],
-            "kind": p["kind"],
-            "members": members.get(p["id"], 0),
-            "friends": members.get(p["id"], 0) + from_sessions + from_external if is_friend else 0,
-            "friends_from_sessions": from_sessions,
-            "friends_from_elsewhere": from_external,
-            "reach": s["reach"],
-            "activities": s["activities"],
-            "hours": _hours(s["minutes"]),
-            "target": p["target"],
-            "target_date": p["target_date"],
-        })
+        programmes.append(
+            {
+                "slug": p["slug"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "members": members.get(p["id"], 0),
+                "friends": members.get(p["id"], 0) + from_sessions + from_external
+                if is_friend
+                else 0,
+                "friends_from_sessions": from_sessions,
+                "friends_from_elsewhere": from_external,
+                "reach": s["reach"],
+                "activities": s["activities"],
+                "hours": _hours(s["minutes"]),
+                "target": p["target"],
+                "target_date": p["target_date"],
+            }
+        )
     anonymous = sum(x["friends_from_sessions"] + x["friends_from_elsewhere"] for x in programmes)
     return {
         "as_at": datetime.now(UTC).replace(microsecond=0),

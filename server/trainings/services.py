@@ -8,10 +8,11 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.tables import Person, TrainingRecord
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
-from schema.tables import Person, TrainingRecord
+from server.settings import today
 
 
 def add_months(day: date, months: int) -> date:
@@ -26,7 +27,9 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-async def validate_training(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+async def validate_training(
+    data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
     form.reference("person", "the person's id", required=ctx.actor is None or not ctx.champion)
     form.choice("course", "a course", ctx.ref.course_ids(), required=True)
@@ -71,9 +74,9 @@ def training_filters(form: Form, ctx: Context) -> list[Combinable]:
     if c.get("course"):
         out.append(TrainingRecord.course == c["course"])
     if c.get("expiring_within_days") is not None:
-        today = date.today()
-        out.append(TrainingRecord.expires_on >= today)
-        out.append(TrainingRecord.expires_on <= today + timedelta(days=c["expiring_within_days"]))
+        now = today()
+        out.append(TrainingRecord.expires_on >= now)
+        out.append(TrainingRecord.expires_on <= now + timedelta(days=c["expiring_within_days"]))
     return out
 
 
