@@ -171,7 +171,7 @@ class ExternalCount(Table):
 
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
     footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
-    count = Integer()
+    friends = Integer()  # not "count", which would hide Table.count()
     as_of = Date()
     source = Varchar(length=200)
     note = Varchar(length=500, default="")

@@ -262,7 +262,7 @@ async def test_friends_sessions_are_for_friends_programmes_only(client):
 async def test_external_figures_need_a_source(client, coordinator):
     response = await client.post(
         "/api/external-counts",
-        json={"programme": "dementia-friends", "count": 10500, "as_of": "2025-03-31"},
+        json={"programme": "dementia-friends", "friends": 10500, "as_of": "2025-03-31"},
         headers=coordinator.headers,
     )
     assert response.status_code == 400

@@ -87,8 +87,8 @@ async def test_friends_from_sessions_and_elsewhere_add_to_the_movement(client):
     )
     # A running total from the national programme: only its latest figure counts.
     await ExternalCount.insert(
-        ExternalCount(programme=dementia, count=100, as_of=date(2025, 1, 31), source="National"),
-        ExternalCount(programme=dementia, count=130, as_of=date(2025, 6, 30), source="National"),
+        ExternalCount(programme=dementia, friends=100, as_of=date(2025, 1, 31), source="National"),
+        ExternalCount(programme=dementia, friends=130, as_of=date(2025, 6, 30), source="National"),
     )
     totals = await get(client)
     dementia_friends = by_slug(totals)["dementia-friends"]

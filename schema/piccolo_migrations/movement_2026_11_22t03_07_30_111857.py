@@ -1286,8 +1286,8 @@ async def forwards():
     manager.add_column(
         table_class_name="ExternalCount",
         tablename="external_count",
-        column_name="count",
-        db_column_name="count",
+        column_name="friends",
+        db_column_name="friends",
         column_class_name="Integer",
         column_class=Integer,
         params={

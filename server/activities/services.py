@@ -64,11 +64,13 @@ def review_for(people_reached: int, minutes: int) -> tuple[str, str]:
     return "not-needed", ""
 
 
-def read_activity(form: Form, ctx: Context, *, staff: bool) -> None:
-    """Read the fields of one activity (used for single records and for each batch item)."""
+def read_activity(form: Form, ctx: Context, *, staff: bool, batch: bool = False) -> None:
+    """Read the fields of one activity (a single record, or one item of a batch, which is
+    always the sender's own)."""
     form.uuid("client_id", "client_id")
-    if staff:
+    if not batch:
         form.reference("person", "the person's id")
+    if staff and not batch:
         form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
     form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
     form.choice("kind", "what you did", {k: k for k in KINDS}, required=True)
@@ -231,7 +233,7 @@ def _read_item(
     if not isinstance(item, Mapping):
         return None, {"": "Each activity must be a JSON object."}
     form = Form(item)
-    read_activity(form, ctx, staff=False)
+    read_activity(form, ctx, staff=False, batch=True)
     try:
         clean = form.result()
     except Invalid as exc:

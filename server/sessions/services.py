@@ -87,7 +87,7 @@ async def validate_external(
     form.choice(
         "footprint", "the area (leave it out for the whole borough)", ctx.ref.footprint_ids()
     )
-    form.integer("count", "the number of Friends", low=0, high=10_000_000, required=True)
+    form.integer("friends", "the number of Friends", low=0, high=10_000_000, required=True)
     form.date("as_of", "the date the figure is for", required=True)
     form.text("source", "where the figure comes from", max_length=200, required=True)
     form.text("note", "a note", max_length=500)
@@ -99,7 +99,7 @@ def present_external(row: Row, ref: Reference) -> dict[str, Any]:
         "id": row["id"],
         "programme": ref.slug(row["programme"]),
         "footprint": ref.code(row["footprint"]),
-        "count": row["count"],
+        "friends": row["friends"],
         "as_of": row["as_of"],
         "source": row["source"],
         "note": row["note"],

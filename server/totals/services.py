@@ -178,7 +178,7 @@ async def _external(f: Filters) -> dict[int, int]:
             ExternalCount.programme,
             ExternalCount.footprint,
             ExternalCount.source,
-            ExternalCount.count,
+            ExternalCount.friends,
             ExternalCount.as_of,
         )
         .order_by(ExternalCount.as_of)
@@ -193,9 +193,9 @@ async def _external(f: Filters) -> dict[int, int]:
     for row in await query:
         key = (row["programme"], row["footprint"], row["source"].strip().lower())
         if f.until is None or row["as_of"] <= f.until:
-            latest_by[key] = row["count"]
+            latest_by[key] = row["friends"]
         if f.since is not None and row["as_of"] < f.since:
-            before_by[key] = row["count"]
+            before_by[key] = row["friends"]
     out: dict[int, int] = {}
     for key, count in latest_by.items():
         out[key[0]] = out.get(key[0], 0) + max(0, count - before_by.get(key, 0))
