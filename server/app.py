@@ -9,7 +9,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -22,6 +22,7 @@ from server.activities.services import ACTIVITIES
 from server.lib.auth import AuthMiddleware
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
+from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
@@ -73,6 +74,7 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"])],
+        before_send=[security_headers],
         exception_handlers=HANDLERS,
         on_startup=[db.start],
         on_shutdown=[db.stop],
@@ -84,7 +86,8 @@ def create_app() -> Litestar:
             version="0.1.0",
             description="The Health Movement for Change tracker's API.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # The document itself, at /schema too: no viewer that loads scripts from a CDN.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         logging_config=LoggingConfig(
             loggers={"movement": {"level": "INFO", "handlers": ["queue_listener"]}},

@@ -46,7 +46,11 @@ def forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
 
 
 def sign_in(_: Request[Any, Any, Any], exc: SignInNeeded) -> Response[Any]:
-    return _json(HTTP_401_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <your token>.")
+    response = _json(
+        HTTP_401_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <your token>."
+    )
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 _PLAIN = {
@@ -73,11 +77,14 @@ def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[
 
 def http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTP_401_UNAUTHORIZED:
+        headers.setdefault("WWW-Authenticate", "Bearer")
     return Response(
         content={"message": message},
         status_code=exc.status_code,
         media_type=MediaType.JSON,
-        headers=exc.headers,
+        headers=headers,
     )
 
 
