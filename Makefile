@@ -42,8 +42,9 @@ postgres: ## start the local PostgreSQL server if it is installed but down
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start; \
 	else echo "PostgreSQL is not running on 127.0.0.1:5432 and is not installed here (see README)."; exit 1; fi
 
-lint: install-test ## check the code with ruff
+lint: install-test ## check the code with ruff and mypy (strict, on server/)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-sqlite: install-test ## run the tests on SQLite
 	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest

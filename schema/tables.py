@@ -10,9 +10,12 @@ each is named in a comment on its table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from piccolo.columns import (
     JSON,
     UUID,
+    Serial,
     Boolean,
     Date,
     ForeignKey,
@@ -25,15 +28,23 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+if TYPE_CHECKING:
 
-class Footprint(Table):
+    class _Table(Table):
+        id: Serial  # piccolo adds it to every table; this tells the type checker
+
+else:
+    _Table = Table
+
+
+class Footprint(_Table):
     """A neighbourhood area (a 'service delivery footprint'): Wigan has seven."""
 
     name = Varchar(length=100, unique=True)
     code = Varchar(length=20, unique=True)
 
 
-class Organisation(Table):
+class Organisation(_Table):
     """A host organisation: employer, school, GP practice, community or voluntary group."""
 
     name = Varchar(length=200, index=True)
@@ -42,7 +53,7 @@ class Organisation(Table):
     footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
 
 
-class Programme(Table):
+class Programme(_Table):
     """A role in the movement, such as Health Champions or Dementia Friends."""
 
     slug = Varchar(length=60, unique=True)
@@ -54,7 +65,7 @@ class Programme(Table):
     sort_order = Integer(default=100)
 
 
-class Person(Table):
+class Person(_Table):
     """A citizen in the movement. Most Friends are counted, not named, so are not here."""
 
     name = Varchar(length=200, index=True)
@@ -69,7 +80,7 @@ class Person(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Membership(Table):
+class Membership(_Table):
     """A person in a programme. One person can be in many programmes, once each.
 
     Unique index: membership_person_programme (person, programme)."""
@@ -85,7 +96,7 @@ class Membership(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Course(Table):
+class Course(_Table):
     """A training course in the catalogue."""
 
     slug = Varchar(length=80, unique=True)
@@ -96,7 +107,7 @@ class Course(Table):
     valid_for_months = Integer(null=True, default=None)  # None: never expires
 
 
-class TrainingRecord(Table):
+class TrainingRecord(_Table):
     """A course that a person completed."""
 
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
@@ -107,7 +118,7 @@ class TrainingRecord(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Activity(Table):
+class Activity(_Table):
     """Something a champion did, and how many people it reached."""
 
     client_id = UUID(unique=True)  # made by the phone: the same activity is never counted twice
@@ -125,7 +136,7 @@ class Activity(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class ActivityDaily(Table):
+class ActivityDaily(_Table):
     """Counted activities by day, programme and area: kept in step with every activity write,
     so that totals never scan the activities themselves. footprint 0 means no area given.
 
@@ -139,7 +150,7 @@ class ActivityDaily(Table):
     minutes = Integer(default=0)
 
 
-class ActivityMonthly(Table):
+class ActivityMonthly(_Table):
     """The same as ActivityDaily by month (month is the first day of the month).
 
     Unique index: activity_monthly_key (month, programme, footprint)."""
@@ -152,7 +163,7 @@ class ActivityMonthly(Table):
     minutes = Integer(default=0)
 
 
-class FriendsSession(Table):
+class FriendsSession(_Table):
     """A session that creates Friends, such as a Dementia Friends Information Session."""
 
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
@@ -165,7 +176,7 @@ class FriendsSession(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class ExternalCount(Table):
+class ExternalCount(_Table):
     """A number of Friends made outside our own sessions, reported by someone else
     (for example the national Dementia Friends programme's figure for the area)."""
 
@@ -178,7 +189,7 @@ class ExternalCount(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class Account(Table):
+class Account(_Table):
     """Someone who signs in. Every account belongs to a person."""
 
     email = Varchar(length=254, unique=True)
@@ -188,7 +199,7 @@ class Account(Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class ApiToken(Table):
+class ApiToken(_Table):
     """A token for the API. Only its SHA-256 hash is kept; the token itself is shown once."""
 
     account = ForeignKey(references=Account, null=False, on_delete=OnDelete.cascade, index=True)
@@ -199,7 +210,7 @@ class ApiToken(Table):
     revoked_at = Timestamptz(null=True, default=None)
 
 
-class AuditEvent(Table):
+class AuditEvent(_Table):
     """Who changed what, and when. Personal fields are named, never copied here."""
 
     at = Timestamptz(default=TimestamptzNow(), index=True)

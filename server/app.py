@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -34,7 +34,7 @@ from server.trainings.services import TRAININGS
 WEB = PROJECT_ROOT / "web"
 
 
-def api_routers() -> list[object]:
+def api_routers() -> list[Router]:
     """One router per record type, under /api/."""
     specs = [
         ("people", PEOPLE, "people", "Champions see only themselves."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 from contextlib import asynccontextmanager
 
 from piccolo.columns import Column
@@ -13,7 +14,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 
-def engine() -> Engine:
+def engine() -> Engine[Any]:
     """The engine configured in piccolo_conf.py from DATABASE_URL."""
     found = engine_finder()
     if found is None:  # pragma: no cover - piccolo_conf always defines DB

@@ -213,7 +213,7 @@ async def update_record(
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
         rows = await (
-            rt.table.update(clean)
+            rt.table.update(dict(clean))  # type: ignore[arg-type]  # names are columns
             .where(rt.table._meta.primary_key == record_id)
             .returning(*rt.table._meta.columns)
         )
