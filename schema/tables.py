@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from piccolo.columns import (
     JSON,
     UUID,
-    Serial,
     Boolean,
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,

@@ -116,9 +116,12 @@ def _progress() -> Callable[[str, int, int], None]:
 
 def demo(args: argparse.Namespace) -> int:
     from server.demo import DemoRefused, load_demo
+    from server.demo.data import MAX_SCALE
 
-    if args.scale <= 0:
-        print("--scale must be more than 0, like 1 or 20.", file=sys.stderr)
+    if not 0 < args.scale <= MAX_SCALE:
+        print(
+            f"--scale must be more than 0 and at most {MAX_SCALE:g}, like 1 or 20.", file=sys.stderr
+        )
         return 2
 
     async def work() -> int:

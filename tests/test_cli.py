@@ -55,3 +55,16 @@ def test_bad_emails_and_roles_are_refused(run):
     assert bad.returncode == 2 and "email address" in bad.stderr
     role = run("create-user", "a@example.org", "--role", "king")
     assert role.returncode == 2 and "invalid choice" in role.stderr
+
+
+def test_demo_scale_is_checked_and_a_second_load_refused(run):
+    assert run("migrate").returncode == 0
+    for scale in ("0", "-1", "500"):
+        result = run("demo", "--scale", scale)
+        assert result.returncode == 2 and "--scale must be" in result.stderr
+    first = run("demo", "--scale", "0.01")
+    assert first.returncode == 0, first.stderr
+    assert "Loaded the demo data" in first.stdout and "activities" in first.stdout
+    second = run("demo", "--scale", "0.01")
+    assert second.returncode == 1
+    assert "already has" in second.stderr and "people in it" in second.stderr

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from schema import tables as t
-from server import demo
-from server.demo import DemoRefused, load_demo
+from server.activities.services import review_for
+from server.demo import DemoRefused, data, load_demo
+from server.demo.plan import scaled
 
 SCALE = 0.02  # about 60 people and 1,200 activities: quick, and every kind of record
 
@@ -50,8 +51,8 @@ async def _table_counts() -> dict[str, int]:
 async def test_loads_roles_in_the_reported_proportions() -> None:
     counts = await load_demo(SCALE)
     by_programme = await _memberships_by_programme()
-    for slug, at_scale_1, _share in demo.ROLES:
-        assert by_programme[slug] == demo.scaled(at_scale_1, SCALE), slug
+    for slug, at_scale_1, _share in data.ROLES:
+        assert by_programme[slug] == scaled(at_scale_1, SCALE), slug
     order = ["health-champions", "cancer-champions", "heart-champions", "young-health-champions"]
     assert [by_programme[s] for s in order] == sorted(
         (by_programme[s] for s in order), reverse=True
@@ -61,7 +62,7 @@ async def test_loads_roles_in_the_reported_proportions() -> None:
     assert counts["people"] < counts["memberships"] == sum(by_programme.values())
     assert counts["people"] == await t.Person.count()
     assert await t.Footprint.count() == 7
-    assert counts["activities"] == await t.Activity.count() == demo.scaled(60_000, SCALE)
+    assert counts["activities"] == await t.Activity.count() == scaled(60_000, SCALE)
 
 
 async def test_people_look_real_but_are_made_up() -> None:
@@ -85,15 +86,16 @@ async def test_activities_follow_the_rules() -> None:
     await load_demo(SCALE)
     rows = await t.Activity.select()
     today = date.today()
-    kinds = {k[0] for k in demo.KINDS}
+    kinds = {k[0] for k in data.KINDS}
     for a in rows:
         assert 0 <= a["people_reached"] <= 100_000
         assert 0 <= a["minutes"] <= 1440
         assert today - timedelta(days=365 * 3 + 1) <= a["occurred_on"] <= today
         assert a["kind"] in kinds
-        over = a["people_reached"] > 500 or a["minutes"] > 600
-        allowed = {"needs-review", "rejected"} if over else {"not-needed", "rejected"}
-        assert a["review_status"] in allowed, a
+        status, reason = review_for(a["people_reached"], a["minutes"])
+        assert a["review_status"] in {status, "rejected"}, a
+        if a["review_status"] == "needs-review":
+            assert a["review_reason"] == reason
     statuses = [a["review_status"] for a in rows]
     assert statuses.count("not-needed") > 0.95 * len(rows)
     assert "needs-review" in statuses
@@ -124,7 +126,7 @@ async def test_sessions_make_friends() -> None:
     runners = {s["run_by"] for s in sessions if s["run_by"] is not None}
     assert runners
     external = await t.ExternalCount.select()
-    assert external and all(e["source"] == demo.EXTERNAL_SOURCE for e in external)
+    assert external and all(e["source"] == data.EXTERNAL_SOURCE for e in external)
 
 
 async def test_the_same_scale_and_day_give_the_same_data() -> None:

@@ -1,0 +1,468 @@
+"""The benchmark: `python -m bench.run` (or `make bench`).
+
+It makes a fresh database (SQLite in a temporary folder, or the PostgreSQL database named by
+BENCH_DATABASE_URL, dropped and made again), loads the demo data at BENCH_SCALE (default
+20: 1.2 million activities), starts `movement serve`, and measures with wrk:
+
+- GET /healthz, which touches nothing: the ceiling for this machine and server;
+- GET /api/totals, whole and filtered by footprint and by date;
+- POST /api/activities/batch: 10,000 new activities in 20 batches of 500.
+
+It prints a Markdown table of the results. Settings, all optional: BENCH_SCALE,
+BENCH_DATABASE_URL, BENCH_SECONDS (per endpoint, default 10), WORKERS (default 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+THREADS, CONNECTIONS = 2, 32
+WARM_UP_SECONDS = 2
+BATCHES, BATCH_SIZE = 20, 500
+
+
+class BenchFailed(Exception):
+    """A step of the benchmark went wrong; the message says which and why."""
+
+
+@dataclass
+class WrkResult:
+    """What wrk measured for one address."""
+
+    label: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # non-2xx/3xx answers plus socket errors
+
+
+@dataclass
+class Setup:
+    """Where the benchmark runs."""
+
+    env: dict[str, str]
+    engine: str
+    scale: float
+    workers: int
+    seconds: int
+    work_dir: Path
+
+
+# ---------------------------------------------------------------------------------------
+# The database and the demo data.
+
+
+def make_setup() -> Setup:
+    """Read the BENCH_ settings and choose a database; nothing is changed yet."""
+    work_dir = Path(tempfile.mkdtemp(prefix="movement-bench-"))
+    env = dict(os.environ)
+    env["DATA_DIR"] = str(work_dir)
+    env["DEBUG"] = "false"
+    env.pop("SECRET_KEY", None)  # one is made in DATA_DIR and shared by every worker
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    env["DATABASE_URL"] = url or f"sqlite:///{work_dir / 'bench.sqlite'}"
+    return Setup(
+        env=env,
+        engine="PostgreSQL" if url else "SQLite",
+        scale=float(os.environ.get("BENCH_SCALE", "").strip() or 20),
+        workers=int(os.environ.get("WORKERS", "").strip() or 1),
+        seconds=int(os.environ.get("BENCH_SECONDS", "").strip() or 10),
+        work_dir=work_dir,
+    )
+
+
+async def recreate_postgres(url: str) -> None:
+    """Drop and make again the PostgreSQL database named by the URL.
+
+    Only a database with "bench" in its name, so that a mistyped URL cannot wipe real data.
+    """
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise BenchFailed(
+            f"BENCH_DATABASE_URL names the database {name!r}. The benchmark drops and remakes "
+            "its database, so it works only on one with 'bench' in its name."
+        )
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+def movement_command() -> list[str]:
+    """The `movement` command of this virtualenv (or the module, if it is not installed)."""
+    script = Path(sys.executable).parent / "movement"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "server.cli"]
+
+
+def run_cli(setup: Setup, *args: str, timeout: float = 300) -> str:
+    """Run a `movement` command to the end; its standard output."""
+    done = subprocess.run(
+        [*movement_command(), *args],
+        cwd=ROOT,
+        env=setup.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchFailed(f"`movement {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def progress_printer() -> Any:
+    """A progress callback for load_demo: one line rewritten in place on a terminal; into a
+    file or pipe (make bench | tee), a line every few seconds instead."""
+    started, last = time.monotonic(), [0.0]
+    terminal = sys.stdout.isatty()
+    every = 0.5 if terminal else 5.0
+
+    def show(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < every:
+            return
+        last[0] = now
+        line = f"  {stage:<14} {done:>10,} of {total:<10,} {now - started:6.1f} s"
+        if terminal:
+            print("\r" + line, end="\n" if done >= total else "", flush=True)
+        else:
+            print(line, flush=True)
+
+    return show
+
+
+async def load(scale: float) -> dict[str, int]:
+    """Load the demo data in this process, into the database in the environment."""
+    from server import db
+    from server.demo import load_demo
+
+    await db.start()
+    try:
+        return await load_demo(scale, progress_printer())
+    finally:
+        await db.stop()
+
+
+def prepare_database(setup: Setup) -> tuple[float, dict[str, int]]:
+    """Make the database, migrate it and load the demo; the load's seconds and counts."""
+    if setup.engine == "PostgreSQL":
+        print(f"Making the PostgreSQL database {setup.env['DATABASE_URL']} again ...")
+        asyncio.run(recreate_postgres(setup.env["DATABASE_URL"]))
+    print(run_cli(setup, "migrate").strip())
+    # The app's settings read the environment once, when first imported: set it first.
+    os.environ.update({k: setup.env[k] for k in ("DATABASE_URL", "DATA_DIR", "DEBUG")})
+    os.environ.pop("SECRET_KEY", None)
+    print(f"Loading the demo data at scale {setup.scale:g} ...")
+    started = time.perf_counter()
+    counts = asyncio.run(load(setup.scale))
+    return time.perf_counter() - started, counts
+
+
+def make_token(setup: Setup) -> str:
+    """A coordinator's API token (the last line the `token` command prints)."""
+    run_cli(setup, "create-user", "bench@example.org", "--role", "coordinator")
+    lines = run_cli(setup, "token", "bench@example.org").strip().splitlines()
+    if not lines:
+        raise BenchFailed("`movement token` printed no token.")
+    return lines[-1].strip()
+
+
+# ---------------------------------------------------------------------------------------
+# The server.
+
+
+def free_port() -> int:
+    """A TCP port that nothing listens on just now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(setup: Setup) -> Iterator[str]:
+    """Start `movement serve`, wait until it answers, and always stop it; yields its URL."""
+    port = free_port()
+    env = dict(setup.env, HOST="127.0.0.1", PORT=str(port), WORKERS=str(setup.workers))
+    env["TOTALS_CACHE_SECONDS"] = "10"
+    log_path = setup.work_dir / "server.log"
+    with open(log_path, "w") as log:
+        # A session of its own, so that stopping it stops the workers as well.
+        server = subprocess.Popen(
+            [*movement_command(), "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(server, base, log_path)
+            yield base
+        finally:
+            stop(server)
+
+
+def wait_until_up(server: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    """Wait (at most 60 s) for GET /healthz to answer 200."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchFailed(f"The server stopped at once:\n{log_path.read_text()[-3000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise BenchFailed(f"The server did not answer within 60 s:\n{log_path.read_text()[-3000:]}")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its workers: politely, then (after 15 s) firmly."""
+    if server.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------
+# wrk.
+
+
+def ensure_wrk() -> str:
+    """The path of wrk, installing the Debian package if it is missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk is not installed: installing it with apt-get ...")
+    if _apt("install", "-y", "wrk") != 0:
+        _apt("update")  # the package lists may be missing or stale
+        _apt("install", "-y", "wrk")
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchFailed("wrk is missing and could not be installed: apt-get install wrk")
+    return found
+
+
+def _apt(*args: str) -> int:
+    done = subprocess.run(["apt-get", *args], capture_output=True, timeout=600, check=False)
+    return done.returncode
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def to_ms(text: str) -> float:
+    """wrk's '1.23ms', '850.00us' or '1.02s' in milliseconds."""
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        raise BenchFailed(f"Cannot read wrk's time {text!r}")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+def parse_wrk(label: str, output: str) -> WrkResult:
+    """Read the numbers out of `wrk --latency` output."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rps and p50 and p99 and total):
+        raise BenchFailed(f"Cannot read wrk's output for {label}:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if sockets:
+        errors += sum(int(n) for n in sockets.groups())
+    return WrkResult(
+        label,
+        float(rps.group(1)),
+        to_ms(p50.group(1)),
+        to_ms(p99.group(1)),
+        int(total.group(1)),
+        errors,
+    )
+
+
+def wrk(wrk_path: str, url: str, seconds: int) -> str:
+    """Run wrk against one address for this many seconds; its output."""
+    command = [wrk_path, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    if done.returncode != 0:
+        raise BenchFailed(f"wrk failed on {url}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def measure(wrk_path: str, base: str, path: str, seconds: int) -> WrkResult:
+    """Warm up, then measure one address."""
+    wrk(wrk_path, base + path, WARM_UP_SECONDS)
+    result = parse_wrk(f"GET {path}", wrk(wrk_path, base + path, seconds))
+    print(
+        f"  GET {path}: {result.requests_per_second:,.0f} requests/s, "
+        f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, {result.errors} errors",
+        flush=True,
+    )
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# The batch of new activities.
+
+
+def batch_bodies(footprint: str, rng: random.Random) -> list[dict[str, Any]]:
+    """BATCHES bodies of BATCH_SIZE new activities each, over the last year."""
+    today = date.today()
+    bodies = []
+    for _ in range(BATCHES):
+        items = [
+            {
+                "client_id": str(uuid.uuid4()),  # new ones: never the demo's
+                "programme": "health-champions",
+                "kind": "conversation",
+                "occurred_on": (today - timedelta(days=rng.randrange(365))).isoformat(),
+                "people_reached": rng.randint(1, 30),
+                "minutes": rng.randint(5, 60),
+                "footprint": footprint,
+                "note": "",
+            }
+            for _ in range(BATCH_SIZE)
+        ]
+        bodies.append({"activities": items})
+    return bodies
+
+
+def post_batches(base: str, token: str, footprint: str) -> tuple[float, int]:
+    """Send the batches one after another; the seconds taken and how many were created."""
+    bodies = batch_bodies(footprint, random.Random(1))
+    headers = {"Authorization": f"Bearer {token}"}
+    created = 0
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        started = time.perf_counter()
+        for body in bodies:
+            response = client.post("/api/activities/batch", json=body)
+            if response.status_code != 200:
+                raise BenchFailed(
+                    f"POST /api/activities/batch answered {response.status_code}: "
+                    f"{response.text[:500]}"
+                )
+            results = response.json()["results"]
+            created += sum(1 for r in results if r["status"] == "created")
+        seconds = time.perf_counter() - started
+    return seconds, created
+
+
+# ---------------------------------------------------------------------------------------
+# The report.
+
+
+def report(
+    setup: Setup,
+    load_seconds: float,
+    counts: dict[str, int],
+    results: list[WrkResult],
+    batch: tuple[float, int],
+) -> str:
+    """The results as Markdown, ready for the README."""
+    lines = [
+        f"Database: {setup.engine}; demo scale {setup.scale:g} "
+        f"({counts['activities']:,} activities, {counts['people']:,} people), loaded in "
+        f"{load_seconds:.1f} s; {setup.workers} worker(s); {os.cpu_count()} CPU cores; "
+        f"wrk with {THREADS} threads and {CONNECTIONS} connections, {setup.seconds} s each.",
+        "",
+        "| Request | Requests/s | p50 (ms) | p99 (ms) | Errors | Share of /healthz |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    ceiling = results[0].requests_per_second or 1.0
+    for r in results:
+        share = f"{100 * r.requests_per_second / ceiling:.0f}%"
+        lines.append(
+            f"| `{r.label}` | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.errors} | {share} |"
+        )
+    seconds, created = batch
+    wanted = BATCHES * BATCH_SIZE
+    whole = results[1].requests_per_second / ceiling if len(results) > 1 else 0.0
+    lines += [
+        "",
+        f"GET /api/totals served {100 * whole:.0f}% of the requests per second of GET /healthz.",
+        "",
+        f"POST /api/activities/batch: {wanted:,} activities in {BATCHES} requests of "
+        f"{BATCH_SIZE}: {seconds:.2f} s, {wanted / seconds:,.0f} activities/s "
+        f"({created:,} of {wanted:,} created).",
+    ]
+    return "\n".join(lines)
+
+
+def measure_server(setup: Setup, token: str) -> tuple[list[WrkResult], tuple[float, int]]:
+    """Start the server, measure the reads and then the batch writes, stop the server."""
+    from server.demo import AREAS
+
+    footprint = AREAS[0].code
+    paths = ["/healthz", "/api/totals", f"/api/totals?footprint={footprint}"]
+    paths.append("/api/totals?since=2025-01-01")
+    wrk_path = ensure_wrk()
+    with running_server(setup) as base:
+        print(f"Measuring {base} with wrk ...", flush=True)
+        results = [measure(wrk_path, base, path, setup.seconds) for path in paths]
+        print(f"Sending {BATCHES * BATCH_SIZE:,} activities in batches ...", flush=True)
+        batch = post_batches(base, token, footprint)
+    return results, batch
+
+
+def main() -> int:
+    """Run the whole benchmark; 0 when every step worked and every activity was created."""
+    setup = make_setup()
+    try:
+        load_seconds, counts = prepare_database(setup)
+        token = make_token(setup)
+        results, batch = measure_server(setup, token)
+    except (BenchFailed, subprocess.TimeoutExpired) as exc:
+        print(f"\nThe benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(setup.work_dir, ignore_errors=True)
+    print("\n" + report(setup, load_seconds, counts, results, batch))
+    wanted = BATCHES * BATCH_SIZE
+    if batch[1] != wanted:
+        print(f"\nOnly {batch[1]:,} of {wanted:,} activities were created.", file=sys.stderr)
+        return 1
+    return 0 if not any(r.errors for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
