@@ -430,7 +430,7 @@ def report(
 
 def measure_server(setup: Setup, token: str) -> tuple[list[WrkResult], tuple[float, int]]:
     """Start the server, measure the reads and then the batch writes, stop the server."""
-    from server.demo import AREAS
+    from server.demo.data import AREAS
 
     footprint = AREAS[0].code
     paths = ["/healthz", "/api/totals", f"/api/totals?footprint={footprint}"]

@@ -78,34 +78,14 @@ async def clean_tables(seeded_ids):
     """Every test starts with only the seeded programmes and courses."""
     yield
     from schema import tables as t
-    from server.db import write_transaction
     from server.totals.services import invalidate
+    from tests.factories import empty_tables
 
-    async with write_transaction():  # one connection for all of it: much faster on SQLite
-        await _empty(t, seeded_ids)
-    invalidate()
-
-
-async def _empty(t, seeded_ids):
-    for table in (
-        t.AuditEvent,
-        t.ApiToken,
-        t.Account,
-        t.Activity,
-        t.ActivityDaily,
-        t.ActivityMonthly,
-        t.FriendsSession,
-        t.ExternalCount,
-        t.TrainingRecord,
-        t.Membership,
-        t.Person,
-        t.Organisation,
-        t.Footprint,
-    ):
-        await table.delete(force=True)
+    await empty_tables()
     await t.Course.delete().where(t.Course.id > seeded_ids["course"])
     await t.Programme.delete().where(t.Programme.id > seeded_ids["programme"])
     await t.Programme.update({t.Programme.target: None, t.Programme.target_date: None}, force=True)
+    invalidate()
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,34 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from schema import tables as t
 from schema.tables import Footprint, Membership, Person, Programme
 from server.accounts.services import create_account, issue_token
+from server.db import write_transaction
+
+# Every table that tests write, children before parents.
+TEST_TABLES = (
+    t.AuditEvent,
+    t.ApiToken,
+    t.Account,
+    t.Activity,
+    t.ActivityDaily,
+    t.ActivityMonthly,
+    t.FriendsSession,
+    t.ExternalCount,
+    t.TrainingRecord,
+    t.Membership,
+    t.Person,
+    t.Organisation,
+    t.Footprint,
+)
+
+
+async def empty_tables() -> None:
+    """Delete every row a test may have written (the seeded programmes and courses stay)."""
+    async with write_transaction():  # one connection for all of it: much faster on SQLite
+        for table in TEST_TABLES:
+            await table.delete(force=True)
 
 
 @dataclass

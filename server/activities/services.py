@@ -37,7 +37,7 @@ PLAUSIBLE_REACH = 500
 PLAUSIBLE_MINUTES = 600
 CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
-# Fields that a champion's own edit may change; the review status is for coordinators.
+# The fields of a new activity that the audit log records.
 FIELDS = (
     "client_id",
     "person",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 HEADERS = {
@@ -14,12 +13,15 @@ HEADERS = {
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
 }
+_RAW = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 
 
 async def security_headers(message: Message, scope: Scope) -> None:
-    """A before_send hook: add HEADERS to a response that does not set them itself."""
+    """A before_send hook: add HEADERS to a response that does not set them itself.
+
+    It works on the raw header list: this runs for every response, the cheapest included."""
     if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in HEADERS.items():
-            if name not in headers:
-                headers[name] = value
+        headers = list(message.get("headers") or [])
+        present = {name.lower() for name, _ in headers}
+        headers.extend(pair for pair in _RAW if pair[0] not in present)
+        message["headers"] = headers
