@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.enums import ScopeType
 from litestar.types import Receive, Scope, Send
 
 ROLES = ("champion", "coordinator", "admin")
@@ -38,7 +39,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The public's requests carry no credentials: skip the work (it shows in the
         # throughput of the public totals).
-        if scope["type"] == "http" and not any(
+        if scope["type"] == ScopeType.HTTP and not any(
             name == b"authorization" for name, _ in scope["headers"]
         ):
             scope["user"] = None
