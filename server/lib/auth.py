@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.enums import ScopeType
 from litestar.types import Receive, Scope, Send
 
 ROLES = ("champion", "coordinator", "admin")
