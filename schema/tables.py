@@ -50,7 +50,7 @@ class Organisation(_Table):
     name = Varchar(length=200, index=True)
     kind = Varchar(length=30)
     sector = Varchar(length=20)
-    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
 
 
 class Programme(_Table):
@@ -73,7 +73,7 @@ class Person(_Table):
     phone = Varchar(length=40, null=True, default=None)
     postcode = Varchar(length=10, null=True, default=None)
     year_of_birth = Integer(null=True, default=None)
-    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null, index=True)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict, index=True)
     organisation = ForeignKey(references=Organisation, null=True, on_delete=OnDelete.set_null)
     consent_to_contact = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -126,7 +126,7 @@ class Activity(_Table):
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
     kind = Varchar(length=30)
     occurred_on = Date(index=True)
-    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
     people_reached = Integer(default=0)
     minutes = Integer(default=0)
     note = Varchar(length=500, default="")
@@ -168,7 +168,7 @@ class FriendsSession(_Table):
 
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
     held_on = Date(index=True)
-    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
     venue = Varchar(length=200, default="")
     run_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null, index=True)
     attendees = Integer(default=0)
@@ -181,7 +181,7 @@ class ExternalCount(_Table):
     (for example the national Dementia Friends programme's figure for the area)."""
 
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
-    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
     friends = Integer()  # not "count", which would hide Table.count()
     as_of = Date()
     source = Varchar(length=200)

@@ -350,3 +350,83 @@ async def test_listing_is_paginated_and_filtered(client, champion):
     bad = await client.get("/api/activities?per_page=0&kind=x&colour=red", headers=champion.headers)
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"per_page", "kind", "colour"}
+
+
+# Races --------------------------------------------------------------------------------
+
+
+async def _rollup_matches_activities():
+    rows = await Activity.select(Activity.people_reached).where(
+        Activity.review_status != "rejected"
+    )
+    daily = await ActivityDaily.select()
+    assert sum(d["activities"] for d in daily) == len(rows)
+    assert sum(d["people_reached"] for d in daily) == sum(r["people_reached"] for r in rows)
+
+
+async def test_concurrent_edits_and_deletes_keep_the_totals_right(client, champion):
+    coordinator = await f.user("coordinator")
+    created = await client.post(
+        "/api/activities", json=activity(people_reached=25), headers=champion.headers
+    )
+    activity_id = created.json()["id"]
+    edits = [
+        client.patch(
+            f"/api/activities/{activity_id}", json={"people_reached": n}, headers=champion.headers
+        )
+        for n in range(1, 11)
+    ]
+    rejects = [
+        client.patch(
+            f"/api/activities/{activity_id}",
+            json={"review_status": "rejected"},
+            headers=coordinator.headers,
+        )
+        for _ in range(4)
+    ]
+    responses = await asyncio.gather(*edits, *rejects)
+    assert all(r.status_code == 200 for r in responses), {r.text for r in responses}
+    await _rollup_matches_activities()
+    deletes = [
+        client.delete(f"/api/activities/{activity_id}", headers=coordinator.headers)
+        for _ in range(5)
+    ]
+    statuses = sorted(r.status_code for r in await asyncio.gather(*deletes))
+    assert statuses == [204, 404, 404, 404, 404]
+    await _rollup_matches_activities()
+    assert (await client.get("/api/totals")).json()["activities"] == 0
+
+
+async def test_phones_sending_the_same_days_at_once_do_not_deadlock(client):
+    """Batches touching the same days in opposite orders, at the same time."""
+    await f.footprint("WC")
+    users = []
+    for _ in range(6):
+        user = await f.user("champion")
+        await f.join(user.person_id, "health-champions")
+        users.append(user)
+    days = [(today() - timedelta(days=n)).isoformat() for n in range(40)]
+
+    async def send(user, order):
+        body = {"activities": [activity(occurred_on=day) for day in order]}
+        return await client.post("/api/activities/batch", json=body, headers=user.headers)
+
+    rounds = []
+    for n, user in enumerate(users):
+        rounds.append(send(user, days if n % 2 else list(reversed(days))))
+    responses = await asyncio.gather(*rounds)
+    assert [r.status_code for r in responses] == [200] * 6
+    assert await Activity.count() == 6 * 40
+    await _rollup_matches_activities()
+
+
+async def test_notes_are_not_copied_into_the_audit_log(client, champion):
+    await client.post(
+        "/api/activities/batch",
+        json={"activities": [activity(note="Spoke to Mrs Jones about her diabetes")]},
+        headers=champion.headers,
+    )
+    events = await AuditEvent.select().output(load_json=True)
+    assert "Jones" not in repr(events)
+    activity_events = [e for e in events if e["record_type"] == "activity"]
+    assert activity_events[0]["changes"]["note"] == "changed"

@@ -387,6 +387,8 @@ async def make_world(role: str, group: str) -> World:
     elif group == "activities":
         ids = {"mine": await _activity(me), "theirs": await _activity(other)}
     elif group == "friends-sessions":
+        # A champion records sessions only for a Friends programme they are in.
+        await f.join(me, "dementia-friends")
         ids = {"mine": await _session(me), "theirs": await _session(other)}
     elif group not in OWNED and group != "api":
         ids = {"rec": await _unowned(group)}

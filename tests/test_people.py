@@ -237,6 +237,7 @@ async def test_expiry_comes_from_the_course_when_it_has_one(client, coordinator)
 
 async def test_friends_sessions_are_for_friends_programmes_only(client):
     champion = await f.user("champion")
+    await f.join(champion.person_id, "dementia-friends")
     response = await client.post(
         "/api/friends-sessions",
         json={"programme": "health-champions", "held_on": "2025-01-01", "attendees": 10},
@@ -256,7 +257,7 @@ async def test_friends_sessions_are_for_friends_programmes_only(client):
     )
     assert ok.status_code == 201 and ok.json()["run_by"] == champion.person_id
     totals = (await client.get("/api/totals")).json()
-    assert totals["movement_total"] == 10
+    assert totals["movement_total"] == 1 + 10  # the champion, and the ten who came
 
 
 async def test_external_figures_need_a_source(client, coordinator):
@@ -310,3 +311,77 @@ async def test_unknown_records_are_404(client, coordinator):
         400,
         404,
     )
+
+
+async def test_deleting_a_person_closes_their_account_and_audits_what_went(client, coordinator):
+    champion = await f.user("champion")
+    membership = await f.join(champion.person_id, "health-champions")
+    assert (await client.get("/api/me", headers=champion.headers)).status_code == 200
+    response = await client.delete(f"/api/people/{champion.person_id}", headers=coordinator.headers)
+    assert response.status_code == 204
+    assert (await client.get("/api/me", headers=champion.headers)).status_code == 401
+    events = await AuditEvent.select(
+        AuditEvent.action, AuditEvent.record_type, AuditEvent.record_id
+    )
+    assert {"action": "delete", "record_type": "membership", "record_id": membership} in events
+    assert {"action": "delete", "record_type": "person", "record_id": champion.person_id} in events
+
+
+async def test_an_area_in_use_cannot_be_deleted(client, coordinator):
+    wc = (await client.get("/api/footprints")).json()["items"][0]["id"]
+    await f.person("Jo", footprint=wc)
+    response = await client.delete(f"/api/footprints/{wc}", headers=coordinator.headers)
+    assert response.status_code == 409
+    assert "move them to another area" in response.json()["errors"][""]
+    empty = await f.footprint("ZZ")
+    assert (
+        await client.delete(f"/api/footprints/{empty}", headers=coordinator.headers)
+    ).status_code == 204
+
+
+async def test_only_friends_champions_record_sessions_and_not_huge_ones(client):
+    champion = await f.user("champion")
+    session = {"programme": "autism-friends", "held_on": "2025-01-01", "attendees": 12}
+    refused = await client.post("/api/friends-sessions", json=session, headers=champion.headers)
+    assert refused.status_code == 400
+    assert "Autism Friends Champions" in refused.json()["errors"]["programme"]
+    await f.join(champion.person_id, "autism-friends")
+    ok = await client.post("/api/friends-sessions", json=session, headers=champion.headers)
+    assert ok.status_code == 201
+    huge = await client.post(
+        "/api/friends-sessions", json={**session, "attendees": 5000}, headers=champion.headers
+    )
+    assert huge.status_code == 400
+    assert "ask your coordinator" in huge.json()["errors"]["attendees"]
+    grown = await client.patch(
+        f"/api/friends-sessions/{ok.json()['id']}",
+        json={"attendees": 201},
+        headers=champion.headers,
+    )
+    assert grown.status_code == 400
+    coordinator = await f.user("coordinator")
+    big = await client.post(
+        "/api/friends-sessions", json={**session, "attendees": 5000}, headers=coordinator.headers
+    )
+    assert big.status_code == 201
+    assert (await client.get("/api/totals")).json()["anonymous_friends"] == 12 + 5000
+
+
+async def test_a_dementia_friends_champion_course_lets_you_run_sessions(client):
+    from schema.tables import Course
+
+    champion = await f.user("champion")
+    course = (
+        await Course.select(Course.id).where(Course.slug == "dementia-friends-champion").first()
+    )
+    await TrainingRecord.insert(
+        TrainingRecord(
+            person=champion.person_id, course=course["id"], completed_on=date(2024, 5, 1)
+        )
+    )
+    response = await client.post(
+        "/api/friends-sessions",
+        json={"programme": "dementia-friends", "held_on": "2025-01-01", "attendees": 20},
+        headers=champion.headers,
+    )
+    assert response.status_code == 201, response.text

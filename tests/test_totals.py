@@ -318,3 +318,22 @@ async def test_deleting_a_person_keeps_their_activities_in_the_totals(client):
     assert response.status_code == 204
     assert await Person.count().where(Person.id == champion.person_id) == 0
     assert (await get(client))["reach"] == 30
+
+
+async def test_the_etag_stays_while_the_numbers_do(client):
+    from server.totals.services import invalidate
+
+    first = await client.get("/api/totals")
+    invalidate()  # worked out again: a new as_at, the same numbers
+    second = await client.get("/api/totals", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 304
+    await f.footprint("WC")
+    coordinator = await f.user("coordinator")
+    await client.post(
+        "/api/activities",
+        headers=coordinator.headers,
+        json={"programme": "health-champions", "kind": "event", "people_reached": 4},
+    )
+    third = await client.get("/api/totals", headers={"If-None-Match": first.headers["etag"]})
+    assert third.status_code == 200
+    assert third.headers["etag"] != first.headers["etag"]

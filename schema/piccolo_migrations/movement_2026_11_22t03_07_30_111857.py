@@ -416,7 +416,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Footprint,
-            "on_delete": OnDelete.set_null,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1118,7 +1118,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Footprint,
-            "on_delete": OnDelete.set_null,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1337,7 +1337,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Footprint,
-            "on_delete": OnDelete.set_null,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1492,7 +1492,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Footprint,
-            "on_delete": OnDelete.set_null,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1735,7 +1735,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Footprint,
-            "on_delete": OnDelete.set_null,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,

@@ -37,6 +37,8 @@ PLAUSIBLE_REACH = 500
 PLAUSIBLE_MINUTES = 600
 CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
+# Free text may name people: the audit log says it changed, never what it says.
+PERSONAL = frozenset({"note"})
 # The fields of a new activity that the audit log records.
 FIELDS = (
     "client_id",
@@ -219,6 +221,7 @@ ACTIVITIES = RecordType(
     order_by=(("occurred_on", True), ("id", True)),
     on_change=keep_rollups,
     may_change=champion_window,
+    personal=PERSONAL,
     unique_message={"client_id": "An activity with this client_id is already recorded."},
 )
 
@@ -304,7 +307,7 @@ async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> dict[uuid.UUI
             ctx.actor.account_id,
             "create",
             "activity",
-            [(row["id"], changes(None, _audited(row))) for row in created.values()],
+            [(row["id"], changes(None, _audited(row), PERSONAL)) for row in created.values()],
         )
         await rollup.apply(rollup.deltas(added=created.values()))
     return created

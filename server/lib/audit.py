@@ -1,7 +1,8 @@
 """The audit log: who changed what, and when.
 
-Values of personal fields (names, contact details, birth years) are never copied into the
-log: it says that they changed, not what to. The log then never needs its own erasure.
+Values of personal fields (names, contact details, birth years, certificate numbers, and
+free text such as notes and venues, which may name people) are never copied into the log:
+it says that they changed, not what to. The log then never needs its own erasure.
 """
 
 from __future__ import annotations

@@ -67,13 +67,19 @@ def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[
     errors: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            message = str(item.get("message", ""))
+            key, message = str(item.get("key") or ""), str(item.get("message", ""))
+            if key == "data":  # no body at all
+                key, message = "", "Send a JSON object with the record's fields."
             plain = next((v for k, v in _PLAIN.items() if message.startswith(k)), message)
-            errors[str(item.get("key") or "")] = plain
+            errors[key] = plain
     detail = str(exc.detail)
     if "JSON" in detail or "decode" in detail.lower():
         return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", errors or None)
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", errors or None)
+
+
+def too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    return _json(HTTP_400_BAD_REQUEST, "The body is nested too deeply: send a flat JSON object.")
 
 
 def http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -105,5 +111,6 @@ HANDLERS: ExceptionHandlersMap = {
     SignInNeeded: sign_in,
     ValidationException: validation,
     HTTPException: http,
+    RecursionError: too_deep,
     Exception: unexpected,
 }

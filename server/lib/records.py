@@ -22,7 +22,7 @@ from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
-from server.db import write_transaction
+from server.db import is_postgres, write_transaction
 from server.lib.audit import changes, record
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
@@ -65,6 +65,7 @@ Present = Callable[[Row, Reference], dict[str, Any]]
 Filters = Callable[[Form, Context], list[Combinable]]
 OnChange = Callable[[Row | None, Row | None, Context], Awaitable[None]]
 MayChange = Callable[[Row, Context], None]
+BeforeDelete = Callable[[Row, Context], Awaitable[None]]
 
 
 async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
@@ -72,6 +73,10 @@ async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> Non
 
 
 def _no_rule(row: Row, ctx: Context) -> None:
+    return None
+
+
+async def _nothing_before_delete(row: Row, ctx: Context) -> None:
     return None
 
 
@@ -88,6 +93,7 @@ class RecordType:
     personal: frozenset[str] = frozenset()
     order_by: tuple[tuple[str, bool], ...] = (("id", True),)
     on_change: OnChange = _no_change_hook
+    before_delete: BeforeDelete = _nothing_before_delete
     may_change: MayChange = _no_rule
     in_use: str = "It is still used by other records, so it cannot be deleted."
     unique_message: Mapping[str, str] = field(default_factory=dict)
@@ -151,10 +157,20 @@ async def list_records(rt: RecordType, ctx: Context, params: Mapping[str, str]) 
     }
 
 
-async def fetch(rt: RecordType, ctx: Context, record_id: int) -> Row:
-    """The raw row, if this actor may see it."""
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
+
+
+async def fetch(rt: RecordType, ctx: Context, record_id: int, lock: bool = False) -> Row:
+    """The raw row, if this actor may see it. With lock=True (inside a write transaction),
+    no one else can change the row until the transaction ends: on PostgreSQL a row lock;
+    on SQLite the write transaction already holds the whole database."""
+    if not 1 <= record_id <= MAX_ID:
+        raise NotFound(f"There is no {rt.name} with id {record_id}.")
     where = _where([rt.table._meta.primary_key == record_id, *_scope(rt, ctx)])
-    row = await rt.table.select().where(where).first()  # type: ignore[arg-type]
+    query = rt.table.select().where(where)  # type: ignore[arg-type]
+    if lock and is_postgres():
+        query = query.lock_rows()
+    row = await query.first()
     if row is None:
         raise NotFound(f"There is no {rt.name} with id {record_id}.")
     return row
@@ -165,12 +181,24 @@ async def get_record(rt: RecordType, ctx: Context, record_id: int) -> dict[str, 
     return rt.present(await fetch(rt, ctx, record_id), ctx.ref)
 
 
+def _refuse_others(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> None:
+    """Before any other check: a champion naming someone else as the owner is refused."""
+    if not ctx.champion or rt.owner is None or not isinstance(data, Mapping):
+        return
+    assert ctx.actor is not None
+    named = data.get(rt.owner)
+    if named not in (None, "") and str(named).strip() != str(ctx.actor.person_id):
+        raise Forbidden(f"You can only add or change your own {rt.name} records.")
+
+
 def _own(rt: RecordType, ctx: Context, clean: dict[str, Any], old: Row | None) -> None:
     """A champion's records always belong to the champion."""
     if not ctx.champion or rt.owner is None:
         return
     assert ctx.actor is not None
     mine = ctx.actor.person_id
+    if mine is None:
+        raise Forbidden("Your account is not linked to a person: ask your coordinator.")
     if rt.owner in clean and clean[rt.owner] not in (None, mine):
         raise Forbidden(f"You can only add or change your own {rt.name} records.")
     if old is None or rt.owner in clean:
@@ -185,6 +213,7 @@ def _stamp(rt: RecordType, clean: dict[str, Any]) -> None:
 async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     """Check and save a new record; returns it as JSON."""
     allow(rt, ctx.actor, "create")
+    _refuse_others(rt, ctx, data)
     clean = await rt.validate(data, ctx, None)
     _own(rt, ctx, clean, None)
     account = ctx.actor.account_id if ctx.actor else None
@@ -202,16 +231,17 @@ async def update_record(
 ) -> dict[str, Any]:
     """Check and save changes to the fields sent; the others stay as they are."""
     allow(rt, ctx.actor, "update")
-    old = await fetch(rt, ctx, record_id)
-    rt.may_change(old, ctx)
-    clean = await rt.validate(data, ctx, old)
-    _own(rt, ctx, clean, old)
-    what = changes(old, clean, rt.personal)
-    if not what:
-        return rt.present(old, ctx.ref)
-    _stamp(rt, clean)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
+        old = await fetch(rt, ctx, record_id, lock=True)
+        rt.may_change(old, ctx)
+        _refuse_others(rt, ctx, data)
+        clean = await rt.validate(data, ctx, old)
+        _own(rt, ctx, clean, old)
+        what = changes(old, clean, rt.personal)
+        if not what:
+            return rt.present(old, ctx.ref)
+        _stamp(rt, clean)
         rows = await (
             rt.table.update(dict(clean))  # type: ignore[arg-type]  # names are columns
             .where(rt.table._meta.primary_key == record_id)
@@ -226,10 +256,11 @@ async def update_record(
 
 async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
     allow(rt, ctx.actor, "delete")
-    old = await fetch(rt, ctx, record_id)
-    rt.may_change(old, ctx)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
+        old = await fetch(rt, ctx, record_id, lock=True)
+        rt.may_change(old, ctx)
+        await rt.before_delete(old, ctx)
         await rt.table.delete().where(rt.table._meta.primary_key == record_id)
         await record(account, "delete", rt.name, record_id, {})
         await rt.on_change(old, None, ctx)

@@ -17,6 +17,10 @@ from email_validator import EmailNotValidError, validate_email
 from server.settings import today
 
 EARLIEST = date(2010, 1, 1)
+LATEST = date(2100, 12, 31)  # for dates that may be in the future (targets, expiry)
+# Control characters other than tab and new line: PostgreSQL refuses NUL, and none of
+# them belongs in a name or a note.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 # Fields that clients may send back unchanged from a record they read; never written.
@@ -91,11 +95,13 @@ class Form:
         if _blank(raw):
             self._missing(name, required, default, f"Enter {label}.")
             return
-        if not isinstance(raw, str | int):
+        if not isinstance(raw, str | int) or isinstance(raw, bool):
             self.errors[name] = f"Enter {label} as text."
             return
         value = str(raw).strip()
-        if len(value) > max_length:
+        if CONTROL.search(value):
+            self.errors[name] = f"Remove the unusual hidden characters from {label}."
+        elif len(value) > max_length:
             self.errors[name] = f"{label.capitalize()} must be {max_length} characters or fewer."
         elif pattern is not None and not pattern.fullmatch(value):
             self.errors[name] = pattern_hint or f"Check {label}."
@@ -155,6 +161,8 @@ class Form:
             return
         if value < earliest:
             self.errors[name] = f"{label.capitalize()} must be on or after {earliest:%-d %B %Y}."
+        elif value > LATEST:
+            self.errors[name] = f"{label.capitalize()} must be before {LATEST.year + 1}."
         elif not allow_future and value > today():
             self.errors[name] = f"{label.capitalize()} cannot be in the future."
         else:

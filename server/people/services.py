@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from schema.tables import Membership, Organisation, Person
+from schema.tables import Account, ApiToken, Membership, Organisation, Person, TrainingRecord
 from server.db import contains
+from server.lib.audit import record, record_many
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
@@ -101,6 +102,26 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
+async def before_person_deleted(row: Row, ctx: Context) -> None:
+    """Deleting a person ends their roles and training records (the database cascades),
+    and closes their account: it could otherwise still sign in, as nobody. Their activities
+    stay, without the link to them, so the totals do not drop. All of it is audited."""
+    account = ctx.actor.account_id if ctx.actor else None
+    for table, name in ((Membership, "membership"), (TrainingRecord, "training")):
+        rows = await table.select(table._meta.primary_key).where(table.person == row["id"])
+        await record_many(account, "delete", name, [(r["id"], {}) for r in rows])
+    closed = (
+        await Account.update({Account.active: False, Account.person: None})
+        .where(Account.person == row["id"])
+        .returning(Account.id)
+    )
+    for closed_account in closed:
+        await record(account, "update", "account", closed_account["id"], {"active": [True, False]})
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+            (ApiToken.account == closed_account["id"]) & ApiToken.revoked_at.is_null()
+        )
+
+
 PEOPLE = RecordType(
     name="person",
     table=Person,
@@ -112,6 +133,7 @@ PEOPLE = RecordType(
     personal=frozenset({"name", "email", "phone", "postcode", "year_of_birth"}),
     order_by=(("name", False), ("id", False)),
     unique_message={"email": "Someone else already has this email address."},
+    before_delete=before_person_deleted,
 )
 
 

@@ -12,7 +12,7 @@ from schema.tables import Course, Footprint, Organisation, Programme
 from server.db import contains
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
-from server.lib.validation import Form
+from server.lib.validation import Form, Invalid
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
@@ -31,6 +31,14 @@ SECTORS = ("public", "voluntary", "private")
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def slug_from_name(name: str) -> str:
+    """The short name for links, made from the name; Invalid if nothing is left of it."""
+    slug = slugify(name)
+    if not slug:
+        raise Invalid({"name": "Use at least one letter or number in the name."})
+    return slug
 
 
 def _no_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -60,7 +68,7 @@ async def validate_programme(
     form.integer("sort_order", "the order", low=0, high=10_000, default=100)
     clean = form.result()
     if old is None and not clean.get("slug"):
-        clean["slug"] = slugify(clean["name"])
+        clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
         clean.pop("slug", None)
     return clean
@@ -126,6 +134,10 @@ FOOTPRINTS = RecordType(
     filters=_no_filters,
     public=frozenset({"list", "read"}),
     order_by=(("name", False),),
+    in_use=(
+        "People, organisations, activities or sessions are still in this area: move them to "
+        "another area first."
+    ),
     unique_message={
         "code": "Another area already has this code.",
         "name": "Another area already has this name.",
@@ -182,7 +194,6 @@ ORGANISATIONS = RecordType(
     filters=organisation_filters,
     champion_may=frozenset({"list", "read"}),
     order_by=(("name", False),),
-    in_use="People still belong to this organisation, so it cannot be deleted.",
 )
 
 
@@ -206,7 +217,7 @@ async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None
     form.integer("valid_for_months", "how many months it is valid for", low=1, high=600)
     clean = form.result()
     if old is None and not clean.get("slug"):
-        clean["slug"] = slugify(clean["name"])
+        clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
         clean.pop("slug", None)
     return clean

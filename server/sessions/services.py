@@ -7,10 +7,14 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from schema.tables import ExternalCount, FriendsSession, Person
+from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+
+# Champions record sessions up to this size; bigger ones (a school assembly, an online
+# event) are recorded by a coordinator, so one mistyped number cannot swell the totals.
+CHAMPION_SESSION_LIMIT = 200
 
 
 def _date_range(form: Form, column: Any) -> list[Combinable]:
@@ -39,7 +43,42 @@ async def validate_session(
     run_by = clean.get("run_by")
     if run_by and not await Person.exists().where(Person.id == run_by):
         raise Invalid({"run_by": f"There is no person with id {run_by}."})
+    if ctx.champion:
+        assert ctx.actor is not None
+        await _check_champion_session({**(old or {}), **clean}, ctx.actor.person_id, ctx)
     return clean
+
+
+async def may_run_sessions(person_id: int | None, programme_id: int) -> bool:
+    """Champions run sessions for a Friends programme they belong to, or whose course
+    (such as Dementia Friends Champion training) they completed."""
+    if person_id is None:
+        return False
+    member = await Membership.exists().where(
+        (Membership.person == person_id)
+        & (Membership.programme == programme_id)
+        & (Membership.status != "left")
+    )
+    return member or await TrainingRecord.exists().where(
+        (TrainingRecord.person == person_id) & (TrainingRecord.course.programme == programme_id)
+    )
+
+
+async def _check_champion_session(
+    merged: Mapping[str, Any], person_id: int | None, ctx: Context
+) -> None:
+    if not await may_run_sessions(person_id, merged["programme"]):
+        name = ctx.ref.programmes[merged["programme"]]["name"]
+        raise Invalid(
+            {"programme": f"Only {name} Champions record these sessions: ask your coordinator."}
+        )
+    if merged["attendees"] > CHAMPION_SESSION_LIMIT:
+        raise Invalid(
+            {
+                "attendees": f"For a session of more than {CHAMPION_SESSION_LIMIT} people, "
+                "ask your coordinator to record it."
+            }
+        )
 
 
 def present_session(row: Row, ref: Reference) -> dict[str, Any]:
@@ -75,6 +114,7 @@ FRIENDS_SESSIONS = RecordType(
     filters=session_filters,
     owner="run_by",
     champion_may=frozenset({"list", "read", "create", "update", "delete"}),
+    personal=frozenset({"venue", "note"}),
     order_by=(("held_on", True), ("id", True)),
 )
 
@@ -121,5 +161,6 @@ EXTERNAL_COUNTS = RecordType(
     validate=validate_external,
     present=present_external,
     filters=external_filters,
+    personal=frozenset({"note"}),
     order_by=(("as_of", True), ("id", True)),
 )

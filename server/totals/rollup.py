@@ -44,7 +44,10 @@ def deltas(
         for row in rows:
             if not counts(row):
                 continue
-            key = (row["occurred_on"], row["programme"], row["footprint"] or 0)
+            day = row["occurred_on"]
+            if isinstance(day, str):  # as some drivers return dates
+                day = date.fromisoformat(day)
+            key = (day, row["programme"], row["footprint"] or 0)
             delta = out[key]  # type: ignore[index]
             delta.activities += sign
             delta.people_reached += sign * int(row["people_reached"])  # type: ignore[call-overload]
@@ -68,7 +71,9 @@ async def apply(changes: Mapping[RollupKey, Delta]) -> None:
     """Add the changes to both rollups. Call it inside the write transaction that changed
     the activities, so that the rollups can never drift from them."""
     monthly: dict[RollupKey, Delta] = defaultdict(Delta)
-    for (day, programme, footprint), d in changes.items():
+    # Always in key order: two transactions that lock the same rows in opposite orders
+    # would deadlock on PostgreSQL.
+    for (day, programme, footprint), d in sorted(changes.items()):
         await ActivityDaily.raw(
             _DAILY, day, programme, footprint, d.activities, d.people_reached, d.minutes
         )
@@ -76,7 +81,7 @@ async def apply(changes: Mapping[RollupKey, Delta]) -> None:
         m.activities += d.activities
         m.people_reached += d.people_reached
         m.minutes += d.minutes
-    for (month, programme, footprint), d in monthly.items():
+    for (month, programme, footprint), d in sorted(monthly.items()):
         await ActivityMonthly.raw(
             _MONTHLY, month, programme, footprint, d.activities, d.people_reached, d.minutes
         )

@@ -298,7 +298,12 @@ class TotalsCache:
         try:
             data = await compute()
             body = msgspec.json.encode(data)
-            entry = Cached(body=body, etag=f'"{hash_body(body)}"', data=data, made=time.monotonic())
+            # The tag leaves out as_at, so that it changes only when a number does: a
+            # client that asks again gets 304 however often the totals are worked out.
+            same = msgspec.json.encode({k: v for k, v in data.items() if k != "as_at"})
+            entry = Cached(
+                body=body, etag=f'W/"{hash_body(same)}"', data=data, made=time.monotonic()
+            )
             if ttl and generation == self.generation:
                 self.entries[key] = entry
                 self.entries.move_to_end(key)

@@ -88,5 +88,6 @@ TRAININGS = RecordType(
     filters=training_filters,
     owner="person",
     champion_may=frozenset({"list", "read", "create", "update", "delete"}),
+    personal=frozenset({"certificate_number"}),
     order_by=(("completed_on", True), ("id", True)),
 )
