@@ -36,7 +36,8 @@ demo: migrate ## load the demo data (a Wigan-sized movement) into an empty datab
 	$(BIN)/movement demo
 
 postgres: ## start the local PostgreSQL server if it is installed but down
-	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then :; \
+	@case "$(PG_URL)" in *@127.0.0.1*|*@localhost*|*//127.0.0.1*|*//localhost*) ;; *) exit 0;; esac; \
+	if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then :; \
 	elif [ -d /etc/postgresql ]; then \
 	  echo "Starting PostgreSQL ..."; \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start; \

@@ -94,6 +94,40 @@ def token(args: argparse.Namespace) -> int:
     return _run(work)
 
 
+def revoke_tokens(args: argparse.Namespace) -> int:
+    from server.accounts import services
+    from server.lib.validation import Invalid
+
+    async def work() -> int:
+        try:
+            count = await services.revoke_tokens(await services.account_id(args.email))
+        except Invalid as exc:
+            for message in exc.errors.values():
+                print(message, file=sys.stderr)
+            return 2
+        print(f"Revoked {count} token(s) of {args.email}.")
+        return 0
+
+    return _run(work)
+
+
+def disable_user(args: argparse.Namespace) -> int:
+    from server.accounts.services import disable_account
+    from server.lib.validation import Invalid
+
+    async def work() -> int:
+        try:
+            count = await disable_account(args.email)
+        except Invalid as exc:
+            for message in exc.errors.values():
+                print(message, file=sys.stderr)
+            return 2
+        print(f"{args.email} can no longer sign in; {count} token(s) revoked.")
+        return 0
+
+    return _run(work)
+
+
 def _progress() -> Callable[[str, int, int], None]:
     started = time.monotonic()
     last = [0.0]
@@ -165,6 +199,12 @@ def parser() -> argparse.ArgumentParser:
     tok.add_argument("email")
     tok.add_argument("--name", default="command line", help="a label for the token")
     tok.set_defaults(func=token)
+    rev = sub.add_parser("revoke-tokens", help="revoke every API token of an account")
+    rev.add_argument("email")
+    rev.set_defaults(func=revoke_tokens)
+    dis = sub.add_parser("disable-user", help="stop an account signing in")
+    dis.add_argument("email")
+    dis.set_defaults(func=disable_user)
     dem = sub.add_parser("demo", help="load the demo data into an empty database")
     dem.add_argument("--scale", type=float, default=1.0, help="multiply the data (default 1)")
     dem.set_defaults(func=demo)

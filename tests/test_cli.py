@@ -68,3 +68,19 @@ def test_demo_scale_is_checked_and_a_second_load_refused(run):
     second = run("demo", "--scale", "0.01")
     assert second.returncode == 1
     assert "already has" in second.stderr and "people in it" in second.stderr
+
+
+def test_tokens_are_revoked_and_accounts_disabled(run, tmp_path):
+    assert run("migrate").returncode == 0
+    assert run("create-user", "cham@example.org", "--role", "champion").returncode == 0
+    run("token", "cham@example.org")
+    run("token", "cham@example.org")
+    revoked = run("revoke-tokens", "cham@example.org")
+    assert revoked.returncode == 0 and "Revoked 2 token(s)" in revoked.stdout
+    assert "Revoked 0 token(s)" in run("revoke-tokens", "cham@example.org").stdout
+    run("token", "cham@example.org")
+    disabled = run("disable-user", "cham@example.org")
+    assert disabled.returncode == 0 and "1 token(s) revoked" in disabled.stdout
+    refused = run("token", "cham@example.org")
+    assert refused.returncode == 2 and "no active account" in refused.stderr
+    assert run("disable-user", "nobody@example.org").returncode == 2

@@ -94,8 +94,8 @@ async def actor_for_token(token: str) -> Actor | None:
     )
 
 
-async def revoke_tokens(account_id: int) -> int:
-    """Revoke every token of an account; returns how many were live."""
+async def revoke_tokens(account_id: int, by: int | None = None) -> int:
+    """Revoke every live token of an account; returns how many there were."""
     async with write_transaction():
         rows = (
             await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)})
@@ -103,8 +103,39 @@ async def revoke_tokens(account_id: int) -> int:
             .returning(ApiToken.id)
         )
         for row in rows:
-            await record(None, "update", "api_token", row["id"], {"revoked_at": "now"})
+            await record(by, "update", "api_token", row["id"], {"revoked_at": "now"})
     return len(rows)
+
+
+async def close_accounts_of(person_id: int, by: int | None = None) -> None:
+    """Disable the accounts of a person and revoke their tokens (the person is going)."""
+    async with write_transaction():
+        closed = (
+            await Account.update({Account.active: False, Account.person: None})
+            .where(Account.person == person_id)
+            .returning(Account.id)
+        )
+        for account in closed:
+            await record(by, "update", "account", account["id"], {"active": [True, False]})
+            await revoke_tokens(account["id"], by)
+
+
+async def account_id(email: str) -> int:
+    """The id of the account with this email; Invalid if there is none."""
+    row = await Account.select(Account.id).where(Account.email == email.strip().lower()).first()
+    if row is None:
+        raise Invalid({"email": f"There is no account for {email}."})
+    return int(row["id"])
+
+
+async def disable_account(email: str) -> int:
+    """Stop an account signing in, and revoke its tokens; returns how many were revoked.
+    The person and their records stay."""
+    found = await account_id(email)
+    async with write_transaction():
+        await Account.update({Account.active: False}).where(Account.id == found)
+        await record(None, "update", "account", found, {"active": [True, False]})
+        return await revoke_tokens(found)
 
 
 async def whoami(actor: Actor) -> dict[str, object]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from schema.tables import Account, ApiToken, Membership, Organisation, Person, TrainingRecord
+from schema.tables import Membership, Organisation, Person, TrainingRecord
+from server.accounts.services import close_accounts_of
 from server.db import contains
-from server.lib.audit import record, record_many
+from server.lib.audit import record_many
 from server.lib.records import Context, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
@@ -110,16 +111,7 @@ async def before_person_deleted(row: Row, ctx: Context) -> None:
     for table, name in ((Membership, "membership"), (TrainingRecord, "training")):
         rows = await table.select(table._meta.primary_key).where(table.person == row["id"])
         await record_many(account, "delete", name, [(r["id"], {}) for r in rows])
-    closed = (
-        await Account.update({Account.active: False, Account.person: None})
-        .where(Account.person == row["id"])
-        .returning(Account.id)
-    )
-    for closed_account in closed:
-        await record(account, "update", "account", closed_account["id"], {"active": [True, False]})
-        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
-            (ApiToken.account == closed_account["id"]) & ApiToken.revoked_at.is_null()
-        )
+    await close_accounts_of(row["id"], by=account)
 
 
 PEOPLE = RecordType(

@@ -206,38 +206,47 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
+def _programme_totals(
+    p: dict[str, Any], sums: dict[str, int], members: int, attendees: int, external: int
+) -> dict[str, Any]:
+    """One programme's numbers. Friends count only for Friends programmes."""
+    is_friend = p["kind"] == "friend"
+    from_sessions = attendees if is_friend else 0
+    from_external = external if is_friend else 0
+    return {
+        "slug": p["slug"],
+        "name": p["name"],
+        "kind": p["kind"],
+        "members": members,
+        "friends": members + from_sessions + from_external if is_friend else 0,
+        "friends_from_sessions": from_sessions,
+        "friends_from_elsewhere": from_external,
+        "reach": sums["reach"],
+        "activities": sums["activities"],
+        "hours": _hours(sums["minutes"]),
+        "target": p["target"],
+        "target_date": p["target_date"],
+    }
+
+
 async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
     """Work out every number for these filters (uncached)."""
     sums = await _activity_sums(f)
     people, members = await _members(f)
     attendees = await _session_attendees(f)
     external = await _external(f)
-    programmes = []
-    for p in ref.programmes.values():
-        if f.programme and p["id"] != f.programme:
-            continue
-        s = sums.get(p["id"], {"activities": 0, "reach": 0, "minutes": 0})
-        is_friend = p["kind"] == "friend"
-        from_sessions = attendees.get(p["id"], 0) if is_friend else 0
-        from_external = external.get(p["id"], 0) if is_friend else 0
-        programmes.append(
-            {
-                "slug": p["slug"],
-                "name": p["name"],
-                "kind": p["kind"],
-                "members": members.get(p["id"], 0),
-                "friends": members.get(p["id"], 0) + from_sessions + from_external
-                if is_friend
-                else 0,
-                "friends_from_sessions": from_sessions,
-                "friends_from_elsewhere": from_external,
-                "reach": s["reach"],
-                "activities": s["activities"],
-                "hours": _hours(s["minutes"]),
-                "target": p["target"],
-                "target_date": p["target_date"],
-            }
+    none = {"activities": 0, "reach": 0, "minutes": 0}
+    programmes = [
+        _programme_totals(
+            p,
+            sums.get(p["id"], none),
+            members.get(p["id"], 0),
+            attendees.get(p["id"], 0),
+            external.get(p["id"], 0),
         )
+        for p in ref.programmes.values()
+        if not f.programme or p["id"] == f.programme
+    ]
     anonymous = sum(x["friends_from_sessions"] + x["friends_from_elsewhere"] for x in programmes)
     return {
         "as_at": datetime.now(UTC).replace(microsecond=0),
