@@ -139,7 +139,8 @@ def _membership_where(f: Filters) -> _Where:
 async def _members(f: Filters) -> tuple[int, dict[int, int]]:
     """Distinct people with an active membership, and active memberships per programme."""
     where = _membership_where(f)
-    source = "membership m JOIN person p ON p.id = m.person"
+    # The person's row is needed only for their area; without it the index answers alone.
+    source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
     people = await ActivityDaily.raw(
         f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
     )
