@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -32,6 +32,7 @@ from server.demo.plan import (
     plan,
     scaled,
 )
+from server.settings import today as council_today
 from server.totals import rollup
 from server.trainings.services import add_months
 
@@ -342,7 +343,7 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
         raise ValueError(f"The scale must be more than 0 and at most {MAX_SCALE:g}, not {scale}")
     report = progress or _no_progress
     await refuse_if_people()  # early, to refuse before any work; checked again when writing
-    today, now = date.today(), datetime.now(UTC)
+    today, now = council_today(), datetime.now(UTC)
     rng = random.Random(SEED)
     report("planning", 0, 1)
     the_plan = plan(rng, scale, today)
@@ -363,4 +364,14 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
     total = scaled(ACTIVITIES, scale)
     await write_activities(ctx, total, report)
     counts["activities"] = total
+    report("statistics", 0, 1)
+    await refresh_statistics()
+    report("statistics", 1, 1)
     return counts
+
+
+async def refresh_statistics() -> None:
+    """After a bulk load, let the database's query planner see the new sizes (PostgreSQL's
+    autovacuum would otherwise do it later, busy just when the data is first used)."""
+    db = engine()
+    await db.run_ddl("VACUUM ANALYZE" if isinstance(db, PostgresEngine) else "ANALYZE")
