@@ -59,73 +59,62 @@ def serve(_: argparse.Namespace) -> int:
     return 0
 
 
-def create_user(args: argparse.Namespace) -> int:
-    from server.accounts.services import create_account
+def _account_command(call: Callable[[], Awaitable[str]]) -> int:
+    """Run an account service; print what it says, or what is wrong with the input (exit 2)."""
     from server.lib.validation import Invalid
 
     async def work() -> int:
         try:
-            account = await create_account(args.email, args.role, name=args.name)
+            print(await call())
         except Invalid as exc:
             for message in exc.errors.values():
                 print(message, file=sys.stderr)
             return 2
-        print(f"Made a {account['role']} account for {account['email']}.")
         return 0
 
     return _run(work)
+
+
+def create_user(args: argparse.Namespace) -> int:
+    from server.accounts.services import create_account
+
+    async def call() -> str:
+        account = await create_account(args.email, args.role, name=args.name)
+        return f"Made a {account['role']} account for {account['email']}."
+
+    return _account_command(call)
 
 
 def token(args: argparse.Namespace) -> int:
     from server.accounts.services import issue_token
-    from server.lib.validation import Invalid
 
-    async def work() -> int:
-        try:
-            value = await issue_token(args.email, name=args.name)
-        except Invalid as exc:
-            for message in exc.errors.values():
-                print(message, file=sys.stderr)
-            return 2
+    async def call() -> str:
+        value = await issue_token(args.email, name=args.name)
+        # Only the token goes to standard output, so that scripts can capture it.
         print("Here is the new API token. It is shown only this once:", file=sys.stderr)
-        print(value)
-        return 0
+        return value
 
-    return _run(work)
+    return _account_command(call)
 
 
 def revoke_tokens(args: argparse.Namespace) -> int:
     from server.accounts import services
-    from server.lib.validation import Invalid
 
-    async def work() -> int:
-        try:
-            count = await services.revoke_tokens(await services.account_id(args.email))
-        except Invalid as exc:
-            for message in exc.errors.values():
-                print(message, file=sys.stderr)
-            return 2
-        print(f"Revoked {count} token(s) of {args.email}.")
-        return 0
+    async def call() -> str:
+        count = await services.revoke_tokens(await services.account_id(args.email))
+        return f"Revoked {count} token(s) of {args.email}."
 
-    return _run(work)
+    return _account_command(call)
 
 
 def disable_user(args: argparse.Namespace) -> int:
     from server.accounts.services import disable_account
-    from server.lib.validation import Invalid
 
-    async def work() -> int:
-        try:
-            count = await disable_account(args.email)
-        except Invalid as exc:
-            for message in exc.errors.values():
-                print(message, file=sys.stderr)
-            return 2
-        print(f"{args.email} can no longer sign in; {count} token(s) revoked.")
-        return 0
+    async def call() -> str:
+        count = await disable_account(args.email)
+        return f"{args.email} can no longer sign in; {count} token(s) revoked."
 
-    return _run(work)
+    return _account_command(call)
 
 
 def _progress() -> Callable[[str, int, int], None]:
