@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -205,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its start-up chatter
     try:
         get_settings()
     except SettingsError as exc:
