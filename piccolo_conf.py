@@ -1,5 +1,7 @@
 """Piccolo's configuration: the engine comes from DATABASE_URL (see server/settings.py)."""
 
+import logging
+
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -18,6 +20,7 @@ def make_engine() -> Engine:
     return SQLiteEngine(path=str(path), timeout=30)
 
 
+logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its chatter on every start
 DB = make_engine()
 
 APP_REGISTRY = AppRegistry(apps=["schema.piccolo_app"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -206,7 +205,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its start-up chatter
     try:
         get_settings()
     except SettingsError as exc:
