@@ -219,3 +219,33 @@ class AuditEvent(_Table):
     record_type = Varchar(length=40, index=True)
     record_id = Integer(index=True)
     changes = JSON(default={})
+
+
+class SignInLink(_Table):
+    """A link emailed to sign in. Only its hash is kept; it works once, for 15 minutes."""
+
+    email = Varchar(length=254, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    requested_from = Varchar(length=64, default="", index=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(_Table):
+    """A signed-in browser. The cookie holds a random token; only its hash is kept here."""
+
+    account = ForeignKey(references=Account, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMessage(_Table):
+    """An email that was not sent because no SMTP server is set (development only)."""
+
+    to = Varchar(length=254)
+    subject = Varchar(length=200)
+    body = Text()
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -6,6 +6,7 @@ import logging
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -16,14 +17,17 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import db
+from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
 from server.accounts.routes import audit, me
 from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
-from server.lib.auth import AuthMiddleware
+from server.home.routes import home
+from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
+from server.mail.routes import dev_outbox
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -32,6 +36,7 @@ from server.totals.routes import get_totals
 from server.trainings.services import TRAININGS
 
 WEB = PROJECT_ROOT / "web"
+PAGES = [home, sign_in_page, ask_for_link, confirm_page, use_link, sign_out, dev_outbox]
 
 
 def api_routers() -> list[Router]:
@@ -71,9 +76,18 @@ def create_app() -> Litestar:
             me,
             audit,
             *api_routers(),
+            *PAGES,
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"])],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.base_url.startswith("https://"),
+            # The API checks its own: token clients need none, cookie clients send the header.
+            exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema"],
+        ),
         before_send=[security_headers],
         exception_handlers=HANDLERS,
         on_startup=[db.start],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,22 @@ def _time_zone() -> str:
     return name
 
 
+def _smtp() -> dict[str, Any]:
+    tls = os.environ.get("SMTP_TLS", "").strip().lower() or "starttls"
+    if tls not in {"starttls", "ssl", "none"}:
+        raise SettingsError(f"SMTP_TLS must be starttls, ssl or none, not {tls!r}")
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[tls]
+    return {
+        "smtp_host": os.environ.get("SMTP_HOST", "").strip(),
+        "smtp_port": _int("SMTP_PORT", default_port, 1, 65535),
+        "smtp_user": os.environ.get("SMTP_USER", "").strip(),
+        "smtp_password": os.environ.get("SMTP_PASSWORD", ""),
+        "smtp_from": os.environ.get("SMTP_FROM", "").strip()
+        or "Health Movement <no-reply@localhost>",
+        "smtp_tls": tls,
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(metadata={"env": "DATABASE_URL"})
@@ -92,6 +109,18 @@ class Settings:
     """The folder for the SQLite file and the generated secret key."""
     time_zone: str = field(metadata={"env": "TIME_ZONE"})
     """The council's time zone: what "today" means when checking dates."""
+    smtp_host: str = field(metadata={"env": "SMTP_HOST"})
+    """The SMTP server for email; empty: emails go to the development outbox."""
+    smtp_port: int = field(metadata={"env": "SMTP_PORT"})
+    """The SMTP server's port."""
+    smtp_user: str = field(metadata={"env": "SMTP_USER"})
+    """The SMTP user name, if the server wants one."""
+    smtp_password: str = field(repr=False, metadata={"env": "SMTP_PASSWORD"})
+    """The SMTP password, if the server wants one."""
+    smtp_from: str = field(metadata={"env": "SMTP_FROM"})
+    """The address emails come from."""
+    smtp_tls: str = field(metadata={"env": "SMTP_TLS"})
+    """How to talk to the SMTP server: starttls, ssl or none."""
 
     @property
     def is_postgres(self) -> bool:
@@ -137,4 +166,5 @@ def get_settings() -> Settings:
         totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),
         data_dir=data_dir,
         time_zone=_time_zone(),
+        **_smtp(),
     )

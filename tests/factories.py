@@ -13,6 +13,9 @@ from server.db import write_transaction
 
 # Every table that tests write, children before parents.
 TEST_TABLES = (
+    t.OutboxMessage,
+    t.SignInLink,
+    t.WebSession,
     t.AuditEvent,
     t.ApiToken,
     t.Account,

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -82,7 +83,35 @@ def too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
     return _json(HTTP_400_BAD_REQUEST, "The body is nested too deeply: send a flat JSON object.")
 
 
-def http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+PAGE_ERRORS = {
+    400: ("Something is wrong with that request", "Go back and try again."),
+    401: ("Please sign in", "Sign in to see this page."),
+    403: ("You cannot see this page", "Your account does not have access to it."),
+    404: ("Page not found", "If you typed the address, check it is right."),
+    405: ("Page not found", "If you typed the address, check it is right."),
+    429: ("Please wait", "You have tried this several times in a short time. Wait a few minutes."),
+    500: ("Sorry, something went wrong", "Nothing was changed. Please try again in a moment."),
+}
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A browser asking for a page gets an HTML error page; the API and scripts get JSON."""
+    path = request.scope.get("path", "")
+    if path.startswith(("/api/", "/schema", "/healthz", "/readyz")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page(status: int) -> Response[Any]:
+    heading, message = PAGE_ERRORS.get(status, PAGE_ERRORS[500 if status >= 500 else 400])
+    return Template(
+        "error.html", status_code=status, context={"heading": heading, "message": message}
+    )
+
+
+def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if wants_page(request):
+        return page(exc.status_code)
     message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
     headers = dict(exc.headers or {})
     if exc.status_code == HTTP_401_UNAUTHORIZED:
@@ -97,6 +126,8 @@ def http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_page(request):
+        return page(HTTP_500_INTERNAL_SERVER_ERROR)
     return _json(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "Something went wrong on our side, so nothing was changed. Please try again.",

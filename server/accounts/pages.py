@@ -1,0 +1,98 @@
+"""The sign-in pages: ask for a link, use it, sign out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from server.accounts import sign_in
+from server.lib.auth import SESSION_COOKIE, current_actor
+from server.lib.validation import Invalid
+from server.settings import get_settings
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _session_cookie(value: str, max_age: int) -> Cookie:
+    secure = get_settings().base_url.startswith("https://")
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+
+
+@get("/sign-in", include_in_schema=False)
+async def sign_in_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    if current_actor(request) is not None:
+        return Redirect("/")
+    return Template("accounts/sign_in.html", context={"errors": {}, "email": ""})
+
+
+@post("/sign-in", include_in_schema=False, status_code=200)
+async def ask_for_link(request: Request[Any, Any, Any], data: Form) -> Template:
+    raw = data.get("email", "")
+    address = request.client.host if request.client else ""
+    try:
+        sending = await sign_in.request_link(raw, address)
+    except Invalid as exc:
+        return Template(
+            "accounts/sign_in.html",
+            status_code=400,
+            context={"errors": exc.errors, "email": str(raw)[:254]},
+        )
+    except sign_in.TooManyRequests as exc:
+        return Template(
+            "accounts/problem.html",
+            status_code=429,
+            context={"heading": "Please wait", "message": str(exc)},
+        )
+    background = BackgroundTask(_await, sending) if sending is not None else None
+    email = sign_in.read_email(raw)
+    return Template("accounts/check_email.html", context={"email": email}, background=background)
+
+
+async def _await(sending: Any) -> None:
+    await sending
+
+
+@get("/sign-in/{token:str}", include_in_schema=False)
+async def confirm_page(token: FromPath[str]) -> Template:
+    # A button, not an automatic sign-in: email scanners open links before people do,
+    # and would use up the link.
+    return Template("accounts/confirm.html", context={"token": token[:100]})
+
+
+@post("/sign-in/{token:str}", include_in_schema=False)
+async def use_link(token: FromPath[str]) -> Template | Redirect:
+    try:
+        session = await sign_in.complete(token)
+    except sign_in.LinkNotValid:
+        return Template(
+            "accounts/problem.html",
+            status_code=400,
+            context={
+                "heading": "This link does not work any more",
+                "message": "Sign-in links work once, for 15 minutes.",
+            },
+        )
+    lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
+    return Redirect("/", cookies=[_session_cookie(session, lifetime)])
+
+
+@post("/sign-out", include_in_schema=False)
+async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token:
+        await sign_in.sign_out(token, everywhere=data.get("everywhere") == "yes")
+    return Redirect("/sign-in", cookies=[_session_cookie("", 0)])

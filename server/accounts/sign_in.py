@@ -1,0 +1,163 @@
+"""Signing in without a password: a link by email, then a session cookie for 30 days."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+
+from schema.tables import Account, SignInLink, WebSession
+from server.accounts.services import hash_token
+from server.db import is_postgres, write_transaction
+from server.lib.audit import record
+from server.lib.auth import Actor
+from server.lib.validation import Form
+from server.mail.services import send_email
+from server.settings import get_settings
+
+LINK_LIFETIME = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(days=30)
+# At most this many links per email in LINK_LIFETIME, and per address in an hour: enough
+# for someone whose email is slow, too few to flood an inbox or guess at addresses.
+PER_EMAIL = 3
+PER_ADDRESS = 20
+
+
+class TooManyRequests(Exception):
+    """Too many sign-in links asked for; the message says when to try again."""
+
+
+class LinkNotValid(Exception):
+    """The link is unknown, used or out of date."""
+
+
+def read_email(raw: object) -> str:
+    """The email address from the form; Invalid says what to fix."""
+    form = Form({"email": raw})
+    form.email("email", required=True)
+    return str(form.result()["email"])
+
+
+async def request_link(raw_email: object, address: str) -> Awaitable[None] | None:
+    """Record a request for a sign-in link and make the link.
+
+    Returns the sending of the email, for the caller to run after answering (so that the
+    answer takes as long whether or not the address has an account), or None when there is
+    no active account with that email. The caller says the same thing either way."""
+    email = read_email(raw_email)
+    now = datetime.now(UTC)
+    recent_email = await SignInLink.count().where(
+        (SignInLink.email == email) & (SignInLink.created_at >= now - LINK_LIFETIME)
+    )
+    recent_address = await SignInLink.count().where(
+        (SignInLink.requested_from == address[:64])
+        & (SignInLink.created_at >= now - timedelta(hours=1))
+    )
+    if recent_email >= PER_EMAIL or recent_address >= PER_ADDRESS:
+        raise TooManyRequests(
+            "You have asked for several sign-in links in a short time. "
+            "Use the newest email, or wait 15 minutes and ask again."
+        )
+    token = secrets.token_urlsafe(32)
+    # Recorded whether or not the email has an account, so the limits count every request.
+    await SignInLink.insert(
+        SignInLink(
+            email=email,
+            token_hash=hash_token(token),
+            requested_from=address[:64],
+            expires_at=now + LINK_LIFETIME,
+        )
+    )
+    known = await Account.exists().where((Account.email == email) & (Account.active == True))  # noqa: E712
+    if not known:
+        return None
+    link = f"{get_settings().base_url}/sign-in/{token}"
+    body = (
+        "Hello,\n\nUse this link to sign in to the Health Movement app:\n\n"
+        f"{link}\n\nIt works once, for 15 minutes. If you did not ask for it, you can "
+        "ignore this email: nobody can sign in without it.\n"
+    )
+    return send_email(email, "Your sign-in link", body)
+
+
+async def complete(token: str) -> str:
+    """Use a sign-in link: returns a new session token for the cookie."""
+    now = datetime.now(UTC)
+    async with write_transaction():
+        query = SignInLink.select(SignInLink.id, SignInLink.email).where(
+            (SignInLink.token_hash == hash_token(token))
+            & SignInLink.used_at.is_null()
+            & (SignInLink.expires_at > now)
+        )
+        if is_postgres():
+            query = query.lock_rows()  # two taps at once: only one of them signs in
+        link = await query.first()
+        if link is None:
+            raise LinkNotValid()
+        await SignInLink.update({SignInLink.used_at: now}).where(SignInLink.id == link["id"])
+        account = (
+            await Account.select(Account.id)
+            .where(
+                (Account.email == link["email"]) & (Account.active == True)  # noqa: E712
+            )
+            .first()
+        )
+        if account is None:
+            raise LinkNotValid()
+        session = secrets.token_urlsafe(32)
+        rows = await WebSession.insert(
+            WebSession(
+                account=account["id"],
+                token_hash=hash_token(session),
+                expires_at=now + SESSION_LIFETIME,
+            )
+        ).returning(WebSession.id)
+        await record(account["id"], "create", "web_session", rows[0]["id"], {})
+    return session
+
+
+async def actor_for_session(token: str) -> Actor | None:
+    """The account a session cookie belongs to, or None when it is unknown or over."""
+    row = (
+        await WebSession.select(
+            WebSession.account.id, WebSession.account.role, WebSession.account.person
+        )
+        .where(
+            (WebSession.token_hash == hash_token(token))
+            & WebSession.revoked_at.is_null()
+            & (WebSession.expires_at > datetime.now(UTC))
+            & (WebSession.account.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return Actor(
+        account_id=row["account.id"], role=row["account.role"], person_id=row["account.person"]
+    )
+
+
+async def sign_out(token: str, everywhere: bool = False) -> None:
+    """End this session, or every session of its account."""
+    now = datetime.now(UTC)
+    async with write_transaction():
+        row = (
+            await WebSession.select(WebSession.id, WebSession.account)
+            .where(WebSession.token_hash == hash_token(token))
+            .first()
+        )
+        if row is None:
+            return
+        where = (
+            (WebSession.account == row["account"]) if everywhere else (WebSession.id == row["id"])
+        )
+        await WebSession.update({WebSession.revoked_at: now}).where(
+            where & WebSession.revoked_at.is_null()
+        )
+        await record(
+            row["account"],
+            "update",
+            "web_session",
+            row["id"],
+            {"revoked_at": "now", "everywhere": everywhere},
+        )

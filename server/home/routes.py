@@ -1,0 +1,29 @@
+"""/ : the champion's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Redirect, Template
+
+from server.home.services import my_name_and_programmes, my_numbers
+from server.lib.auth import current_actor
+from server.totals.services import totals
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    name, programmes = await my_name_and_programmes(actor.person_id)
+    return Template(
+        "home/home.html",
+        context={
+            "name": name,
+            "programmes": programmes,
+            "mine": await my_numbers(actor.person_id),
+            "totals": (await totals({})).data,
+        },
+    )

@@ -1,0 +1,55 @@
+"""Reading pages the way a test should: with a parser, not by searching for substrings."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class Page(HTMLParser):
+    """The parts of a page tests look at: inputs, forms, headings, links and text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.inputs: dict[str, str] = {}
+        self.forms: list[str] = []
+        self.links: list[str] = []
+        self.headings: list[str] = []
+        self.errors: list[str] = []
+        self._text: list[str] = []
+        self._heading = False
+        self._error = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name"):
+            self.inputs[a["name"]] = a.get("value", "")
+        elif tag == "form":
+            self.forms.append(a.get("action", ""))
+        elif tag == "a":
+            self.links.append(a.get("href", ""))
+        elif tag == "h1":
+            self._heading = True
+        if "error-message" in a.get("class", ""):
+            self._error = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._heading = False
+        if tag == "p":
+            self._error = False
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+        if self._heading:
+            self.headings.append(data.strip())
+        if self._error and data.strip() and data.strip() != "Error:":
+            self.errors.append(data.strip())
+
+    @property
+    def h1(self) -> str:
+        return " ".join(self.headings)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self._text).split())

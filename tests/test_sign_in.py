@@ -1,0 +1,213 @@
+"""Signing in with an emailed link: through a real SMTP server, and the development outbox."""
+
+from __future__ import annotations
+
+import re
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from schema.tables import OutboxMessage, SignInLink, WebSession
+from server.settings import get_settings
+from tests import factories as f
+from tests.html import Page
+
+LINK = re.compile(r"http://\S+/sign-in/(\S+)")
+
+
+async def ask_for_link(client, email: str):
+    form = Page((await client.get("/sign-in", headers={"accept": "text/html"})).text)
+    return await client.post(
+        "/sign-in", data={"email": email, "_csrf_token": form.inputs["_csrf_token"]}
+    )
+
+
+async def newest_link_token() -> str:
+    message = await OutboxMessage.select().order_by(OutboxMessage.id, ascending=False).first()
+    assert message is not None, "no email in the outbox"
+    match = LINK.search(message["body"])
+    assert match is not None
+    return match.group(1)
+
+
+async def use_link(client, token: str):
+    confirm = Page((await client.get(f"/sign-in/{token}")).text)
+    assert confirm.forms[-1] == f"/sign-in/{token}"
+    return await client.post(
+        f"/sign-in/{token}", data={"_csrf_token": confirm.inputs["_csrf_token"]}
+    )
+
+
+async def sign_in(client, email: str):
+    await ask_for_link(client, email)
+    return await use_link(client, await newest_link_token())
+
+
+async def test_a_champion_signs_in_with_a_link_and_stays_signed_in(client):
+    champion = await f.user("champion", name="Asha Patel")
+    answer = await ask_for_link(client, champion.email.upper())
+    assert answer.status_code == 200
+    assert Page(answer.text).h1 == "Check your email"
+    signed = await use_link(client, await newest_link_token())
+    assert signed.status_code in (302, 303)
+    cookie = signed.headers["set-cookie"]
+    assert "movement_session=" in cookie and "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
+    assert "Max-Age=2592000" in cookie  # 30 days
+    home = await client.get("/", headers={"accept": "text/html"})
+    assert home.status_code == 200
+    assert Page(home.text).h1 == "Hello, Asha"
+
+
+async def test_a_link_works_once(client):
+    champion = await f.user("champion")
+    await ask_for_link(client, champion.email)
+    token = await newest_link_token()
+    assert (await use_link(client, token)).status_code in (302, 303)
+    client.cookies.clear()
+    again = await use_link(client, token)
+    assert again.status_code == 400
+    assert Page(again.text).h1 == "This link does not work any more"
+
+
+async def test_a_link_runs_out_after_15_minutes(client):
+    champion = await f.user("champion")
+    await ask_for_link(client, champion.email)
+    token = await newest_link_token()
+    await SignInLink.update(
+        {SignInLink.expires_at: datetime.now(UTC) - timedelta(seconds=1)}, force=True
+    )
+    assert (await use_link(client, token)).status_code == 400
+    assert await WebSession.count() == 0
+
+
+async def test_the_same_answer_whether_the_email_is_known_or_not(client):
+    await f.user("champion", email="known@example.org")
+    known = await ask_for_link(client, "known@example.org")
+    unknown = await ask_for_link(client, "stranger@example.org")
+    assert known.status_code == unknown.status_code == 200
+    assert Page(known.text).h1 == Page(unknown.text).h1
+    assert await OutboxMessage.count() == 1  # only the known address got an email
+
+
+async def test_links_are_limited_per_email(client):
+    await f.user("champion", email="busy@example.org")
+    statuses = [(await ask_for_link(client, "busy@example.org")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert await OutboxMessage.count() == 3
+
+
+async def test_links_are_limited_per_address(client):
+    statuses = [
+        (await ask_for_link(client, f"person{n}@example.org")).status_code for n in range(21)
+    ]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429
+
+
+async def test_a_bad_email_is_shown_again_with_the_error(client):
+    answer = await ask_for_link(client, "not an email")
+    assert answer.status_code == 400
+    page = Page(answer.text)
+    assert page.inputs["email"] == "not an email"
+    assert page.errors == ["Enter an email address like name@example.com."]
+    assert "There is a problem" in page.text
+
+
+async def test_forms_need_their_csrf_token(client):
+    await client.get("/sign-in")
+    answer = await client.post("/sign-in", data={"email": "a@example.org"})
+    assert answer.status_code == 403
+    assert await SignInLink.count() == 0
+
+
+async def test_signing_out_and_signing_out_everywhere(client, app):
+    import httpx
+
+    champion = await f.user("champion")
+    await sign_in(client, champion.email)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as phone:
+        await sign_in(phone, champion.email)
+        assert (await phone.get("/")).status_code == 200
+        form = Page((await client.get("/", headers={"accept": "text/html"})).text)
+        out = await client.post(
+            "/sign-out", data={"_csrf_token": form.inputs["_csrf_token"], "everywhere": "yes"}
+        )
+        assert out.status_code in (302, 303)
+        assert (await client.get("/")).headers["location"] == "/sign-in"
+        assert (await phone.get("/")).headers["location"] == "/sign-in"
+
+
+async def test_api_writes_with_the_session_cookie_need_the_csrf_header(client):
+    await f.footprint("WC")
+    champion = await f.user("champion")
+    await f.join(champion.person_id, "health-champions")
+    await sign_in(client, champion.email)
+    body = {"programme": "health-champions", "kind": "conversation", "people_reached": 2}
+    refused = await client.post("/api/activities", json=body)
+    assert refused.status_code == 403
+    token = client.cookies.get("movement_csrf")
+    accepted = await client.post("/api/activities", json=body, headers={"x-movement-csrf": token})
+    assert accepted.status_code == 201, accepted.text
+    mine = await client.get("/api/activities")
+    assert mine.json()["total"] == 1
+
+
+async def test_the_outbox_page_is_only_there_in_debug(client, monkeypatch):
+    assert (await client.get("/dev/outbox")).status_code == 404
+    await f.user("champion", email="outbox@example.org")
+    await ask_for_link(client, "outbox@example.org")
+    monkeypatch.setenv("DEBUG", "true")
+    get_settings.cache_clear()
+    try:
+        page = Page((await client.get("/dev/outbox")).text)
+        assert "Your sign-in link" in page.text and "outbox@example.org" in page.text
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("SMTP_TLS", "none")
+    monkeypatch.setenv("SMTP_FROM", "Health Movement <movement@example.org>")
+    get_settings.cache_clear()
+    yield inbox
+    controller.stop()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+async def test_the_link_goes_through_a_real_smtp_server(client, smtp):
+    champion = await f.user("champion", name="Sam Okafor")
+    await ask_for_link(client, champion.email)
+    assert len(smtp.messages) == 1
+    recipients, content = smtp.messages[0]
+    assert recipients == [champion.email]
+    assert "Subject: Your sign-in link" in content
+    assert "From: Health Movement <movement@example.org>" in content
+    assert await OutboxMessage.count() == 0
+    token = LINK.search(content).group(1)
+    assert (await use_link(client, token)).status_code in (302, 303)
+    assert Page((await client.get("/", headers={"accept": "text/html"})).text).h1 == "Hello, Sam"
