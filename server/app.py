@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from server import db
 from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
 from server.accounts.routes import audit, me
+from server.activities.pages import log_activity, log_page, my_activities
 from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.home.routes import home
@@ -36,7 +37,18 @@ from server.totals.routes import get_totals
 from server.trainings.services import TRAININGS
 
 WEB = PROJECT_ROOT / "web"
-PAGES = [home, sign_in_page, ask_for_link, confirm_page, use_link, sign_out, dev_outbox]
+PAGES = [
+    home,
+    sign_in_page,
+    ask_for_link,
+    confirm_page,
+    use_link,
+    sign_out,
+    dev_outbox,
+    log_page,
+    log_activity,
+    my_activities,
+]
 
 
 def api_routers() -> list[Router]:

@@ -23,7 +23,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "input" and a.get("name"):
-            self.inputs[a["name"]] = a.get("value", "")
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                self.inputs[a["name"]] = a.get("value", "")
         elif tag == "form":
             self.forms.append(a.get("action", ""))
         elif tag == "a":

@@ -319,3 +319,38 @@ def _as_uuid(value: Any) -> uuid.UUID:
 
 def _audited(row: Row) -> dict[str, Any]:
     return {k: row[k] for k in FIELDS if k in row}
+
+
+# The log-an-activity page ----------------------------------------------------------------
+
+
+async def log_form_defaults(ctx: Context) -> dict[str, Any]:
+    """What the log page offers and pre-fills: the champion's own programmes (all of them
+    for coordinators), the areas, the area they used last (or their own), and today."""
+    assert ctx.actor is not None
+    person = ctx.actor.person_id
+    if ctx.champion:
+        mine = await champion_programmes(person)
+        programmes = [p for p in ctx.ref.programmes.values() if p["id"] in mine]
+    else:
+        programmes = list(ctx.ref.programmes.values())
+    last = None
+    if person is not None:
+        last = (
+            await Activity.select(Activity.footprint)
+            .where((Activity.person == person) & Activity.footprint.is_not_null())
+            .order_by(Activity.id, ascending=False)
+            .first()
+        )
+    footprint = last["footprint"] if last else await default_footprint(person)
+    return {
+        "programmes": [{"slug": p["slug"], "name": p["name"]} for p in programmes],
+        "kinds": KINDS,
+        "footprints": [{"code": x["code"], "name": x["name"]} for x in ctx.ref.footprints.values()],
+        "values": {
+            "programme": programmes[0]["slug"] if len(programmes) == 1 else "",
+            "footprint": ctx.ref.code(footprint) or "",
+            "occurred_on": today().isoformat(),
+            "client_id": str(uuid.uuid4()),
+        },
+    }
