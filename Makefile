@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test migrate run demo test test-sqlite test-postgres lint bench check postgres clean
+.PHONY: help install install-test browser migrate run demo test test-sqlite test-postgres lint bench check postgres clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14.1
+
+browser: $(AXE) ## install Chromium (Debian's package) and axe-core for the browser tests
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Chromium ..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
 install: $(VENV)/.installed ## create .venv and install the app
 
@@ -47,10 +57,10 @@ lint: install-test ## check the code with ruff and mypy (strict, on server/)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test-sqlite: install-test ## run the tests on SQLite
+test-sqlite: install-test browser ## run the tests on SQLite
 	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest
 
-test-postgres: install-test postgres ## run the tests on PostgreSQL
+test-postgres: install-test browser postgres ## run the tests on PostgreSQL
 	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest
 
 test: lint test-sqlite test-postgres ## run every test, on SQLite and on PostgreSQL

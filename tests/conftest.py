@@ -100,3 +100,54 @@ async def client(app):
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
+
+
+# Browser tests: a live server, a real SMTP server and headless Chromium --------------
+
+
+@pytest.fixture(scope="session")
+def smtp_inbox():
+    from aiosmtpd.controller import Controller
+
+    from tests.browser import Inbox, free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(database, smtp_inbox):
+    from tests.browser import ARTIFACTS, start_server
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    server, base = start_server(smtp_inbox[1])
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium():
+    from playwright.async_api import async_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest_asyncio.fixture
+async def phone(chromium):
+    """A new phone-sized browser tab with nothing remembered."""
+    from tests.browser import PHONE
+
+    context = await chromium.new_context(viewport=PHONE, device_scale_factor=2, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    yield page
+    await context.close()

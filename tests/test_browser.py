@@ -1,0 +1,145 @@
+"""A new champion in real headless Chromium at phone width: sign in with the emailed link,
+log an activity, see it counted; with JavaScript off too; axe-core on every page."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from tests import factories as f
+from tests.browser import axe_violations, screenshot
+
+LINK = re.compile(r"http://\S+/sign-in/\S+")
+
+
+@pytest.fixture
+async def champion():
+    await f.footprint("WC", "Wigan Central")
+    user = await f.user("champion", email="asha@example.org", name="Asha Patel")
+    await f.join(user.person_id, "health-champions")
+    return user
+
+
+async def new_email(inbox, address: str, seen: int) -> str:
+    """The next email to this address (the server sends it just after answering)."""
+    for _ in range(100):
+        messages = inbox.for_address(address)
+        if len(messages) > seen:
+            return messages[-1]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"No email came for {address}")
+
+
+async def sign_in(page, base: str, inbox, email: str) -> None:
+    seen = len(inbox.for_address(email))
+    await page.goto(f"{base}/sign-in")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_role("button", name="Email me a link").click()
+    await page.get_by_role("heading", name="Check your email").wait_for()
+    link = LINK.search(await new_email(inbox, email, seen)).group(0)
+    await page.goto(link)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(f"{base}/")
+
+
+async def log_an_activity(page, base: str, reached: str) -> None:
+    await page.goto(f"{base}/log")
+    await page.get_by_label("An event or stall").check()
+    await page.get_by_label("How many people did it reach?").fill(reached)
+    await page.get_by_label("How long did it take, in minutes?").fill("45")
+    await page.get_by_role("button", name="Save").click()
+    await page.wait_for_url(f"{base}/activities?saved=1")
+
+
+async def test_a_new_champion_signs_in_logs_and_sees_the_totals_change(
+    phone, live_server, smtp_inbox, champion
+):
+    inbox, _ = smtp_inbox
+    await sign_in(phone, live_server, inbox, champion.email)
+    assert await phone.get_by_role("heading", level=1).inner_text() == "Hello, Asha"
+    before = await phone.locator(".big strong").inner_text()
+    reach_before = int(
+        await phone.evaluate(
+            "fetch('/api/totals', {cache: 'no-store'}).then(r => r.json()).then(t => t.reach)"
+        )
+    )
+    await log_an_activity(phone, live_server, "27")
+    assert "Saved. Thank you!" in await phone.locator("main").inner_text()
+    assert "reached 27" in await phone.locator("main").inner_text()
+    await phone.goto(f"{live_server}/")
+    reach_after = await phone.evaluate(
+        "fetch('/api/totals', {cache: 'no-store'}).then(r => r.json()).then(t => t.reach)"
+    )
+    assert reach_after == reach_before + 27
+    assert await phone.locator(".big strong").inner_text() == before  # citizens, not reach
+    assert "27" in await phone.locator("table.numbers").inner_text()
+
+
+async def test_logging_works_with_javascript_off(chromium, live_server, smtp_inbox, champion):
+    from tests.browser import PHONE
+
+    context = await chromium.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    page = await context.new_page()
+    try:
+        await sign_in(page, live_server, smtp_inbox[0], champion.email)
+        await log_an_activity(page, live_server, "8")
+        assert "reached 8" in await page.locator("main").inner_text()
+        await page.goto(f"{live_server}/log")
+        await page.get_by_role("button", name="Save").click()
+        summary = page.locator(".error-summary")
+        assert "Choose what you did." in await summary.inner_text()
+        assert await page.locator("#kind-error").count() == 1
+    finally:
+        await context.close()
+
+
+async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp_inbox, champion):
+    """axe-core finds no violation on any page, and each is saved as a phone screenshot."""
+    from tests.browser import PHONE
+
+    # Our Content-Security-Policy rightly refuses the injected axe script: let it in here.
+    context = await chromium.new_context(
+        viewport=PHONE, device_scale_factor=2, locale="en-GB", bypass_csp=True
+    )
+    context.set_default_timeout(10_000)
+    phone = await context.new_page()
+    found = {}
+
+    async def check(name: str) -> None:
+        await screenshot(phone, name)
+        problems = await axe_violations(phone)
+        if problems:
+            found[name] = problems
+
+    await phone.goto(f"{live_server}/sign-in")
+    await check("sign-in")
+    await phone.get_by_role("button", name="Email me a link").click()
+    await check("sign-in-error")
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await check("home")
+    await phone.goto(f"{live_server}/log")
+    await check("log")
+    await phone.get_by_role("button", name="Save").click()
+    await check("log-errors")
+    await log_an_activity(phone, live_server, "12")
+    await check("activities")
+    await phone.goto(f"{live_server}/no-such-page")
+    await check("not-found")
+    await context.close()
+    assert not found, found
+
+
+async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inbox, champion):
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await phone.goto(f"{live_server}/log")
+    targets = phone.locator(
+        "main button, main .choice label, main input:not([type=hidden]), main select"
+    )
+    small = []
+    for i in range(await targets.count()):
+        box = await targets.nth(i).bounding_box()
+        if box and (box["height"] < 44 or box["width"] < 44):
+            small.append((await targets.nth(i).evaluate("e => e.outerHTML"))[:80])
+    assert not small, small
