@@ -29,6 +29,7 @@ from server.lib.errors import HANDLERS
 from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
 from server.mail.routes import dev_outbox
+from server.mydata.routes import delete_me, deleted, download, my_data_page
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -48,6 +49,10 @@ PAGES = [
     log_page,
     log_activity,
     my_activities,
+    my_data_page,
+    download,
+    delete_me,
+    deleted,
 ]
 
 

@@ -19,7 +19,7 @@ from server.settings import get_settings
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def _session_cookie(value: str, max_age: int) -> Cookie:
+def session_cookie(value: str, max_age: int) -> Cookie:
     secure = get_settings().base_url.startswith("https://")
     return Cookie(
         key=SESSION_COOKIE,
@@ -87,7 +87,7 @@ async def use_link(token: FromPath[str]) -> Template | Redirect:
             },
         )
     lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
-    return Redirect("/", cookies=[_session_cookie(session, lifetime)])
+    return Redirect("/", cookies=[session_cookie(session, lifetime)])
 
 
 @post("/sign-out", include_in_schema=False)
@@ -95,4 +95,4 @@ async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
         await sign_in.sign_out(token, everywhere=data.get("everywhere") == "yes")
-    return Redirect("/sign-in", cookies=[_session_cookie("", 0)])
+    return Redirect("/sign-in", cookies=[session_cookie("", 0)])
