@@ -32,9 +32,11 @@ from server.mail.routes import dev_outbox
 from server.mydata.routes import delete_me, deleted, download, my_data_page
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
+from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
 from server.totals.routes import get_totals
+from server.trainings.pages import add_training, training_page
 from server.trainings.services import TRAININGS
 
 WEB = PROJECT_ROOT / "web"
@@ -53,6 +55,10 @@ PAGES = [
     download,
     delete_me,
     deleted,
+    training_page,
+    add_training,
+    new_session_page,
+    record_session,
 ]
 
 

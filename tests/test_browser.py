@@ -19,6 +19,7 @@ async def champion():
     await f.footprint("WC", "Wigan Central")
     user = await f.user("champion", email="asha@example.org", name="Asha Patel")
     await f.join(user.person_id, "health-champions")
+    await f.join(user.person_id, "dementia-friends")  # so she can record sessions too
     return user
 
 
@@ -125,6 +126,12 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("log-errors")
     await log_an_activity(phone, live_server, "12")
     await check("activities")
+    await phone.goto(f"{live_server}/training")
+    await check("training")
+    await phone.get_by_role("button", name="Add it").click()
+    await check("training-errors")
+    await phone.goto(f"{live_server}/sessions/new")
+    await check("sessions-new")
     await phone.goto(f"{live_server}/my-data")
     await check("my-data")
     await phone.get_by_role("button", name="Delete my account").click()

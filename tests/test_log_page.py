@@ -100,3 +100,10 @@ async def test_pages_send_you_to_sign_in_first(client):
     for path in ("/", "/log", "/activities"):
         answer = await client.get(path)
         assert answer.status_code in (302, 303) and answer.headers["location"] == "/sign-in"
+
+
+async def test_a_champion_who_is_also_a_friend_gets_their_champion_programme(client, champion):
+    await f.join(champion.person_id, "dementia-friends")
+    html = (await client.get("/log", headers=HTML)).text
+    assert '<option value="heart-champions" selected>' in html
+    assert '<option value="dementia-friends">' in html

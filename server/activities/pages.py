@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from server.activities.services import ACTIVITIES, KINDS, log_form_defaults
 from server.lib.auth import current_actor
+from server.lib.pages import FormData, fields, save_or_show_again
 from server.lib.records import Context, create_record, list_records
-from server.lib.validation import Conflict, Invalid
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 FIELDS = (
     "client_id",
     "programme",
@@ -40,21 +37,16 @@ async def log_page(request: Request[Any, Any, Any]) -> Template | Redirect:
 async def log_activity(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
     actor = current_actor(request)
     if actor is None:
-        return Redirect("/sign-in")
+        return Redirect("/sign-in", status_code=303)
     ctx = await Context.load(actor)
-    sent = {k: data.get(k, "") for k in FIELDS}
-    try:
-        await create_record(ACTIVITIES, ctx, sent)
-    except Conflict:
-        pass  # the same form sent twice (a double tap): it is saved already
-    except Invalid as exc:
-        defaults = await log_form_defaults(ctx)
-        return Template(
-            "activities/log.html",
-            status_code=400,
-            context={**defaults, "values": {**defaults["values"], **sent}, "errors": exc.errors},
-        )
-    return Redirect("/activities?saved=1", status_code=303)
+    sent = fields(data, FIELDS)
+    return await save_or_show_again(
+        lambda: create_record(ACTIVITIES, ctx, sent),
+        "activities/log.html",
+        await log_form_defaults(ctx),
+        sent,
+        "/activities?saved=1",
+    )
 
 
 @get("/activities", include_in_schema=False)

@@ -324,6 +324,15 @@ def _audited(row: Row) -> dict[str, Any]:
 # The log-an-activity page ----------------------------------------------------------------
 
 
+def _default_programme(programmes: list[dict[str, Any]]) -> str:
+    """The one programme to pre-fill: the only one, or the only champion programme of a
+    champion who is also a Friend."""
+    if len(programmes) == 1:
+        return str(programmes[0]["slug"])
+    champion = [p for p in programmes if p["kind"] == "champion"]
+    return str(champion[0]["slug"]) if len(champion) == 1 else ""
+
+
 async def log_form_defaults(ctx: Context) -> dict[str, Any]:
     """What the log page offers and pre-fills: the champion's own programmes (all of them
     for coordinators), the areas, the area they used last (or their own), and today."""
@@ -348,7 +357,7 @@ async def log_form_defaults(ctx: Context) -> dict[str, Any]:
         "kinds": KINDS,
         "footprints": [{"code": x["code"], "name": x["name"]} for x in ctx.ref.footprints.values()],
         "values": {
-            "programme": programmes[0]["slug"] if len(programmes) == 1 else "",
+            "programme": _default_programme(programmes),
             "footprint": ctx.ref.code(footprint) or "",
             "occurred_on": today().isoformat(),
             "client_id": str(uuid.uuid4()),

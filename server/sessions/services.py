@@ -164,3 +164,12 @@ EXTERNAL_COUNTS = RecordType(
     personal=frozenset({"note"}),
     order_by=(("as_of", True), ("id", True)),
 )
+
+
+async def session_form_choices(ctx: Context) -> list[dict[str, Any]]:
+    """The Friends programmes the signed-in person may record sessions for."""
+    assert ctx.actor is not None
+    friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
+    if not ctx.champion:
+        return friends
+    return [p for p in friends if await may_run_sessions(ctx.actor.person_id, p["id"])]

@@ -91,3 +91,21 @@ TRAININGS = RecordType(
     personal=frozenset({"certificate_number"}),
     order_by=(("completed_on", True), ("id", True)),
 )
+
+
+async def my_trainings(ctx: Context) -> list[dict[str, Any]]:
+    """The signed-in person's training, newest first, with days left where it expires."""
+    assert ctx.actor is not None
+    rows = (
+        await TrainingRecord.select()
+        .where(TrainingRecord.person == (ctx.actor.person_id or 0))
+        .order_by(TrainingRecord.completed_on, ascending=False)
+    )
+    now = today()
+    out = []
+    for row in rows:
+        item = present_training(row, ctx.ref)
+        expires = row["expires_on"]
+        item["days_left"] = (expires - now).days if expires else None
+        out.append(item)
+    return out

@@ -1,0 +1,57 @@
+"""/sessions/new: a Dementia or Autism Friends Champion records a session they ran."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+
+from server.lib.auth import current_actor
+from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.records import Context, create_record
+from server.sessions.services import CHAMPION_SESSION_LIMIT, FRIENDS_SESSIONS, session_form_choices
+from server.settings import today
+
+FIELDS = ("programme", "held_on", "venue", "footprint", "attendees", "note")
+
+
+async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+    programmes = await session_form_choices(ctx)
+    return {
+        "programmes": [(p["slug"], p["name"]) for p in programmes],
+        "footprints": [(x["code"], x["name"]) for x in ctx.ref.footprints.values()],
+        "values": {
+            "held_on": today().isoformat(),
+            "programme": programmes[0]["slug"] if len(programmes) == 1 else "",
+        },
+        "limit": CHAMPION_SESSION_LIMIT,
+        "errors": {},
+        "saved": saved,
+    }
+
+
+@get("/sessions/new", include_in_schema=False)
+async def new_session_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    saved = request.query_params.get("saved") == "1"
+    ctx = await Context.load(actor)
+    return Template("sessions/new.html", context=await _context(ctx, saved))
+
+
+@post("/sessions/new", include_in_schema=False, status_code=303)
+async def record_session(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in", status_code=303)
+    ctx = await Context.load(actor)
+    sent = fields(data, FIELDS)
+    return await save_or_show_again(
+        lambda: create_record(FRIENDS_SESSIONS, ctx, sent),
+        "sessions/new.html",
+        await _context(ctx),
+        sent,
+        "/sessions/new?saved=1",
+    )

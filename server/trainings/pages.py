@@ -1,0 +1,53 @@
+"""/training: my training, and adding a course I completed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+
+from server.lib.auth import current_actor
+from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.records import Context, create_record
+from server.settings import today
+from server.trainings.services import TRAININGS, my_trainings
+
+FIELDS = ("course", "completed_on", "certificate_number")
+
+
+async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+    return {
+        "trainings": await my_trainings(ctx),
+        "courses": [(c["slug"], c["name"]) for c in ctx.ref.courses.values()],
+        "values": {"completed_on": today().isoformat()},
+        "errors": {},
+        "saved": saved,
+    }
+
+
+@get("/training", include_in_schema=False)
+async def training_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    saved = request.query_params.get("saved") == "1"
+    return Template(
+        "trainings/training.html", context=await _context(await Context.load(actor), saved)
+    )
+
+
+@post("/training", include_in_schema=False, status_code=303)
+async def add_training(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in", status_code=303)
+    ctx = await Context.load(actor)
+    sent = fields(data, FIELDS)
+    return await save_or_show_again(
+        lambda: create_record(TRAININGS, ctx, sent),
+        "trainings/training.html",
+        await _context(ctx),
+        sent,
+        "/training?saved=1",
+    )
