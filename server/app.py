@@ -19,7 +19,14 @@ from litestar.template.config import TemplateConfig
 from server import db
 from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
 from server.accounts.routes import audit, me
-from server.activities.pages import log_activity, log_page, my_activities
+from server.activities.pages import (
+    change_activity,
+    delete_activity,
+    edit_page,
+    log_activity,
+    log_page,
+    my_activities,
+)
 from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.home.routes import home
@@ -51,6 +58,9 @@ PAGES = [
     log_page,
     log_activity,
     my_activities,
+    edit_page,
+    change_activity,
+    delete_activity,
     my_data_page,
     download,
     delete_me,

@@ -107,3 +107,72 @@ async def test_a_champion_who_is_also_a_friend_gets_their_champion_programme(cli
     html = (await client.get("/log", headers=HTML)).text
     assert '<option value="heart-champions" selected>' in html
     assert '<option value="dementia-friends">' in html
+
+
+async def _log(client, reached: str) -> int:
+    page = Page((await client.get("/log", headers=HTML)).text)
+    await client.post("/log", data={**page.inputs, "kind": "event", "people_reached": reached})
+    row = await Activity.select(Activity.id).order_by(Activity.id, ascending=False).first()
+    return row["id"]
+
+
+async def test_i_change_my_activity(client, champion):
+    activity_id = await _log(client, "10")
+    listing = Page((await client.get("/activities", headers=HTML)).text)
+    assert f"/activities/{activity_id}/edit" in listing.links
+    form = Page((await client.get(f"/activities/{activity_id}/edit", headers=HTML)).text)
+    assert form.h1 == "Change an activity"
+    assert form.inputs["people_reached"] == "10"
+    assert "client_id" not in form.inputs
+    answer = await client.post(
+        f"/activities/{activity_id}/edit", data={**form.inputs, "people_reached": "14"}
+    )
+    assert answer.status_code == 303
+    assert (await client.get("/api/totals")).json()["reach"] == 14
+    wrong = await client.post(
+        f"/activities/{activity_id}/edit", data={**form.inputs, "people_reached": "-1"}
+    )
+    assert wrong.status_code == 400
+    assert Page(wrong.text).errors == ["The number of people reached must be from 0 to 100,000."]
+
+
+async def test_i_delete_my_activity(client, champion):
+    activity_id = await _log(client, "6")
+    form = Page((await client.get(f"/activities/{activity_id}/edit", headers=HTML)).text)
+    answer = await client.post(
+        f"/activities/{activity_id}/delete", data={"_csrf_token": form.inputs["_csrf_token"]}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/activities?deleted=1"
+    assert await Activity.count() == 0
+    assert (await client.get("/api/totals")).json()["reach"] == 0
+
+
+async def test_someone_elses_activity_is_not_found(client, champion):
+    other = await f.user("champion")
+    await f.join(other.person_id, "heart-champions")
+    theirs = await client.post(
+        "/api/activities",
+        headers=other.headers,
+        json={"programme": "heart-champions", "kind": "event", "people_reached": 3},
+    )
+    answer = await client.get(f"/activities/{theirs.json()['id']}/edit", headers=HTML)
+    assert answer.status_code == 404
+    assert Page(answer.text).h1 == "Page not found"
+
+
+async def test_after_30_days_it_is_a_coordinators_job(client, champion):
+    from datetime import UTC, datetime, timedelta
+
+    activity_id = await _log(client, "6")
+    await Activity.update({Activity.created_at: datetime.now(UTC) - timedelta(days=31)}).where(
+        Activity.id == activity_id
+    )
+    listing = Page((await client.get("/activities", headers=HTML)).text)
+    assert f"/activities/{activity_id}/edit" not in listing.links
+    form = Page((await client.get(f"/activities/{activity_id}/edit", headers=HTML)).text)
+    answer = await client.post(
+        f"/activities/{activity_id}/edit", data={**form.inputs, "people_reached": "60"}
+    )
+    assert answer.status_code == 403
+    assert "30 days" in Page(answer.text).text
+    assert (await Activity.select(Activity.people_reached).first())["people_reached"] == 6

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.activities.services import ACTIVITIES, KINDS, log_form_defaults
+from server.activities.services import ACTIVITIES, KINDS, changeable, log_form_defaults
 from server.lib.auth import current_actor
 from server.lib.pages import FormData, fields, save_or_show_again
-from server.lib.records import Context, create_record, list_records
+from server.lib.records import (
+    Context,
+    Forbidden,
+    create_record,
+    delete_record,
+    get_record,
+    list_records,
+    update_record,
+)
 
 FIELDS = (
     "client_id",
@@ -63,6 +72,78 @@ async def my_activities(request: Request[Any, Any, Any]) -> Template | Redirect:
             "total": page["total"],
             "kinds": KINDS,
             "saved": request.query_params.get("saved") == "1",
+            "deleted": request.query_params.get("deleted") == "1",
+            "changeable": changeable(page["items"], ctx),
             "programmes": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
         },
     )
+
+
+EDITABLE = FIELDS[1:]  # everything but the client_id
+
+
+async def _edit_context(ctx: Context, record_id: int) -> dict[str, Any]:
+    record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
+    defaults = await log_form_defaults(ctx)
+    values = {k: ("" if record[k] is None else str(record[k])) for k in EDITABLE}
+    return {
+        **defaults,
+        "values": values,
+        "errors": {},
+        "editing": record_id,
+        "action": f"/activities/{record_id}/edit",
+    }
+
+
+def _too_late(message: str) -> Template:
+    return Template(
+        "error.html",
+        status_code=403,
+        context={"heading": "You cannot change this activity now", "message": message},
+    )
+
+
+@get("/activities/{record_id:int}/edit", include_in_schema=False)
+async def edit_page(
+    request: Request[Any, Any, Any], record_id: FromPath[int]
+) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    ctx = await Context.load(actor)
+    return Template("activities/log.html", context=await _edit_context(ctx, record_id))
+
+
+@post("/activities/{record_id:int}/edit", include_in_schema=False, status_code=303)
+async def change_activity(
+    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in", status_code=303)
+    ctx = await Context.load(actor)
+    sent = fields(data, EDITABLE)
+    try:
+        return await save_or_show_again(
+            lambda: update_record(ACTIVITIES, ctx, record_id, sent),
+            "activities/log.html",
+            await _edit_context(ctx, record_id),
+            sent,
+            "/activities?saved=1",
+        )
+    except Forbidden as exc:
+        return _too_late(str(exc))
+
+
+@post("/activities/{record_id:int}/delete", include_in_schema=False, status_code=303)
+async def delete_activity(
+    request: Request[Any, Any, Any], record_id: FromPath[int]
+) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in", status_code=303)
+    try:
+        await delete_record(ACTIVITIES, await Context.load(actor), record_id)
+    except Forbidden as exc:
+        return _too_late(str(exc))
+    return Redirect("/activities?deleted=1", status_code=303)

@@ -363,3 +363,15 @@ async def log_form_defaults(ctx: Context) -> dict[str, Any]:
             "client_id": str(uuid.uuid4()),
         },
     }
+
+
+def changeable(items: list[dict[str, Any]], ctx: Context) -> set[int]:
+    """The ids of the listed activities this person may still change."""
+    out = set()
+    for item in items:
+        try:
+            champion_window(item, ctx)
+        except Forbidden:
+            continue
+        out.add(item["id"])
+    return out

@@ -39,11 +39,15 @@ def conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
     return _json(HTTP_409_CONFLICT, "This clashes with a record already there.", exc.errors)
 
 
-def not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    if wants_page(request):
+        return page(HTTP_404_NOT_FOUND)
     return _json(HTTP_404_NOT_FOUND, str(exc) or "Not found.")
 
 
-def forbidden(_: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
+def forbidden(request: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
+    if wants_page(request):
+        return page(HTTP_403_FORBIDDEN)
     return _json(HTTP_403_FORBIDDEN, str(exc) or "You cannot do this.")
 
 
