@@ -249,3 +249,16 @@ class OutboxMessage(_Table):
     subject = Varchar(length=200)
     body = Text()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Story(_Table):
+    """A short first-person account. Only published with the person's consent, and only
+    after a coordinator approves it."""
+
+    person = ForeignKey(references=Person, null=True, on_delete=OnDelete.cascade, index=True)
+    programme = ForeignKey(references=Programme, null=True, on_delete=OnDelete.set_null)
+    text = Text()
+    consent_to_publish = Boolean(default=False)
+    status = Varchar(length=20, default="waiting", index=True)  # waiting | approved | declined
+    created_at = Timestamptz(default=TimestamptzNow())
+    reviewed_at = Timestamptz(null=True, default=None)

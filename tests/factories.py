@@ -16,6 +16,7 @@ TEST_TABLES = (
     t.OutboxMessage,
     t.SignInLink,
     t.WebSession,
+    t.Story,
     t.AuditEvent,
     t.ApiToken,
     t.Account,

@@ -46,6 +46,7 @@ from schema.tables import (
     Organisation,
     Person,
     Programme,
+    Story,
     TrainingRecord,
 )
 from server.accounts.services import revoke_tokens
@@ -110,6 +111,17 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("PATCH",  "/api/friends-sessions/{theirs}",  "change",           401, 404, 200, 200),
     ("DELETE", "/api/friends-sessions/{theirs}",  "",                 401, 404, 204, 204),
     ("DELETE", "/api/friends-sessions/{mine}",    "",                 401, 204, 204, 204),
+    # Stories: a champion shares and reads their own; changing them is a coordinator's job.
+    ("GET",    "/api/stories",                    "",                 401, 200, 200, 200),
+    ("GET",    "/api/stories?person={other}",     "",                 401, 200, 200, 200),
+    ("GET",    "/api/stories/{mine}",             "",                 401, 200, 200, 200),
+    ("GET",    "/api/stories/{theirs}",           "",                 401, 404, 200, 200),
+    ("POST",   "/api/stories",                    "new",              401, 201, 201, 201),
+    ("POST",   "/api/stories",                    "new, for other",   401, 403, 201, 201),
+    ("PATCH",  "/api/stories/{mine}",             "change",           401, 403, 200, 200),
+    ("PATCH",  "/api/stories/{theirs}",           "change",           401, 403, 200, 200),
+    ("DELETE", "/api/stories/{theirs}",           "",                 401, 403, 204, 204),
+    ("DELETE", "/api/stories/{mine}",             "",                 401, 403, 204, 204),
     # External counts: staff only.
     ("GET",    "/api/external-counts",            "",                 401, 403, 200, 200),
     ("GET",    "/api/external-counts/{rec}",      "",                 401, 403, 200, 200),
@@ -161,6 +173,7 @@ OWNED = {
     "trainings": "person",
     "activities": "person",
     "friends-sessions": "run_by",
+    "stories": "person",
 }
 TABLES: dict[str, Any] = {
     "people": Person,
@@ -168,6 +181,7 @@ TABLES: dict[str, Any] = {
     "trainings": TrainingRecord,
     "activities": Activity,
     "friends-sessions": FriendsSession,
+    "stories": Story,
     "external-counts": ExternalCount,
     "programmes": Programme,
     "footprints": Footprint,
@@ -191,6 +205,10 @@ CREATE: dict[str, dict[str, Any]] = {
         "attendees": 18,
         "run_by": "{me}",
     },
+    "stories": {
+        "text": "My neighbour did her bowel screening kit after we talked at the bus stop.",
+        "consent_to_publish": True,
+    },
     "external-counts": {
         "programme": "dementia-friends",
         "friends": 10_000,
@@ -206,6 +224,7 @@ CREATE_FOR_OTHER: dict[str, dict[str, Any]] = {
     "trainings": {**CREATE["trainings"], "person": "{other}"},
     "activities": {**CREATE["activities"], "person": "{other}"},
     "friends-sessions": {**CREATE["friends-sessions"], "run_by": "{other}"},
+    "stories": {**CREATE["stories"], "person": "{other}"},
 }
 # A valid change to one field of each type.
 UPDATE: dict[str, dict[str, Any]] = {
@@ -214,6 +233,7 @@ UPDATE: dict[str, dict[str, Any]] = {
     "trainings": {"certificate_number": "RSPH-0042"},
     "activities": {"people_reached": 7},
     "friends-sessions": {"attendees": 21},
+    "stories": {"status": "approved"},
     "external-counts": {"friends": 10_500},
     "programmes": {"description": "Changed by the test."},
     "footprints": {"name": "Renamed Area"},
@@ -350,6 +370,17 @@ async def _session(person: int) -> int:
     return rows[0]["id"]
 
 
+async def _story(person: int) -> int:
+    rows = await Story.insert(
+        Story(
+            person=person,
+            text="We walked round the flash and talked about hearts.",
+            consent_to_publish=True,
+        )
+    ).returning(Story.id)
+    return rows[0]["id"]
+
+
 async def _unowned(group: str) -> int:
     """A record no one owns and nothing uses, so that staff may delete it."""
     if group == "footprints":
@@ -390,6 +421,8 @@ async def make_world(role: str, group: str) -> World:
         # A champion records sessions only for a Friends programme they are in.
         await f.join(me, "dementia-friends")
         ids = {"mine": await _session(me), "theirs": await _session(other)}
+    elif group == "stories":
+        ids = {"mine": await _story(me), "theirs": await _story(other)}
     elif group not in OWNED and group != "api":
         ids = {"rec": await _unowned(group)}
     return World(role, headers, me, other, ids)

@@ -132,6 +132,8 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("training-errors")
     await phone.goto(f"{live_server}/sessions/new")
     await check("sessions-new")
+    await phone.goto(f"{live_server}/stories/new")
+    await check("stories-new")
     await phone.goto(f"{live_server}/my-data")
     await check("my-data")
     await phone.get_by_role("button", name="Delete my account").click()

@@ -131,7 +131,8 @@ async def test_signing_out_and_signing_out_everywhere(client, app):
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as phone:
         await sign_in(phone, champion.email)
         assert (await phone.get("/")).status_code == 200
-        form = Page((await client.get("/", headers={"accept": "text/html"})).text)
+        form = Page((await client.get("/my-data", headers={"accept": "text/html"})).text)
+        assert form.inputs["everywhere"] == "yes"
         out = await client.post(
             "/sign-out", data={"_csrf_token": form.inputs["_csrf_token"], "everywhere": "yes"}
         )
