@@ -38,6 +38,7 @@ from server.lib.health import healthz, readyz
 from server.mail.routes import dev_outbox
 from server.mydata.routes import delete_me, deleted, download, my_data_page
 from server.people.services import MEMBERSHIPS, PEOPLE
+from server.pwa.routes import manifest, offline, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -73,6 +74,9 @@ PAGES = [
     record_session,
     new_story_page,
     share_story,
+    service_worker,
+    manifest,
+    offline,
 ]
 
 

@@ -156,3 +156,21 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
         if box and (box["height"] < 44 or box["width"] < 44):
             small.append((await targets.nth(i).evaluate("e => e.outerHTML"))[:80])
     assert not small, small
+
+
+async def test_pages_visited_before_work_without_signal(phone, live_server, smtp_inbox, champion):
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    assert await phone.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    await phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    await phone.goto(f"{live_server}/activities")  # through the worker, which keeps a copy
+    await phone.context.set_offline(True)
+    try:
+        await phone.goto(f"{live_server}/activities")
+        assert await phone.get_by_role("heading", level=1).inner_text() == "My activities"
+        await phone.goto(f"{live_server}/training")  # never opened: the offline page
+        assert await phone.get_by_role("heading", level=1).inner_text() == "No signal"
+    finally:
+        await phone.context.set_offline(False)
+    names = await phone.evaluate("caches.keys()")
+    assert "movement-pages" in names
+    assert any(name.startswith("movement-0.") for name in names)  # the release's shell
