@@ -161,7 +161,7 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
 async def test_pages_visited_before_work_without_signal(phone, live_server, smtp_inbox, champion):
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     assert await phone.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
-    await phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     await phone.goto(f"{live_server}/activities")  # through the worker, which keeps a copy
     await phone.context.set_offline(True)
     try:
@@ -174,3 +174,52 @@ async def test_pages_visited_before_work_without_signal(phone, live_server, smtp
     names = await phone.evaluate("caches.keys()")
     assert "movement-pages" in names
     assert any(name.startswith("movement-0.") for name in names)  # the release's shell
+
+
+async def test_three_activities_logged_without_signal_arrive_exactly_once(
+    phone, live_server, smtp_inbox, champion
+):
+    from schema.tables import Activity
+
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await phone.goto(f"{live_server}/log")  # opened once with signal: kept by the worker
+    await phone.context.set_offline(True)
+    await phone.goto(f"{live_server}/log")
+    for n, reached in enumerate(("3", "4", "5"), start=1):
+        await phone.get_by_label("An event or stall").check()
+        await phone.get_by_label("How many people did it reach?").fill(reached)
+        await phone.get_by_label("Where?").select_option("WC")
+        await phone.get_by_role("button", name="Save").click()
+        await phone.wait_for_function(
+            "n => document.getElementById('waiting').textContent === `${n} waiting to send`",
+            arg=n,
+        )
+    assert await phone.get_by_text("No signal: saved on this phone.").is_visible()
+    waiting = phone.locator("#waiting")
+    assert await waiting.inner_text() == "3 waiting to send"
+    assert await Activity.count() == 0
+    await phone.context.set_offline(False)
+    await waiting.wait_for(state="hidden")
+    assert sorted(r["people_reached"] for r in await Activity.select()) == [3, 4, 5]
+    for _ in range(2):  # reloads and replays change nothing
+        await phone.reload()
+        await phone.evaluate("self.movementQueue.send()")
+    assert await Activity.count() == 3
+    assert await phone.evaluate("self.movementQueue.count()") == 0
+
+
+async def test_a_refused_send_keeps_the_activities(phone, live_server, smtp_inbox, champion):
+    """Signed out in the meantime (the server says 401 or 403): kept, and sent later."""
+    from schema.tables import Activity
+
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await phone.goto(f"{live_server}/log")
+    await phone.evaluate(
+        """self.movementQueue.add({client_id: crypto.randomUUID(), csrf: 'wrong',
+            programme: 'health-champions', kind: 'event', people_reached: '9', minutes: '',
+            occurred_on: '', footprint: 'WC', note: ''})"""
+    )
+    assert await phone.evaluate("self.movementQueue.send()") == []
+    assert await phone.evaluate("self.movementQueue.count()") == 1  # 403: kept
+    assert await Activity.count() == 0

@@ -1,12 +1,15 @@
 /* The service worker: the app shell from the cache, pages from the network with the copy
    kept for when there is no signal, and an offline page otherwise.
    The server puts the release into CACHE_NAME, so each release starts a fresh cache. */
+importScripts("/static/js/queue.js");
+
 const CACHE_NAME = "movement-__RELEASE__";
 const PAGES = "movement-pages";
 const SHELL = [
   "/offline",
   "/static/css/app.css",
   "/static/js/app.js",
+  "/static/js/queue.js",
   "/static/vendor/htmx-2.0.11.min.js",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
@@ -27,6 +30,11 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   // Signing out: forget the pages kept on this phone.
   if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES));
+});
+
+// Background Sync, where the browser has it: send what waits even with the app closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "send-activities") event.waitUntil(self.movementQueue.send());
 });
 
 self.addEventListener("fetch", (event) => {
