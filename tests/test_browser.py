@@ -118,6 +118,11 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("sign-in")
     await phone.get_by_role("button", name="Email me a link").click()
     await check("sign-in-error")
+    await phone.get_by_label("Email address").fill(champion.email)
+    await phone.get_by_role("button", name="Email me a link").click()
+    await check("check-email")
+    await phone.goto(f"{live_server}/sign-in/not-a-real-link")
+    await check("confirm")
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await check("home")
     await phone.goto(f"{live_server}/log")
@@ -126,6 +131,10 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("log-errors")
     await log_an_activity(phone, live_server, "12")
     await check("activities")
+    await phone.get_by_role("link", name="Change this activity").first.click()
+    await check("activity-edit")
+    await phone.goto(f"{live_server}/offline")
+    await check("offline")
     await phone.goto(f"{live_server}/training")
     await check("training")
     await phone.get_by_role("button", name="Add it").click()
@@ -223,3 +232,53 @@ async def test_a_refused_send_keeps_the_activities(phone, live_server, smtp_inbo
     assert await phone.evaluate("self.movementQueue.send()") == []
     assert await phone.evaluate("self.movementQueue.count()") == 1  # 403: kept
     assert await Activity.count() == 0
+
+
+PAGES = ["/", "/log", "/activities", "/training", "/sessions/new", "/stories/new", "/my-data"]
+
+
+async def test_pages_reflow_at_320_pixels_as_at_200_percent_zoom(
+    chromium, live_server, smtp_inbox, champion
+):
+    """A 640-pixel window at 200% zoom is 320 CSS pixels wide: nothing may need sideways
+    scrolling (WCAG 1.4.10)."""
+    context = await chromium.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    try:
+        await sign_in(page, live_server, smtp_inbox[0], champion.email)
+        wide = []
+        for path in ["/sign-in", *PAGES]:
+            await page.goto(f"{live_server}{path}")
+            width = await page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 320:
+                wide.append((path, width))
+        assert not wide, wide
+    finally:
+        await context.close()
+
+
+async def test_an_activity_can_be_logged_with_the_keyboard_alone(
+    phone, live_server, smtp_inbox, champion
+):
+    from schema.tables import Activity
+
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await phone.goto(f"{live_server}/log")
+
+    async def tab_to(element_id: str) -> None:
+        for _ in range(40):
+            await phone.keyboard.press("Tab")
+            if await phone.evaluate("() => document.activeElement.id") == element_id:
+                return
+        raise AssertionError(f"Tab never reached #{element_id}")
+
+    await tab_to("kind-conversation")
+    await phone.keyboard.press("ArrowDown")  # radios: arrows move and choose
+    assert await phone.evaluate("() => document.activeElement.id") == "kind-event"
+    await tab_to("people_reached")
+    await phone.keyboard.type("6")
+    await phone.keyboard.press("Enter")
+    await phone.wait_for_url(f"{live_server}/activities?saved=1")
+    saved = await Activity.select(Activity.kind, Activity.people_reached).first()
+    assert saved == {"kind": "event", "people_reached": 6}
