@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from server.activities.services import ACTIVITIES, KINDS, changeable, log_form_defaults
 from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.pages import FormData, fields, form_post, save_or_show_again
 from server.lib.records import (
     Context,
     Forbidden,
@@ -44,16 +44,13 @@ async def log_page(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @post("/log", include_in_schema=False, status_code=303)
 async def log_activity(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
-    ctx = await Context.load(actor)
-    sent = fields(data, FIELDS)
-    return await save_or_show_again(
-        lambda: create_record(ACTIVITIES, ctx, sent),
+    return await form_post(
+        request,
+        data,
+        FIELDS,
+        lambda ctx, sent: create_record(ACTIVITIES, ctx, sent),
         "activities/log.html",
-        await log_form_defaults(ctx),
-        sent,
+        log_form_defaults,
         "/activities?saved=1",
     )
 

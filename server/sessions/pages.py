@@ -7,8 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.pages import FormData, form_post, page_context, to_sign_in
 from server.lib.records import Context, create_record
 from server.sessions.services import CHAMPION_SESSION_LIMIT, FRIENDS_SESSIONS, session_form_choices
 from server.settings import today
@@ -33,25 +32,21 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
 
 @get("/sessions/new", include_in_schema=False)
 async def new_session_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
     saved = request.query_params.get("saved") == "1"
-    ctx = await Context.load(actor)
     return Template("sessions/new.html", context=await _context(ctx, saved))
 
 
 @post("/sessions/new", include_in_schema=False, status_code=303)
 async def record_session(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
-    ctx = await Context.load(actor)
-    sent = fields(data, FIELDS)
-    return await save_or_show_again(
-        lambda: create_record(FRIENDS_SESSIONS, ctx, sent),
+    return await form_post(
+        request,
+        data,
+        FIELDS,
+        lambda ctx, sent: create_record(FRIENDS_SESSIONS, ctx, sent),
         "sessions/new.html",
-        await _context(ctx),
-        sent,
+        _context,
         "/sessions/new?saved=1",
     )

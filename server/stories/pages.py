@@ -7,8 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.pages import FormData, form_post, page_context, to_sign_in
 from server.lib.records import Context, create_record, list_records
 from server.stories.services import LONGEST, STORIES
 
@@ -29,25 +28,19 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
 
 @get("/stories/new", include_in_schema=False)
 async def new_story_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
     saved = request.query_params.get("saved") == "1"
-    return Template("stories/new.html", context=await _context(await Context.load(actor), saved))
+    return Template("stories/new.html", context=await _context(ctx, saved))
 
 
 @post("/stories/new", include_in_schema=False, status_code=303)
 async def share_story(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
-    ctx = await Context.load(actor)
-    sent = fields(data, FIELDS)
-    sent["consent_to_publish"] = data.get("consent_to_publish") == "yes"
-    return await save_or_show_again(
-        lambda: create_record(STORIES, ctx, sent),
-        "stories/new.html",
-        await _context(ctx),
-        sent,
-        "/stories/new?saved=1",
+    def save(ctx: Context, sent: dict[str, Any]) -> Any:
+        consent = sent["consent_to_publish"] == "yes"  # a ticked box sends "yes"
+        return create_record(STORIES, ctx, {**sent, "consent_to_publish": consent})
+
+    return await form_post(
+        request, data, FIELDS, save, "stories/new.html", _context, "/stories/new?saved=1"
     )

@@ -8,7 +8,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields, save_or_show_again
+from server.lib.pages import FormData, form_post
 from server.lib.records import Context, create_record
 from server.settings import today
 from server.trainings.services import TRAININGS, my_trainings
@@ -39,15 +39,12 @@ async def training_page(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @post("/training", include_in_schema=False, status_code=303)
 async def add_training(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
-    ctx = await Context.load(actor)
-    sent = fields(data, FIELDS)
-    return await save_or_show_again(
-        lambda: create_record(TRAININGS, ctx, sent),
+    return await form_post(
+        request,
+        data,
+        FIELDS,
+        lambda ctx, sent: create_record(TRAININGS, ctx, sent),
         "trainings/training.html",
-        await _context(ctx),
-        sent,
+        _context,
         "/training?saved=1",
     )
