@@ -39,7 +39,8 @@ CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
 # Free text may name people: the audit log says it changed, never what it says.
 PERSONAL = frozenset({"note"})
-# The fields of a new activity that the audit log records.
+# An activity's own fields, in order: what the audit log records of a new one, and the
+# columns the demo loader writes first.
 FIELDS = (
     "client_id",
     "person",

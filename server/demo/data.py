@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 
+from server.activities.services import FIELDS
+
 SEED = 20161024  # any fixed number: the same seed gives the same demo
 YEARS = 3
 ACTIVITIES = 60_000  # at scale 1
@@ -268,18 +270,5 @@ KINDS: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]]] 
 ]
 KIND_CUM = list(accumulate(k[1] for k in KINDS))
 OUTLIER_SHARE = 0.005  # activities over the review limits, as happen with typing mistakes
-ACTIVITY_COLUMNS = (
-    "client_id",
-    "person",
-    "programme",
-    "kind",
-    "occurred_on",
-    "footprint",
-    "people_reached",
-    "minutes",
-    "note",
-    "review_status",
-    "review_reason",
-    "created_at",
-    "updated_at",
-)
+# The activity's own fields in the app's order, then what the app fills in itself.
+ACTIVITY_COLUMNS = (*FIELDS, "review_reason", "created_at", "updated_at")

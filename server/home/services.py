@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from schema.tables import Activity, Membership, Person
 from server.settings import today
@@ -17,24 +16,33 @@ class MyNumbers:
 
 
 async def my_numbers(person_id: int | None) -> list[MyNumbers]:
-    """This month, this year and all time, counting what was not rejected."""
+    """This month, this year and all time, counting what was not rejected: one query over
+    this person's activities (found by the index on person)."""
     if person_id is None:
         return [MyNumbers(0, 0, 0.0)] * 3
     now = today()
-    rows = await Activity.select(
-        Activity.occurred_on, Activity.people_reached, Activity.minutes
-    ).where((Activity.person == person_id) & (Activity.review_status != "rejected"))
-    out = []
-    for start in (now.replace(day=1), now.replace(month=1, day=1), date.min):
-        chosen = [r for r in rows if r["occurred_on"] >= start]
-        out.append(
-            MyNumbers(
-                activities=len(chosen),
-                reach=sum(r["people_reached"] for r in chosen),
-                hours=round(sum(r["minutes"] for r in chosen) / 60, 1),
-            )
+    starts = (now.replace(day=1), now.replace(month=1, day=1))
+    parts = []
+    for n in range(2):
+        parts.append(f"SUM(CASE WHEN occurred_on >= {{}} THEN 1 ELSE 0 END) AS a{n}")
+        parts.append(f"SUM(CASE WHEN occurred_on >= {{}} THEN people_reached ELSE 0 END) AS r{n}")
+        parts.append(f"SUM(CASE WHEN occurred_on >= {{}} THEN minutes ELSE 0 END) AS m{n}")
+    rows = await Activity.raw(
+        f"SELECT {', '.join(parts)}, COUNT(*) AS a2, SUM(people_reached) AS r2, "
+        "SUM(minutes) AS m2 FROM activity WHERE person = {} AND review_status <> 'rejected'",
+        *[starts[0]] * 3,
+        *[starts[1]] * 3,
+        person_id,
+    )
+    row = rows[0]
+    return [
+        MyNumbers(
+            activities=int(row[f"a{n}"] or 0),
+            reach=int(row[f"r{n}"] or 0),
+            hours=round(int(row[f"m{n}"] or 0) / 60, 1),
         )
-    return out
+        for n in range(3)
+    ]
 
 
 async def my_name_and_programmes(person_id: int | None) -> tuple[str, list[str]]:
