@@ -29,6 +29,7 @@ from server.activities.pages import (
 )
 from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
+from server.console import console_router
 from server.home.routes import home
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
 from server.lib.crud_routes import crud_router
@@ -119,6 +120,7 @@ def create_app() -> Litestar:
             audit,
             *api_routers(),
             *PAGES,
+            console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"])],

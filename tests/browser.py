@@ -100,3 +100,28 @@ async def screenshot(page: Any, name: str) -> None:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+DESK = {"width": 1280, "height": 900}
+
+
+async def session_cookie_for(email: str) -> str:
+    """A signed-in session for this account, made directly (the sign-in itself is tested
+    through real email in test_browser.py)."""
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    from schema.tables import Account, WebSession
+    from server.accounts.services import hash_token
+
+    account = await Account.select(Account.id).where(Account.email == email).first()
+    assert account is not None, email
+    token = secrets.token_urlsafe(32)
+    await WebSession.insert(
+        WebSession(
+            account=account["id"],
+            token_hash=hash_token(token),
+            expires_at=datetime.now(UTC) + timedelta(hours=2),
+        )
+    )
+    return token

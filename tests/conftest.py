@@ -151,3 +151,28 @@ async def phone(chromium):
     page = await context.new_page()
     yield page
     await context.close()
+
+
+@pytest_asyncio.fixture
+async def desk(chromium, live_server):
+    """A desktop-sized browser tab, and a way to sign it in: `page = await desk("admin")`
+    makes an account with that role (coordinator by default) and signs the tab in."""
+    from tests import factories
+    from tests.browser import DESK, session_cookie_for
+
+    # bypass_csp: axe-core is injected as an inline script, which our CSP refuses.
+    context = await chromium.new_context(viewport=DESK, locale="en-GB", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+
+    async def sign_in_as(role: str = "coordinator", email: str | None = None, **person):
+        user = await factories.user(role, email=email, **person)
+        token = await session_cookie_for(user.email)
+        await context.add_cookies(
+            [{"name": "movement_session", "value": token, "url": live_server}]
+        )
+        page.user = user
+        return page
+
+    yield sign_in_as
+    await context.close()

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -115,6 +115,8 @@ def page(status: int) -> Response[Any]:
 
 def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if wants_page(request):
+        if exc.status_code == HTTP_401_UNAUTHORIZED:
+            return Redirect("/sign-in", status_code=303)  # a page that needs a signed-in person
         return page(exc.status_code)
     message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
     headers = dict(exc.headers or {})
