@@ -49,6 +49,7 @@ from server.stories.services import STORIES
 from server.totals.routes import get_totals
 from server.trainings.pages import add_training, training_page
 from server.trainings.services import TRAININGS
+from server.widget.routes import HANDLERS as WIDGET
 
 WEB = PROJECT_ROOT / "web"
 PAGES = [
@@ -120,6 +121,7 @@ def create_app() -> Litestar:
             audit,
             *api_routers(),
             *PAGES,
+            *WIDGET,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],

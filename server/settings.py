@@ -105,6 +105,8 @@ class Settings:
     """Development mode: detailed errors. Never turn it on in production."""
     totals_cache_seconds: int = field(metadata={"env": "TOTALS_CACHE_SECONDS"})
     """How long each worker reuses computed totals before working them out again (0: never)."""
+    small_number: int = field(metadata={"env": "SMALL_NUMBER"})
+    """Public breakdowns by area show counts below this as "fewer than" it (default 5)."""
     data_dir: Path = field(metadata={"env": "DATA_DIR"})
     """The folder for the SQLite file and the generated secret key."""
     time_zone: str = field(metadata={"env": "TIME_ZONE"})
@@ -164,6 +166,7 @@ def get_settings() -> Settings:
         workers=_int("WORKERS", 1, 1, 64),
         debug=_bool("DEBUG", False),
         totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),
+        small_number=_int("SMALL_NUMBER", 5, 1, 1000),
         data_dir=data_dir,
         time_zone=_time_zone(),
         **_smtp(),

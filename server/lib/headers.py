@@ -23,5 +23,9 @@ async def security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = list(message.get("headers") or [])
         present = {name.lower() for name, _ in headers}
+        if b"content-security-policy" in present:
+            # A response with its own policy (the embeddable widget) says in it who may
+            # frame it; the old X-Frame-Options header would contradict it.
+            present.add(b"x-frame-options")
         headers.extend(pair for pair in _RAW if pair[0] not in present)
         message["headers"] = headers

@@ -1,0 +1,221 @@
+"""The public widget: its options, its numbers and the ready-made bytes served for them.
+
+Every number comes from the totals service (and its cache), so the widget, /api/totals and
+the console agree. The rendered widget is kept per set of options for as long as the
+totals it was made from, so a busy page that embeds it costs no database query and no
+template rendering.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from schema.tables import Footprint, Story
+from server.lib.validation import Invalid
+from server.settings import get_settings
+from server.totals.services import CACHE, Cached, hash_body, totals
+from server.widget.areas import area_numbers, programme_count
+
+THEMES = ("light", "dark")
+OPTION_NAMES = ("programmes", "footprint", "theme", "compact", "story")
+
+
+@dataclass(frozen=True)
+class Options:
+    programmes: tuple[str, ...] = ()  # empty: all of them
+    footprint: str | None = None
+    theme: str = "light"
+    compact: bool = False
+    story: bool = False
+
+    @property
+    def key(self) -> str:
+        return "|".join(
+            [",".join(self.programmes), self.footprint or "", self.theme, str(self.compact),
+             str(self.story)]
+        )
+
+
+def _flag(params: Mapping[str, str], name: str, errors: dict[str, str]) -> bool:
+    raw = params.get(name, "").strip().lower()
+    if raw in ("", "0", "no", "false"):
+        return False
+    if raw in ("1", "yes", "true"):
+        return True
+    errors[name] = f"Use {name}=1 or leave it out."
+    return False
+
+
+def read_options(params: Mapping[str, str], slugs: list[str], codes: list[str]) -> Options:
+    """Check the query string's options; Invalid says what to fix."""
+    errors: dict[str, str] = {}
+    wanted = tuple(s.strip() for s in params.get("programmes", "").split(",") if s.strip())
+    unknown = [s for s in wanted if s not in slugs]
+    if unknown:
+        errors["programmes"] = (
+            f"There is no programme {unknown[0][:60]!r}. Use these: {', '.join(slugs)}."
+        )
+    footprint = params.get("footprint", "").strip().upper() or None
+    if footprint is not None and footprint not in codes:
+        errors["footprint"] = (
+            f"There is no area {footprint[:20]!r}. Use one of: {', '.join(codes)}."
+        )
+    theme = params.get("theme", "").strip().lower() or "light"
+    if theme not in THEMES:
+        errors["theme"] = "Choose theme=light or theme=dark."
+    compact, story = _flag(params, "compact", errors), _flag(params, "story", errors)
+    if errors:
+        raise Invalid(errors)
+    return Options(tuple(dict.fromkeys(wanted)), footprint, theme, compact, story)
+
+
+@dataclass(frozen=True)
+class Line:
+    slug: str
+    name: str
+    count: int | None  # None: fewer than the small number
+
+
+@dataclass(frozen=True)
+class WidgetView:
+    options: Options
+    area: str | None  # the area's name
+    movement_total: int | None
+    reach: int | None
+    lines: list[Line]
+    as_at: datetime
+    small_number: int
+    story: dict[str, str] | None
+
+
+async def _borough() -> Cached:
+    return await totals({})
+
+
+_AREAS: tuple[float, int, dict[str, str]] | None = None
+
+
+async def footprint_names(fresh: bool = False) -> dict[str, str]:
+    """Area code -> name, kept as long as the totals are (areas change rarely)."""
+    global _AREAS
+    ttl = get_settings().totals_cache_seconds
+    if (
+        fresh
+        or _AREAS is None
+        or _AREAS[1] != CACHE.generation  # something was written in this worker
+        or time.monotonic() - _AREAS[0] >= ttl
+    ):
+        rows = await Footprint.select(Footprint.code, Footprint.name).order_by(Footprint.name)
+        _AREAS = (time.monotonic(), CACHE.generation, {r["code"]: r["name"] for r in rows})
+    return _AREAS[2]
+
+
+async def read_request(params: Mapping[str, str]) -> Options:
+    borough = await _borough()
+    slugs = [p["slug"] for p in borough.data["programmes"]]
+    codes = list(await footprint_names())
+    if params.get("footprint", "").strip().upper() not in ("", *codes):
+        codes = list(await footprint_names(fresh=True))  # perhaps new since: look again
+    return read_options(params, slugs, codes)
+
+
+async def widget_view(options: Options) -> tuple[WidgetView, tuple[Cached, ...]]:
+    """The numbers the widget shows for these options, and the totals they came from."""
+    borough = await _borough()
+    data = borough.data
+    area_name, numbers = None, None
+    if options.footprint:
+        names = await footprint_names()
+        numbers = await area_numbers({}, options.footprint, list(names))
+        area_name = names[options.footprint]
+    lines = [
+        Line(p["slug"], p["name"], numbers.programmes[p["slug"]] if numbers else programme_count(p))
+        for p in data["programmes"]
+        if not options.programmes or p["slug"] in options.programmes
+    ]
+    if options.programmes:
+        order = {s: i for i, s in enumerate(options.programmes)}
+        lines.sort(key=lambda line: order[line.slug])
+    view = WidgetView(
+        options=options,
+        area=area_name,
+        movement_total=numbers.movement_total if numbers else int(data["movement_total"]),
+        reach=numbers.reach if numbers else int(data["reach"]),
+        lines=lines,
+        as_at=local_time(data["as_at"]),
+        small_number=get_settings().small_number,
+        story=await rotating_story() if options.story else None,
+    )
+    return view, numbers.sources if numbers else (borough,)
+
+
+def local_time(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(get_settings().time_zone))
+
+
+async def rotating_story() -> dict[str, str] | None:
+    """One published story (approved, with consent), a different one each minute.
+    Only its words and programme: never who wrote it."""
+    rows = await (
+        Story.select(Story.text, Story.programme.name)
+        .where((Story.status == "approved") & (Story.consent_to_publish == True))  # noqa: E712
+        .order_by(Story.id)
+        .limit(50)
+    )
+    if not rows:
+        return None
+    row = rows[int(time.time() // 60) % len(rows)]
+    return {"text": row["text"], "programme": row["programme.name"] or ""}
+
+
+# Ready-made responses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Made:
+    body: bytes
+    etag: str
+    sources: tuple[int, ...]
+    made: float
+
+
+class Rendered:
+    """Bytes made from the totals, reused while the totals they came from are the same
+    objects (the totals cache makes new ones when it works them out again)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Made] = OrderedDict()
+
+    async def get(
+        self, key: str, sources: tuple[Any, ...], make: Callable[[], Awaitable[bytes]]
+    ) -> Made:
+        ids = tuple(id(s) for s in sources)
+        hit = self.entries.get(key)
+        ttl = max(get_settings().totals_cache_seconds, 1)
+        if hit is not None and hit.sources == ids and time.monotonic() - hit.made < ttl:
+            return hit
+        body = await make()
+        made = Made(body, f'"{hash_body(body)}"', ids, time.monotonic())
+        self.entries[key] = made
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return made
+
+
+RENDERED = Rendered()
+
+
+async def sources_for(options: Options) -> tuple[Cached, ...]:
+    """The cached totals a widget with these options is made from."""
+    if not options.footprint:
+        return (await _borough(),)
+    codes = list(await footprint_names())
+    return (await _borough(), *[await totals({"footprint": c}) for c in codes])

@@ -1,0 +1,154 @@
+"""The public widget: the same numbers as /api/totals, small ones hidden, and made to be
+embedded (framing allowed on /embed only, CORS, ETag and 304)."""
+
+from __future__ import annotations
+
+from schema.tables import Story
+from server.totals.services import invalidate
+from tests import factories as f
+from tests.html import Page
+
+
+async def members(slug: str, count: int, area: int | None = None) -> None:
+    for i in range(count):
+        person = await f.person(f"{slug} {i}", footprint=area)
+        await f.join(person, slug)
+    invalidate()  # the factories write directly, not through the services that do this
+
+
+async def test_the_widget_shows_the_same_numbers_as_the_api(client):
+    await members("health-champions", 7)
+    await members("dementia-friends", 12)
+    api = (await client.get("/api/totals")).json()
+    answer = await client.get("/embed")
+    assert answer.status_code == 200
+    page = Page(answer.text)
+    assert page.h1 == f"{api['movement_total']:,} citizens in our Health Movement for Change"
+    by_slug = {p["slug"]: p for p in api["programmes"]}
+    assert f"7 {by_slug['health-champions']['name']}" in page.text
+    assert f"12 {by_slug['dementia-friends']['name']}" in page.text
+    assert "/how-we-count" in " ".join(page.links)
+    assert len(answer.content) < 15_000
+
+
+async def test_only_the_embed_may_be_framed(client):
+    embed = await client.get("/embed")
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+    assert "script-src" not in embed.headers["content-security-policy"]  # default-src 'none'
+    home = await client.get("/how-we-count")
+    assert home.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in home.headers["content-security-policy"]
+
+
+async def test_public_answers_are_cacheable_from_any_site_with_304s(client):
+    await members("health-champions", 6)
+    for path, kind in [
+        ("/embed", "text/html"),
+        ("/totals.svg", "image/svg+xml"),
+        ("/embed.js", "text/javascript"),
+    ]:
+        first = await client.get(path)
+        assert first.headers["content-type"].startswith(kind), path
+        assert first.headers["access-control-allow-origin"] == "*"
+        assert "max-age=" in first.headers["cache-control"]
+        again = await client.get(path, headers={"if-none-match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b"", path
+
+
+async def test_the_etag_changes_when_a_number_does(client):
+    first = await client.get("/embed")
+    await members("health-champions", 1)
+    second = await client.get("/embed", headers={"if-none-match": first.headers["etag"]})
+    assert second.status_code == 200
+    assert second.headers["etag"] != first.headers["etag"]
+
+
+async def test_options_choose_programmes_theme_and_size(client):
+    await members("health-champions", 6)
+    await members("heart-champions", 8)
+    page = await client.get(
+        "/embed?programmes=heart-champions,health-champions&theme=dark&compact=1"
+    )
+    text = Page(page.text).text
+    assert text.index("Heart Champions") < text.index("Health Champions")
+    assert "Dementia Friends" not in text
+    assert 'class="hm dark compact"' in page.text
+
+
+async def test_bad_options_say_what_to_fix(client):
+    answer = await client.get("/embed?programmes=nope&theme=pink&footprint=ZZ&compact=maybe")
+    assert answer.status_code == 400
+    errors = answer.json()["errors"]
+    assert set(errors) == {"programmes", "theme", "footprint", "compact"}
+    assert "health-champions" in errors["programmes"]
+
+
+async def test_small_numbers_in_an_area_are_hidden_with_one_beside_them(client):
+    leigh = await f.footprint("LE", "Leigh")
+    wigan = await f.footprint("WC", "Wigan Central")
+    await members("health-champions", 3, leigh)  # small: hidden
+    await members("heart-champions", 20, leigh)
+    await members("health-champions", 30, wigan)
+    await members("heart-champions", 40, wigan)
+    text = Page((await client.get("/embed?footprint=LE")).text).text
+    assert "Fewer than 5 Health Champions" in text
+    # 20 would give the 3 away (Leigh's 23 minus 20), so it is hidden too.
+    assert "20 Heart Champions" not in text and "Fewer than 5 Heart Champions" in text
+    assert "3 Health Champions" not in text
+    wigan_text = Page((await client.get("/embed?footprint=WC")).text).text
+    # The borough's 33 minus Wigan's 30 would give Leigh's 3: Wigan's is hidden as well.
+    assert "30 Health Champions" not in wigan_text
+
+
+async def test_numbers_that_are_not_small_agree_with_the_api_for_the_area(client):
+    leigh = await f.footprint("LE", "Leigh")
+    wigan = await f.footprint("WC", "Wigan Central")
+    await members("health-champions", 12, leigh)
+    await members("health-champions", 30, wigan)
+    api = (await client.get("/api/totals?footprint=LE")).json()
+    page = Page((await client.get("/embed?footprint=LE")).text)
+    assert page.h1.startswith(f"{api['movement_total']:,} citizens")
+    assert page.h1.endswith("in Leigh")
+    assert "12 Health Champions" in page.text
+
+
+async def test_the_badge_shows_the_headline_and_escapes_names(client):
+    await f.footprint("AB", "Ash & <Bryn>")
+    await members("dementia-friends", 9)
+    api = (await client.get("/api/totals")).json()
+    svg = (await client.get("/totals.svg")).text
+    assert f"{api['movement_total']:,} citizens" in svg
+    one = (await client.get("/totals.svg?programmes=dementia-friends&footprint=AB")).text
+    assert "Ash &amp; &lt;Bryn&gt;" in one and "<Bryn>" not in one
+    assert "Dementia Friends" in one
+
+
+async def test_a_story_shows_only_with_consent_and_approval_and_never_a_name(client):
+    person = await f.person("Nadia Secret-Name")
+    for text, consent, status in [
+        ("Waiting story", True, "waiting"),
+        ("No consent story", False, "approved"),
+        ("Published story", True, "approved"),
+    ]:
+        await Story.insert(
+            Story(person=person, text=text, consent_to_publish=consent, status=status)
+        )
+    text = Page((await client.get("/embed?story=1")).text).text
+    assert "Published story" in text
+    assert "Waiting story" not in text and "No consent story" not in text
+    assert "Nadia" not in text
+    assert "Published story" not in Page((await client.get("/embed")).text).text
+
+
+async def test_the_script_draws_into_a_shadow_root_from_its_own_address(client):
+    script = (await client.get("/embed.js")).text
+    assert "attachShadow" in script and "new URL(script.src).origin" in script
+    part = await client.get("/embed?part=1")
+    assert part.text.lstrip().startswith("<style>") and "<h2>" in part.text
+
+
+async def test_the_explanation_page_is_plain_and_public(client):
+    page = Page((await client.get("/how-we-count", headers={"accept": "text/html"})).text)
+    assert page.h1 == "How we count the Health Movement"
+    assert "fewer than 5" in page.text
