@@ -38,6 +38,7 @@ from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
 from server.mail.routes import dev_outbox
 from server.mydata.routes import delete_me, deleted, download, my_data_page
+from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.pwa.routes import manifest, offline, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
@@ -122,6 +123,7 @@ def create_app() -> Litestar:
             *api_routers(),
             *PAGES,
             *WIDGET,
+            *OPEN_DATA,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],

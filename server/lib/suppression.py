@@ -1,21 +1,23 @@
 """Small numbers kept out of public breakdowns.
 
-A count under the threshold (5 by default: SMALL_NUMBER) could point to someone, so public
-breakdowns by area show it as "fewer than 5". Hiding it alone is not enough when the
-table's totals are published too: the hidden value would be the total minus the others.
-So every row and every column of a table that has one hidden cell gets a second one
-hidden as well ("complementary suppression"): the smallest other count in it, so that as
-little as possible is lost. Repeating that until nothing changes protects the rows and
-columns together.
+A count under the threshold (SMALL_NUMBER, 5 by default) could point to someone, so public
+breakdowns by area show it as "fewer than 5". Hiding it alone is not enough: the table's
+row and column totals are published too (the borough's numbers, an area's numbers), so a
+hidden count could be worked out as a total minus the others. So `protect` treats a table
+and its totals as a set of sums that anyone can check, and keeps hiding one more number
+(the smallest it can) until no hidden number can be worked out from what is shown, by
+subtraction, or because a total of 0 means every count in it is 0 ("complementary
+suppression"). A total that is small is itself hidden.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-R = TypeVar("R", bound=Hashable)
-C = TypeVar("C", bound=Hashable)
+Key = tuple[Hashable, ...]  # ("cell", row, column) | ("row", row) | ("column", column) | ("all",)
+ALL: Key = ("all",)
 
 
 def is_small(value: int, threshold: int) -> bool:
@@ -23,38 +25,83 @@ def is_small(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def _second_hidden(
-    line: Sequence[tuple[R, C]], cells: Mapping[tuple[R, C], int], hidden: set[tuple[R, C]]
-) -> tuple[R, C] | None:
-    """The cell to hide beside a lone hidden one: the smallest count above 0, else a 0."""
-    shown = [key for key in line if key not in hidden]
-    if not shown:
-        return None
-    return min(shown, key=lambda key: (cells.get(key, 0) == 0, cells.get(key, 0)))
+@dataclass(frozen=True)
+class Protected:
+    """Which numbers of a table to hide."""
+
+    hidden: frozenset[Key]
+
+    def cell(self, row: Hashable, column: Hashable) -> bool:
+        return ("cell", row, column) in self.hidden
+
+    def row(self, row: Hashable) -> bool:
+        return ("row", row) in self.hidden
+
+    def column(self, column: Hashable) -> bool:
+        return ("column", column) in self.hidden
 
 
-def hidden_cells(
-    cells: Mapping[tuple[R, C], int],
-    rows: Iterable[R],
-    columns: Iterable[C],
-    threshold: int,
-) -> set[tuple[R, C]]:
-    """Which cells of a table (rows x columns, totals of both published) to hide."""
-    rows, columns = list(rows), list(columns)
-    hidden = {key for key, value in cells.items() if is_small(value, threshold)}
-    lines = [[(r, c) for c in columns] for r in rows] + [[(r, c) for r in rows] for c in columns]
-    changed = bool(hidden)
+Sum = tuple[list[Key], Key]  # the parts, and the total they add up to
+
+
+def _sums(rows: list[Hashable], columns: list[Hashable], row_totals: bool) -> list[Sum]:
+    sums: list[Sum] = [([("cell", r, c) for r in rows], ("column", c)) for c in columns]
+    sums.append(([("column", c) for c in columns], ALL))
+    if row_totals:
+        sums += [([("cell", r, c) for c in columns], ("row", r)) for r in rows]
+        sums.append(([("row", r) for r in rows], ALL))
+    return sums
+
+
+def _leak(sums: list[Sum], values: Mapping[Key, int], hidden: set[Key]) -> Sum | None:
+    """A sum from which a hidden number can be worked out, after working out all that can
+    be; None when every hidden number is safe."""
+    known = {key for key in values if key not in hidden}
+    changed = True
     while changed:
         changed = False
-        for line in lines:
-            if sum(key in hidden for key in line) == 1:
-                extra = _second_hidden(line, cells, hidden)
-                if extra is not None:
-                    hidden.add(extra)
+        for parts, total in sums:
+            if total in known and values[total] == 0:
+                new = [p for p in parts if p not in known]  # counts are never below 0
+                if new:
+                    known.update(new)
                     changed = True
-    return hidden
+                continue
+            unknown = [k for k in (*parts, total) if k not in known]
+            if len(unknown) == 1:
+                return parts, total
+    return None
 
 
-def shown(value: int, hide: bool) -> int | None:
-    """A count as published: None stands for "fewer than" the threshold."""
-    return None if hide else value
+def protect(
+    cells: Mapping[Any, int],  # (row, column) -> count
+    rows: Iterable[Hashable],
+    columns: Iterable[Hashable],
+    threshold: int,
+    row_totals: bool = True,
+) -> Protected:
+    """What to hide in a table (rows x columns) whose column totals, overall total and,
+    when row_totals, row totals are published beside it."""
+    rows, columns = list(rows), list(columns)
+    values: dict[Key, int] = {
+        ("cell", r, c): int(cells.get((r, c), 0)) for r in rows for c in columns
+    }
+    for c in columns:
+        values[("column", c)] = sum(values[("cell", r, c)] for r in rows)
+    for r in rows:
+        values[("row", r)] = sum(values[("cell", r, c)] for c in columns)
+    values[ALL] = sum(values[("column", c)] for c in columns)
+    if not row_totals:
+        values = {k: v for k, v in values.items() if k[0] != "row"}
+    hidden = {key for key, value in values.items() if is_small(value, threshold)}
+    sums = _sums(rows, columns, row_totals)
+    while hidden:
+        leak = _leak(sums, values, hidden)
+        if leak is None:
+            break
+        parts, total = leak
+        shown = [k for k in (*parts, total) if k not in hidden and k != ALL]
+        if not shown:
+            break  # nothing left to hide in it (cannot happen with counts of 0 and more)
+        hidden.add(min(shown, key=lambda k: (values[k] == 0, values[k])))
+    return Protected(frozenset(hidden))

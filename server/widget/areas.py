@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.lib.suppression import hidden_cells
+from server.lib.suppression import protect
 from server.settings import get_settings
 from server.totals.services import Cached, totals
 
@@ -56,16 +56,15 @@ async def area_numbers(base: Mapping[str, str], code: str, codes: list[str]) -> 
         )
     rows = [*codes, NO_AREA]
     small = get_settings().small_number
-    hidden = hidden_cells(cells, rows, slugs, small)
+    grid = protect(cells, rows, slugs, small)
     # Each headline on its own: areas down the side, the borough's figure as the total.
-    hidden_heads = hidden_cells(
-        {k: v for k, v in heads.items() if k[1] == "all"}, rows, ["all"], small
-    ) | hidden_cells({k: v for k, v in heads.items() if k[1] == "reach"}, rows, ["reach"], small)
+    total = protect({k: v for k, v in heads.items() if k[1] == "all"}, rows, ["all"], small, False)
+    reach = protect(
+        {k: v for k, v in heads.items() if k[1] == "reach"}, rows, ["reach"], small, False
+    )
     return AreaNumbers(
-        movement_total=None if (code, "all") in hidden_heads else heads[(code, "all")],
-        reach=None if (code, "reach") in hidden_heads else heads[(code, "reach")],
-        programmes={
-            s: None if (code, s) in hidden else cells[(code, s)] for s in slugs
-        },
+        movement_total=None if total.cell(code, "all") else heads[(code, "all")],
+        reach=None if reach.cell(code, "reach") else heads[(code, "reach")],
+        programmes={s: None if grid.cell(code, s) else cells[(code, s)] for s in slugs},
         sources=(borough, *per_area.values()),
     )

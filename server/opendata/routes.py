@@ -1,0 +1,59 @@
+"""/open-data: the monthly numbers as CSV and JSON, under the Open Government Licence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Template
+from litestar.response.base import ASGIResponse
+
+from server.opendata.services import COLUMNS, LICENCE, LICENCE_URL, as_csv, monthly
+from server.settings import get_settings
+from server.totals.services import CACHE
+from server.widget.routes import public
+from server.widget.services import RENDERED, Made
+
+LINK = f'<{LICENCE_URL}>; rel="license"'
+
+
+async def _data() -> Any:
+    return await CACHE.get("open-data:monthly", monthly)
+
+
+@get("/open-data/monthly.json", include_in_schema=False)
+async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
+    cached = await _data()
+    made = Made(cached.body, cached.etag, (), 0)
+    return public(request, made, "application/json", extra=[("link", LINK)])
+
+
+@get("/open-data/monthly.csv", include_in_schema=False)
+async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
+    cached = await _data()
+
+    async def make() -> bytes:
+        return as_csv(cached.data)
+
+    made = await RENDERED.get("open-data:csv", (cached,), make)
+    extra = [
+        ("link", LINK),
+        ("content-disposition", 'inline; filename="health-movement-monthly.csv"'),
+    ]
+    return public(request, made, "text/csv; charset=utf-8", extra=extra)
+
+
+@get("/open-data", include_in_schema=False)
+async def open_data_page() -> Template:
+    return Template(
+        "opendata/open_data.html",
+        context={
+            "columns": COLUMNS,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "small_number": get_settings().small_number,
+        },
+    )
+
+
+HANDLERS = [monthly_json, monthly_csv, open_data_page]
