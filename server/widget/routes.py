@@ -50,7 +50,7 @@ async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
     part = request.query_params.get("part") == "1"
 
     async def make() -> bytes:
-        view, _ = await widget_view(options)
+        view = await widget_view(options)
         return render_embed(view, part)
 
     made = await RENDERED.get(_key(request, "embed"), await sources_for(options), make)
@@ -72,7 +72,7 @@ async def badge(request: Request[Any, Any, Any]) -> ASGIResponse:
     options = await read_request(request.query_params)
 
     async def make() -> bytes:
-        view, _ = await widget_view(options)
+        view = await widget_view(options)
         return render_badge(view)
 
     made = await RENDERED.get(_key(request, "badge"), await sources_for(options), make)

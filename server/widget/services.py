@@ -16,11 +16,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from schema.tables import Footprint, Story
 from server.lib.validation import Invalid
 from server.settings import get_settings
 from server.totals.services import CACHE, Cached, hash_body, totals
-from server.widget.areas import area_numbers, programme_count
+from server.widget.areas import area_sources, programme_count, public_area_totals
 
 THEMES = ("light", "dark")
 OPTION_NAMES = ("programmes", "footprint", "theme", "compact", "story")
@@ -125,34 +127,32 @@ async def read_request(params: Mapping[str, str]) -> Options:
     return read_options(params, slugs, codes)
 
 
-async def widget_view(options: Options) -> tuple[WidgetView, tuple[Cached, ...]]:
-    """The numbers the widget shows for these options, and the totals they came from."""
-    borough = await _borough()
-    data = borough.data
-    area_name, numbers = None, None
+async def widget_view(options: Options) -> WidgetView:
+    """The numbers the widget shows for these options (an area's as the public sees them)."""
+    data: dict[str, Any] = (await _borough()).data
+    area_name = None
     if options.footprint:
         names = await footprint_names()
-        numbers = await area_numbers({}, options.footprint, list(names))
+        data = await public_area_totals({}, options.footprint, list(names))
         area_name = names[options.footprint]
     lines = [
-        Line(p["slug"], p["name"], numbers.programmes[p["slug"]] if numbers else programme_count(p))
+        Line(p["slug"], p["name"], programme_count(p))
         for p in data["programmes"]
         if not options.programmes or p["slug"] in options.programmes
     ]
     if options.programmes:
         order = {s: i for i, s in enumerate(options.programmes)}
         lines.sort(key=lambda line: order[line.slug])
-    view = WidgetView(
+    return WidgetView(
         options=options,
         area=area_name,
-        movement_total=numbers.movement_total if numbers else int(data["movement_total"]),
-        reach=numbers.reach if numbers else int(data["reach"]),
+        movement_total=data["movement_total"],
+        reach=data["reach"],
         lines=lines,
         as_at=local_time(data["as_at"]),
         small_number=get_settings().small_number,
         story=await rotating_story() if options.story else None,
     )
-    return view, numbers.sources if numbers else (borough,)
 
 
 def local_time(moment: datetime) -> datetime:
@@ -217,5 +217,20 @@ async def sources_for(options: Options) -> tuple[Cached, ...]:
     """The cached totals a widget with these options is made from."""
     if not options.footprint:
         return (await _borough(),)
+    return await area_sources({}, list(await footprint_names()))
+
+
+async def public_area_json(params: Mapping[str, str]) -> Made:
+    """/api/totals for one area, as the public sees it (small numbers hidden), ready-made."""
+    await totals(dict(params))  # checks every filter, with the same messages as ever
+    code = params["footprint"].strip()
+    base = {k: v for k, v in params.items() if k != "footprint"}
     codes = list(await footprint_names())
-    return (await _borough(), *[await totals({"footprint": c}) for c in codes])
+    if code not in codes:
+        codes = list(await footprint_names(fresh=True))
+
+    async def make() -> bytes:
+        return msgspec.json.encode(await public_area_totals(base, code, codes))
+
+    key = "api-area?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+    return await RENDERED.get(key, await area_sources(base, codes), make)
