@@ -18,10 +18,11 @@ from server.console import (
     review,
     sessions,
     trainings,
+    widget,
 )
 from server.lib.auth import staff
 
-PARTS = (dashboard, people, trainings, sessions, review, imports, report, admin, audit)
+PARTS = (dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit)
 
 
 def console_router() -> Router:

@@ -234,3 +234,8 @@ async def public_area_json(params: Mapping[str, str]) -> Made:
 
     key = "api-area?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
     return await RENDERED.get(key, await area_sources(base, codes), make)
+
+
+async def programme_slugs() -> list[str]:
+    """Every programme's slug, in the order the totals list them."""
+    return [p["slug"] for p in (await _borough()).data["programmes"]]

@@ -1,0 +1,85 @@
+"""Console: build the code that puts the public widget on another web page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.response import Template
+
+from server.lib.validation import Invalid
+from server.settings import get_settings
+from server.totals.services import totals
+from server.widget.services import Options, footprint_names, programme_slugs, read_options
+
+
+def _query(options: Options, part: bool = False) -> str:
+    params = {
+        "programmes": ",".join(options.programmes),
+        "footprint": options.footprint or "",
+        "theme": "" if options.theme == "light" else options.theme,
+        "compact": "1" if options.compact else "",
+        "story": "1" if options.story else "",
+    }
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def embed_codes(options: Options, base: str) -> dict[str, str]:
+    """The three ways to put the widget on a page, for these options."""
+    query = _query(options)
+    suffix = f"?{query}" if query else ""
+    data = "".join(
+        f' data-{name}="{value}"'
+        for name, value in (
+            ("programmes", ",".join(options.programmes)),
+            ("footprint", options.footprint or ""),
+            ("theme", options.theme if options.theme != "light" else ""),
+            ("compact", "1" if options.compact else ""),
+            ("story", "1" if options.story else ""),
+        )
+        if value
+    )
+    return {
+        "preview": f"/embed{suffix}",
+        "iframe": (
+            f'<iframe src="{base}/embed{suffix}" title="Health Movement for Change numbers" '
+            'width="100%" height="360" style="border:0"></iframe>'
+        ),
+        "script": f'<script src="{base}/embed.js"{data} async></script>',
+        "badge": (
+            f'<img src="{base}/totals.svg{suffix}" alt="Health Movement for Change numbers">'
+        ),
+    }
+
+
+@get("/widget", name="console-widget")
+async def widget_builder(request: Request[Any, Any, Any]) -> Template:
+    slugs = await programme_slugs()
+    areas = await footprint_names()
+    params = request.query_params
+    chosen = {
+        "programmes": ",".join(params.getall("programme", [])),
+        **{k: params.get(k, "") for k in ("footprint", "theme", "compact", "story")},
+    }
+    errors: dict[str, str] = {}
+    try:
+        options = read_options(chosen, slugs, list(areas))
+    except Invalid as exc:
+        errors, options = exc.errors, Options()
+    names = {p["slug"]: p["name"] for p in (await totals({})).data["programmes"]}
+    return Template(
+        "console/widget.html",
+        status_code=400 if errors else 200,
+        context={
+            "section": "widget",
+            "options": options,
+            "programmes": [(s, names[s]) for s in slugs],
+            "areas": sorted(areas.items(), key=lambda item: item[1]),
+            "codes": embed_codes(options, get_settings().base_url),
+            "errors": errors,
+        },
+    )
+
+
+HANDLERS: list[Any] = [widget_builder]
