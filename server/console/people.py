@@ -1,7 +1,396 @@
-"""Console: people (being built)."""
+"""Console: finding people, one person's page, adding and changing people and their roles
+(memberships), and merging two records of the same person.
+
+Every change goes through PEOPLE and MEMBERSHIPS (server.lib.records), so the rules and the
+audit log are the same as the API's."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-HANDLERS: list[Any] = []
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from server.console.exports import download, wanted_format
+from server.lib.auth import current_actor
+from server.lib.pages import FormData, fields
+from server.lib.records import (
+    Context,
+    NotFound,
+    create_record,
+    fetch,
+    update_record,
+)
+from server.lib.validation import Conflict, Invalid
+from server.people import console as svc
+from server.people.merge import FIELDS as MERGE_FIELDS
+from server.people.merge import KEEP, OTHER, merge_people, merge_preview
+from server.people.services import MEMBERSHIPS, PEOPLE, STATUSES
+from server.settings import today
+
+Req = Request[Any, Any, Any]
+PEOPLE_COLUMNS = (
+    ("id", "Id"),
+    ("name", "Name"),
+    ("email", "Email"),
+    ("area", "Area"),
+    ("programmes_text", "Programmes"),
+)
+STATUS_NAMES = {"active": "Active", "paused": "Paused", "left": "Left"}
+
+
+async def console_context(request: Req) -> Context:
+    """The signed-in coordinator's context (the console's guard has let them in)."""
+    return await Context.load(current_actor(request))
+
+
+async def save_or_again(
+    save: Callable[[], Awaitable[Any]],
+    template: str,
+    context: Mapping[str, Any],
+    sent: Mapping[str, Any],
+    done: Callable[[Any], str],
+    rename: Mapping[str, str] | None = None,
+) -> Template | Redirect:
+    """Save, then go to done(result) (post, redirect, get); on a mistake or a clash (a
+    second person with one email), the form again with each error beside its field."""
+    try:
+        result = await save()
+    except (Invalid, Conflict) as exc:
+        errors = {(rename or {}).get(k, k): v for k, v in exc.errors.items()}
+        values = {**context.get("values", {}), **sent}
+        return Template(
+            template, status_code=400, context={**context, "values": values, "errors": errors}
+        )
+    return Redirect(done(result), status_code=303)
+
+
+def error_page(heading: str, message: str, status: int = 400) -> Template:
+    return Template(
+        "error.html", status_code=status, context={"heading": heading, "message": message}
+    )
+
+
+# The list -----------------------------------------------------------------------------
+
+
+def _choices(ctx: Context) -> dict[str, Any]:
+    return {
+        "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
+        "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
+        "statuses": list(STATUS_NAMES.items()),
+    }
+
+
+@get("/people", name="console-people")
+async def people_list(request: Req) -> Template:
+    ctx = await console_context(request)
+    params = svc.filter_params(request.query_params)
+    context = {"section": "people", "values": params, "errors": {}, **_choices(ctx)}
+    context["organisations"] = await svc.organisation_choices()
+    try:
+        found = await svc.search_people(ctx, params)
+    except Invalid as exc:
+        empty = {"items": [], "total": 0, "page": 1, "pages": 1}
+        return Template(
+            "console/people/list.html",
+            status_code=400,
+            context={**context, **empty, "errors": exc.errors},
+        )
+    query = {k: v for k, v in params.items() if k != "page"}
+    return Template("console/people/list.html", context={**context, **found, "query": query})
+
+
+@get("/people/download")
+async def people_download(request: Req) -> Response[bytes] | Template:
+    ctx = await console_context(request)
+    try:
+        fmt = wanted_format(request.query_params.get("format"))
+        rows = await svc.people_for_download(ctx, request.query_params)
+    except Invalid as exc:
+        return error_page("This list cannot be downloaded", " ".join(exc.errors.values()))
+    return download("people", PEOPLE_COLUMNS, rows, fmt)
+
+
+# One person ---------------------------------------------------------------------------
+
+
+@get("/people/{person_id:int}", name="console-person")
+async def person_page(request: Req, person_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await svc.person_page(ctx, person_id)
+    return Template(
+        "console/people/person.html",
+        context={
+            **context,
+            "section": "people",
+            "saved": request.query_params.get("saved"),
+            "status_names": STATUS_NAMES,
+        },
+    )
+
+
+async def _person_form(ctx: Context, values: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {
+        "section": "people",
+        "values": values,
+        "errors": {},
+        "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
+        "organisations": await svc.organisation_choices(),
+        **more,
+    }
+
+
+def _sent_person(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The person form's fields. An unticked box sends nothing: that means no consent."""
+    sent = fields(data, svc.PERSON_FIELDS)
+    sent["consent_to_contact"] = "true" if data.get("consent_to_contact") else "false"
+    return sent
+
+
+@get("/people/new")
+async def new_person_page(request: Req) -> Template:
+    ctx = await console_context(request)
+    context = await _person_form(ctx, {}, action="/console/people/new", person=None)
+    return Template("console/people/person_form.html", context=context)
+
+
+@post("/people/new", status_code=303)
+async def add_person(request: Req, data: FormData) -> Template | Redirect:
+    ctx = await console_context(request)
+    sent = _sent_person(data)
+    context = await _person_form(ctx, {}, action="/console/people/new", person=None)
+    return await save_or_again(
+        lambda: create_record(PEOPLE, ctx, sent),
+        "console/people/person_form.html",
+        context,
+        {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},
+        lambda made: f"/console/people/{made['id']}?saved=person",
+    )
+
+
+async def _edit_context(ctx: Context, person_id: int) -> dict[str, Any]:
+    row = await fetch(PEOPLE, ctx, person_id)
+    action = f"/console/people/{person_id}/edit"
+    return await _person_form(ctx, svc.person_values(row, ctx.ref), action=action, person=row)
+
+
+@get("/people/{person_id:int}/edit")
+async def edit_person_page(request: Req, person_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    return Template("console/people/person_form.html", context=await _edit_context(ctx, person_id))
+
+
+@post("/people/{person_id:int}/edit", status_code=303)
+async def change_person(
+    request: Req, person_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    ctx = await console_context(request)
+    context = await _edit_context(ctx, person_id)
+    sent = _sent_person(data)
+    return await save_or_again(
+        lambda: update_record(PEOPLE, ctx, person_id, sent),
+        "console/people/person_form.html",
+        context,
+        {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},
+        lambda _: f"/console/people/{person_id}?saved=person",
+    )
+
+
+# Roles (memberships) ------------------------------------------------------------------
+
+MEMBERSHIP_NEW = ("programme", "joined_on")
+MEMBERSHIP_EDIT = ("joined_on", "status", "left_on")
+QUICK = {
+    "pause": {"status": "paused", "left_on": ""},
+    "restart": {"status": "active", "left_on": ""},
+    "end": {"status": "left"},
+}
+
+
+async def _new_membership_context(ctx: Context, person_id: int) -> dict[str, Any]:
+    row = await fetch(PEOPLE, ctx, person_id)
+    return {
+        "section": "people",
+        "person": row,
+        "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
+        "values": {"joined_on": today().isoformat()},
+        "errors": {},
+    }
+
+
+@get("/people/{person_id:int}/memberships/new")
+async def new_membership_page(request: Req, person_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await _new_membership_context(ctx, person_id)
+    return Template("console/people/membership_new.html", context=context)
+
+
+@post("/people/{person_id:int}/memberships/new", status_code=303)
+async def add_membership(
+    request: Req, person_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    ctx = await console_context(request)
+    context = await _new_membership_context(ctx, person_id)
+    sent = fields(data, MEMBERSHIP_NEW)
+    return await save_or_again(
+        lambda: create_record(MEMBERSHIPS, ctx, {**sent, "person": person_id}),
+        "console/people/membership_new.html",
+        context,
+        sent,
+        lambda _: f"/console/people/{person_id}?saved=membership",
+        rename={"person": "programme", "": "programme"},
+    )
+
+
+async def _membership_context(ctx: Context, membership_id: int) -> dict[str, Any]:
+    row = await svc.membership_with_person(ctx, membership_id)
+    values = {k: "" if row[k] is None else str(row[k]) for k in MEMBERSHIP_EDIT}
+    return {
+        "section": "people",
+        "membership": row,
+        "statuses": [(s, STATUS_NAMES[s]) for s in STATUSES],
+        "values": values,
+        "errors": {},
+    }
+
+
+@get("/memberships/{membership_id:int}/edit")
+async def edit_membership_page(request: Req, membership_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await _membership_context(ctx, membership_id)
+    return Template("console/people/membership_edit.html", context=context)
+
+
+async def _change_membership(
+    ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
+) -> Template | Redirect:
+    context = await _membership_context(ctx, membership_id)
+    person = context["membership"]["person"]
+    return await save_or_again(
+        lambda: update_record(MEMBERSHIPS, ctx, membership_id, sent),
+        "console/people/membership_edit.html",
+        context,
+        shown,
+        lambda _: f"/console/people/{person}?saved=membership",
+        # The age rule speaks of the programme; on this form the joined date decides it.
+        rename={"programme": "joined_on", "": "joined_on"},
+    )
+
+
+@post("/memberships/{membership_id:int}/edit", status_code=303)
+async def change_membership(
+    request: Req, membership_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    ctx = await console_context(request)
+    sent = fields(data, MEMBERSHIP_EDIT)
+    return await _change_membership(ctx, membership_id, sent, sent)
+
+
+@post("/memberships/{membership_id:int}/status", status_code=303)
+async def quick_membership_change(
+    request: Req, membership_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    """Pause, restart or end a role with one button (today's date for an end)."""
+    ctx = await console_context(request)
+    change = QUICK.get(str(data.get("action", "")))
+    if change is None:
+        context = await _membership_context(ctx, membership_id)
+        errors = {"status": "Choose to pause, restart or end this role."}
+        return Template(
+            "console/people/membership_edit.html",
+            status_code=400,
+            context={**context, "errors": errors},
+        )
+    return await _change_membership(ctx, membership_id, dict(change), {})
+
+
+# Merging two records of one person ----------------------------------------------------
+
+
+def _other_id(raw: Any) -> int:
+    text = str(raw or "").strip()
+    if not text:
+        raise Invalid({"other": "Enter the other record's id, or find it by name or email."})
+    if not text.isdigit() or not 0 < int(text) <= 2**31 - 1:
+        raise Invalid({"other": "Enter the other record's id as a number, like 123."})
+    return int(text)
+
+
+async def _merge_context(
+    ctx: Context, person_id: int, params: Mapping[str, Any], choices: Mapping[str, str]
+) -> dict[str, Any]:
+    keep = await fetch(PEOPLE, ctx, person_id)  # NotFound: a 404 page
+    q = str(params.get("q") or "").strip()[:100]
+    context: dict[str, Any] = {
+        "section": "people",
+        "person": keep,
+        "values": {"q": q, "other": str(params.get("other") or "")},
+        "errors": {},
+        "found": [],
+        "preview": None,
+        "keep_value": KEEP,
+        "other_value": OTHER,
+    }
+    if q:
+        found = await svc.search_people(ctx, {"q": q})
+        context["found"] = [p for p in found["items"] if p["id"] != person_id]
+    if params.get("other") not in (None, ""):
+        try:
+            other = _other_id(params.get("other"))
+            context["preview"] = await merge_preview(ctx, person_id, other, choices)
+        except NotFound as exc:
+            context["errors"] = {"other": str(exc)}
+        except Invalid as exc:
+            context["errors"] = exc.errors
+    return context
+
+
+@get("/people/{person_id:int}/merge")
+async def merge_page(request: Req, person_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await _merge_context(ctx, person_id, request.query_params, {})
+    status = 400 if context["errors"] else 200
+    return Template("console/people/merge.html", status_code=status, context=context)
+
+
+@post("/people/{person_id:int}/merge", status_code=303)
+async def merge(request: Req, person_id: FromPath[int], data: FormData) -> Template | Redirect:
+    ctx = await console_context(request)
+    choices = {k: str(data.get(f"choose_{k}") or "") for k in MERGE_FIELDS}
+    context = await _merge_context(ctx, person_id, {"other": data.get("other")}, choices)
+    errors = dict(context["errors"])
+    if not errors and not data.get("other"):
+        errors["other"] = "Enter the other record's id, or find it by name or email."
+    if not errors and not data.get("confirm"):
+        errors["confirm"] = "Tick the box to confirm that these are the same person."
+    if not errors:
+        try:
+            await merge_people(ctx, person_id, _other_id(data.get("other")), choices)
+        except (Invalid, NotFound) as exc:
+            errors = exc.errors if isinstance(exc, Invalid) else {"other": str(exc)}
+        else:
+            return Redirect(f"/console/people/{person_id}?saved=merged", status_code=303)
+    return Template(
+        "console/people/merge.html", status_code=400, context={**context, "errors": errors}
+    )
+
+
+HANDLERS: list[Any] = [
+    people_list,
+    people_download,
+    person_page,
+    new_person_page,
+    add_person,
+    edit_person_page,
+    change_person,
+    new_membership_page,
+    add_membership,
+    edit_membership_page,
+    change_membership,
+    quick_membership_change,
+    merge_page,
+    merge,
+]

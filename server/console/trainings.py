@@ -1,7 +1,236 @@
-"""Console: trainings (being built)."""
+"""Console: training. The qualifications running out (the Training menu's landing page),
+a cohort (one course, one date, many people), and adding, changing or deleting one
+person's training records through TRAININGS (the same rules and audit as the API)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from litestar import Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from server.console.exports import download, wanted_format
+from server.console.people import Req, console_context, error_page, save_or_again
+from server.lib.pages import FormData, fields
+from server.lib.records import Context, create_record, delete_record, fetch, update_record
+from server.lib.validation import Invalid
+from server.people.console import people_by_ids, search_people
+from server.people.services import PEOPLE
+from server.settings import today
+from server.trainings.services import (
+    EXPIRED_DAYS,
+    EXPIRING_DAYS,
+    EXPIRING_FILTERS,
+    TRAININGS,
+    expiring_trainings,
+    record_cohort,
+)
+
+EXPIRING_COLUMNS = (
+    ("name", "Name"),
+    ("course_name", "Course"),
+    ("completed_on", "Completed"),
+    ("expires_on", "Expires"),
+    ("days_left", "Days left"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+)
+TRAINING_FIELDS = ("course", "completed_on", "certificate_number", "expires_on")
+
+
+def _courses(ctx: Context) -> list[tuple[str, str]]:
+    return [(c["slug"], c["name"]) for c in ctx.ref.courses.values()]
+
+
+def _filter_choices(ctx: Context) -> dict[str, Any]:
+    return {
+        "courses": _courses(ctx),
+        "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
+        "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
+        "soon_days": EXPIRING_DAYS,
+        "past_days": EXPIRED_DAYS,
+    }
+
+
+@get("/trainings", name="console-trainings")
+async def expiring_page(request: Req) -> Template:
+    ctx = await console_context(request)
+    params = {k: request.query_params.get(k) or "" for k in (*EXPIRING_FILTERS, "page")}
+    params = {k: v for k, v in params.items() if v}
+    query = {k: v for k, v in params.items() if k != "page"}
+    context = {"section": "trainings", "values": params, "query": query, "errors": {}}
+    context.update(_filter_choices(ctx))
+    try:
+        found = await expiring_trainings(ctx, params)
+    except Invalid as exc:
+        empty = {"items": [], "total": 0, "page": 1, "pages": 1, "errors": exc.errors}
+        return Template(
+            "console/trainings/expiring.html", status_code=400, context={**context, **empty}
+        )
+    return Template("console/trainings/expiring.html", context={**context, **found})
+
+
+@get("/trainings/download")
+async def expiring_download(request: Req) -> Response[bytes] | Template:
+    ctx = await console_context(request)
+    try:
+        fmt = wanted_format(request.query_params.get("format"))
+        found = await expiring_trainings(ctx, request.query_params, every_page=True)
+    except Invalid as exc:
+        return error_page("This list cannot be downloaded", " ".join(exc.errors.values()))
+    return download("expiring-training", EXPIRING_COLUMNS, found["items"], fmt)
+
+
+# A cohort -----------------------------------------------------------------------------
+
+
+async def _cohort_context(ctx: Context, q: str) -> dict[str, Any]:
+    found = (await search_people(ctx, {"q": q}))["items"] if q else []
+    return {
+        "section": "trainings",
+        "courses": _courses(ctx),
+        "q": q,
+        "found": found,
+        "values": {"completed_on": today().isoformat(), "person": []},
+        "errors": {},
+        "summary": None,
+    }
+
+
+@get("/trainings/cohort")
+async def cohort_page(request: Req) -> Template:
+    ctx = await console_context(request)
+    q = (request.query_params.get("q") or "").strip()[:100]
+    context = await _cohort_context(ctx, q)
+    for key in ("course", "completed_on"):  # kept across a search
+        if request.query_params.get(key):
+            context["values"][key] = request.query_params[key]
+    return Template("console/trainings/cohort.html", context=context)
+
+
+@post("/trainings/cohort")
+async def record_cohort_page(request: Req, data: FormData) -> Template:
+    """Saves and shows the summary at once: sent again, it adds nobody twice."""
+    ctx = await console_context(request)
+    form = await request.form()
+    sent = {
+        "course": data.get("course", ""),
+        "completed_on": data.get("completed_on", ""),
+        "people_list": data.get("people_list", ""),
+        "person": form.getall("person") if "person" in form else [],
+    }
+    context = await _cohort_context(ctx, "")
+    try:
+        summary = await record_cohort(ctx, sent)
+    except Invalid as exc:
+        # The people ticked stay listed and ticked.
+        found = await people_by_ids(ctx, sent["person"])
+        return Template(
+            "console/trainings/cohort.html",
+            status_code=400,
+            context={**context, "values": sent, "found": found, "errors": exc.errors},
+        )
+    return Template("console/trainings/cohort.html", context={**context, "summary": summary})
+
+
+# One person's training records --------------------------------------------------------
+
+
+async def _training_form(ctx: Context, person_id: int, **more: Any) -> dict[str, Any]:
+    person = await fetch(PEOPLE, ctx, person_id)
+    return {
+        "section": "people",
+        "person": person,
+        "courses": _courses(ctx),
+        "errors": {},
+        **more,
+    }
+
+
+@get("/people/{person_id:int}/trainings/new")
+async def new_training_page(request: Req, person_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await _training_form(
+        ctx,
+        person_id,
+        values={},
+        training=None,
+        action=f"/console/people/{person_id}/trainings/new",
+    )
+    return Template("console/trainings/training_form.html", context=context)
+
+
+@post("/people/{person_id:int}/trainings/new", status_code=303)
+async def add_training(
+    request: Req, person_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    ctx = await console_context(request)
+    action = f"/console/people/{person_id}/trainings/new"
+    context = await _training_form(ctx, person_id, values={}, training=None, action=action)
+    sent = fields(data, TRAINING_FIELDS)
+    return await save_or_again(
+        lambda: create_record(TRAININGS, ctx, {**sent, "person": person_id}),
+        "console/trainings/training_form.html",
+        context,
+        sent,
+        lambda _: f"/console/people/{person_id}?saved=training",
+    )
+
+
+async def _edit_context(ctx: Context, training_id: int) -> dict[str, Any]:
+    row = await fetch(TRAININGS, ctx, training_id)
+    values = {k: "" if row[k] is None else str(row[k]) for k in TRAINING_FIELDS}
+    values["course"] = ctx.ref.courses.get(row["course"], {}).get("slug", "")
+    return await _training_form(
+        ctx,
+        row["person"],
+        values=values,
+        training=row,
+        action=f"/console/trainings/{training_id}/edit",
+    )
+
+
+@get("/trainings/{training_id:int}/edit")
+async def edit_training_page(request: Req, training_id: FromPath[int]) -> Template:
+    ctx = await console_context(request)
+    context = await _edit_context(ctx, training_id)
+    return Template("console/trainings/training_form.html", context=context)
+
+
+@post("/trainings/{training_id:int}/edit", status_code=303)
+async def change_training(
+    request: Req, training_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    ctx = await console_context(request)
+    context = await _edit_context(ctx, training_id)
+    sent = fields(data, TRAINING_FIELDS)
+    person = context["person"]["id"]
+    return await save_or_again(
+        lambda: update_record(TRAININGS, ctx, training_id, sent),
+        "console/trainings/training_form.html",
+        context,
+        sent,
+        lambda _: f"/console/people/{person}?saved=training",
+    )
+
+
+@post("/trainings/{training_id:int}/delete", status_code=303)
+async def remove_training(request: Req, training_id: FromPath[int]) -> Redirect:
+    ctx = await console_context(request)
+    row = await fetch(TRAININGS, ctx, training_id)  # NotFound: a 404 page
+    await delete_record(TRAININGS, ctx, training_id)
+    return Redirect(f"/console/people/{row['person']}?saved=training-deleted", status_code=303)
+
+
+HANDLERS: list[Any] = [
+    expiring_page,
+    expiring_download,
+    cohort_page,
+    record_cohort_page,
+    new_training_page,
+    add_training,
+    edit_training_page,
+    change_training,
+    remove_training,
+]

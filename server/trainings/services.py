@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from schema.tables import Person, TrainingRecord
-from server.lib.records import Context, RecordType, Row
+from schema.tables import Membership, Person, TrainingRecord
+from server.db import write_transaction
+from server.lib.audit import changes, record_many
+from server.lib.records import Context, RecordType, Row, allow
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 from server.settings import today
+from server.totals.services import invalidate
 
 
 def add_months(day: date, months: int) -> date:
@@ -109,3 +113,213 @@ async def my_trainings(ctx: Context) -> list[dict[str, Any]]:
         item["days_left"] = (expires - now).days if expires else None
         out.append(item)
     return out
+
+
+# The coordinators' console: qualifications running out, and cohorts -------------------
+
+EXPIRING_DAYS = 90  # what runs out within this many days is listed...
+EXPIRED_DAYS = 30  # ...and what ran out within this many days, marked
+EXPIRING_PER_PAGE = 50
+EXPIRING_FILTERS = ("course", "programme", "footprint")
+COHORT_MOST = 2000  # people in one cohort
+
+
+def _expiring_clauses(form: Form, ctx: Context) -> list[Combinable]:
+    form.choice("course", "a course", ctx.ref.course_ids())
+    form.choice("programme", "a programme", ctx.ref.programme_ids())
+    form.choice("footprint", "an area", ctx.ref.footprint_ids())
+    c = form.clean
+    now = today()
+    out: list[Combinable] = [
+        TrainingRecord.expires_on >= now - timedelta(days=EXPIRED_DAYS),
+        TrainingRecord.expires_on <= now + timedelta(days=EXPIRING_DAYS),
+    ]
+    if c.get("course"):
+        out.append(TrainingRecord.course == c["course"])
+    if c.get("footprint"):
+        out.append(TrainingRecord.person.footprint == c["footprint"])
+    if c.get("programme"):
+        members = Membership.select(Membership.person).where(
+            Membership.programme == c["programme"]
+        )
+        out.append(TrainingRecord.person.is_in(members))
+    return out
+
+
+def _expiring_row(row: Row, ref: Reference) -> dict[str, Any]:
+    """A qualification running out; contact details only if the person agreed to contact."""
+    days = (row["expires_on"] - today()).days
+    consent = bool(row["consent"])
+    return {
+        "id": row["id"],
+        "person": row["person"],
+        "name": row["name"],
+        "course_name": ref.courses.get(row["course"], {}).get("name", "?"),
+        "completed_on": row["completed_on"],
+        "expires_on": row["expires_on"],
+        "days_left": days,
+        "expired": days < 0,
+        "consent_to_contact": consent,
+        "email": row["email"] if consent else None,
+        "phone": row["phone"] if consent else None,
+    }
+
+
+async def expiring_trainings(
+    ctx: Context, params: Mapping[str, Any], *, every_page: bool = False
+) -> dict[str, Any]:
+    """Qualifications that run out in the next 90 days or ran out in the last 30, soonest
+    first, filtered by course, programme (any role in it) and area. One page, or with
+    every_page=True all of them (for a download)."""
+    allow(TRAININGS, ctx.actor, "list")
+    form = Form({k: params[k] for k in (*EXPIRING_FILTERS, "page") if params.get(k)})
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    clauses = _expiring_clauses(form, ctx)
+    page = form.result()["page"]
+    where = clauses[0]
+    for clause in clauses[1:]:
+        where = where & clause
+    query = (
+        TrainingRecord.select(
+            *TrainingRecord._meta.columns,
+            TrainingRecord.person.name.as_alias("name"),
+            TrainingRecord.person.email.as_alias("email"),
+            TrainingRecord.person.phone.as_alias("phone"),
+            TrainingRecord.person.consent_to_contact.as_alias("consent"),
+        )
+        .where(where)
+        .order_by(TrainingRecord.expires_on)
+        .order_by(TrainingRecord.id)
+    )
+    if not every_page:
+        query = query.limit(EXPIRING_PER_PAGE).offset((page - 1) * EXPIRING_PER_PAGE)
+    items = [_expiring_row(r, ctx.ref) for r in await query]
+    total = await TrainingRecord.count().where(where)
+    pages = max(1, -(-total // EXPIRING_PER_PAGE))
+    return {"items": items, "page": page, "total": total, "pages": pages}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def split_people_list(text: str) -> list[str]:
+    """Emails or names pasted from a spreadsheet or an email: one a line; emails may also be
+    separated by commas or spaces. Names keep their commas ("Smith, Jo")."""
+    out: list[str] = []
+    for line in text.replace(";", "\n").splitlines():
+        line = line.strip()
+        if "@" in line:
+            out.extend(part for part in re.split(r"[\s,]+", line) if part)
+        elif line:
+            out.append(" ".join(line.split()))
+    return list(dict.fromkeys(out))  # each once, in the order pasted
+
+
+async def _match_names(names: list[str]) -> dict[str, list[Row]]:
+    """People whose name is exactly one of these, whatever the case."""
+    if not names:
+        return {}
+    marks = ", ".join("{}" for _ in names)
+    rows = await Person.raw(
+        f"SELECT id, name FROM person WHERE LOWER(name) IN ({marks})",  # noqa: S608 - marks only
+        *[n.lower() for n in names],
+    )
+    out: dict[str, list[Row]] = {}
+    for row in rows:
+        out.setdefault(row["name"].lower(), []).append(row)
+    return out
+
+
+async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]:
+    """Person ids from ticked boxes and from pasted emails or names, and what did not match
+    (unknown, or a name that more than one person has)."""
+    ids = [int(v) for v in ticked if v.strip().isdigit() and 0 < int(v) <= 2**31 - 1]
+    found = {r["id"] for r in await Person.select(Person.id).where(Person.id.is_in(ids or [0]))}
+    not_found = [f"record {v}" for v in ticked if not v.strip().isdigit() or int(v) not in found]
+    ambiguous: list[str] = []
+    emails = [p.lower() for p in pasted if "@" in p]
+    by_email = {
+        r["email"]: r["id"]
+        for r in await Person.select(Person.id, Person.email).where(
+            Person.email.is_in(emails or [""])
+        )
+    }
+    by_name = await _match_names([p for p in pasted if "@" not in p])
+    chosen = [i for i in ids if i in found]
+    for entry in pasted:
+        if "@" in entry:
+            matches = [by_email[entry.lower()]] if entry.lower() in by_email else []
+        else:
+            matches = [r["id"] for r in by_name.get(entry.lower(), [])]
+        if len(matches) == 1:
+            chosen.append(matches[0])
+        elif matches:
+            ambiguous.append(entry)
+        else:
+            not_found.append(entry)
+    return {"ids": list(dict.fromkeys(chosen)), "not_found": not_found, "ambiguous": ambiguous}
+
+
+def _cohort_form(data: Mapping[str, Any], ctx: Context) -> tuple[Form, list[str], list[str]]:
+    form = Form({k: data.get(k) for k in ("course", "completed_on")})
+    form.choice("course", "a course", ctx.ref.course_ids(), required=True)
+    form.date("completed_on", "the date it was completed", required=True)
+    ticked = _as_list(data.get("person"))
+    pasted = split_people_list(str(data.get("people_list") or ""))
+    if not ticked and not pasted:
+        form.errors["people_list"] = "Tick some people, or paste their emails or names."
+    elif len(ticked) + len(pasted) > COHORT_MOST:
+        form.errors["people_list"] = f"Add at most {COHORT_MOST:,} people at once."
+    return form, ticked, pasted
+
+
+async def record_cohort(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+    """One course on one date for many people at once. People who already have that course
+    on that date are not added again. Returns who was added, who had it, and what did not
+    match; Invalid if the course, the date or the people are missing."""
+    allow(TRAININGS, ctx.actor, "create")
+    form, ticked, pasted = _cohort_form(data, ctx)
+    clean = form.result()
+    found = await resolve_people(ticked, pasted)
+    course, done = clean["course"], clean["completed_on"]
+    months = ctx.ref.courses[course]["valid_for_months"]
+    expires = add_months(done, months) if months else None
+    account = ctx.actor.account_id if ctx.actor else None
+    async with write_transaction():
+        had = {
+            r["person"]
+            for r in await TrainingRecord.select(TrainingRecord.person).where(
+                (TrainingRecord.course == course)
+                & (TrainingRecord.completed_on == done)
+                & TrainingRecord.person.is_in(found["ids"] or [0])
+            )
+        }
+        new = [i for i in found["ids"] if i not in had]
+        what = {"course": course, "completed_on": done, "expires_on": expires}
+        rows = []
+        for start in range(0, len(new), 200):
+            rows += await TrainingRecord.insert(
+                *[TrainingRecord(person=i, **what) for i in new[start : start + 200]]
+            ).returning(TrainingRecord.id, TrainingRecord.person)
+        events = [(r["id"], changes(None, {**what, "person": r["person"]})) for r in rows]
+        await record_many(account, "create", "training", events)
+    invalidate()
+    names = {
+        r["id"]: r["name"]
+        for r in await Person.select(Person.id, Person.name).where(
+            Person.id.is_in(found["ids"] or [0])
+        )
+    }
+    return {
+        "course_name": ctx.ref.courses[course]["name"],
+        "completed_on": done,
+        "added": sorted(names[i] for i in new),
+        "already": sorted(names[i] for i in had),
+        "not_found": found["not_found"],
+        "ambiguous": found["ambiguous"],
+    }

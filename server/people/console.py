@@ -1,0 +1,199 @@
+"""What the coordinators' console shows about people: the search list, its download, and
+one person's page. Changes go through PEOPLE, MEMBERSHIPS and TRAININGS (server.lib.records),
+so the console and the API keep the same rules and the same audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from piccolo.custom_types import Combinable
+
+from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
+from server.lib.records import Context, NotFound, fetch, list_records
+from server.lib.reference import Reference
+from server.lib.validation import Form
+from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
+from server.settings import today
+
+FILTERS = ("q", "programme", "footprint", "organisation", "status")
+PER_PAGE = 25
+LATEST_ACTIVITIES = 20
+# The person form's fields, in the order they are shown.
+PERSON_FIELDS = (
+    "name",
+    "year_of_birth",
+    "postcode",
+    "phone",
+    "email",
+    "footprint",
+    "organisation",
+    "consent_to_contact",
+)
+
+
+def filter_params(params: Mapping[str, str]) -> dict[str, str]:
+    """Only the list's own filters (and page), so that ?format= or stray keys never reach the
+    list's checks as unknown fields."""
+    return {k: str(params[k]) for k in (*FILTERS, "page") if params.get(k) not in (None, "")}
+
+
+async def _roles_of(ids: Iterable[int], ref: Reference) -> dict[int, list[dict[str, Any]]]:
+    """Each person's memberships, in programme order, for a page of people."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await Membership.select().where(Membership.person.is_in(wanted))
+    order = {pid: n for n, pid in enumerate(ref.programmes)}
+    rows.sort(key=lambda r: order.get(r["programme"], 0))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        programme = ref.programmes.get(row["programme"], {})
+        out.setdefault(row["person"], []).append(
+            {"name": programme.get("name", "?"), "status": row["status"]}
+        )
+    return out
+
+
+def _area(ref: Reference, footprint_id: int | None) -> str:
+    return str(ref.footprints[footprint_id]["name"]) if footprint_id in ref.footprints else ""
+
+
+def _listed(row: Mapping[str, Any], roles: list[dict[str, Any]], ref: Reference) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "email": row["email"],
+        "area": _area(ref, row["footprint"]),
+        "programmes": roles,
+        "programmes_text": "; ".join(f"{r['name']} ({r['status']})" for r in roles),
+    }
+
+
+async def search_people(ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
+    """One page of people matching the filters, with their area and programmes.
+    Invalid (from the checks of PEOPLE's filters) says which filter to fix."""
+    page = await list_records(PEOPLE, ctx, {**filter_params(params), "per_page": str(PER_PAGE)})
+    codes = ctx.ref.footprint_ids()
+    # The list shows the area's name: back from the code PEOPLE presents to its id.
+    rows = [{**p, "footprint": codes.get(p["footprint"] or "")} for p in page["items"]]
+    roles = await _roles_of([r["id"] for r in rows], ctx.ref)
+    items = [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
+    pages = max(1, -(-page["total"] // PER_PAGE))
+    return {**page, "items": items, "pages": pages}
+
+
+def _where(clauses: list[Combinable]) -> Combinable | None:
+    out: Combinable | None = None
+    for clause in clauses:
+        out = clause if out is None else out & clause
+    return out
+
+
+async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Every person matching the filters (all pages), as rows for a CSV or XLSX file."""
+    form = Form(filter_params({k: v for k, v in params.items() if k != "page"}))
+    where = _where(people_filters(form, ctx))
+    form.result()
+    query = Person.select().order_by(Person.name).order_by(Person.id)
+    if where is not None:
+        query = query.where(where)
+    rows = await query
+    roles = await _roles_of([r["id"] for r in rows], ctx.ref)
+    return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
+
+
+async def organisation_choices() -> list[tuple[str, str]]:
+    """(id, name) of every organisation, for the person form's list."""
+    rows = await Organisation.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    return [(str(r["id"]), r["name"]) for r in rows]
+
+
+def person_values(row: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
+    """A person's record as the form shows it (text, codes and ids)."""
+    values: dict[str, Any] = {k: "" if row.get(k) is None else str(row[k]) for k in PERSON_FIELDS}
+    values["footprint"] = ref.code(row.get("footprint")) or ""
+    values["consent_to_contact"] = bool(row.get("consent_to_contact"))
+    return values
+
+
+async def _memberships(person_id: int, ref: Reference) -> list[dict[str, Any]]:
+    rows = await Membership.select().where(Membership.person == person_id)
+    order = {pid: n for n, pid in enumerate(ref.programmes)}
+    rows.sort(key=lambda r: order.get(r["programme"], 0))
+    return [
+        {**r, "programme_name": ref.programmes.get(r["programme"], {}).get("name", "?")}
+        for r in rows
+    ]
+
+
+async def _trainings(person_id: int, ref: Reference) -> list[dict[str, Any]]:
+    rows = (
+        await TrainingRecord.select()
+        .where(TrainingRecord.person == person_id)
+        .order_by(TrainingRecord.completed_on, ascending=False)
+    )
+    now = today()
+    return [
+        {
+            **r,
+            "course_name": ref.courses.get(r["course"], {}).get("name", "?"),
+            "days_left": (r["expires_on"] - now).days if r["expires_on"] else None,
+        }
+        for r in rows
+    ]
+
+
+async def _activities(person_id: int, ref: Reference) -> tuple[list[dict[str, Any]], int]:
+    rows = (
+        await Activity.select()
+        .where(Activity.person == person_id)
+        .order_by(Activity.occurred_on, ascending=False)
+        .order_by(Activity.id, ascending=False)
+        .limit(LATEST_ACTIVITIES)
+    )
+    count = await Activity.count().where(Activity.person == person_id)
+    return [
+        {**r, "programme_name": ref.programmes.get(r["programme"], {}).get("name", "?")}
+        for r in rows
+    ], count
+
+
+async def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
+    """Everything the person's page shows: details, roles, training, latest activities."""
+    row = await fetch(PEOPLE, ctx, person_id)
+    organisation = None
+    if row["organisation"]:
+        organisation = (
+            await Organisation.select(Organisation.name)
+            .where(Organisation.id == row["organisation"])
+            .first()
+        )
+    activities, activity_count = await _activities(person_id, ctx.ref)
+    return {
+        "person": row,
+        "area": _area(ctx.ref, row["footprint"]),
+        "organisation_name": organisation["name"] if organisation else "",
+        "memberships": await _memberships(person_id, ctx.ref),
+        "trainings": await _trainings(person_id, ctx.ref),
+        "activities": activities,
+        "activity_count": activity_count,
+    }
+
+
+async def membership_with_person(ctx: Context, membership_id: int) -> dict[str, Any]:
+    """A membership, with its programme's name and its person's name (for its edit page)."""
+    row = await fetch(MEMBERSHIPS, ctx, membership_id)
+    person = await Person.select(Person.id, Person.name).where(Person.id == row["person"]).first()
+    if person is None:  # pragma: no cover - the database cascades
+        raise NotFound(f"There is no membership with id {membership_id}.")
+    programme = ctx.ref.programmes.get(row["programme"], {})
+    return {**row, "programme_name": programme.get("name", "?"), "person_name": person["name"]}
+
+
+async def people_by_ids(ctx: Context, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The people with these ids (as sent by ticked boxes; others are left out), listed."""
+    wanted = [int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= 2**31 - 1]
+    rows = await Person.select().where(Person.id.is_in(wanted or [0])).order_by(Person.name)
+    roles = await _roles_of([r["id"] for r in rows], ctx.ref)
+    return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]

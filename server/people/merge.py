@@ -1,0 +1,215 @@
+"""Merging two records of the same person into one.
+
+Everything that points at the other record (memberships, training, activities, the Friends
+sessions they ran, stories, accounts) moves to the kept one, in one write transaction, and
+every change is audited without copying personal values. Two memberships of one programme
+become one: the earliest joined date, and active if either was. The totals then count the
+person once; nothing else in them changes (activities keep the area where they happened).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.table import Table
+
+from schema.tables import (
+    Account,
+    Activity,
+    FriendsSession,
+    Membership,
+    Organisation,
+    Person,
+    Story,
+    TrainingRecord,
+)
+from server.db import write_transaction
+from server.lib.audit import changes, record, record_many
+from server.lib.records import Context, Row, allow, fetch
+from server.lib.validation import Invalid
+from server.people.services import PEOPLE, YOUNG, check_young_age
+from server.totals.services import invalidate
+
+# The fields a coordinator chooses between, with their labels.
+FIELDS = {
+    "name": "Name",
+    "email": "Email",
+    "phone": "Phone",
+    "postcode": "Postcode",
+    "year_of_birth": "Year of birth",
+    "footprint": "Area",
+    "organisation": "Organisation",
+    "consent_to_contact": "Consent to contact",
+}
+KEEP, OTHER = "keep", "other"
+# The better of two statuses wins when two memberships become one.
+RANK = {"active": 0, "paused": 1, "left": 2}
+# Records that point at a person, moved as they are: (table, column, audit name).
+MOVED: tuple[tuple[type[Table], str, str], ...] = (
+    (TrainingRecord, "person", "training"),
+    (Activity, "person", "activity"),
+    (FriendsSession, "run_by", "friends session"),
+    (Story, "person", "story"),
+    (Account, "person", "account"),
+)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def default_choices(keep: Row, other: Row) -> dict[str, str]:
+    """Keep the kept record's values, filling its gaps from the other record."""
+    return {
+        name: OTHER if _empty(keep[name]) and not _empty(other[name]) else KEEP for name in FIELDS
+    }
+
+
+def _refuse_self(keep_id: int, other_id: int) -> None:
+    if keep_id == other_id:
+        raise Invalid(
+            {"other": "Choose a different record: a record cannot be merged with itself."}
+        )
+
+
+async def _shown(row: Row, ctx: Context) -> dict[str, str]:
+    """A person's fields as text for the side-by-side table."""
+    out = {k: "" if row[k] is None else str(row[k]) for k in FIELDS}
+    out["footprint"] = str(ctx.ref.footprints.get(row["footprint"], {}).get("name", ""))
+    out["consent_to_contact"] = "Yes" if row["consent_to_contact"] else "No"
+    if row["organisation"]:
+        org = (
+            await Organisation.select(Organisation.name)
+            .where(Organisation.id == row["organisation"])
+            .first()
+        )
+        out["organisation"] = org["name"] if org else ""
+    return out
+
+
+async def _counts(person_id: int) -> dict[str, int]:
+    out = {"membership": await Membership.count().where(Membership.person == person_id)}
+    for table, column, name in MOVED:
+        out[name] = await table.count().where(table._meta.get_column_by_name(column) == person_id)
+    return out
+
+
+async def merge_preview(
+    ctx: Context, keep_id: int, other_id: int, choices: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Both records side by side, what would move, and the choice for each field."""
+    allow(PEOPLE, ctx.actor, "update")
+    _refuse_self(keep_id, other_id)
+    keep, other = await fetch(PEOPLE, ctx, keep_id), await fetch(PEOPLE, ctx, other_id)
+    chosen = {**default_choices(keep, other), **(choices or {})}
+    shown_keep, shown_other = await _shown(keep, ctx), await _shown(other, ctx)
+    rows = [
+        {
+            "field": name,
+            "label": label,
+            "keep": shown_keep[name],
+            "other": shown_other[name],
+            "same": keep[name] == other[name],
+            "choice": chosen.get(name, KEEP),
+        }
+        for name, label in FIELDS.items()
+    ]
+    return {"keep": keep, "other": other, "rows": rows, "moves": await _counts(other_id)}
+
+
+def _chosen_values(keep: Row, other: Row, choices: Mapping[str, str]) -> dict[str, Any]:
+    chosen = {**default_choices(keep, other), **{k: v for k, v in choices.items() if v}}
+    wrong = {k: "Choose which value to keep." for k in FIELDS if chosen[k] not in (KEEP, OTHER)}
+    if wrong:
+        raise Invalid(wrong)
+    return {k: (other if chosen[k] == OTHER else keep)[k] for k in FIELDS}
+
+
+def _combined(mine: Row, theirs: Row) -> dict[str, Any]:
+    """One membership out of two of the same programme."""
+    status = min(mine["status"], theirs["status"], key=lambda s: RANK.get(s, 3))
+    lefts = [d for d in (mine["left_on"], theirs["left_on"]) if d is not None]
+    left_on = max(lefts) if status == "left" and lefts else None
+    return {
+        "joined_on": min(mine["joined_on"], theirs["joined_on"]),
+        "status": status,
+        "left_on": left_on,
+    }
+
+
+async def _merge_memberships(keep_id: int, other_id: int, account: int | None) -> list[Row]:
+    """Move the other's memberships; where both are in a programme, keep one. Returns the
+    kept person's memberships afterwards."""
+    mine = {
+        r["programme"]: r for r in await Membership.select().where(Membership.person == keep_id)
+    }
+    moved, dropped, updated = [], [], []
+    for theirs in await Membership.select().where(Membership.person == other_id):
+        kept = mine.get(theirs["programme"])
+        if kept is None:
+            moved.append((theirs["id"], {"person": [other_id, keep_id]}))
+            continue
+        new = _combined(kept, theirs)
+        what = changes(kept, new)
+        if what:
+            await Membership.update(new).where(Membership.id == kept["id"])  # type: ignore[arg-type]
+            updated.append((kept["id"], {**what, "merged_from": theirs["id"]}))
+        dropped.append((theirs["id"], {"merged_into": kept["id"]}))
+        await Membership.delete().where(Membership.id == theirs["id"])
+    if moved:
+        ids = [i for i, _ in moved]
+        await Membership.update({Membership.person: keep_id}).where(Membership.id.is_in(ids))
+    await record_many(account, "update", "membership", moved + updated)
+    await record_many(account, "delete", "membership", dropped)
+    return list(await Membership.select().where(Membership.person == keep_id))
+
+
+async def _move_the_rest(keep_id: int, other_id: int, account: int | None) -> None:
+    for table, name, audit_name in MOVED:
+        column = table._meta.get_column_by_name(name)
+        rows = (
+            await table.update({column: keep_id})
+            .where(column == other_id)
+            .returning(table._meta.primary_key)
+        )
+        events = [(r["id"], {name: [other_id, keep_id]}) for r in rows]
+        await record_many(account, "update", audit_name, events)
+
+
+def _check_young(ctx: Context, values: Row, memberships: list[Row]) -> None:
+    """The kept record must still pass the Young Health Champions age rule."""
+    for m in memberships:
+        if ctx.ref.slug(m["programme"]) == YOUNG:
+            joined: date = m["joined_on"]
+            problem = check_young_age(values["year_of_birth"], joined)
+            if problem:
+                raise Invalid({"year_of_birth": problem})
+
+
+async def merge_people(
+    ctx: Context, keep_id: int, other_id: int, choices: Mapping[str, str]
+) -> None:
+    """Merge the other record into the kept one, keeping the chosen value of each field,
+    and delete the other record. All of it, or nothing."""
+    allow(PEOPLE, ctx.actor, "update")
+    allow(PEOPLE, ctx.actor, "delete")
+    _refuse_self(keep_id, other_id)
+    account = ctx.actor.account_id if ctx.actor else None
+    async with write_transaction():
+        keep = await fetch(PEOPLE, ctx, keep_id, lock=True)
+        other = await fetch(PEOPLE, ctx, other_id, lock=True)
+        values = _chosen_values(keep, other, choices)
+        memberships = await _merge_memberships(keep_id, other_id, account)
+        _check_young(ctx, values, memberships)
+        await _move_the_rest(keep_id, other_id, account)
+        # The other record goes first: the kept one may take its email (unique).
+        await Person.delete().where(Person.id == other_id)
+        await record(account, "delete", "person", other_id, {"merged_into": keep_id})
+        what = changes(keep, values, PEOPLE.personal)
+        if what:
+            stamped = {**values, "updated_at": datetime.now(UTC)}
+            await Person.update(stamped).where(Person.id == keep_id)  # type: ignore[arg-type]
+            await record(account, "update", "person", keep_id, {**what, "merged_from": other_id})
+    invalidate()
