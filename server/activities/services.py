@@ -15,9 +15,9 @@ from piccolo.custom_types import Combinable
 from schema.tables import Activity, Membership, Person
 from server.db import write_transaction
 from server.lib.audit import changes, record_many
-from server.lib.records import Context, Forbidden, RecordType, Row
+from server.lib.records import Context, Forbidden, RecordType, Row, get_record, update_record
 from server.lib.reference import Reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import Conflict, Form, Invalid
 from server.settings import today
 from server.totals import rollup
 from server.totals.services import invalidate
@@ -376,3 +376,94 @@ def changeable(items: list[dict[str, Any]], ctx: Context) -> set[int]:
             continue
         out.add(item["id"])
     return out
+
+
+# The coordinators' review queue (console) ------------------------------------------------
+
+WAITING = "needs-review"
+# What a coordinator's decision sets the review status to.
+DECISIONS = {"approve": "approved", "correct": "approved", "reject": "rejected"}
+_ALREADY = {"approved": "approved", "rejected": "rejected", "not-needed": "changed"}
+# What a coordinator may correct before approving.
+CORRECTABLE = ("occurred_on", "footprint", "kind", "people_reached", "minutes")
+_MUST_HAVE = {
+    "occurred_on": "Enter the date it happened.",
+    "kind": "Choose what they did.",
+    "people_reached": "Enter the number of people reached.",
+    "minutes": "Enter the time spent in minutes.",
+}
+
+
+def _page_number(params: Mapping[str, str], name: str = "page") -> int:
+    form = Form({name: params.get(name, "")})
+    form.integer(name, "the page number", low=1, high=100_000, default=1)
+    return int(form.result()[name])
+
+
+async def waiting_for_review() -> int:
+    """How many activities wait for a coordinator's decision."""
+    return int(await Activity.count().where(Activity.review_status == WAITING))
+
+
+async def review_queue(params: Mapping[str, str], per_page: int = 25) -> dict[str, Any]:
+    """The activities marked for review, the longest waiting first, a page at a time, each
+    with the name of the person who logged it (None if their record was deleted).
+    per_page=0: all of them (for a download)."""
+    page = _page_number(params)
+    query = (
+        Activity.select(*Activity.all_columns(), Activity.person.name.as_alias("person_name"))
+        .where(Activity.review_status == WAITING)
+        .order_by(Activity.created_at)
+        .order_by(Activity.id)
+    )
+    if per_page:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    rows = await query
+    return {"items": rows, "page": page, "per_page": per_page, "total": await waiting_for_review()}
+
+
+def _check_correction(fixes: Mapping[str, Any], ctx: Context) -> None:
+    """A correction replaces the numbers, so none of them may be left blank (a blank date
+    would otherwise become today, and blank minutes 0). Every problem is listed at once."""
+    missing = {
+        name: message
+        for name, message in _MUST_HAVE.items()
+        if name in fixes and not str(fixes[name] or "").strip()
+    }
+    if missing:
+        form = Form({k: v for k, v in fixes.items() if k not in missing}, partial=True)
+        read_activity(form, ctx, staff=True)
+        raise Invalid({**form.errors, **missing})
+
+
+async def review_activity(
+    ctx: Context, record_id: int, decision: str, corrected: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A coordinator's decision on an activity waiting for review: approve it (it counts),
+    correct it (the corrected fields, then approved) or reject it (it never counts).
+
+    Saved through ACTIVITIES, so the rollups, the audit log and the checks are the API's.
+    Deciding again what was just decided (a double tap) changes nothing; an activity that
+    someone else has already decided otherwise is a Conflict."""
+    status = DECISIONS[decision]
+    current = await get_record(ACTIVITIES, ctx, record_id)
+    if current["review_status"] != WAITING:
+        if current["review_status"] == status and decision != "correct":
+            return current
+        said = _ALREADY.get(current["review_status"], "decided")
+        raise Conflict({"": f"This activity is no longer waiting for review: it was {said}."})
+    fixes = {k: v for k, v in (corrected or {}).items() if k in CORRECTABLE}
+    _check_correction(fixes, ctx)
+    return await update_record(ACTIVITIES, ctx, record_id, {**fixes, "review_status": status})
+
+
+async def review_item(ctx: Context, record_id: int) -> Row:
+    """One activity as the queue shows it: its row, with the name of who logged it."""
+    await get_record(ACTIVITIES, ctx, record_id)  # NotFound, with the role rules
+    row = await (
+        Activity.select(*Activity.all_columns(), Activity.person.name.as_alias("person_name"))
+        .where(Activity.id == record_id)
+        .first()
+    )
+    assert row is not None
+    return row

@@ -1,7 +1,310 @@
-"""Console: review (being built)."""
+"""Console: the review queue. Activities marked for review (approve, correct, reject) and
+stories waiting for approval (approve with consent, correct the spelling, decline)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
-HANDLERS: list[Any] = []
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from server.activities.services import (
+    CORRECTABLE,
+    KINDS,
+    review_activity,
+    review_item,
+    review_queue,
+)
+from server.console.exports import download, wanted_format
+from server.lib.pages import FormData, fields, page_context, save_or_show_again
+from server.lib.records import Context, get_record
+from server.lib.validation import Conflict, Invalid
+from server.stories.services import (
+    STORIES,
+    correct_story_text,
+    decide_story,
+    stories_decided,
+    stories_waiting,
+)
+
+Page = Template | Redirect
+DONE = {
+    "approved": "Approved: it counts in the totals.",
+    "corrected": "Corrected and approved: the corrected numbers count in the totals.",
+    "rejected": "Rejected: it does not count in any total.",
+    "story-approved": "Story approved.",
+    "story-declined": "Story declined.",
+    "story-edited": "Story text saved.",
+}
+
+
+async def _ctx(request: Request[Any, Any, Any]) -> Context:
+    ctx = await page_context(request)
+    assert ctx is not None  # the console's guard lets only signed-in staff in
+    return ctx
+
+
+def _names(ctx: Context) -> dict[str, Any]:
+    return {
+        "programme_names": {p["id"]: p["name"] for p in ctx.ref.programmes.values()},
+        "footprint_names": {f["id"]: f["name"] for f in ctx.ref.footprints.values()},
+        "kinds": KINDS,
+        "section": "review",
+    }
+
+
+EMPTY = {"items": [], "page": 1, "per_page": 25, "total": 0}
+
+
+async def _queue_page(
+    ctx: Context, params: Mapping[str, str], refused: Conflict | Invalid | None = None
+) -> Template:
+    """The activity queue; when a decision was refused (409) or the page number is not
+    one (400), the message at the top."""
+    errors, status = ({}, 200) if refused is None else (refused.errors, _status(refused))
+    try:
+        queue = await review_queue(params)
+    except Invalid as exc:
+        queue, errors, status = EMPTY, exc.errors, 400
+    stories = await stories_waiting({})
+    context = {
+        **_names(ctx),
+        "queue": queue,
+        "stories_waiting": stories["total"],
+        "errors": errors,
+        "done": DONE.get(params.get("done", "")),
+    }
+    return Template("console/review/queue.html", context=context, status_code=status)
+
+
+def _status(refused: Conflict | Invalid) -> int:
+    return 409 if isinstance(refused, Conflict) else 400
+
+
+QUEUE_COLUMNS = (
+    ("id", "Number"),
+    ("person_name", "Logged by"),
+    ("programme_name", "Programme"),
+    ("occurred_on", "Date"),
+    ("footprint_name", "Area"),
+    ("kind_name", "What"),
+    ("people_reached", "People reached"),
+    ("minutes", "Minutes"),
+    ("note", "Note"),
+    ("review_reason", "Why it needs a check"),
+    ("created_at", "Logged at"),
+)
+
+
+def _queue_rows(ctx: Context, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = _names(ctx)
+    return [
+        {
+            **item,
+            "programme_name": names["programme_names"].get(item["programme"], ""),
+            "footprint_name": names["footprint_names"].get(item["footprint"], ""),
+            "kind_name": KINDS.get(item["kind"], item["kind"]),
+        }
+        for item in items
+    ]
+
+
+@get("/review", name="console-review")
+async def queue_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+    ctx = await _ctx(request)
+    if request.query_params.get("format"):
+        try:
+            fmt = wanted_format(request.query_params.get("format"))
+        except Invalid as exc:
+            return await _queue_page(ctx, {}, exc)
+        every = await review_queue({}, per_page=0)
+        return download(
+            "activities-to-review", QUEUE_COLUMNS, _queue_rows(ctx, every["items"]), fmt
+        )
+    return await _queue_page(ctx, request.query_params)
+
+
+async def _decide(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
+    ctx = await _ctx(request)
+    try:
+        await review_activity(ctx, record_id, decision)
+    except (Conflict, Invalid) as exc:
+        return await _queue_page(ctx, {}, exc)
+    page = request.query_params.get("page", "")
+    query = {"done": "approved" if decision == "approve" else "rejected"}
+    if page.isdigit() and page != "1":
+        query["page"] = page
+    return Redirect(f"/console/review?{urlencode(query)}", status_code=303)
+
+
+@post("/review/activities/{record_id:int}/approve", status_code=303)
+async def approve_activity(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide(request, record_id, "approve")
+
+
+@post("/review/activities/{record_id:int}/reject", status_code=303)
+async def reject_activity(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide(request, record_id, "reject")
+
+
+async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
+    activity = await review_item(ctx, record_id)  # NotFound: a 404 page
+    values = {k: "" if activity[k] is None else str(activity[k]) for k in CORRECTABLE}
+    values["footprint"] = ctx.ref.code(activity["footprint"]) or ""
+    return {
+        **_names(ctx),
+        "activity": activity,
+        "values": values,
+        "errors": {},
+        "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
+        "kind_options": list(KINDS.items()),
+    }
+
+
+@get("/review/activities/{record_id:int}/correct")
+async def correct_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
+    context = await _correct_context(await _ctx(request), record_id)
+    return Template("console/review/correct.html", context=context)
+
+
+@post("/review/activities/{record_id:int}/correct", status_code=303)
+async def correct_activity(
+    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+) -> Page:
+    ctx = await _ctx(request)
+    context = await _correct_context(ctx, record_id)
+    if context["activity"]["review_status"] != "needs-review":
+        refused = Conflict({"": "This activity is no longer waiting for review."})
+        return await _queue_page(ctx, {}, refused)
+    sent = fields(data, CORRECTABLE)
+    return await save_or_show_again(
+        lambda: review_activity(ctx, record_id, "correct", sent),
+        "console/review/correct.html",
+        context,
+        sent,
+        "/console/review?done=corrected",
+    )
+
+
+# Stories --------------------------------------------------------------------------------
+
+
+async def _stories_page(
+    ctx: Context, params: Mapping[str, str], refused: Conflict | Invalid | None = None
+) -> Template:
+    errors, status = ({}, 200) if refused is None else (refused.errors, _status(refused))
+    try:
+        stories = await stories_waiting(params)
+    except Invalid as exc:
+        stories, errors, status = EMPTY, exc.errors, 400
+    context = {
+        **_names(ctx),
+        "stories": stories,
+        "errors": errors,
+        "done": DONE.get(params.get("done", "")),
+    }
+    return Template("console/review/stories.html", context=context, status_code=status)
+
+
+@get("/review/stories")
+async def stories_page(request: Request[Any, Any, Any]) -> Template:
+    return await _stories_page(await _ctx(request), request.query_params)
+
+
+async def _decide_story(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
+    ctx = await _ctx(request)
+    try:
+        await decide_story(ctx, record_id, decision)
+    except (Conflict, Invalid) as exc:
+        return await _stories_page(ctx, {}, exc)
+    done = "story-approved" if decision == "approve" else "story-declined"
+    return Redirect(f"/console/review/stories?done={done}", status_code=303)
+
+
+@post("/review/stories/{record_id:int}/approve", status_code=303)
+async def approve_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide_story(request, record_id, "approve")
+
+
+@post("/review/stories/{record_id:int}/decline", status_code=303)
+async def decline_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide_story(request, record_id, "decline")
+
+
+async def _story_context(ctx: Context, record_id: int) -> dict[str, Any]:
+    story = await get_record(STORIES, ctx, record_id)  # NotFound: a 404 page
+    return {**_names(ctx), "story": story, "values": {"text": story["text"]}, "errors": {}}
+
+
+@get("/review/stories/{record_id:int}/edit")
+async def edit_story_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
+    context = await _story_context(await _ctx(request), record_id)
+    return Template("console/review/story_edit.html", context=context)
+
+
+@post("/review/stories/{record_id:int}/edit", status_code=303)
+async def edit_story(
+    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+) -> Page:
+    ctx = await _ctx(request)
+    sent = fields(data, ("text",))
+    return await save_or_show_again(
+        lambda: correct_story_text(ctx, record_id, sent["text"]),
+        "console/review/story_edit.html",
+        await _story_context(ctx, record_id),
+        sent,
+        "/console/review/stories?done=story-edited",
+    )
+
+
+STORY_COLUMNS = (
+    ("id", "Number"),
+    ("status", "Decision"),
+    ("reviewed_at", "Decided at"),
+    ("person_name", "Shared by"),
+    ("programme_name", "Programme"),
+    ("created_at", "Shared at"),
+    ("text", "Story"),
+)
+
+
+@get("/review/stories/decided")
+async def decided_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+    ctx = await _ctx(request)
+    params = request.query_params
+    filters = {k: params.get(k, "") for k in ("status", "programme")}
+    try:
+        if params.get("format"):
+            fmt = wanted_format(params.get("format"))
+            every = await stories_decided(params, ctx, per_page=0)
+            return download("stories", STORY_COLUMNS, every["items"], fmt)
+        stories, errors, status = await stories_decided(params, ctx), {}, 200
+    except Invalid as exc:
+        stories, errors, status = EMPTY, exc.errors, 400
+    context = {
+        **_names(ctx),
+        "stories": stories,
+        "values": filters,
+        "errors": errors,
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
+    }
+    return Template("console/review/decided.html", context=context, status_code=status)
+
+
+HANDLERS: list[Any] = [
+    queue_page,
+    approve_activity,
+    reject_activity,
+    correct_page,
+    correct_activity,
+    stories_page,
+    approve_story,
+    decline_story,
+    edit_story_page,
+    edit_story,
+    decided_page,
+]

@@ -1,7 +1,346 @@
-"""Console: sessions (being built)."""
+"""Console: Friends sessions (list, filter, download, add, change, delete) and external
+figures (Friends counted by others, such as the national Dementia Friends programme)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
-HANDLERS: list[Any] = []
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from server.console.exports import download, wanted_format
+from server.lib.pages import FormData, fields, page_context, save_or_show_again
+from server.lib.records import (
+    Context,
+    create_record,
+    delete_record,
+    get_record,
+    update_record,
+)
+from server.lib.validation import Invalid
+from server.sessions.services import (
+    EXTERNAL_COUNTS,
+    EXTERNAL_FILTERS,
+    FRIENDS_SESSIONS,
+    SESSION_FILTERS,
+    every_page,
+    external_list,
+    external_sources,
+    person_names,
+    read_runner,
+    runner_label,
+    session_runners,
+    sessions_list,
+)
+from server.settings import today
+from server.totals.services import totals
+
+Page = Template | Redirect
+SESSION_FIELDS = ("programme", "held_on", "footprint", "venue", "attendees", "run_by", "note")
+EXTERNAL_FIELDS = ("programme", "footprint", "friends", "as_of", "source", "note")
+EMPTY = {"items": [], "page": 1, "per_page": 50, "total": 0}
+DONE = {
+    "added": "Saved.",
+    "changed": "Your changes are saved.",
+    "deleted": "Deleted.",
+}
+SESSION_COLUMNS = (
+    ("held_on", "Date"),
+    ("programme_name", "Programme"),
+    ("footprint_name", "Area"),
+    ("venue", "Venue"),
+    ("attendees", "Attendees"),
+    ("run_by_name", "Run by"),
+    ("note", "Note"),
+)
+EXTERNAL_COLUMNS = (
+    ("as_of", "As of"),
+    ("programme_name", "Programme"),
+    ("footprint_name", "Area"),
+    ("friends", "Friends"),
+    ("source", "Source"),
+    ("counts_now", "Counts now"),
+    ("note", "Note"),
+)
+
+
+async def _ctx(request: Request[Any, Any, Any]) -> Context:
+    ctx = await page_context(request)
+    assert ctx is not None  # the console's guard lets only signed-in staff in
+    return ctx
+
+
+def _choices(ctx: Context) -> dict[str, Any]:
+    """The lists every sessions page offers, and names to show for ids and codes."""
+    friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
+    return {
+        "section": "sessions",
+        "programmes": [(p["slug"], p["name"]) for p in friends],
+        "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
+        "programme_names": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
+        "footprint_names": {f["code"]: f["name"] for f in ctx.ref.footprints.values()},
+    }
+
+
+def _named(items: list[dict[str, Any]], choices: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for a download, with names instead of slugs and codes."""
+    for item in items:
+        item["programme_name"] = choices["programme_names"].get(item["programme"], "")
+        item["footprint_name"] = choices["footprint_names"].get(item["footprint"], "")
+        if "counts" in item:
+            item["counts_now"] = item["counts"]
+    return items
+
+
+Lister = Callable[[Context, Mapping[str, str], int], Awaitable[dict[str, Any]]]
+
+
+async def _list_page(
+    request: Request[Any, Any, Any],
+    lister: Lister,
+    names: tuple[str, ...],
+    template: str,
+    download_as: tuple[str, tuple[tuple[str, str], ...]],
+    more: Callable[[Context], Awaitable[dict[str, Any]]] | None = None,
+) -> Template | Response[bytes]:
+    """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
+    cannot be used show the page again with what to fix (400)."""
+    ctx = await _ctx(request)
+    params = request.query_params
+    filters = {k: params.get(k, "") for k in names if k != "page"}
+    choices = _choices(ctx)
+    status, errors = 200, {}
+    try:
+        if params.get("format"):
+            fmt = wanted_format(params.get("format"))
+            items = await every_page(lister, ctx, filters)
+            return download(download_as[0], download_as[1], _named(items, choices), fmt)
+        listing = await lister(ctx, params, 50)
+    except Invalid as exc:
+        listing, errors, status = EMPTY, exc.errors, 400
+    query = urlencode({k: v for k, v in filters.items() if v})
+    context = {
+        **choices,
+        **(await more(ctx) if more else {}),
+        "listing": listing,
+        "values": filters,
+        "errors": errors,
+        "query": query,
+        "done": DONE.get(params.get("done", "")),
+    }
+    return Template(template, context=context, status_code=status)
+
+
+# Friends sessions ----------------------------------------------------------------------
+
+
+@get("/sessions", name="console-sessions")
+async def sessions_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+    return await _list_page(
+        request,
+        sessions_list,
+        SESSION_FILTERS,
+        "console/sessions/list.html",
+        ("friends-sessions", SESSION_COLUMNS),
+    )
+
+
+async def _session_form(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
+    runners = await session_runners(ctx)
+    values: dict[str, Any] = {"held_on": today().isoformat()}
+    current = None
+    if record_id is not None:
+        session = await get_record(FRIENDS_SESSIONS, ctx, record_id)  # NotFound: a 404 page
+        values = {k: "" if session[k] is None else str(session[k]) for k in SESSION_FIELDS}
+        current = session["run_by"]
+        if current is not None:
+            name = runners.get(current) or await _person_name(current)
+            values["run_by"] = runner_label(current, name)
+    return {
+        **_choices(ctx),
+        "runners": [runner_label(pid, name) for pid, name in runners.items()],
+        "values": values,
+        "errors": {},
+        "record_id": record_id,
+        "current_runner": current,
+    }
+
+
+async def _person_name(person_id: int) -> str:
+    return (await person_names({person_id})).get(person_id, "")
+
+
+async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | None) -> Any:
+    """Read "Run by" (a choice from the list), then save through FRIENDS_SESSIONS; every
+    problem is reported at once."""
+    data = {k: v for k, v in sent.items() if k != "run_by"}
+    current = None
+    if record_id is not None:
+        current = (await get_record(FRIENDS_SESSIONS, ctx, record_id))["run_by"]
+    errors: dict[str, str] = {}
+    try:
+        data["run_by"] = await read_runner(sent.get("run_by"), ctx, current)
+    except Invalid as exc:
+        errors.update(exc.errors)
+    try:
+        if errors:  # check the rest too, without saving
+            await FRIENDS_SESSIONS.validate(data, ctx, None)
+        elif record_id is None:
+            return await create_record(FRIENDS_SESSIONS, ctx, data)
+        else:
+            return await update_record(FRIENDS_SESSIONS, ctx, record_id, data)
+    except Invalid as exc:
+        errors = {**exc.errors, **errors}
+    raise Invalid(errors)
+
+
+@get("/sessions/new")
+async def new_session_page(request: Request[Any, Any, Any]) -> Template:
+    context = await _session_form(await _ctx(request))
+    return Template("console/sessions/form.html", context=context)
+
+
+@post("/sessions/new", status_code=303)
+async def add_session(request: Request[Any, Any, Any], data: FormData) -> Page:
+    ctx = await _ctx(request)
+    sent = fields(data, SESSION_FIELDS)
+    return await save_or_show_again(
+        lambda: _save_session(ctx, sent, None),
+        "console/sessions/form.html",
+        await _session_form(ctx),
+        sent,
+        "/console/sessions?done=added",
+    )
+
+
+@get("/sessions/{record_id:int}/edit")
+async def edit_session_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
+    context = await _session_form(await _ctx(request), record_id)
+    return Template("console/sessions/form.html", context=context)
+
+
+@post("/sessions/{record_id:int}/edit", status_code=303)
+async def change_session(
+    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+) -> Page:
+    ctx = await _ctx(request)
+    sent = fields(data, SESSION_FIELDS)
+    return await save_or_show_again(
+        lambda: _save_session(ctx, sent, record_id),
+        "console/sessions/form.html",
+        await _session_form(ctx, record_id),
+        sent,
+        "/console/sessions?done=changed",
+    )
+
+
+@post("/sessions/{record_id:int}/delete", status_code=303)
+async def delete_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    await delete_record(FRIENDS_SESSIONS, await _ctx(request), record_id)
+    return Redirect("/console/sessions?done=deleted", status_code=303)
+
+
+# External figures ----------------------------------------------------------------------
+
+
+async def _counted_now(ctx: Context) -> dict[str, Any]:
+    """Friends counted elsewhere now, for each Friends programme (from the totals)."""
+    data = (await totals({})).data
+    return {
+        "elsewhere": [
+            (p["name"], p["friends_from_elsewhere"], p["friends"])
+            for p in data["programmes"]
+            if p["kind"] == "friend"
+        ]
+    }
+
+
+@get("/sessions/external")
+async def external_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+    return await _list_page(
+        request,
+        external_list,
+        EXTERNAL_FILTERS,
+        "console/sessions/external.html",
+        ("external-figures", EXTERNAL_COLUMNS),
+        _counted_now,
+    )
+
+
+async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
+    values: dict[str, Any] = {"as_of": today().isoformat()}
+    if record_id is not None:
+        figure = await get_record(EXTERNAL_COUNTS, ctx, record_id)  # NotFound: a 404 page
+        values = {k: "" if figure[k] is None else str(figure[k]) for k in EXTERNAL_FIELDS}
+    return {
+        **_choices(ctx),
+        "sources": await external_sources(),
+        "values": values,
+        "errors": {},
+        "record_id": record_id,
+    }
+
+
+@get("/sessions/external/new")
+async def new_external_page(request: Request[Any, Any, Any]) -> Template:
+    context = await _external_form(await _ctx(request))
+    return Template("console/sessions/external_form.html", context=context)
+
+
+@post("/sessions/external/new", status_code=303)
+async def add_external(request: Request[Any, Any, Any], data: FormData) -> Page:
+    ctx = await _ctx(request)
+    sent = fields(data, EXTERNAL_FIELDS)
+    return await save_or_show_again(
+        lambda: create_record(EXTERNAL_COUNTS, ctx, sent),
+        "console/sessions/external_form.html",
+        await _external_form(ctx),
+        sent,
+        "/console/sessions/external?done=added",
+    )
+
+
+@get("/sessions/external/{record_id:int}/edit")
+async def edit_external_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
+    context = await _external_form(await _ctx(request), record_id)
+    return Template("console/sessions/external_form.html", context=context)
+
+
+@post("/sessions/external/{record_id:int}/edit", status_code=303)
+async def change_external(
+    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+) -> Page:
+    ctx = await _ctx(request)
+    sent = fields(data, EXTERNAL_FIELDS)
+    return await save_or_show_again(
+        lambda: update_record(EXTERNAL_COUNTS, ctx, record_id, sent),
+        "console/sessions/external_form.html",
+        await _external_form(ctx, record_id),
+        sent,
+        "/console/sessions/external?done=changed",
+    )
+
+
+@post("/sessions/external/{record_id:int}/delete", status_code=303)
+async def delete_external(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    await delete_record(EXTERNAL_COUNTS, await _ctx(request), record_id)
+    return Redirect("/console/sessions/external?done=deleted", status_code=303)
+
+
+HANDLERS: list[Any] = [
+    sessions_page,
+    new_session_page,
+    add_session,
+    edit_session_page,
+    change_session,
+    delete_session,
+    external_page,
+    new_external_page,
+    add_external,
+    edit_external_page,
+    change_external,
+    delete_external,
+]

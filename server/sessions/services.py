@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
-from server.lib.records import Context, RecordType, Row
+from server.lib.records import Context, RecordType, Row, list_records
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 
@@ -173,3 +174,144 @@ async def session_form_choices(ctx: Context) -> list[dict[str, Any]]:
     if not ctx.champion:
         return friends
     return [p for p in friends if await may_run_sessions(ctx.actor.person_id, p["id"])]
+
+
+# The coordinators' console ---------------------------------------------------------------
+
+SESSION_FILTERS = ("programme", "footprint", "since", "until", "page")
+EXTERNAL_FILTERS = ("programme", "since", "until", "page")
+# "Pat Hart (#12)", "#12" or "12": a person picked from the list, or typed by number.
+RUNNER_NUMBER = re.compile(r"(?:^|\(|#)\s*#?\s*([0-9]{1,10})\s*\)?$")
+
+
+async def session_runners(ctx: Context) -> dict[int, str]:
+    """People who may run Friends sessions, by id, sorted by name: members of a Friends
+    programme who have not left, and people who completed a Friends programme's course
+    (such as Dementia Friends Champion training), as for champions recording their own."""
+    friends = list(ctx.ref.programme_ids("friend").values())
+    if not friends:
+        return {}
+    members = await Membership.select(
+        Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name")
+    ).where(Membership.programme.is_in(friends) & (Membership.status != "left"))
+    trained = await TrainingRecord.select(
+        TrainingRecord.person.id.as_alias("id"), TrainingRecord.person.name.as_alias("name")
+    ).where(TrainingRecord.course.programme.is_in(friends))
+    people = {row["id"]: row["name"] for row in [*members, *trained]}
+    return dict(sorted(people.items(), key=lambda item: (item[1].casefold(), item[0])))
+
+
+def runner_label(person_id: int, name: str) -> str:
+    """How a person appears in the "Run by" list, and is read back."""
+    return f"{name} (#{person_id})"
+
+
+async def read_runner(text: Any, ctx: Context, current: int | None = None) -> int | None:
+    """The person a coordinator chose as "Run by": blank (nobody), a choice from the list,
+    a number, or a name that only one person on the list has. Invalid says what to fix."""
+    typed = str(text or "").strip()
+    if not typed:
+        return None
+    runners = await session_runners(ctx)
+    match = RUNNER_NUMBER.search(typed)
+    if match:
+        person_id = int(match.group(1))
+        if person_id in runners or person_id == current:
+            return person_id
+        raise Invalid(
+            {
+                "run_by": f"Person #{person_id} is not on the list of people who run "
+                "Friends sessions: choose someone from the list, or leave it blank."
+            }
+        )
+    same = [pid for pid, name in runners.items() if name.casefold() == typed.casefold()]
+    if len(same) == 1:
+        return same[0]
+    if same:
+        raise Invalid(
+            {
+                "run_by": f"More than one person is called {typed[:80]}: "
+                "choose one from the list, with their number."
+            }
+        )
+    raise Invalid(
+        {
+            "run_by": "Choose someone from the list of people who run Friends sessions, "
+            "or leave it blank."
+        }
+    )
+
+
+def _only(params: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """The query parameters a list knows, without blanks (other keys would be refused)."""
+    return {k: params[k] for k in names if str(params.get(k) or "").strip()}
+
+
+async def person_names(ids: set[int]) -> dict[int, str]:
+    """Names of people by id (for the "Run by" column)."""
+    if not ids:
+        return {}
+    rows = await Person.select(Person.id, Person.name).where(Person.id.is_in(sorted(ids)))
+    return {row["id"]: row["name"] for row in rows}
+
+
+async def sessions_list(
+    ctx: Context, params: Mapping[str, str], per_page: int = 50
+) -> dict[str, Any]:
+    """A page of Friends sessions, newest first, filtered by programme, area and dates,
+    each with the name of the person who ran it. Invalid says which filter to fix."""
+    page = await list_records(
+        FRIENDS_SESSIONS, ctx, {**_only(params, SESSION_FILTERS), "per_page": str(per_page)}
+    )
+    names = await person_names({item["run_by"] for item in page["items"] if item["run_by"]})
+    for item in page["items"]:
+        item["run_by_name"] = names.get(item["run_by"], "")
+    return page
+
+
+async def every_page(lister: Any, ctx: Context, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Every item of a filtered list, for a download (pages of 500)."""
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        got = await lister(ctx, {**params, "page": str(page)}, 500)
+        items.extend(got["items"])
+        if page * 500 >= got["total"]:
+            return items
+        page += 1
+
+
+async def external_list(
+    ctx: Context, params: Mapping[str, str], per_page: int = 50
+) -> dict[str, Any]:
+    """A page of external figures, newest first, each marked with whether it counts now:
+    only the newest figure of each source for a programme and area counts."""
+    page = await list_records(
+        EXTERNAL_COUNTS, ctx, {**_only(params, EXTERNAL_FILTERS), "per_page": str(per_page)}
+    )
+    counting = await counting_figures()
+    for item in page["items"]:
+        item["counts"] = item["id"] in counting
+    return page
+
+
+async def counting_figures() -> set[int]:
+    """The ids of the external figures that count in the totals now: the newest of each
+    source for each programme and area (the same order as the totals read them)."""
+    rows = (
+        await ExternalCount.select(
+            ExternalCount.id, ExternalCount.programme, ExternalCount.footprint, ExternalCount.source
+        )
+        .order_by(ExternalCount.as_of)
+        .order_by(ExternalCount.id)
+    )
+    latest: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        latest[(row["programme"], row["footprint"], row["source"].strip().lower())] = row["id"]
+    return set(latest.values())
+
+
+async def external_sources() -> list[str]:
+    """The sources already used, so a new figure can name its source the same way."""
+    rows = await ExternalCount.select(ExternalCount.source).distinct()
+    return sorted({row["source"] for row in rows}, key=str.casefold)

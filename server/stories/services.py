@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
 from schema.tables import Story
-from server.lib.records import Context, RecordType, Row
+from server.db import write_transaction
+from server.lib.records import Context, RecordType, Row, get_record, update_record
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 
@@ -69,3 +71,96 @@ STORIES = RecordType(
     personal=frozenset({"text"}),
     order_by=(("id", True),),
 )
+
+
+# Coordinators' review (console) -----------------------------------------------------------
+
+DECIDED = ("approved", "declined")
+# What a coordinator's decision sets the status to.
+DECISIONS = {"approve": "approved", "decline": "declined"}
+NO_CONSENT = (
+    "This story cannot be approved: its author has not agreed to publish it. "
+    "You can decline it, or ask them and let them share it again."
+)
+
+
+def _with_names() -> Any:
+    return Story.select(
+        *Story.all_columns(),
+        Story.person.name.as_alias("person_name"),
+        Story.programme.name.as_alias("programme_name"),
+    )
+
+
+def _page_number(value: str | None) -> int:
+    form = Form({"page": value or ""})
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    return int(form.result()["page"])
+
+
+async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> dict[str, Any]:
+    """Stories waiting for a coordinator, the longest waiting first, with author and
+    programme names."""
+    page = _page_number(params.get("page"))
+    waiting = Story.status == "waiting"
+    rows = await (
+        _with_names()
+        .where(waiting)
+        .order_by(Story.created_at)
+        .order_by(Story.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    total = await Story.count().where(waiting)
+    return {"items": rows, "page": page, "per_page": per_page, "total": total}
+
+
+def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable, int]:
+    form = Form({k: params.get(k, "") for k in ("status", "programme", "page")})
+    form.choice("status", "approved or declined", {s: s for s in DECIDED})
+    form.choice("programme", "a programme", ctx.ref.programme_ids())
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    clean = form.result()
+    where: Combinable = Story.status.is_in(list(DECIDED))
+    if clean["status"]:
+        where = where & (Story.status == clean["status"])
+    if clean["programme"]:
+        where = where & (Story.programme == clean["programme"])
+    return where, int(clean["page"])
+
+
+async def stories_decided(
+    params: Mapping[str, str], ctx: Context, per_page: int = 20
+) -> dict[str, Any]:
+    """Stories already approved or declined, the latest decision first; filtered by
+    status and programme (Invalid says what to fix). per_page=0: all of them."""
+    where, page = _decided_where(params, ctx)
+    query = (
+        _with_names()
+        .where(where)
+        .order_by(Story.reviewed_at, ascending=False)
+        .order_by(Story.id, ascending=False)
+    )
+    if per_page:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    total = await Story.count().where(where)
+    return {"items": await query, "page": page, "per_page": per_page, "total": total}
+
+
+async def decide_story(ctx: Context, record_id: int, decision: str) -> dict[str, Any]:
+    """Approve (only with the author's consent to publish) or decline a story, through
+    STORIES (so audited), and note when it was decided."""
+    status = DECISIONS[decision]
+    story = await get_record(STORIES, ctx, record_id)
+    if status == "approved" and not story["consent_to_publish"]:
+        raise Invalid({"": NO_CONSENT})
+    async with write_transaction():
+        saved = await update_record(STORIES, ctx, record_id, {"status": status})
+        await Story.update({Story.reviewed_at: datetime.now(UTC)}).where(Story.id == record_id)
+    return saved
+
+
+async def correct_story_text(ctx: Context, record_id: int, text: Any) -> dict[str, Any]:
+    """Change a story's words (spelling, say). The audit log notes that the text changed,
+    never the text itself."""
+    return await update_record(STORIES, ctx, record_id, {"text": text})
