@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from schema.tables import Account, ApiToken, Membership, Person
-from server.db import write_transaction
-from server.lib.audit import record
+import asyncpg
+from piccolo.custom_types import Combinable
+
+from schema.tables import Account, ApiToken, Membership, Person, WebSession
+from server.db import contains, is_postgres, write_transaction
+from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
 from server.lib.reference import load_reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import CONTROL, Form, Invalid
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
@@ -153,3 +159,259 @@ async def whoami(actor: Actor) -> dict[str, object]:
         )
         memberships = [{"programme": ref.slug(r["programme"]), "status": r["status"]} for r in rows]
     return {**(account or {}), "person": actor.person_id, "memberships": memberships}
+
+
+# The console's account administration (admins only; the routes check the role) ----------
+
+SELF_ROLE = (
+    "You cannot remove your own admin role: ask another admin to do it. "
+    "This makes sure there is always an admin."
+)
+SELF_DEACTIVATE = (
+    "You cannot deactivate your own account: ask another admin to do it. "
+    "This makes sure there is always an admin."
+)
+ACCOUNT_STATUSES = {"active": True, "deactivated": False}
+
+
+class NoSuchAccount(Exception):
+    """There is no account with this id."""
+
+
+def account_filters(form: Form) -> list[Combinable]:
+    """The console list's filters: words in the email or name, role, active or not."""
+    form.text("q", "words to search for", max_length=100, default=None)
+    form.choice("role", "a role", {r: r for r in ROLES})
+    form.choice("status", "active or deactivated", ACCOUNT_STATUSES)
+    clean = form.clean
+    out: list[Combinable] = []
+    if clean.get("q"):
+        q = clean["q"]
+        out.append(contains(Account.email, q) | contains(Account.person.name, q))
+    if clean.get("role"):
+        out.append(Account.role == clean["role"])
+    if clean.get("status") is not None:
+        out.append(Account.active == clean["status"])
+    return out
+
+
+def _all(clauses: list[Combinable]) -> Combinable | None:
+    out = clauses[0] if clauses else None
+    for clause in clauses[1:]:
+        out = out & clause  # type: ignore[operator]
+    return out
+
+
+ACCOUNT_COLUMNS = (
+    Account.id,
+    Account.email,
+    Account.role,
+    Account.active,
+    Account.created_at,
+    Account.person,
+    Account.person.name.as_alias("name"),
+)
+
+
+async def _last_sign_in(ids: list[int]) -> dict[int, datetime]:
+    """When each account last signed in (started a web session), where known."""
+    if not ids:
+        return {}
+    rows = await WebSession.select(WebSession.account, WebSession.created_at).where(
+        WebSession.account.is_in(ids)
+    )
+    out: dict[int, datetime] = {}
+    for row in rows:
+        at = row["created_at"]
+        if row["account"] not in out or at > out[row["account"]]:
+            out[row["account"]] = at
+    return out
+
+
+async def list_accounts(params: Mapping[str, Any], *, everything: bool = False) -> dict[str, Any]:
+    """A page of accounts (by email) with their person's name and last sign-in; with
+    everything=True, every account that matches (for a download)."""
+    form = Form(params)
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    form.integer("per_page", "the number per page", low=1, high=500, default=50)
+    where = _all(account_filters(form))
+    clean = form.result()
+    query = Account.select(*ACCOUNT_COLUMNS).order_by(Account.email)
+    count = Account.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    if not everything:
+        query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+    rows = await query
+    last = await _last_sign_in([r["id"] for r in rows])
+    items = [{**r, "last_sign_in": last.get(r["id"])} for r in rows]
+    return {
+        "items": items,
+        "page": clean["page"],
+        "per_page": clean["per_page"],
+        "total": await count,
+    }
+
+
+async def get_account(account_id: int) -> dict[str, Any]:
+    """One account with its person's name and last sign-in; NoSuchAccount if missing."""
+    if not 1 <= account_id <= 2**31 - 1:
+        raise NoSuchAccount()
+    row = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
+    if row is None:
+        raise NoSuchAccount()
+    last = await _last_sign_in([account_id])
+    live_tokens = await ApiToken.count().where(
+        (ApiToken.account == account_id) & ApiToken.revoked_at.is_null()
+    )
+    return {**row, "last_sign_in": last.get(account_id), "live_tokens": live_tokens}
+
+
+async def find_people(text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """People whose name or email contains the text, with the email of any account they
+    already have (to link a new account to someone already recorded)."""
+    text = text.strip()[:100]
+    if not text or CONTROL.search(text):
+        return []
+    people = await (
+        Person.select(Person.id, Person.name, Person.email)
+        .where(contains(Person.name, text) | contains(Person.email, text))
+        .order_by(Person.name)
+        .limit(limit)
+    )
+    ids = [p["id"] for p in people]
+    accounts = (
+        await Account.select(Account.person, Account.email).where(Account.person.is_in(ids))
+        if ids
+        else []
+    )
+    has = {a["person"]: a["email"] for a in accounts}
+    return [{**p, "account": has.get(p["id"])} for p in people]
+
+
+def _read_new_account(data: Mapping[str, Any]) -> dict[str, Any]:
+    form = Form(data)
+    form.email("email", required=True)
+    form.choice("role", "a role", {r: r for r in ROLES}, required=True)
+    form.text("person", "who the account is for", max_length=12, default="new")
+    form.text("name", "the person's name", max_length=200)
+    clean = form.result()
+    if clean["person"] != "new" and not clean["person"].isdigit():
+        raise Invalid({"person": "Choose someone from the list, or a new person."})
+    if clean["person"] == "new" and not clean["name"]:
+        raise Invalid({"name": "Enter the person's name."})
+    return clean
+
+
+async def _person_for(clean: dict[str, Any], by: int | None) -> int:
+    """The person the new account belongs to: the one chosen, or a new one."""
+    if clean["person"] != "new":
+        person_id = int(clean["person"])
+        if not 1 <= person_id <= 2**31 - 1 or not await Person.exists().where(
+            Person.id == person_id
+        ):
+            raise Invalid({"person": "Choose someone from the list, or a new person."})
+        other = await Account.select(Account.email).where(Account.person == person_id).first()
+        if other is not None:
+            raise Invalid({"person": f"This person already has an account: {other['email']}."})
+        return person_id
+    if await Person.exists().where(Person.email == clean["email"]):
+        raise Invalid(
+            {"person": "Someone with this email is already recorded: choose them from the list."}
+        )
+    rows = await Person.insert(Person(name=clean["name"], email=clean["email"])).returning(
+        Person.id
+    )
+    await record(by, "create", "person", rows[0]["id"], {"name": CHANGED, "email": CHANGED})
+    return int(rows[0]["id"])
+
+
+async def add_account(data: Mapping[str, Any], by: int | None) -> dict[str, Any]:
+    """Make an account from the console's form (email, role, and person: "new" with a name,
+    or a person's id). Audited as the admin who did it; no personal values in the log."""
+    clean = _read_new_account(data)
+    if await Account.exists().where(Account.email == clean["email"]):
+        raise Invalid({"email": f"There is already an account for {clean['email']}."})
+    try:
+        async with write_transaction():
+            person_id = await _person_for(clean, by)
+            rows = await Account.insert(
+                Account(email=clean["email"], role=clean["role"], person=person_id)
+            ).returning(*Account.all_columns())
+            what = {"email": CHANGED, "role": clean["role"], "person": person_id}
+            await record(by, "create", "account", rows[0]["id"], what)
+    except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as exc:
+        # Someone else added the same email at the same moment.
+        raise Invalid({"email": f"There is already an account for {clean['email']}."}) from exc
+    return dict(rows[0])
+
+
+class NoLongerAdmin(Exception):
+    """The admin making a change stopped being one while the request was on its way."""
+
+
+async def _locked_account(account_id: int, by: Actor) -> dict[str, Any]:
+    """The account to change, with it and the admin's own account locked (in id order, so
+    two admins changing each other wait rather than deadlock). The admin is checked again
+    inside the transaction: two admins demoting each other at the same moment must not
+    leave no admin at all."""
+    if not 1 <= account_id <= 2**31 - 1:
+        raise NoSuchAccount()
+    query = (
+        Account.select(Account.id, Account.role, Account.active)
+        .where(Account.id.is_in([account_id, by.account_id]))
+        .order_by(Account.id)
+    )
+    rows = {r["id"]: r for r in await (query.lock_rows() if is_postgres() else query)}
+    me = rows.get(by.account_id)
+    if me is None or me["role"] != "admin" or not me["active"]:
+        raise NoLongerAdmin()
+    if account_id not in rows:
+        raise NoSuchAccount()
+    return rows[account_id]
+
+
+async def change_role(account_id: int, raw_role: object, by: Actor) -> None:
+    """Give an account another role; an admin cannot take away their own admin role."""
+    form = Form({"role": raw_role})
+    form.choice("role", "a role", {r: r for r in ROLES}, required=True)
+    role = form.result()["role"]
+    async with write_transaction():
+        row = await _locked_account(account_id, by)
+        if row["role"] == role:
+            return
+        if account_id == by.account_id:
+            raise Invalid({"role": SELF_ROLE})
+        await Account.update({Account.role: role}).where(Account.id == account_id)
+        await record(by.account_id, "update", "account", account_id, {"role": [row["role"], role]})
+
+
+async def end_web_sessions(account_id: int, by: int | None = None) -> int:
+    """Sign an account out of every browser; returns how many sessions were ended."""
+    async with write_transaction():
+        rows = (
+            await WebSession.update({WebSession.revoked_at: datetime.now(UTC)})
+            .where((WebSession.account == account_id) & WebSession.revoked_at.is_null())
+            .returning(WebSession.id)
+        )
+        await record_many(
+            by, "update", "web_session", [(r["id"], {"revoked_at": "now"}) for r in rows]
+        )
+    return len(rows)
+
+
+async def set_active(account_id: int, active: bool, by: Actor) -> None:
+    """Deactivate an account (it can no longer sign in: its browser sessions and API tokens
+    end at once) or let it sign in again. Nobody can deactivate themselves."""
+    async with write_transaction():
+        row = await _locked_account(account_id, by)
+        if not active and account_id == by.account_id:
+            raise Invalid({"": SELF_DEACTIVATE})
+        if row["active"] == active:
+            return
+        await Account.update({Account.active: active}).where(Account.id == account_id)
+        what = {"active": [row["active"], active]}
+        await record(by.account_id, "update", "account", account_id, what)
+        if not active:
+            await end_web_sessions(account_id, by.account_id)
+            await revoke_tokens(account_id, by.account_id)

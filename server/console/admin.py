@@ -1,7 +1,419 @@
-"""Console: admin (being built)."""
+"""Console settings (admins only): accounts and roles, areas, programmes and their targets,
+courses and organisations.
+
+Reference records are changed through their RecordType (create_record, update_record,
+delete_record), so the checks and the audit log are the same as the API's. Accounts are
+changed through server.accounts.services, which audits each change as the admin who made it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-HANDLERS: list[Any] = []
+from litestar import Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from server.accounts import services as accounts
+from server.accounts.sign_in import TooManyRequests, request_link
+from server.console.exports import download, wanted_format
+from server.lib.auth import ROLES, Actor, admin, current_actor
+from server.lib.pages import FormData, fields
+from server.lib.records import (
+    Context,
+    NotFound,
+    create_record,
+    delete_record,
+    get_record,
+    update_record,
+)
+from server.lib.validation import Conflict, Invalid
+from server.reference.services import (
+    ADMIN_KINDS,
+    ReferenceKind,
+    field_choices,
+    form_values,
+    list_reference,
+)
+from server.settings import get_settings
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def page(template: str, code: int = 200, /, **context: Any) -> Template:
+    """A settings page, with the Settings menu item marked."""
+    return Template(
+        f"console/admin/{template}", status_code=code, context={"section": "admin", **context}
+    )
+
+
+def query(params: Mapping[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters changed (None: left out)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def local_times(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Accounts with their times in the council's time zone (the database keeps UTC)."""
+    zone = ZoneInfo(get_settings().time_zone)
+    keys = ("created_at", "last_sign_in")
+    return [
+        {**a, **{k: a[k].astimezone(zone) for k in keys if isinstance(a.get(k), datetime)}}
+        for a in items
+    ]
+
+
+def actor_of(request: AnyRequest) -> Actor:
+    actor = current_actor(request)
+    assert actor is not None  # the console's guard made sure
+    return actor
+
+
+@get("/admin", name="console-admin", guards=[admin])
+async def settings_page() -> Template:
+    return page("index.html", kinds=ADMIN_KINDS)
+
+
+# Reference records --------------------------------------------------------------------
+
+
+async def _saved_or_again(
+    save: Callable[[], Awaitable[Any]], again: Callable[[dict[str, str], int], Template], done: str
+) -> Template | Redirect:
+    """Save, then go to `done`; on a mistake or a clash (a name already used), the form
+    again with every message and everything typed."""
+    try:
+        await save()
+    except Invalid as exc:
+        return again(exc.errors, 400)
+    except Conflict as exc:
+        return again(exc.errors, 400)
+    return Redirect(done, status_code=303)
+
+
+def reference_handlers(kind: ReferenceKind) -> list[Any]:
+    """List, add, change and delete for one kind of reference record."""
+    base = f"/admin/{kind.path}"
+    names = tuple(f.name for f in kind.fields)
+    tag = f"console-admin-{kind.path}"
+
+    def form(
+        ctx: Context,
+        values: Mapping[str, Any],
+        errors: Mapping[str, str],
+        status: int,
+        record_id: int | None = None,
+    ) -> Template:
+        action = f"/console{base}/{record_id}" if record_id else f"/console{base}"
+        return page(
+            "form.html",
+            status,
+            kind=kind,
+            values=values,
+            errors=errors,
+            choices=field_choices(ctx.ref),
+            action=action,
+            record_id=record_id,
+        )
+
+    @get(base, name=tag, guards=[admin])
+    async def listing(request: AnyRequest) -> Template | Response[bytes]:
+        ctx = await Context.load(actor_of(request))
+        params = dict(request.query_params)
+        fmt = params.pop("format", None)
+        context: dict[str, Any] = {
+            "kind": kind,
+            "values": params,
+            "choices": field_choices(ctx.ref),
+            "saved": params.get("saved", ""),
+            "errors": {},
+        }
+        try:
+            if fmt is not None:
+                rows = await list_reference(kind, ctx, params, everything=True)
+                return download(kind.path, kind.columns, rows["items"], wanted_format(fmt))
+            found = await list_reference(kind, ctx, params)
+        except Invalid as exc:
+            return page(
+                "list.html",
+                400,
+                **{
+                    **context,
+                    "errors": exc.errors,
+                    "items": [],
+                    "total": 0,
+                    "page": 1,
+                    "per_page": 50,
+                },
+            )
+        return page(
+            "list.html",
+            **context,
+            **found,
+            filters=query({k: params.get(k) for k in kind.filters}),
+            previous=query(params, page=found["page"] - 1),
+            next=query(params, page=found["page"] + 1),
+        )
+
+    @get(f"{base}/new", name=f"{tag}-new", guards=[admin])
+    async def new(request: AnyRequest) -> Template:
+        ctx = await Context.load(actor_of(request))
+        defaults = {"sort_order": "100", "kind": "", "sector": "public"}
+        return form(ctx, {k: v for k, v in defaults.items() if k in names}, {}, 200)
+
+    @post(base, name=f"{tag}-add", guards=[admin], status_code=303)
+    async def add(request: AnyRequest, data: FormData) -> Template | Redirect:
+        ctx = await Context.load(actor_of(request))
+        sent = fields(data, names)
+        return await _saved_or_again(
+            lambda: create_record(kind.rt, ctx, sent),
+            lambda errors, status: form(ctx, sent, errors, status),
+            f"/console{base}?saved=added",
+        )
+
+    @get(f"{base}/{{record_id:int}}", name=f"{tag}-edit", guards=[admin])
+    async def edit(request: AnyRequest, record_id: FromPath[int]) -> Template:
+        ctx = await Context.load(actor_of(request))
+        item = await get_record(kind.rt, ctx, record_id)
+        return form(ctx, form_values(item), {}, 200, record_id)
+
+    @post(f"{base}/{{record_id:int}}", name=f"{tag}-change", guards=[admin], status_code=303)
+    async def change(
+        request: AnyRequest, record_id: FromPath[int], data: FormData
+    ) -> Template | Redirect:
+        ctx = await Context.load(actor_of(request))
+        await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
+        sent = fields(data, names)
+        return await _saved_or_again(
+            lambda: update_record(kind.rt, ctx, record_id, sent),
+            lambda errors, status: form(ctx, sent, errors, status, record_id),
+            f"/console{base}?saved=changed",
+        )
+
+    @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
+    async def confirm(request: AnyRequest, record_id: FromPath[int]) -> Template:
+        ctx = await Context.load(actor_of(request))
+        item = await get_record(kind.rt, ctx, record_id)
+        return page("delete.html", kind=kind, item=item, errors={})
+
+    @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", guards=[admin], status_code=303)
+    async def remove(
+        request: AnyRequest, record_id: FromPath[int], data: FormData
+    ) -> Template | Redirect:
+        ctx = await Context.load(actor_of(request))
+        item = await get_record(kind.rt, ctx, record_id)
+        if data.get("confirm") != "yes":
+            errors = {"confirm": f"Confirm that you want to delete this {kind.one}."}
+            return page("delete.html", 400, kind=kind, item=item, errors=errors)
+        try:
+            await delete_record(kind.rt, ctx, record_id)
+        except Conflict as exc:
+            return page(
+                "delete.html", 409, kind=kind, item=item, in_use=exc.errors.get(""), errors={}
+            )
+        return Redirect(f"/console{base}?saved=deleted", status_code=303)
+
+    return [listing, new, add, edit, change, confirm, remove]
+
+
+# Accounts -----------------------------------------------------------------------------
+
+ACCOUNT_COLUMNS = (
+    ("email", "Email"),
+    ("role", "Role"),
+    ("name", "Name"),
+    ("active", "Active"),
+    ("created_at", "Created"),
+    ("last_sign_in", "Last signed in"),
+)
+NEW_ACCOUNT = ("email", "role", "person", "name", "search")
+DONE = {
+    "added": "The account was added. They can now ask for a sign-in link on the sign-in page.",
+    "role": "The role was changed.",
+    "deactivated": "The account was deactivated: it was signed out everywhere and its API "
+    "tokens no longer work.",
+    "reactivated": "The account was reactivated: it can sign in again.",
+    "sent": "A sign-in link was sent to the account's email address.",
+}
+
+
+@get("/admin/users", name="console-admin-users", guards=[admin])
+async def users(request: AnyRequest) -> Template | Response[bytes]:
+    params = dict(request.query_params)
+    fmt = params.pop("format", None)
+    context: dict[str, Any] = {"values": params, "roles": ROLES, "errors": {}}
+    try:
+        if fmt is not None:
+            found = await accounts.list_accounts(params, everything=True)
+            rows = local_times(found["items"])
+            return download("accounts", ACCOUNT_COLUMNS, rows, wanted_format(fmt))
+        found = await accounts.list_accounts(params)
+    except Invalid as exc:
+        return page(
+            "users.html",
+            400,
+            **{**context, "errors": exc.errors, "items": [], "total": 0, "page": 1, "per_page": 50},
+        )
+    return page(
+        "users.html",
+        **context,
+        **{**found, "items": local_times(found["items"])},
+        filters=query({k: params.get(k) for k in ("q", "role", "status")}),
+        previous=query(params, page=found["page"] - 1),
+        next=query(params, page=found["page"] + 1),
+    )
+
+
+async def _new_user_page(
+    values: Mapping[str, Any], errors: Mapping[str, str], status: int
+) -> Template:
+    search = str(values.get("search") or "")
+    people = await accounts.find_people(search) if search.strip() else []
+    return page(
+        "new_user.html",
+        status,
+        values=values,
+        errors=errors,
+        roles=ROLES,
+        people=people,
+        searched=bool(search.strip()),
+    )
+
+
+@get("/admin/users/new", name="console-admin-users-new", guards=[admin])
+async def new_user() -> Template:
+    return await _new_user_page({"person": "new"}, {}, 200)
+
+
+@post("/admin/users", name="console-admin-users-add", guards=[admin], status_code=303)
+async def add_user(request: AnyRequest, data: FormData) -> Template | Redirect:
+    sent = {k: str(v) for k, v in fields(data, NEW_ACCOUNT).items()}
+    if data.get("action") == "search":  # "Find" pressed: the same form, with who matched
+        return await _new_user_page(sent, {}, 200)
+    try:
+        details = {k: v for k, v in sent.items() if k != "search"}
+        account = await accounts.add_account(details, actor_of(request).account_id)
+    except Invalid as exc:
+        return await _new_user_page(sent, exc.errors, 400)
+    return Redirect(f"/console/admin/users/{account['id']}?done=added", status_code=303)
+
+
+async def _user_page(
+    request: AnyRequest, account_id: int, errors: Mapping[str, str], status: int = 200
+) -> Template:
+    try:
+        account = await accounts.get_account(account_id)
+    except accounts.NoSuchAccount:
+        raise NotFound(f"There is no account with id {account_id}.") from None
+    return page(
+        "user.html",
+        status,
+        account=local_times([account])[0],
+        roles=ROLES,
+        errors=errors,
+        is_self=account_id == actor_of(request).account_id,
+        done=DONE.get(request.query_params.get("done", ""), ""),
+    )
+
+
+@get("/admin/users/{account_id:int}", name="console-admin-user", guards=[admin])
+async def user(request: AnyRequest, account_id: FromPath[int]) -> Template:
+    return await _user_page(request, account_id, {})
+
+
+async def _account_change(
+    request: AnyRequest, account_id: int, change: Callable[[], Awaitable[Any]], done: str
+) -> Template | Redirect:
+    try:
+        await change()
+    except accounts.NoSuchAccount:
+        raise NotFound(f"There is no account with id {account_id}.") from None
+    except accounts.NoLongerAdmin:
+        raise PermissionDeniedException("Only admins can do this.") from None
+    except Invalid as exc:
+        return await _user_page(request, account_id, exc.errors, 400)
+    except TooManyRequests as exc:
+        return await _user_page(request, account_id, {"": str(exc)}, 429)
+    return Redirect(f"/console/admin/users/{account_id}?done={done}", status_code=303)
+
+
+@post(
+    "/admin/users/{account_id:int}/role",
+    name="console-admin-user-role",
+    guards=[admin],
+    status_code=303,
+)
+async def change_role(
+    request: AnyRequest, account_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    by = actor_of(request)
+    return await _account_change(
+        request, account_id, lambda: accounts.change_role(account_id, data.get("role"), by), "role"
+    )
+
+
+@post(
+    "/admin/users/{account_id:int}/deactivate",
+    name="console-admin-user-deactivate",
+    guards=[admin],
+    status_code=303,
+)
+async def deactivate(request: AnyRequest, account_id: FromPath[int]) -> Template | Redirect:
+    by = actor_of(request)
+    return await _account_change(
+        request, account_id, lambda: accounts.set_active(account_id, False, by), "deactivated"
+    )
+
+
+@post(
+    "/admin/users/{account_id:int}/reactivate",
+    name="console-admin-user-reactivate",
+    guards=[admin],
+    status_code=303,
+)
+async def reactivate(request: AnyRequest, account_id: FromPath[int]) -> Template | Redirect:
+    by = actor_of(request)
+    return await _account_change(
+        request, account_id, lambda: accounts.set_active(account_id, True, by), "reactivated"
+    )
+
+
+async def _send_link(request: AnyRequest, account_id: int) -> None:
+    account = await accounts.get_account(account_id)
+    if not account["active"]:
+        raise Invalid({"": "This account is deactivated: reactivate it before sending a link."})
+    address = request.client.host if request.client else ""
+    sending = await request_link(account["email"], address)
+    if sending is not None:
+        await sending
+
+
+@post(
+    "/admin/users/{account_id:int}/sign-in-link",
+    name="console-admin-user-link",
+    guards=[admin],
+    status_code=303,
+)
+async def send_link(request: AnyRequest, account_id: FromPath[int]) -> Template | Redirect:
+    return await _account_change(
+        request, account_id, lambda: _send_link(request, account_id), "sent"
+    )
+
+
+HANDLERS: list[Any] = [
+    settings_page,
+    users,
+    new_user,
+    add_user,
+    user,
+    change_role,
+    deactivate,
+    reactivate,
+    send_link,
+    *(handler for kind in ADMIN_KINDS for handler in reference_handlers(kind)),
+]

@@ -1,7 +1,96 @@
-"""Console: audit (being built)."""
+"""Console: the audit log (admins only). Every change, newest first: who, when (in the
+council's time zone), what and what changed, filtered, a page at a time or downloaded."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-HANDLERS: list[Any] = []
+from litestar import Request, Response, get
+from litestar.response import Template
+
+from server.console.exports import download, wanted_format
+from server.lib.audit import filter_choices, search_events
+from server.lib.auth import admin
+from server.lib.validation import Invalid
+from server.settings import get_settings
+
+# The console page of each kind of record, where there is one.
+RECORD_PAGES = {
+    "person": "/console/people/{}",
+    "account": "/console/admin/users/{}",
+    "programme": "/console/admin/programmes/{}",
+    "footprint": "/console/admin/footprints/{}",
+    "course": "/console/admin/courses/{}",
+    "organisation": "/console/admin/organisations/{}",
+}
+FILTERS = ("record_type", "action", "account", "since", "until", "record_id")
+COLUMNS = (
+    ("when", "When"),
+    ("who", "Who"),
+    ("action", "Action"),
+    ("record_type", "Record type"),
+    ("record_id", "Record id"),
+    ("what", "What changed"),
+)
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def _with_links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each event with a link to its record (not for deletions: it is gone)."""
+    out = []
+    for item in items:
+        pattern = RECORD_PAGES.get(item["record_type"])
+        link = pattern.format(item["record_id"]) if pattern and item["action"] != "delete" else ""
+        out.append({**item, "link": link})
+    return out
+
+
+def _for_file(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**item, "what": "; ".join(f"{k}: {v}" for k, v in item["changes"])} for item in items]
+
+
+@get("/audit", name="console-audit", guards=[admin])
+async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+    params = {k: v for k, v in request.query_params.items() if k in (*FILTERS, "page", "per_page")}
+    zone = get_settings().time_zone
+    context: dict[str, Any] = {
+        "section": "audit",
+        "values": params,
+        "choices": await filter_choices(),
+        "zone": zone,
+        "errors": {},
+    }
+    fmt = request.query_params.get("format")
+    try:
+        if fmt is not None:
+            fmt = wanted_format(fmt)
+            found = await search_events(params, zone, everything=True)
+            return download("audit-log", COLUMNS, _for_file(found["items"]), fmt)
+        found = await search_events(params, zone)
+    except Invalid as exc:
+        empty = {"items": [], "total": 0, "page": 1, "per_page": 50}
+        return Template(
+            "console/audit/log.html",
+            status_code=400,
+            context={**context, **empty, "errors": exc.errors},
+        )
+    page = found["page"]
+    return Template(
+        "console/audit/log.html",
+        context={
+            **context,
+            **found,
+            "items": _with_links(found["items"]),
+            "filters": _query({k: params.get(k) for k in FILTERS}),
+            "previous": _query(params, page=page - 1),
+            "next": _query(params, page=page + 1),
+        },
+    )
+
+
+HANDLERS: list[Any] = [audit_log]

@@ -7,11 +7,16 @@ it says that they changed, not what to. The log then never needs its own erasure
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.custom_types import Combinable
 
 from schema.tables import AuditEvent
+from server.db import contains
 from server.lib.validation import Form
 
 CHANGED = "changed"
@@ -98,3 +103,136 @@ async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
         query = query.where(AuditEvent.record_id == clean["record_id"])
     rows = await query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
     return {"items": rows, "page": clean["page"], "per_page": clean["per_page"]}
+
+
+# The console's audit log viewer -------------------------------------------------------
+
+SYSTEM = "system"  # events with no account: the command line, or an account since deleted
+EXPORT_LIMIT = 100_000  # rows in one download; narrow the filters for more
+
+
+async def filter_choices() -> dict[str, list[str]]:
+    """The record types and actions that appear in the log, for the filters' lists."""
+    types = await AuditEvent.select(AuditEvent.record_type).distinct()
+    actions = await AuditEvent.select(AuditEvent.action).distinct()
+    return {
+        "record_types": sorted(r["record_type"] for r in types),
+        "actions": sorted(a["action"] for a in actions),
+    }
+
+
+def _local_midnight(day: date, zone: str) -> datetime:
+    """The start of a day in the council's time zone, as UTC (what the log stores)."""
+    return datetime.combine(day, time(), ZoneInfo(zone)).astimezone(UTC)
+
+
+def event_filters(form: Form, choices: Mapping[str, list[str]], zone: str) -> list[Combinable]:
+    """Filters by record type, action, account (email, or "system"), dates (in the
+    council's time zone, both included) and record id."""
+    form.choice("record_type", "a kind of record", {t: t for t in choices["record_types"]})
+    form.choice("action", "an action", {a: a for a in choices["actions"]})
+    form.text("account", "an account's email", max_length=254, default=None)
+    form.date("since", "the first date", allow_future=True)
+    form.date("until", "the last date", allow_future=True)
+    form.integer("record_id", "a record id", low=1, high=2**31 - 1)
+    c = form.clean
+    out: list[Combinable] = []
+    if c.get("record_type"):
+        out.append(AuditEvent.record_type == c["record_type"])
+    if c.get("action"):
+        out.append(AuditEvent.action == c["action"])
+    if c.get("account") and c["account"].lower() == SYSTEM:
+        out.append(AuditEvent.account.is_null())
+    elif c.get("account"):
+        out.append(contains(AuditEvent.account.email, c["account"].lower()))
+    if c.get("since") and c.get("until") and c["until"] < c["since"]:
+        form.errors["until"] = "The last date must be the same as or after the first date."
+    if c.get("since"):
+        out.append(AuditEvent.at >= _local_midnight(c["since"], zone))
+    if c.get("until"):
+        out.append(AuditEvent.at < _local_midnight(c["until"] + timedelta(days=1), zone))
+    if c.get("record_id"):
+        out.append(AuditEvent.record_id == c["record_id"])
+    return out
+
+
+def _describe(value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def describe_changes(what: Any) -> list[tuple[str, str]]:
+    """What changed, for people to read: (field, "old → new"), (field, "changed") for
+    personal fields, or (field, value) for a new record's fields."""
+    if not isinstance(what, Mapping):
+        return []
+    out: list[tuple[str, str]] = []
+    for key, value in what.items():
+        if value == CHANGED:
+            out.append((str(key), CHANGED))
+        elif isinstance(value, list) and len(value) == 2:
+            out.append((str(key), f"{_describe(value[0])} → {_describe(value[1])}"))
+        else:
+            out.append((str(key), _describe(value)))
+    return out
+
+
+def _shown(row: Mapping[str, Any], zone: str) -> dict[str, Any]:
+    at = row["at"]
+    local = at.astimezone(ZoneInfo(zone)) if isinstance(at, datetime) else None
+    what = row["changes"]
+    if isinstance(what, str):  # SQLite may hand the JSON back as text
+        what = json.loads(what or "{}")
+    return {
+        "id": row["id"],
+        "at": local,
+        "when": local.strftime("%-d %b %Y, %H:%M:%S") if local else "",
+        "who": row["account.email"] or SYSTEM,
+        "account": row["account"],
+        "action": row["action"],
+        "record_type": row["record_type"],
+        "record_id": row["record_id"],
+        "changes": describe_changes(what),
+    }
+
+
+EVENT_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.account,
+    AuditEvent.account.email,
+    AuditEvent.action,
+    AuditEvent.record_type,
+    AuditEvent.record_id,
+    AuditEvent.changes,
+)
+
+
+async def search_events(
+    params: Mapping[str, Any], zone: str, *, everything: bool = False
+) -> dict[str, Any]:
+    """A page of audit events, newest first, with the filters above; with everything=True,
+    all of them (up to EXPORT_LIMIT) for a download. Times are in the council's zone."""
+    form = Form(params)
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    form.integer("per_page", "the number per page", low=1, high=500, default=50)
+    clauses = event_filters(form, await filter_choices(), zone)
+    clean = form.result()
+    query = AuditEvent.select(*EVENT_COLUMNS).order_by(AuditEvent.id, ascending=False)
+    count = AuditEvent.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    if everything:
+        query = query.limit(EXPORT_LIMIT)
+    else:
+        query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+    rows = await query.output(load_json=True)
+    return {
+        "items": [_shown(row, zone) for row in rows],
+        "page": clean["page"],
+        "per_page": clean["per_page"],
+        "total": await count,
+    }

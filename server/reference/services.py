@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
 from schema.tables import Course, Footprint, Organisation, Programme
 from server.db import contains
-from server.lib.records import Context, RecordType, Row
+from server.lib.records import Context, RecordType, Row, list_records
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 
@@ -246,3 +248,164 @@ COURSES = RecordType(
     in_use="People have completed this course, so it cannot be deleted.",
     unique_message={"slug": "Another course already uses this short name."},
 )
+
+
+# The console's settings pages: how each kind of reference record is shown and edited ---
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a settings form. `kind`: text, number, date, textarea or select;
+    `choices` names the list a select offers (see field_choices)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    hint: str = ""
+    choices: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceKind:
+    """A kind of reference record on the settings pages: its address, names and fields."""
+
+    path: str  # under /console/admin/
+    rt: RecordType
+    title: str  # "Programmes"
+    one: str  # "programme", in messages
+    fields: tuple[Field, ...]
+    columns: tuple[tuple[str, str], ...]  # (key, heading), on the list and in downloads
+    filters: tuple[str, ...] = ()  # query parameters the list accepts besides page
+
+
+NAME_HINT = "Made from the name if you leave it blank. Changing it breaks saved links."
+
+ADMIN_KINDS = (
+    ReferenceKind(
+        path="footprints",
+        rt=FOOTPRINTS,
+        title="Areas (footprints)",
+        one="area",
+        fields=(
+            Field("name", "Name"),
+            Field("code", "Short code", hint="Up to 20 letters, numbers and dashes, like WC."),
+        ),
+        columns=(("name", "Name"), ("code", "Code")),
+    ),
+    ReferenceKind(
+        path="programmes",
+        rt=PROGRAMMES,
+        title="Programmes",
+        one="programme",
+        fields=(
+            Field("name", "Name"),
+            Field("slug", "Short name for links (optional)", hint=NAME_HINT),
+            Field("kind", "Kind", "select", choices="programme_kinds"),
+            Field("description", "Description (optional)", "textarea"),
+            Field("target", "Target number (optional)", "number", "For example 1,500."),
+            Field("target_date", "Target date (optional)", "date", "The date to reach it by."),
+            Field("sort_order", "Order in lists", "number", "Lower numbers come first."),
+        ),
+        columns=(
+            ("name", "Name"),
+            ("kind", "Kind"),
+            ("target", "Target"),
+            ("target_date", "Target date"),
+            ("sort_order", "Order"),
+            ("slug", "Short name"),
+        ),
+    ),
+    ReferenceKind(
+        path="courses",
+        rt=COURSES,
+        title="Courses",
+        one="course",
+        fields=(
+            Field("name", "Name"),
+            Field("slug", "Short name for links (optional)", hint=NAME_HINT),
+            Field("provider", "Who runs it (optional)", hint="For example RSPH."),
+            Field("guided_learning_hours", "Guided learning hours (optional)", "number"),
+            Field("programme", "Programme (optional)", "select", choices="programmes"),
+            Field(
+                "valid_for_months",
+                "Valid for, in months (optional)",
+                "number",
+                "Leave blank if it never runs out.",
+            ),
+        ),
+        columns=(
+            ("name", "Name"),
+            ("provider", "Provider"),
+            ("guided_learning_hours", "Guided learning hours"),
+            ("programme_name", "Programme"),
+            ("valid_for_months", "Valid for (months)"),
+        ),
+    ),
+    ReferenceKind(
+        path="organisations",
+        rt=ORGANISATIONS,
+        title="Organisations",
+        one="organisation",
+        fields=(
+            Field("name", "Name"),
+            Field("kind", "Kind", "select", choices="organisation_kinds"),
+            Field("sector", "Sector", "select", choices="sectors"),
+            Field("footprint", "Area (optional)", "select", choices="footprints"),
+        ),
+        columns=(("name", "Name"), ("kind", "Kind"), ("sector", "Sector"), ("area", "Area")),
+        filters=("q", "footprint", "kind"),
+    ),
+)
+KIND_BY_PATH = {k.path: k for k in ADMIN_KINDS}
+
+
+def field_choices(ref: Reference) -> dict[str, list[tuple[str, str]]]:
+    """The lists the settings forms' selects offer: (value sent, text shown)."""
+    return {
+        "programme_kinds": [("champion", "Champions"), ("friend", "Friends")],
+        "programmes": [(p["slug"], p["name"]) for p in ref.programmes.values()],
+        "footprints": [(f["code"], f["name"]) for f in ref.footprints.values()],
+        "organisation_kinds": [(k, k.replace("-", " ").capitalize()) for k in ORGANISATION_KINDS],
+        "sectors": [(s, s.capitalize()) for s in SECTORS],
+    }
+
+
+def form_values(item: Mapping[str, Any]) -> dict[str, str]:
+    """A record as a form shows it: every value as text, blank for none."""
+    return {
+        key: "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
+        for key, value in item.items()
+    }
+
+
+def for_list(item: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
+    """A record with the names of what it refers to, for a list or a download."""
+    programme = ref.programme_by_slug.get(item.get("programme") or "")
+    area = ref.footprint_by_code.get(item.get("footprint") or "")
+    return {
+        **item,
+        "programme_name": programme["name"] if programme else "",
+        "area": area["name"] if area else "",
+    }
+
+
+async def list_reference(
+    kind: ReferenceKind, ctx: Context, params: Mapping[str, Any], *, everything: bool = False
+) -> dict[str, Any]:
+    """A page of one kind of reference record (or all of them, for a download), filtered
+    by the kind's own filters; other query parameters are ignored."""
+    wanted = {k: v for k, v in params.items() if k in kind.filters and v != ""}
+    if not everything:
+        page = await list_records(kind.rt, ctx, {**wanted, **_paging(params)})
+        return {**page, "items": [for_list(i, ctx.ref) for i in page["items"]]}
+    items: list[dict[str, Any]] = []
+    for number in range(1, 201):  # reference lists are short: at most 100,000 rows
+        page = await list_records(kind.rt, ctx, {**wanted, "page": str(number), "per_page": "500"})
+        items.extend(for_list(i, ctx.ref) for i in page["items"])
+        if len(items) >= page["total"] or not page["items"]:
+            break
+    return {"items": items, "page": 1, "per_page": len(items), "total": len(items)}
+
+
+def _paging(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: params[k] for k in ("page", "per_page") if k in params}
