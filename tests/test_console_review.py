@@ -371,3 +371,21 @@ async def test_a_story_cut_too_short_is_shown_again(client, champion, desk):
     page = Page(answer.text)
     assert page.errors == ["Tell us a little more: at least 20 characters."]
     assert "Too short" in page.text
+
+
+async def test_a_story_decided_through_the_api_is_dated_too(client):
+    coordinator = await f.user("coordinator")
+    champion = await f.user("champion")
+    rows = await Story.insert(
+        Story(
+            person=champion.person_id,
+            text="A long enough story to be shared.",
+            consent_to_publish=True,
+        )
+    ).returning(Story.id)
+    answer = await client.patch(
+        f"/api/stories/{rows[0]['id']}", json={"status": "approved"}, headers=coordinator.headers
+    )
+    assert answer.status_code == 200, answer.text
+    story = await Story.select(Story.reviewed_at).where(Story.id == rows[0]["id"]).first()
+    assert story["reviewed_at"] is not None

@@ -34,6 +34,10 @@ async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None)
         raise Invalid({"text": f"Tell us a little more: at least {SHORTEST} characters."})
     if clean.get("status") == "approved" and not {**(old or {}), **clean}.get("consent_to_publish"):
         raise Invalid({"status": "A story can be approved only if its author agreed to publish."})
+    if clean.get("status") in ("approved", "declined") and clean["status"] != (old or {}).get(
+        "status"
+    ):
+        clean["reviewed_at"] = datetime.now(UTC)  # however it was decided: console or API
     return clean
 
 
