@@ -43,3 +43,27 @@ def test_batches_are_valid_for_the_api():
     assert all(len(b["activities"]) == 500 for b in bodies)
     ids = {a["client_id"] for b in bodies for a in b["activities"]}
     assert len(ids) == 10_000
+
+
+def test_the_dashboard_is_timed_with_filters_nothing_else_asked_for():
+    from urllib.parse import parse_qsl, urlsplit
+
+    from bench.run import UNCACHED, dashboard_paths
+
+    paths = dashboard_paths()
+    assert len(set(paths)) == len(paths) == UNCACHED  # each one worked out afresh
+    for path in paths:
+        parts = urlsplit(path)
+        assert parts.path == "/console/"
+        assert {k for k, _ in parse_qsl(parts.query)} <= {"since", "footprint", "programme"}
+
+
+def test_the_dashboard_times_are_reported_against_the_goal():
+    from bench.run import dashboard_lines
+
+    lines = "\n".join(dashboard_lines([90.0, 120.0, 310.0], [4.0, 5.0, 6.0]))
+    assert "| worked out afresh (3 filter sets) | 120.0 | 310.0 |" in lines
+    assert "| from the cache (3 requests) | 5.0 | 6.0 |" in lines
+    assert "NOT met" in lines
+    assert "met." in "\n".join(dashboard_lines([100.0], [5.0]))
+    assert dashboard_lines([], []) == []

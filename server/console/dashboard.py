@@ -1,16 +1,314 @@
-"""Console: the dashboard (being built)."""
+"""Console: the dashboard at /console/ and its figures as CSV or XLSX (/console/export).
+
+Every number comes from server/totals: the headline and programme figures are the very
+answer /api/totals gives for the same filters; the areas and months are its breakdowns.
+The filters are a GET form, so the address holds them (a view can be bookmarked); htmx
+swaps the figures in place when it is there, and the page works the same without it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import get
+from litestar import Response, get
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
+
+from server.console.charts import Chart, bar_chart, column_chart
+from server.console.exports import download, download_workbook, wanted_format
+from server.lib.reference import Reference, load_reference
+from server.lib.validation import Invalid
+from server.settings import today
+from server.totals.dashboard import Dashboard, dashboard, filter_params, target_progress
+
+TABLES = ("headline", "programmes", "areas", "months")
+
+
+def long_date(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else ""
+
+
+def progress_text(progress: Mapping[str, Any] | None) -> str:
+    """'412 of 500 (82%) by 31 March 2027', or that there is no target."""
+    if progress is None:
+        return "No target set"
+    text = f"{progress['done']:,} of {progress['target']:,} ({progress['percent']}%)"
+    return f"{text} by {long_date(progress['by'])}" if progress["by"] else text
+
+
+def programme_rows(view: Dashboard) -> list[dict[str, Any]]:
+    """The programme table: the totals' figures, new this month and target progress."""
+    rows = []
+    for p in view.totals["programmes"]:
+        progress = target_progress(p)
+        rows.append(
+            {
+                **p,
+                "new": view.new_this_month.get(p["slug"], 0),
+                "progress": progress,
+                "progress_text": progress_text(progress),
+                # The filled part of a 100-unit bar, never past its end.
+                "bar": 0 if progress is None else min(progress["percent"], 100),
+            }
+        )
+    return rows
+
+
+def headline_rows(totals: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The headline figures with their names, in the order shown and exported."""
+    return [
+        {"key": key, "name": name, "value": totals[key], "hint": hint}
+        for key, name, hint in (
+            (
+                "movement_total",
+                "Citizens in the movement",
+                "people with a role, and Friends counted at sessions or by others",
+            ),
+            ("people", "People with a role", "each person once, however many roles"),
+            ("roles", "Roles", "a person in two programmes holds two roles"),
+            ("friends", "Friends", "named Friends and Friends counted at sessions or by others"),
+            ("reach", "People reached", "by champions' activities"),
+            ("activities", "Activities", "rejected activities never count"),
+            ("hours", "Hours", "spent on activities"),
+        )
+    ]
+
+
+def month_label(day: date, short: bool = False) -> str:
+    return f"{day:%b %Y}" if short else f"{day:%B %Y}"
+
+
+def month_charts(months: Sequence[Mapping[str, Any]], prefix: str) -> dict[str, Chart]:
+    """Activities and people reached, month by month."""
+    every = -(-len(months) // 6)  # six labels at most under the columns: every 4th of 24
+    short = [
+        month_label(m["month"], True) if (len(months) - 1 - i) % every == 0 else ""
+        for i, m in enumerate(months)
+    ]
+    full = [month_label(m["month"]) for m in months]
+    return {
+        key: column_chart(
+            f"{prefix}-{key}",
+            title,
+            [(f, m[key]) for f, m in zip(full, months, strict=True)],
+            short,
+        )
+        for key, title in (
+            ("activities", "Activities each month"),
+            ("reach", "People reached each month"),
+        )
+    }
+
+
+def programme_chart(programmes: Sequence[Mapping[str, Any]], prefix: str) -> Chart:
+    """Each programme's size: its members, or for Friends programmes its Friends."""
+    friend = [p["kind"] == "friend" for p in programmes]
+    return bar_chart(
+        f"{prefix}-programmes",
+        "Size of each programme: members, or Friends",
+        [
+            (p["name"], p["friends"] if f else p["members"])
+            for p, f in zip(programmes, friend, strict=True)
+        ],
+        [
+            ("Friend" if f else "member")
+            + ("" if (p["friends"] if f else p["members"]) == 1 else "s")
+            for p, f in zip(programmes, friend, strict=True)
+        ],
+        width=720,
+        label_width=260,
+    )
+
+
+def area_chart(areas: Sequence[Mapping[str, Any]], key: str, title: str, chart_id: str) -> Chart:
+    return bar_chart(chart_id, title, [(a["name"], a[key]) for a in areas], label_width=215)
+
+
+def charts(view: Dashboard, prefix: str = "chart") -> dict[str, Chart]:
+    """The dashboard's charts: months (activities, reach), programmes, areas."""
+    return {
+        **month_charts(view.months, prefix),
+        "programmes": programme_chart(view.totals["programmes"], prefix),
+        "area_people": area_chart(
+            view.footprints, "people", "People with a role in each area", f"{prefix}-area-people"
+        ),
+        "area_reach": area_chart(
+            view.footprints, "reach", "People reached in each area", f"{prefix}-area-reach"
+        ),
+    }
+
+
+def options(ref: Reference) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "programme_options": [(p["slug"], p["name"]) for p in ref.programmes.values()],
+        "footprint_options": [(f["code"], f["name"]) for f in ref.footprints.values()],
+    }
+
+
+def export_links(params: Mapping[str, str]) -> dict[str, str]:
+    """Downloads that carry the current filters."""
+    links = {
+        f"csv_{table}": "/console/export?" + urlencode({"format": "csv", "table": table, **params})
+        for table in TABLES
+    }
+    links["xlsx"] = "/console/export?" + urlencode({"format": "xlsx", **params})
+    return links
+
+
+def describe(view: Dashboard) -> str:
+    """The filters in words: 'Showing: Health Champions, in every area, at any date.'"""
+    f, ref = view.filters, view.ref
+    what = ref.programmes[f.programme]["name"] if f.programme else "all programmes"
+    where = f"in {ref.footprints[f.footprint]['name']}" if f.footprint else "in every area"
+    if f.since and f.until:
+        when = f"from {long_date(f.since)} to {long_date(f.until)}"
+    elif f.since or f.until:
+        when = f"from {long_date(f.since)}" if f.since else f"up to {long_date(f.until)}"
+    else:
+        when = "at any date"
+    return f"Showing {what}, {where}, {when}."
+
+
+def view_context(view: Dashboard, day: date) -> dict[str, Any]:
+    """What dashboard.html shows for these figures."""
+    return {
+        **options(view.ref),
+        "section": "dashboard",
+        "showing": describe(view),
+        "values": view.params,
+        "errors": {},
+        "view": view,
+        "headline": headline_rows(view.totals),
+        "programmes": programme_rows(view),
+        "charts": charts(view),
+        "new_month": month_label(day),
+        "links": export_links(view.params),
+        "as_at": view.totals["as_at"],
+    }
+
+
+# The totals' messages list the codes an API client may send; the page offers a list.
+FROM_THE_LIST = {
+    "programme": "Choose a programme from the list.",
+    "footprint": "Choose an area from the list.",
+}
+
+
+async def error_context(params: Mapping[str, Any], exc: Invalid) -> dict[str, Any]:
+    """The form again with a message beside each filter to fix, and no figures."""
+    errors = {k: FROM_THE_LIST.get(k, v) for k, v in exc.errors.items()}
+    return {
+        **options(await load_reference()),
+        "section": "dashboard",
+        "values": {
+            k: str(params.get(k) or "") for k in ("programme", "footprint", "since", "until")
+        },
+        "errors": errors,
+        "view": None,
+    }
 
 
 @get("/", name="console-dashboard")
-async def dashboard() -> Template:
-    return Template("console/dashboard.html", context={"section": "dashboard"})
+async def dashboard_page(request: HTMXRequest) -> Template:
+    """The dashboard; only its figures (and the form) when htmx asks for them."""
+    params = dict(request.query_params)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "console/dashboard_body.html" if partial else "console/dashboard.html"
+    day = today()
+    try:
+        view = await dashboard(params, day)
+    except Invalid as exc:
+        return Template(template, status_code=400, context=await error_context(params, exc))
+    return Template(template, context=view_context(view, day))
 
 
-HANDLERS: list[Any] = [dashboard]
+# Downloads ----------------------------------------------------------------------------
+
+Columns = Sequence[tuple[str, str]]
+PROGRAMME_COLUMNS: Columns = [
+    ("name", "Programme"),
+    ("slug", "Programme code"),
+    ("members", "Members"),
+    ("new", "New this month"),
+    ("friends", "Friends"),
+    ("activities", "Activities"),
+    ("reach", "People reached"),
+    ("hours", "Hours"),
+    ("target", "Target"),
+    ("target_date", "Target date"),
+    ("progress_text", "Progress to target"),
+]
+AREA_COLUMNS: Columns = [
+    ("name", "Area"),
+    ("code", "Area code"),
+    ("people", "People with a role"),
+    ("roles", "Roles"),
+    ("friends", "Friends"),
+    ("movement_total", "Citizens in the movement"),
+    ("activities", "Activities"),
+    ("reach", "People reached"),
+    ("hours", "Hours"),
+]
+MONTH_COLUMNS: Columns = [
+    ("month", "Month"),
+    ("since", "From"),
+    ("until", "To"),
+    ("activities", "Activities"),
+    ("reach", "People reached"),
+    ("hours", "Hours"),
+    ("new_roles", "New roles"),
+]
+HEADLINE_COLUMNS: Columns = [("name", "Figure"), ("value", "Number")]
+
+
+def sheets(view: Dashboard) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
+    """Each table of the dashboard as (columns, rows); the filters go in the headline."""
+    f = view.totals["filters"]
+    filters = [
+        {"name": f"Filter: {name}", "value": str(f[key] or "all")}
+        for key, name in (
+            ("programme", "programme"),
+            ("footprint", "area"),
+            ("since", "from"),
+            ("until", "to"),
+        )
+    ]
+    months = [{**m, "month": month_label(m["month"])} for m in view.months]
+    return {
+        "headline": (HEADLINE_COLUMNS, [*headline_rows(view.totals), *filters]),
+        "programmes": (PROGRAMME_COLUMNS, programme_rows(view)),
+        "areas": (AREA_COLUMNS, view.footprints),
+        "months": (MONTH_COLUMNS, months),
+    }
+
+
+def wanted_table(value: str | None) -> str:
+    table = (value or "programmes").strip().lower()
+    if table not in TABLES:
+        raise Invalid({"": "Choose the table to download: " + ", ".join(TABLES) + "."})
+    return table
+
+
+@get("/export", name="console-dashboard-export")
+async def export(request: HTMXRequest) -> Response[Any] | Template:
+    """The dashboard's figures for the same filters: XLSX with a sheet for each table, or
+    CSV of one table (table=headline, programmes (the default), areas or months)."""
+    params = dict(request.query_params)
+    try:
+        fmt = wanted_format(params.get("format"))
+        table = wanted_table(params.get("table")) if fmt == "csv" else ""
+        view = await dashboard(params, today())
+    except Invalid as exc:
+        errors = {("" if k == "format" else k): v for k, v in exc.errors.items()}
+        context = await error_context(filter_params(params), Invalid(errors))
+        return Template("console/dashboard.html", status_code=400, context=context)
+    if fmt == "csv":
+        columns, rows = sheets(view)[table]
+        return download(f"dashboard-{table}", columns, rows, fmt)
+    return download_workbook("dashboard", list(sheets(view).items()))
+
+
+HANDLERS: list[Any] = [dashboard_page, export]

@@ -1,7 +1,115 @@
-"""Console: report (being built)."""
+"""Console: the printable quarterly report for the Health and Wellbeing Board
+(/console/report?quarter=2026-Q3; the last complete quarter when none is chosen).
+
+The figures are the dashboard's: as at the quarter's last day, and added during it. The
+page prints cleanly (web/static/css/print.css): no menu or form, black on white, tables
+and charts kept whole across pages.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-HANDLERS: list[Any] = []
+from litestar import Request, get
+from litestar.response import Template
+
+from server.console.dashboard import (
+    area_chart,
+    headline_rows,
+    long_date,
+    month_charts,
+    programme_chart,
+    programme_rows,
+)
+from server.lib.validation import Invalid
+from server.settings import today
+from server.totals.quarter import Report, quarter_choices, quarterly_report
+
+
+def headline(report: Report) -> list[dict[str, Any]]:
+    """Each headline figure at the quarter's end and added during it."""
+    added = {row["key"]: row["value"] for row in headline_rows(report.during.totals)}
+    return [{**row, "added": added[row["key"]]} for row in headline_rows(report.at_end.totals)]
+
+
+def programmes(report: Report) -> list[dict[str, Any]]:
+    """Each programme: its size and target progress at the end, what it did in the quarter."""
+    during = {p["slug"]: p for p in report.during.totals["programmes"]}
+    return [
+        {
+            **row,
+            "joined": during[row["slug"]]["members"],
+            "friends_added": during[row["slug"]]["friends"],
+            "activities": during[row["slug"]]["activities"],
+            "reach": during[row["slug"]]["reach"],
+            "hours": during[row["slug"]]["hours"],
+        }
+        for row in programme_rows(report.at_end)
+    ]
+
+
+def areas(report: Report) -> list[dict[str, Any]]:
+    """Each area: people and Friends at the end, activities during the quarter."""
+    zero = {"activities": 0, "reach": 0, "hours": 0.0}
+    during = {a["name"]: a for a in report.during.footprints}
+    return [
+        {**a, **{k: during.get(a["name"], zero)[k] for k in ("activities", "reach", "hours")}}
+        for a in report.at_end.footprints
+    ]
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    end = long_date(report.quarter.end)
+    return {
+        "report": report,
+        "quarter": report.quarter,
+        "end": end,
+        "headline": headline(report),
+        "programmes": programmes(report),
+        "areas": areas(report),
+        "charts": {
+            **month_charts(report.at_end.months[-12:], "report-chart"),
+            "programmes": programme_chart(report.at_end.totals["programmes"], "report-chart"),
+            "area_reach": area_chart(
+                report.during.footprints,
+                "reach",
+                f"People reached in each area, {report.quarter.name}",
+                "report-chart-area-reach",
+            ),
+        },
+        "stories": report.stories,
+    }
+
+
+@get("/report", name="console-report")
+async def report_page(request: Request[Any, Any, Any]) -> Template:
+    """The report for ?quarter= (a quarter that has started), ready to print."""
+    chosen = request.query_params.get("quarter")
+    day = today()
+    context: Mapping[str, Any] = {
+        "section": "report",
+        "choices": [
+            (q.code, f"{q.name}{' (so far)' if q.end >= day else ''}") for q in quarter_choices(day)
+        ],
+        "values": {"quarter": (chosen or "").strip()},
+        "errors": {},
+    }
+    try:
+        report = await quarterly_report(chosen, day)
+    except Invalid as exc:
+        return Template(
+            "console/report.html", status_code=400, context={**context, "errors": exc.errors}
+        )
+    values = {"quarter": report.quarter.code}
+    if all(code != report.quarter.code for code, _ in context["choices"]):
+        context = {
+            **context,
+            "choices": [*context["choices"], (values["quarter"], report.quarter.name)],
+        }
+    return Template(
+        "console/report.html", context={**context, **report_context(report), "values": values}
+    )
+
+
+HANDLERS: list[Any] = [report_page]

@@ -334,11 +334,15 @@ def hash_body(body: bytes) -> str:
 
 
 CACHE = TotalsCache()
+# The console dashboard's breakdowns (by area and month: no personal data), kept and
+# cleared with the totals so that the two always agree.
+BREAKDOWN_CACHE = TotalsCache()
 
 
 def invalidate() -> None:
-    """Forget cached totals in this worker (after any write)."""
+    """Forget cached totals and breakdowns in this worker (after any write)."""
     CACHE.clear()
+    BREAKDOWN_CACHE.clear()
 
 
 async def totals(params: Mapping[str, str]) -> Cached:

@@ -1,0 +1,84 @@
+"""The console dashboard's figures for a set of filters: the totals themselves (the very
+answer /api/totals gives for the same filters, from the same cache), and the breakdowns by
+area and month (breakdown.py), cached beside them and cleared with them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from server.lib.reference import Reference, load_reference
+from server.totals.breakdown import breakdown_key, compute_breakdowns
+from server.totals.services import BREAKDOWN_CACHE, Filters, read_filters, totals
+
+FILTERS = ("programme", "footprint", "since", "until")
+
+
+def filter_params(params: Mapping[str, Any]) -> dict[str, str]:
+    """Only the filters of a query string, trimmed, without the blank ones (a GET form
+    sends every field, filled or not). Anything else in the address is left alone."""
+    out = {}
+    for name in FILTERS:
+        value = str(params.get(name) or "").strip()
+        if value:
+            out[name] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the dashboard shows for one set of filters."""
+
+    params: dict[str, str]  # the filters as sent (for links that keep them)
+    filters: Filters
+    ref: Reference
+    totals: dict[str, Any]  # compute_totals' answer, as /api/totals sends it
+    footprints: list[dict[str, Any]]
+    months: list[dict[str, Any]]
+    new_this_month: dict[str, int]  # by programme slug
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.params)
+
+
+async def dashboard(params: Mapping[str, Any], today: date) -> Dashboard:
+    """The dashboard's figures for a request's filters; Invalid says what to fix."""
+    clean = filter_params(params)
+    ref = await load_reference()
+    f = read_filters(clean, ref)
+
+    async def compute() -> dict[str, Any]:
+        return await compute_breakdowns(f, ref, today)
+
+    # Both at once: on SQLite each query has a connection (and a thread) of its own.
+    headline, extra = await asyncio.gather(
+        totals(clean), BREAKDOWN_CACHE.get(breakdown_key(clean, today), compute)
+    )
+    return Dashboard(
+        params=clean,
+        filters=f,
+        ref=ref,
+        totals=headline.data,
+        footprints=extra.data["footprints"],
+        months=extra.data["months"],
+        new_this_month=extra.data["new_this_month"],
+    )
+
+
+def target_progress(programme: Mapping[str, Any]) -> dict[str, Any] | None:
+    """How far a programme is towards its target, or None without one. Friends programmes
+    count their Friends (named and counted), others their members."""
+    target = programme.get("target")
+    if not target:
+        return None
+    done = programme["friends"] if programme["kind"] == "friend" else programme["members"]
+    return {
+        "done": done,
+        "target": target,
+        "percent": int(100 * done / target),
+        "by": programme.get("target_date"),
+    }

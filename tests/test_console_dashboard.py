@@ -1,0 +1,461 @@
+"""The dashboard: its breakdowns agree with the totals, its filters, and its downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+
+from schema.tables import Activity, ExternalCount, FriendsSession, Programme
+from server.db import write_transaction
+from server.lib.reference import load_reference
+from server.settings import today
+from server.totals import rollup
+from server.totals.breakdown import footprint_rows, month_rows, new_this_month
+from server.totals.dashboard import target_progress
+from server.totals.services import Filters, compute_totals, invalidate, read_filters
+from tests import factories as f
+from tests.html import Page
+from tests.test_sign_in import sign_in
+
+HTML = {"accept": "text/html"}
+AREA_KEYS = ("people", "roles", "friends", "anonymous_friends", "movement_total")
+ACTIVITY_KEYS = ("activities", "reach", "hours")
+
+
+class Tables(HTMLParser):
+    """Every table with an id, as rows of cell texts; and each row's data- key."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.keys: dict[str, list[str]] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._hidden = 0
+        self.selected: dict[str, str] = {}  # each select's chosen option
+        self._select = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id"):
+            self._table = a["id"]
+            self.tables[self._table], self.keys[self._table] = [], []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+            key = next((v for k, v in attrs if k.startswith("data-")), None)
+            self.keys[self._table].append(key)
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+        elif (
+            tag == "span" and self._cell is not None and "visually-hidden" in (a.get("class") or "")
+        ):
+            self._hidden += 1
+        elif tag == "select":
+            self._select = a.get("name") or ""
+            self.selected[self._select] = ""
+        elif tag == "option" and self._select and "selected" in a:
+            self.selected[self._select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "span" and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._hidden:
+            self._cell.append(data)
+
+    def rows(self, table: str) -> dict[str, list[str]]:
+        """Body rows by their data- key (slug, area code or month)."""
+        return {
+            k: r for k, r in zip(self.keys[table], self.tables[table], strict=True) if k is not None
+        }
+
+
+def num(text: str) -> float:
+    return float(text.replace(",", "")) if text not in ("", "–") else 0.0
+
+
+async def movement() -> dict[str, int]:
+    """A small movement: two areas and people without one, roles old and new (one left),
+    activities (one rejected, one without an area), Friends sessions and outside figures."""
+    wc, le = await f.footprint("WC", "Wigan Central"), await f.footprint("LE", "Leigh")
+    now = today()
+    ann = await f.person("Ann", footprint=wc)
+    bob = await f.person("Bob", footprint=le)
+    cat = await f.person("Cat")  # no area
+    dee = await f.person("Dee", footprint=wc)
+    await f.join(ann, "health-champions", joined_on=date(2025, 1, 10))
+    await f.join(ann, "dementia-friends", joined_on=now)  # new this month
+    await f.join(bob, "health-champions", joined_on=now.replace(day=1))
+    await f.join(bob, "heart-champions", joined_on=date(2025, 6, 2))
+    await f.join(cat, "dementia-friends", joined_on=date(2025, 6, 20))
+    await f.join(dee, "cancer-champions", joined_on=now, status="left")
+    health, dementia = (
+        await f.programme_id("health-champions"),
+        await f.programme_id("dementia-friends"),
+    )
+    month_ago = now - timedelta(days=31)
+    rows = [
+        (health, date(2025, 1, 15), wc, 10, 60, "not-needed"),
+        (health, date(2025, 2, 28), le, 20, 30, "not-needed"),
+        (health, month_ago, wc, 40, 90, "needs-review"),  # waiting for review: counts
+        (health, month_ago, wc, 5000, 600, "rejected"),  # never counts
+        (health, now, None, 7, 15, "not-needed"),
+        (await f.programme_id("heart-champions"), date(2025, 3, 3), le, 3, 45, "not-needed"),
+    ]
+    await Activity.insert(
+        *[
+            Activity(
+                client_id=uuid.uuid4(),
+                person=ann,
+                programme=p,
+                kind="event",
+                occurred_on=d,
+                footprint=fp,
+                people_reached=r,
+                minutes=m,
+                review_status=s,
+            )
+            for p, d, fp, r, m, s in rows
+        ]
+    )
+    async with write_transaction():
+        await rollup.rebuild()
+    await FriendsSession.insert(
+        FriendsSession(programme=dementia, held_on=date(2025, 3, 1), attendees=20, footprint=wc),
+        FriendsSession(programme=dementia, held_on=month_ago, attendees=15),
+    )
+    await ExternalCount.insert(
+        ExternalCount(
+            programme=dementia,
+            friends=100,
+            as_of=date(2025, 1, 31),
+            source="National",
+            footprint=le,
+        ),
+        ExternalCount(
+            programme=dementia,
+            friends=130,
+            as_of=date(2025, 6, 30),
+            source="National",
+            footprint=le,
+        ),
+        ExternalCount(programme=dementia, friends=50, as_of=date(2025, 6, 30), source="Borough"),
+    )
+    invalidate()
+    return {"WC": wc, "LE": le}
+
+
+FILTER_SETS = [
+    {},
+    {"programme": "dementia-friends"},
+    {"programme": "health-champions", "since": "2025-01-20"},
+    {"since": "2025-02-01", "until": "2025-06-30"},
+    {"until": "2025-12-31"},
+]
+
+
+# The services --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", FILTER_SETS)
+async def test_each_area_row_is_what_the_totals_say_for_that_area(params):
+    areas = await movement()
+    ref = await load_reference()
+    filters = read_filters(params, ref)
+    rows = {row["code"]: row for row in await footprint_rows(filters, ref)}
+    for code in ("WC", "LE"):
+        expected = await compute_totals(read_filters({**params, "footprint": code}, ref), ref)
+        for key in AREA_KEYS + ACTIVITY_KEYS:
+            assert rows[code][key] == expected[key], (params, code, key)
+        only = await footprint_rows(read_filters({**params, "footprint": code}, ref), ref)
+        assert only == [rows[code]]  # filtered to one area: that row alone, no "no area"
+    # The rows, "No area given" included, add up to the whole.
+    whole = await compute_totals(filters, ref)
+    for key in ("people", "roles", "friends", "movement_total", "activities", "reach"):
+        assert sum(row[key] for row in rows.values()) == whole[key], (params, key)
+    assert set(areas) <= set(rows)
+
+
+async def test_the_no_area_row_holds_what_has_no_area():
+    await movement()
+    ref = await load_reference()
+    rows = {row["code"]: row for row in await footprint_rows(Filters(), ref)}
+    none = rows[""]
+    assert none["name"] == "No area given"
+    # Cat (no area); 15 at a session with no area and 50 counted borough-wide; 7 reached.
+    assert (none["people"], none["anonymous_friends"], none["reach"]) == (1, 65, 7)
+    assert none["friends"] == 1 + 65
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"footprint": "WC"}, {"programme": "health-champions"}, {"since": "2025-02-15"}],
+)
+async def test_each_month_row_is_what_the_totals_say_for_that_month(params):
+    await movement()
+    ref = await load_reference()
+    filters = read_filters(params, ref)
+    rows = await month_rows(filters, today())
+    assert 1 <= len(rows) <= 24
+    assert rows[-1]["month"] == today().replace(day=1)
+    for row in rows:
+        whole = await compute_totals(
+            read_filters({**params, "since": str(row["since"]), "until": str(row["until"])}, ref),
+            ref,
+        )
+        got = (row["activities"], row["reach"], row["hours"], row["new_roles"])
+        assert got == (whole["activities"], whole["reach"], whole["hours"], whole["roles"])
+    if "since" in params:  # the series starts at the first date, part of a month
+        assert (rows[0]["since"], rows[0]["whole"]) == (date(2025, 2, 15), False)
+
+
+async def test_rejected_activities_never_count_anywhere():
+    await movement()
+    ref = await load_reference()
+    month_ago = today() - timedelta(days=31)
+    wc = {r["code"]: r for r in await footprint_rows(Filters(), ref)}["WC"]
+    assert (wc["activities"], wc["reach"]) == (2, 50)  # not the rejected 5,000
+    months = {r["month"]: r for r in await month_rows(Filters(), today())}
+    assert months[month_ago.replace(day=1)]["reach"] == 40 + (
+        7 if month_ago.month == today().month else 0
+    )
+
+
+async def test_new_this_month_counts_active_roles_joined_this_month():
+    await movement()
+    ref = await load_reference()
+    ids = ref.programme_ids()
+    new = await new_this_month(Filters(), today())
+    assert new == {ids["dementia-friends"]: 1, ids["health-champions"]: 1}  # Dee left
+    only_le = await new_this_month(Filters(footprint=ref.footprint_ids()["LE"]), today())
+    assert only_le == {ids["health-champions"]: 1}
+    # The filters' dates do not change it: it is always this month.
+    assert await new_this_month(Filters(until=date(2025, 1, 1)), today()) == new
+
+
+def test_target_progress_counts_friends_or_members():
+    friends = {
+        "kind": "friend",
+        "friends": 412,
+        "members": 12,
+        "target": 500,
+        "target_date": date(2027, 3, 31),
+    }
+    assert target_progress(friends) == {
+        "done": 412,
+        "target": 500,
+        "percent": 82,
+        "by": date(2027, 3, 31),
+    }
+    champions = {"kind": "champion", "friends": 0, "members": 30, "target": 20, "target_date": None}
+    assert target_progress(champions)["percent"] == 150
+    assert target_progress({**champions, "target": None}) is None
+
+
+# The page ------------------------------------------------------------------------------
+
+
+async def signed_in(client):
+    user = await f.user("coordinator")
+    await sign_in(client, user.email)
+    return user
+
+
+async def page(client, query: str = "", **headers):
+    return await client.get(f"/console/{query}", headers={**HTML, **headers})
+
+
+async def test_the_page_shows_exactly_what_the_totals_api_says(client):
+    await movement()
+    await signed_in(client)
+    for params in FILTER_SETS + [{"footprint": "LE", "since": "2025-01-01"}]:
+        query = "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
+        await _page_agrees_with_the_api(client, query)
+
+
+async def _page_agrees_with_the_api(client, query: str) -> None:
+    answer = await page(client, query)
+    assert answer.status_code == 200
+    api = (await client.get(f"/api/totals{query}")).json()
+    tables = Tables(answer.text)
+    programmes = tables.rows("programmes-table")
+    assert list(programmes) == [p["slug"] for p in api["programmes"]]
+    for p in api["programmes"]:
+        row = programmes[p["slug"]]
+        assert [num(row[1]), num(row[4]), num(row[5]), num(row[6])] == [
+            p["members"],
+            p["activities"],
+            p["reach"],
+            p["hours"],
+        ]
+        assert num(row[3]) == p["friends"]
+    figures = Page(answer.text).text
+    for key in ("movement_total", "people", "roles", "friends", "reach", "activities"):
+        assert f"{api[key]:,}" in figures
+
+
+async def test_each_area_row_on_the_page_equals_the_api_for_that_area(client):
+    await movement()
+    await signed_in(client)
+    areas = Tables((await page(client, "?since=2025-01-01")).text).rows("areas-table")
+    for code in ("WC", "LE"):
+        api = (await client.get(f"/api/totals?since=2025-01-01&footprint={code}")).json()
+        row = [num(cell) for cell in areas[code][1:]]
+        assert row == [
+            api["people"],
+            api["roles"],
+            api["friends"],
+            api["movement_total"],
+            api["activities"],
+            api["reach"],
+            api["hours"],
+        ]
+
+
+async def test_the_filters_change_the_numbers_and_stay_in_the_form(client):
+    await movement()
+    await signed_in(client)
+    everything = await page(client)
+    leigh = await page(client, "?programme=&footprint=LE&since=&until=")
+    assert Tables(leigh.text).selected == {"programme": "", "footprint": "LE"}
+    whole = Tables(everything.text).rows("areas-table")
+    only = Tables(leigh.text).rows("areas-table")
+    assert list(only) == ["LE"] and len(whole) == 3  # WC, LE and "no area"
+    assert "Showing all programmes, in Leigh, at any date." in Page(leigh.text).text
+    new = Tables(everything.text).rows("programmes-table")["dementia-friends"][2]
+    assert new == "1"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("?programme=nope", "programme", "Choose a programme from the list."),
+        ("?footprint=ZZ", "footprint", "Choose an area from the list."),
+        ("?since=yesterday", "since", "Enter the first date as a real date, like 2025-03-31."),
+        (
+            "?since=2025-05-01&until=2025-01-01",
+            "until",
+            "The last date must be on or after the first date.",
+        ),
+        ("?until=99999-01-01", "until", "Enter the last date as a real date, like 2025-03-31."),
+    ],
+)
+async def test_bad_filters_say_what_to_fix_beside_the_field(client, query, field, message):
+    await signed_in(client)
+    answer = await page(client, query)
+    assert answer.status_code == 400
+    assert Page(answer.text).errors == [message]
+    assert f'id="{field}-error"' in answer.text
+    assert "programmes-table" not in answer.text
+
+
+async def test_htmx_gets_the_figures_alone_and_the_messages_too(client):
+    await movement()
+    await signed_in(client)
+    partial = await page(client, "?footprint=WC", **{"hx-request": "true"})
+    assert partial.status_code == 200
+    assert "<html" not in partial.text and "areas-table" in partial.text
+    bad = await page(client, "?footprint=ZZ", **{"hx-request": "true"})
+    assert bad.status_code == 400 and "<html" not in bad.text
+    assert Page(bad.text).errors == ["Choose an area from the list."]
+    # Going back in history asks for the whole page.
+    restore = await page(
+        client, "?footprint=WC", **{"hx-request": "true", "hx-history-restore-request": "true"}
+    )
+    assert "<html" in restore.text
+
+
+# Downloads -----------------------------------------------------------------------------
+
+
+async def test_the_download_links_carry_the_filters(client):
+    await movement()
+    await signed_in(client)
+    links = [
+        link
+        for link in Page((await page(client, "?footprint=WC&since=2025-01-01")).text).links
+        if link.startswith("/console/export")
+    ]
+    assert len(links) == 5
+    assert all("footprint=WC" in link and "since=2025-01-01" in link for link in links)
+
+
+async def test_csv_downloads_hold_the_dashboard_numbers(client):
+    await movement()
+    await signed_in(client)
+    api = (await client.get("/api/totals?since=2025-01-01")).json()
+    answer = await client.get("/console/export?format=csv&table=programmes&since=2025-01-01")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "dashboard-programmes-" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [r["Programme code"] for r in rows] == [p["slug"] for p in api["programmes"]]
+    for row, p in zip(rows, api["programmes"], strict=True):
+        assert (int(row["Members"]), int(row["People reached"]), float(row["Hours"])) == (
+            p["members"],
+            p["reach"],
+            p["hours"],
+        )
+    areas = await client.get("/console/export?format=csv&table=areas&since=2025-01-01")
+    by_code = {r["Area code"]: r for r in csv.DictReader(io.StringIO(areas.text.lstrip("\ufeff")))}
+    le = (await client.get("/api/totals?since=2025-01-01&footprint=LE")).json()
+    assert int(by_code["LE"]["People reached"]) == le["reach"]
+    assert int(by_code["LE"]["Citizens in the movement"]) == le["movement_total"]
+
+
+async def test_the_xlsx_download_has_a_sheet_for_each_table(client):
+    await movement()
+    await signed_in(client)
+    answer = await client.get("/console/export?format=xlsx&programme=health-champions")
+    assert answer.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames == ["headline", "programmes", "areas", "months"]
+    api = (await client.get("/api/totals?programme=health-champions")).json()
+    headline = {row[0]: row[1] for row in book["headline"].iter_rows(min_row=2, values_only=True)}
+    assert headline["People reached"] == api["reach"]
+    assert headline["Citizens in the movement"] == api["movement_total"]
+    assert headline["Filter: programme"] == "health-champions"
+    programmes = list(book["programmes"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[6]) for r in programmes] == [("health-champions", 2, 77)]
+    months = list(book["months"].iter_rows(min_row=2, values_only=True))
+    assert len(months) == 24 and sum(r[4] for r in months) == sum(
+        r["reach"]
+        for r in (
+            await month_rows(Filters(programme=await f.programme_id("health-champions")), today())
+        )
+    )
+    areas = {r[1]: r for r in book["areas"].iter_rows(min_row=2, values_only=True)}
+    assert areas["WC"][7] == 50
+
+
+@pytest.mark.parametrize("query", ["format=pdf", "format=csv&table=people", "format=csv&since=x"])
+async def test_bad_download_requests_say_what_to_fix(client, query):
+    await signed_in(client)
+    answer = await client.get(f"/console/export?{query}", headers=HTML)
+    assert answer.status_code == 400
+    assert "There is a problem" in Page(answer.text).text
+
+
+async def test_targets_show_progress_on_the_page(client):
+    await movement()
+    await Programme.update({Programme.target: 4, Programme.target_date: date(2027, 3, 31)}).where(
+        Programme.slug == "health-champions"
+    )
+    invalidate()
+    await signed_in(client)
+    rows = Tables((await page(client)).text).rows("programmes-table")
+    assert rows["health-champions"][7] == "2 of 4 (50%) by 31 March 2027"
+    assert rows["heart-champions"][7] == "No target set"
