@@ -262,3 +262,23 @@ class Story(_Table):
     status = Varchar(length=20, default="waiting", index=True)  # waiting | approved | declined
     created_at = Timestamptz(default=TimestamptzNow())
     reviewed_at = Timestamptz(null=True, default=None)
+
+
+class ImportJob(_Table):
+    """A spreadsheet being imported from the console: the rows read from the file, the
+    columns chosen for them, the preview, and how far the import has got. Kept here, not in
+    a worker's memory, so that any worker can show it and a restart loses nothing."""
+
+    account = ForeignKey(references=Account, null=True, on_delete=OnDelete.set_null)
+    filename = Varchar(length=255)
+    # mapping (columns to choose) | ready (previewed) | running | done | failed
+    status = Varchar(length=20, default="mapping")
+    sheet = JSON(default={})  # headings, the heading row's number and the rows, as read
+    mapping = JSON(default={})  # column number -> field
+    preview = JSON(default={})  # what the import would do, and every problem by row
+    summary = JSON(default={})  # what the import did
+    total_rows = Integer(default=0)
+    rows_done = Integer(default=0)
+    error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    updated_at = Timestamptz(default=TimestamptzNow())  # also the running import's heartbeat

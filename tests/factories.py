@@ -13,6 +13,7 @@ from server.db import write_transaction
 
 # Every table that tests write, children before parents.
 TEST_TABLES = (
+    t.ImportJob,
     t.OutboxMessage,
     t.SignInLink,
     t.WebSession,

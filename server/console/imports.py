@@ -1,7 +1,190 @@
-"""Console: imports (being built)."""
+"""Console: import people, memberships and training records from a CSV or XLSX file.
+
+Upload -> choose what each column holds -> preview (every problem by row) -> import in the
+background -> the job page follows its progress. Each step reads and writes the job in the
+database (server/imports/jobs.py), so any worker can answer the next request.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from server.console.exports import download, wanted_format
+from server.imports import jobs
+from server.imports.fields import FIELDS, PERSON
+from server.imports.files import MAX_BYTES, Unreadable
+from server.lib.auth import current_actor
+from server.lib.pages import FormData
+from server.lib.records import Context
+from server.lib.validation import Conflict, Invalid
+
+TOO_BIG = "The file is bigger than 10 MB. Split it into smaller files and upload each one."
+UPLOAD_LIMIT = MAX_BYTES + 256 * 1024  # the file and the rest of the form
+GROUPS = [
+    (group, [(f.key, f.label) for f in FIELDS if f.group == group])
+    for group in dict.fromkeys(f.group for f in FIELDS)
+]
+
+
+async def _ctx(request: Request[Any, Any, Any]) -> Context:
+    return await Context.load(current_actor(request))
+
+
+async def _upload_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    params = {k: v for k, v in request.query_params.items() if k == "page"}
+    try:
+        history = await jobs.list_jobs(params)
+    except Invalid:
+        history = await jobs.list_jobs({})
+    return {"section": "import", "history": history, "errors": {}, "per_page": jobs.PER_PAGE}
+
+
+@get("/import", name="console-import")
+async def import_page(request: Request[Any, Any, Any]) -> Template:
+    return Template("console/imports/upload.html", context=await _upload_context(request))
+
+
+def _too_big(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """The body was over the limit before the form could even be read."""
+    context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}}
+    return Template("console/imports/upload.html", status_code=413, context=context)
+
+
+@post(
+    "/import",
+    name="console-import-upload",
+    request_max_body_size=UPLOAD_LIMIT,
+    exception_handlers={413: _too_big},
+)
+async def upload(request: Request[Any, Any, Any]) -> Template | Redirect:
+    form = await request.form()
+    sent = form.get("file")
+    message = "Choose a CSV or XLSX file to upload."
+    if isinstance(sent, UploadFile) and sent.filename:
+        content = await sent.read(MAX_BYTES + 1)
+        try:
+            if len(content) > MAX_BYTES:
+                raise Unreadable(TOO_BIG)
+            job_id = await jobs.create_job(await _ctx(request), sent.filename, content)
+            return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+        except Unreadable as exc:
+            message = str(exc)
+    context = {**await _upload_context(request), "errors": {"file": message}}
+    return Template("console/imports/upload.html", status_code=400, context=context)
+
+
+def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    sheet = job["sheet"]
+    headings: list[str] = sheet.get("headings", [])
+    rows = sheet.get("rows", [])
+    examples = [
+        [str(c[i]) for _, c in rows if i < len(c) and str(c[i]).strip()][:3]
+        for i in range(len(headings))
+    ]
+    return {
+        "section": "import",
+        "job": job,
+        "columns": list(zip(range(len(headings)), headings, examples, strict=True)),
+        "groups": GROUPS,
+        "values": values,
+        "errors": {},
+        "person_group": PERSON,
+    }
+
+
+def _where_next(job: dict[str, Any]) -> Redirect | None:
+    """A job past the columns step goes to its own page."""
+    if job["shown_status"] in ("running", "done", "stopped", "failed"):
+        return Redirect(f"/console/import/{job['id']}", status_code=303)
+    return None
+
+
+@get("/import/{job_id:int}/columns", name="console-import-columns")
+async def columns_page(job_id: FromPath[int]) -> Template | Redirect:
+    job = await jobs.get_job(job_id, with_sheet=True)
+    if (elsewhere := _where_next(job)) is not None:
+        return elsewhere
+    values = {f"column-{i}": key for i, key in job["mapping"].items()}
+    return Template("console/imports/columns.html", context=_columns_context(job, values))
+
+
+@post("/import/{job_id:int}/columns", name="console-import-choose")
+async def choose_columns(
+    request: Request[Any, Any, Any], job_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    try:
+        await jobs.preview(job_id, await _ctx(request), data)
+    except (Invalid, Conflict) as exc:
+        job = await jobs.get_job(job_id, with_sheet=True)
+        if (elsewhere := _where_next(job)) is not None:
+            return elsewhere
+        sent = {k: v for k, v in data.items() if k.startswith("column-")}
+        context = {**_columns_context(job, sent), "errors": exc.errors}
+        return Template("console/imports/columns.html", status_code=400, context=context)
+    return Redirect(f"/console/import/{job_id}/preview", status_code=303)
+
+
+@get("/import/{job_id:int}/preview", name="console-import-preview")
+async def preview_page(job_id: FromPath[int]) -> Template | Redirect:
+    job = await jobs.get_job(job_id)
+    if (elsewhere := _where_next(job)) is not None:
+        return elsewhere
+    if job["shown_status"] != "ready":
+        return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+    context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS, **job["preview"]}
+    return Template("console/imports/preview.html", context=context)
+
+
+@post("/import/{job_id:int}/run", name="console-import-run")
+async def run_import(request: Request[Any, Any, Any], job_id: FromPath[int]) -> Redirect:
+    if await jobs.claim(job_id):
+        jobs.start_in_background(job_id, await _ctx(request))
+    return Redirect(f"/console/import/{job_id}", status_code=303)
+
+
+@get("/import/{job_id:int}", name="console-import-job")
+async def job_page(request: HTMXRequest, job_id: FromPath[int]) -> Template | Redirect:
+    job = await jobs.get_job(job_id)
+    if job["shown_status"] == "mapping":
+        return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+    if job["shown_status"] == "ready":
+        return Redirect(f"/console/import/{job_id}/preview", status_code=303)
+    context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS}
+    if request.htmx:
+        return Template("console/imports/_progress.html", context=context)
+    return Template("console/imports/job.html", context=context)
+
+
+PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))
+
+
+@get("/import/{job_id:int}/problems", name="console-import-problems")
+async def problems(
+    request: Request[Any, Any, Any], job_id: FromPath[int]
+) -> Response[Any] | Template:
+    job = await jobs.get_job(job_id)
+    try:
+        fmt = wanted_format(request.query_params.get("format"))
+    except Invalid:
+        fmt = "csv"
+    found = (job["summary"] or job["preview"] or {}).get("problems", [])
+    return download(f"import-{job_id}-problems", PROBLEM_COLUMNS, found, fmt)
+
+
+HANDLERS: list[Any] = [
+    import_page,
+    upload,
+    columns_page,
+    choose_columns,
+    preview_page,
+    run_import,
+    job_page,
+    problems,
+]

@@ -1,0 +1,263 @@
+"""Reading an uploaded CSV or XLSX file into rows of cells, whatever its quirks.
+
+CSV: a UTF-8 byte order mark, UTF-16 (Excel's "Unicode text"), Windows-1252 or Latin-1
+text; comma, semicolon, tab or bar between cells. XLSX: Excel's own workbooks, read with
+openpyxl (read-only, cached values rather than formulas), with real date cells. In both: a
+title or blank rows above the headings, blank rows between people, trailing spaces.
+
+Row numbers are the spreadsheet's own (what the coordinator sees at the left in Excel), so
+that "Row 14" in a message is row 14 in their file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from openpyxl import load_workbook
+
+from server.imports.fields import is_heading
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+HEADING_SEARCH = 20  # the headings are looked for in this many first rows
+HEADING_LENGTH = 100
+DELIMITERS = (",", ";", "\t", "|")
+XLSX_MAGIC = b"PK\x03\x04"
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+LOOKS_LIKE_DATA = re.compile(r".*@.*|[0-9 ./:-]+")
+
+Cell = str | int | float
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a spreadsheet; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The headings, the spreadsheet row number they are on, and the rows under them
+    (blank rows left out), each as (row number, cells)."""
+
+    headings: list[str]
+    heading_row: int
+    rows: list[tuple[int, list[Cell]]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"headings": self.headings, "heading_row": self.heading_row, "rows": self.rows}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Sheet:
+        return cls(
+            headings=list(data.get("headings", [])),
+            heading_row=int(data.get("heading_row", 1)),
+            rows=[(int(n), list(cells)) for n, cells in data.get("rows", [])],
+        )
+
+
+def read_sheet(content: bytes) -> Sheet:
+    """The file's headings and rows, or Unreadable with what to do about it."""
+    if not content.strip():
+        raise Unreadable("The file is empty.")
+    if len(content) > MAX_BYTES:
+        raise Unreadable("The file is bigger than 10 MB. Split it into smaller files.")
+    if content.startswith(OLD_EXCEL_MAGIC):
+        raise Unreadable(
+            "This is an old-style Excel file (.xls). Open it in Excel and save it as "
+            "an Excel Workbook (.xlsx) or as CSV, then upload that."
+        )
+    records = _xlsx_records(content) if content.startswith(XLSX_MAGIC) else _csv_records(content)
+    return _with_headings(records)
+
+
+# CSV ------------------------------------------------------------------------------------
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith(codecs.BOM_UTF8):
+        return content[3:].decode("utf-8", errors="replace")
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16", errors="replace")
+    if b"\x00" in content[:65536]:
+        raise Unreadable(
+            "This file is not a spreadsheet we can read. Save it as CSV or as an Excel "
+            "Workbook (.xlsx) and upload that."
+        )
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")  # Excel's "CSV" on Windows in the UK
+    except UnicodeDecodeError:
+        return content.decode("latin-1")  # every byte is a character in Latin-1
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    odd = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return odd > max(3, len(sample) // 200)
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits most of the first lines into the same number of cells."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()][:40]
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        common = Counter(w for w in widths if w > 1).most_common(1)
+        score = (common[0][1], common[0][0]) if common else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_records(content: bytes) -> Iterator[list[Cell]]:
+    text = _decode(content)
+    if _looks_binary(text):
+        raise Unreadable(
+            "This file is not a spreadsheet we can read. Save it as CSV or as an Excel "
+            "Workbook (.xlsx) and upload that."
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as exc:
+        raise Unreadable(
+            f"Row {reader.line_num} of the file cannot be read as CSV: a cell may be far too "
+            "long or a quotation mark left open. Check the file in Excel and save it again."
+        ) from exc
+
+
+# XLSX -----------------------------------------------------------------------------------
+
+
+def _xlsx_cell(value: Any) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    return str(value).strip()
+
+
+def _xlsx_records(content: bytes) -> Iterator[list[Cell]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise Unreadable(
+            "This file is not an Excel workbook we can read. Open it in Excel and save it "
+            "as an Excel Workbook (.xlsx) or as CSV, then upload that."
+        ) from exc
+    try:
+        if not book.worksheets:
+            raise Unreadable("The workbook has no sheets in it.")
+        # Only the first sheet: it is the one Excel opens at, and the one people fill in.
+        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            yield [_xlsx_cell(value) for value in row]
+    except Unreadable:
+        raise
+    except Exception as exc:  # a damaged workbook can fail in many ways inside openpyxl
+        raise Unreadable(
+            "Part of this workbook cannot be read. Open it in Excel, save it again as an "
+            "Excel Workbook (.xlsx) or as CSV, and upload that."
+        ) from exc
+    finally:
+        book.close()
+
+
+# Headings -------------------------------------------------------------------------------
+
+
+def _blank(cell: Cell) -> bool:
+    return isinstance(cell, str) and not cell
+
+
+def _non_blank_rows(records: Iterable[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+    for number, cells in enumerate(records, start=1):
+        if len(cells) > MAX_COLUMNS and any(not _blank(c) for c in cells[MAX_COLUMNS:]):
+            raise Unreadable(
+                f"Row {number} has more than {MAX_COLUMNS} columns. Remove the columns you "
+                "do not need and upload the file again."
+            )
+        if number > MAX_ROWS + HEADING_SEARCH:
+            raise Unreadable(
+                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+            )
+        if any(not _blank(c) for c in cells):
+            yield number, cells[:MAX_COLUMNS]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _heading_row(rows: list[tuple[int, list[Cell]]]) -> int:
+    """Which of the first rows holds the headings: the first naming two fields we know,
+    else the first with two cells filled in (a title row above has one)."""
+    first = rows[:HEADING_SEARCH]
+    for i, (_, cells) in enumerate(first):
+        if sum(1 for c in cells if isinstance(c, str) and is_heading(c)) >= 2:
+            return i
+    for i, (_, cells) in enumerate(first):
+        if sum(1 for c in cells if not _blank(c)) >= 2:
+            return i
+    return 0
+
+
+def _with_headings(records: Iterable[list[Cell]]) -> Sheet:
+    """The headings row (refusing a file without one) and the rows of data under it."""
+    rows = list(_non_blank_rows(records))
+    if not rows:
+        raise Unreadable("The file is empty: it has no rows with anything in them.")
+    at = _heading_row(rows)
+    number, cells = rows[at]
+    known = [c for c in cells if isinstance(c, str) and is_heading(c)]
+    filled = [c for c in cells if not _blank(c)]
+    if not known and any(not isinstance(c, str) or LOOKS_LIKE_DATA.fullmatch(c) for c in filled):
+        raise Unreadable(
+            "We could not find the column headings. Add a row above the people that names "
+            "each column, like Name, Email, Date of birth, and upload the file again."
+        )
+    data = rows[at + 1 :]
+    if not data:
+        raise Unreadable("The file has column headings but no rows of people under them.")
+    width = max(_width(cells), *(_width(c) for _, c in data))
+    headings = [
+        (str(cells[i]).strip()[:HEADING_LENGTH] if i < len(cells) and not _blank(cells[i]) else "")
+        or f"Column {_column_letter(i)}"
+        for i in range(width)
+    ]
+    return Sheet(headings=headings, heading_row=number, rows=[(n, c[:width]) for n, c in data])
+
+
+def _width(cells: list[Cell]) -> int:
+    """How many columns, up to the last one filled in (Excel often adds empty ones)."""
+    return max((i + 1 for i, cell in enumerate(cells) if not _blank(cell)), default=0)

@@ -1,0 +1,227 @@
+"""Import jobs: each upload is a row of ImportJob, so that every step (columns, preview,
+import, progress) works on whichever worker the next request reaches.
+
+mapping (columns to choose) -> ready (previewed) -> running -> done, or failed. A job left
+"running" by a worker that stopped (its heartbeat, updated_at, goes quiet) is shown as
+stopped and can be started again: the import skips whatever is already there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from schema.tables import ImportJob
+from server.imports.check import Lookups
+from server.imports.fields import guess_mapping, read_mapping
+from server.imports.files import Sheet, read_sheet
+from server.imports.match import Plan, build_plan
+from server.imports.run import summary as done_summary
+from server.imports.run import write_plan
+from server.lib.records import Context, NotFound
+from server.lib.validation import Conflict, Form
+from server.totals.services import invalidate
+
+log = logging.getLogger("movement")
+STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the worker has stopped
+SHOWN_PROBLEMS = 500  # on the page; the download has them all
+PER_PAGE = 20
+_running: set[asyncio.Task[None]] = set()  # only so that running tasks are not collected
+LIST_COLUMNS = (
+    ImportJob.id, ImportJob.filename, ImportJob.status, ImportJob.total_rows,
+    ImportJob.rows_done, ImportJob.error, ImportJob.created_at, ImportJob.updated_at,
+    ImportJob.account, ImportJob.account.email.as_alias("by"),
+)  # fmt: skip
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def shown_status(job: dict[str, Any]) -> str:
+    """The status to show: a running job whose worker went quiet is 'stopped'."""
+    if job["status"] == "running" and _now() - job["updated_at"] > STALE_AFTER:
+        return "stopped"
+    return str(job["status"])
+
+
+async def create_job(ctx: Context, filename: str, content: bytes) -> int:
+    """Read an uploaded file and keep it as a new job; Unreadable says what is wrong."""
+    sheet = read_sheet(content)
+    job = ImportJob(
+        account=ctx.actor.account_id if ctx.actor else None,
+        filename=(filename or "upload").strip()[:255],
+        sheet=sheet.as_json(),
+        mapping=guess_mapping(sheet.headings),
+        total_rows=len(sheet.rows),
+    )
+    rows = await ImportJob.insert(job).returning(ImportJob.id)
+    return int(rows[0]["id"])
+
+
+async def get_job(job_id: int, with_sheet: bool = False) -> dict[str, Any]:
+    """One job (without its rows unless asked); NotFound if there is none."""
+    if not 1 <= job_id <= 2**31 - 1:
+        raise NotFound(f"There is no import {job_id}.")
+    columns = [*LIST_COLUMNS, ImportJob.mapping, ImportJob.preview, ImportJob.summary]
+    if with_sheet:
+        columns.append(ImportJob.sheet)
+    query = ImportJob.select(*columns).where(ImportJob.id == job_id).output(load_json=True)
+    job = await query.first()
+    if job is None:
+        raise NotFound(f"There is no import {job_id}.")
+    job["shown_status"] = shown_status(job)
+    return job
+
+
+async def list_jobs(params: dict[str, str]) -> dict[str, Any]:
+    """Past imports, newest first, a page at a time."""
+    form = Form(params)
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    page = form.result()["page"]
+    rows = await (
+        ImportJob.select(*LIST_COLUMNS)
+        .order_by(ImportJob.id, ascending=False)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    summaries = (
+        await ImportJob.select(ImportJob.id, ImportJob.summary)
+        .where(ImportJob.id.is_in([r["id"] for r in rows] or [0]))
+        .output(load_json=True)
+    )
+    by_id = {s["id"]: s["summary"] for s in summaries}
+    for row in rows:
+        row["shown_status"] = shown_status(row)
+        row["summary"] = by_id.get(row["id"]) or {}
+    return {"items": rows, "page": page, "total": await ImportJob.count()}
+
+
+def _editable(job: dict[str, Any]) -> None:
+    if job["shown_status"] in ("running", "done"):
+        raise Conflict({"": "This file has already been imported. Upload it again to start over."})
+
+
+async def preview(job_id: int, ctx: Context, data: dict[str, Any]) -> None:
+    """Save the columns chosen and work out what the import would do (nothing else is
+    saved). Invalid when the columns chosen do not make sense."""
+    job = await get_job(job_id, with_sheet=True)
+    _editable(job)
+    sheet = Sheet.from_json(job["sheet"])
+    mapping = read_mapping(data, sheet.headings)
+    plan = await build_plan(sheet, mapping, await Lookups.load(ctx))
+    await ImportJob.update(
+        {
+            ImportJob.mapping: mapping,
+            ImportJob.preview: preview_json(plan),
+            ImportJob.status: "ready",
+            ImportJob.updated_at: _now(),
+        }
+    ).where(ImportJob.id == job_id)
+
+
+def preview_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "counts": plan.counts(),
+        "problems": [p.as_json() for p in plan.problems],
+        "notes": [n.as_json() for n in plan.notes],
+    }
+
+
+async def claim(job_id: int) -> bool:
+    """Mark a previewed (or failed, or stopped) job running. True for the one request that
+    did it: pressing Import twice, or on two workers at once, starts it once."""
+    job = await get_job(job_id)
+    if job["shown_status"] not in ("ready", "failed", "stopped"):
+        return False
+    stale = (ImportJob.status == "running") & (ImportJob.updated_at < _now() - STALE_AFTER)
+    claimed = await (
+        ImportJob.update(
+            {
+                ImportJob.status: "running",
+                ImportJob.rows_done: 0,
+                ImportJob.error: "",
+                ImportJob.updated_at: _now(),
+            }
+        )
+        .where((ImportJob.id == job_id) & (ImportJob.status.is_in(["ready", "failed"]) | stale))
+        .returning(ImportJob.id)
+    )
+    return bool(claimed)
+
+
+def start_in_background(job_id: int, ctx: Context) -> None:
+    """Run the import in this worker's event loop; the job page follows it from the
+    database, from any worker."""
+    task = asyncio.create_task(run_job(job_id, ctx))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+
+
+async def _progress(job_id: int, rows_done: int) -> None:
+    await ImportJob.update({ImportJob.rows_done: rows_done, ImportJob.updated_at: _now()}).where(
+        ImportJob.id == job_id
+    )
+
+
+def _message(counts: dict[str, Any]) -> str:
+    """One sentence for the history list and the job page."""
+    skipped, unchanged = counts["problem_rows"], counts["unchanged_rows"]
+    changed = counts["rows"] - skipped - unchanged
+    skip = f" {skipped:,} with problems were skipped." if skipped else ""
+    if not changed:
+        return f"Nothing changed: all {unchanged:,} rows were already there.{skip}"
+    there = f" {unchanged:,} were already there." if unchanged else ""
+    return f"Imported {changed:,} {'row' if changed == 1 else 'rows'}.{there}{skip}"
+
+
+async def run_job(job_id: int, ctx: Context) -> None:
+    """Check the file again against the database as it is now, then write it."""
+    try:
+        job = await get_job(job_id, with_sheet=True)
+        sheet = Sheet.from_json(job["sheet"])
+        plan = await build_plan(sheet, job["mapping"], await Lookups.load(ctx))
+        await _progress(job_id, 0)
+        account = ctx.actor.account_id if ctx.actor else None
+        done = await write_plan(
+            plan, [n for n, _ in sheet.rows], account, lambda n: _progress(job_id, n)
+        )
+        counts = done_summary(plan, done)
+        result = {"counts": counts, "message": _message(counts), **preview_json(plan)}
+        result["counts"] = counts
+        await ImportJob.update(
+            {
+                ImportJob.status: "done",
+                ImportJob.summary: result,
+                ImportJob.sheet: {},  # no second copy of people's details once imported
+                ImportJob.rows_done: len(sheet.rows),
+                ImportJob.updated_at: _now(),
+            }
+        ).where(ImportJob.id == job_id)
+    except Exception:
+        log.exception("Import %s failed", job_id)
+        await _failed(job_id)
+    finally:
+        invalidate()
+
+
+async def _failed(job_id: int) -> None:
+    row = (
+        await ImportJob.select(ImportJob.rows_done, ImportJob.total_rows)
+        .where(ImportJob.id == job_id)
+        .first()
+    )
+    done, total = (row["rows_done"], row["total_rows"]) if row else (0, 0)
+    await ImportJob.update(
+        {
+            ImportJob.status: "failed",
+            ImportJob.updated_at: _now(),
+            ImportJob.error: (
+                f"The import stopped because of a problem on our side, after {done:,} of "
+                f"{total:,} rows. The rows before that are saved. Start it again to import "
+                "the rest: rows already imported are skipped."
+            ),
+        }
+    ).where(ImportJob.id == job_id)

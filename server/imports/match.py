@@ -1,0 +1,310 @@
+"""Who each row is, and what importing the file would change.
+
+People are matched by email (case does not matter). A row without an email is matched by
+name (case and spaces do not matter) with the year of birth, or else with the postcode.
+A row with an email that nobody has yet may still be someone recorded without an email,
+by the same name rules. Rows about the same person are one person, in the file too.
+
+A matched person's empty fields are filled in from the file; what is already recorded is
+never overwritten (a note says so). A person is in each programme once, and has one
+training record per course and date; rows that add nothing are counted as unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from schema.tables import Membership, Person, TrainingRecord
+from server.db import is_postgres
+from server.imports.check import Lookups, Problem, RowPlan, check_row, simple_name
+from server.imports.files import Sheet
+from server.people.services import YOUNG, check_young_age
+
+IN_CHUNK = 500
+YIELD_EVERY = 200  # rows checked between letting other requests in  # values in one IN (...) query
+FILLABLE = ("email", "phone", "postcode", "year_of_birth", "footprint", "organisation")
+NOUNS = {
+    "email": "email address", "phone": "phone number", "postcode": "postcode",
+    "year_of_birth": "year of birth", "footprint": "area", "organisation": "organisation",
+    "consent_to_contact": "consent to contact",
+}  # fmt: skip
+# The name in lower case with runs of spaces made single (up to eight), in SQL that both
+# engines run: lower() folds only ASCII letters on SQLite, so names are compared again below.
+SIMPLE_NAME = "replace(replace(replace(lower(trim({})), '  ', ' '), '  ', ' '), '  ', ' ')"
+HOW = ("email", "name and year of birth", "name and postcode")
+
+Ref = tuple[str, int]  # ("old", person id) or ("new", number of the new person)
+
+
+@dataclass
+class Plan:
+    """What the import would do, row by row, and the counts the preview shows."""
+
+    total: int = 0
+    rows: list[RowPlan] = field(default_factory=list)  # the good rows, in order
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    refs: dict[int, Ref] = field(default_factory=dict)  # row number -> person
+    new_people: dict[int, dict[str, Any]] = field(default_factory=dict)
+    creates: dict[int, int] = field(default_factory=dict)  # row number -> new person made
+    fills: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    old: dict[int, dict[str, Any]] = field(default_factory=dict)  # matched people as they are
+    matched_by: dict[int, str] = field(default_factory=dict)  # person id -> how
+    memberships: dict[int, dict[str, Any]] = field(default_factory=dict)  # row -> membership
+    trainings: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        changed = set(self.creates) | set(self.fills) | set(self.memberships) | set(self.trainings)
+        by_how = {how: sum(1 for h in self.matched_by.values() if h == how) for how in HOW}
+        return {
+            "rows": self.total,
+            "problem_rows": len({p.row for p in self.problems}),
+            "new_people": len(self.new_people),
+            "matched_people": len(self.matched_by),
+            "matched_by_email": by_how[HOW[0]],
+            "matched_by_name_and_year": by_how[HOW[1]],
+            "matched_by_name_and_postcode": by_how[HOW[2]],
+            "people_filled_in": len(self.fills),
+            "memberships": len(self.memberships),
+            "trainings": len(self.trainings),
+            "unchanged_rows": len(self.rows) - len(changed),
+        }
+
+
+def _chunks(values: Iterable[Any]) -> list[list[Any]]:
+    items = list(values)
+    return [items[i : i + IN_CHUNK] for i in range(0, len(items), IN_CHUNK)]
+
+
+async def _people_by_email(emails: set[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(emails)):
+        rows += await Person.select().where(Person.email.is_in(chunk))
+    return rows
+
+
+async def _people_by_name(names: set[str]) -> list[dict[str, Any]]:
+    """People whose name is one of these (already lower case, single spaces)."""
+    if not names:
+        return []
+    if is_postgres():
+        # One hash join: an IN list of hundreds of values is searched row by row there.
+        # Constants only; the names are one bound parameter.
+        join = (
+            f"JOIN unnest({{}}::text[]) AS n(simple) ON {SIMPLE_NAME.format('p.name')} = n.simple"
+        )
+        sql = f"SELECT p.id FROM person p {join}"  # noqa: S608
+        found = await Person.raw(sql, sorted(names))
+    else:
+        found = []
+        for chunk in _chunks(sorted(names)):
+            marks = ", ".join("{}" for _ in chunk)
+            # Only "{}" placeholders are put into the text; the names are sent as values.
+            sql = f"SELECT id FROM person WHERE {SIMPLE_NAME.format('name')} IN ({marks})"  # noqa: S608
+            found += await Person.raw(sql, *chunk)
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted({r["id"] for r in found})):
+        rows += await Person.select().where(Person.id.is_in(chunk))
+    return rows
+
+
+def _keys(person: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ways to recognise a person, best first."""
+    name = simple_name(person.get("name") or "")
+    keys: list[tuple[str, Any]] = []
+    if person.get("year_of_birth"):
+        keys.append((HOW[1], (name, person["year_of_birth"])))
+    if person.get("postcode"):
+        keys.append((HOW[2], (name, "".join(person["postcode"].split()).upper())))
+    return keys
+
+
+class Matcher:
+    """Finds the person a row is about, among those recorded and those new in the file."""
+
+    def __init__(self, existing: Iterable[dict[str, Any]]) -> None:
+        self.by_email: dict[str, Ref] = {}
+        self.by_key: dict[tuple[str, Any], list[Ref]] = {}
+        self.email_of: dict[Ref, str | None] = {}
+        self.new = 0
+        for person in existing:
+            self.add(("old", person["id"]), person)
+
+    def add(self, ref: Ref, person: dict[str, Any]) -> None:
+        email = person.get("email")
+        self.email_of[ref] = email
+        if email:
+            self.by_email.setdefault(email.lower(), ref)
+        for key in _keys(person):
+            refs = self.by_key.setdefault(key, [])
+            if ref not in refs:
+                refs.append(ref)
+
+    def add_new(self, person: dict[str, Any]) -> Ref:
+        self.new += 1
+        ref = ("new", self.new)
+        self.add(ref, person)
+        return ref
+
+    def set_email(self, ref: Ref, email: str) -> None:
+        self.email_of[ref] = email
+        self.by_email.setdefault(email, ref)
+
+    def find(self, person: dict[str, Any]) -> tuple[Ref | None, str, str | None]:
+        """The person's ref and how they were matched, or a problem when unsure."""
+        email = person.get("email")
+        if email and email in self.by_email:
+            return self.by_email[email], HOW[0], None
+        for key in _keys(person):
+            refs = self.by_key.get(key, [])
+            if email:  # only someone recorded without an email can be this email's owner
+                refs = [r for r in refs if not self.email_of.get(r)]
+            if len(refs) == 1:
+                return refs[0], key[0], None
+            if len(refs) > 1:
+                return (
+                    None,
+                    "",
+                    (
+                        f"more than one person called {person['name']} has the same "
+                        f"{key[0].removeprefix('name and ')}: add an email address to say which."
+                    ),
+                )
+        return None, "", None
+
+
+async def build_plan(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> Plan:
+    """Check every row and work out what the import would do; nothing is written."""
+    plan = Plan(total=len(sheet.rows))
+    good: list[RowPlan] = []
+    for i, (number, cells) in enumerate(sheet.rows):
+        if i % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # let the worker answer other requests meanwhile
+        checked = await check_row(number, cells, mapping, look)
+        if checked.problems:
+            plan.problems += checked.problems
+        elif not checked.person.get("email") and not _keys(checked.person):
+            plan.problems.append(Problem(number, "", (
+                f"Row {number}: add an email address, a date of birth or a postcode, so that "
+                "we can tell whether this person is already recorded."
+            )))  # fmt: skip
+        else:
+            good.append(checked)
+    emails = {r.person["email"] for r in good if r.person.get("email")}
+    names = {simple_name(r.person["name"]) for r in good}
+    found = await _people_by_email(emails) + await _people_by_name(names)
+    plan.old = {p["id"]: p for p in found}
+    matcher = Matcher(plan.old.values())
+    how: dict[int, str] = {}
+    for row in good:
+        ref, by, problem = matcher.find(row.person)
+        if problem:
+            plan.problems.append(Problem(row.row, "", f"Row {row.row}: {problem}"))
+            continue
+        if ref is None:
+            ref = matcher.add_new(row.person)
+        elif row.person.get("email") and not matcher.email_of.get(ref):
+            matcher.set_email(ref, row.person["email"])
+        plan.refs[row.row] = ref
+        how[row.row] = by
+        plan.rows.append(row)
+    _check_young(plan, look.ctx.ref.programme_ids().get(YOUNG))
+    await _changes(plan, how)
+    plan.problems.sort(key=lambda p: p.row)
+    return plan
+
+
+def _check_young(plan: Plan, young: int | None) -> None:
+    """The Young Health Champions age rule, with the year of birth recorded or in the file."""
+    years: dict[Ref, int | None] = {}
+    for row in plan.rows:
+        ref = plan.refs[row.row]
+        recorded = plan.old[ref[1]]["year_of_birth"] if ref[0] == "old" else None
+        years.setdefault(ref, recorded or row.person.get("year_of_birth"))
+    kept = []
+    for row in plan.rows:
+        m = row.membership
+        if m and m["programme"] == young:
+            problem = check_young_age(years[plan.refs[row.row]], m["joined_on"])
+            if problem:
+                plan.problems.append(Problem(row.row, "Programme", f"Row {row.row}: {problem}"))
+                continue
+        kept.append(row)
+    plan.rows = kept
+
+
+async def _existing_links(ids: list[int]) -> tuple[set[tuple[int, int]], set[tuple[Any, ...]]]:
+    """(person, programme) of memberships and (person, course, date) of training records
+    already recorded for these people."""
+    memberships: set[tuple[int, int]] = set()
+    trainings: set[tuple[Any, ...]] = set()
+    for chunk in _chunks(ids):
+        for m in await Membership.select(Membership.person, Membership.programme).where(
+            Membership.person.is_in(chunk)
+        ):
+            memberships.add((m["person"], m["programme"]))
+        for t in await TrainingRecord.select(
+            TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on
+        ).where(TrainingRecord.person.is_in(chunk)):
+            trainings.add((t["person"], t["course"], t["completed_on"]))
+    return memberships, trainings
+
+
+def _same(key: str, a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return "".join(a.split()).lower() == "".join(b.split()).lower()
+    return bool(a == b)
+
+
+def _fill(plan: Plan, row: RowPlan, person_id: int, state: dict[str, Any]) -> None:
+    """Fill the recorded person's empty fields from this row; note what differs."""
+    filled: dict[str, Any] = {}
+    for key in (*FILLABLE, "consent_to_contact"):
+        value = row.person.get(key)
+        if value is None or value == "":
+            continue
+        current = state.get(key)
+        if key != "consent_to_contact" and current in (None, ""):
+            filled[key] = state[key] = value
+        elif not _same(key, current, value):
+            plan.notes.append(Problem(row.row, NOUNS[key], (
+                f"Row {row.row}: {state['name']} is already recorded with a different "
+                f"{NOUNS[key]}. The one recorded is kept."
+            )))  # fmt: skip
+    if filled:
+        plan.fills[row.row] = (person_id, filled)
+
+
+async def _changes(plan: Plan, how: dict[int, str]) -> None:
+    old_ids = sorted({ref[1] for ref in plan.refs.values() if ref[0] == "old"})
+    memberships, trainings = await _existing_links(old_ids)
+    state = {i: dict(plan.old[i]) for i in old_ids}
+    planned: set[tuple[Any, ...]] = set()  # what earlier rows of the file already add
+    for row in plan.rows:
+        kind, number = ref = plan.refs[row.row]
+        if kind == "new" and number not in plan.new_people:
+            plan.new_people[number] = dict(row.person)
+            plan.creates[row.row] = number
+        elif kind == "new":
+            made = plan.new_people[number]
+            for key, value in row.person.items():
+                if made.get(key) in (None, "") and value not in (None, ""):
+                    made[key] = value
+        else:
+            plan.matched_by.setdefault(number, how[row.row])
+            _fill(plan, row, number, state[number])
+        if row.membership:
+            programme = row.membership["programme"]
+            recorded = kind == "old" and (number, programme) in memberships
+            if not recorded and (ref, programme) not in planned:
+                plan.memberships[row.row] = row.membership
+                planned.add((ref, programme))
+        if row.training:
+            t = row.training
+            recorded = kind == "old" and (number, t["course"], t["completed_on"]) in trainings
+            if not recorded and (ref, t["course"], t["completed_on"]) not in planned:
+                plan.trainings[row.row] = t
+                planned.add((ref, t["course"], t["completed_on"]))

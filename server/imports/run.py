@@ -1,0 +1,120 @@
+"""Writing a plan to the database: in chunks of rows, each chunk one write transaction with
+its audit events and the job's progress, so that a page on any worker can show how far it
+has got, and a failure keeps every chunk written before it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from schema.tables import Membership, Person, TrainingRecord
+from server.db import write_transaction
+from server.imports import bulk
+from server.imports.match import Plan, Ref
+from server.lib.audit import changes
+from server.people.services import MEMBERSHIPS, PEOPLE
+from server.trainings.services import TRAININGS
+
+CHUNK = 500  # rows of the file in one write transaction
+Progress = Callable[[int], Awaitable[None]]  # rows done so far, inside the chunk's transaction
+PERSON_COLUMNS = ("name", "email", "phone", "postcode", "year_of_birth", "footprint",
+                  "organisation", "consent_to_contact", "created_at", "updated_at")  # fmt: skip
+DEFAULTS = {"consent_to_contact": False}
+MEMBERSHIP_COLUMNS = ("person", "programme", "joined_on", "status", "left_on",
+                      "created_at", "updated_at")  # fmt: skip
+TRAINING_COLUMNS = ("person", "course", "completed_on", "certificate_number", "expires_on",
+                    "created_at")  # fmt: skip
+
+
+@dataclass
+class Done:
+    """What the import wrote."""
+
+    people: int = 0
+    filled: int = 0
+    memberships: int = 0
+    trainings: int = 0
+    ids: dict[int, int] = field(default_factory=dict)  # new person number -> id
+
+
+def _values(columns: tuple[str, ...], record: dict[str, Any], now: datetime) -> list[Any]:
+    stamps = {"created_at": now, "updated_at": now}
+    return [stamps[c] if c in stamps else record.get(c, DEFAULTS.get(c)) for c in columns]
+
+
+async def _create_people(plan: Plan, rows: list[int], done: Done, account: int | None) -> None:
+    numbers = [plan.creates[r] for r in rows if r in plan.creates]
+    if not numbers:
+        return
+    people = [plan.new_people[n] for n in numbers]
+    now = datetime.now(UTC)
+    values = [_values(PERSON_COLUMNS, p, now) for p in people]
+    ids = await bulk.insert(Person, PERSON_COLUMNS, values, returning=True)
+    done.ids.update(zip(numbers, ids, strict=True))
+    events = [(i, changes(None, p, PEOPLE.personal)) for i, p in zip(ids, people, strict=True)]
+    await bulk.audit(account, "create", PEOPLE.name, events)
+    done.people += len(ids)
+
+
+async def _fill_people(plan: Plan, rows: list[int], done: Done, account: int | None) -> None:
+    fills = [plan.fills[r] for r in rows if r in plan.fills]
+    if not fills:
+        return
+    now = datetime.now(UTC)
+    await bulk.update(Person, [(i, {**filled, "updated_at": now}) for i, filled in fills])
+    events = [(i, changes(plan.old[i], filled, PEOPLE.personal)) for i, filled in fills]
+    await bulk.audit(account, "update", PEOPLE.name, events)
+    done.filled += len(fills)
+
+
+def _person_id(ref: Ref, done: Done) -> int:
+    return ref[1] if ref[0] == "old" else done.ids[ref[1]]
+
+
+async def _link(
+    plan: Plan, rows: list[int], done: Done, account: int | None, training: bool
+) -> int:
+    """Insert this chunk's memberships (or training records), with their audit events."""
+    wanted = plan.trainings if training else plan.memberships
+    table = TrainingRecord if training else Membership
+    kind = TRAININGS if training else MEMBERSHIPS
+    columns = TRAINING_COLUMNS if training else MEMBERSHIP_COLUMNS
+    records = [{"person": _person_id(plan.refs[r], done), **wanted[r]} for r in rows if r in wanted]
+    if not records:
+        return 0
+    now = datetime.now(UTC)
+    ids = await bulk.insert(table, columns, [_values(columns, r, now) for r in records], True)
+    events = [(i, changes(None, r, kind.personal)) for i, r in zip(ids, records, strict=True)]
+    await bulk.audit(account, "create", kind.name, events)
+    return len(ids)
+
+
+async def write_plan(
+    plan: Plan, numbers: list[int], account: int | None, progress: Progress
+) -> Done:
+    """Write what the plan adds, CHUNK rows of the file at a time (`numbers`: every row
+    number of the file, in order, for the progress)."""
+    done = Done()
+    for start in range(0, len(numbers), CHUNK):
+        rows = numbers[start : start + CHUNK]
+        async with write_transaction():
+            await _create_people(plan, rows, done, account)
+            await _fill_people(plan, rows, done, account)
+            done.memberships += await _link(plan, rows, done, account, training=False)
+            done.trainings += await _link(plan, rows, done, account, training=True)
+            await progress(start + len(rows))
+    return done
+
+
+def summary(plan: Plan, done: Done) -> dict[str, Any]:
+    """The counts the job page shows when the import has finished."""
+    counts = plan.counts()
+    counts.update(
+        new_people=done.people,
+        people_filled_in=done.filled,
+        memberships=done.memberships,
+        trainings=done.trainings,
+    )
+    return counts
