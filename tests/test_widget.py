@@ -152,3 +152,39 @@ async def test_the_explanation_page_is_plain_and_public(client):
     page = Page((await client.get("/how-we-count", headers={"accept": "text/html"})).text)
     assert page.h1 == "How we count the Health Movement"
     assert "fewer than 5" in page.text
+
+
+async def test_the_api_hides_an_areas_small_numbers_from_the_public_only(client):
+    leigh = await f.footprint("LE", "Leigh")
+    wigan = await f.footprint("WC", "Wigan Central")
+    await members("health-champions", 3, leigh)
+    await members("heart-champions", 20, leigh)
+    await members("health-champions", 30, wigan)
+    public = (await client.get("/api/totals?footprint=LE")).json()
+    assert public["small_number"] == 5
+    by_slug = {p["slug"]: p for p in public["programmes"]}
+    assert by_slug["health-champions"]["members"] is None
+    assert by_slug["heart-champions"]["members"] is None  # 20 would give the 3 away
+    assert public["people"] == 23 and public["movement_total"] == 23  # not small
+    # A champion is the public here; a coordinator sees every number.
+    champion = await f.user("champion")
+    seen = (await client.get("/api/totals?footprint=LE", headers=champion.headers)).json()
+    assert seen == public | {"as_at": seen["as_at"]}
+    staff = await f.user("coordinator")
+    exact = (await client.get("/api/totals?footprint=LE", headers=staff.headers)).json()
+    assert {p["slug"]: p["members"] for p in exact["programmes"]}["health-champions"] == 3
+    # The widget hides the same numbers.
+    text = Page((await client.get("/embed?footprint=LE")).text).text
+    assert "Fewer than 5 Health Champions" in text and "Fewer than 5 Heart Champions" in text
+
+
+async def test_the_public_area_answer_has_an_etag_and_bad_filters_say_so(client):
+    await f.footprint("LE", "Leigh")
+    first = await client.get("/api/totals?footprint=LE")
+    assert first.headers["access-control-allow-origin"] == "*"
+    again = await client.get(
+        "/api/totals?footprint=LE", headers={"if-none-match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    bad = await client.get("/api/totals?footprint=LE&since=soon")
+    assert bad.status_code == 400 and "since" in bad.json()["errors"]

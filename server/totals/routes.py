@@ -8,8 +8,15 @@ from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
+from server.lib.auth import current_actor
 from server.settings import get_settings
 from server.totals.services import totals
+from server.widget.routes import public
+from server.widget.services import public_area_json
+
+
+def _max_age() -> int:
+    return max(get_settings().totals_cache_seconds, 5)
 
 
 @get(
@@ -18,7 +25,9 @@ from server.totals.services import totals
     description=(
         "Public. People, roles, Friends, reach, activities and hours, overall and per "
         "programme. Filters: programme (slug), footprint (code), since and until (dates, "
-        "inclusive). See the README for what each number means."
+        "inclusive). See the README for what each number means. For one footprint, the "
+        "public sees small numbers (under small_number) as null, and any number that would "
+        "give one away; coordinators and admins see them all."
     ),
     tags=["totals"],
 )
@@ -30,10 +39,16 @@ async def get_totals(
     until: str | None = Parameter(default=None, description="Last date, like 2026-03-31"),
 ) -> ASGIResponse:
     # A low-level response: this is the busiest public address, and the body is ready-made.
-    cached = await totals(dict(request.query_params))
+    params = dict(request.query_params)
+    actor = current_actor(request)
+    if footprint and not (actor and actor.is_staff):
+        # One area's numbers, for the public and champions: small numbers hidden.
+        made = await public_area_json(params)
+        return public(request, made, "application/json", max_age=_max_age())
+    cached = await totals(params)
     headers = [
         ("etag", cached.etag),
-        ("cache-control", f"public, max-age={max(get_settings().totals_cache_seconds, 5)}"),
+        ("cache-control", f"public, max-age={_max_age()}"),
         ("access-control-allow-origin", "*"),
     ]
     if cached.etag in request.headers.get("if-none-match", ""):
