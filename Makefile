@@ -67,8 +67,9 @@ test: lint test-sqlite test-postgres ## run every test, on SQLite and on Postgre
 
 check: test ## exactly what CI runs
 
-bench: install-test ## measure totals, health and batch logging at demo scale 20
+bench: install-test ## measure the API, widget, dashboard and imports at demo scale 20
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.imports
 
 clean: ## remove the virtual environment (keeps ./data)
 	rm -rf $(VENV) *.egg-info

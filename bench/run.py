@@ -6,6 +6,7 @@ BENCH_DATABASE_URL, dropped and made again), loads the demo data at BENCH_SCALE 
 
 - GET /healthz, which touches nothing: the ceiling for this machine and server;
 - GET /api/totals, whole and filtered by footprint and by date;
+- the public widget: GET /embed (whole and for one area) and GET /totals.svg;
 - GET /console/ (the coordinators' dashboard), worked out afresh (each request with other
   filters, so nothing comes from the cache) and from the cache: the goal is 300 ms;
 - POST /api/activities/batch: 10,000 new activities in 20 batches of 500.
@@ -544,6 +545,8 @@ def measure_server(
     footprint = AREAS[0].code
     paths = ["/healthz", "/api/totals", f"/api/totals?footprint={footprint}"]
     paths.append("/api/totals?since=2025-01-01")
+    # The public widget: the page for an iframe, one area's (small numbers hidden), the badge.
+    paths += ["/embed", f"/embed?footprint={footprint}", "/totals.svg"]
     wrk_path = ensure_wrk()
     with running_server(setup) as base:
         print(f"Measuring {base} with wrk ...", flush=True)
