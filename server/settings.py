@@ -139,6 +139,11 @@ def today() -> date:
     return datetime.now(ZoneInfo(get_settings().time_zone)).date()
 
 
+def local_time(moment: datetime) -> datetime:
+    """A moment as the council's clock shows it."""
+    return moment.astimezone(ZoneInfo(get_settings().time_zone))
+
+
 def env_names() -> list[str]:
     """Every environment variable the settings read, for the docs test."""
     return [f.metadata["env"] for f in fields(Settings)]

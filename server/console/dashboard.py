@@ -21,7 +21,7 @@ from server.console.charts import Chart, bar_chart, column_chart
 from server.console.exports import download, download_workbook, wanted_format
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Invalid
-from server.settings import today
+from server.settings import local_time, today
 from server.totals.dashboard import Dashboard, dashboard, filter_params, target_progress
 
 TABLES = ("headline", "programmes", "areas", "months")
@@ -186,7 +186,7 @@ def view_context(view: Dashboard, day: date) -> dict[str, Any]:
         "charts": charts(view),
         "new_month": month_label(day),
         "links": export_links(view.params),
-        "as_at": view.totals["as_at"],
+        "as_at": local_time(view.totals["as_at"]),
     }
 
 

@@ -14,13 +14,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
 from schema.tables import Footprint, Story
 from server.lib.validation import Invalid
-from server.settings import get_settings
+from server.settings import get_settings, local_time
 from server.totals.services import CACHE, Cached, hash_body, totals
 from server.widget.areas import area_sources, programme_count, public_area_totals
 
@@ -153,10 +152,6 @@ async def widget_view(options: Options) -> WidgetView:
         small_number=get_settings().small_number,
         story=await rotating_story() if options.story else None,
     )
-
-
-def local_time(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(get_settings().time_zone))
 
 
 async def rotating_story() -> dict[str, str] | None:
