@@ -171,7 +171,13 @@ async def test_the_api_hides_an_areas_small_numbers_from_the_public_only(client)
     seen = (await client.get("/api/totals?footprint=LE", headers=champion.headers)).json()
     assert seen == public | {"as_at": seen["as_at"]}
     staff = await f.user("coordinator")
-    exact = (await client.get("/api/totals?footprint=LE", headers=staff.headers)).json()
+    answer = await client.get("/api/totals?footprint=LE", headers=staff.headers)
+    exact = answer.json()
+    # Never kept by a shared cache, which could hand it to the public.
+    assert answer.headers["cache-control"].startswith("private")
+    assert (await client.get("/api/totals?footprint=LE")).headers["cache-control"].startswith(
+        "public"
+    )
     assert {p["slug"]: p["members"] for p in exact["programmes"]}["health-champions"] == 3
     # The widget hides the same numbers.
     text = Page((await client.get("/embed?footprint=LE")).text).text

@@ -8,10 +8,10 @@ from litestar import Request, get
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
+from server.lib.public import public
 from server.opendata.services import COLUMNS, LICENCE, LICENCE_URL, as_csv, monthly
 from server.settings import get_settings
 from server.totals.services import CACHE
-from server.widget.routes import public
 from server.widget.services import RENDERED, Made
 
 LINK = f'<{LICENCE_URL}>; rel="license"'

@@ -23,6 +23,8 @@ from server.totals.services import (
     FAR_PAST,
     Filters,
     _Where,
+    membership_where,
+    session_where,
     split_range,
 )
 
@@ -87,22 +89,6 @@ async def activity_sums_by(f: Filters, by: str) -> dict[Any, Sums]:
 # People and roles ---------------------------------------------------------------------
 
 
-def _membership_where(f: Filters) -> _Where:
-    """The same rules as the totals: active roles, joined within the range, held by people
-    of the chosen area (the person must then be joined as "p")."""
-    where = _Where()
-    where.add("m.status = 'active'")
-    if f.programme:
-        where.add("m.programme = {}", f.programme)
-    if f.footprint:
-        where.add("p.footprint = {}", f.footprint)
-    if f.since:
-        where.add("m.joined_on >= {}", f.since)
-    if f.until:
-        where.add("m.joined_on <= {}", f.until)
-    return where
-
-
 def _members_sql(f: Filters, where: _Where, friends: str) -> str:
     """The quickest query for these filters (measured on SQLite at demo scale 20): people
     of one area are read from the person index, then their roles; roles in one programme
@@ -134,7 +120,7 @@ def _members_sql(f: Filters, where: _Where, friends: str) -> str:
 async def members_by_area(f: Filters, friend_kind: frozenset[int]) -> dict[int, Sums]:
     """By the area of the person: distinct people with an active role, their roles, and
     those of their roles in Friends programmes."""
-    where = _membership_where(f)
+    where = membership_where(f)
     friends = ", ".join("{}" for _ in friend_kind) or "NULL"
     rows = await ActivityDaily.raw(
         _members_sql(f, where, friends), *sorted(friend_kind), *where.args
@@ -152,7 +138,7 @@ async def members_by_area(f: Filters, friend_kind: frozenset[int]) -> dict[int, 
 async def new_roles_by(f: Filters, by: str) -> dict[Any, int]:
     """Active roles that joined within the filters' dates, by "programme" or by "month"
     (grouped by the day joined in SQL, then by month here: the same on both engines)."""
-    where = _membership_where(f)
+    where = membership_where(f)
     source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
     group = "m.programme" if by == "programme" else "m.joined_on"
     rows = await ActivityDaily.raw(
@@ -171,15 +157,7 @@ async def new_roles_by(f: Filters, by: str) -> dict[Any, int]:
 
 async def attendees_by_area(f: Filters) -> dict[tuple[int, int], int]:
     """Session attendees by (area where the session was held, programme)."""
-    where = _Where()
-    if f.programme:
-        where.add("programme = {}", f.programme)
-    if f.footprint:
-        where.add("footprint = {}", f.footprint)
-    if f.since:
-        where.add("held_on >= {}", f.since)
-    if f.until:
-        where.add("held_on <= {}", f.until)
+    where = session_where(f)
     rows = await ActivityDaily.raw(
         "SELECT footprint AS k, programme, SUM(attendees) AS n FROM friends_session "
         f"WHERE {where.sql} GROUP BY footprint, programme",

@@ -9,9 +9,9 @@ from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
 from server.lib.auth import current_actor
+from server.lib.public import public
 from server.settings import get_settings
 from server.totals.services import totals
-from server.widget.routes import public
 from server.widget.services import public_area_json
 
 
@@ -46,11 +46,6 @@ async def get_totals(
         made = await public_area_json(params)
         return public(request, made, "application/json", max_age=_max_age())
     cached = await totals(params)
-    headers = [
-        ("etag", cached.etag),
-        ("cache-control", f"public, max-age={_max_age()}"),
-        ("access-control-allow-origin", "*"),
-    ]
-    if cached.etag in request.headers.get("if-none-match", ""):
-        return ASGIResponse(status_code=304, headers=headers)
-    return ASGIResponse(body=cached.body, media_type="application/json", headers=headers)
+    # A coordinator's answer for one area holds numbers the public may not see.
+    shared = not (footprint and actor is not None)
+    return public(request, cached, "application/json", max_age=_max_age(), shared=shared)

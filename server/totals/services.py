@@ -122,7 +122,9 @@ async def _activity_sums(f: Filters) -> dict[int, dict[str, int]]:
     return out
 
 
-def _membership_where(f: Filters) -> _Where:
+def membership_where(f: Filters) -> _Where:
+    """Active roles, joined within the dates, of people of the chosen area (the membership
+    must be "m" in the query, and the person "p" when an area is chosen)."""
     where = _Where()
     where.add("m.status = 'active'")
     if f.programme:
@@ -138,7 +140,7 @@ def _membership_where(f: Filters) -> _Where:
 
 async def _members(f: Filters) -> tuple[int, dict[int, int]]:
     """Distinct people with an active membership, and active memberships per programme."""
-    where = _membership_where(f)
+    where = membership_where(f)
     # The person's row is needed only for their area; without it the index answers alone.
     source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
     people = await ActivityDaily.raw(
@@ -152,7 +154,8 @@ async def _members(f: Filters) -> tuple[int, dict[int, int]]:
     return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
 
 
-async def _session_attendees(f: Filters) -> dict[int, int]:
+def session_where(f: Filters) -> _Where:
+    """Friends sessions of the programme, held in the area, within the dates."""
     where = _Where()
     if f.programme:
         where.add("programme = {}", f.programme)
@@ -162,6 +165,11 @@ async def _session_attendees(f: Filters) -> dict[int, int]:
         where.add("held_on >= {}", f.since)
     if f.until:
         where.add("held_on <= {}", f.until)
+    return where
+
+
+async def _session_attendees(f: Filters) -> dict[int, int]:
+    where = session_where(f)
     rows = await ActivityDaily.raw(
         f"SELECT programme, SUM(attendees) AS n FROM friends_session WHERE {where.sql} "
         "GROUP BY programme",

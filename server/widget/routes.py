@@ -10,6 +10,7 @@ from litestar import Request, get
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
+from server.lib.public import public
 from server.settings import PROJECT_ROOT, get_settings
 from server.totals.services import hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
@@ -17,26 +18,6 @@ from server.widget.services import RENDERED, Made, read_request, sources_for, wi
 
 SCRIPT = (PROJECT_ROOT / "web" / "static" / "js" / "embed.js").read_bytes()
 SCRIPT_MADE = Made(SCRIPT, f'"{hash_body(SCRIPT)}"', (), 0)
-
-
-def public(
-    request: Request[Any, Any, Any],
-    made: Made,
-    media_type: str,
-    max_age: int = 60,
-    extra: list[tuple[str, str]] | None = None,
-) -> ASGIResponse:
-    """A public answer: cacheable for a short time, readable from any site, and a 304
-    when the browser already has it."""
-    headers = [
-        ("etag", made.etag),
-        ("cache-control", f"public, max-age={max_age}"),
-        ("access-control-allow-origin", "*"),
-        *(extra or []),
-    ]
-    if made.etag in request.headers.get("if-none-match", ""):
-        return ASGIResponse(status_code=304, headers=headers)
-    return ASGIResponse(body=made.body, media_type=media_type, headers=headers)
 
 
 def _key(request: Request[Any, Any, Any], prefix: str) -> str:
