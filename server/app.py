@@ -36,6 +36,7 @@ from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
+from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail.routes import dev_outbox
 from server.mydata.routes import delete_me, deleted, download, my_data_page
 from server.opendata.routes import HANDLERS as OPEN_DATA
@@ -127,14 +128,16 @@ def create_app() -> Litestar:
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
-        middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$"])],
+        middleware=[
+            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS])
+        ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
             header_name=CSRF_HEADER,
             cookie_secure=settings.base_url.startswith("https://"),
             # The API checks its own: token clients need none, cookie clients send the header.
-            exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema"],
+            exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema", *WIDGET_PATHS],
         ),
         before_send=[security_headers],
         exception_handlers=HANDLERS,
@@ -142,7 +145,11 @@ def create_app() -> Litestar:
         on_shutdown=[db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1000),
+        compression_config=CompressionConfig(
+            backend="gzip",
+            minimum_size=SMALLEST_TO_COMPRESS,
+            exclude=PUBLIC_PATHS,  # compressed once per answer, not per request
+        ),
         openapi_config=OpenAPIConfig(
             title="Movement",
             version="0.1.0",

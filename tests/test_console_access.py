@@ -52,9 +52,7 @@ async def _answers(client, app):
         if method == "GET":
             answer = await client.get(path, headers=HTML)
         else:
-            answer = await client.request(
-                method, path, data={"_csrf_token": token}, headers=HTML
-            )
+            answer = await client.request(method, path, data={"_csrf_token": token}, headers=HTML)
         yield method, path, admin_only, answer
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -323,6 +324,43 @@ async def test_each_area_row_on_the_page_equals_the_api_for_that_area(client):
             api["reach"],
             api["hours"],
         ]
+
+
+WIDGET_LINE = re.compile(r"<li><b>([\d,]+|Fewer than \d+)</b> ([^<]+)</li>")
+
+
+async def test_the_public_widget_shows_the_dashboards_numbers(client):
+    """/embed for the borough and for one area: every number it shows is the dashboard's
+    for the same filter (an area's small ones are hidden, never different)."""
+    wc = (await movement())["WC"]
+    for i in range(12):  # enough in one area for its numbers to be shown
+        person = await f.person(f"Wigan {i}", footprint=wc)
+        await f.join(person, "health-champions" if i % 2 else "dementia-friends")
+    invalidate()
+    await signed_in(client)
+    for query, area in (("", None), ("?footprint=WC", "Wigan Central")):
+        board = await page(client, query)
+        programmes = Tables(board.text).rows("programmes-table")
+        by_name = {row[0]: row for row in programmes.values()}
+        api = (await client.get("/api/totals")).json()
+        friends = {p["name"] for p in api["programmes"] if p["kind"] == "friend"}
+        widget = (await client.get(f"/embed{query}")).text
+        headline = Page(widget).h1
+        total = Tables(board.text).rows("areas-table")
+        shown = 0
+        for count, name in WIDGET_LINE.findall(widget):
+            row = by_name[name]
+            if not count.startswith("Fewer"):
+                expected = num(row[3]) if name in friends else num(row[1])
+                assert num(count) == expected, (query, name)
+                shown += 1
+        assert shown >= 2, query  # the check above was not empty
+        movement_total = num(headline.split(" citizens")[0])
+        if area is None:
+            assert f"{int(movement_total):,}" in Page(board.text).text
+        else:
+            assert headline.endswith(f"in {area}")
+            assert movement_total == num(total["WC"][4])
 
 
 async def test_the_filters_change_the_numbers_and_stay_in_the_form(client):

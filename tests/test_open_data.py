@@ -44,11 +44,8 @@ async def test_the_months_agree_with_the_totals_api(client):
         await log(client, coordinator, "WC", 20)
     found = {(r["month"], r["programme"], r["area"]): r for r in await rows(client)}
     leigh = found[("2026-03", "health-champions", "LE")]
-    api = (
-        await client.get(
-            "/api/totals?programme=health-champions&footprint=LE&since=2026-03-01&until=2026-03-31"
-        )
-    ).json()
+    query = "/api/totals?programme=health-champions&footprint=LE&since=2026-03-01&until=2026-03-31"
+    api = (await client.get(query, headers=coordinator.headers)).json()
     assert (leigh["activities"], leigh["reach"], leigh["hours"]) == (6, 60, 9.0)
     assert (leigh["activities"], leigh["reach"]) == (api["activities"], api["reach"])
     assert leigh["area_name"] == "Leigh" and leigh["programme_name"] == "Health Champions"
@@ -71,7 +68,9 @@ async def test_small_numbers_are_empty_with_another_beside_them(client):
     text = (await client.get("/open-data/monthly.csv")).text
     table = list(csv.DictReader(io.StringIO(text)))
     leigh = next(r for r in table if r["area"] == "LE")
-    assert leigh["activities"] == "" and leigh["reach"] == "10"  # reach 10 is not small
+    # Reach 10 is not small, but it is all of Leigh's, which the widget hides (its
+    # activities are small): shown here, it would give the widget's hidden number away.
+    assert leigh["activities"] == "" and leigh["reach"] == ""
 
 
 async def test_new_members_by_month_and_nothing_personal(client):
@@ -102,3 +101,44 @@ async def test_the_files_say_their_licence_and_are_open_to_any_site(client):
     page = Page((await client.get("/open-data", headers={"accept": "text/html"})).text)
     assert "Open Government Licence v3.0" in page.text
     assert "/open-data/monthly.csv" in page.links
+
+
+async def test_a_hidden_month_cannot_be_worked_out_from_the_widgets_all_time_number(client):
+    for code in ("LE", "WC", "AS"):
+        await f.footprint(code, f"Area {code}")
+    coordinator = await f.user("coordinator")
+    april = date(2026, 4, 1)
+    for area, march, in_april in (("LE", 3, 10), ("WC", 8, 9), ("AS", 7, 12)):
+        for _ in range(march):
+            await log(client, coordinator, area, 10)
+        for _ in range(in_april):
+            await log(client, coordinator, area, 10, april)
+    widget = (await client.get("/api/totals?footprint=LE")).json()
+    assert widget["activities"] == 13  # all time, not small: the public sees it
+    found = {(r["month"], r["area"]): r for r in await rows(client)}
+    assert found[("2026-03", "LE")]["activities"] is None  # 3: small
+    # 13 minus April's 10 would give March's 3: April's is hidden as well ...
+    assert found[("2026-04", "LE")]["activities"] is None
+    # ... and so is another area's in April, or the borough's April total would give it.
+    assert sum(found[("2026-04", a)]["activities"] is None for a in ("WC", "AS")) >= 1
+    for area in ("LE", "WC", "AS"):
+        months = [found[(m, area)]["activities"] for m in ("2026-03", "2026-04")]
+        assert months.count(None) != 1, area  # one hidden month = all time minus the rest
+
+
+async def test_the_public_gets_one_areas_numbers_for_all_time_only(client):
+    await f.footprint("LE", "Leigh")
+    champion, coordinator = await f.user("champion"), await f.user("coordinator")
+    for query, fields in (
+        ("footprint=LE&since=2026-01-01", {"since"}),
+        ("footprint=LE&programme=health-champions&until=2026-03-31", {"programme", "until"}),
+    ):
+        for headers in ({}, champion.headers):
+            answer = await client.get(f"/api/totals?{query}", headers=headers)
+            assert answer.status_code == 400, query
+            errors = answer.json()["errors"]
+            assert set(errors) == fields
+            assert all("/open-data" in message for message in errors.values())
+        staff = await client.get(f"/api/totals?{query}", headers=coordinator.headers)
+        assert staff.status_code == 200
+    assert (await client.get("/api/totals?since=2026-01-01")).status_code == 200  # borough

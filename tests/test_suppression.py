@@ -88,3 +88,30 @@ def test_no_small_count_can_be_worked_out_in_random_tables():
         assert small <= p.hidden
         leaked = derivable(cells, p, range(n_rows), range(n_cols), row_totals)
         assert not (leaked & small), (cells, leaked)
+
+
+def test_a_table_that_shares_numbers_with_others_is_protected_too():
+    """The borough's totals stay shown (published elsewhere); totals hidden elsewhere stay
+    hidden; and still nothing hidden can be worked out."""
+    rng = random.Random(11)
+    for _ in range(300):
+        n_rows, n_cols = rng.randint(2, 8), rng.randint(1, 9)
+        cells = {
+            (r, c): rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 6, 12, 40, 300])
+            for r, c in itertools.product(range(n_rows), range(n_cols))
+        }
+        boroughs = [("all",), *(("column", c) for c in range(n_cols))]
+        elsewhere = [("row", r) for r in range(n_rows) if rng.random() < 0.2]
+        p = protect(
+            cells,
+            range(n_rows),
+            range(n_cols),
+            5,
+            hidden_already=elsewhere,
+            shown_elsewhere=boroughs,
+        )
+        small = {("cell", r, c) for (r, c), v in cells.items() if is_small(v, 5)}
+        assert small | set(elsewhere) <= p.hidden
+        assert not p.hidden & set(boroughs), cells
+        leaked = derivable(cells, p, range(n_rows), range(n_cols), True)
+        assert not leaked & (small | set(elsewhere)), (cells, elsewhere, leaked)

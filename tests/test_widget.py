@@ -49,11 +49,30 @@ async def test_public_answers_are_cacheable_from_any_site_with_304s(client):
         ("/embed.js", "text/javascript"),
     ]:
         first = await client.get(path)
-        assert first.headers["content-type"].startswith(kind), path
+        assert first.headers["content-type"] in (kind, f"{kind}; charset=utf-8"), path
         assert first.headers["access-control-allow-origin"] == "*"
         assert "max-age=" in first.headers["cache-control"]
         again = await client.get(path, headers={"if-none-match": first.headers["etag"]})
         assert again.status_code == 304 and again.content == b"", path
+        # Nothing to do with who asks: no cookie (it would also stop shared caches).
+        assert "set-cookie" not in first.headers, path
+
+
+async def test_public_answers_come_compressed_once_made(client):
+    await members("health-champions", 6)
+    for path in ("/embed", "/embed.js", "/api/totals"):
+        plain = await client.get(path, headers={"accept-encoding": "identity"})
+        packed = await client.get(path, headers={"accept-encoding": "gzip, br"})
+        assert "content-encoding" not in plain.headers, path
+        assert packed.headers["content-encoding"] == "gzip", path
+        assert packed.content == plain.content, path  # httpx unpacks it
+        assert "Accept-Encoding" in packed.headers["vary"], path
+        # Another form of the same bytes: a weak tag, which still gets a 304.
+        assert packed.headers["etag"].startswith("W/"), path
+        again = await client.get(
+            path, headers={"accept-encoding": "gzip", "if-none-match": packed.headers["etag"]}
+        )
+        assert again.status_code == 304, path
 
 
 async def test_the_etag_changes_when_a_number_does(client):
@@ -175,8 +194,8 @@ async def test_the_api_hides_an_areas_small_numbers_from_the_public_only(client)
     exact = answer.json()
     # Never kept by a shared cache, which could hand it to the public.
     assert answer.headers["cache-control"].startswith("private")
-    assert (await client.get("/api/totals?footprint=LE")).headers["cache-control"].startswith(
-        "public"
+    assert (
+        (await client.get("/api/totals?footprint=LE")).headers["cache-control"].startswith("public")
     )
     assert {p["slug"]: p["members"] for p in exact["programmes"]}["health-champions"] == 3
     # The widget hides the same numbers.

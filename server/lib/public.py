@@ -1,12 +1,28 @@
 """Answers for the public addresses: ready-made bytes, cacheable for a short time,
-readable from any site, and a 304 when the browser already has them."""
+readable from any site, and a 304 when the browser already has them.
+
+They are compressed here, once per body, rather than by the compression middleware on
+every request (the app leaves these addresses out of it): a page that embeds the widget
+costs the server no more than sending bytes it already has."""
 
 from __future__ import annotations
 
+import gzip
 from typing import Any, Protocol
 
 from litestar import Request
 from litestar.response.base import ASGIResponse
+
+# The addresses that answer everyone alike: no account read, no cookie set (a cookie would
+# also stop shared caches from keeping them).
+WIDGET_PATHS = [r"^/embed", r"^/totals\.svg$", r"^/open-data/"]
+# Every address answered through `public`, for the compression middleware to skip.
+PUBLIC_PATHS = [r"^/api/totals$", *WIDGET_PATHS]
+SMALLEST_TO_COMPRESS = 1000
+
+
+def gzip_body(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=9, mtime=0)
 
 
 class Ready(Protocol):
@@ -15,6 +31,9 @@ class Ready(Protocol):
 
     @property
     def etag(self) -> str: ...
+
+    @property
+    def gzipped(self) -> bytes: ...
 
 
 def public(
@@ -28,14 +47,26 @@ def public(
     """The answer, or 304. shared=False for what only this account may see: no cache but
     the browser's may keep it (a proxy would otherwise give it to the next person)."""
     scope = "public" if shared else "private"
+    if media_type.startswith("text/"):
+        media_type = media_type.partition(";")[0]  # the response adds "; charset=utf-8"
+    compress = len(made.body) >= SMALLEST_TO_COMPRESS
+    gzipped = compress and "gzip" in request.headers.get("accept-encoding", "")
+    # The compressed bytes are another representation: a strong tag may not be shared.
+    etag = made.etag if not gzipped or made.etag.startswith("W/") else f"W/{made.etag}"
     headers = [
-        ("etag", made.etag),
+        ("etag", etag),
         ("cache-control", f"{scope}, max-age={max_age}"),
         ("access-control-allow-origin", "*"),
         *(extra or []),
     ]
+    vary = ["Accept-Encoding"] if compress else []
     if not shared:
-        headers.append(("vary", "Authorization, Cookie"))
+        vary += ["Authorization", "Cookie"]
+    if vary:
+        headers.append(("vary", ", ".join(vary)))
     if made.etag in request.headers.get("if-none-match", ""):
         return ASGIResponse(status_code=304, headers=headers)
+    if gzipped:
+        headers.append(("content-encoding", "gzip"))
+        return ASGIResponse(body=made.gzipped, media_type=media_type, headers=headers)
     return ASGIResponse(body=made.body, media_type=media_type, headers=headers)

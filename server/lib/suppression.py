@@ -79,9 +79,16 @@ def protect(
     columns: Iterable[Hashable],
     threshold: int,
     row_totals: bool = True,
+    hidden_already: Iterable[Key] = (),
+    shown_elsewhere: Iterable[Key] = (),
 ) -> Protected:
     """What to hide in a table (rows x columns) whose column totals, overall total and,
-    when row_totals, row totals are published beside it."""
+    when row_totals, row totals are published beside it.
+
+    A table is often part of a bigger set of public numbers. hidden_already: numbers hidden
+    there (in another table they belong to), kept hidden here. shown_elsewhere: numbers
+    published there (the borough's, say), which hiding here would not hide: they are never
+    chosen, even when small, and others are hidden in their place."""
     rows, columns = list(rows), list(columns)
     values: dict[Key, int] = {
         ("cell", r, c): int(cells.get((r, c), 0)) for r in rows for c in columns
@@ -93,15 +100,17 @@ def protect(
     values[ALL] = sum(values[("column", c)] for c in columns)
     if not row_totals:
         values = {k: v for k, v in values.items() if k[0] != "row"}
-    hidden = {key for key, value in values.items() if is_small(value, threshold)}
+    fixed = set(shown_elsewhere)
+    hidden = {key for key, value in values.items() if is_small(value, threshold)} - fixed
+    hidden.update(key for key in hidden_already if key in values)
     sums = _sums(rows, columns, row_totals)
     while hidden:
         leak = _leak(sums, values, hidden)
         if leak is None:
             break
         parts, total = leak
-        shown = [k for k in (*parts, total) if k not in hidden and k != ALL]
+        shown = [k for k in (*parts, total) if k not in hidden and k not in fixed and k != ALL]
         if not shown:
-            break  # nothing left to hide in it (cannot happen with counts of 0 and more)
+            break  # nothing left that may be hidden: the numbers published elsewhere tell
         hidden.add(min(shown, key=lambda k: (values[k] == 0, values[k])))
     return Protected(frozenset(hidden))

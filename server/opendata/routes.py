@@ -11,8 +11,8 @@ from litestar.response.base import ASGIResponse
 from server.lib.public import public
 from server.opendata.services import COLUMNS, LICENCE, LICENCE_URL, as_csv, monthly
 from server.settings import get_settings
-from server.totals.services import CACHE
-from server.widget.services import RENDERED, Made
+from server.totals.services import CACHE, Cached
+from server.widget.services import RENDERED
 
 LINK = f'<{LICENCE_URL}>; rel="license"'
 
@@ -24,8 +24,7 @@ async def _data() -> Any:
 @get("/open-data/monthly.json", include_in_schema=False)
 async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
     cached = await _data()
-    made = Made(cached.body, cached.etag, (), 0)
-    return public(request, made, "application/json", extra=[("link", LINK)])
+    return public(request, cached, "application/json", extra=[("link", LINK)])
 
 
 @get("/open-data/monthly.csv", include_in_schema=False)
@@ -35,7 +34,10 @@ async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
     async def make() -> bytes:
         return as_csv(cached.data)
 
-    made = await RENDERED.get("open-data:csv", (cached,), make)
+    async def sources() -> tuple[Cached, ...]:
+        return (cached,)
+
+    made = await RENDERED.get("open-data:csv", sources, make)
     extra = [
         ("link", LINK),
         ("content-disposition", 'inline; filename="health-movement-monthly.csv"'),

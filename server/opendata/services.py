@@ -10,15 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from schema.tables import ActivityMonthly
 from server.db import is_postgres
 from server.lib.reference import Reference, load_reference
-from server.lib.suppression import protect
+from server.lib.suppression import ALL, protect
 from server.settings import get_settings
+from server.widget.areas import hidden_programmes
+from server.widget.services import footprint_names
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -78,32 +79,62 @@ async def _counts() -> dict[Key, dict[str, int]]:
 
 def _hide(
     counts: dict[Key, dict[str, int]],
-    months: Iterable[str],
+    months: list[str],
     areas: list[int],
     programmes: list[int],
+    hidden_all_time: set[tuple[int, int]],
 ) -> set[tuple[Key, str]]:
-    """Which (cell, measure) pairs to hide: each month is its own areas x programmes table."""
+    """Which (cell, measure) pairs to hide.
+
+    For one programme and measure, the rows here make a table of areas (and "no area")
+    against months, and its totals are public elsewhere: each month's for the borough
+    (/api/totals with dates) and each area's for all time (the widget). So that no hidden
+    number can be worked out from them, each such table is protected with the borough's
+    totals left shown and the areas' hidden wherever the widget hides them
+    (hidden_all_time: (area, programme)). A month's numbers across programmes have no
+    published total for one area, so they need no more."""
     small = get_settings().small_number
+    boroughs = [ALL, *(("column", m) for m in months)]
     hidden: set[tuple[Key, str]] = set()
-    for month in months:
+    for p in programmes:
+        gone = [("row", a) for a in areas if (a, p) in hidden_all_time]
+        shown = [("row", a) for a in areas if (a, p) not in hidden_all_time]
         for name in COUNTS:
             table = {
-                (a, p): counts[(month, p, a)][name] if (month, p, a) in counts else 0
+                (a, m): counts[(m, p, a)][name] if (m, p, a) in counts else 0
                 for a in areas
-                for p in programmes
+                for m in months
             }
-            grid = protect(table, areas, programmes, small)
-            hidden.update(
-                ((month, p, a), name) for a in areas for p in programmes if grid.cell(a, p)
+            grid = protect(
+                table,
+                areas,
+                months,
+                small,
+                hidden_already=gone,
+                shown_elsewhere=[*boroughs, *shown],
             )
+            hidden.update(((m, p, a), name) for a in areas for m in months if grid.cell(a, m))
     return hidden
 
 
-def _rows(counts: dict[Key, dict[str, int]], ref: Reference) -> list[dict[str, Any]]:
+async def _hidden_all_time(ref: Reference) -> set[tuple[int, int]]:
+    ids = {info["code"]: a for a, info in ref.footprints.items()}
+    slugs = {info["slug"]: p for p, info in ref.programmes.items()}
+    codes = list(await footprint_names())
+    return {
+        (ids.get(code, NO_AREA), slugs[slug])
+        for code, slug in await hidden_programmes(codes)
+        if slug in slugs
+    }
+
+
+def _rows(
+    counts: dict[Key, dict[str, int]], ref: Reference, hidden_all_time: set[tuple[int, int]]
+) -> list[dict[str, Any]]:
     programmes = list(ref.programmes)
     areas = [*ref.footprints, NO_AREA]
     months = sorted({key[0] for key in counts})
-    hidden = _hide(counts, months, areas, programmes)
+    hidden = _hide(counts, months, areas, programmes, hidden_all_time)
     rows = []
     for month in months:
         for p in programmes:
@@ -138,11 +169,12 @@ async def monthly() -> dict[str, Any]:
         "small_number": small,
         "note": (
             f"A count under {small} is null (shown as empty in the CSV), and so is at least "
-            "one more in the same month, programme or area, so that it cannot be worked out "
-            "from the totals. Rows with nothing to count are left out."
+            "one more in the same month or the same area, so that it cannot be worked out "
+            "from the borough's totals or the area's totals in the widget. Rows with nothing "
+            "to count are left out."
         ),
         "columns": [{"name": n, "description": d} for n, d in COLUMNS],
-        "rows": _rows(await _counts(), ref),
+        "rows": _rows(await _counts(), ref, await _hidden_all_time(ref)),
     }
 
 

@@ -27,7 +27,8 @@ def _max_age() -> int:
         "programme. Filters: programme (slug), footprint (code), since and until (dates, "
         "inclusive). See the README for what each number means. For one footprint, the "
         "public sees small numbers (under small_number) as null, and any number that would "
-        "give one away; coordinators and admins see them all."
+        "give one away, and may not mix it with the other filters (400); coordinators and "
+        "admins see every number for any filters."
     ),
     tags=["totals"],
 )

@@ -15,11 +15,13 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import msgspec
 
 from schema.tables import ActivityDaily, ExternalCount
+from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Form, Invalid
 from server.settings import get_settings
@@ -286,6 +288,10 @@ class Cached:
     etag: str
     data: dict[str, Any]
     made: float
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        return gzip_body(self.body)
 
 
 class TotalsCache:

@@ -139,9 +139,7 @@ def _expiring_clauses(form: Form, ctx: Context) -> list[Combinable]:
     if c.get("footprint"):
         out.append(TrainingRecord.person.footprint == c["footprint"])
     if c.get("programme"):
-        members = Membership.select(Membership.person).where(
-            Membership.programme == c["programme"]
-        )
+        members = Membership.select(Membership.person).where(Membership.programme == c["programme"])
         out.append(TrainingRecord.person.is_in(members))
     return out
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from server.lib.suppression import Protected, protect
+from server.lib.suppression import ALL, Protected, protect
 from server.settings import get_settings
 from server.totals.services import Cached, totals
 
@@ -74,6 +74,26 @@ def _hide_programmes(data: dict[str, Any], code: str, grids: dict[str, Protected
                 p[key] = None
 
 
+def _grids(borough: Cached, per_area: dict[str, Cached], rows: list[str]) -> dict[str, Protected]:
+    small = get_settings().small_number
+    slugs = [p["slug"] for p in borough.data["programmes"]]
+    boroughs = [ALL, *(("column", slug) for slug in slugs)]  # never hidden
+    return {
+        m: protect(_table(borough, per_area, m), rows, slugs, small, shown_elsewhere=boroughs)
+        for m in BY_PROGRAMME
+    }
+
+
+async def hidden_programmes(codes: list[str]) -> set[tuple[str, str]]:
+    """(area code, or "" for no area; programme slug): the programmes whose numbers the
+    public does not see for that area, for all time (what the widget hides)."""
+    borough, per_area = await _sources({}, codes)
+    rows = [*codes, NO_AREA]
+    grids = _grids(borough, per_area, rows)
+    slugs = [p["slug"] for p in borough.data["programmes"]]
+    return {(r, s) for r in rows for s in slugs if any(g.cell(r, s) for g in grids.values())}
+
+
 async def area_sources(base: Mapping[str, str], codes: list[str]) -> tuple[Cached, ...]:
     """The cached totals an area's public numbers are made from (to know when to remake)."""
     borough, per_area = await _sources(base, codes)
@@ -88,10 +108,16 @@ async def public_area_totals(
     borough, per_area = await _sources(base, codes)
     rows = [*codes, NO_AREA]
     small = get_settings().small_number
-    slugs = [p["slug"] for p in borough.data["programmes"]]
-    grids = {m: protect(_table(borough, per_area, m), rows, slugs, small) for m in BY_PROGRAMME}
+    grids = _grids(borough, per_area, rows)
     heads = {
-        m: protect(_headline(borough, per_area, m), rows, ["all"], small, row_totals=False)
+        m: protect(
+            _headline(borough, per_area, m),
+            rows,
+            ["all"],
+            small,
+            row_totals=False,
+            shown_elsewhere=[("column", "all"), ALL],  # the borough's
+        )
         for m in HEADLINE_ONLY
     }
     mine = per_area[code]

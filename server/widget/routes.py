@@ -4,6 +4,7 @@ If-None-Match with 304."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get
@@ -12,29 +13,44 @@ from litestar.response.base import ASGIResponse
 
 from server.lib.public import public
 from server.settings import PROJECT_ROOT, get_settings
-from server.totals.services import hash_body
+from server.totals.services import Cached, hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
-from server.widget.services import RENDERED, Made, read_request, sources_for, widget_view
+from server.widget.services import (
+    RENDERED,
+    Made,
+    WidgetView,
+    read_request,
+    sources_for,
+    widget_view,
+)
 
 SCRIPT = (PROJECT_ROOT / "web" / "static" / "js" / "embed.js").read_bytes()
-SCRIPT_MADE = Made(SCRIPT, f'"{hash_body(SCRIPT)}"', (), 0)
+SCRIPT_MADE = Made(SCRIPT, f'"{hash_body(SCRIPT)}"')
 
 
-def _key(request: Request[Any, Any, Any], prefix: str) -> str:
-    params = request.query_params
-    return prefix + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+async def _answer(
+    request: Request[Any, Any, Any], kind: str, render: Callable[[WidgetView], bytes]
+) -> Made:
+    """The widget for this request's options, made once per set of options and totals."""
+    key = f"{kind}?{request.scope['query_string'].decode('latin-1')}"
+    made = RENDERED.fresh(key)
+    if made is not None:
+        return made  # the options were read when it was made
+    options = await read_request(request.query_params)
+
+    async def sources() -> tuple[Cached, ...]:
+        return await sources_for(options)
+
+    async def make() -> bytes:
+        return render(await widget_view(options))
+
+    return await RENDERED.get(key, sources, make)
 
 
 @get("/embed", include_in_schema=False)
 async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
-    options = await read_request(request.query_params)
     part = request.query_params.get("part") == "1"
-
-    async def make() -> bytes:
-        view = await widget_view(options)
-        return render_embed(view, part)
-
-    made = await RENDERED.get(_key(request, "embed"), await sources_for(options), make)
+    made = await _answer(request, "embed", lambda view: render_embed(view, part))
     return public(
         request,
         made,
@@ -50,13 +66,7 @@ async def embed_script(request: Request[Any, Any, Any]) -> ASGIResponse:
 
 @get("/totals.svg", include_in_schema=False)
 async def badge(request: Request[Any, Any, Any]) -> ASGIResponse:
-    options = await read_request(request.query_params)
-
-    async def make() -> bytes:
-        view = await widget_view(options)
-        return render_badge(view)
-
-    made = await RENDERED.get(_key(request, "badge"), await sources_for(options), make)
+    made = await _answer(request, "badge", render_badge)
     return public(request, made, "image/svg+xml")
 
 

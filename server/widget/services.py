@@ -8,16 +8,19 @@ template rendering.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import msgspec
 
 from schema.tables import Footprint, Story
+from server.lib.public import gzip_body
 from server.lib.validation import Invalid
 from server.settings import get_settings, local_time
 from server.totals.services import CACHE, Cached, hash_body, totals
@@ -38,8 +41,13 @@ class Options:
     @property
     def key(self) -> str:
         return "|".join(
-            [",".join(self.programmes), self.footprint or "", self.theme, str(self.compact),
-             str(self.story)]
+            [
+                ",".join(self.programmes),
+                self.footprint or "",
+                self.theme,
+                str(self.compact),
+                str(self.story),
+            ]
         )
 
 
@@ -174,30 +182,52 @@ async def rotating_story() -> dict[str, str] | None:
 
 @dataclass(frozen=True)
 class Made:
+    """A ready-made answer: its bytes, their tag, and until when they are current."""
+
     body: bytes
     etag: str
-    sources: tuple[int, ...]
-    made: float
+    fresh_until: float = math.inf
+    generation: int = -1  # the totals cache's, when made from it
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        return gzip_body(self.body)
 
 
 class Rendered:
-    """Bytes made from the totals, reused while the totals they came from are the same
-    objects (the totals cache makes new ones when it works them out again)."""
+    """Bytes made from the totals, kept as long as the totals they came from: until the
+    first of them is due to be worked out again, or something is written in this worker.
+    A hit needs no query, no template and not even the options read again."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self.entries: OrderedDict[str, Made] = OrderedDict()
 
-    async def get(
-        self, key: str, sources: tuple[Any, ...], make: Callable[[], Awaitable[bytes]]
-    ) -> Made:
-        ids = tuple(id(s) for s in sources)
+    def fresh(self, key: str) -> Made | None:
         hit = self.entries.get(key)
-        ttl = max(get_settings().totals_cache_seconds, 1)
-        if hit is not None and hit.sources == ids and time.monotonic() - hit.made < ttl:
+        if (
+            hit is not None
+            and hit.generation == CACHE.generation
+            and time.monotonic() < hit.fresh_until
+        ):
             return hit
+        return None
+
+    async def get(
+        self,
+        key: str,
+        sources: Callable[[], Awaitable[tuple[Cached, ...]]],
+        make: Callable[[], Awaitable[bytes]],
+    ) -> Made:
+        hit = self.fresh(key)
+        if hit is not None:
+            return hit
+        generation = CACHE.generation
+        made_from = await sources()
         body = await make()
-        made = Made(body, f'"{hash_body(body)}"', ids, time.monotonic())
+        ttl = get_settings().totals_cache_seconds
+        oldest = min((s.made for s in made_from), default=time.monotonic())
+        made = Made(body, f'"{hash_body(body)}"', oldest + ttl, generation)
         self.entries[key] = made
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
@@ -215,20 +245,38 @@ async def sources_for(options: Options) -> tuple[Cached, ...]:
     return await area_sources({}, list(await footprint_names()))
 
 
+AREA_ONLY = (
+    "Numbers for one area are published for all programmes and all dates only, so that "
+    "small numbers cannot be worked out. Leave this out, or see /open-data for each month."
+)
+
+
 async def public_area_json(params: Mapping[str, str]) -> Made:
-    """/api/totals for one area, as the public sees it (small numbers hidden), ready-made."""
+    """/api/totals for one area, as the public sees it (small numbers hidden), ready-made.
+
+    Only for all programmes at all dates: two answers for the same area with different
+    dates (or for one programme and for all) would give a hidden number away by
+    subtraction. Staff may ask for any mix; the open data has the months."""
+    key = "api-area?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+    hit = RENDERED.fresh(key)
+    if hit is not None:
+        return hit
     await totals(dict(params))  # checks every filter, with the same messages as ever
+    mixed = [k for k in ("programme", "since", "until") if params.get(k, "").strip()]
+    if mixed:
+        raise Invalid({k: AREA_ONLY for k in mixed})
     code = params["footprint"].strip()
-    base = {k: v for k, v in params.items() if k != "footprint"}
     codes = list(await footprint_names())
     if code not in codes:
         codes = list(await footprint_names(fresh=True))
 
-    async def make() -> bytes:
-        return msgspec.json.encode(await public_area_totals(base, code, codes))
+    async def sources() -> tuple[Cached, ...]:
+        return await area_sources({}, codes)
 
-    key = "api-area?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
-    return await RENDERED.get(key, await area_sources(base, codes), make)
+    async def make() -> bytes:
+        return msgspec.json.encode(await public_area_totals({}, code, codes))
+
+    return await RENDERED.get(key, sources, make)
 
 
 async def programme_slugs() -> list[str]:
