@@ -211,5 +211,7 @@ async def test_the_public_area_answer_has_an_etag_and_bad_filters_say_so(client)
         "/api/totals?footprint=LE", headers={"if-none-match": first.headers["etag"]}
     )
     assert again.status_code == 304
+    # Made from every area's totals, so kept (and cacheable) for a minute.
+    assert first.headers["cache-control"] == "public, max-age=60"
     bad = await client.get("/api/totals?footprint=LE&since=soon")
     assert bad.status_code == 400 and "since" in bad.json()["errors"]

@@ -12,7 +12,7 @@ from server.lib.auth import current_actor
 from server.lib.public import public
 from server.settings import get_settings
 from server.totals.services import totals
-from server.widget.services import public_area_json
+from server.widget.services import AREA_SECONDS, public_area_json
 
 
 def _max_age() -> int:
@@ -45,7 +45,7 @@ async def get_totals(
     if footprint and not (actor and actor.is_staff):
         # One area's numbers, for the public and champions: small numbers hidden.
         made = await public_area_json(params)
-        return public(request, made, "application/json", max_age=_max_age())
+        return public(request, made, "application/json", max_age=AREA_SECONDS)
     cached = await totals(params)
     # A coordinator's answer for one area holds numbers the public may not see.
     shared = not (footprint and actor is not None)

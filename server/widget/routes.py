@@ -16,6 +16,7 @@ from server.settings import PROJECT_ROOT, get_settings
 from server.totals.services import Cached, hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
 from server.widget.services import (
+    AREA_SECONDS,
     RENDERED,
     Made,
     WidgetView,
@@ -44,7 +45,8 @@ async def _answer(
     async def make() -> bytes:
         return render(await widget_view(options))
 
-    return await RENDERED.get(key, sources, make)
+    keep = AREA_SECONDS if options.footprint else 0
+    return await RENDERED.get(key, sources, make, at_least=keep)
 
 
 @get("/embed", include_in_schema=False)

@@ -218,7 +218,11 @@ class Rendered:
         key: str,
         sources: Callable[[], Awaitable[tuple[Cached, ...]]],
         make: Callable[[], Awaitable[bytes]],
+        at_least: float = 0,
     ) -> Made:
+        """The answer for key, made afresh when it is out of date. It is kept as long as
+        the totals it was made from, or at_least this many seconds (unless the totals are
+        never kept: TOTALS_CACHE_SECONDS=0)."""
         hit = self.fresh(key)
         if hit is not None:
             return hit
@@ -227,7 +231,8 @@ class Rendered:
         body = await make()
         ttl = get_settings().totals_cache_seconds
         oldest = min((s.made for s in made_from), default=time.monotonic())
-        made = Made(body, f'"{hash_body(body)}"', oldest + ttl, generation)
+        until = oldest + ttl if not ttl else max(oldest + ttl, time.monotonic() + at_least)
+        made = Made(body, f'"{hash_body(body)}"', until, generation)
         self.entries[key] = made
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
@@ -244,6 +249,11 @@ async def sources_for(options: Options) -> tuple[Cached, ...]:
         return (await _borough(),)
     return await area_sources({}, list(await footprint_names()))
 
+
+# An area's public numbers are made from every area's totals (to know which to hide), so
+# they are kept for the max-age they are sent with anyway, rather than worked out again
+# every TOTALS_CACHE_SECONDS. A write in this worker still remakes them at once.
+AREA_SECONDS = 60
 
 AREA_ONLY = (
     "Numbers for one area are published for all programmes and all dates only, so that "
@@ -276,7 +286,7 @@ async def public_area_json(params: Mapping[str, str]) -> Made:
     async def make() -> bytes:
         return msgspec.json.encode(await public_area_totals({}, code, codes))
 
-    return await RENDERED.get(key, sources, make)
+    return await RENDERED.get(key, sources, make, at_least=AREA_SECONDS)
 
 
 async def programme_slugs() -> list[str]:
