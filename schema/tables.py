@@ -78,6 +78,9 @@ class Person(_Table):
     consent_to_contact = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # True once the owner of the address used a link sent to it (a sign-in link or an email
+    # change link); addresses typed by staff or imported stay False until then.
+    email_confirmed = Boolean(default=False)
 
 
 class Membership(_Table):
@@ -240,6 +243,19 @@ class WebSession(_Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class EmailChange(_Table):
+    """A champion's new email address, waiting for them to use the link sent to it. Only the
+    link's hash is kept; it works once, for a day. Until then the old address stays."""
+
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
+    account = ForeignKey(references=Account, null=True, on_delete=OnDelete.cascade)
+    new_email = Varchar(length=254)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class OutboxMessage(_Table):

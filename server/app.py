@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import db
+from server.accounts.email_pages import HANDLERS as EMAIL_PAGES
 from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
 from server.accounts.routes import audit, me
 from server.activities.pages import (
@@ -123,6 +124,7 @@ def create_app() -> Litestar:
             audit,
             *api_routers(),
             *PAGES,
+            *EMAIL_PAGES,
             *WIDGET,
             *OPEN_DATA,
             console_router(),

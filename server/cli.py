@@ -79,7 +79,9 @@ def create_user(args: argparse.Namespace) -> int:
     from server.accounts.services import create_account
 
     async def call() -> str:
-        account = await create_account(args.email, args.role, name=args.name)
+        account = await create_account(
+            args.email, args.role, name=args.name, person_id=args.person
+        )
         return f"Made a {account['role']} account for {account['email']}."
 
     return _account_command(call)
@@ -183,6 +185,13 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("email")
     user.add_argument("--role", required=True, choices=["champion", "coordinator", "admin"])
     user.add_argument("--name", default=None, help="the person's name, if new")
+    user.add_argument(
+        "--person",
+        type=int,
+        default=None,
+        help="the id of the person the account is for (to link a record whose email is not "
+        "confirmed, once you have checked it is theirs)",
+    )
     user.set_defaults(func=create_user)
     tok = sub.add_parser("token", help="print a new API token for an account")
     tok.add_argument("email")

@@ -15,6 +15,7 @@ from server.db import write_transaction
 TEST_TABLES = (
     t.ImportJob,
     t.OutboxMessage,
+    t.EmailChange,
     t.SignInLink,
     t.WebSession,
     t.Story,

@@ -13,6 +13,7 @@ import asyncpg
 from piccolo.custom_types import Combinable
 
 from schema.tables import Account, ApiToken, Membership, Person, WebSession
+from server.accounts.addresses import person_for_new_account
 from server.db import contains, is_postgres, write_transaction
 from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
@@ -28,10 +29,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_account(email: str, role: str, name: str | None = None) -> dict[str, object]:
-    """Make an account (and the person it belongs to, if there is none with that email).
-
-    Returns the account; raises Invalid for a bad email or role, or an existing account."""
+async def create_account(
+    email: str, role: str, name: str | None = None, person_id: int | None = None
+) -> dict[str, object]:
+    """Make an account for the person with person_id, or the person whose confirmed email
+    this is, or a new person. Returns the account; raises Invalid for a bad email or role,
+    an existing account, or an address on a record that nobody confirmed (see addresses)."""
     form = Form({"email": email, "role": role})
     form.email("email", required=True)
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
@@ -39,7 +42,8 @@ async def create_account(email: str, role: str, name: str | None = None) -> dict
     if await Account.exists().where(Account.email == clean["email"]):
         raise Invalid({"email": f"There is already an account for {clean['email']}."})
     async with write_transaction():
-        person = await Person.select(Person.id).where(Person.email == clean["email"]).first()
+        found = await person_for_new_account(clean["email"], person_id)
+        person = None if found is None else {"id": found}
         if person is None:
             rows = await Person.insert(
                 Person(name=name or clean["email"].split("@")[0], email=clean["email"])

@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 from schema.tables import Account, SignInLink, WebSession
+from server.accounts.email_change import confirm_on_sign_in
 from server.accounts.services import hash_token
 from server.db import is_postgres, write_transaction
 from server.lib.audit import record
@@ -104,6 +105,7 @@ async def complete(token: str) -> str:
         )
         if account is None:
             raise LinkNotValid()
+        await confirm_on_sign_in(account["id"], link["email"])  # the link proved the address
         session = secrets.token_urlsafe(32)
         rows = await WebSession.insert(
             WebSession(

@@ -163,7 +163,7 @@ async def add_person(request: Req, data: FormData) -> Template | Redirect:
     sent = _sent_person(data)
     context = await _person_form(ctx, {}, action="/console/people/new", person=None)
     return await save_or_again(
-        lambda: create_record(PEOPLE, ctx, sent),
+        lambda: svc.add_person(ctx, sent),
         "console/people/person_form.html",
         context,
         {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},
@@ -191,7 +191,7 @@ async def change_person(
     context = await _edit_context(ctx, person_id)
     sent = _sent_person(data)
     return await save_or_again(
-        lambda: update_record(PEOPLE, ctx, person_id, sent),
+        lambda: svc.change_person(ctx, person_id, sent),
         "console/people/person_form.html",
         context,
         {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},

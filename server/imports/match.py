@@ -5,6 +5,11 @@ name (case and spaces do not matter) with the year of birth, or else with the po
 A row with an email that nobody has yet may still be someone recorded without an email,
 by the same name rules. Rows about the same person are one person, in the file too.
 
+An email that its owner has not confirmed (typed by staff, imported) matches only when the
+recorded name is the row's too and nobody signs in to that record with another address:
+otherwise the row is a problem for a coordinator, so that no one's data is attached to a
+record that took their address (see server/accounts/addresses.py).
+
 A matched person's empty fields are filled in from the file; what is already recorded is
 never overwritten (a note says so). A person is in each programme once, and has one
 training record per course and date; rows that add nothing are counted as unchanged.
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schema.tables import Membership, Person, TrainingRecord
+from server.accounts.addresses import Holder, doubt, signing_in_elsewhere
 from server.db import is_postgres
 from server.imports.check import Lookups, Problem, RowPlan, check_row, simple_name
 from server.imports.files import Sheet
@@ -198,11 +204,16 @@ async def build_plan(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> Pl
     found = await _people_by_email(emails) + await _people_by_name(names)
     plan.old = {p["id"]: p for p in found}
     matcher = Matcher(plan.old.values())
+    unsure = await _unsure_addresses(plan.old.values())
     how: dict[int, str] = {}
     for row in good:
         ref, by, problem = matcher.find(row.person)
+        label = ""
+        if by == HOW[0] and ref is not None and ref[0] == "old":
+            problem = _address_problem(row.person, plan.old[ref[1]], unsure)
+            label = "Email"
         if problem:
-            plan.problems.append(Problem(row.row, "", f"Row {row.row}: {problem}"))
+            plan.problems.append(Problem(row.row, label, f"Row {row.row}: {problem}"))
             continue
         if ref is None:
             ref = matcher.add_new(row.person)
@@ -215,6 +226,30 @@ async def build_plan(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> Pl
     await _changes(plan, how)
     plan.problems.sort(key=lambda p: p.row)
     return plan
+
+
+async def _unsure_addresses(people: Iterable[dict[str, Any]]) -> set[int]:
+    """Of the people found, those with an unconfirmed email who sign in with another."""
+    unconfirmed = [(p["id"], p["email"]) for p in people if p["email"] and not p["email_confirmed"]]
+    return await signing_in_elsewhere(unconfirmed)
+
+
+def _address_problem(row: dict[str, Any], person: dict[str, Any], unsure: set[int]) -> str | None:
+    """Why a row must not be matched to the record holding its email, or None."""
+    holder = Holder(
+        person_id=person["id"],
+        name=person["name"],
+        confirmed=bool(person["email_confirmed"]),
+        signs_in_elsewhere=person["id"] in unsure,
+    )
+    why = doubt(holder, row.get("name") or "")
+    if why is None:
+        return None
+    return (
+        f"the email address {row['email']} is on the record of {person['name']} (record "
+        f"{person['id']}), {why}. Check whose address it is: correct it in the file or on "
+        "that record, then upload the file again."
+    )
 
 
 def _check_young(plan: Plan, young: int | None) -> None:

@@ -66,6 +66,10 @@ Filters = Callable[[Form, Context], list[Combinable]]
 OnChange = Callable[[Row | None, Row | None, Context], Awaitable[None]]
 MayChange = Callable[[Row, Context], None]
 BeforeDelete = Callable[[Row, Context], Awaitable[None]]
+# What to do once a change is saved; its answer is added to the record's JSON.
+FollowUp = Callable[[], Awaitable[dict[str, Any]]]
+# Takes out of a change what must not be saved yet (a new email waiting for its link).
+HoldBack = Callable[[dict[str, Any], Row, Context], Awaitable[FollowUp | None]]
 
 
 async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
@@ -77,6 +81,10 @@ def _no_rule(row: Row, ctx: Context) -> None:
 
 
 async def _nothing_before_delete(row: Row, ctx: Context) -> None:
+    return None
+
+
+async def _hold_nothing(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
     return None
 
 
@@ -95,6 +103,7 @@ class RecordType:
     on_change: OnChange = _no_change_hook
     before_delete: BeforeDelete = _nothing_before_delete
     may_change: MayChange = _no_rule
+    hold_back: HoldBack = _hold_nothing
     in_use: str = "It is still used by other records, so it cannot be deleted."
     unique_message: Mapping[str, str] = field(default_factory=dict)
 
@@ -238,20 +247,25 @@ async def update_record(
         _refuse_others(rt, ctx, data)
         clean = await rt.validate(data, ctx, old)
         _own(rt, ctx, clean, old)
+        follow_up = await rt.hold_back(clean, old, ctx)
         what = changes(old, clean, rt.personal)
-        if not what:
-            return rt.present(old, ctx.ref)
-        _stamp(rt, clean)
-        rows = await (
-            rt.table.update(dict(clean))  # type: ignore[arg-type]  # names are columns
-            .where(rt.table._meta.primary_key == record_id)
-            .returning(*rt.table._meta.columns)
-        )
-        row = rows[0]
-        await record(account, "update", rt.name, record_id, what)
-        await rt.on_change(old, row, ctx)
-    invalidate()
-    return rt.present(row, ctx.ref)
+        row = old
+        if what:
+            _stamp(rt, clean)
+            rows = await (
+                rt.table.update(dict(clean))  # type: ignore[arg-type]  # names are columns
+                .where(rt.table._meta.primary_key == record_id)
+                .returning(*rt.table._meta.columns)
+            )
+            row = rows[0]
+            await record(account, "update", rt.name, record_id, what)
+            await rt.on_change(old, row, ctx)
+    if what:
+        invalidate()
+    answer = rt.present(row, ctx.ref)
+    if follow_up is not None:
+        answer.update(await follow_up())
+    return answer
 
 
 async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:

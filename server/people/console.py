@@ -10,9 +10,10 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
-from server.lib.records import Context, NotFound, fetch, list_records
+from server.accounts.addresses import holders, taken_message
+from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
 from server.lib.reference import Reference
-from server.lib.validation import Form
+from server.lib.validation import Conflict, Form
 from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
 from server.settings import today
 
@@ -197,3 +198,24 @@ async def people_by_ids(ctx: Context, ids: Iterable[str]) -> list[dict[str, Any]
     rows = await Person.select().where(Person.id.is_in(wanted or [0])).order_by(Person.name)
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
+
+
+async def _refuse_taken_email(sent: Mapping[str, Any], person_id: int | None) -> None:
+    """An email already on someone else's record is never given to another record: say
+    whose it is and whether they confirmed it, beside the email field."""
+    email = str(sent.get("email") or "").strip().lower()
+    holder = (await holders([email])).get(email) if email else None
+    if holder is not None and holder.person_id != person_id:
+        raise Conflict({"email": taken_message(holder)})
+
+
+async def add_person(ctx: Context, sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The console's Add a person: PEOPLE's rules, with a clear word on a taken email."""
+    await _refuse_taken_email(sent, None)
+    return await create_record(PEOPLE, ctx, sent)
+
+
+async def change_person(ctx: Context, person_id: int, sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The console's change of a person's details, likewise."""
+    await _refuse_taken_email(sent, person_id)
+    return await update_record(PEOPLE, ctx, person_id, sent)

@@ -201,6 +201,9 @@ async def merge_people(
         keep = await fetch(PEOPLE, ctx, keep_id, lock=True)
         other = await fetch(PEOPLE, ctx, other_id, lock=True)
         values = _chosen_values(keep, other, choices)
+        # Whether an address is confirmed goes with the address.
+        source = other if values["email"] == other["email"] else keep
+        values["email_confirmed"] = bool(values["email"]) and source["email_confirmed"]
         memberships = await _merge_memberships(keep_id, other_id, account)
         _check_young(ctx, values, memberships)
         await _move_the_rest(keep_id, other_id, account)

@@ -10,10 +10,11 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import Membership, Organisation, Person, TrainingRecord
+from server.accounts import email_change
 from server.accounts.services import close_accounts_of
 from server.db import contains
 from server.lib.audit import record_many
-from server.lib.records import Context, RecordType, Row
+from server.lib.records import Context, FollowUp, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 from server.settings import today
@@ -74,6 +75,7 @@ def present_person(row: Row, ref: Reference) -> dict[str, Any]:
         "footprint": ref.code(row["footprint"]),
         "organisation": row["organisation"],
         "consent_to_contact": row["consent_to_contact"],
+        "email_confirmed": row["email_confirmed"],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -103,6 +105,34 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
+NO_REMOVING = (
+    "You cannot remove your email address here: send a new one, or ask your coordinator."
+)
+
+
+async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
+    """A new email from a champion for their own record waits for the link sent to it (the
+    old address stays until then); one from staff is saved, as not yet confirmed."""
+    if "email" not in clean or clean["email"] == old["email"]:
+        clean.pop("email", None)
+        return None
+    if not ctx.champion:
+        clean["email_confirmed"] = False
+        return None
+    assert ctx.actor is not None  # a champion is signed in
+    new = clean.pop("email")
+    if new is None:
+        raise Invalid({"email": NO_REMOVING})
+    sending = await email_change.request_change(old["id"], ctx.actor.account_id, new)
+
+    async def sent() -> dict[str, Any]:
+        await sending
+        message = email_change.SENT.format(email=new)
+        return {"email_change": {"status": "link-sent", "to": new, "message": message}}
+
+    return sent
+
+
 async def before_person_deleted(row: Row, ctx: Context) -> None:
     """Deleting a person ends their roles and training records (the database cascades),
     and closes their account: it could otherwise still sign in, as nobody. Their activities
@@ -126,6 +156,7 @@ PEOPLE = RecordType(
     order_by=(("name", False), ("id", False)),
     unique_message={"email": "Someone else already has this email address."},
     before_delete=before_person_deleted,
+    hold_back=email_rules,
 )
 
 

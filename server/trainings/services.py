@@ -10,6 +10,7 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import Membership, Person, TrainingRecord
+from server.accounts.addresses import doubt, holders
 from server.db import write_transaction
 from server.lib.audit import changes, record_many
 from server.lib.records import Context, RecordType, Row, allow
@@ -240,18 +241,23 @@ async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]
     found = {r["id"] for r in await Person.select(Person.id).where(Person.id.is_in(ids or [0]))}
     not_found = [f"record {v}" for v in ticked if not v.strip().isdigit() or int(v) not in found]
     ambiguous: list[str] = []
-    emails = [p.lower() for p in pasted if "@" in p]
-    by_email = {
-        r["email"]: r["id"]
-        for r in await Person.select(Person.id, Person.email).where(
-            Person.email.is_in(emails or [""])
-        )
-    }
+    by_email = await holders(p.lower() for p in pasted if "@" in p)
+    # An address whose owner has not confirmed it, on a record that signs in with another,
+    # may have been claimed: a coordinator ticks that person if it is really them.
+    to_check = [
+        f"{e}: {by_email[e.lower()].name} (record {by_email[e.lower()].person_id}) has it, "
+        "but has not confirmed it and signs in with another address. Tick them if it is them."
+        for e in pasted
+        if e.lower() in by_email and doubt(by_email[e.lower()]) is not None
+    ]
     by_name = await _match_names([p for p in pasted if "@" not in p])
     chosen = [i for i in ids if i in found]
     for entry in pasted:
         if "@" in entry:
-            matches = [by_email[entry.lower()]] if entry.lower() in by_email else []
+            holder = by_email.get(entry.lower())
+            if holder is not None and doubt(holder) is not None:
+                continue  # listed in to_check
+            matches = [holder.person_id] if holder is not None else []
         else:
             matches = [r["id"] for r in by_name.get(entry.lower(), [])]
         if len(matches) == 1:
@@ -260,7 +266,12 @@ async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]
             ambiguous.append(entry)
         else:
             not_found.append(entry)
-    return {"ids": list(dict.fromkeys(chosen)), "not_found": not_found, "ambiguous": ambiguous}
+    return {
+        "ids": list(dict.fromkeys(chosen)),
+        "not_found": not_found,
+        "ambiguous": ambiguous,
+        "to_check": to_check,
+    }
 
 
 def _cohort_form(data: Mapping[str, Any], ctx: Context) -> tuple[Form, list[str], list[str]]:
@@ -320,4 +331,5 @@ async def record_cohort(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]
         "already": sorted(names[i] for i in had),
         "not_found": found["not_found"],
         "ambiguous": found["ambiguous"],
+        "to_check": found["to_check"],
     }

@@ -1,0 +1,179 @@
+"""Confirmed email addresses.
+
+An address counts as someone's only once its owner has used a link sent to it: a sign-in
+link (confirm_on_sign_in) or the link sent when a champion changes their own address
+(request_change, then use_change). Until the link is used, the old address stays. Like
+sign-in links, a change link works once, for a limited time, and only its hash is kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from schema.tables import Account, EmailChange, Person
+from server.accounts.services import hash_token
+from server.db import is_postgres, write_transaction
+from server.lib.audit import CHANGED, record
+from server.lib.validation import Conflict, Form, Invalid
+from server.mail.services import send_email
+from server.settings import get_settings
+
+LINK_LIFETIME = timedelta(hours=24)  # long enough for an email that comes late
+PER_PERSON = 3  # change links per person in an hour: enough for a typo, too few to flood
+TAKEN = "Someone else already has this email address."
+TOO_MANY = (
+    "You have asked to change your email address several times in the last hour. "
+    "Use the link in the newest email, or wait an hour and ask again."
+)
+SENT = (
+    "We have sent a link to {email}. Your email address changes when you open it "
+    "(it works once, for 24 hours). Until then your old address stays."
+)
+
+
+class ChangeNotValid(Exception):
+    """The link is unknown, used, out of date, or its address was taken meanwhile."""
+
+
+async def _taken(email: str, person_id: int, account_id: int | None) -> bool:
+    """Whether another person or another account already has this address."""
+    other_person = await Person.exists().where((Person.email == email) & (Person.id != person_id))
+    other_account = Account.exists().where(Account.email == email)
+    if account_id is not None:
+        other_account = other_account.where(Account.id != account_id)
+    return bool(other_person or await other_account)
+
+
+def _message(email: str, link: str) -> str:
+    return (
+        "Hello,\n\nSomeone asked to use this email address for their account in the Health "
+        f"Movement app. If it was you, open this link to confirm it:\n\n{link}\n\n"
+        "It works once, for 24 hours. If it was not you, ignore this email: nothing changes "
+        "unless the link is opened, and nobody else can see this address until then.\n"
+    )
+
+
+async def request_change(
+    person_id: int, account_id: int | None, new_email: str
+) -> Awaitable[None]:
+    """Record a wish to change a person's email and make the link (inside the caller's
+    write transaction). Returns the sending of the email, for after the transaction.
+    Conflict if the address is someone else's; Invalid if asked too often."""
+    now = datetime.now(UTC)
+    if await _taken(new_email, person_id, account_id):
+        raise Conflict({"email": TAKEN})
+    recent = await EmailChange.count().where(
+        (EmailChange.person == person_id) & (EmailChange.created_at >= now - timedelta(hours=1))
+    )
+    if recent >= PER_PERSON:
+        raise Invalid({"email": TOO_MANY})
+    token = secrets.token_urlsafe(32)
+    rows = await EmailChange.insert(
+        EmailChange(
+            person=person_id,
+            account=account_id,
+            new_email=new_email,
+            token_hash=hash_token(token),
+            expires_at=now + LINK_LIFETIME,
+        )
+    ).returning(EmailChange.id)
+    await record(account_id, "create", "email_change", rows[0]["id"], {"new_email": CHANGED})
+    link = f"{get_settings().base_url}/email/confirm/{token}"
+    return send_email(new_email, "Confirm your new email address", _message(new_email, link))
+
+
+async def _pending(token: str, now: datetime) -> dict[str, Any]:
+    query = EmailChange.select().where(
+        (EmailChange.token_hash == hash_token(token))
+        & EmailChange.used_at.is_null()
+        & (EmailChange.expires_at > now)
+    )
+    if is_postgres():
+        query = query.lock_rows()  # two taps at once: only one of them changes anything
+    change = await query.first()
+    if change is None:
+        raise ChangeNotValid("Links to confirm an email address work once, for 24 hours.")
+    return dict(change)
+
+
+async def use_change(token: str) -> tuple[str, str | None]:
+    """Use a change link: the person's email and their account's become the new address,
+    confirmed, and the person's other waiting changes end. Returns (new, old) addresses."""
+    now = datetime.now(UTC)
+    async with write_transaction():
+        change = await _pending(token, now)
+        new, person_id, account_id = change["new_email"], change["person"], change["account"]
+        person = await Person.select(Person.email).where(Person.id == person_id).first()
+        if person is None or await _taken(new, person_id, account_id):
+            raise ChangeNotValid(
+                "This email address is now used by someone else's record, so it cannot be "
+                "yours here. Ask your coordinator."
+            )
+        await EmailChange.update({EmailChange.used_at: now}).where(
+            (EmailChange.person == person_id) & EmailChange.used_at.is_null()
+        )
+        await Person.update(
+            {Person.email: new, Person.email_confirmed: True, Person.updated_at: now}
+        ).where(Person.id == person_id)
+        await record(account_id, "update", "person", person_id, {"email": CHANGED})
+        if account_id is not None:
+            await Account.update({Account.email: new}).where(Account.id == account_id)
+            await record(account_id, "update", "account", account_id, {"email": CHANGED})
+    return new, person["email"]
+
+
+def tell_old_address(old: str | None, new: str) -> Awaitable[None] | None:
+    """A note to the old address, so that a change nobody meant is noticed."""
+    if not old or old == new:
+        return None
+    body = (
+        "Hello,\n\nThe email address of your account in the Health Movement app was changed "
+        "to a new one, confirmed with a link sent to it. From now on, sign in with the new "
+        "address.\n\nIf you did not do this, tell your coordinator at once.\n"
+    )
+    return send_email(old, "Your email address was changed", body)
+
+
+async def confirm_on_sign_in(account_id: int, email: str) -> None:
+    """Signing in through a link sent to an address proves it: the account's person, if
+    their record has that same address, now has it confirmed."""
+    account = await Account.select(Account.person).where(Account.id == account_id).first()
+    if account is None or account["person"] is None:
+        return
+    rows = (
+        await Person.update({Person.email_confirmed: True})
+        .where(
+            (Person.id == account["person"])
+            & (Person.email == email)
+            & (Person.email_confirmed == False)  # noqa: E712 - piccolo's column comparison
+        )
+        .returning(Person.id)
+    )
+    if rows:
+        what = {"email_confirmed": [False, True]}
+        await record(account_id, "update", "person", rows[0]["id"], what)
+
+
+async def my_email(person_id: int | None) -> str | None:
+    """The address on the signed-in person's record."""
+    if person_id is None:
+        return None
+    row = await Person.select(Person.email).where(Person.id == person_id).first()
+    return None if row is None else row["email"]
+
+
+async def change_my_email(person_id: int | None, account_id: int, raw: object) -> Awaitable[None]:
+    """The change-my-email page: check the address, then as request_change. Invalid or
+    Conflict say what to fix."""
+    form = Form({"email": raw})
+    form.email("email", required=True)
+    new = str(form.result()["email"])
+    if person_id is None:
+        raise Invalid({"email": "Your account is not linked to a person: ask your coordinator."})
+    if new == await my_email(person_id):
+        raise Invalid({"email": "This is already your email address: enter the new one."})
+    async with write_transaction():
+        return await request_change(person_id, account_id, new)

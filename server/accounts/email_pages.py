@@ -1,0 +1,82 @@
+"""Changing my email address: the form, and the link sent to the new address."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from server.accounts import email_change
+from server.lib.auth import current_actor
+from server.lib.validation import Conflict, Invalid
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def _send(sending: Any) -> None:
+    await sending
+
+
+@get("/my-email", include_in_schema=False)
+async def my_email_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    current = await email_change.my_email(actor.person_id)
+    context: dict[str, Any] = {"errors": {}, "email": "", "current": current}
+    return Template("accounts/my_email.html", context=context)
+
+
+@post("/my-email", include_in_schema=False, status_code=200)
+async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in", status_code=303)
+    raw = data.get("email", "")
+    try:
+        sending = await email_change.change_my_email(actor.person_id, actor.account_id, raw)
+    except (Invalid, Conflict) as exc:
+        current = await email_change.my_email(actor.person_id)
+        context = {"errors": exc.errors, "email": str(raw)[:254], "current": current}
+        return Template("accounts/my_email.html", status_code=400, context=context)
+    email = str(raw).strip().lower()
+    return Template(
+        "accounts/email_sent.html",
+        context={"message": email_change.SENT.format(email=email)},
+        background=BackgroundTask(_send, sending),
+    )
+
+
+@get("/email/confirm/{token:str}", include_in_schema=False)
+async def confirm_email_page(token: FromPath[str]) -> Template:
+    # A button, not an automatic change: email scanners open links before people do.
+    return Template("accounts/email_confirm.html", context={"token": token[:100]})
+
+
+@post("/email/confirm/{token:str}", include_in_schema=False, status_code=200)
+async def use_email_link(token: FromPath[str]) -> Template:
+    try:
+        new, old = await email_change.use_change(token)
+    except email_change.ChangeNotValid as exc:
+        return Template(
+            "accounts/email_done.html",
+            status_code=400,
+            context={"heading": "This link does not work", "message": str(exc), "ok": False},
+        )
+    notice = email_change.tell_old_address(old, new)
+    return Template(
+        "accounts/email_done.html",
+        context={
+            "heading": "Your email address is changed",
+            "message": f"From now on, sign in with {new}.",
+            "ok": True,
+        },
+        background=BackgroundTask(_send, notice) if notice is not None else None,
+    )
+
+
+HANDLERS = [my_email_page, change_my_email, confirm_email_page, use_email_link]
