@@ -366,3 +366,39 @@ async def test_create_user_links_a_confirmed_address_and_says_so_for_an_unconfir
     assert fresh.returncode == 0, fresh.stderr
     person = await t.Person.select().where(t.Person.email == "new.person@example.org").first()
     assert person["name"] == "Rae New" and person["email_confirmed"] is False
+
+
+# The console ---------------------------------------------------------------------------
+
+
+async def test_the_console_says_whose_address_it_is_and_whether_it_is_confirmed(client, smtp):
+    pat = await f.person("Pat Kerr", email="pat@example.org", email_confirmed=True)
+    other = await f.person("Sam Lee", email="sam@example.org")
+    coordinator = await f.user("coordinator")
+    await sign_in(client, smtp, coordinator.email)
+    form = Page((await client.get("/console/people/new", headers=HTML)).text)
+    csrf = form.inputs["_csrf_token"]
+    added = await client.post(
+        "/console/people/new",
+        data={"name": "Pat Carr", "email": "pat@example.org", "_csrf_token": csrf},
+        headers=HTML,
+    )
+    assert added.status_code == 400
+    page = Page(added.text)
+    assert page.errors == [
+        f"Pat Kerr (record {pat}) already has this email address, and has confirmed it is "
+        "theirs. If you are adding Pat Kerr, change their record instead; if not, check the "
+        "address."
+    ]
+    assert page.inputs["name"] == "Pat Carr"  # what was typed is kept
+    assert await t.Person.count() == 3
+    changed = await client.post(
+        f"/console/people/{other}/edit",
+        data={"name": "Sam Lee", "email": "pat@example.org", "_csrf_token": csrf},
+        headers=HTML,
+    )
+    assert changed.status_code == 400 and "Pat Kerr (record" in Page(changed.text).errors[0]
+    shown = Page((await client.get(f"/console/people/{pat}", headers=HTML)).text).text
+    assert "pat@example.org (confirmed by its owner)" in shown
+    shown = Page((await client.get(f"/console/people/{other}", headers=HTML)).text).text
+    assert "sam@example.org (not confirmed yet" in shown
