@@ -348,7 +348,8 @@ async def test_a_mistyped_address_on_another_record_is_a_problem_not_a_match(cli
     await sign_in(client, smtp, coordinator.email)
     _, preview = await _import(client, NEWCOMER_CSV)
     assert "is on the record of Olu Adeyemi" in preview
-    assert "who has not confirmed it, and the names are not the same" in preview
+    assert "who has not confirmed it, and the names are not the same. If it is the same " in preview
+    assert "person, write the name as it is recorded" in preview
 
 
 # create-user ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from schema.tables import Account, Person
 from server.lib.validation import Invalid
@@ -48,24 +49,25 @@ async def signing_in_elsewhere(people: Iterable[tuple[int, str | None]]) -> set[
 async def holders(emails: Iterable[str]) -> dict[str, Holder]:
     """The person holding each of these (lower-case) addresses, where anyone does."""
     wanted = sorted({e for e in emails if e})
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for start in range(0, len(wanted), IN_CHUNK):
         rows += await Person.select(
             Person.id, Person.name, Person.email, Person.email_confirmed
         ).where(Person.email.is_in(wanted[start : start + IN_CHUNK]))
-    elsewhere = await signing_in_elsewhere((int(str(r["id"])), str(r["email"])) for r in rows)
+    elsewhere = await signing_in_elsewhere((r["id"], r["email"]) for r in rows)
     return {
-        str(r["email"]): Holder(
-            person_id=int(str(r["id"])),
-            name=str(r["name"]),
+        r["email"]: Holder(
+            person_id=r["id"],
+            name=r["name"],
             confirmed=bool(r["email_confirmed"]),
-            signs_in_elsewhere=int(str(r["id"])) in elsewhere,
+            signs_in_elsewhere=r["id"] in elsewhere,
         )
         for r in rows
     }
 
 
 def simple_name(name: str) -> str:
+    """A name in lower case with single spaces, to compare names as people write them."""
     return " ".join(name.casefold().split())
 
 

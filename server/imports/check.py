@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from schema.tables import Organisation
+from server.accounts.addresses import simple_name
 from server.imports.dates import NotADate, parse_date
 from server.imports.fields import BY_KEY
 from server.lib.records import Context
@@ -49,10 +50,6 @@ class RowPlan:
     membership: dict[str, Any] | None = None
     training: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
-
-
-def simple_name(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)

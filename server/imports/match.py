@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schema.tables import Membership, Person, TrainingRecord
-from server.accounts.addresses import Holder, doubt, signing_in_elsewhere
+from server.accounts.addresses import Holder, doubt, signing_in_elsewhere, simple_name
 from server.db import is_postgres
-from server.imports.check import Lookups, Problem, RowPlan, check_row, simple_name
+from server.imports.check import Lookups, Problem, RowPlan, check_row
 from server.imports.files import Sheet
 from server.people.services import YOUNG, check_young_age
 
@@ -245,10 +245,15 @@ def _address_problem(row: dict[str, Any], person: dict[str, Any], unsure: set[in
     why = doubt(holder, row.get("name") or "")
     if why is None:
         return None
+    advice = (
+        "Check whose address it is: correct it in the file or on that record"
+        if holder.signs_in_elsewhere
+        else "If it is the same person, write the name as it is recorded; if not, correct the "
+        "address in the file or on that record"
+    )
     return (
         f"the email address {row['email']} is on the record of {person['name']} (record "
-        f"{person['id']}), {why}. Check whose address it is: correct it in the file or on "
-        "that record, then upload the file again."
+        f"{person['id']}), {why}. {advice}, then upload the file again."
     )
 
 
