@@ -125,8 +125,19 @@ async def test_coordinators_see_a_withdrawn_story_as_withdrawn_and_cannot_approv
     )
     assert behalf.status_code == 403
     assert behalf.json()["message"] == (
-        "Only the person who shared this story can agree to publish it again."
+        "Only the person who shared this story can agree to publish it."
     )
+    # Nor by putting it back in the queue first, or declining it first.
+    for status in ("waiting", "declined"):
+        moved = await other.patch(
+            f"/api/stories/{story}", json={"status": status}, headers=coordinator.headers
+        )
+        assert moved.status_code == 200
+        behalf = await other.patch(
+            f"/api/stories/{story}", json={"consent_to_publish": True}, headers=coordinator.headers
+        )
+        assert behalf.status_code == 403
+        assert (await approve(other, coordinator, story)).status_code == 400
     assert await published(other, coordinator) == NOWHERE
 
 

@@ -101,3 +101,20 @@ async def test_a_browser_that_showed_the_story_does_not_keep_showing_it(chromium
         assert OTHER not in await page.inner_text("body")
     finally:
         await context.close()
+
+
+async def test_coordinators_see_the_withdrawn_story_in_the_console(desk, live_server):
+    author = await f.user("champion", name="Lou Grant")
+    await Story.insert(
+        Story(person=author.person_id, text=OTHER, consent_to_publish=False, status="withdrawn")
+    )
+    page = await desk("coordinator")
+    await page.goto(f"{live_server}/console/review/stories/decided")
+    await page.select_option("#status", "withdrawn")
+    await page.get_by_role("button", name="Show").click()
+    row = page.get_by_role("row").filter(has_text=OTHER)
+    assert "Withdrawn by its author" in await row.inner_text()
+    assert await axe_violations(page) == []
+    for width in (1280, 390):
+        await page.set_viewport_size({"width": width, "height": 900})
+        await screenshot(page, f"stories-console-withdrawn-{width}")

@@ -31,7 +31,7 @@ ONLY_CONSENT = (
     "You can only change whether your story may be published. To change its words, "
     "delete it and share it again."
 )
-ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it again."
+ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it."
 
 
 async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
@@ -65,16 +65,18 @@ async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None)
 
 def _consent_changed(clean: dict[str, Any], old: Row | None, ctx: Context) -> None:
     """Consent taken back withdraws the story at once, whatever its status (whoever records
-    it). Given again, only by its author, it goes back to a coordinator to approve again."""
+    it). Once a story exists, only its author can give consent (nobody agrees for them),
+    and it then goes back to a coordinator to approve (again)."""
     if old is None or "consent_to_publish" not in clean:
         return
     before, now = bool(old["consent_to_publish"]), bool(clean["consent_to_publish"])
     if before and not now:
         clean["status"] = "withdrawn"
-    elif now and not before and old["status"] == "withdrawn":
+    elif now and not before:
         if ctx.actor is None or ctx.actor.person_id != old["person"]:
             raise Forbidden(ONLY_THE_AUTHOR)
-        clean["status"] = "waiting"
+        if old["status"] != "declined" and "status" not in clean:
+            clean["status"] = "waiting"
 
 
 def present_story(row: Row, ref: Reference) -> dict[str, Any]:
