@@ -47,7 +47,7 @@ from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRA
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
-from server.stories.pages import new_story_page, share_story
+from server.stories.pages import STORY_PAGES
 from server.stories.services import STORIES
 from server.totals.routes import get_totals
 from server.trainings.pages import add_training, training_page
@@ -77,8 +77,7 @@ PAGES = [
     add_training,
     new_session_page,
     record_session,
-    new_story_page,
-    share_story,
+    *STORY_PAGES,
     service_worker,
     manifest,
     offline,
@@ -103,7 +102,7 @@ def api_routers() -> list[Router]:
         ("footprints", FOOTPRINTS, "footprints", "Public to read."),
         ("organisations", ORGANISATIONS, "organisations", "Any signed-in account can read."),
         ("courses", COURSES, "courses", "Public to read."),
-        ("stories", STORIES, "stories", "Champions see and add only their own."),
+        ("stories", STORIES, "stories", "Champions see, add, withdraw, delete only their own."),
     ]
     return [
         crud_router(f"/api/{path}", rt, plural=plural, description=text)

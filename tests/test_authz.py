@@ -111,17 +111,18 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("PATCH",  "/api/friends-sessions/{theirs}",  "change",           401, 404, 200, 200),
     ("DELETE", "/api/friends-sessions/{theirs}",  "",                 401, 404, 204, 204),
     ("DELETE", "/api/friends-sessions/{mine}",    "",                 401, 204, 204, 204),
-    # Stories: a champion shares and reads their own; changing them is a coordinator's job.
+    # Stories: a champion shares and reads their own, and may take back their consent or
+    # delete one (test_story_withdrawal.py); approving and changing words is a coordinator's.
     ("GET",    "/api/stories",                    "",                 401, 200, 200, 200),
     ("GET",    "/api/stories?person={other}",     "",                 401, 200, 200, 200),
     ("GET",    "/api/stories/{mine}",             "",                 401, 200, 200, 200),
     ("GET",    "/api/stories/{theirs}",           "",                 401, 404, 200, 200),
     ("POST",   "/api/stories",                    "new",              401, 201, 201, 201),
     ("POST",   "/api/stories",                    "new, for other",   401, 403, 201, 201),
-    ("PATCH",  "/api/stories/{mine}",             "change",           401, 403, 200, 200),
-    ("PATCH",  "/api/stories/{theirs}",           "change",           401, 403, 200, 200),
-    ("DELETE", "/api/stories/{theirs}",           "",                 401, 403, 204, 204),
-    ("DELETE", "/api/stories/{mine}",             "",                 401, 403, 204, 204),
+    ("PATCH",  "/api/stories/{mine}",             "change",           401, 400, 200, 200),
+    ("PATCH",  "/api/stories/{theirs}",           "change",           401, 404, 200, 200),
+    ("DELETE", "/api/stories/{theirs}",           "",                 401, 404, 204, 204),
+    ("DELETE", "/api/stories/{mine}",             "",                 401, 204, 204, 204),
     # External counts: staff only.
     ("GET",    "/api/external-counts",            "",                 401, 403, 200, 200),
     ("GET",    "/api/external-counts/{rec}",      "",                 401, 403, 200, 200),

@@ -306,14 +306,17 @@ async def test_accounts_are_filtered_and_downloaded(client):
 
 
 async def test_a_sign_in_link_can_be_sent_from_the_console(client):
-    from schema.tables import OutboxMessage
+    from tests.test_sign_in import smtp_server, smtp_set_up
 
     await signed_in(client)
     kim = await f.user("champion", email="kim@example.org")
     target = await account_of(kim.email)
-    answer = await post(client, f"/console/admin/users/{target['id']}/sign-in-link")
+    inbox, port = smtp_server()
+    inbox.messages.clear()
+    with smtp_set_up(port):
+        answer = await post(client, f"/console/admin/users/{target['id']}/sign-in-link")
     assert answer.status_code == 303
-    assert await OutboxMessage.count().where(OutboxMessage.to == "kim@example.org") == 1
+    assert len(inbox.to("kim@example.org")) == 1
 
 
 # Reference records --------------------------------------------------------------------

@@ -321,7 +321,8 @@ async def test_a_declined_story_leaves_the_queue_and_is_listed_as_decided(client
     assert "not for publishing" not in other.text and "quarterly report" not in other.text
     bad = await client.get("/console/review/stories/decided?status=maybe", headers=HTML)
     assert bad.status_code == 400
-    assert "Choose approved or declined from: approved, declined." in Page(bad.text).errors
+    wanted = "Choose approved, declined or withdrawn from: approved, declined, withdrawn."
+    assert wanted in Page(bad.text).errors
 
 
 async def test_decided_stories_download_with_their_filters(client, champion, desk):

@@ -1,9 +1,16 @@
-"""Signing in with an emailed link: through a real SMTP server, and the development outbox."""
+"""Signing in with an emailed link: through a real SMTP server, and the development outbox.
+
+A sign-in link is a secret: without DEBUG it is never kept in the outbox nor printed, so the
+tests read their links from a real SMTP server (aiosmtpd) like a person's inbox."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,19 +24,88 @@ from tests.html import Page
 LINK = re.compile(r"http://\S+/sign-in/(\S+)")
 
 
-async def ask_for_link(client, email: str):
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+        return "250 OK"
+
+    def to(self, address: str) -> list[str]:
+        return [content for rcpt, content in self.messages if address.lower() in rcpt]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_SERVER: dict[str, tuple[Inbox, int]] = {}
+
+
+def smtp_server() -> tuple[Inbox, int]:
+    """One SMTP server for the tests' sign-ins, started the first time it is needed."""
+    if "inbox" not in _SERVER:
+        inbox, port = Inbox(), _free_port()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        atexit.register(controller.stop)
+        _SERVER["inbox"] = (inbox, port)
+    return _SERVER["inbox"]
+
+
+@contextmanager
+def smtp_set_up(port: int) -> Iterator[None]:
+    """SMTP_HOST and friends pointing at a local server, for the length of the block."""
+    names = ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_FROM")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        SMTP_TLS="none",
+        SMTP_FROM="Health Movement <movement@example.org>",
+    )
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+async def post_sign_in(client, email: str):
     form = Page((await client.get("/sign-in", headers={"accept": "text/html"})).text)
     return await client.post(
         "/sign-in", data={"email": email, "_csrf_token": form.inputs["_csrf_token"]}
     )
 
 
+async def ask_for_link(client, email: str):
+    """Ask for a link as a person would; the email goes to the tests' SMTP server."""
+    inbox, port = smtp_server()
+    inbox.messages.clear()
+    with smtp_set_up(port):
+        return await post_sign_in(client, email)
+
+
 async def newest_link_token() -> str:
-    message = await OutboxMessage.select().order_by(OutboxMessage.id, ascending=False).first()
-    assert message is not None, "no email in the outbox"
-    match = LINK.search(message["body"])
+    inbox, _ = smtp_server()
+    assert inbox.messages, "no email came through SMTP"
+    match = LINK.search(inbox.messages[-1][1])
     assert match is not None
     return match.group(1)
+
+
+def emails_sent() -> int:
+    return len(smtp_server()[0].messages)
 
 
 async def use_link(client, token: str):
@@ -89,14 +165,18 @@ async def test_the_same_answer_whether_the_email_is_known_or_not(client):
     unknown = await ask_for_link(client, "stranger@example.org")
     assert known.status_code == unknown.status_code == 200
     assert Page(known.text).h1 == Page(unknown.text).h1
-    assert await OutboxMessage.count() == 1  # only the known address got an email
+    inbox, _ = smtp_server()
+    assert inbox.to("stranger@example.org") == []  # only the known address got an email
 
 
 async def test_links_are_limited_per_email(client):
     await f.user("champion", email="busy@example.org")
-    statuses = [(await ask_for_link(client, "busy@example.org")).status_code for _ in range(4)]
+    statuses, sent = [], 0
+    for _ in range(4):
+        statuses.append((await ask_for_link(client, "busy@example.org")).status_code)
+        sent += emails_sent()
     assert statuses == [200, 200, 200, 429]
-    assert await OutboxMessage.count() == 3
+    assert sent == 3
 
 
 async def test_links_are_limited_per_address(client):
@@ -156,29 +236,64 @@ async def test_api_writes_with_the_session_cookie_need_the_csrf_header(client):
     assert mine.json()["total"] == 1
 
 
-async def test_the_outbox_page_is_only_there_in_debug(client, monkeypatch):
-    assert (await client.get("/dev/outbox")).status_code == 404
-    await f.user("champion", email="outbox@example.org")
-    await ask_for_link(client, "outbox@example.org")
+@pytest.fixture
+def debug(monkeypatch):
     monkeypatch.setenv("DEBUG", "true")
     get_settings.cache_clear()
-    try:
-        page = Page((await client.get("/dev/outbox")).text)
-        assert "Your sign-in link" in page.text and "outbox@example.org" in page.text
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
+async def test_the_outbox_page_is_only_there_in_debug(client, debug, monkeypatch):
+    await f.user("champion", email="outbox@example.org")
+    await post_sign_in(client, "outbox@example.org")
+    page = Page((await client.get("/dev/outbox")).text)
+    assert "Your sign-in link" in page.text and "outbox@example.org" in page.text
+    monkeypatch.setenv("DEBUG", "false")
+    get_settings.cache_clear()
+    assert (await client.get("/dev/outbox")).status_code == 404
 
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
+async def test_without_email_set_up_a_sign_in_link_is_neither_kept_nor_printed(
+    client, capsys, caplog
+):
+    """No SMTP_HOST and no DEBUG (a live server set up wrongly): the link is a secret, so
+    it goes nowhere; the log says that email is not set up, without the link or address."""
+    await f.user("champion", email="quiet@example.org")
+    with caplog.at_level("WARNING", logger="movement"):
+        answer = await post_sign_in(client, "quiet@example.org")
+    assert Page(answer.text).h1 == "Check your email"  # the same answer as ever
+    assert await SignInLink.count() == 1
+    assert await OutboxMessage.count() == 0
+    printed = capsys.readouterr()
+    logged = caplog.text
+    assert "/sign-in/" not in printed.out + printed.err + logged
+    assert "quiet@example.org" not in printed.out + printed.err + logged
+    assert "Email is not set up (SMTP_HOST is empty)" in logged
+
+
+async def test_in_debug_without_email_the_link_is_printed_and_kept_for_development(
+    client, debug, capsys
+):
+    champion = await f.user("champion", name="Dev Eloper", email="dev@example.org")
+    await post_sign_in(client, champion.email)
+    printed = capsys.readouterr().out
+    kept = await OutboxMessage.select().first()
+    assert kept["to"] == "dev@example.org" and kept["subject"] == "Your sign-in link"
+    token = LINK.search(kept["body"]).group(1)
+    assert f"/sign-in/{token}" in printed
+    assert (await use_link(client, token)).status_code in (302, 303)
+    assert Page((await client.get("/", headers={"accept": "text/html"})).text).h1 == "Hello, Dev"
+
+
+async def test_an_email_with_no_secret_is_still_kept_without_debug(capsys):
+    from server.mail.services import send_email
+
+    await send_email("someone@example.org", "Your session on Monday", "See you there.")
+    kept = await OutboxMessage.select(OutboxMessage.to, OutboxMessage.body).first()
+    assert kept == {"to": "someone@example.org", "body": "See you there."}
+    assert "See you there" not in capsys.readouterr().out
 
 
 @pytest.fixture
@@ -200,9 +315,9 @@ def smtp(monkeypatch):
     get_settings.cache_clear()
 
 
-async def test_the_link_goes_through_a_real_smtp_server(client, smtp):
+async def test_the_link_goes_through_a_realsmtp_server(client, smtp):
     champion = await f.user("champion", name="Sam Okafor")
-    await ask_for_link(client, champion.email)
+    await post_sign_in(client, champion.email)
     assert len(smtp.messages) == 1
     recipients, content = smtp.messages[0]
     assert recipients == [champion.email]

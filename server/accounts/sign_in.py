@@ -78,7 +78,8 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
         f"{link}\n\nIt works once, for 15 minutes. If you did not ask for it, you can "
         "ignore this email: nobody can sign in without it.\n"
     )
-    return send_email(email, "Your sign-in link", body)
+    # A secret: never printed or kept in the outbox unless DEBUG is on (see send_email).
+    return send_email(email, "Your sign-in link", body, secret=True)
 
 
 async def complete(token: str) -> str:

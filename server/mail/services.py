@@ -1,5 +1,10 @@
 """Sending email: through SMTP when SMTP_HOST is set, otherwise to the development outbox
-(printed to the console, kept in the database, and listed at /dev/outbox when DEBUG is on)."""
+(kept in the database and listed at /dev/outbox when DEBUG is on).
+
+Without SMTP, an email that carries a secret (a sign-in link, a confirmation link: send it
+with secret=True) is kept and printed only when DEBUG is on, for development. Otherwise it
+is not kept anywhere: a warning says that email is not set up, without the secret or the
+address. Other emails are kept in the outbox either way, and printed only with DEBUG."""
 
 from __future__ import annotations
 
@@ -32,12 +37,20 @@ def _send_smtp(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send_email(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email, or put it in the development outbox."""
+NOT_SET_UP = (
+    "Email is not set up (SMTP_HOST is empty), so an email was not sent: %r. Set SMTP_HOST "
+    "to send email, or DEBUG=true on a development machine to see it at /dev/outbox."
+)
+
+
+async def send_email(to: str, subject: str, body: str, secret: bool = False) -> None:
+    """Send a plain-text email, or put it in the development outbox.
+
+    secret=True for an email whose body lets its reader act as the addressee (a sign-in
+    or confirmation link): without SMTP it is kept and printed only when DEBUG is on."""
     settings = get_settings()
     if not settings.smtp_host:
-        await OutboxMessage.insert(OutboxMessage(to=to, subject=subject, body=body))
-        print(f"\n--- email to {to}: {subject}\n{body}\n---", flush=True)
+        await _not_sent(settings, to, subject, body, secret)
         return
     message = EmailMessage()
     message["From"] = settings.smtp_from
@@ -45,6 +58,18 @@ async def send_email(to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message.set_content(body)
     await asyncio.to_thread(_send_smtp, settings, message)
+
+
+async def _not_sent(settings: Settings, to: str, subject: str, body: str, secret: bool) -> None:
+    """No SMTP server: the development outbox, within the rule above."""
+    if secret and not settings.debug:
+        log.warning(NOT_SET_UP, subject)  # never the link, nor whom it was for
+        return
+    await OutboxMessage.insert(OutboxMessage(to=to, subject=subject, body=body))
+    if settings.debug:
+        print(f"\n--- email to {to}: {subject}\n{body}\n---", flush=True)
+    else:
+        log.warning(NOT_SET_UP + " It is in the development outbox.", subject)
 
 
 async def outbox(limit: int = 50) -> list[dict[str, Any]]:

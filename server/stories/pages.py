@@ -1,24 +1,38 @@
-"""/stories/new: share a story."""
+"""/stories/new: share a story. /stories: my stories, each one's status, and taking back
+the consent to publish it or deleting it (each after a page that asks to confirm, so that
+it works without JavaScript)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.lib.pages import FormData, form_post, page_context, to_sign_in
-from server.lib.records import Context, create_record, list_records
-from server.stories.services import LONGEST, STORIES
+from server.lib.records import Context, create_record
+from server.stories.services import (
+    LONGEST,
+    STORIES,
+    delete_my_story,
+    my_stories,
+    my_story,
+    set_my_consent,
+)
 
 FIELDS = ("text", "programme", "consent_to_publish")
+# What each action says on the list afterwards (?done=...).
+DONE = {
+    "withdrawn": "Your story is withdrawn. It is no longer published anywhere.",
+    "deleted": "Your story is deleted.",
+    "consent": "Thank you. A coordinator will read your story again before it is published.",
+}
 
 
 async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
-    assert ctx.actor is not None
-    mine = await list_records(STORIES, ctx, {"person": str(ctx.actor.person_id or 0)})
     return {
-        "stories": mine["items"],
+        "stories": await my_stories(ctx),
         "values": {},
         "errors": {},
         "saved": saved,
@@ -44,3 +58,77 @@ async def share_story(request: Request[Any, Any, Any], data: FormData) -> Templa
     return await form_post(
         request, data, FIELDS, save, "stories/new.html", _context, "/stories/new?saved=1"
     )
+
+
+@get("/stories", include_in_schema=False)
+async def my_stories_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
+    done = DONE.get(request.query_params.get("done", ""))
+    return Template("stories/mine.html", context={"stories": await my_stories(ctx), "done": done})
+
+
+async def _confirm(
+    request: Request[Any, Any, Any], record_id: int, action: str, heading: str, button: str
+) -> Template | Redirect:
+    """The page that asks before withdrawing or deleting: the form posts to itself."""
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
+    story = await my_story(ctx, record_id)  # NotFound (a 404 page): someone else's
+    context = {"story": story, "action": action, "heading": heading, "button": button}
+    return Template("stories/confirm.html", context=context)
+
+
+@get("/stories/{record_id:int}/withdraw", include_in_schema=False)
+async def confirm_withdraw(
+    request: Request[Any, Any, Any], record_id: FromPath[int]
+) -> Template | Redirect:
+    return await _confirm(request, record_id, "withdraw", "Withdraw your story?", "Withdraw it")
+
+
+@get("/stories/{record_id:int}/delete", include_in_schema=False)
+async def confirm_delete(
+    request: Request[Any, Any, Any], record_id: FromPath[int]
+) -> Template | Redirect:
+    return await _confirm(request, record_id, "delete", "Delete your story?", "Delete it")
+
+
+@post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
+async def withdraw_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
+    await set_my_consent(ctx, record_id, False)
+    return Redirect("/stories?done=withdrawn", status_code=303)
+
+
+@post("/stories/{record_id:int}/consent", include_in_schema=False, status_code=303)
+async def consent_again(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
+    await set_my_consent(ctx, record_id, True)
+    return Redirect("/stories?done=consent", status_code=303)
+
+
+@post("/stories/{record_id:int}/delete", include_in_schema=False, status_code=303)
+async def delete_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    ctx = await page_context(request)
+    if ctx is None:
+        return to_sign_in()
+    await delete_my_story(ctx, record_id)
+    return Redirect("/stories?done=deleted", status_code=303)
+
+
+STORY_PAGES = [
+    new_story_page,
+    share_story,
+    my_stories_page,
+    confirm_withdraw,
+    confirm_delete,
+    withdraw_story,
+    consent_again,
+    delete_story,
+]

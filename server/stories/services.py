@@ -10,15 +10,36 @@ from piccolo.custom_types import Combinable
 
 from schema.tables import Story
 from server.db import write_transaction
-from server.lib.records import Context, RecordType, Row, get_record, update_record
+from server.lib.records import (
+    Context,
+    Forbidden,
+    NotFound,
+    RecordType,
+    Row,
+    delete_record,
+    get_record,
+    update_record,
+)
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
 
-STATUSES = ("waiting", "approved", "declined")
+# withdrawn: its author took back their consent to publish (only that way, never set by hand).
+STATUSES = ("waiting", "approved", "declined", "withdrawn")
+SET_BY_HAND = {s: s for s in STATUSES if s != "withdrawn"}
 SHORTEST, LONGEST = 20, 1500
+ONLY_CONSENT = (
+    "You can only change whether your story may be published. To change its words, "
+    "delete it and share it again."
+)
+ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it."
 
 
 async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
+    if old is not None and ctx.champion and isinstance(data, Mapping):
+        # An author may take their consent back or give it again; new words would be
+        # published without a coordinator reading them.
+        if extra := [str(k)[:60] for k in data if k != "consent_to_publish"]:
+            raise Invalid({k: ONLY_CONSENT for k in extra})
     form = Form(data, partial=old is not None)
     form.text("text", "your story", max_length=LONGEST, required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
@@ -26,19 +47,36 @@ async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None)
     staff = ctx.actor is not None and ctx.actor.is_staff
     if staff:
         form.reference("person", "the person's id")
-        form.choice("status", "a status", {s: s for s in STATUSES}, default="waiting")
+        form.choice("status", "a status", SET_BY_HAND, default="waiting")
     clean = form.result()
     if old is None and clean.get("person") is None and ctx.actor is not None:
         clean["person"] = ctx.actor.person_id  # a coordinator's own story
     if "text" in clean and len(clean["text"]) < SHORTEST:
         raise Invalid({"text": f"Tell us a little more: at least {SHORTEST} characters."})
+    _consent_changed(clean, old, ctx)
     if clean.get("status") == "approved" and not {**(old or {}), **clean}.get("consent_to_publish"):
         raise Invalid({"status": "A story can be approved only if its author agreed to publish."})
-    if clean.get("status") in ("approved", "declined") and clean["status"] != (old or {}).get(
-        "status"
-    ):
+    if clean.get("status") in ("approved", "declined", "withdrawn") and clean["status"] != (
+        old or {}
+    ).get("status"):
         clean["reviewed_at"] = datetime.now(UTC)  # however it was decided: console or API
     return clean
+
+
+def _consent_changed(clean: dict[str, Any], old: Row | None, ctx: Context) -> None:
+    """Consent taken back withdraws the story at once, whatever its status (whoever records
+    it). Once a story exists, only its author can give consent (nobody agrees for them),
+    and it then goes back to a coordinator to approve (again)."""
+    if old is None or "consent_to_publish" not in clean:
+        return
+    before, now = bool(old["consent_to_publish"]), bool(clean["consent_to_publish"])
+    if before and not now:
+        clean["status"] = "withdrawn"
+    elif now and not before:
+        if ctx.actor is None or ctx.actor.person_id != old["person"]:
+            raise Forbidden(ONLY_THE_AUTHOR)
+        if old["status"] != "declined" and "status" not in clean:
+            clean["status"] = "waiting"
 
 
 def present_story(row: Row, ref: Reference) -> dict[str, Any]:
@@ -71,7 +109,8 @@ STORIES = RecordType(
     present=present_story,
     filters=story_filters,
     owner="person",
-    champion_may=frozenset({"list", "read", "create"}),
+    # Authors may also take back (or give again) their consent, and delete their story.
+    champion_may=frozenset({"list", "read", "create", "update", "delete"}),
     personal=frozenset({"text"}),
     order_by=(("id", True),),
 )
@@ -79,7 +118,7 @@ STORIES = RecordType(
 
 # Coordinators' review (console) -----------------------------------------------------------
 
-DECIDED = ("approved", "declined")
+DECIDED = ("approved", "declined", "withdrawn")
 # What a coordinator's decision sets the status to.
 DECISIONS = {"approve": "approved", "decline": "declined"}
 NO_CONSENT = (
@@ -121,7 +160,7 @@ async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> dict
 
 def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable, int]:
     form = Form({k: params.get(k, "") for k in ("status", "programme", "page")})
-    form.choice("status", "approved or declined", {s: s for s in DECIDED})
+    form.choice("status", "approved, declined or withdrawn", {s: s for s in DECIDED})
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     clean = form.result()
@@ -136,7 +175,8 @@ def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable,
 async def stories_decided(
     params: Mapping[str, str], ctx: Context, per_page: int = 20
 ) -> dict[str, Any]:
-    """Stories already approved or declined, the latest decision first; filtered by
+    """Stories already approved, declined or withdrawn by their authors, the latest
+    decision first; filtered by
     status and programme (Invalid says what to fix). per_page=0: all of them."""
     where, page = _decided_where(params, ctx)
     query = (
@@ -168,3 +208,40 @@ async def correct_story_text(ctx: Context, record_id: int, text: Any) -> dict[st
     """Change a story's words (spelling, say). The audit log notes that the text changed,
     never the text itself."""
     return await update_record(STORIES, ctx, record_id, {"text": text})
+
+
+# Authors' own stories (the app's "My stories") -----------------------------------------
+
+
+async def my_stories(ctx: Context) -> list[dict[str, Any]]:
+    """The signed-in person's own stories, newest first (staff too: only their own)."""
+    assert ctx.actor is not None
+    rows = await (
+        Story.select()
+        .where(Story.person == (ctx.actor.person_id or 0))
+        .order_by(Story.id, ascending=False)
+    )
+    return [present_story(row, ctx.ref) for row in rows]
+
+
+async def my_story(ctx: Context, record_id: int) -> dict[str, Any]:
+    """One of the signed-in person's own stories; NotFound for anyone else's, coordinators
+    included (they review stories in the console, not here)."""
+    story = await get_record(STORIES, ctx, record_id)
+    if ctx.actor is None or story["person"] != ctx.actor.person_id:
+        raise NotFound(f"There is no story with id {record_id}.")
+    return story
+
+
+async def set_my_consent(ctx: Context, record_id: int, consent: bool) -> dict[str, Any]:
+    """Take back (False) or give again (True) the consent to publish one's own story.
+    Taken back, it leaves the widget and the report at once; given again, it waits for a
+    coordinator to approve it again."""
+    await my_story(ctx, record_id)
+    return await update_record(STORIES, ctx, record_id, {"consent_to_publish": consent})
+
+
+async def delete_my_story(ctx: Context, record_id: int) -> None:
+    """Delete one's own story for good (the audit log keeps that it was deleted)."""
+    await my_story(ctx, record_id)
+    await delete_record(STORIES, ctx, record_id)
