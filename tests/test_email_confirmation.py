@@ -24,7 +24,7 @@ from tests import factories as f
 from tests.browser import Inbox, free_port
 from tests.html import Page
 from tests.test_console_import import Selects, finished, token, upload
-from tests.test_sign_in import ask_for_link, use_link
+from tests.test_sign_in import post_sign_in, use_link
 
 HTML = {"accept": "text/html"}
 CHANGE_LINK = re.compile(r"http://\S+/email/confirm/(\S+)")
@@ -63,7 +63,7 @@ def link_in(inbox: Inbox, address: str, pattern: re.Pattern[str] = CHANGE_LINK) 
 
 async def sign_in(client, inbox: Inbox, address: str):
     """Sign a client in with the link that arrives by SMTP."""
-    await ask_for_link(client, address)
+    await post_sign_in(client, address)
     links = [SIGN_IN_LINK.search(read(c)[1]) for c in inbox.for_address(address)]
     token = [m.group(1) for m in links if m][-1]
     return await use_link(client, token)

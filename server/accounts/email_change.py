@@ -82,7 +82,8 @@ async def request_change(
     ).returning(EmailChange.id)
     await record(account_id, "create", "email_change", rows[0]["id"], {"new_email": CHANGED})
     link = f"{get_settings().base_url}/email/confirm/{token}"
-    return send_email(new_email, "Confirm your new email address", _message(new_email, link))
+    body = _message(new_email, link)
+    return send_email(new_email, "Confirm your new email address", body, secret=True)
 
 
 async def _pending(token: str, now: datetime) -> dict[str, Any]:
