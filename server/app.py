@@ -38,7 +38,14 @@ from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail.routes import dev_outbox
-from server.mydata.routes import delete_me, deleted, download, my_data_page
+from server.mydata.routes import (
+    delete_me,
+    deleted,
+    download,
+    download_csv,
+    everything_page,
+    my_data_page,
+)
 from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.pwa.routes import manifest, offline, service_worker
@@ -69,7 +76,9 @@ PAGES = [
     change_activity,
     delete_activity,
     my_data_page,
+    everything_page,
     download,
+    download_csv,
     delete_me,
     deleted,
     training_page,
