@@ -48,6 +48,8 @@ from server.mydata.routes import (
 )
 from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
+from server.privacy import retention
+from server.privacy.routes import privacy_notice
 from server.pwa.routes import manifest, offline, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
@@ -90,6 +92,7 @@ PAGES = [
     service_worker,
     manifest,
     offline,
+    privacy_notice,
 ]
 
 
@@ -150,8 +153,8 @@ def create_app() -> Litestar:
         ),
         before_send=[security_headers],
         exception_handlers=HANDLERS,
-        on_startup=[db.start],
-        on_shutdown=[db.stop],
+        on_startup=[db.start, retention.start_cleanup],
+        on_shutdown=[retention.stop_cleanup, db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(

@@ -101,7 +101,7 @@ def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, A
 
 def _where_next(job: dict[str, Any]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
-    if job["shown_status"] in ("running", "done", "stopped", "failed"):
+    if job["shown_status"] in ("running", "done", "stopped", "failed", "expired"):
         return Redirect(f"/console/import/{job['id']}", status_code=303)
     return None
 
