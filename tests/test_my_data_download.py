@@ -88,8 +88,11 @@ async def test_someone_not_signed_in_is_sent_to_sign_in(client):
 async def test_a_staff_members_download_does_not_name_other_staff(client, phone_client):
     champion = await a_full_life(client, phone_client)
     coordinator = await f.user("coordinator")
-    answer = await client.patch(f"/api/people/{champion.person_id}",
-                                headers=coordinator.headers, json={"consent_to_contact": True})
+    answer = await client.patch(
+        f"/api/people/{champion.person_id}",
+        headers=coordinator.headers,
+        json={"consent_to_contact": True},
+    )
     assert answer.status_code == 200
     data = json.loads((await phone_client.get("/my-data/download")).content)
     assert "a member of staff" in {e["who"] for e in data["audit_events"]}

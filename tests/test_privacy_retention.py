@@ -40,8 +40,11 @@ async def session(account: int, days: float, name: str) -> None:
 
 async def upload(status: str, days: float) -> int:
     job_id = await jobs.create_job(await Context.load(None), "a.csv", UPLOAD)
-    summary = {"counts": {"rows": 1}, "message": "Imported 1 row.",
-               "problems": [{"row": 2, "field": "", "message": "Row 2: Ada Lovelace ..."}]}
+    summary = {
+        "counts": {"rows": 1},
+        "message": "Imported 1 row.",
+        "problems": [{"row": 2, "field": "", "message": "Row 2: Ada Lovelace ..."}],
+    }
     await t.ImportJob.update({t.ImportJob.status: status, t.ImportJob.updated_at: ago(days),
                               t.ImportJob.summary: summary if status == "done" else {}}).where(
         t.ImportJob.id == job_id)  # fmt: skip

@@ -3,7 +3,9 @@ with a default that names what is held and people's rights.
 
 The text is plain text with a small, safe part of Markdown: "## " headings, "- " lists,
 blank lines between paragraphs, **bold** and [links](https://...). Everything is escaped
-first, and links go only to https, http and mailto addresses, so nothing typed can run."""
+first, and links go only to https, http and mailto addresses and this site's own pages
+("/my-data"; never "//" or a backslash, which browsers read as another site), so nothing
+typed can run."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ PLACEHOLDERS = {
     "council_name": "[the council's name]",
     "contact": "[how to contact the council's data protection officer]",
 }
-LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s)]+)\)")
+LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:|/(?![/\\]))[^\s)\\]*)\)")
 BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 
 DEFAULT_NOTICE = (Path(__file__).parent / "default_notice.md").read_text()
