@@ -9,13 +9,22 @@ import io
 import json
 from datetime import date
 
+import pytest
+
 from schema import tables as t
 from tests import factories as f
 from tests.html import Page
-from tests.test_privacy_erasure import ADDRESS, EMAIL, NAME, a_full_life
-from tests.test_privacy_erasure import phone_client  # noqa: F401 - a fixture
+from tests.test_privacy_erasure import ADDRESS, EMAIL, NAME, a_full_life, phone
 
 HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+async def phone_client(app):
+    async with phone(app) as c:
+        yield c
+
+
 KINDS = ("person", "accounts", "memberships", "trainings", "activities", "friends_sessions",
          "stories", "api_tokens", "sessions", "sign_in_links", "emails", "audit_events",
          "import_rows")  # fmt: skip

@@ -61,19 +61,25 @@ async def texts_holding(*marks: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.fixture
-async def phone_client(app):
+def phone(app) -> httpx.AsyncClient:
+    """A client like the champion's phone: its own internet address and browser."""
     transport = httpx.ASGITransport(app=app, client=(ADDRESS, 5050))
     headers = {"user-agent": PHONE_BROWSER}
-    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
+
+
+@pytest.fixture
+async def phone_client(app):
+    async with phone(app) as c:
         yield c
 
 
 async def a_full_life(client, phone_client) -> f.User:
     """A champion with one of every kind of record, and a coordinator's upload naming them."""
     await f.footprint("WC")
-    champion = await f.user("champion", email=EMAIL, name=NAME, phone=PHONE, postcode=POSTCODE,
-                            year_of_birth=1961)  # fmt: skip
+    champion = await f.user(
+        "champion", email=EMAIL, name=NAME, phone=PHONE, postcode=POSTCODE, year_of_birth=1961
+    )
     await f.join(champion.person_id, "health-champions")
     await f.join(champion.person_id, "dementia-friends")
     for reached, note in ((12, f"Stall with {NAME}'s church group"), (30, "Walk")):
@@ -85,9 +91,9 @@ async def a_full_life(client, phone_client) -> f.User:
         "programme": "health-champions", "consent_to_publish": True,
         "text": f"I am {NAME} and I walk every lunch time."})  # fmt: skip
     assert story.status_code == 201, story.text
-    session = await phone_client.post("/api/friends-sessions", headers=champion.headers, json={
-        "programme": "dementia-friends", "attendees": 14, "footprint": "WC", "held_on": "2026-11-02",
-        "venue": "Wigan Library", "note": f"Call {PHONE} to book"})  # fmt: skip
+    ran = {"programme": "dementia-friends", "attendees": 14, "footprint": "WC",
+           "held_on": "2026-11-02", "venue": "Wigan Library", "note": f"Call {PHONE} to book"}  # fmt: skip
+    session = await phone_client.post("/api/friends-sessions", headers=champion.headers, json=ran)
     assert session.status_code == 201, session.text
     await sign_in(phone_client, EMAIL)  # a sign-in link, an email, a session with its device
     coordinator = await f.user("coordinator")
