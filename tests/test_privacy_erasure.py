@@ -92,7 +92,8 @@ async def a_full_life(client, phone_client) -> f.User:
         "text": f"I am {NAME} and I walk every lunch time."})  # fmt: skip
     assert story.status_code == 201, story.text
     ran = {"programme": "dementia-friends", "attendees": 14, "footprint": "WC",
-           "held_on": "2026-11-02", "venue": "Wigan Library", "note": f"Call {PHONE} to book"}  # fmt: skip
+           "held_on": "2026-11-02", "venue": "Wigan Library",
+           "note": f"Call {PHONE} to book"}  # fmt: skip
     session = await phone_client.post("/api/friends-sessions", headers=champion.headers, json=ran)
     assert session.status_code == 201, session.text
     await sign_in(phone_client, EMAIL)  # a sign-in link, an email, a session with its device
