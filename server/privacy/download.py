@@ -17,6 +17,10 @@ from server.privacy.subject import Subject, subject_of
 from server.settings import get_settings
 
 Row = dict[str, Any]
+# The order a person reads them in (erasure goes in another order); others follow.
+READING_ORDER = ("person", "accounts", "memberships", "trainings", "activities",
+                 "friends_sessions", "stories", "sessions", "sign_in_links", "api_tokens",
+                 "emails", "import_rows", "audit_events")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ async def _rows(holding: Holding, subject: Subject) -> list[Row]:
 async def everything(person_id: int | None, account_id: int | None) -> list[Section]:
     """Each kind of record held about the person (and their accounts), the person first."""
     subject = await subject_of(person_id, account_id)
-    ordered = sorted(HOLDINGS, key=lambda h: h.key != "person")
+    place = {key: i for i, key in enumerate(READING_ORDER)}
+    ordered = sorted(HOLDINGS, key=lambda h: place.get(h.key, len(place)))
     out = []
     for holding in ordered:
         headings = [(fl.key, fl.heading) for fl in holding.fields]

@@ -45,7 +45,8 @@ IMPORTS = Holding(
 HOLDINGS: tuple[Holding, ...] = (
     IMPORTS,
     Holding(
-        Story, "stories", "Your stories", "The stories you shared. Erasing you withdraws them.",
+        Story, "stories", "Your stories",
+        "The stories you shared. If you delete your account, they are deleted too.",
         about=by_person(Story.person),
         fields=(f("created_at", "Shared", Story.created_at),
                 f("programme", "Programme", Story.programme.name),
@@ -73,8 +74,8 @@ HOLDINGS: tuple[Holding, ...] = (
         personal=("person", "certificate_number"), audit_as="training",
     ),
     Holding(
-        Activity, "activities", "What you did", "The activities you logged. Erasing you keeps "
-        "them, without your name or notes, so the movement's numbers do not drop.",
+        Activity, "activities", "What you did", "The activities you logged. If you delete your "
+        "account, they stay, without your name or notes, so the movement's numbers do not drop.",
         about=by_person(Activity.person),
         fields=(f("occurred_on", "Date", Activity.occurred_on),
                 f("programme", "Programme", Activity.programme.name),
@@ -88,7 +89,7 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding(
         FriendsSession, "friends_sessions", "Friends sessions you ran",
-        "Erasing you keeps the sessions, and how many came, without your name or notes.",
+        "If you delete your account, the sessions stay, without your name or notes.",
         about=by_person(FriendsSession.run_by),
         fields=(f("held_on", "Date", FriendsSession.held_on),
                 f("programme", "Programme", FriendsSession.programme.name),
