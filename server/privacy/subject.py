@@ -3,6 +3,7 @@ text that has no link to them (an uploaded spreadsheet's rows, an import's messa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,14 +42,17 @@ class Subject:
 
     def marks(self) -> list[str]:
         """Text that identifies the person wherever it appears (lower case)."""
-        found = [*self.emails, simple(self.name), self.phone.casefold().strip()]
-        found.append(self.postcode.casefold().strip())
+        found = [*self.emails, simple(self.phone), simple(self.postcode)]
         return [m for m in found if len(m) >= 3]
 
     def mentioned_in(self, text: object) -> bool:
-        """Whether free text names the person, their email, phone or postcode."""
+        """Whether free text names the person (as whole words: "Ann" is not in "annual"),
+        their email, phone or postcode."""
         value = simple(text)
         if any(m in value for m in self.marks()):
+            return True
+        name = simple(self.name)
+        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", value):
             return True
         number = self.phone_digits
         return bool(number) and number in digits(text)
