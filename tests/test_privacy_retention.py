@@ -16,6 +16,9 @@ from server.imports import jobs
 from server.lib.records import Context
 from server.privacy.retention import claim, run_cleanup
 from tests import factories as f
+from tests.html import Page
+
+HTML = {"accept": "text/html"}
 
 NOW = datetime.now(UTC)
 BIN = Path(sys.executable).parent / "movement"
@@ -125,3 +128,25 @@ async def test_movement_cleanup_runs_it_at_once():
     assert answer.returncode == 0, answer.stderr
     assert "sign-in links: 1" in answer.stdout
     assert await t.SignInLink.count() == 0
+
+
+async def test_a_coordinator_discards_an_upload_and_its_rows_go_at_once(client):
+    from tests.test_console_import import signed_in, token
+    from tests.test_console_import import upload as send
+
+    await signed_in(client)
+    sent = await send(client, UPLOAD)
+    job_id = int(sent.headers["location"].split("/")[3])
+    columns = Page((await client.get(sent.headers["location"], headers=HTML)).text)
+    assert f"/console/import/{job_id}/discard" in columns.forms
+    answer = await client.post(f"/console/import/{job_id}/discard", data=token(client))
+    assert answer.headers["location"] == f"/console/import/{job_id}"
+    job = await jobs.get_job(job_id, with_sheet=True)
+    assert job["sheet"] == {} and job["shown_status"] == "discarded"
+    page = Page((await client.get(f"/console/import/{job_id}", headers=HTML)).text).text
+    assert "Discarded" in page and "its rows deleted" in page
+    again = await client.get(f"/console/import/{job_id}/columns", headers=HTML)
+    assert again.headers["location"] == f"/console/import/{job_id}"
+    assert await jobs.claim(job_id) is False
+    events = await t.AuditEvent.select().where(t.AuditEvent.record_type == "import_job")
+    assert len(events) == 1
