@@ -97,6 +97,9 @@ async def a_full_life(client, phone_client) -> f.User:
     session = await phone_client.post("/api/friends-sessions", headers=champion.headers, json=ran)
     assert session.status_code == 201, session.text
     await sign_in(phone_client, EMAIL)  # a sign-in link, an email, a session with its device
+    # An email kept in the development outbox (whatever becomes of sign-in links there).
+    thanks = f"Dear {NAME}, thank you for your story."
+    await t.OutboxMessage.insert(t.OutboxMessage(to=EMAIL, subject="Your story", body=thanks))
     coordinator = await f.user("coordinator")
     by = await t.Account.select(t.Account.id).where(t.Account.email == coordinator.email).first()
     actor = Actor(by["id"], "coordinator", coordinator.person_id)
