@@ -200,6 +200,9 @@ class Account(_Table):
     person = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Set when the person was erased: the email is then a pseudonym ("erased account #n")
+    # and the audit log shows the account as that, with its events kept.
+    erased_at = Timestamptz(null=True, default=None)
 
 
 class ApiToken(_Table):
@@ -243,6 +246,7 @@ class WebSession(_Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+    device = Varchar(length=100, default="")  # "Firefox on Android", from the User-Agent
 
 
 class EmailChange(_Table):
@@ -298,3 +302,20 @@ class ImportJob(_Table):
     error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())  # also the running import's heartbeat
+
+
+class SiteText(_Table):
+    """Text the council writes and admins change in the console (the privacy notice, the
+    council's name and contact). Empty or missing: the default text is used."""
+
+    key = Varchar(length=60, unique=True)
+    value = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Chore(_Table):
+    """When a periodic job (the privacy clean-up) last ran, kept here so that however many
+    workers and machines serve the app, one of them runs it each time, and none forgets."""
+
+    name = Varchar(length=60, unique=True)
+    last_run_at = Timestamptz(null=True, default=None)

@@ -39,9 +39,18 @@ from server.lib.headers import security_headers
 from server.lib.health import healthz, readyz
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail.routes import dev_outbox
-from server.mydata.routes import delete_me, deleted, download, my_data_page
+from server.mydata.routes import (
+    delete_me,
+    deleted,
+    download,
+    download_csv,
+    everything_page,
+    my_data_page,
+)
 from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
+from server.privacy import retention
+from server.privacy.routes import privacy_notice
 from server.pwa.routes import manifest, offline, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
@@ -70,7 +79,9 @@ PAGES = [
     change_activity,
     delete_activity,
     my_data_page,
+    everything_page,
     download,
+    download_csv,
     delete_me,
     deleted,
     training_page,
@@ -81,6 +92,7 @@ PAGES = [
     service_worker,
     manifest,
     offline,
+    privacy_notice,
 ]
 
 
@@ -142,8 +154,8 @@ def create_app() -> Litestar:
         ),
         before_send=[security_headers],
         exception_handlers=HANDLERS,
-        on_startup=[db.start],
-        on_shutdown=[db.stop],
+        on_startup=[db.start, retention.start_cleanup],
+        on_shutdown=[retention.stop_cleanup, db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         compression_config=CompressionConfig(

@@ -176,6 +176,20 @@ def rebuild_totals(_: argparse.Namespace) -> int:
     return _run(work)
 
 
+def cleanup(_: argparse.Namespace) -> int:
+    """Apply the privacy retention rules now (the app also does it by itself, hourly)."""
+    from server.privacy.retention import run_cleanup
+
+    async def work() -> int:
+        done = await run_cleanup()
+        print("Deleted what is kept no longer than the retention rules allow:")
+        for name, count in done.items():
+            print(f"  {name}: {count:,}")
+        return 0
+
+    return _run(work)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="movement", description="The Health Movement tracker.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -209,6 +223,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild-totals", help="work the activity totals out again from the activities"
     ).set_defaults(func=rebuild_totals)
+    sub.add_parser(
+        "cleanup", help="delete personal data kept longer than the retention rules allow"
+    ).set_defaults(func=cleanup)
     return p
 
 

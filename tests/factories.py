@@ -14,6 +14,7 @@ from server.db import write_transaction
 # Every table that tests write, children before parents.
 TEST_TABLES = (
     t.ImportJob,
+    t.SiteText,
     t.OutboxMessage,
     t.EmailChange,
     t.SignInLink,

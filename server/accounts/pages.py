@@ -12,6 +12,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import sign_in
+from server.accounts.services import note_device
 from server.lib.auth import SESSION_COOKIE, current_actor
 from server.lib.validation import Invalid
 from server.settings import get_settings
@@ -74,9 +75,10 @@ async def confirm_page(token: FromPath[str]) -> Template:
 
 
 @post("/sign-in/{token:str}", include_in_schema=False)
-async def use_link(token: FromPath[str]) -> Template | Redirect:
+async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
     try:
         session = await sign_in.complete(token)
+        await note_device(session, request.headers.get("user-agent"))
     except sign_in.LinkNotValid:
         return Template(
             "accounts/problem.html",

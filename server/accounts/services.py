@@ -419,3 +419,32 @@ async def set_active(account_id: int, active: bool, by: Actor) -> None:
         if not active:
             await end_web_sessions(account_id, by.account_id)
             await revoke_tokens(account_id, by.account_id)
+
+
+# The device a session signed in from, for "download my data" -----------------------------
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+             ("Firefox/", "Firefox"), ("FxiOS", "Firefox"), ("CriOS", "Chrome"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+            ("Windows", "Windows"), ("Mac OS X", "Mac"), ("CrOS", "Chromebook"),
+            ("Linux", "Linux"))  # fmt: skip
+
+
+def describe_device(user_agent: str | None) -> str:
+    """A short, plain description of a browser ("Chrome on Android") from its User-Agent:
+    enough for someone to recognise their own devices, without keeping the whole string
+    (which, with its version numbers, can single a browser out)."""
+    text = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in text), "")
+    system = next((name for mark, name in _SYSTEMS if mark in text), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "An unknown browser"
+
+
+async def note_device(session_token: str, user_agent: str | None) -> None:
+    """Keep the short description of the device a session was started on."""
+    await WebSession.update({WebSession.device: describe_device(user_agent)}).where(
+        WebSession.token_hash == hash_token(session_token)
+    )

@@ -14,6 +14,7 @@ from server.console import (
     dashboard,
     imports,
     people,
+    privacy,
     report,
     review,
     sessions,
@@ -22,7 +23,9 @@ from server.console import (
 )
 from server.lib.auth import staff
 
-PARTS = (dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit)
+PARTS = (
+    dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy
+)  # fmt: skip
 
 
 def console_router() -> Router:

@@ -101,7 +101,7 @@ def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, A
 
 def _where_next(job: dict[str, Any]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
-    if job["shown_status"] in ("running", "done", "stopped", "failed"):
+    if job["shown_status"] in ("running", "done", "stopped", "failed", "expired", "discarded"):
         return Redirect(f"/console/import/{job['id']}", status_code=303)
     return None
 
@@ -162,6 +162,16 @@ async def job_page(request: HTMXRequest, job_id: FromPath[int]) -> Template | Re
     return Template("console/imports/job.html", context=context)
 
 
+@post("/import/{job_id:int}/discard", name="console-import-discard")
+async def discard_upload(request: Request[Any, Any, Any], job_id: FromPath[int]) -> Redirect:
+    actor = current_actor(request)
+    try:
+        await jobs.discard(job_id, actor.account_id if actor else None)
+    except Conflict:
+        pass  # the job page says what state it is in
+    return Redirect(f"/console/import/{job_id}", status_code=303)
+
+
 PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))
 
 
@@ -185,6 +195,7 @@ HANDLERS: list[Any] = [
     choose_columns,
     preview_page,
     run_import,
+    discard_upload,
     job_page,
     problems,
 ]

@@ -13,19 +13,32 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from piccolo.columns import Column
+
 from schema.tables import ImportJob
+from server.db import write_transaction
 from server.imports.check import Lookups
 from server.imports.fields import guess_mapping, read_mapping
 from server.imports.files import Sheet, read_sheet
 from server.imports.match import Plan, build_plan
 from server.imports.run import summary as done_summary
 from server.imports.run import write_plan
+from server.lib.audit import record
 from server.lib.records import Context, NotFound
 from server.lib.validation import Conflict, Form
 from server.totals.services import invalidate
 
 log = logging.getLogger("movement")
 STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the worker has stopped
+# An upload not imported (or whose import failed or stopped) and left for this long is
+# abandoned: its rows, and its preview's problems (which quote them), are deleted. A
+# finished import's problems and notes go after the same time.
+KEEP_UPLOADS_FOR = timedelta(days=7)
+EXPIRED_MESSAGE = (
+    "This file was not imported within 7 days, so its rows were deleted: we do not keep "
+    "people's details longer than needed. Upload the file again to import it."
+)
+DISCARDED_MESSAGE = "This upload was discarded, and its rows deleted. Nothing was imported."
 SHOWN_PROBLEMS = 500  # on the page; the download has them all
 PER_PAGE = 20
 _running: set[asyncio.Task[None]] = set()  # only so that running tasks are not collected
@@ -100,6 +113,8 @@ async def list_jobs(params: dict[str, str]) -> dict[str, Any]:
 
 
 def _editable(job: dict[str, Any]) -> None:
+    if job["shown_status"] in ("expired", "discarded"):
+        raise Conflict({"": job["error"] or EXPIRED_MESSAGE})
     if job["shown_status"] in ("running", "done"):
         raise Conflict({"": "This file has already been imported. Upload it again to start over."})
 
@@ -196,6 +211,7 @@ async def run_job(job_id: int, ctx: Context) -> None:
                 ImportJob.status: "done",
                 ImportJob.summary: result,
                 ImportJob.sheet: {},  # no second copy of people's details once imported
+                ImportJob.preview: {},  # its problems are in the summary, for 7 days
                 ImportJob.rows_done: len(sheet.rows),
                 ImportJob.updated_at: _now(),
             }
@@ -225,3 +241,59 @@ async def _failed(job_id: int) -> None:
             ),
         }
     ).where(ImportJob.id == job_id)
+
+
+async def discard(job_id: int, by: int | None) -> None:
+    """Abandon an upload: its rows and preview are deleted at once (Conflict while it is
+    being imported). What was imported before (a failed or stopped import) stays."""
+    job = await get_job(job_id)
+    if job["shown_status"] in ("running", "done", "expired", "discarded"):
+        raise Conflict({"": "This upload cannot be discarded now."})
+    not_live = (ImportJob.status != "running") | (ImportJob.updated_at < _now() - STALE_AFTER)
+    values: dict[Column | str, Any] = {
+        "status": "discarded", "sheet": {}, "preview": {}, "error": DISCARDED_MESSAGE
+    }  # fmt: skip
+    async with write_transaction():
+        rows = await (
+            ImportJob.update(values)
+            .where((ImportJob.id == job_id) & (ImportJob.status != "done") & not_live)
+            .returning(ImportJob.id)
+        )
+        if rows:
+            await record(
+                by, "update", "import_job", job_id, {"status": [job["status"], "discarded"]}
+            )
+
+
+async def clear_old_uploads(now: datetime) -> int:
+    """Delete the rows of uploads left for KEEP_UPLOADS_FOR without being imported (never
+    confirmed, or failed or stopped and not started again): the job stays, "expired",
+    with its counts. Finished imports lose their problems and notes, which quote the rows.
+    Returns how many jobs were cleared."""
+    cutoff = now - KEEP_UPLOADS_FOR
+    left = ImportJob.status.is_in(["mapping", "ready", "failed", "running"])
+    expired = await (
+        ImportJob.update(
+            {
+                ImportJob.status: "expired",
+                ImportJob.sheet: {},
+                ImportJob.preview: {},
+                ImportJob.error: EXPIRED_MESSAGE,
+            }
+        )
+        .where(left & (ImportJob.updated_at < cutoff))
+        .returning(ImportJob.id)
+    )
+    done = await (
+        ImportJob.select(ImportJob.id, ImportJob.summary)
+        .where((ImportJob.status == "done") & (ImportJob.updated_at < cutoff))
+        .output(load_json=True)
+    )
+    cleared = 0
+    for job in done:
+        summary = job["summary"] or {}
+        if summary.get("problems") or summary.get("notes"):
+            kept = {k: v for k, v in summary.items() if k not in ("problems", "notes")}
+            await ImportJob.update({ImportJob.summary: kept}).where(ImportJob.id == job["id"])
+            cleared += 1
+    return len(expired) + cleared

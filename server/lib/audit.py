@@ -180,6 +180,16 @@ def describe_changes(what: Any) -> list[tuple[str, str]]:
     return out
 
 
+def who(row: Mapping[str, Any]) -> str:
+    """Who made a change: the account's email; "an erased account #n" for an account whose
+    person was erased (their events stay, under that pseudonym); or "system"."""
+    if row.get("account") is None:
+        return SYSTEM
+    if row.get("account.erased_at") is not None:
+        return f"an erased account #{row['account']}"
+    return str(row.get("account.email") or SYSTEM)
+
+
 def _shown(row: Mapping[str, Any], zone: str) -> dict[str, Any]:
     at = row["at"]
     local = at.astimezone(ZoneInfo(zone)) if isinstance(at, datetime) else None
@@ -190,7 +200,7 @@ def _shown(row: Mapping[str, Any], zone: str) -> dict[str, Any]:
         "id": row["id"],
         "at": local,
         "when": local.strftime("%-d %b %Y, %H:%M:%S") if local else "",
-        "who": row["account.email"] or SYSTEM,
+        "who": who(row),
         "account": row["account"],
         "action": row["action"],
         "record_type": row["record_type"],
@@ -204,6 +214,7 @@ EVENT_COLUMNS = (
     AuditEvent.at,
     AuditEvent.account,
     AuditEvent.account.email,
+    AuditEvent.account.erased_at,
     AuditEvent.action,
     AuditEvent.record_type,
     AuditEvent.record_id,

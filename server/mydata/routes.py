@@ -1,4 +1,4 @@
-"""/my-data: download everything held about me, or delete my account."""
+"""/my-data: everything held about me (to read, or as CSV or JSON), or delete my account."""
 
 from __future__ import annotations
 
@@ -12,18 +12,38 @@ from litestar.response import Redirect, Template
 
 from server.accounts.pages import session_cookie
 from server.lib.auth import current_actor
-from server.lib.records import Context
 from server.mydata.services import erase_me, my_data
+from server.privacy.download import as_csv, as_json, readable_rows
 
 CONFIRM = "Tick the box to say you understand, to delete your account."
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+PRIVATE = {"Cache-Control": "no-store"}  # nobody else's browser or proxy may keep it
 
 
 @get("/my-data", include_in_schema=False)
 async def my_data_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     if current_actor(request) is None:
         return Redirect("/sign-in")
-    return Template("mydata/my_data.html", context={"errors": {}})
+    return Template("mydata/my_data.html", context={"errors": {}}, headers=PRIVATE)
+
+
+@get("/my-data/all", include_in_schema=False)
+async def everything_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    sections = await my_data(actor)
+    shown = [(s, readable_rows(s)) for s in sections]
+    return Template("mydata/everything.html", context={"sections": shown}, headers=PRIVATE)
+
+
+def _file(body: bytes, media_type: str, extension: str) -> Response[bytes]:
+    name = f"my-health-movement-data.{extension}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE},
+    )
 
 
 @get("/my-data/download", include_in_schema=False)
@@ -31,16 +51,17 @@ async def download(request: Request[Any, Any, Any]) -> Response[bytes] | Redirec
     actor = current_actor(request)
     if actor is None:
         return Redirect("/sign-in")
-    data = await my_data(await Context.load(actor))
+    data = as_json(await my_data(actor))
     body = json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
-    return Response(
-        body,
-        media_type="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="my-health-movement-data.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return _file(body, "application/json", "json")
+
+
+@get("/my-data/download.csv", include_in_schema=False)
+async def download_csv(request: Request[Any, Any, Any]) -> Response[bytes] | Redirect:
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    return _file(as_csv(await my_data(actor)), "text/csv; charset=utf-8", "csv")
 
 
 @post("/my-data/delete", include_in_schema=False, status_code=303)
@@ -50,13 +71,9 @@ async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template
         return Redirect("/sign-in", status_code=303)
     if data.get("confirm") != "yes":
         return Template(
-            "mydata/my_data.html",
-            status_code=400,
-            context={
-                "errors": {"confirm": "Tick the box to say you understand, to delete your account."}
-            },
+            "mydata/my_data.html", status_code=400, context={"errors": {"confirm": CONFIRM}}
         )
-    await erase_me(await Context.load(actor))
+    await erase_me(actor)
     return Redirect("/my-data/deleted", status_code=303, cookies=[session_cookie("", 0)])
 
 

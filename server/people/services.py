@@ -9,14 +9,13 @@ from typing import Any
 
 from piccolo.custom_types import Combinable
 
-from schema.tables import Membership, Organisation, Person, TrainingRecord
+from schema.tables import Membership, Organisation, Person
 from server.accounts import email_change
-from server.accounts.services import close_accounts_of
 from server.db import contains
-from server.lib.audit import record_many
 from server.lib.records import Context, FollowUp, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+from server.privacy.erase import erase_person
 from server.settings import today
 
 STATUSES = ("active", "paused", "left")
@@ -134,14 +133,11 @@ async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp
 
 
 async def before_person_deleted(row: Row, ctx: Context) -> None:
-    """Deleting a person ends their roles and training records (the database cascades),
-    and closes their account: it could otherwise still sign in, as nobody. Their activities
-    stay, without the link to them, so the totals do not drop. All of it is audited."""
-    account = ctx.actor.account_id if ctx.actor else None
-    for table, name in ((Membership, "membership"), (TrainingRecord, "training")):
-        rows = await table.select(table._meta.primary_key).where(table.person == row["id"])
-        await record_many(account, "delete", name, [(r["id"], {}) for r in rows])
-    await close_accounts_of(row["id"], by=account)
+    """Deleting a person erases them everywhere (server/privacy: roles, training, stories,
+    accounts, sessions, tokens, sign-in links, uploads, emails), as when they erase
+    themselves. Their activities and the sessions they ran stay, without the link to them,
+    so the totals do not drop. All of it is audited."""
+    await erase_person(row["id"], by=ctx.actor.account_id if ctx.actor else None)
 
 
 PEOPLE = RecordType(

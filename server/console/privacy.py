@@ -1,0 +1,50 @@
+"""Console settings (admins only): the privacy notice at /privacy, the council's name and
+its contact details, written by the council; every change is in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Redirect, Template
+
+from server.lib.auth import admin, current_actor
+from server.lib.pages import FormData
+from server.lib.validation import Invalid
+from server.privacy.notice import DEFAULT_NOTICE, KEYS, load_texts, render, save_texts
+
+
+def _page(
+    values: dict[str, Any], errors: dict[str, str], status: int = 200, **more: Any
+) -> Template:
+    texts = {k: str(values.get(k) or "") for k in KEYS}
+    return Template(
+        "console/admin/privacy.html",
+        status_code=status,
+        context={
+            "section": "admin",
+            "values": texts,
+            "errors": errors,
+            "preview": render(texts["notice"] or DEFAULT_NOTICE, texts),
+            **more,
+        },
+    )
+
+
+@get("/admin/privacy", name="console-admin-privacy", guards=[admin])
+async def privacy_settings(request: Request[Any, Any, Any]) -> Template:
+    saved = request.query_params.get("saved") == "1"
+    return _page(await load_texts(), {}, saved=saved)
+
+
+@post("/admin/privacy", name="console-admin-privacy-save", guards=[admin])
+async def save_privacy(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+    actor = current_actor(request)
+    try:
+        await save_texts(data, actor.account_id if actor else None)
+    except Invalid as exc:
+        return _page(dict(data), exc.errors, 400)
+    return Redirect("/console/admin/privacy?saved=1", status_code=303)
+
+
+HANDLERS: list[Any] = [privacy_settings, save_privacy]

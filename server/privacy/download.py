@@ -1,0 +1,105 @@
+"""Everything held about a person, section by section (one per holding), for the JSON
+and CSV downloads and the readable page. Secrets and their hashes are never in it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server.console.exports import FORMULA_START
+from server.privacy.holdings import HOLDINGS
+from server.privacy.registry import Holding
+from server.privacy.subject import Subject, subject_of
+from server.settings import get_settings
+
+Row = dict[str, Any]
+# The order a person reads them in (erasure goes in another order); others follow.
+READING_ORDER = ("person", "accounts", "memberships", "trainings", "activities",
+                 "friends_sessions", "stories", "sessions", "sign_in_links", "api_tokens",
+                 "emails", "import_rows", "audit_events")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    headings: list[tuple[str, str]]  # (key, heading)
+    rows: list[Row]
+
+
+async def _rows(holding: Holding, subject: Subject) -> list[Row]:
+    if holding.fetch is not None:
+        return await holding.fetch(subject)
+    table = holding.table
+    columns = [fl.column.as_alias(fl.key) for fl in holding.fields if fl.column is not None]
+    order = holding.order or table._meta.primary_key
+    query = (
+        table.select(*columns)
+        .where(holding.about(subject))
+        .order_by(order, table._meta.primary_key)
+    )
+    return list(await query)
+
+
+async def everything(person_id: int | None, account_id: int | None) -> list[Section]:
+    """Each kind of record held about the person (and their accounts), the person first."""
+    subject = await subject_of(person_id, account_id)
+    place = {key: i for i, key in enumerate(READING_ORDER)}
+    ordered = sorted(HOLDINGS, key=lambda h: place.get(h.key, len(place)))
+    out = []
+    for holding in ordered:
+        headings = [(fl.key, fl.heading) for fl in holding.fields]
+        rows = await _rows(holding, subject)
+        out.append(Section(holding.key, holding.title, holding.intro, headings, rows))
+    return out
+
+
+def as_json(sections: list[Section]) -> dict[str, Any]:
+    """Each section's rows by its key; the person's details as one object."""
+    out: dict[str, Any] = {s.key: s.rows for s in sections}
+    out["person"] = out["person"][0] if out.get("person") else None
+    return out
+
+
+def readable(value: Any) -> str:
+    """A value as a person reads it: dates in words, times in the council's time zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        local = value.astimezone(ZoneInfo(get_settings().time_zone))
+        return local.strftime("%-d %B %Y, %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def readable_rows(section: Section) -> list[list[str]]:
+    return [[readable(row.get(key)) for key, _ in section.headings] for row in section.rows]
+
+
+def _safe(text: str) -> str:
+    # A cell a spreadsheet would run as a formula stays text.
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def as_csv(sections: list[Section]) -> bytes:
+    """One spreadsheet: each section's title, its headings, its rows, then a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for section in sections:
+        writer.writerow([section.title])
+        writer.writerow([heading for _, heading in section.headings])
+        rows = readable_rows(section)
+        for row in rows:
+            writer.writerow([_safe(cell) for cell in row])
+        if not rows:
+            writer.writerow(["(none)"])
+        writer.writerow([])
+    return b"\xef\xbb\xbf" + out.getvalue().encode()

@@ -1,0 +1,49 @@
+"""Erasing a person: everything in HOLDINGS about them is deleted, detached or (their
+accounts) kept under a pseudonym. Used by /my-data/delete and by staff deleting a person
+(the PEOPLE record type's before_delete), so both mean the same "everything"."""
+
+from __future__ import annotations
+
+from server.db import write_transaction
+from server.lib.audit import CHANGED, record, record_many
+from server.privacy.holdings import HOLDINGS
+from server.privacy.registry import CUSTOM, DELETE, DETACH, Holding
+from server.privacy.subject import Subject, subject_of
+
+
+async def _erase(holding: Holding, subject: Subject, by: int | None) -> int:
+    table = holding.table
+    if holding.action == CUSTOM:
+        assert holding.erase is not None
+        return await holding.erase(subject, by)
+    if holding.action not in (DELETE, DETACH):
+        return 0  # KEEP
+    where = holding.about(subject)
+    key = table._meta.primary_key
+    events: list[tuple[int, dict[str, str]]]
+    if holding.action == DELETE:
+        rows = await table.delete().where(where).returning(key)
+        events = [(r["id"], {}) for r in rows]
+        verb = "delete"
+    else:
+        rows = await table.update(holding.detach).where(where).returning(key)  # type: ignore[arg-type]
+        events = [(r["id"], dict.fromkeys(holding.detach, CHANGED)) for r in rows]
+        verb = "update"
+    if holding.audit_as:
+        await record_many(by, verb, holding.audit_as, events)
+    return len(rows)
+
+
+async def erase_person(person_id: int, by: int | None) -> dict[str, int]:
+    """Erase everything held about a person, their own record last, in one transaction
+    (joining the caller's). The audit log keeps one "erase" event with how many of each
+    kind of record went, and nothing that identifies them. Returns those counts."""
+    async with write_transaction():
+        subject = await subject_of(person_id)
+        counts: dict[str, int] = {}
+        for holding in HOLDINGS:
+            done = await _erase(holding, subject, by)
+            if done:
+                counts[holding.key] = done
+        await record(by, "erase", "person", person_id, counts)
+    return counts

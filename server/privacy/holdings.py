@@ -1,0 +1,187 @@
+"""HOLDINGS: every table that holds personal data, in the order erasure goes through them
+(the person's own row last). See registry.py for what each part means."""
+
+from __future__ import annotations
+
+from schema.tables import (
+    Account,
+    Activity,
+    ApiToken,
+    AuditEvent,
+    EmailChange,
+    FriendsSession,
+    ImportJob,
+    Membership,
+    OutboxMessage,
+    Person,
+    SignInLink,
+    Story,
+    TrainingRecord,
+    WebSession,
+)
+from server.privacy.imports import erase_from_imports, import_rows
+from server.privacy.registry import (
+    CUSTOM,
+    DETACH,
+    KEEP,
+    Holding,
+    by_account,
+    by_email,
+    by_person,
+    f,
+)
+from server.privacy.special import audit_events, pseudonymise_accounts
+
+IMPORTS = Holding(
+    ImportJob, "import_rows", "Rows of spreadsheets waiting to be imported",
+    "Rows about you in spreadsheets that a coordinator uploaded and has not imported yet "
+    "(they are deleted once imported, or after 7 days).",
+    about=lambda s: ImportJob.account.is_in(list(s.account_ids) or [0]),
+    fields=(f("file", "File"), f("uploaded", "Uploaded"), f("row", "Row"),
+            f("says", "What it says")),
+    personal=("account", "filename", "sheet", "preview", "summary"),
+    action=CUSTOM, fetch=import_rows, erase=erase_from_imports,
+)  # fmt: skip
+
+HOLDINGS: tuple[Holding, ...] = (
+    IMPORTS,
+    Holding(
+        Story, "stories", "Your stories",
+        "The stories you shared. If you delete your account, they are deleted too.",
+        about=by_person(Story.person),
+        fields=(f("created_at", "Shared", Story.created_at),
+                f("programme", "Programme", Story.programme.name),
+                f("text", "Your words", Story.text),
+                f("consent_to_publish", "You agreed to publish it", Story.consent_to_publish),
+                f("status", "Status", Story.status)),
+        personal=("person", "text"), audit_as="story",
+    ),
+    Holding(
+        Membership, "memberships", "Your programmes", "The programmes you are or were in.",
+        about=by_person(Membership.person),
+        fields=(f("programme", "Programme", Membership.programme.name),
+                f("joined_on", "Joined", Membership.joined_on),
+                f("status", "Status", Membership.status),
+                f("left_on", "Left", Membership.left_on)),
+        personal=("person",), audit_as="membership",
+    ),
+    Holding(
+        TrainingRecord, "trainings", "Your training", "The courses you completed.",
+        about=by_person(TrainingRecord.person),
+        fields=(f("course", "Course", TrainingRecord.course.name),
+                f("completed_on", "Completed", TrainingRecord.completed_on),
+                f("certificate_number", "Certificate number", TrainingRecord.certificate_number),
+                f("expires_on", "Runs out", TrainingRecord.expires_on)),
+        personal=("person", "certificate_number"), audit_as="training",
+    ),
+    Holding(
+        Activity, "activities", "What you did", "The activities you logged. If you delete your "
+        "account, they stay, without your name or notes, so the movement's numbers do not drop.",
+        about=by_person(Activity.person),
+        fields=(f("occurred_on", "Date", Activity.occurred_on),
+                f("programme", "Programme", Activity.programme.name),
+                f("kind", "What", Activity.kind),
+                f("people_reached", "People reached", Activity.people_reached),
+                f("minutes", "Minutes", Activity.minutes),
+                f("area", "Area", Activity.footprint.name),
+                f("note", "Note", Activity.note)),
+        personal=("person", "note"), action=DETACH, detach={"person": None, "note": ""},
+        audit_as="activity", order=Activity.occurred_on,
+    ),
+    Holding(
+        FriendsSession, "friends_sessions", "Friends sessions you ran",
+        "If you delete your account, the sessions stay, without your name or notes.",
+        about=by_person(FriendsSession.run_by),
+        fields=(f("held_on", "Date", FriendsSession.held_on),
+                f("programme", "Programme", FriendsSession.programme.name),
+                f("area", "Area", FriendsSession.footprint.name),
+                f("venue", "Venue", FriendsSession.venue),
+                f("attendees", "People who came", FriendsSession.attendees),
+                f("note", "Note", FriendsSession.note)),
+        personal=("run_by", "note"), action=DETACH, detach={"run_by": None, "note": ""},
+        audit_as="friends_session",
+    ),
+    Holding(
+        ApiToken, "api_tokens", "Your API tokens",
+        "Keys that let a program use your account. The key itself is never kept.",
+        about=by_account(ApiToken.account),
+        fields=(f("name", "Name", ApiToken.name), f("created_at", "Made", ApiToken.created_at),
+                f("last_used_at", "Last used", ApiToken.last_used_at),
+                f("revoked_at", "Stopped", ApiToken.revoked_at)),
+        personal=("account", "name"), audit_as="api_token",
+    ),
+    Holding(
+        WebSession, "sessions", "Where you signed in",
+        "Each time you signed in: the kind of device and browser, and when.",
+        about=by_account(WebSession.account),
+        fields=(f("device", "Device", WebSession.device),
+                f("created_at", "Signed in", WebSession.created_at),
+                f("expires_at", "Would end", WebSession.expires_at),
+                f("revoked_at", "Signed out", WebSession.revoked_at)),
+        personal=("account", "device"), audit_as="web_session",
+    ),
+    Holding(
+        EmailChange, "email_changes", "Email address changes you asked for",
+        "A new email address you asked for, waiting for you to use the link we sent to it. "
+        "The link itself is never kept.",
+        about=by_person(EmailChange.person),
+        fields=(f("new_email", "New address", EmailChange.new_email),
+                f("created_at", "Asked for", EmailChange.created_at),
+                f("expires_at", "Link runs out", EmailChange.expires_at),
+                f("used_at", "Used", EmailChange.used_at)),
+        personal=("person", "account", "new_email"), audit_as="email_change",
+    ),
+    Holding(
+        SignInLink, "sign_in_links", "Sign-in links you asked for",
+        "When you asked for a link to sign in, and the internet address (IP address) the "
+        "request came from.",
+        about=by_email(SignInLink.email),
+        fields=(f("created_at", "Asked for", SignInLink.created_at),
+                f("email", "Sent to", SignInLink.email),
+                f("requested_from", "From internet address", SignInLink.requested_from),
+                f("used_at", "Used", SignInLink.used_at)),
+        personal=("email", "requested_from"),
+    ),
+    Holding(
+        OutboxMessage, "emails", "Emails kept in the development outbox",
+        "Only when no email server is set up (on a test system): emails to you.",
+        about=by_email(OutboxMessage.to),
+        fields=(f("created_at", "Written", OutboxMessage.created_at),
+                f("to", "To", OutboxMessage.to), f("subject", "Subject", OutboxMessage.subject)),
+        personal=("to", "subject", "body"),
+    ),
+    Holding(
+        Account, "accounts", "Your account", "How you sign in, and what you can do.",
+        about=by_account(Account.id),
+        fields=(f("email", "Email", Account.email), f("role", "Role", Account.role),
+                f("active", "Can sign in", Account.active),
+                f("created_at", "Made", Account.created_at)),
+        personal=("email", "person"), action=CUSTOM, erase=pseudonymise_accounts,
+    ),
+    Holding(
+        AuditEvent, "audit_events", "Changes made by you or about you",
+        "Our log of changes: when, who (you, a member of staff or the system), and what "
+        "changed. Personal details show only as \"changed\".",
+        about=by_account(AuditEvent.account),
+        fields=(f("at", "When"), f("who", "Who"), f("action", "Action"),
+                f("record_type", "Kind of record"), f("record_id", "Record number"),
+                f("changes", "What changed")),
+        personal=("account", "changes"), action=KEEP, fetch=audit_events,
+        kept_because="it never holds personal values, and its account becomes "
+        "\"an erased account #n\"",
+    ),
+    Holding(
+        Person, "person", "Your details", "What we know about you.",
+        about=lambda s: Person.id == s.person_id,
+        fields=(f("name", "Name", Person.name), f("email", "Email", Person.email),
+                f("email_confirmed", "You confirmed your email", Person.email_confirmed),
+                f("phone", "Phone", Person.phone), f("postcode", "Postcode", Person.postcode),
+                f("year_of_birth", "Year of birth", Person.year_of_birth),
+                f("area", "Area", Person.footprint.name),
+                f("organisation", "Organisation", Person.organisation.name),
+                f("consent_to_contact", "You agreed to be contacted", Person.consent_to_contact),
+                f("created_at", "Added", Person.created_at),
+                f("updated_at", "Last changed", Person.updated_at)),
+        personal=("name", "email", "email_confirmed", "phone", "postcode"),
+    ),
+)  # fmt: skip

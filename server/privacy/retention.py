@@ -1,0 +1,162 @@
+"""How long each kind of personal data is kept, and the clean-up that enforces it.
+
+The clean-up runs by itself: every worker of the app starts a small loop (start_cleanup, in
+the app's lifespan) that looks every few minutes whether the clean-up is due; the database
+row Chore "privacy-cleanup" says when it last ran, and the one worker whose conditional
+update moves that time on runs it. So it runs about once an hour however many workers and
+machines there are, on either engine, and nothing depends on one process's memory.
+`movement cleanup` runs it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from piccolo.querystring import QueryString
+
+from schema.tables import AuditEvent, Chore, OutboxMessage, SignInLink, WebSession
+from server.db import engine, write_transaction
+from server.imports.jobs import KEEP_UPLOADS_FOR, clear_old_uploads
+
+log = logging.getLogger("movement")
+CHORE = "privacy-cleanup"
+EVERY = timedelta(hours=1)  # how often the clean-up runs
+LOOK_EVERY = 300  # seconds between a worker's looks at whether it is due (with jitter)
+
+SIGN_IN_LINKS_FOR = timedelta(days=30)
+SESSIONS_FOR = timedelta(days=90)  # after a session ended
+OUTBOX_FOR = timedelta(days=7)
+AUDIT_DETAILS_FOR = timedelta(days=730)
+AUDIT_EVENTS_FOR = timedelta(days=6 * 365)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One retention rule: what is held, why, how long, and what the clean-up does."""
+
+    name: str
+    held: str
+    kept: str
+    run: Callable[[datetime], Awaitable[int]]
+
+
+async def _sign_in_links(now: datetime) -> int:
+    rows = await (
+        SignInLink.delete()
+        .where(SignInLink.created_at < now - SIGN_IN_LINKS_FOR)
+        .returning(SignInLink.id)
+    )
+    return len(rows)
+
+
+async def _sessions(now: datetime) -> int:
+    """Sessions that ended long ago, except each account's newest (it is the account's
+    "last signed in")."""
+    cutoff = now - SESSIONS_FOR
+    ended = (WebSession.expires_at < cutoff) | (WebSession.revoked_at < cutoff)
+    newest = await WebSession.raw("SELECT MAX(id) AS id FROM web_session GROUP BY account")
+    keep = [r["id"] for r in newest] or [0]
+    rows = await (
+        WebSession.delete().where(ended & WebSession.id.not_in(keep)).returning(WebSession.id)
+    )
+    return len(rows)
+
+
+async def _outbox(now: datetime) -> int:
+    rows = await (
+        OutboxMessage.delete()
+        .where(OutboxMessage.created_at < now - OUTBOX_FOR)
+        .returning(OutboxMessage.id)
+    )
+    return len(rows)
+
+
+async def _audit_details(now: datetime) -> int:
+    """Old events keep who, when and which record, but no longer what changed."""
+    rows = await (
+        AuditEvent.update({AuditEvent.changes: {}})
+        .where(
+            (AuditEvent.at < now - AUDIT_DETAILS_FOR)
+            # Only those with details left, so that no run rewrites what an earlier one did;
+            # the empty value is a parameter, not text in the query.
+            & AuditEvent.id.is_in(
+                QueryString("SELECT id FROM audit_event WHERE CAST(changes AS TEXT) <> {}", "{}")
+            )
+        )
+        .returning(AuditEvent.id)
+    )
+    return len(rows)
+
+
+async def _audit_events(now: datetime) -> int:
+    rows = await (
+        AuditEvent.delete().where(AuditEvent.at < now - AUDIT_EVENTS_FOR).returning(AuditEvent.id)
+    )
+    return len(rows)
+
+
+RULES = (
+    Rule("import uploads", "rows of uploaded spreadsheets not imported", "7 days",
+         clear_old_uploads),
+    Rule("sign-in links", "email and internet address of each sign-in link", "30 days",
+         _sign_in_links),
+    Rule("sessions", "device and dates of each sign-in", "90 days after it ended", _sessions),
+    Rule("outbox", "emails in the development outbox", "7 days", _outbox),
+    Rule("audit details", "what changed, in the audit log", "2 years", _audit_details),
+    Rule("audit events", "the audit log's events", "6 years", _audit_events),
+)  # fmt: skip
+assert KEEP_UPLOADS_FOR == timedelta(days=7)  # the rule above says so
+
+
+async def run_cleanup(now: datetime | None = None) -> dict[str, int]:
+    """Apply every retention rule once; returns how many records each one changed."""
+    now = now or datetime.now(UTC)
+    done: dict[str, int] = {}
+    for rule in RULES:
+        async with write_transaction():
+            done[rule.name] = await rule.run(now)
+    return done
+
+
+async def claim(now: datetime | None = None) -> bool:
+    """True for the one caller that moves the clean-up's last run on, when it is due."""
+    now = now or datetime.now(UTC)
+    await Chore.insert(Chore(name=CHORE, last_run_at=None)).on_conflict(
+        target=Chore.name, action="DO NOTHING"
+    )
+    due = (Chore.name == CHORE) & (Chore.last_run_at.is_null() | (Chore.last_run_at < now - EVERY))
+    async with write_transaction():
+        rows = await Chore.update({Chore.last_run_at: now}).where(due).returning(Chore.id)
+    return bool(rows)
+
+
+async def _loop() -> None:
+    while True:
+        await asyncio.sleep(LOOK_EVERY * random.uniform(0.5, 1.5))  # noqa: S311 - not secret
+        try:
+            if await claim():
+                done = await run_cleanup()
+                log.info("Privacy clean-up: %s", done)
+        except Exception:  # a clean-up that fails must not stop the loop or the worker
+            log.exception("The privacy clean-up failed; it will be tried again")
+
+
+_task: list[asyncio.Task[None]] = []
+
+
+async def start_cleanup() -> None:
+    """Start this worker's clean-up loop (the app's on_startup)."""
+    engine()  # fail early if no database is configured
+    _task.append(asyncio.create_task(_loop()))
+
+
+async def stop_cleanup() -> None:
+    """Stop it (the app's on_shutdown)."""
+    while _task:
+        task = _task.pop()
+        task.cancel()
