@@ -31,7 +31,9 @@ from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.console import console_router
 from server.home.routes import home
+from server.lib import owner
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
+from server.lib.caching import cache_headers
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import security_headers
@@ -41,7 +43,7 @@ from server.mail.routes import dev_outbox
 from server.mydata.routes import delete_me, deleted, download, my_data_page
 from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
-from server.pwa.routes import manifest, offline, service_worker
+from server.pwa.routes import manifest, offline, offline_log, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -81,6 +83,7 @@ PAGES = [
     service_worker,
     manifest,
     offline,
+    offline_log,
 ]
 
 
@@ -139,12 +142,14 @@ def create_app() -> Litestar:
             # The API checks its own: token clients need none, cookie clients send the header.
             exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema", *WIDGET_PATHS],
         ),
-        before_send=[security_headers],
+        before_send=[security_headers, cache_headers],
         exception_handlers=HANDLERS,
         on_startup=[db.start],
         on_shutdown=[db.stop],
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=owner.register
+        ),
         compression_config=CompressionConfig(
             backend="gzip",
             minimum_size=SMALLEST_TO_COMPRESS,

@@ -38,7 +38,7 @@ async def test_the_service_worker_is_at_the_root_and_never_cached(client):
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/javascript")
     assert answer.headers["cache-control"] == "no-cache"
-    assert f'const CACHE_NAME = "movement-{pwa.release()}";' in answer.text
+    assert f'const SHELL_CACHE = "movement-shell-{pwa.release()}";' in answer.text
 
 
 def test_the_cache_name_changes_with_the_static_files(tmp_path, monkeypatch):
