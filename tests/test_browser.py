@@ -188,7 +188,9 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
         assert await phone.get_by_label("Programme").input_value() == "health-champions"
         today = await phone.evaluate("new Date().toLocaleDateString('en-CA')")
         assert await phone.get_by_label("When?").input_value() == today
-        await screenshot(phone, "log-without-signal")
+        for width in (390, 1280):
+            await phone.set_viewport_size({"width": width, "height": 800})
+            await screenshot(phone, f"log-without-signal-{width}")
     finally:
         await phone.context.set_offline(False)
     kept = await kept_on_phone(phone)
@@ -248,13 +250,13 @@ async def test_a_refused_send_keeps_the_activities(phone, live_server, smtp_inbo
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.goto(f"{live_server}/log")
+    await phone.context.clear_cookies()  # the session is gone
     await phone.evaluate(
         """self.movementQueue.add({client_id: crypto.randomUUID(),
             owner: document.body.dataset.account, programme: 'health-champions',
             kind: 'event', people_reached: '9', minutes: '', occurred_on: '', footprint: 'WC',
             note: ''})"""
     )
-    await phone.context.clear_cookies()  # the session is gone
     assert await phone.evaluate("self.movementQueue.send(document.body.dataset.account)") == []
     assert await phone.evaluate("self.movementQueue.count()") == 1  # 401: kept
     assert await Activity.count() == 0

@@ -30,9 +30,12 @@ async def cache_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start" or scope.get("path", "").startswith("/static/"):
         return
     headers = list(message.get("headers") or [])
-    if not any(name.lower() == b"cache-control" for name, _ in headers):
+    control = next((v for name, v in headers if name.lower() == b"cache-control"), None)
+    if control is None:
         headers.append(NO_STORE)
-    if _dead_cookie(scope):
+    if control is not None and control.startswith(b"public"):
+        pass  # the same bytes for everyone, which a shared cache may keep: no cookie on it
+    elif _dead_cookie(scope):
         headers.append((b"set-cookie", _expired_cookie()))
         headers.append(CLEAR_CACHE)
     elif any(_ends_session(name, value) for name, value in headers):

@@ -62,8 +62,15 @@ self.addEventListener("message", (event) => {
 // Background Sync, where the browser has it: send what waits even with the app closed, as
 // the account signed in last (the server refuses it for any other).
 self.addEventListener("sync", (event) => {
-  if (event.tag === "send-activities") event.waitUntil(self.movementQueue.send());
+  if (event.tag === "send-activities") event.waitUntil(self.movementQueue.send().then(tellPages));
 });
+
+// The open pages count what waits: tell them it changed, and what to say about it.
+async function tellPages(messages) {
+  for (const page of await self.clients.matchAll({ type: "window" })) {
+    page.postMessage({ queue: messages });
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -13,6 +13,10 @@ if ("serviceWorker" in navigator) {
       navigator.serviceWorker.controller?.postMessage("forget-pages");
     }
   });
+  // The worker sent what waits (Background Sync): count again.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.queue) showWaiting(event.data.queue);
+  });
 }
 // Ask the browser not to clear what this app keeps when the phone runs short of space.
 if (navigator.storage && navigator.storage.persist) {
