@@ -135,6 +135,8 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("activity-edit")
     await phone.goto(f"{live_server}/offline")
     await check("offline")
+    await phone.goto(f"{live_server}/offline/log")
+    await check("offline-log")
     await phone.goto(f"{live_server}/training")
     await check("training")
     await phone.get_by_role("button", name="Add it").click()
