@@ -33,14 +33,19 @@ async def cache_headers(message: Message, scope: Scope) -> None:
     control = next((v for name, v in headers if name.lower() == b"cache-control"), None)
     if control is None:
         headers.append(NO_STORE)
-    if control is not None and control.startswith(b"public"):
-        pass  # the same bytes for everyone, which a shared cache may keep: no cookie on it
-    elif _dead_cookie(scope):
-        headers.append((b"set-cookie", _expired_cookie()))
-        headers.append(CLEAR_CACHE)
-    elif any(_ends_session(name, value) for name, value in headers):
-        headers.append(CLEAR_CACHE)
+    # A public answer is the same bytes for everyone, which a shared cache may keep: no
+    # cookie on it, and nothing about anyone's session.
+    if control is None or not control.startswith(b"public"):
+        headers.extend(_session_over(scope, headers))
     message["headers"] = headers
+
+
+def _session_over(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    if _dead_cookie(scope):
+        return [(b"set-cookie", _expired_cookie()), CLEAR_CACHE]
+    if any(_ends_session(name, value) for name, value in headers):
+        return [CLEAR_CACHE]
+    return []
 
 
 def _dead_cookie(scope: Scope) -> bool:
@@ -58,8 +63,10 @@ def _dead_cookie(scope: Scope) -> bool:
 
 
 def _ends_session(name: bytes, value: bytes) -> bool:
-    return name.lower() == b"set-cookie" and value.startswith(_COOKIE + b"=") and (
-        b"max-age=0" in value.lower()
+    return (
+        name.lower() == b"set-cookie"
+        and value.startswith(_COOKIE + b"=")
+        and (b"max-age=0" in value.lower())
     )
 
 
