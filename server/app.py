@@ -32,7 +32,9 @@ from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.console import console_router
 from server.home.routes import home
+from server.lib import owner
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
+from server.lib.caching import cache_headers
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import security_headers
@@ -51,7 +53,7 @@ from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import retention
 from server.privacy.routes import privacy_notice
-from server.pwa.routes import manifest, offline, service_worker
+from server.pwa.routes import manifest, offline, offline_log, service_worker
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -93,6 +95,7 @@ PAGES = [
     manifest,
     offline,
     privacy_notice,
+    offline_log,
 ]
 
 
@@ -152,12 +155,14 @@ def create_app() -> Litestar:
             # The API checks its own: token clients need none, cookie clients send the header.
             exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema", *WIDGET_PATHS],
         ),
-        before_send=[security_headers],
+        before_send=[security_headers, cache_headers],
         exception_handlers=HANDLERS,
         on_startup=[db.start, retention.start_cleanup],
         on_shutdown=[retention.stop_cleanup, db.stop],
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=owner.register
+        ),
         compression_config=CompressionConfig(
             backend="gzip",
             minimum_size=SMALLEST_TO_COMPRESS,

@@ -135,6 +135,8 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await check("activity-edit")
     await phone.goto(f"{live_server}/offline")
     await check("offline")
+    await phone.goto(f"{live_server}/offline/log")
+    await check("offline-log")
     await phone.goto(f"{live_server}/training")
     await check("training")
     await phone.get_by_role("button", name="Add it").click()
@@ -167,32 +169,57 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
     assert not small, small
 
 
-async def test_pages_visited_before_work_without_signal(phone, live_server, smtp_inbox, champion):
+async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
+    phone, live_server, smtp_inbox, champion
+):
+    """Signed-in pages are no-store: without signal the offline page stands in for them,
+    and /log is the shell's copy of the form, filled in as the phone last saw it."""
+    from tests.test_browser_privacy import kept_on_phone, remembered
+
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    assert await phone.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    await phone.goto(f"{live_server}/activities")  # through the worker, which keeps a copy
+    await phone.goto(f"{live_server}/activities")  # through the worker, which keeps no copy
+    await phone.goto(f"{live_server}/log")
+    await remembered(phone)
     await phone.context.set_offline(True)
     try:
         await phone.goto(f"{live_server}/activities")
-        assert await phone.get_by_role("heading", level=1).inner_text() == "My activities"
-        await phone.goto(f"{live_server}/training")  # never opened: the offline page
         assert await phone.get_by_role("heading", level=1).inner_text() == "No signal"
+        await phone.goto(f"{live_server}/log")
+        assert await phone.get_by_role("heading", level=1).inner_text() == "Log an activity"
+        assert await phone.get_by_label("Programme").input_value() == "health-champions"
+        today = await phone.evaluate("new Date().toLocaleDateString('en-CA')")
+        assert await phone.get_by_label("When?").input_value() == today
+        for width in (390, 1280):
+            await phone.set_viewport_size({"width": width, "height": 800})
+            await screenshot(phone, f"log-without-signal-{width}")
     finally:
         await phone.context.set_offline(False)
-    names = await phone.evaluate("caches.keys()")
-    assert "movement-pages" in names
-    assert any(name.startswith("movement-0.") for name in names)  # the release's shell
+    kept = await kept_on_phone(phone)
+    assert {path for _, path, _ in kept} == {
+        "/offline",
+        "/offline/log",
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/js/queue.js",
+        "/static/vendor/htmx-2.0.11.min.js",
+        "/static/icons/icon-192.png",
+        "/manifest.webmanifest",
+    }
+    assert all(name.startswith("movement-shell-0.") for name, _, _ in kept)
+    assert not [path for _, path, body in kept if "Asha" in body or champion.email in body]
 
 
 async def test_three_activities_logged_without_signal_arrive_exactly_once(
     phone, live_server, smtp_inbox, champion
 ):
     from schema.tables import Activity
+    from tests.test_browser_privacy import remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    await phone.goto(f"{live_server}/log")  # opened once with signal: kept by the worker
+    await phone.goto(f"{live_server}/log")  # with signal: the phone notes the programme
+    await remembered(phone)
     await phone.context.set_offline(True)
     await phone.goto(f"{live_server}/log")
     for n, reached in enumerate(("3", "4", "5"), start=1):
@@ -219,19 +246,29 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
 
 
 async def test_a_refused_send_keeps_the_activities(phone, live_server, smtp_inbox, champion):
-    """Signed out in the meantime (the server says 401 or 403): kept, and sent later."""
+    """Signed out in the meantime (the server says 401): kept, and sent after signing in."""
     from schema.tables import Activity
+    from tests.test_browser_privacy import eventually
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.goto(f"{live_server}/log")
+    await phone.context.clear_cookies()  # the session is gone
     await phone.evaluate(
-        """self.movementQueue.add({client_id: crypto.randomUUID(), csrf: 'wrong',
-            programme: 'health-champions', kind: 'event', people_reached: '9', minutes: '',
-            occurred_on: '', footprint: 'WC', note: ''})"""
+        """self.movementQueue.add({client_id: crypto.randomUUID(),
+            owner: document.body.dataset.account, programme: 'health-champions',
+            kind: 'event', people_reached: '9', minutes: '', occurred_on: '', footprint: 'WC',
+            note: ''})"""
     )
-    assert await phone.evaluate("self.movementQueue.send()") == []
-    assert await phone.evaluate("self.movementQueue.count()") == 1  # 403: kept
+    assert await phone.evaluate("self.movementQueue.send(document.body.dataset.account)") == []
+    assert await phone.evaluate("self.movementQueue.count()") == 1  # 401: kept
     assert await Activity.count() == 0
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+
+    async def sent() -> bool:
+        return await Activity.count() == 1
+
+    await eventually(sent, "the activity sent after signing in again")
+    assert [r["people_reached"] for r in await Activity.select()] == [9]
 
 
 PAGES = ["/", "/log", "/activities", "/training", "/sessions/new", "/stories/new", "/my-data"]

@@ -1,5 +1,10 @@
 """The parts that make the app installable and work without signal: the manifest, the
-service worker at the root (so that it controls every page), and the offline page."""
+service worker at the root (so that it controls every page), and the app's shell: the
+offline page and the log form, the same for everyone, the only pages the worker keeps.
+
+The worker fetches the shell without cookies; only such an answer says `no-cache` (it may
+be kept). Asked with a sign-in, the same address answers `no-store` like any signed-in page
+(server.lib.caching), so no copy with someone's "Sign out" button or token is ever kept."""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.response import Template
 
+from server.activities.services import KINDS
+from server.lib.auth import current_actor
+from server.lib.reference import load_reference
 from server.settings import PROJECT_ROOT
 
 STATIC = PROJECT_ROOT / "web" / "static"
@@ -62,9 +70,34 @@ async def manifest() -> Response[dict[str, Any]]:
             "icons": icons,
         },
         media_type="application/manifest+json",
+        headers={"Cache-Control": "no-cache"},  # part of the shell
     )
 
 
+def shell(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> Template:
+    """A page of the shell: no account marked on it (see server.lib.owner), and kept by the
+    worker only when nobody is signed in on the request."""
+    anonymous = current_actor(request) is None
+    headers = {"Cache-Control": "no-cache"} if anonymous else {}
+    return Template(template, context={**context, "shell": True}, headers=headers)
+
+
 @get("/offline", include_in_schema=False)
-async def offline() -> Template:
-    return Template("offline.html")
+async def offline(request: Request[Any, Any, Any]) -> Template:
+    return shell(request, "offline.html", {})
+
+
+@get("/offline/log", include_in_schema=False)
+async def offline_log(request: Request[Any, Any, Any]) -> Template:
+    """The log form for when there is no signal: every programme and area (the public
+    lists), nothing chosen. The phone fills in the date, and the programme and area the
+    account used last; what is saved waits in the phone's queue (web/static/js/queue.js)."""
+    ref = await load_reference()
+    context = {
+        "programmes": [{"slug": p["slug"], "name": p["name"]} for p in ref.programmes.values()],
+        "kinds": KINDS,
+        "footprints": [{"code": x["code"], "name": x["name"]} for x in ref.footprints.values()],
+        "values": {},
+        "errors": {},
+    }
+    return shell(request, "activities/log.html", context)
