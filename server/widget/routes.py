@@ -12,18 +12,12 @@ from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
 from server.lib.public import public
+from server.public.ready import RENDERED, Made
+from server.public.release import public_numbers
 from server.settings import PROJECT_ROOT, get_settings
-from server.totals.services import Cached, hash_body
+from server.totals.services import hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
-from server.widget.services import (
-    AREA_SECONDS,
-    RENDERED,
-    Made,
-    WidgetView,
-    read_request,
-    sources_for,
-    widget_view,
-)
+from server.widget.services import WidgetView, read_request, widget_view
 
 SCRIPT = (PROJECT_ROOT / "web" / "static" / "js" / "embed.js").read_bytes()
 SCRIPT_MADE = Made(SCRIPT, f'"{hash_body(SCRIPT)}"')
@@ -34,19 +28,13 @@ async def _answer(
 ) -> Made:
     """The widget for this request's options, made once per set of options and totals."""
     key = f"{kind}?{request.scope['query_string'].decode('latin-1')}"
-    made = RENDERED.fresh(key)
-    if made is not None:
-        return made  # the options were read when it was made
-    options = await read_request(request.query_params)
 
-    async def sources() -> tuple[Cached, ...]:
-        return await sources_for(options)
+    async def make(generation: int) -> Made:
+        numbers = await public_numbers()
+        body = render(await widget_view(await read_request(request.query_params)))
+        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
 
-    async def make() -> bytes:
-        return render(await widget_view(options))
-
-    keep = AREA_SECONDS if options.footprint else 0
-    return await RENDERED.get(key, sources, make, at_least=keep)
+    return await RENDERED.get(key, make)  # a hit: the options were read when it was made
 
 
 @get("/embed", include_in_schema=False)
