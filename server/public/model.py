@@ -142,6 +142,9 @@ def model(facts: Facts) -> tuple[list[Item], list[dict[Var, int]], set[Hashable]
     unpublished = {
         i.unit
         for i in items
-        if isinstance(i.key, tuple) and i.key[0] in ("area", "programme") and i.key[1] == NO_AREA
+        if i.unit is not None
+        and isinstance(i.key, tuple)
+        and i.key[0] in ("area", "programme")
+        and i.key[1] == NO_AREA
     }
     return items, relations(facts), unpublished

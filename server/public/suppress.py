@@ -218,7 +218,7 @@ def protect(
         if len(terms) > 1:
             for var in terms:
                 sums_of.setdefault(var, []).append(terms)
-    unpublished = set(hidden_already)
+    unpublished = set(hidden_already) - {None}  # None: always shown
     hidden = set(unpublished)
     hidden.update(
         i.unit
@@ -273,11 +273,6 @@ def _pointless(
             for i in members
         )
     }
-
-
-def items_unit(by_key: Mapping[Hashable, Item], key: Hashable) -> Hashable | None:
-    item = by_key.get(key)
-    return item.unit if item is not None else None
 
 
 def _needs_cover(
