@@ -196,6 +196,61 @@ def _choose(
     return min(options, key=order).unit
 
 
+class _Rounds:
+    """One run of `protect`: the published sums, and what is kept from one round of hiding
+    to the next (each group's Span, and each hidden item's answer while its groups stay
+    the same)."""
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        values: Mapping[Var, int],
+        threshold: int,
+        relations: Sequence[Mapping[Var, int]],
+        unpublished: set[Hashable],
+    ) -> None:
+        self.items, self.values, self.threshold = items, values, threshold
+        self.unpublished = unpublished
+        self.by_key = {i.key: i for i in items}
+        self.tied: list[Sum] = [(("relation", n), terms) for n, terms in enumerate(relations)]
+        self.sums: dict[Hashable, Sum] = {i.key: (i.key, i.terms) for i in items}
+        self.sums.update((k, (k, t)) for k, t in self.tied)
+        self.sums_of: dict[Var, list[Mapping[Var, int]]] = {}
+        for _key, terms in self.sums.values():
+            if len(terms) > 1:
+                for var in terms:
+                    self.sums_of.setdefault(var, []).append(terms)
+        self.kept: dict[frozenset[Hashable], Span] = {}
+        self.answers: dict[tuple[Hashable, tuple[object, ...]], dict[Hashable, object] | None] = {}
+
+    def given_away(self, item: Item, span: Published) -> dict[Hashable, object] | None:
+        asked = (item.key, span.where(item.terms))
+        if asked not in self.answers:
+            self.answers[asked] = span.explain(item.terms)
+        return self.answers[asked]
+
+    def round(self, hidden: set[Hashable]) -> tuple[Published, set[Hashable]]:
+        """What can be worked out with these hidden, and the units to hide next."""
+        shown = [i for i in self.items if i.unit not in hidden]
+        span = Published(shown, self.tied, self.values, self.kept)
+        chosen: set[Hashable] = set()
+        for item in self.items:
+            if item.unit not in hidden:
+                continue
+            if not _needs_cover(item, self.unpublished, self.values, self.threshold):
+                continue
+            why = self.given_away(item, span)
+            if why is None:
+                continue
+            if any(self.by_key[k].unit in chosen for k in why if k in self.by_key):
+                continue  # a number hidden in this round may be enough
+            keys = _candidates(item, why, span, self.sums)
+            unit = _choose(keys, self.by_key, hidden, self.values, span, self.sums_of)
+            if unit is not None:
+                chosen.add(unit)
+        return span, chosen
+
+
 def protect(
     items: Sequence[Item],
     values: Mapping[Var, int],
@@ -207,17 +262,6 @@ def protect(
 
     relations: sums of cells that always come to 0 (a total minus its months).
     hidden_already: units never published (kept hidden; protected only where small)."""
-    by_key = {i.key: i for i in items}
-    tied: list[Sum] = [(("relation", n), terms) for n, terms in enumerate(relations)]
-    sums: dict[Hashable, Sum] = {
-        **{i.key: (i.key, i.terms) for i in items},
-        **dict((k, (k, t)) for k, t in tied),
-    }
-    sums_of: dict[Var, list[Mapping[Var, int]]] = {}
-    for _key, terms in sums.values():
-        if len(terms) > 1:
-            for var in terms:
-                sums_of.setdefault(var, []).append(terms)
     unpublished = set(hidden_already) - {None}  # None: always shown
     hidden = set(unpublished)
     hidden.update(
@@ -225,26 +269,9 @@ def protect(
         for i in items
         if i.unit is not None and i.counts and is_small(value_of(i.terms, values), threshold)
     )
-    kept: dict[frozenset[Hashable], Span] = {}
-    answers: dict[tuple[Hashable, tuple[object, ...]], dict[Hashable, object] | None] = {}
+    rounds = _Rounds(items, values, threshold, relations, unpublished)
     while True:
-        span = Published([i for i in items if i.unit not in hidden], tied, values, kept)
-        chosen: set[Hashable] = set()
-        for item in items:
-            if item.unit not in hidden or not _needs_cover(item, unpublished, values, threshold):
-                continue
-            asked = (item.key, span.where(item.terms))
-            if asked not in answers:
-                answers[asked] = span.explain(item.terms)
-            why = answers[asked]
-            if why is None:
-                continue
-            keys = _candidates(item, why, span, sums)
-            if any(by_key[k].unit in chosen for k in why if k in by_key):
-                continue  # a number hidden in this round may be enough
-            unit = _choose(keys, by_key, hidden, values, span, sums_of)
-            if unit is not None:
-                chosen.add(unit)
+        span, chosen = rounds.round(hidden)
         if not chosen:
             return frozenset(hidden - _pointless(items, span, hidden, values, threshold))
         hidden |= chosen
