@@ -64,13 +64,16 @@ async def test_small_numbers_are_empty_with_another_beside_them(client):
     found = {r["area"]: r for r in await rows(client) if r["month"] == "2026-03"}
     assert found["LE"]["activities"] is None and found["LE"]["hours"] is None
     assert found["WC"]["activities"] is None  # the smallest other, hidden beside it
-    assert found["AS"]["activities"] == 9
+    # Wigan's month is all of Wigan's activities: its all-time number is hidden with it.
+    wigan = (await client.get("/api/totals?footprint=WC")).json()
+    assert wigan["activities"] is None and wigan["programmes"][0]["activities"] is None
+    assert wigan["reach"] == 70  # not small, and giving nothing away: shown
     text = (await client.get("/open-data/monthly.csv")).text
     table = list(csv.DictReader(io.StringIO(text)))
     leigh = next(r for r in table if r["area"] == "LE")
-    # Reach 10 is not small, but it is all of Leigh's, which the widget hides (its
-    # activities are small): shown here, it would give the widget's hidden number away.
-    assert leigh["activities"] == "" and leigh["reach"] == ""
+    # Reach 10 is not small and hides nothing: shown here and in Leigh's own numbers.
+    assert leigh["activities"] == "" and leigh["reach"] == "10"
+    assert (await client.get("/api/totals?footprint=LE")).json()["reach"] == 10
 
 
 async def test_new_members_by_month_and_nothing_personal(client):

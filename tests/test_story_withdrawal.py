@@ -282,3 +282,27 @@ async def test_the_pages_send_someone_signed_out_to_sign_in(client):
     for path in ("/stories", "/stories/1/withdraw", "/stories/1/delete"):
         answer = await client.get(path, headers=HTML)
         assert answer.status_code in (302, 303) and answer.headers["location"] == "/sign-in"
+
+
+async def test_a_story_withdrawn_through_another_worker_leaves_this_workers_widget_at_once(
+    client, other, author, coordinator
+):
+    """With several workers, the one that takes the withdrawal is not the one that serves
+    the widget next. Here the story changes in the database only (as another worker writes
+    it), and this worker's ready-made widget must not keep showing it."""
+    story = await share(client)
+    assert (await approve(other, coordinator, story)).status_code == 200
+    shown = await other.get("/embed?story=1")
+    assert "Mr Brown" in Page(shown.text).text
+    # Browsers and shared caches must ask again each time (a 304 while the story stands).
+    assert shown.headers["cache-control"] == "public, no-cache"
+    again = await other.get("/embed?story=1", headers={"if-none-match": shown.headers["etag"]})
+    assert again.status_code == 304
+    assert "public, max-age=" in (await other.get("/embed")).headers["cache-control"]
+
+    await Story.update({Story.status: "withdrawn", Story.consent_to_publish: False}).where(
+        Story.id == story
+    )
+    for address in ("/embed?story=1", "/embed?story=1&part=1", "/totals.svg?story=1"):
+        answer = await other.get(address, headers={"if-none-match": shown.headers["etag"]})
+        assert answer.status_code == 200 and "Mr Brown" not in answer.text, address

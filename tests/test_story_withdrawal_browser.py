@@ -81,13 +81,6 @@ async def test_withdraw_and_delete_without_javascript(no_script, live_server):
     assert STORY not in await page.inner_text("main")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The widget is sent with Cache-Control: public, max-age=60, so a browser (or a "
-    "shared cache) that showed a story keeps showing it for up to a minute after it is "
-    "withdrawn. Needs server/widget (engineer 1): answers with story=1 sent as no-cache "
-    "(the ETag makes the check a cheap 304).",
-)
 async def test_a_browser_that_showed_the_story_does_not_keep_showing_it(chromium, live_server):
     context, page = await author_tab(chromium, live_server, 390, script=False)
     try:

@@ -104,3 +104,35 @@ async def test_the_embed_page_passes_axe(chromium, live_server):
         await page.goto(f"{live_server}/embed{query}")
         assert await axe_violations(page) == [], query
     await context.close()
+
+
+async def test_hidden_numbers_and_how_we_count_read_well_at_phone_and_desk_sizes(
+    chromium, live_server
+):
+    """An area with a small number: the widget says "not shown" beside the programme and
+    why, the how-we-count page says what is hidden and why; both pass axe-core."""
+    for code, name, champions, friends in (
+        ("QL", "Queensland", 3, 30),
+        ("QM", "Quarry Mill", 40, 25),
+    ):
+        area = await f.footprint(code, name)
+        for i in range(champions):
+            await f.join(await f.person(f"{code} champion {i}", footprint=area), "health-champions")
+        for i in range(friends):
+            await f.join(await f.person(f"{code} friend {i}", footprint=area), "dementia-friends")
+    context = await chromium.new_context(locale="en-GB", bypass_csp=True)
+    page = await context.new_page()
+    for width in (390, 1280):
+        await page.set_viewport_size({"width": width, "height": 800})
+        await page.goto(f"{live_server}/embed?footprint=QL")
+        text = await page.inner_text("body")
+        assert "Health Champions: not shown" in text
+        assert "Some numbers are not shown, so that nobody can be picked out" in text
+        assert await axe_violations(page) == []
+        await screenshot(page, f"widget-area-with-hidden-numbers-{width}")
+        await page.goto(f"{live_server}/how-we-count")
+        heading = page.get_by_role("heading", name="Numbers we do not show")
+        assert await heading.is_visible()
+        assert await axe_violations(page) == []
+        await screenshot(page, f"how-we-count-{width}")
+    await context.close()

@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Response
 from openpyxl import Workbook
 
+from server.lib.cells import neutralise
 from server.lib.validation import Invalid
 from server.settings import today
 
@@ -18,9 +19,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A cell that starts with one of these is run as a formula by spreadsheet programs
-# ("CSV injection"): a name typed as =HYPERLINK(...) must stay text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Columns = Sequence[tuple[str, str]]  # (key in each row, heading in the file)
 
@@ -40,9 +38,7 @@ def _cell(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def _text(value: Any) -> Any:

@@ -43,9 +43,11 @@ def public(
     max_age: int = 60,
     extra: list[tuple[str, str]] | None = None,
     shared: bool = True,
+    revalidate: bool = False,
 ) -> ASGIResponse:
     """The answer, or 304. shared=False for what only this account may see: no cache but
-    the browser's may keep it (a proxy would otherwise give it to the next person)."""
+    the browser's may keep it (a proxy would otherwise give it to the next person).
+    revalidate: caches must ask again each time (the ETag makes that a 304)."""
     scope = "public" if shared else "private"
     if media_type.startswith("text/"):
         media_type = media_type.partition(";")[0]  # the response adds "; charset=utf-8"
@@ -53,9 +55,10 @@ def public(
     gzipped = compress and "gzip" in request.headers.get("accept-encoding", "")
     # The compressed bytes are another representation: a strong tag may not be shared.
     etag = made.etag if not gzipped or made.etag.startswith("W/") else f"W/{made.etag}"
+    keep = f"{scope}, no-cache" if revalidate else f"{scope}, max-age={max_age}"
     headers = [
         ("etag", etag),
-        ("cache-control", f"{scope}, max-age={max_age}"),
+        ("cache-control", keep),
         ("access-control-allow-origin", "*"),
         *(extra or []),
     ]

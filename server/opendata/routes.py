@@ -9,35 +9,23 @@ from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
 from server.lib.public import public
-from server.opendata.services import COLUMNS, LICENCE, LICENCE_URL, as_csv, monthly
+from server.public.opendata import COLUMNS, LICENCE, LICENCE_URL
+from server.public.release import monthly_csv as made_csv
+from server.public.release import monthly_json as made_json
 from server.settings import get_settings
-from server.totals.services import CACHE, Cached
-from server.widget.services import RENDERED
 
 LINK = f'<{LICENCE_URL}>; rel="license"'
 
 
-async def _data() -> Any:
-    return await CACHE.get("open-data:monthly", monthly)
-
-
 @get("/open-data/monthly.json", include_in_schema=False)
 async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
-    cached = await _data()
-    return public(request, cached, "application/json", extra=[("link", LINK)])
+    made = await made_json()
+    return public(request, made, "application/json", extra=[("link", LINK)])
 
 
 @get("/open-data/monthly.csv", include_in_schema=False)
 async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
-    cached = await _data()
-
-    async def make() -> bytes:
-        return as_csv(cached.data)
-
-    async def sources() -> tuple[Cached, ...]:
-        return (cached,)
-
-    made = await RENDERED.get("open-data:csv", sources, make)
+    made = await made_csv()
     extra = [
         ("link", LINK),
         ("content-disposition", 'inline; filename="health-movement-monthly.csv"'),

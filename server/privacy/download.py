@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.console.exports import FORMULA_START
+from server.lib.cells import neutralise
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import Holding
 from server.privacy.subject import Subject, subject_of
@@ -84,11 +84,6 @@ def readable_rows(section: Section) -> list[list[str]]:
     return [[readable(row.get(key)) for key, _ in section.headings] for row in section.rows]
 
 
-def _safe(text: str) -> str:
-    # A cell a spreadsheet would run as a formula stays text.
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def as_csv(sections: list[Section]) -> bytes:
     """One spreadsheet: each section's title, its headings, its rows, then a blank line."""
     out = io.StringIO()
@@ -98,7 +93,7 @@ def as_csv(sections: list[Section]) -> bytes:
         writer.writerow([heading for _, heading in section.headings])
         rows = readable_rows(section)
         for row in rows:
-            writer.writerow([_safe(cell) for cell in row])
+            writer.writerow([neutralise(cell) for cell in row])
         if not rows:
             writer.writerow(["(none)"])
         writer.writerow([])

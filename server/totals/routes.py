@@ -1,4 +1,6 @@
-"""GET /api/totals: the public numbers, with ETag and 304 answers."""
+"""GET /api/totals: the movement's numbers, with ETag and 304 answers. The public and
+champions get what server/public decides they may see; coordinators and admins get every
+number for any filters."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from litestar.response.base import ASGIResponse
 
 from server.lib.auth import current_actor
 from server.lib.public import public
+from server.public.answers import AREA_SECONDS, area_json, borough_json
 from server.settings import get_settings
 from server.totals.services import totals
-from server.widget.services import AREA_SECONDS, public_area_json
 
 
 def _max_age() -> int:
@@ -42,11 +44,12 @@ async def get_totals(
     # A low-level response: this is the busiest public address, and the body is ready-made.
     params = dict(request.query_params)
     actor = current_actor(request)
-    if footprint and not (actor and actor.is_staff):
-        # One area's numbers, for the public and champions: small numbers hidden.
-        made = await public_area_json(params)
+    if actor and actor.is_staff:
+        cached = await totals(params)
+        # A coordinator's answer for one area holds numbers the public may not see.
+        return public(request, cached, "application/json", max_age=_max_age(), shared=not footprint)
+    if footprint:
+        made = await area_json(params)
         return public(request, made, "application/json", max_age=AREA_SECONDS)
-    cached = await totals(params)
-    # A coordinator's answer for one area holds numbers the public may not see.
-    shared = not (footprint and actor is not None)
-    return public(request, cached, "application/json", max_age=_max_age(), shared=shared)
+    made = await borough_json(params)
+    return public(request, made, "application/json", max_age=_max_age())

@@ -49,7 +49,7 @@ def render_badge(view: WidgetView) -> bytes:
     count, noun = view.movement_total, "citizens"
     if len(view.options.programmes) == 1 and view.lines:  # one programme's badge
         count, noun = view.lines[0].count, view.lines[0].name
-    value = f"{count:,} {noun}" if count is not None else f"fewer than {view.small_number} {noun}"
+    value = f"{count:,} {noun}" if count is not None else f"{noun}: not shown"
     context: dict[str, Any] = {
         "view": view,
         "label": label,

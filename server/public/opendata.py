@@ -1,0 +1,117 @@
+"""Open data: the movement's numbers by month, programme and area, read from the monthly
+activity rollup, memberships and Friends sessions (a few thousand grouped rows whatever
+the number of activities). What is hidden is decided with everything else public, in
+server/public/release.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Hashable
+from typing import Any
+
+from schema.tables import ActivityMonthly
+from server.db import is_postgres
+from server.lib.cells import neutralise
+from server.lib.reference import Reference
+from server.public.measures import MONTHLY, TOGETHER
+
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+NO_AREA = 0
+COUNTS = ("new_members", "friends_from_sessions", "activities", "reach")
+COLUMNS = (
+    ("month", "The month (YYYY-MM)"),
+    ("programme", "The programme's short name"),
+    ("programme_name", "The programme"),
+    ("area", "The area's code; empty when none was given"),
+    ("area_name", "The area"),
+    ("new_members", "People who joined the programme that month and are still in it"),
+    ("friends_from_sessions", "People who became Friends at a session that month"),
+    ("activities", "Activities our champions logged (rejected ones left out)"),
+    ("reach", "People reached by those activities (someone reached twice counts twice)"),
+    ("hours", "Hours those activities took"),
+)
+
+Key = tuple[str, int, int]  # (month, programme, area)
+
+
+def _month(column: str) -> str:
+    if is_postgres():
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"substr({column}, 1, 7)"
+
+
+async def monthly_counts() -> dict[Key, dict[str, int]]:
+    """(month, programme id, area id or 0) -> the counts and minutes of that month."""
+    out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*COUNTS, "minutes"), 0))
+    queries = [
+        (
+            f"SELECT {_month('month')} AS m, programme, footprint AS area, "
+            "activities, people_reached AS reach, minutes FROM activity_monthly",
+            ("activities", "reach", "minutes"),
+        ),
+        (
+            f"SELECT {_month('m.joined_on')} AS m, m.programme AS programme, "
+            "COALESCE(p.footprint, 0) AS area, COUNT(*) AS new_members "
+            "FROM membership m JOIN person p ON p.id = m.person WHERE m.status = 'active' "
+            f"GROUP BY {_month('m.joined_on')}, m.programme, COALESCE(p.footprint, 0)",
+            ("new_members",),
+        ),
+        (
+            f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
+            "SUM(attendees) AS friends_from_sessions FROM friends_session "
+            f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)",
+            ("friends_from_sessions",),
+        ),
+    ]
+    for sql, names in queries:
+        for row in await ActivityMonthly.raw(sql):
+            cell = out[(row["m"], int(row["programme"]), int(row["area"] or 0))]
+            for name in names:
+                cell[name] += int(row[name] or 0)
+    return dict(out)
+
+
+def monthly_rows(
+    counts: dict[Key, dict[str, int]], ref: Reference, hidden: frozenset[Hashable]
+) -> list[dict[str, Any]]:
+    """The open data's rows, a hidden number as None. A row with nothing to count is left
+    out, unless a number in it is hidden (leaving it out would say that it is 0)."""
+    rows = []
+    for month in sorted({key[0] for key in counts}):
+        for p, info in ref.programmes.items():
+            for a in [*ref.footprints, NO_AREA]:
+                cell = counts.get((month, p, a)) or dict.fromkeys((*COUNTS, "minutes"), 0)
+                code = ref.code(a) or ""
+                gone = {
+                    c
+                    for c in MONTHLY
+                    if ("month", code, info["slug"], month, TOGETHER.get(c, c)) in hidden
+                }
+                if not gone and not any(cell.values()):
+                    continue
+                row: dict[str, Any] = {
+                    "month": month,
+                    "programme": info["slug"],
+                    "programme_name": info["name"],
+                    "area": code,
+                    "area_name": ref.footprints[a]["name"] if a in ref.footprints else "Not given",
+                }
+                for name in COUNTS:
+                    row[name] = None if name in gone else cell[name]
+                row["hours"] = None if "hours" in gone else round(cell["minutes"] / 60, 1)
+                rows.append(row)
+    return rows
+
+
+def as_csv(rows: list[dict[str, Any]]) -> bytes:
+    """The rows as CSV: hidden numbers empty, and names that a spreadsheet would run as a
+    formula (an area called "=HYPERLINK(...)") kept as text, as in the console's exports."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in COLUMNS])
+    for row in rows:
+        writer.writerow(["" if row[n] is None else neutralise(row[n]) for n, _ in COLUMNS])
+    return out.getvalue().encode()

@@ -1,0 +1,205 @@
+"""Everything the public may see, decided in one place and made once.
+
+`public_numbers()` reads the totals service (the borough's and each area's, all time) and
+the open data's months, writes every number that any public address shows as a sum of true
+cells (server/public/model.py), and decides what to hide (server/public/suppress.py). The
+widget, the badge, /api/totals for the public and the open data all render from the one
+`PublicNumbers` it returns, so no address can give away what another hides. It is made
+again when something is written in this worker, or after KEEP_SECONDS (the max-age the
+public answers are sent with).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from server.lib.reference import Reference, load_reference
+from server.public.measures import PROGRAMME, TOGETHER, TOTALS, Measure, allowed
+from server.public.model import NO_AREA, Facts, model, values_of
+from server.public.opendata import (
+    COLUMNS,
+    LICENCE,
+    LICENCE_URL,
+    Key,
+    as_csv,
+    monthly_counts,
+    monthly_rows,
+)
+from server.public.ready import RENDERED, Made, made_json
+from server.public.suppress import protect
+from server.settings import get_settings
+from server.totals.services import CACHE, Cached, hash_body, totals
+
+KEEP_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class PublicNumbers:
+    """The public's numbers for one moment: the borough's, each area's (a hidden number
+    is None) and the open data's rows."""
+
+    generation: int
+    fresh_until: float
+    as_at: datetime
+    names: dict[str, str]  # area code -> name, in name order
+    borough: dict[str, Any]
+    areas: dict[str, dict[str, Any]]
+    monthly: list[dict[str, Any]]
+    hidden: frozenset[Hashable]
+    small_number: int
+    area_json: dict[str, Made] = field(default_factory=dict)
+
+
+def _facts(
+    ref: Reference, borough: Cached, per_area: dict[str, Cached], counts: dict[Key, dict[str, int]]
+) -> Facts:
+    codes = list(per_area)
+    programmes = [(p["slug"], p["kind"]) for p in borough.data["programmes"]]
+    cells: dict[tuple[str, str, str, str], int] = {}
+    families = {"M": "new_members", "S": "friends_from_sessions", "R": "reach"}
+    families.update({"A": "activities", "H": "minutes"})
+    for (month, p, a), count in counts.items():
+        for family, name in families.items():
+            if count[name]:
+                cells[(family, ref.code(a) or NO_AREA, ref.slug(p) or "", month)] = count[name]
+    elsewhere: dict[tuple[str, str], int] = {}
+    people = {code: int(per_area[code].data["people"]) for code in codes}
+    people[NO_AREA] = max(0, int(borough.data["people"]) - sum(people.values()))
+    for slug, _kind in programmes:
+        found = {c: _programme(per_area[c].data, slug)["friends_from_elsewhere"] for c in codes}
+        elsewhere.update({(c, slug): int(n) for c, n in found.items()})
+        whole = int(_programme(borough.data, slug)["friends_from_elsewhere"])
+        elsewhere[(NO_AREA, slug)] = max(0, whole - sum(found.values()))
+    months = sorted({key[0] for key in counts})
+    return Facts(codes, programmes, months, cells, elsewhere, people)
+
+
+def _programme(data: dict[str, Any], slug: str) -> dict[str, Any]:
+    return next(p for p in data["programmes"] if p["slug"] == slug)
+
+
+def area_view(
+    data: dict[str, Any], code: str, hidden: frozenset[Hashable], small: int
+) -> dict[str, Any]:
+    """One area's totals as the public sees them: classified numbers only, hidden as None."""
+    out = allowed(data)
+    for name, measure in TOTALS.items():
+        if isinstance(measure, Measure) and ("area", code, TOGETHER.get(name, name)) in hidden:
+            out[name] = None
+    for p in out["programmes"]:
+        for name, measure in PROGRAMME.items():
+            unit = ("programme", code, p["slug"], TOGETHER.get(name, name))
+            if isinstance(measure, Measure) and unit in hidden:
+                p[name] = None
+    out["small_number"] = small
+    return out
+
+
+async def _make(generation: int) -> PublicNumbers:
+    ref = await load_reference()
+    borough = await totals({})
+    names = {info["code"]: info["name"] for info in ref.footprints.values()}
+    per_area = {code: await totals({"footprint": code}) for code in names}
+    counts = await monthly_counts()
+    facts = _facts(ref, borough, per_area, counts)
+    items, relations, unpublished = model(facts)
+    small = get_settings().small_number
+    # Exact arithmetic on a few thousand numbers: kept off the event loop.
+    hidden = await asyncio.to_thread(
+        protect, items, values_of(facts), small, relations, unpublished
+    )
+    ttl = get_settings().totals_cache_seconds
+    now = time.monotonic()
+    fresh_until = now + max(ttl, KEEP_SECONDS) if ttl else now
+    areas = {c: area_view(per_area[c].data, c, hidden, small) for c in names}
+    numbers = PublicNumbers(
+        generation=generation,
+        fresh_until=fresh_until,
+        as_at=borough.data["as_at"],
+        names=names,
+        borough=allowed(borough.data),
+        areas=areas,
+        monthly=monthly_rows(counts, ref, hidden),
+        hidden=hidden,
+        small_number=small,
+    )
+    numbers.area_json.update({c: made_json(a, fresh_until, generation) for c, a in areas.items()})
+    return numbers
+
+
+_current: PublicNumbers | None = None
+_pending: asyncio.Future[PublicNumbers] | None = None
+
+
+def _fresh(numbers: PublicNumbers | None) -> bool:
+    return (
+        numbers is not None
+        and numbers.generation == CACHE.generation
+        and time.monotonic() < numbers.fresh_until
+    )
+
+
+async def public_numbers() -> PublicNumbers:
+    """The public numbers, made at most once at a time however many ask at once."""
+    global _current, _pending
+    if _current is not None and _fresh(_current):
+        return _current
+    if _pending is not None:
+        return await asyncio.shield(_pending)
+    future: asyncio.Future[PublicNumbers] = asyncio.get_running_loop().create_future()
+    _pending = future
+    try:
+        numbers = await _make(CACHE.generation)
+        _current = numbers
+        future.set_result(numbers)
+        return numbers
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()
+        raise
+    finally:
+        _pending = None
+
+
+NOTE = (
+    "A count under {small} is null (shown as empty in the CSV), and so is any other number "
+    "that would let it be worked out from the numbers published beside it: the borough's "
+    "totals for any dates, the other months and areas, and each area's totals for all time "
+    "(the widget). Rows with nothing to count are left out."
+)
+
+
+async def monthly_json() -> Made:
+    """/open-data/monthly.json, made once per set of public numbers."""
+
+    async def make(generation: int) -> Made:
+        numbers = await public_numbers()
+        document = {
+            "title": "Health Movement for Change: monthly numbers by programme and area",
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "as_at": numbers.as_at,
+            "small_number": numbers.small_number,
+            "note": NOTE.format(small=numbers.small_number),
+            "columns": [{"name": n, "description": d} for n, d in COLUMNS],
+            "rows": numbers.monthly,
+        }
+        return made_json(document, numbers.fresh_until, numbers.generation)
+
+    return await RENDERED.get("open-data:json", make)
+
+
+async def monthly_csv() -> Made:
+    """/open-data/monthly.csv: the same rows."""
+
+    async def make(generation: int) -> Made:
+        numbers = await public_numbers()
+        body = as_csv(numbers.monthly)
+        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+
+    return await RENDERED.get("open-data:csv", make)
