@@ -12,10 +12,12 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import sign_in
-from server.accounts.services import note_device
+from server.accounts.services import is_link_token, note_device
 from server.lib.auth import SESSION_COOKIE, current_actor
 from server.lib.validation import Invalid
 from server.settings import get_settings
+
+COPY_ALL = "If you copied the link from the email, check that you copied all of it."
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -67,27 +69,36 @@ async def _await(sending: Any) -> None:
     await sending
 
 
+def _link_not_valid(status_code: int) -> Template:
+    return Template(
+        "accounts/problem.html",
+        status_code=status_code,
+        context={
+            "heading": "This link does not work" + (" any more" if status_code == 400 else ""),
+            "message": "Sign-in links work once, for 15 minutes."
+            + ("" if status_code == 400 else " " + COPY_ALL),
+        },
+    )
+
+
 @get("/sign-in/{token:str}", include_in_schema=False)
 async def confirm_page(token: FromPath[str]) -> Template:
     # A button, not an automatic sign-in: email scanners open links before people do,
-    # and would use up the link.
-    return Template("accounts/confirm.html", context={"token": token[:100]})
+    # and would use up the link. Only a token of the shape the app makes gets the form.
+    if not is_link_token(token):
+        return _link_not_valid(404)
+    return Template("accounts/confirm.html", context={"token": token})
 
 
-@post("/sign-in/{token:str}", include_in_schema=False)
+@post("/sign-in/{token:str}", include_in_schema=False, name="sign-in-use-link")
 async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
+    if not is_link_token(token):
+        return _link_not_valid(404)
     try:
         session = await sign_in.complete(token)
         await note_device(session, request.headers.get("user-agent"))
     except sign_in.LinkNotValid:
-        return Template(
-            "accounts/problem.html",
-            status_code=400,
-            context={
-                "heading": "This link does not work any more",
-                "message": "Sign-in links work once, for 15 minutes.",
-            },
-        )
+        return _link_not_valid(400)
     lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
     return Redirect("/", cookies=[session_cookie(session, lifetime)])
 

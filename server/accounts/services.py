@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import sqlite3
 from collections.abc import Mapping
@@ -22,6 +23,22 @@ from server.lib.validation import CONTROL, Form, Invalid
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
+
+
+# A link token is exactly what new_link_token makes: 32 random bytes, URL-safe base64.
+_LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def new_link_token() -> str:
+    """The secret in a sign-in or email-confirmation link."""
+    return secrets.token_urlsafe(32)
+
+
+def is_link_token(token: str) -> bool:
+    """Whether token has the shape of one new_link_token makes. Anything else in a link's
+    address is refused before it reaches a page, so no request text ends up in a form's
+    action (a crafted `..\\` there would post the page's CSRF token somewhere else)."""
+    return _LINK_TOKEN.fullmatch(token) is not None
 
 
 def hash_token(token: str) -> str:

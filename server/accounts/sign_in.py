@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from schema.tables import Account, SignInLink, WebSession
 from server.accounts.email_change import confirm_on_sign_in
-from server.accounts.services import hash_token
+from server.accounts.services import hash_token, new_link_token
 from server.db import is_postgres, write_transaction
 from server.lib.audit import record
 from server.lib.auth import Actor
@@ -59,7 +59,7 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
             "You have asked for several sign-in links in a short time. "
             "Use the newest email, or wait 15 minutes and ask again."
         )
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
     # Recorded whether or not the email has an account, so the limits count every request.
     await SignInLink.insert(
         SignInLink(

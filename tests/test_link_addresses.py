@@ -1,0 +1,122 @@
+"""Request text never becomes the address of a form or a link.
+
+A confirm page that put the token from its own address into its form's action could be
+made, with `..\\..\\stories\\3\\delete` as the token, to post its CSRF token to another page
+(browsers read `\\` as `/`). So a link's token must have the exact shape the app makes, and
+every GET route that takes a path parameter is tried, from the app's own list of routes (a
+route added later is covered too), with such parameters, signed in as a champion and as an
+admin: no form action or link in any answer may carry `\\` or `..`."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from schema.tables import Story
+from tests import factories as f
+from tests.browser import session_cookie_for
+from tests.html import Page
+
+HTML = {"accept": "text/html"}
+PAYLOADS = [
+    "..%5C..%5Cstories%5C3%5Cdelete",
+    "..%5Cstories%5C3%5Cdelete",
+    "..%2F..%2Fstories%2F3%2Fdelete",
+    "%5C",
+    "\\",
+    "%2E%2E%5Cstories",
+    "a" * 42 + "%5C",  # one character short of a real token, plus a backslash
+]
+CONFIRM_PAGES = ["/email/confirm/", "/sign-in/"]
+TARGETS = ("action", "href", "formaction", "hx-get", "hx-post", "hx-delete", "hx-patch")
+
+
+class Addresses(HTMLParser):
+    """Every address a page sends a browser to: form actions, links, htmx requests."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [v or "" for k, v in attrs if k in TARGETS]
+
+
+async def signed_in(client, role: str) -> None:
+    user = await f.user(role)
+    client.cookies.set("movement_session", await session_cookie_for(user.email))
+
+
+def get_routes_with_parameters(app) -> list[str]:
+    """Every GET route whose address takes a parameter, with {name} left in."""
+    out = set()
+    for route in app.routes:
+        if route.path_parameters and any(
+            "GET" in handler.http_methods for handler in route.route_handlers
+        ):
+            out.add(route.path)
+    return sorted(out)
+
+
+def test_the_routes_found_include_both_confirm_pages(app):
+    paths = get_routes_with_parameters(app)
+    assert "/sign-in/{token:str}" in paths and "/email/confirm/{token:str}" in paths
+
+
+@pytest.mark.parametrize("role", ["champion", "admin"])
+async def test_no_parameter_of_any_page_reaches_a_form_or_link(client, app, role):
+    await signed_in(client, role)
+    bad = []
+    for route in get_routes_with_parameters(app):
+        for payload in PAYLOADS:
+            path = re.sub(r"\{[^}]+\}", lambda _: payload, route)  # noqa: B023 - used at once
+            answer = await client.get(path, headers=HTML)
+            assert answer.status_code < 500, (path, answer.status_code)
+            for address in Addresses(answer.text).found:
+                if "\\" in address or ".." in address or "%5c" in address.lower():
+                    bad.append((path, address))
+    assert not bad
+
+
+@pytest.mark.parametrize("page", CONFIRM_PAGES)
+@pytest.mark.parametrize("payload", PAYLOADS)
+async def test_a_crafted_confirm_link_gets_link_not_valid_and_no_form(client, page, payload):
+    await signed_in(client, "champion")
+    answer = await client.get(page + payload, headers=HTML)
+    shown = Page(answer.text)
+    assert answer.status_code == 404
+    assert [a for a in shown.forms if a != "/sign-out"] == []  # only the menu's sign-out
+    if "%2F" in payload:
+        return  # decoded to other addresses, which are not the confirm pages at all
+    assert shown.h1 == "This link does not work"
+    assert "check that you copied all of it" in shown.text
+
+
+async def test_posting_to_a_crafted_confirm_link_changes_nothing(client):
+    champion = await f.user("champion")
+    rows = await Story.insert(
+        Story(person=champion.person_id, text="A story.", consent_to_publish=True)
+    ).returning(Story.id)
+    client.cookies.set("movement_session", await session_cookie_for(champion.email))
+    await client.get("/offline", headers=HTML)
+    csrf = client.cookies.get("movement_csrf")
+    for page in CONFIRM_PAGES:
+        answer = await client.post(
+            f"{page}..%5C..%5Cstories%5C{rows[0]['id']}%5Cdelete",
+            data={"_csrf_token": csrf},
+            headers=HTML,
+        )
+        assert answer.status_code == 404
+        assert Page(answer.text).h1 == "This link does not work"
+    assert await Story.count() == 1
+
+
+async def test_a_real_looking_token_still_gets_the_button(client):
+    """The shape check lets through what the app makes: 43 URL-safe characters."""
+    token = "Ab-_" + "x" * 39
+    for page in CONFIRM_PAGES:
+        shown = Page((await client.get(page + token, headers=HTML)).text)
+        assert page + token in shown.forms
