@@ -158,17 +158,67 @@ async def test_a_change_link_runs_out_and_the_old_address_stays(client, smtp):
     assert (await record(client, champion))["email"] == "dana@example.org"
 
 
-async def test_a_champion_cannot_take_an_address_someone_has_or_remove_theirs(client, smtp):
+async def test_a_taken_address_gets_the_same_answer_and_no_link(client, smtp):
+    """A champion must not learn who is in the council's records: an address someone else
+    has gets "we sent a link", like any other; its owner gets a note, with no link and
+    nothing about who asked; and the limit of 3 an hour counts these tries too."""
     await f.person("Nina Newcomer", email="nina@example.org")
-    champion = await f.user("champion", email="eve@example.org")
-    taken = await client.patch(
-        f"/api/people/{champion.person_id}",
-        json={"email": "nina@example.org"},
+    champion = await f.user("champion", email="eve@example.org", name="Eve Asker")
+    answers = {}
+    for address in ("nina@example.org", "nobody.yet@example.org"):
+        answer = await client.patch(
+            f"/api/people/{champion.person_id}", json={"email": address}, headers=champion.headers
+        )
+        assert answer.status_code == 200
+        change = answer.json()["email_change"]
+        assert change["status"] == "link-sent" and change["to"] == address
+        answers[address] = change["message"].replace(address, "ADDRESS")
+    assert answers["nina@example.org"] == answers["nobody.yet@example.org"]
+    assert "Nina" not in str(answers)
+
+    (note,) = smtp.for_address("nina@example.org")
+    subject, text = read(note)
+    assert subject == "Someone tried to use your email address"
+    assert "nothing was changed" in text
+    assert "http" not in text and "Eve" not in text and "eve@" not in text
+    assert link_in(smtp, "nobody.yet@example.org")  # a real address gets its link
+
+    third = await client.patch(
+        f"/api/people/{champion.person_id}", json={"email": "nina@example.org"},
         headers=champion.headers,
     )
-    assert taken.status_code == 409
-    assert taken.json()["errors"]["email"] == "Someone else already has this email address."
-    assert "Nina" not in taken.text  # a champion is not told whose it is
+    assert third.status_code == 200  # the third of three
+    for address in ("nina@example.org", "other.new@example.org"):  # then both are limited
+        limited = await client.patch(
+            f"/api/people/{champion.person_id}", json={"email": address}, headers=champion.headers
+        )
+        assert limited.status_code == 400
+        assert "several times" in limited.json()["errors"]["email"]
+    assert len(smtp.for_address("nina@example.org")) == 2
+    assert (await record(client, champion))["email"] == "eve@example.org"
+    nina = await t.Person.select(t.Person.email).where(t.Person.name == "Nina Newcomer").first()
+    assert nina["email"] == "nina@example.org"
+
+
+async def test_the_change_my_email_page_says_the_same_for_a_taken_address(client, smtp):
+    await f.person("Omar Other", email="omar@example.org")
+    champion = await f.user("champion", email="gus@example.org")
+    await sign_in(client, smtp, champion.email)
+    csrf = Page((await client.get("/my-email", headers=HTML)).text).inputs["_csrf_token"]
+    shown = {}
+    for address in ("omar@example.org", "gus.new@example.org"):
+        sent = await client.post(
+            "/my-email", data={"email": address, "_csrf_token": csrf}, headers=HTML
+        )
+        assert sent.status_code == 200
+        shown[address] = Page(sent.text).text.replace(address, "ADDRESS")
+    assert shown["omar@example.org"] == shown["gus.new@example.org"]
+    assert "Check your email" in shown["omar@example.org"]
+    assert "Omar" not in shown["omar@example.org"]
+
+
+async def test_a_champion_cannot_remove_their_address_or_ask_without_limit(client, smtp):
+    champion = await f.user("champion", email="eve@example.org")
     removed = await client.patch(
         f"/api/people/{champion.person_id}", json={"email": None}, headers=champion.headers
     )

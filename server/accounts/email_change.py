@@ -8,26 +8,25 @@ sign-in links, a change link works once, for a limited time, and only its hash i
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from schema.tables import Account, EmailChange, Person
-from server.accounts.services import hash_token
+from server.accounts.services import hash_token, new_link_token
 from server.db import is_postgres, write_transaction
 from server.lib.audit import CHANGED, record
-from server.lib.validation import Conflict, Form, Invalid
+from server.lib.validation import Form, Invalid
 from server.mail.services import send_email
 from server.settings import get_settings
 
 LINK_LIFETIME = timedelta(hours=24)  # long enough for an email that comes late
 PER_PERSON = 3  # change links per person in an hour: enough for a typo, too few to flood
-TAKEN = "Someone else already has this email address."
 TOO_MANY = (
     "You have asked to change your email address several times in the last hour. "
     "Use the link in the newest email, or wait an hour and ask again."
 )
+LINK_NOT_VALID = "Links to confirm an email address work once, for 24 hours."
 SENT = (
     "We have sent a link to {email}. Your email address changes when you open it "
     "(it works once, for 24 hours). Until then your old address stays."
@@ -47,6 +46,14 @@ async def _taken(email: str, person_id: int, account_id: int | None) -> bool:
     return bool(other_person or await other_account)
 
 
+_ALREADY_USED = (
+    "Hello,\n\nSomeone asked to use this email address for their account in the Health "
+    "Movement app. It is already in use there, so nothing was changed and nobody was told "
+    "that it is.\n\nIf it was you, ask your coordinator. If it was not you, you do not "
+    "need to do anything.\n"
+)
+
+
 def _message(email: str, link: str) -> str:
     return (
         "Hello,\n\nSomeone asked to use this email address for their account in the Health "
@@ -61,16 +68,16 @@ async def request_change(
 ) -> Awaitable[None]:
     """Record a wish to change a person's email and make the link (inside the caller's
     write transaction). Returns the sending of the email, for after the transaction.
-    Conflict if the address is someone else's; Invalid if asked too often."""
+    Invalid if asked too often. Whether the address is someone else's is never said: the
+    answer must not tell a champion who is in the council's records. Such a request is
+    recorded and counted like any other, but its owner gets a note instead of a link."""
     now = datetime.now(UTC)
-    if await _taken(new_email, person_id, account_id):
-        raise Conflict({"email": TAKEN})
     recent = await EmailChange.count().where(
         (EmailChange.person == person_id) & (EmailChange.created_at >= now - timedelta(hours=1))
     )
     if recent >= PER_PERSON:
         raise Invalid({"email": TOO_MANY})
-    token = secrets.token_urlsafe(32)
+    token = new_link_token()
     rows = await EmailChange.insert(
         EmailChange(
             person=person_id,
@@ -81,6 +88,9 @@ async def request_change(
         )
     ).returning(EmailChange.id)
     await record(account_id, "create", "email_change", rows[0]["id"], {"new_email": CHANGED})
+    if await _taken(new_email, person_id, account_id):
+        # use_change refuses this address anyway; a link to it would only confuse its owner.
+        return send_email(new_email, "Someone tried to use your email address", _ALREADY_USED)
     link = f"{get_settings().base_url}/email/confirm/{token}"
     body = _message(new_email, link)
     return send_email(new_email, "Confirm your new email address", body, secret=True)
@@ -96,7 +106,7 @@ async def _pending(token: str, now: datetime) -> dict[str, Any]:
         query = query.lock_rows()  # two taps at once: only one of them changes anything
     change = await query.first()
     if change is None:
-        raise ChangeNotValid("Links to confirm an email address work once, for 24 hours.")
+        raise ChangeNotValid(LINK_NOT_VALID)
     return dict(change)
 
 
@@ -167,8 +177,8 @@ async def my_email(person_id: int | None) -> str | None:
 
 
 async def change_my_email(person_id: int | None, account_id: int, raw: object) -> Awaitable[None]:
-    """The change-my-email page: check the address, then as request_change. Invalid or
-    Conflict say what to fix."""
+    """The change-my-email page: check the address, then as request_change. Invalid says
+    what to fix."""
     form = Form({"email": raw})
     form.email("email", required=True)
     new = str(form.result()["email"])

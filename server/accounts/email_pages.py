@@ -11,8 +11,10 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import email_change
+from server.accounts.pages import COPY_ALL
+from server.accounts.services import is_link_token
 from server.lib.auth import current_actor
-from server.lib.validation import Conflict, Invalid
+from server.lib.validation import Invalid
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -39,7 +41,7 @@ async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Templa
     raw = data.get("email", "")
     try:
         sending = await email_change.change_my_email(actor.person_id, actor.account_id, raw)
-    except (Invalid, Conflict) as exc:
+    except Invalid as exc:
         current = await email_change.my_email(actor.person_id)
         context = {"errors": exc.errors, "email": str(raw)[:254], "current": current}
         return Template("accounts/my_email.html", status_code=400, context=context)
@@ -51,22 +53,33 @@ async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Templa
     )
 
 
+def _link_not_valid(message: str, status_code: int) -> Template:
+    return Template(
+        "accounts/email_done.html",
+        status_code=status_code,
+        context={"heading": "This link does not work", "message": message, "ok": False},
+    )
+
+
 @get("/email/confirm/{token:str}", include_in_schema=False)
 async def confirm_email_page(token: FromPath[str]) -> Template:
     # A button, not an automatic change: email scanners open links before people do.
-    return Template("accounts/email_confirm.html", context={"token": token[:100]})
+    # Only a token of the shape the app makes gets the form.
+    if not is_link_token(token):
+        return _link_not_valid(f"{email_change.LINK_NOT_VALID} {COPY_ALL}", 404)
+    return Template("accounts/email_confirm.html", context={"token": token})
 
 
-@post("/email/confirm/{token:str}", include_in_schema=False, status_code=200)
+@post(
+    "/email/confirm/{token:str}", include_in_schema=False, status_code=200, name="email-use-link"
+)
 async def use_email_link(token: FromPath[str]) -> Template:
+    if not is_link_token(token):
+        return _link_not_valid(f"{email_change.LINK_NOT_VALID} {COPY_ALL}", 404)
     try:
         new, old = await email_change.use_change(token)
     except email_change.ChangeNotValid as exc:
-        return Template(
-            "accounts/email_done.html",
-            status_code=400,
-            context={"heading": "This link does not work", "message": str(exc), "ok": False},
-        )
+        return _link_not_valid(str(exc), 400)
     notice = email_change.tell_old_address(old, new)
     return Template(
         "accounts/email_done.html",
