@@ -177,7 +177,10 @@ def create_app() -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         logging_config=LoggingConfig(
-            loggers={"movement": {"level": "INFO", "handlers": ["queue_listener"]}},
+            # Not propagated: the root logger has the same handler, so each line came twice.
+            loggers={
+                "movement": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False}
+            },
             log_exceptions="debug" if settings.debug else "never",
         ),
         debug=settings.debug,

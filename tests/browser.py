@@ -53,8 +53,11 @@ class Inbox:
         return [content for to, content in self.messages if address in to]
 
 
-def start_server(smtp_port: int) -> tuple[subprocess.Popen[bytes], str]:
-    """`movement serve` on a free port, with the test process's database."""
+def start_server(
+    smtp_port: int, log_name: str = "server.log", **overrides: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`movement serve` on a free port, with the test process's database; overrides are
+    settings (SMTP_HOST="" for a server without email)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -67,8 +70,9 @@ def start_server(smtp_port: int) -> tuple[subprocess.Popen[bytes], str]:
         "SMTP_PORT": str(smtp_port),
         "SMTP_TLS": "none",
         "TOTALS_CACHE_SECONDS": "0",
+        **overrides,
     }
-    log = open(ARTIFACTS / "server.log", "wb")  # noqa: SIM115 - closed with the process
+    log = open(ARTIFACTS / log_name, "wb")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "movement"), "serve"], env=env, stdout=log, stderr=log
     )
@@ -80,7 +84,7 @@ def start_server(smtp_port: int) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             time.sleep(0.1)
     server.kill()
-    raise RuntimeError(f"The server did not start: see {ARTIFACTS / 'server.log'}")
+    raise RuntimeError(f"The server did not start: see {ARTIFACTS / log_name}")
 
 
 async def axe_violations(page: Any) -> list[dict[str, Any]]:
