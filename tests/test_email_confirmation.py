@@ -141,6 +141,33 @@ async def test_a_new_email_waits_for_the_link_sent_to_it(client, smtp):
     assert signed.status_code in (302, 303)
 
 
+async def test_an_address_taken_while_the_link_is_used_is_refused_plainly(
+    client, smtp, monkeypatch
+):
+    """Someone else's record takes the address between the check and the change (two
+    workers at the same moment): the database refuses it, and the person is told, not
+    shown a server error."""
+    from server.accounts import email_change
+
+    champion = await f.user("champion", email="gus@example.org")
+    await client.patch(
+        f"/api/people/{champion.person_id}",
+        json={"email": "gus.new@example.org"},
+        headers=champion.headers,
+    )
+    link = link_in(smtp, "gus.new@example.org")
+    await f.person(name="Quick Taker", email="gus.new@example.org")
+
+    async def not_yet(*_: object) -> bool:  # the check ran just before the other write
+        return False
+
+    monkeypatch.setattr(email_change, "_taken", not_yet)
+    answer = await confirm(client, link)
+    assert answer.status_code == 400
+    assert "used by someone else's record" in Page(answer.text).text
+    assert (await record(client, champion))["email"] == "gus@example.org"
+
+
 async def test_a_change_link_runs_out_and_the_old_address_stays(client, smtp):
     champion = await f.user("champion", email="dana@example.org")
     await client.patch(

@@ -8,9 +8,12 @@ sign-in links, a change link works once, for a limited time, and only its hash i
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import asyncpg
 
 from schema.tables import Account, EmailChange, Person
 from server.accounts.services import hash_token, new_link_token
@@ -113,16 +116,26 @@ async def _pending(token: str, now: datetime) -> dict[str, Any]:
 async def use_change(token: str) -> tuple[str, str | None]:
     """Use a change link: the person's email and their account's become the new address,
     confirmed, and the person's other waiting changes end. Returns (new, old) addresses."""
-    now = datetime.now(UTC)
+    try:
+        return await _use_change(token, datetime.now(UTC))
+    except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as exc:
+        # Someone else's record took the address between the check and the change.
+        raise ChangeNotValid(TAKEN_NOW) from exc
+
+
+TAKEN_NOW = (
+    "This email address is now used by someone else's record, so it cannot be yours here. "
+    "Ask your coordinator."
+)
+
+
+async def _use_change(token: str, now: datetime) -> tuple[str, str | None]:
     async with write_transaction():
         change = await _pending(token, now)
         new, person_id, account_id = change["new_email"], change["person"], change["account"]
         person = await Person.select(Person.email).where(Person.id == person_id).first()
         if person is None or await _taken(new, person_id, account_id):
-            raise ChangeNotValid(
-                "This email address is now used by someone else's record, so it cannot be "
-                "yours here. Ask your coordinator."
-            )
+            raise ChangeNotValid(TAKEN_NOW)
         await EmailChange.update({EmailChange.used_at: now}).where(
             (EmailChange.person == person_id) & EmailChange.used_at.is_null()
         )
