@@ -164,6 +164,8 @@ class Published:
     wrong: list[str] = field(default_factory=list)
 
     def add(self, terms: Terms, value: float | None, where: str, hours: bool = False) -> None:
+        if value is SKIP:
+            return
         terms = {k: c for k, c in terms.items() if c}
         if value is None:
             self.hidden.append((terms, where))
@@ -179,8 +181,14 @@ class Published:
         self.shown.append((terms, int(value), where))
 
     def totals(self, answer: dict, areas: list[str], months: list[str] | None, where: str) -> None:
-        """A totals answer (/api/totals) for these areas and months (None: all time)."""
+        """A totals answer (/api/totals) for these areas and months (None: all time).
+
+        The borough's numbers are never hidden, but a dated answer leaves some out (null):
+        a number left out of the borough's answer is no secret to keep, so it is skipped,
+        and every number given is checked like any other."""
         ms = self.truth.months if months is None else months
+        if set(areas) == set(self.truth.areas):
+            answer = _given(answer)
         slugs = [p["slug"] for p in answer["programmes"]]
         wanted = answer.get("filters", {}).get("programme")
         if wanted:
@@ -209,6 +217,22 @@ class Published:
             ):
                 terms = terms_for(self.truth, name, areas, ms, [p["slug"]])
                 self.add(terms, p[name], f"{where} {p['slug']} {name}", hours=name == "hours")
+
+
+def _given(answer: dict) -> dict:
+    """A totals answer as a set of given numbers: null ones marked to be skipped."""
+    out = {k: (SKIP if v is None else v) for k, v in answer.items()}
+    out["programmes"] = [
+        {k: (SKIP if v is None else v) for k, v in p.items()} for p in answer["programmes"]
+    ]
+    return out
+
+
+class _Skip:
+    """A number a borough answer does not give."""
+
+
+SKIP = _Skip()
 
 
 NUMBER = r"([\d,]+|not shown)"

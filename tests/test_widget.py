@@ -197,8 +197,9 @@ async def test_the_api_hides_an_areas_small_numbers_from_the_public_only(client)
     staff = await f.user("coordinator")
     answer = await client.get("/api/totals?footprint=LE", headers=staff.headers)
     exact = answer.json()
-    # Never kept by a shared cache, which could hand it to the public.
-    assert answer.headers["cache-control"].startswith("private")
+    # Never kept by any cache (a proxy could hand it to the public, a shared phone to
+    # the next person).
+    assert answer.headers["cache-control"] == "no-store"
     assert (
         (await client.get("/api/totals?footprint=LE")).headers["cache-control"].startswith("public")
     )

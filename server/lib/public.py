@@ -42,20 +42,22 @@ def public(
     media_type: str,
     max_age: int = 60,
     extra: list[tuple[str, str]] | None = None,
-    shared: bool = True,
+    signed_in: bool = False,
     revalidate: bool = False,
 ) -> ASGIResponse:
-    """The answer, or 304. shared=False for what only this account may see: no cache but
-    the browser's may keep it (a proxy would otherwise give it to the next person).
+    """The answer, or 304. signed_in=True for an answer to a request with an account:
+    `no-store`, as for every signed-in answer (it may hold what only that account may see,
+    and a phone may be shared), though its ETag still gives a 304.
     revalidate: caches must ask again each time (the ETag makes that a 304)."""
-    scope = "public" if shared else "private"
     if media_type.startswith("text/"):
         media_type = media_type.partition(";")[0]  # the response adds "; charset=utf-8"
     compress = len(made.body) >= SMALLEST_TO_COMPRESS
     gzipped = compress and "gzip" in request.headers.get("accept-encoding", "")
     # The compressed bytes are another representation: a strong tag may not be shared.
     etag = made.etag if not gzipped or made.etag.startswith("W/") else f"W/{made.etag}"
-    keep = f"{scope}, no-cache" if revalidate else f"{scope}, max-age={max_age}"
+    keep = "public, no-cache" if revalidate else f"public, max-age={max_age}"
+    if signed_in:
+        keep = "no-store"
     headers = [
         ("etag", etag),
         ("cache-control", keep),
@@ -63,7 +65,7 @@ def public(
         *(extra or []),
     ]
     vary = ["Accept-Encoding"] if compress else []
-    if not shared:
+    if signed_in:
         vary += ["Authorization", "Cookie"]
     if vary:
         headers.append(("vary", ", ".join(vary)))

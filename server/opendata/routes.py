@@ -10,6 +10,7 @@ from litestar.response.base import ASGIResponse
 
 from server.lib.public import public
 from server.public.opendata import COLUMNS, LICENCE, LICENCE_URL
+from server.public.query import read_query
 from server.public.release import monthly_csv as made_csv
 from server.public.release import monthly_json as made_json
 from server.settings import get_settings
@@ -19,12 +20,14 @@ LINK = f'<{LICENCE_URL}>; rel="license"'
 
 @get("/open-data/monthly.json", include_in_schema=False)
 async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
+    read_query(request, ())  # no options, but a key given twice is refused everywhere
     made = await made_json()
     return public(request, made, "application/json", extra=[("link", LINK)])
 
 
 @get("/open-data/monthly.csv", include_in_schema=False)
 async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
+    read_query(request, ())
     made = await made_csv()
     extra = [
         ("link", LINK),

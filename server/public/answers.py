@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from server.lib.validation import Invalid
 from server.public.measures import allowed
+from server.public.query import query_key
 from server.public.ready import RENDERED, Made, made_json
 from server.public.release import KEEP_SECONDS, public_numbers
 from server.settings import get_settings
@@ -15,17 +17,41 @@ AREA_ONLY = (
     "Numbers for one area are published for all programmes and all dates only, so that "
     "small numbers cannot be worked out. Leave this out, or see /open-data for each month."
 )
+BOROUGH_ONLY = "These are the borough's numbers: ask for one area's at /api/totals?footprint=."
 AREA_SECONDS = KEEP_SECONDS
+# Numbers that count Friends counted elsewhere. A source reports a running total on the
+# day it reports, so what it grew by between two dates can be one area's small figure:
+# for dates, the public is not given these (server/public/model.py models them for all
+# time only).
+WITH_ELSEWHERE = ("friends", "anonymous_friends", "movement_total")
+PROGRAMME_WITH_ELSEWHERE = ("friends", "friends_from_elsewhere")
+
+
+def _dated(params: Mapping[str, str]) -> bool:
+    return any(params.get(k, "").strip() for k in ("since", "until"))
+
+
+def undated_only(data: dict[str, Any]) -> dict[str, Any]:
+    """A dated answer without the numbers that count Friends counted elsewhere (null)."""
+    out = {**data, **dict.fromkeys(WITH_ELSEWHERE)}
+    out["programmes"] = [
+        {**p, **dict.fromkeys(PROGRAMME_WITH_ELSEWHERE)} for p in data["programmes"]
+    ]
+    return out
 
 
 async def borough_json(params: Mapping[str, str]) -> Made:
-    """The borough's numbers for any filters: never hidden, and only the classified ones."""
-    key = "api?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+    """The borough's numbers for any filters but an area: never hidden, only the classified
+    ones, and for dates none that count Friends counted elsewhere."""
+    if params.get("footprint", "").strip():
+        raise Invalid({"footprint": BOROUGH_ONLY})
+    key = "api?" + query_key(params)
 
     async def make(generation: int) -> Made:
         cached = await totals(dict(params))
         until = cached.made + get_settings().totals_cache_seconds
-        return made_json(allowed(cached.data), until, generation)
+        data = allowed(cached.data)
+        return made_json(undated_only(data) if _dated(params) else data, until, generation)
 
     return await RENDERED.get(key, make)
 
@@ -36,7 +62,7 @@ async def area_json(params: Mapping[str, str]) -> Made:
     Only for all programmes at all dates: two answers for the same area with different
     dates (or for one programme and for all) would give a hidden number away by
     subtraction. Staff may ask for any mix; the open data has the months."""
-    key = "api-area?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+    key = "api-area?" + query_key(params)
 
     async def make(generation: int) -> Made:
         await totals(dict(params))  # checks every filter, with the same messages as ever

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -362,7 +363,9 @@ def invalidate() -> None:
 async def totals(params: Mapping[str, str]) -> Cached:
     """The totals for a request's filters, from the cache when fresh. The cache is keyed on
     the parameters as sent, so a fresh answer costs no database query at all."""
-    key = "&".join(f"{k}={params[k]}" for k in sorted(params))
+    # Encoded, so that no two different sets of filters share a key ("a=1%26footprint%3DX"
+    # is not "a=1&footprint=X": a staff member's answer for one area must never be another's).
+    key = urlencode(sorted((k, str(v)) for k, v in params.items()))
 
     async def compute() -> dict[str, Any]:
         ref = await load_reference()

@@ -12,69 +12,85 @@ from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
 from server.lib.public import public
+from server.public.query import query_key, read_query
 from server.public.ready import RENDERED, Made
 from server.public.release import public_numbers
 from server.settings import PROJECT_ROOT, get_settings
 from server.totals.services import hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
-from server.widget.services import WidgetView, read_request, rotating_story, widget_view
+from server.widget.services import (
+    OPTION_NAMES,
+    WidgetView,
+    read_request,
+    rotating_story,
+    widget_view,
+)
 
 SCRIPT = (PROJECT_ROOT / "web" / "static" / "js" / "embed.js").read_bytes()
 SCRIPT_MADE = Made(SCRIPT, f'"{hash_body(SCRIPT)}"')
 
 
-def wants_story(request: Request[Any, Any, Any]) -> bool:
-    return request.query_params.get("story", "").strip().lower() in ("1", "yes", "true")
+OPTIONS = (*OPTION_NAMES, "part")
+
+
+def wants_story(params: dict[str, str]) -> bool:
+    return params.get("story", "").lower() in ("1", "yes", "true")
 
 
 async def _answer(
-    request: Request[Any, Any, Any], kind: str, render: Callable[[WidgetView], bytes]
+    request: Request[Any, Any, Any],
+    params: dict[str, str],
+    kind: str,
+    render: Callable[[WidgetView], bytes],
 ) -> Made:
     """The widget for this request's options, made once per set of options and totals.
 
     A story is looked up on every request that asks for one (one small query), and the
     answer is kept per story: so a story its author withdraws leaves every worker's widget
     at once, not when that worker next works out the numbers."""
-    story = await rotating_story() if wants_story(request) else None
-    key = f"{kind}?{request.scope['query_string'].decode('latin-1')}#{(story or {}).get('id')}"
+    story = await rotating_story() if wants_story(params) else None
+    key = f"{kind}?{query_key(params)}#{(story or {}).get('id')}"
 
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
-        body = render(await widget_view(await read_request(request.query_params), story))
+        body = render(await widget_view(await read_request(params), story))
         return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
 
     return await RENDERED.get(key, make)  # a hit: the options were read when it was made
 
 
-def _keep(request: Request[Any, Any, Any]) -> dict[str, Any]:
+def _keep(params: dict[str, str]) -> dict[str, Any]:
     """How long browsers and shared caches may keep an answer: one with a story is checked
     again each time (a cheap 304 while the story stands), so a withdrawn story never
     lingers in anyone's cache."""
-    return {"max_age": 0, "revalidate": True} if wants_story(request) else {}
+    return {"max_age": 0, "revalidate": True} if wants_story(params) else {}
 
 
 @get("/embed", include_in_schema=False)
 async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
-    part = request.query_params.get("part") == "1"
-    made = await _answer(request, "embed", lambda view: render_embed(view, part))
+    params = read_query(request, OPTIONS)
+    part = params.get("part") == "1"
+    made = await _answer(request, params, "embed", lambda view: render_embed(view, part))
     return public(
         request,
         made,
         "text/html; charset=utf-8",
         extra=[("content-security-policy", EMBED_POLICY)],
-        **_keep(request),
+        **_keep(params),
     )
 
 
 @get("/embed.js", include_in_schema=False)
 async def embed_script(request: Request[Any, Any, Any]) -> ASGIResponse:
+    read_query(request, ())  # the script takes no options, but the same rule holds
     return public(request, SCRIPT_MADE, "text/javascript; charset=utf-8", max_age=300)
 
 
 @get("/totals.svg", include_in_schema=False)
 async def badge(request: Request[Any, Any, Any]) -> ASGIResponse:
-    made = await _answer(request, "badge", render_badge)
-    return public(request, made, "image/svg+xml", **_keep(request))
+    params = read_query(request, OPTIONS)
+    made = await _answer(request, params, "badge", render_badge)
+    return public(request, made, "image/svg+xml", **_keep(params))
 
 
 @get("/how-we-count", include_in_schema=False)
