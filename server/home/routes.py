@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from server.home.services import my_name_and_programmes, my_numbers
 from server.lib.auth import current_actor
-from server.public.release import public_numbers
+from server.public.answers import borough_now
 
 
 @get("/", include_in_schema=False)
@@ -25,6 +25,6 @@ async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
             "programmes": programmes,
             "mine": await my_numbers(actor.person_id),
             # The movement's numbers as the public sees them: one place decides them.
-            "totals": (await public_numbers()).borough,
+            "totals": await borough_now(),
         },
     )
