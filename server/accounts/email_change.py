@@ -47,6 +47,11 @@ async def _taken(email: str, person_id: int, account_id: int | None) -> bool:
     return bool(other_person or await other_account)
 
 
+async def _account_email(account_id: int | None) -> str | None:
+    row = await Account.select(Account.email).where(Account.id == (account_id or 0)).first()
+    return None if row is None else str(row["email"])
+
+
 def _message(email: str, link: str) -> str:
     return (
         "Hello,\n\nSomeone asked to use this email address for their account in the Health "
@@ -115,6 +120,11 @@ async def use_change(token: str) -> tuple[str, str | None]:
             )
         await EmailChange.update({EmailChange.used_at: now}).where(
             (EmailChange.person == person_id) & EmailChange.used_at.is_null()
+        )
+        # Kept so that erasure and the download still find what was sent to it.
+        old = person["email"] or await _account_email(account_id)
+        await EmailChange.update({EmailChange.old_email: old}).where(
+            EmailChange.id == change["id"]
         )
         await Person.update(
             {Person.email: new, Person.email_confirmed: True, Person.updated_at: now}
