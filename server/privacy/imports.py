@@ -79,7 +79,11 @@ async def erase_from_imports(subject: Subject, by: int | None) -> int:
     those rows or names them; a file name that names them is replaced. Returns how many
     jobs changed."""
     jobs = await ImportJob.select(
-        ImportJob.id, ImportJob.filename, ImportJob.sheet, ImportJob.mapping, ImportJob.preview,
+        ImportJob.id,
+        ImportJob.filename,
+        ImportJob.sheet,
+        ImportJob.mapping,
+        ImportJob.preview,
         ImportJob.summary,
     ).output(load_json=True)
     changed = 0

@@ -93,8 +93,8 @@ class Subject:
         place = self.postcode_compact
         if place and any(normal.postcode(c) == place for _, c in present):
             return True
-        year = self.year_of_birth
-        return bool(year) and any(normal.has_year(c, year) for _, c in present)  # type: ignore[arg-type]
+        year = self.year_of_birth or 0
+        return year > 0 and any(normal.has_year(c, year) for _, c in present)
 
 
 async def _addresses(person_id: int) -> set[str]:
