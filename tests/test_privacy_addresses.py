@@ -135,3 +135,27 @@ async def test_erasing_yourself_with_a_change_waiting_leaves_no_address(
     assert answer.headers["location"] == "/my-data/deleted"
 
     assert await texts_holding(OLD, MID, NEW, ADDRESS) == {}
+
+
+async def test_an_old_address_that_is_someone_elses_now_stays_theirs(
+    client, phone_client, app, debug
+):
+    """Petra moved from OLD to MID; later Quinn signs up with OLD. Petra's download does not
+    show Quinn's sign-in link or emails, and erasing Petra leaves them."""
+    champion = await changed_address(client, phone_client, app)
+    await t.SignInLink.delete().where(t.SignInLink.email == OLD)  # Petra's, run out long ago
+    await t.OutboxMessage.delete().where(t.OutboxMessage.to == OLD)
+    await f.user("champion", email=OLD, name="Quinn Abara")
+    async with phone_of(app) as quinns_phone:
+        await sign_in(quinns_phone, OLD)
+    await t.OutboxMessage.insert(t.OutboxMessage(to=OLD, subject="For Quinn", body="Hello"))
+
+    data = json.loads((await phone_client.get("/my-data/download")).content)
+    assert OLD not in json.dumps([data["emails"], data["sign_in_links"]])
+
+    coordinator = await f.user("coordinator")
+    answer = await client.delete(f"/api/people/{champion.person_id}", headers=coordinator.headers)
+    assert answer.status_code == 204
+    assert await t.SignInLink.count().where(t.SignInLink.email == OLD) == 1
+    assert await t.OutboxMessage.count().where(t.OutboxMessage.to == OLD) == 1
+    assert await texts_holding(MID) == {}

@@ -123,9 +123,7 @@ async def use_change(token: str) -> tuple[str, str | None]:
         )
         # Kept so that erasure and the download still find what was sent to it.
         old = person["email"] or await _account_email(account_id)
-        await EmailChange.update({EmailChange.old_email: old}).where(
-            EmailChange.id == change["id"]
-        )
+        await EmailChange.update({EmailChange.old_email: old}).where(EmailChange.id == change["id"])
         await Person.update(
             {Person.email: new, Person.email_confirmed: True, Person.updated_at: now}
         ).where(Person.id == person_id)

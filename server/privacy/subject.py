@@ -99,12 +99,23 @@ class Subject:
 
 async def _addresses(person_id: int) -> set[str]:
     """Every address a person asked to change to (waiting, used or run out), and the
-    addresses their used changes replaced: emails and sign-in links may be under any."""
+    addresses their used changes replaced: emails and sign-in links may be under any. An
+    address that is someone else's now is left out: what is under it may be theirs."""
     changes = await EmailChange.select(EmailChange.new_email, EmailChange.old_email).where(
         EmailChange.person == person_id
     )
     found = {c["new_email"] for c in changes} | {c["old_email"] for c in changes}
-    return {normal.email(a) for a in found if a}
+    found = {normal.email(a) for a in found if a}
+    if not found:
+        return found
+    people = await Person.select(Person.email).where(
+        Person.email.is_in(list(found)) & (Person.id != person_id)
+    )
+    accounts = await Account.select(Account.email).where(
+        Account.email.is_in(list(found))
+        & (Account.person.is_null() | (Account.person != person_id))
+    )
+    return found - {r["email"] for r in [*people, *accounts]}
 
 
 async def subject_of(person_id: int | None, account_id: int | None = None) -> Subject:
