@@ -260,6 +260,8 @@ class EmailChange(_Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
+    # The address the used change replaced: emails and sign-in links under it are still theirs.
+    old_email = Varchar(length=254, null=True, default=None)
 
 
 class OutboxMessage(_Table):

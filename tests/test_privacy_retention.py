@@ -22,6 +22,7 @@ HTML = {"accept": "text/html"}
 
 NOW = datetime.now(UTC)
 BIN = Path(sys.executable).parent / "movement"
+README = Path(__file__).resolve().parent.parent / "README.md"
 UPLOAD = b"Full name,Email\nAda Lovelace,ada@example.org\n"
 
 
@@ -150,3 +151,29 @@ async def test_a_coordinator_discards_an_upload_and_its_rows_go_at_once(client):
     assert await jobs.claim(job_id) is False
     events = await t.AuditEvent.select().where(t.AuditEvent.record_type == "import_job")
     assert len(events) == 1
+
+
+async def change(person: int, address: str, expired_days_ago: float, used_days_ago: float | None):
+    await t.EmailChange.insert(t.EmailChange(
+        person=person, new_email=address, token_hash=address.ljust(64, "e")[:64],
+        created_at=ago(expired_days_ago + 1), expires_at=ago(expired_days_ago),
+        used_at=None if used_days_ago is None else ago(used_days_ago),
+        old_email=None if used_days_ago is None else "was@example.org"))  # fmt: skip
+
+
+async def test_email_changes_go_30_days_after_their_link_was_used_or_ran_out():
+    user = await f.user("champion")
+    await change(user.person_id, "used-long-ago@example.org", 32, 31)
+    await change(user.person_id, "used-lately@example.org", 3, 2)
+    await change(user.person_id, "ran-out-long-ago@example.org", 31, None)
+    await change(user.person_id, "ran-out-lately@example.org", 2, None)
+    await change(user.person_id, "waiting@example.org", -1, None)  # its link still works
+
+    done = await run_cleanup(NOW)
+
+    kept = sorted(r["new_email"] for r in await t.EmailChange.select())
+    assert kept == ["ran-out-lately@example.org", "used-lately@example.org",
+                    "waiting@example.org"]  # fmt: skip
+    assert done["email changes"] == 2
+    readme = README.read_text()
+    assert "| email changes (" in readme and "30 days after the link was used or ran out" in readme

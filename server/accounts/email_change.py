@@ -57,6 +57,11 @@ _ALREADY_USED = (
 )
 
 
+async def _account_email(account_id: int | None) -> str | None:
+    row = await Account.select(Account.email).where(Account.id == (account_id or 0)).first()
+    return None if row is None else str(row["email"])
+
+
 def _message(email: str, link: str) -> str:
     return (
         "Hello,\n\nSomeone asked to use this email address for their account in the Health "
@@ -139,6 +144,9 @@ async def _use_change(token: str, now: datetime) -> tuple[str, str | None]:
         await EmailChange.update({EmailChange.used_at: now}).where(
             (EmailChange.person == person_id) & EmailChange.used_at.is_null()
         )
+        # Kept so that erasure and the download still find what was sent to it.
+        old = person["email"] or await _account_email(account_id)
+        await EmailChange.update({EmailChange.old_email: old}).where(EmailChange.id == change["id"])
         await Person.update(
             {Person.email: new, Person.email_confirmed: True, Person.updated_at: now}
         ).where(Person.id == person_id)

@@ -122,14 +122,16 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding(
         EmailChange, "email_changes", "Email address changes you asked for",
-        "A new email address you asked for, waiting for you to use the link we sent to it. "
-        "The link itself is never kept.",
+        "A new email address you asked for, the link we sent to it, and the address it "
+        "replaced once you used the link. The link itself is never kept. Deleted 30 days "
+        "after the link was used or ran out.",
         about=by_person(EmailChange.person),
         fields=(f("new_email", "New address", EmailChange.new_email),
+                f("old_email", "Address it replaced", EmailChange.old_email),
                 f("created_at", "Asked for", EmailChange.created_at),
                 f("expires_at", "Link runs out", EmailChange.expires_at),
                 f("used_at", "Used", EmailChange.used_at)),
-        personal=("person", "account", "new_email"), audit_as="email_change",
+        personal=("person", "account", "new_email", "old_email"), audit_as="email_change",
     ),
     Holding(
         SignInLink, "sign_in_links", "Sign-in links you asked for",

@@ -1,7 +1,8 @@
 """A person in the import jobs: the rows of uploaded spreadsheets that are about them (for
 their download), and taking those rows, and every message that names them, out of the
 jobs (for their erasure). A job's rows are not linked to anyone, so they are recognised by
-the person's email, phone number and name (see Subject.row_is_about)."""
+the person's email, phone number and name however the sheet writes them, in the columns
+the coordinator chose for them when there are any (see Subject.row_is_about)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ async def import_rows(subject: Subject) -> list[dict[str, Any]]:
     their accounts uploaded."""
     jobs = await ImportJob.select(
         ImportJob.id, ImportJob.filename, ImportJob.created_at, ImportJob.account,
-        ImportJob.sheet,
+        ImportJob.sheet, ImportJob.mapping,
     ).order_by(ImportJob.id).output(load_json=True)  # fmt: skip
     out: list[dict[str, Any]] = []
     for job in jobs:
@@ -42,7 +43,7 @@ async def import_rows(subject: Subject) -> list[dict[str, Any]]:
         sheet = job["sheet"] or {}
         headings = [str(h) for h in sheet.get("headings", [])]
         for number, cells in sheet.get("rows", []):
-            if subject.row_is_about(cells, strict=True):
+            if subject.row_is_about(cells, strict=True, mapping=job["mapping"]):
                 out.append(
                     {
                         "file": job["filename"],
@@ -78,13 +79,19 @@ async def erase_from_imports(subject: Subject, by: int | None) -> int:
     those rows or names them; a file name that names them is replaced. Returns how many
     jobs changed."""
     jobs = await ImportJob.select(
-        ImportJob.id, ImportJob.filename, ImportJob.sheet, ImportJob.preview, ImportJob.summary
+        ImportJob.id,
+        ImportJob.filename,
+        ImportJob.sheet,
+        ImportJob.mapping,
+        ImportJob.preview,
+        ImportJob.summary,
     ).output(load_json=True)
     changed = 0
     for job in jobs:
         sheet = dict(job["sheet"] or {})
         rows = sheet.get("rows", [])
-        gone = {n for n, cells in rows if subject.row_is_about(cells, strict=False)}
+        mapping = job["mapping"]
+        gone = {n for n, cells in rows if subject.row_is_about(cells, False, mapping)}
         sheet["rows"] = [[n, cells] for n, cells in rows if n not in gone]
         preview = _scrub_report(job["preview"] or {}, gone, subject)
         summary = _scrub_report(job["summary"] or {}, gone, subject)

@@ -19,7 +19,14 @@ from datetime import UTC, datetime, timedelta
 
 from piccolo.querystring import QueryString
 
-from schema.tables import AuditEvent, Chore, OutboxMessage, SignInLink, WebSession
+from schema.tables import (
+    AuditEvent,
+    Chore,
+    EmailChange,
+    OutboxMessage,
+    SignInLink,
+    WebSession,
+)
 from server.db import engine, write_transaction
 from server.imports.jobs import KEEP_UPLOADS_FOR, clear_old_uploads
 
@@ -29,6 +36,7 @@ EVERY = timedelta(hours=1)  # how often the clean-up runs
 LOOK_EVERY = 300  # seconds between a worker's looks at whether it is due (with jitter)
 
 SIGN_IN_LINKS_FOR = timedelta(days=30)
+EMAIL_CHANGES_FOR = timedelta(days=30)  # after the link was used or ran out
 SESSIONS_FOR = timedelta(days=90)  # after a session ended
 OUTBOX_FOR = timedelta(days=7)
 AUDIT_DETAILS_FOR = timedelta(days=730)
@@ -51,6 +59,16 @@ async def _sign_in_links(now: datetime) -> int:
         .where(SignInLink.created_at < now - SIGN_IN_LINKS_FOR)
         .returning(SignInLink.id)
     )
+    return len(rows)
+
+
+async def _email_changes(now: datetime) -> int:
+    """Email changes whose link was used, or ran out unused, long enough ago."""
+    cutoff = now - EMAIL_CHANGES_FOR
+    over = (EmailChange.used_at < cutoff) | (
+        EmailChange.used_at.is_null() & (EmailChange.expires_at < cutoff)
+    )
+    rows = await EmailChange.delete().where(over).returning(EmailChange.id)
     return len(rows)
 
 
@@ -105,6 +123,8 @@ RULES = (
          clear_old_uploads),
     Rule("sign-in links", "email and internet address of each sign-in link", "30 days",
          _sign_in_links),
+    Rule("email changes", "new and replaced email addresses of each change of address",
+         "30 days after its link was used or ran out", _email_changes),
     Rule("sessions", "device and dates of each sign-in", "90 days after it ended", _sessions),
     Rule("outbox", "emails in the development outbox", "7 days", _outbox),
     Rule("audit details", "what changed, in the audit log", "2 years", _audit_details),
