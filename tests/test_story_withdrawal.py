@@ -84,6 +84,7 @@ async def test_i_withdraw_my_story_in_the_app_and_it_leaves_the_widget_and_repor
     assert (await approve(other, coordinator, story)).status_code == 200
     assert await published(other, coordinator) == EVERYWHERE  # and now kept in the caches
 
+    assert "/stories" in Page((await client.get("/", headers=HTML)).text).links  # from home
     mine = Page((await client.get("/stories", headers=HTML)).text)
     assert mine.h1 == "My stories"
     assert "Published" in mine.text

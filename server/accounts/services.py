@@ -134,19 +134,6 @@ async def revoke_tokens(account_id: int, by: int | None = None) -> int:
     return len(rows)
 
 
-async def close_accounts_of(person_id: int, by: int | None = None) -> None:
-    """Disable the accounts of a person and revoke their tokens (the person is going)."""
-    async with write_transaction():
-        closed = (
-            await Account.update({Account.active: False, Account.person: None})
-            .where(Account.person == person_id)
-            .returning(Account.id)
-        )
-        for account in closed:
-            await record(by, "update", "account", account["id"], {"active": [True, False]})
-            await revoke_tokens(account["id"], by)
-
-
 async def account_id(email: str) -> int:
     """The id of the account with this email; Invalid if there is none."""
     row = await Account.select(Account.id).where(Account.email == email.strip().lower()).first()
