@@ -173,3 +173,27 @@ async def test_a_champions_home_page_shows_the_public_numbers(client):
     public = (await client.get("/api/totals")).json()
     assert f"{public['movement_total']} citizens" in page.text
     assert public["movement_total"] == 33  # the Health Champions of both areas
+
+
+async def test_a_query_read_once_is_answered_the_same_every_time(client):
+    """Each worker reads a query string once and keeps the reading: the second, kept
+    reading must give the same answer, refusals included."""
+    for _ in range(2):
+        twice = await client.get("/api/totals?since=2025-01-01&since=")
+        assert twice.status_code == 400
+        assert "once only" in twice.json()["errors"]["since"]
+        dated = await client.get("/api/totals?since=2025-01-01")
+        assert dated.status_code == 200 and dated.json()["friends"] is None
+        area = await client.get("/embed?footprint=xx")
+        assert area.status_code == 400
+
+
+def test_the_options_as_read_cannot_be_changed():
+    from server.public.query import Query
+
+    query = Query({"footprint": "WC"})
+    with pytest.raises(TypeError):
+        query["footprint"] = ""
+    with pytest.raises(TypeError):
+        query.pop("footprint")
+    assert dict(query) == {"footprint": "WC"}

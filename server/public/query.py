@@ -11,7 +11,7 @@ and an empty one is the same as leaving the option out.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -25,13 +25,50 @@ def _plain(key: str) -> str:
     return key.strip().lower().removesuffix("[]").strip()
 
 
+class Query(dict[str, str]):
+    """The options as read, with the cache key made from them once. One reading serves
+    every request with the same query string, so it cannot be changed."""
+
+    key: str = ""
+
+    def _refuse(self, *_: Any, **__: Any) -> None:
+        raise TypeError("The options as read cannot be changed: copy them with dict().")
+
+    __setitem__ = __delitem__ = _refuse
+    pop = popitem = clear = update = setdefault = _refuse  # type: ignore[assignment]
+
+
+# Reading the same query string always gives the same answer, so the busiest public
+# addresses read each one once per worker, not once per request.
+_READ: OrderedDict[tuple[bytes, tuple[str, ...], bool], Query | dict[str, str]] = (
+    OrderedDict()
+)
+_READ_SIZE = 2048
+
+
 def read_query(
     request: Request[Any, Any, Any], names: Iterable[str], others: bool = True
-) -> dict[str, str]:
+) -> Query:
     """The query's options, each given at most once, trimmed, blank ones left out. Other
     keys are refused with others=False (the API), and otherwise dropped (an embedding
     page's own), so that nothing but the options can reach a decision or a cache's key."""
-    pairs = list(request.query_params.multi_items())
+    memo = (request.scope["query_string"], tuple(names), others)
+    read = _READ.get(memo)
+    if read is None:
+        read = _read(request.query_params.multi_items(), memo[1], others)
+        _READ[memo] = read
+        if len(_READ) > _READ_SIZE:
+            _READ.popitem(last=False)
+    if isinstance(read, Query):
+        return read
+    raise Invalid(dict(read))
+
+
+def _read(
+    pairs: Iterable[tuple[str, str]], names: tuple[str, ...], others: bool
+) -> Query | dict[str, str]:
+    """The options, or the errors (a dict of messages) to answer with."""
+    pairs = list(pairs)
     known = sorted(set(names))
     errors: dict[str, str] = {}
     if not others:
@@ -53,11 +90,15 @@ def read_query(
                 f"Write this option as {plain!r}, exactly: small letters, nothing added."
             )
     if errors:
-        raise Invalid(errors)
-    return {key: value.strip() for key, value in pairs if key in known and value.strip()}
+        return errors
+    query = Query({key: value.strip() for key, value in pairs if key in known and value.strip()})
+    query.key = urlencode(sorted(query.items()))
+    return query
 
 
 def query_key(params: Mapping[str, str]) -> str:
     """A cache key for these options that no other options share (values are encoded, so
     `a=1%26footprint%3DWW` is not `a=1&footprint=WW`)."""
+    if isinstance(params, Query):
+        return params.key  # made once, when the query was read
     return urlencode(sorted(params.items()))
