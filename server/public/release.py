@@ -100,6 +100,40 @@ def area_view(
     return out
 
 
+_DECIDED: tuple[tuple[Any, ...], frozenset[Hashable]] | None = None
+
+
+def _same_facts(facts: Facts, small: int) -> tuple[Any, ...]:
+    """Everything that what to hide depends on, in an order that does not depend on the
+    order the database gave the rows in."""
+    return (
+        small,
+        tuple(facts.codes),
+        tuple(facts.programmes),
+        tuple(facts.months),
+        tuple(sorted(facts.cells.items())),
+        tuple(sorted(facts.elsewhere.items())),
+        tuple(sorted(facts.people.items())),
+    )
+
+
+async def _hidden(facts: Facts, small: int) -> frozenset[Hashable]:
+    """What to hide. Worked out again only when the true numbers changed: the public
+    numbers are remade every minute (another worker may have written), and most minutes
+    nothing that counts has changed, so the exact arithmetic is not done again."""
+    global _DECIDED
+    same = _same_facts(facts, small)
+    if _DECIDED is not None and _DECIDED[0] == same:
+        return _DECIDED[1]
+    items, relations, unpublished = model(facts)
+    # Exact arithmetic on a few thousand numbers: kept off the event loop.
+    hidden = await asyncio.to_thread(
+        protect, items, values_of(facts), small, relations, unpublished
+    )
+    _DECIDED = (same, hidden)
+    return hidden
+
+
 async def _make(generation: int) -> PublicNumbers:
     ref = await load_reference()
     borough = await totals({})
@@ -107,12 +141,8 @@ async def _make(generation: int) -> PublicNumbers:
     per_area = {code: await totals({"footprint": code}) for code in names}
     counts = await monthly_counts()
     facts = _facts(ref, borough, per_area, counts)
-    items, relations, unpublished = model(facts)
     small = get_settings().small_number
-    # Exact arithmetic on a few thousand numbers: kept off the event loop.
-    hidden = await asyncio.to_thread(
-        protect, items, values_of(facts), small, relations, unpublished
-    )
+    hidden = await _hidden(facts, small)
     ttl = get_settings().totals_cache_seconds
     now = time.monotonic()
     fresh_until = now + max(ttl, KEEP_SECONDS) if ttl else now
