@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schema.tables import Account, Person
+from server.lib.normal import simple
 from server.lib.validation import Invalid
 
 IN_CHUNK = 500
@@ -66,11 +67,6 @@ async def holders(emails: Iterable[str]) -> dict[str, Holder]:
     }
 
 
-def simple_name(name: str) -> str:
-    """A name in lower case with single spaces, to compare names as people write them."""
-    return " ".join(name.casefold().split())
-
-
 def doubt(holder: Holder, name: str | None = None) -> str | None:
     """Why the record holding an address cannot be taken to be its owner's, or None.
     A confirmed address is trusted. An unconfirmed one is not when the record's holder
@@ -79,7 +75,7 @@ def doubt(holder: Holder, name: str | None = None) -> str | None:
         return None
     if holder.signs_in_elsewhere:
         return "who has not confirmed it and signs in with another address"
-    if name is not None and simple_name(name) != simple_name(holder.name):
+    if name is not None and simple(name) != simple(holder.name):
         return "who has not confirmed it, and the names are not the same"
     return None
 

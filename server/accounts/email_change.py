@@ -16,8 +16,8 @@ from typing import Any
 import asyncpg
 
 from schema.tables import Account, EmailChange, Person
-from server.accounts.services import hash_token, new_link_token
-from server.db import is_postgres, write_transaction
+from server.accounts.services import hash_token, new_link_token, unused_link
+from server.db import write_transaction
 from server.lib.audit import CHANGED, record
 from server.lib.validation import Form, Invalid
 from server.mail.services import send_email
@@ -105,17 +105,10 @@ async def request_change(
 
 
 async def _pending(token: str, now: datetime) -> dict[str, Any]:
-    query = EmailChange.select().where(
-        (EmailChange.token_hash == hash_token(token))
-        & EmailChange.used_at.is_null()
-        & (EmailChange.expires_at > now)
-    )
-    if is_postgres():
-        query = query.lock_rows()  # two taps at once: only one of them changes anything
-    change = await query.first()
+    change = await unused_link(EmailChange, token, now)
     if change is None:
         raise ChangeNotValid(LINK_NOT_VALID)
-    return dict(change)
+    return change
 
 
 async def use_change(token: str) -> tuple[str, str | None]:

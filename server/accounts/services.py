@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 from piccolo.custom_types import Combinable
+from piccolo.table import Table
 
 from schema.tables import Account, ApiToken, Membership, Person, WebSession
 from server.accounts.addresses import person_for_new_account
@@ -44,6 +45,22 @@ def is_link_token(token: str) -> bool:
 def hash_token(token: str) -> str:
     """Tokens are long and random, so a plain SHA-256 is enough to keep them safe at rest."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def unused_link(table: type[Table], token: str, now: datetime) -> dict[str, Any] | None:
+    """The row of a link (a sign-in link, an email change) that has not been used or run
+    out, locked on PostgreSQL so that two taps at once change things only once. Call it
+    inside the write transaction that uses the link."""
+    columns = {c._meta.name: c for c in table._meta.columns}
+    query = table.select().where(
+        (columns["token_hash"] == hash_token(token))
+        & columns["used_at"].is_null()
+        & (columns["expires_at"] > now)
+    )
+    if is_postgres():
+        query = query.lock_rows()
+    row = await query.first()
+    return None if row is None else dict(row)
 
 
 async def create_account(

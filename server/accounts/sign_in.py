@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from schema.tables import Account, SignInLink, WebSession
 from server.accounts.email_change import confirm_on_sign_in
-from server.accounts.services import hash_token, new_link_token
-from server.db import is_postgres, write_transaction
+from server.accounts.services import hash_token, new_link_token, unused_link
+from server.db import write_transaction
 from server.lib.audit import record
 from server.lib.auth import Actor
 from server.lib.validation import Form
@@ -86,14 +86,7 @@ async def complete(token: str) -> str:
     """Use a sign-in link: returns a new session token for the cookie."""
     now = datetime.now(UTC)
     async with write_transaction():
-        query = SignInLink.select(SignInLink.id, SignInLink.email).where(
-            (SignInLink.token_hash == hash_token(token))
-            & SignInLink.used_at.is_null()
-            & (SignInLink.expires_at > now)
-        )
-        if is_postgres():
-            query = query.lock_rows()  # two taps at once: only one of them signs in
-        link = await query.first()
+        link = await unused_link(SignInLink, token, now)  # two taps: one signs in
         if link is None:
             raise LinkNotValid()
         await SignInLink.update({SignInLink.used_at: now}).where(SignInLink.id == link["id"])

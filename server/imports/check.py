@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from schema.tables import Organisation
-from server.accounts.addresses import simple_name
 from server.imports.dates import NotADate, parse_date
 from server.imports.fields import BY_KEY
+from server.lib.normal import simple
 from server.lib.records import Context
 from server.lib.validation import Form, Invalid
 from server.people.services import STATUSES, validate_person
@@ -69,11 +69,11 @@ class Lookups:
         return cls(
             ctx=ctx,
             footprints={
-                simple_name(key): f["code"]
+                simple(key): f["code"]
                 for f in ref.footprints.values()
                 for key in (f["name"], f["code"])
             },
-            organisations={simple_name(o["name"]): o["id"] for o in organisations},
+            organisations={simple(o["name"]): o["id"] for o in organisations},
             programmes=_names_and_slugs(ref.programmes.values()),
             courses=_names_and_slugs(ref.courses.values()),
         )
@@ -83,8 +83,8 @@ def _names_and_slugs(rows: Any) -> dict[str, int]:
     out: dict[str, int] = {}
     for row in rows:
         for key in (row["slug"], row["name"], row["name"].removesuffix("s")):
-            out.setdefault(simple_name(key), row["id"])
-            out.setdefault(simple_name(key.replace("-", " ")), row["id"])
+            out.setdefault(simple(key), row["id"])
+            out.setdefault(simple(key.replace("-", " ")), row["id"])
     return out
 
 
@@ -168,7 +168,7 @@ def _choose(row: Row, key: str, table: Mapping[str, Any], advice: str) -> Any:
     value = row.get(key)
     if value is None:
         return None
-    found = table.get(simple_name(str(value)))
+    found = table.get(simple(str(value)))
     if found is None:
         row.bad_value(key, advice)
     return found
@@ -178,7 +178,7 @@ def _consent(row: Row) -> bool | None:
     value = row.get("consent")
     if value is None:
         return None
-    word = simple_name(str(value))
+    word = simple(str(value))
     if word in YES or word in NO:
         return word in YES
     row.bad_value("consent", "Write yes or no.")
@@ -248,7 +248,7 @@ def _membership(row: Row, look: Lookups) -> dict[str, Any] | None:
         return None
     names = ", ".join(p["name"] for p in look.ctx.ref.programmes.values())
     programme = _choose(row, "programme", look.programmes, f"Use one of: {names}.")
-    word = simple_name(str(row.get("status") or "active"))
+    word = simple(str(row.get("status") or "active"))
     status = STATUS_WORDS.get(word, word)
     if status not in STATUSES:
         row.bad_value("status", "Write active, paused or left.")

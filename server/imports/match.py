@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schema.tables import Membership, Person, TrainingRecord
-from server.accounts.addresses import Holder, doubt, signing_in_elsewhere, simple_name
+from server.accounts.addresses import Holder, doubt, signing_in_elsewhere
 from server.db import is_postgres
 from server.imports.check import Lookups, Problem, RowPlan, check_row
 from server.imports.files import Sheet
+from server.lib.normal import simple
 from server.people.services import YOUNG, check_young_age
 
 IN_CHUNK = 500
@@ -119,7 +120,7 @@ async def _people_by_name(names: set[str]) -> list[dict[str, Any]]:
 
 def _keys(person: dict[str, Any]) -> list[tuple[str, Any]]:
     """The ways to recognise a person, best first."""
-    name = simple_name(person.get("name") or "")
+    name = simple(person.get("name") or "")
     keys: list[tuple[str, Any]] = []
     if person.get("year_of_birth"):
         keys.append((HOW[1], (name, person["year_of_birth"])))
@@ -200,7 +201,7 @@ async def build_plan(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> Pl
         else:
             good.append(checked)
     emails = {r.person["email"] for r in good if r.person.get("email")}
-    names = {simple_name(r.person["name"]) for r in good}
+    names = {simple(r.person["name"]) for r in good}
     found = await _people_by_email(emails) + await _people_by_name(names)
     plan.old = {p["id"]: p for p in found}
     matcher = Matcher(plan.old.values())

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from schema.tables import Account, EmailChange, Person
-from server.privacy import normal
-from server.privacy.normal import simple
+from server.lib import normal
+from server.lib.normal import simple
 
 NAME_FIELDS = frozenset({"name", "first_name", "last_name"})  # import fields (imports/fields.py)
 

@@ -4,6 +4,7 @@ it works without JavaScript)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -95,31 +96,30 @@ async def confirm_delete(
     return await _confirm(request, record_id, "delete", "Delete your story?", "Delete it")
 
 
-@post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
-async def withdraw_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+async def _act(
+    request: Request[Any, Any, Any], done: str, act: Callable[[Context], Awaitable[Any]]
+) -> Redirect:
+    """A confirmed action on one of my stories, then back to the list saying it is done."""
     ctx = await page_context(request)
     if ctx is None:
         return to_sign_in()
-    await set_my_consent(ctx, record_id, False)
-    return Redirect("/stories?done=withdrawn", status_code=303)
+    await act(ctx)
+    return Redirect(f"/stories?done={done}", status_code=303)
+
+
+@post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
+async def withdraw_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
+    return await _act(request, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
 
 
 @post("/stories/{record_id:int}/consent", include_in_schema=False, status_code=303)
 async def consent_again(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
-    await set_my_consent(ctx, record_id, True)
-    return Redirect("/stories?done=consent", status_code=303)
+    return await _act(request, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
 
 
 @post("/stories/{record_id:int}/delete", include_in_schema=False, status_code=303)
 async def delete_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
-    await delete_my_story(ctx, record_id)
-    return Redirect("/stories?done=deleted", status_code=303)
+    return await _act(request, "deleted", lambda ctx: delete_my_story(ctx, record_id))
 
 
 STORY_PAGES = [

@@ -2,7 +2,8 @@
 person is recognised however a spreadsheet or a message wrote them: `+44 7700 900767`,
 `0044 (0)7700-900767` and `07700900767` are one number; `wn71wj` is `WN7 1WJ`; "Khan, Molly"
 and a Surname and a Forename column are Molly Khan. Used by erasure and the download alike
-(see subject.py); the download is stricter only in what it needs besides a name."""
+(server/privacy/subject.py; the download is stricter only in what it needs besides a
+name), and by the import to compare names and codes as people write them."""
 
 from __future__ import annotations
 
