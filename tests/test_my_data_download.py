@@ -85,6 +85,11 @@ async def test_the_page_shows_everything_in_plain_english(client, phone_client):
                   "Your stories", "Rows of spreadsheets waiting to be imported",
                   "Changes made by you or about you"):  # fmt: skip
         assert words in text, words
+    # Codes in words (the activities were events, the roles active, the story waiting), and
+    # the log says what changed without the app's own record numbers.
+    for words in ("An event or stall", "Active", "Waiting for a coordinator", "Added"):
+        assert words in text, words
+    assert "client_id" not in text and "client id" not in text
     assert "omar" not in text.lower()
     assert "/my-data/all" in Page((await phone_client.get("/my-data", headers=HTML)).text).links
 

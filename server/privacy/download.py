@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ class Section:
     intro: str
     headings: list[tuple[str, str]]  # (key, heading)
     rows: list[Row]
+    words: dict[str, Mapping[str, str]] = field(default_factory=dict)  # key -> code -> words
 
 
 async def _rows(holding: Holding, subject: Subject) -> list[Row]:
@@ -54,8 +56,9 @@ async def everything(person_id: int | None, account_id: int | None) -> list[Sect
     out = []
     for holding in ordered:
         headings = [(fl.key, fl.heading) for fl in holding.fields]
+        words = {fl.key: fl.words for fl in holding.fields if fl.words}
         rows = await _rows(holding, subject)
-        out.append(Section(holding.key, holding.title, holding.intro, headings, rows))
+        out.append(Section(holding.key, holding.title, holding.intro, headings, rows, words))
     return out
 
 
@@ -66,10 +69,13 @@ def as_json(sections: list[Section]) -> dict[str, Any]:
     return out
 
 
-def readable(value: Any) -> str:
-    """A value as a person reads it: dates in words, times in the council's time zone."""
+def readable(value: Any, words: Mapping[str, str] | None = None) -> str:
+    """A value as a person reads it: dates in words, times in the council's time zone,
+    codes in words."""
     if value is None or value == "":
         return ""
+    if words is not None and isinstance(value, str):
+        return words.get(value, value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
@@ -81,7 +87,10 @@ def readable(value: Any) -> str:
 
 
 def readable_rows(section: Section) -> list[list[str]]:
-    return [[readable(row.get(key)) for key, _ in section.headings] for row in section.rows]
+    return [
+        [readable(row.get(key), section.words.get(key)) for key, _ in section.headings]
+        for row in section.rows
+    ]
 
 
 def as_csv(sections: list[Section]) -> bytes:

@@ -19,6 +19,7 @@ from schema.tables import (
     TrainingRecord,
     WebSession,
 )
+from server.activities.services import KINDS
 from server.privacy.imports import erase_from_imports, import_rows
 from server.privacy.registry import (
     CUSTOM,
@@ -31,6 +32,17 @@ from server.privacy.registry import (
     f,
 )
 from server.privacy.special import audit_events, pseudonymise_accounts
+
+# Codes in plain words, for the readable page and the CSV.
+ROLE_STATUS = {"active": "Active", "paused": "Paused", "left": "Left"}
+STORY_STATUS = {"waiting": "Waiting for a coordinator", "approved": "Published",
+                "declined": "Not published", "withdrawn": "Withdrawn by you"}
+ROLES = {"champion": "Champion", "coordinator": "Coordinator", "admin": "Administrator"}
+ACTIONS = {"create": "Added", "update": "Changed", "delete": "Deleted", "erase": "Erased"}
+RECORD_TYPES = {"person": "Your details", "account": "Account", "membership": "Programme",
+                "training": "Training", "activity": "Activity", "story": "Story",
+                "friends_session": "Friends session", "api_token": "API token",
+                "web_session": "Sign-in", "email_change": "Email address change"}
 
 IMPORTS = Holding(
     ImportJob, "import_rows", "Rows of spreadsheets waiting to be imported",
@@ -53,7 +65,7 @@ HOLDINGS: tuple[Holding, ...] = (
                 f("programme", "Programme", Story.programme.name),
                 f("text", "Your words", Story.text),
                 f("consent_to_publish", "You agreed to publish it", Story.consent_to_publish),
-                f("status", "Status", Story.status)),
+                f("status", "Status", Story.status, STORY_STATUS)),
         personal=("person", "text"), audit_as="story",
     ),
     Holding(
@@ -61,7 +73,7 @@ HOLDINGS: tuple[Holding, ...] = (
         about=by_person(Membership.person),
         fields=(f("programme", "Programme", Membership.programme.name),
                 f("joined_on", "Joined", Membership.joined_on),
-                f("status", "Status", Membership.status),
+                f("status", "Status", Membership.status, ROLE_STATUS),
                 f("left_on", "Left", Membership.left_on)),
         personal=("person",), audit_as="membership",
     ),
@@ -80,7 +92,7 @@ HOLDINGS: tuple[Holding, ...] = (
         about=by_person(Activity.person),
         fields=(f("occurred_on", "Date", Activity.occurred_on),
                 f("programme", "Programme", Activity.programme.name),
-                f("kind", "What", Activity.kind),
+                f("kind", "What", Activity.kind, KINDS),
                 f("people_reached", "People reached", Activity.people_reached),
                 f("minutes", "Minutes", Activity.minutes),
                 f("area", "Area", Activity.footprint.name),
@@ -155,7 +167,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding(
         Account, "accounts", "Your account", "How you sign in, and what you can do.",
         about=by_account(Account.id),
-        fields=(f("email", "Email", Account.email), f("role", "Role", Account.role),
+        fields=(f("email", "Email", Account.email), f("role", "Role", Account.role, ROLES),
                 f("active", "Can sign in", Account.active),
                 f("created_at", "Made", Account.created_at)),
         personal=("email", "person"), action=CUSTOM, erase=pseudonymise_accounts,
@@ -165,8 +177,9 @@ HOLDINGS: tuple[Holding, ...] = (
         "Our log of changes: when, who (you, a member of staff or the system), and what "
         "changed. Personal details show only as \"changed\".",
         about=by_account(AuditEvent.account),
-        fields=(f("at", "When"), f("who", "Who"), f("action", "Action"),
-                f("record_type", "Kind of record"), f("record_id", "Record number"),
+        fields=(f("at", "When"), f("who", "Who"), f("action", "Action", words=ACTIONS),
+                f("record_type", "Kind of record", words=RECORD_TYPES),
+                f("record_id", "Record number"),
                 f("changes", "What changed")),
         personal=("account", "changes"), action=KEEP, fetch=audit_events,
         kept_because="it never holds personal values, and its account becomes "

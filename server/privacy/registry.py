@@ -12,7 +12,7 @@ column of that name is known to be a hash (HASH_COLUMNS).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,9 @@ class Field:
     key: str  # in the JSON download
     heading: str  # on the page and in the CSV
     column: Column | None = None  # None: the holding's own fetch fills it
+    # Plain words for a column of codes, on the page and in the CSV (the JSON keeps the
+    # codes, which programs rely on).
+    words: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,10 @@ class Holding:
     order: Column | None = None  # the download's order (default: id)
 
 
-def f(key: str, heading: str, column: Column | None = None) -> Field:
-    return Field(key, heading, column)
+def f(
+    key: str, heading: str, column: Column | None = None, words: Mapping[str, str] | None = None
+) -> Field:
+    return Field(key, heading, column, words)
 
 
 def by_person(column: Column) -> Callable[[Subject], Combinable]:

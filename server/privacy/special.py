@@ -83,6 +83,14 @@ def _who(account: int | None, subject: Subject) -> str:
     return "you" if account in subject.account_ids else "a member of staff"
 
 
+# Fields whose values are the app's own numbers (which record, which programme): they say
+# nothing to a person reading their log, and the rest of the row says what it was.
+INTERNAL = frozenset(
+    {"client_id", "person", "programme", "footprint", "course", "organisation", "account",
+     "run_by", "review_status", "review_reason"}
+)  # fmt: skip
+
+
 async def audit_events(subject: Subject) -> list[dict[str, Any]]:
     """Every audit event made by the person's accounts or about their records, oldest first.
     Who made a change is "you", "a member of staff" or "the system": staff are not named."""
@@ -98,7 +106,11 @@ async def audit_events(subject: Subject) -> list[dict[str, Any]]:
         what = row["changes"]
         if isinstance(what, str):  # SQLite may hand the JSON back as text
             what = json.loads(what or "{}")
-        described = "; ".join(f"{k}: {v}" for k, v in describe_changes(what))
+        described = "; ".join(
+            f"{k.replace('_', ' ')}: {v}"
+            for k, v in describe_changes(what)
+            if k not in INTERNAL
+        )
         out.append(
             {
                 "at": row["at"],
