@@ -12,6 +12,7 @@ public answers are sent with).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from server.settings import get_settings
 from server.totals.services import CACHE, Cached, hash_body, totals
 
 KEEP_SECONDS = 60
+log = logging.getLogger("movement")
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,40 @@ def _fresh(numbers: PublicNumbers | None) -> bool:
 
 
 async def public_numbers() -> PublicNumbers:
-    """The public numbers, made at most once at a time however many ask at once."""
-    global _current, _pending
+    """The public numbers, made at most once at a time however many ask at once.
+
+    After a write in this worker they are made again before anyone is answered (so the
+    writer sees their change). When only their minute has run out (another worker may have
+    written), the current ones keep being served while new ones are made in the background:
+    nobody waits for the remake."""
+    global _current
     if _current is not None and _fresh(_current):
         return _current
+    if _current is not None and _current.generation == CACHE.generation and _keeping():
+        if _pending is None:
+            _BACKGROUND.add(task := asyncio.create_task(_remake()))
+            task.add_done_callback(_made_in_background)
+        return _current
+    return await _remake()
+
+
+def _keeping() -> bool:
+    return get_settings().totals_cache_seconds > 0  # 0: always afresh, for trying things
+
+
+_BACKGROUND: set[asyncio.Task[PublicNumbers]] = set()  # held, so they are not collected
+
+
+def _made_in_background(task: asyncio.Task[PublicNumbers]) -> None:
+    _BACKGROUND.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        # The current numbers stay, and the next request tries again.
+        log.warning("The public numbers could not be made again", exc_info=task.exception())
+
+
+async def _remake() -> PublicNumbers:
+    """Make the numbers, or wait for the making already under way."""
+    global _current, _pending
     if _pending is not None:
         return await asyncio.shield(_pending)
     future: asyncio.Future[PublicNumbers] = asyncio.get_running_loop().create_future()
