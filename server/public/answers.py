@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from server.lib.validation import Invalid
-from server.public.measures import allowed
+from server.public.measures import PROGRAMME, TOTALS, Measure, allowed
 from server.public.query import query_key
 from server.public.ready import RENDERED, Made, made_json
 from server.public.release import KEEP_SECONDS, public_numbers
@@ -19,12 +19,15 @@ AREA_ONLY = (
 )
 BOROUGH_ONLY = "These are the borough's numbers: ask for one area's at /api/totals?footprint=."
 AREA_SECONDS = KEEP_SECONDS
-# Numbers that count Friends counted elsewhere. A source reports a running total on the
-# day it reports, so what it grew by between two dates can be one area's small figure:
-# for dates, the public is not given these (server/public/model.py models them for all
-# time only).
-WITH_ELSEWHERE = ("friends", "anonymous_friends", "movement_total")
-PROGRAMME_WITH_ELSEWHERE = ("friends", "friends_from_elsewhere")
+# Numbers that count Friends counted elsewhere (family E in server/public/measures.py). A
+# source reports a running total on the day it reports, so what it grew by between two
+# dates can be one area's small figure: for dates, the public is not given these
+# (server/public/model.py models them for all time only). Worked out from the
+# classification, so a new measure that counts them is left out of dated answers too.
+WITH_ELSEWHERE = tuple(k for k, m in TOTALS.items() if isinstance(m, Measure) and "E" in m.cells)
+PROGRAMME_WITH_ELSEWHERE = tuple(
+    k for k, m in PROGRAMME.items() if isinstance(m, Measure) and "E" in m.cells
+)
 
 
 def _dated(params: Mapping[str, str]) -> bool:
