@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from piccolo.columns import (
     JSON,
     UUID,
+    BigInt,
     Boolean,
     Date,
     ForeignKey,
@@ -148,9 +149,10 @@ class ActivityDaily(_Table):
     day = Date()
     programme = Integer()
     footprint = Integer()
-    activities = Integer(default=0)
-    people_reached = Integer(default=0)
-    minutes = Integer(default=0)
+    # 64-bit: a month's sums can pass 2^31 with allowed values (500 x 100,000 a batch).
+    activities = BigInt(default=0)
+    people_reached = BigInt(default=0)
+    minutes = BigInt(default=0)
 
 
 class ActivityMonthly(_Table):
@@ -161,9 +163,10 @@ class ActivityMonthly(_Table):
     month = Date()
     programme = Integer()
     footprint = Integer()
-    activities = Integer(default=0)
-    people_reached = Integer(default=0)
-    minutes = Integer(default=0)
+    # 64-bit: a month's sums can pass 2^31 with allowed values (500 x 100,000 a batch).
+    activities = BigInt(default=0)
+    people_reached = BigInt(default=0)
+    minutes = BigInt(default=0)
 
 
 class FriendsSession(_Table):

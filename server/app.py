@@ -34,10 +34,11 @@ from server.console import console_router
 from server.home.routes import home
 from server.lib import owner
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
+from server.lib.bodies import json_bodies_only
 from server.lib.caching import cache_headers
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
-from server.lib.headers import security_headers
+from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail.routes import dev_outbox
@@ -127,7 +128,7 @@ def api_routers() -> list[Router]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    return Litestar(
+    app = Litestar(
         # The batch route comes before the activities router so /batch is never an id.
         route_handlers=[
             healthz,
@@ -155,7 +156,8 @@ def create_app() -> Litestar:
             # The API checks its own: token clients need none, cookie clients send the header.
             exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema", *WIDGET_PATHS],
         ),
-        before_send=[security_headers, cache_headers],
+        before_request=json_bodies_only,
+        before_send=[security_headers, cache_headers, allow_header],
         exception_handlers=HANDLERS,
         on_startup=[db.start, retention.start_cleanup],
         on_shutdown=[retention.stop_cleanup, db.stop],
@@ -185,6 +187,8 @@ def create_app() -> Litestar:
         ),
         debug=settings.debug,
     )
+    app.state.allow = allowed_methods(app)
+    return app
 
 
 logging.getLogger("movement").setLevel(logging.INFO)

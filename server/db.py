@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.custom_types import Combinable
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
@@ -62,7 +64,23 @@ async def stop() -> None:
         await db.close_connection_pool()
 
 
+class _LikeLiterally(ComparisonOperator):
+    template = "{name} LIKE {value} ESCAPE '\\'"
+
+
+class _ILikeLiterally(ComparisonOperator):
+    template = "{name} ILIKE {value} ESCAPE '\\'"
+
+
+def literal_pattern(text: str) -> str:
+    """Text for LIKE that matches itself only: %, _ and the escape character \\ are
+    escaped, so a search for "50%" or "a_b" is not a wildcard."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains(column: Column, text: str) -> Combinable:
-    """A case-insensitive 'contains' on both engines (SQLite's LIKE already ignores case)."""
-    pattern = f"%{text}%"
-    return column.ilike(pattern) if is_postgres() else column.like(pattern)
+    """A case-insensitive 'contains' on both engines (SQLite's LIKE already ignores case),
+    taking the text literally. The ESCAPE clause is spelt out: SQLite has no escape
+    character unless told, PostgreSQL's default happens to be the same one."""
+    operator = _ILikeLiterally if is_postgres() else _LikeLiterally
+    return Where(column=column, value=f"%{literal_pattern(text)}%", operator=operator)

@@ -319,7 +319,7 @@ def _read_new_account(data: Mapping[str, Any]) -> dict[str, Any]:
     form.email("email", required=True)
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
     form.text("person", "who the account is for", max_length=12, default="new")
-    form.text("name", "the person's name", max_length=200)
+    form.name("name", "the person's name", max_length=200)
     clean = form.result()
     if clean["person"] != "new" and not clean["person"].isdigit():
         raise Invalid({"person": "Choose someone from the list, or a new person."})

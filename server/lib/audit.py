@@ -89,7 +89,8 @@ async def record_many(
 
 
 async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
-    """The newest audit events, filtered by record type and id, a page at a time."""
+    """The newest audit events, filtered by record type and id, a page at a time, with the
+    total that match (like every other list)."""
     form = Form(params)
     form.text("record_type", "a record type", max_length=40, default=None)
     form.integer("record_id", "a record id", low=1, high=2**31 - 1)
@@ -97,12 +98,20 @@ async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
     clean = form.result()
     query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).output(load_json=True)
+    count = AuditEvent.count()
     if clean["record_type"]:
         query = query.where(AuditEvent.record_type == clean["record_type"])
+        count = count.where(AuditEvent.record_type == clean["record_type"])
     if clean["record_id"]:
         query = query.where(AuditEvent.record_id == clean["record_id"])
+        count = count.where(AuditEvent.record_id == clean["record_id"])
     rows = await query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
-    return {"items": rows, "page": clean["page"], "per_page": clean["per_page"]}
+    return {
+        "items": rows,
+        "page": clean["page"],
+        "per_page": clean["per_page"],
+        "total": await count,
+    }
 
 
 # The console's audit log viewer -------------------------------------------------------

@@ -14,10 +14,12 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
 
+from server.lib.bodies import NotJson
 from server.lib.records import Forbidden, NotFound, SignInNeeded
 from server.lib.validation import Conflict, Invalid
 
@@ -81,6 +83,14 @@ def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[
     if "JSON" in detail or "decode" in detail.lower():
         return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", errors or None)
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", errors or None)
+
+
+def not_json(_: Request[Any, Any, Any], exc: NotJson) -> Response[Any]:
+    return _json(
+        HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        "Send the body as JSON.",
+        {"content-type": "Set the Content-Type header to application/json and send a JSON object."},
+    )
 
 
 def too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
@@ -147,6 +157,7 @@ HANDLERS: ExceptionHandlersMap = {
     Forbidden: forbidden,
     SignInNeeded: sign_in,
     ValidationException: validation,
+    NotJson: not_json,
     HTTPException: http,
     RecursionError: too_deep,
     Exception: unexpected,

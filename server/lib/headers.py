@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 
 HEADERS = {
@@ -29,3 +31,31 @@ async def security_headers(message: Message, scope: Scope) -> None:
             present.add(b"x-frame-options")
         headers.extend(pair for pair in _RAW if pair[0] not in present)
         message["headers"] = headers
+
+
+def allowed_methods(app: Litestar) -> dict[int, bytes]:
+    """The methods each path takes, for the Allow header of OPTIONS answers, by the route's
+    OPTIONS handler.
+
+    Litestar makes that handler when a path's first handler is registered and keeps it when
+    more are added to the path (by a router), so its own Allow header named only the first
+    one's methods: GET where POST was taken too."""
+    out: dict[int, bytes] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and "OPTIONS" in route.route_handler_map:
+            handler, _ = route.route_handler_map["OPTIONS"]
+            out[id(handler)] = ", ".join(sorted(route.methods)).encode()
+    return out
+
+
+async def allow_header(message: Message, scope: Scope) -> None:
+    """A before_send hook: an OPTIONS answer's Allow header lists every method its path
+    takes (see allowed_methods, kept in the app's state as "allow")."""
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    table: dict[int, bytes] = scope["app"].state.get("allow") or {}
+    allow = table.get(id(scope.get("route_handler")))
+    if allow is None:
+        return
+    headers = [(k, v) for k, v in message.get("headers") or [] if k.lower() != b"allow"]
+    message["headers"] = [*headers, (b"allow", allow)]

@@ -18,9 +18,13 @@ from server.settings import today
 
 EARLIEST = date(2010, 1, 1)
 LATEST = date(2100, 12, 31)  # for dates that may be in the future (targets, expiry)
-# Control characters other than tab and new line: PostgreSQL refuses NUL, and none of
-# them belongs in a name or a note.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and new line, the C1 ones (U+0080 to U+009F) included:
+# PostgreSQL refuses NUL, and none of them belongs in a name or a note.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Marks that change the direction of the text around them (embeddings, overrides, isolates
+# and the direction marks). In a name they can make it read as someone else's, or reorder
+# what is shown next to it, so names refuse them.
+DIRECTION = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 # Fields that clients may send back unchanged from a record they read; never written.
@@ -107,6 +111,17 @@ class Form:
             self.errors[name] = pattern_hint or f"Check {label}."
         else:
             self.clean[name] = value
+
+    def name(self, name: str, label: str, *, max_length: int, required: bool = False) -> None:
+        """A name (of a person, organisation, area, programme or course): text as above,
+        without the marks that change the direction of the text."""
+        self.text(name, label, max_length=max_length, required=required)
+        value = self.clean.get(name)
+        if isinstance(value, str) and DIRECTION.search(value):
+            del self.clean[name]
+            self.errors[name] = (
+                f"Remove the hidden characters that change the direction of the text from {label}."
+            )
 
     def integer(
         self,

@@ -33,7 +33,7 @@ async def _check_organisation(clean: dict[str, Any]) -> None:
 
 async def validate_person(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
-    form.text("name", "the person's name", max_length=200, required=True)
+    form.name("name", "the person's name", max_length=200, required=True)
     form.email("email")
     form.text(
         "phone",

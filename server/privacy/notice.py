@@ -105,7 +105,7 @@ def _block_html(lines: list[str]) -> list[str]:
 def read_texts(data: Mapping[str, Any]) -> dict[str, str]:
     """The console form's three texts, checked; Invalid says what to fix."""
     form = Form({k: data.get(k, "") for k in KEYS})
-    form.text("council_name", "the council's name", max_length=200)
+    form.name("council_name", "the council's name", max_length=200)
     form.text("contact", "the contact details", max_length=1000)
     form.text("notice", "the notice", max_length=20_000)
     clean = form.result()

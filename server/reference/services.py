@@ -54,7 +54,7 @@ async def validate_programme(
     data: Mapping[str, Any], ctx: Context, old: Row | None
 ) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
-    form.text("name", "the programme's name", max_length=100, required=True)
+    form.name("name", "the programme's name", max_length=100, required=True)
     form.text(
         "slug",
         "a short name for links",
@@ -112,7 +112,7 @@ async def validate_footprint(
     data: Mapping[str, Any], ctx: Context, old: Row | None
 ) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
-    form.text("name", "the area's name", max_length=100, required=True)
+    form.name("name", "the area's name", max_length=100, required=True)
     form.text(
         "code",
         "a short code",
@@ -154,7 +154,7 @@ async def validate_organisation(
     data: Mapping[str, Any], ctx: Context, old: Row | None
 ) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
-    form.text("name", "the organisation's name", max_length=200, required=True)
+    form.name("name", "the organisation's name", max_length=200, required=True)
     form.choice(
         "kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS}, default="other"
     )
@@ -204,7 +204,7 @@ ORGANISATIONS = RecordType(
 
 async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
     form = Form(data, partial=old is not None)
-    form.text("name", "the course's name", max_length=200, required=True)
+    form.name("name", "the course's name", max_length=200, required=True)
     form.text(
         "slug",
         "a short name for links",
@@ -213,7 +213,7 @@ async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None
         default=None,
         pattern_hint="Use lower-case letters, numbers and dashes.",
     )
-    form.text("provider", "who runs it", max_length=200)
+    form.name("provider", "who runs it", max_length=200)
     form.integer("guided_learning_hours", "the guided learning hours", low=0, high=2000)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.integer("valid_for_months", "how many months it is valid for", low=1, high=600)
