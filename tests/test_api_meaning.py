@@ -193,6 +193,17 @@ async def test_search_matches_the_text_itself(client, coordinator, q, found):
         assert {item["name"] for item in answer.json()["items"]} == found, url
 
 
+async def test_the_consoles_search_matches_the_text_itself(client):
+    admin = await f.user("admin", name="Ada Min")
+    await f.user("coordinator", name="Bo_Chen")
+    await f.user("coordinator", name="Bo Chen")
+    await sign_in(client, admin.email)
+    listed = await client.get("/console/admin/users", params={"q": "o_C"}, headers=HTML)
+    assert listed.status_code == 200
+    text = Page(listed.text).text
+    assert "Bo_Chen" in text and "Bo Chen" not in text and "Ada Min" not in text
+
+
 # The characters a text or a name may hold -------------------------------------------------
 
 
