@@ -180,6 +180,8 @@ class FriendsSession(_Table):
     attendees = Integer(default=0)
     note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # not-needed | needs-review | approved | rejected: only not-needed and approved count
+    review_status = Varchar(length=20, default="not-needed")
 
 
 class ExternalCount(_Table):

@@ -15,6 +15,8 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self.headings: list[str] = []
         self.errors: list[str] = []
+        self.selects: dict[str, list[str]] = {}  # each <select>'s option values
+        self._select = ""
         self._text: list[str] = []
         self._heading = False
         self._error = False
@@ -31,12 +33,19 @@ class Page(HTMLParser):
             self.links.append(a.get("href", ""))
         elif tag == "h1":
             self._heading = True
+        elif tag == "select":
+            self._select = a.get("name", "")
+            self.selects.setdefault(self._select, [])
+        elif tag == "option" and self._select:
+            self.selects[self._select].append(a.get("value", ""))
         if "error-message" in a.get("class", ""):
             self._error = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "h1":
             self._heading = False
+        if tag == "select":
+            self._select = ""
         if tag == "p":
             self._error = False
 
@@ -46,6 +55,10 @@ class Page(HTMLParser):
             self.headings.append(data.strip())
         if self._error and data.strip() and data.strip() != "Error:":
             self.errors.append(data.strip())
+
+    def options(self, name: str) -> list[str]:
+        """The values offered by the <select> with this name."""
+        return self.selects.get(name, [])
 
     @property
     def h1(self) -> str:

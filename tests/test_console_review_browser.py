@@ -88,3 +88,25 @@ async def test_the_sessions_pages_are_accessible(desk, live_server):
     await page.get_by_role("heading", name="How these figures count").wait_for()
     await screenshot(page, "console-external-figures")
     assert await axe_violations(page) == []
+
+
+async def test_a_big_session_is_approved_from_the_queue_and_then_counts(desk, live_server):
+    await f.footprint("WC", "Wigan Central")
+    champion = await f.user("champion", name="Dee Hart")
+    await f.join(champion.person_id, "dementia-friends")
+    session = {"programme": "dementia-friends", "held_on": today().isoformat(), "attendees": 140}
+    async with httpx.AsyncClient(base_url=live_server, headers=champion.headers) as api:
+        answer = await api.post("/api/friends-sessions", json=session)
+    assert answer.status_code == 201, answer.text
+    async with httpx.AsyncClient(base_url=live_server) as public:
+        before = (await public.get("/api/totals")).json()["movement_total"]
+    page = await desk("coordinator")
+    await page.goto(f"{live_server}/console/review")
+    assert await axe_violations(page) == []
+    await screenshot(page, "console-review-sessions")
+    name = f"Approve session {answer.json()['id']} run by Dee Hart"
+    await page.get_by_role("button", name=name).click()
+    await page.get_by_role("status").get_by_text("Session approved").wait_for()
+    assert await page.get_by_text("There are no Friends sessions waiting for review.").is_visible()
+    async with httpx.AsyncClient(base_url=live_server) as public:
+        assert (await public.get("/api/totals")).json()["movement_total"] == before + 140

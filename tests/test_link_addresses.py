@@ -14,13 +14,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from schema.tables import Story
+from schema.tables import Account, Story
 from tests import factories as f
 from tests.browser import session_cookie_for
 from tests.html import Page
 
 HTML = {"accept": "text/html"}
+DEACTIVATE = "..%5Cconsole%5Cadmin%5Cusers%5C{id}%5Cdeactivate"  # the attack in issue 11
 PAYLOADS = [
+    DEACTIVATE.format(id=14),
+    "..%5C..%5Cconsole%5Cadmin%5Cusers%5C14%5Creactivate",
     "..%5C..%5Cstories%5C3%5Cdelete",
     "..%5Cstories%5C3%5Cdelete",
     "..%2F..%2Fstories%2F3%2Fdelete",
@@ -64,6 +67,18 @@ def get_routes_with_parameters(app) -> list[str]:
 def test_the_routes_found_include_both_confirm_pages(app):
     paths = get_routes_with_parameters(app)
     assert "/sign-in/{token:str}" in paths and "/email/confirm/{token:str}" in paths
+
+
+def test_every_page_that_takes_text_in_its_address_is_tried_below(app):
+    """A page whose address takes text rather than a number (a link's token) is one of
+    CONFIRM_PAGES, so the crafted-link tests below try it: a new one must be added there."""
+    taking_text = {
+        route.split("{")[0]
+        for route in get_routes_with_parameters(app)
+        if re.search(r"\{\w+(:(str|path))?\}", route)
+    }
+    # Static files and the API's description draw no form or link from their address.
+    assert taking_text - {"/static/", "/schema/"} == set(CONFIRM_PAGES)
 
 
 @pytest.mark.parametrize("role", ["champion", "admin"])
@@ -120,3 +135,26 @@ async def test_a_real_looking_token_still_gets_the_button(client):
     for page in CONFIRM_PAGES:
         shown = Page((await client.get(page + token, headers=HTML)).text)
         assert page + token in shown.forms
+
+
+@pytest.mark.parametrize("page", CONFIRM_PAGES)
+async def test_an_admin_who_opens_the_crafted_deactivate_link_deactivates_nobody(client, page):
+    """The attack from issue 11: a signed-in admin opens a confirm link whose token is
+    `..\\console\\admin\\users\\<id>\\deactivate` and taps the button. There is no
+    button, and posting to the address anyway changes nothing."""
+    admin = await f.user("admin")
+    champion = await f.user("champion")
+    account = await Account.select(Account.id).where(Account.email == champion.email).first()
+    assert account is not None
+    client.cookies.set("movement_session", await session_cookie_for(admin.email))
+    crafted = page + DEACTIVATE.format(id=account["id"])
+    answer = await client.get(crafted, headers=HTML)
+    shown = Page(answer.text)
+    assert answer.status_code == 404
+    assert shown.h1 == "This link does not work"
+    assert [a for a in shown.forms if a != "/sign-out"] == []
+    csrf = client.cookies.get("movement_csrf")
+    posted = await client.post(crafted, data={"_csrf_token": csrf}, headers=HTML)
+    assert posted.status_code == 404
+    still = await Account.select(Account.active).where(Account.id == account["id"]).first()
+    assert still == {"active": True}

@@ -30,16 +30,41 @@ async def test_i_add_a_course_and_see_it(client, champion):
         "/training",
         data={
             "_csrf_token": page.inputs["_csrf_token"],
-            "course": "dementia-friends-champion",
+            "course": "heart-champions-training",
             "completed_on": "2025-06-01",
-            "certificate_number": "DFC-778",
+            "certificate_number": "HC-778",
         },
     )
     assert answer.status_code == 303
     listing = Page((await client.get("/training?saved=1", headers=HTML)).text)
-    assert "Dementia Friends Champion training" in listing.text
-    assert "certificate DFC-778" in listing.text
+    assert "Heart Champions training" in listing.text
+    assert "certificate HC-778" in listing.text
     assert await TrainingRecord.count() == 1
+
+
+async def test_a_champion_cannot_record_the_course_that_lets_them_run_sessions(
+    client, champion
+):
+    """Dementia Friends Champion training lets a person record Friends sessions: only staff
+    record it. The page does not offer it, and sending it anyway is refused."""
+    page = Page((await client.get("/training", headers=HTML)).text)
+    assert "dementia-friends-champion" not in page.options("course")
+    assert "heart-champions-training" in page.options("course")
+    answer = await client.post(
+        "/training",
+        data={
+            "_csrf_token": page.inputs["_csrf_token"],
+            "course": "dementia-friends-champion",
+            "completed_on": "2025-06-01",
+        },
+    )
+    assert answer.status_code == 400
+    assert Page(answer.text).errors == [
+        "Only a coordinator can record Dementia Friends Champion training: it lets someone "
+        "run Friends sessions. Ask your coordinator to add it."
+    ]
+    assert await TrainingRecord.count() == 0
+    assert "/sessions/new" not in Page((await client.get("/sessions/new", headers=HTML)).text).forms
 
 
 async def test_training_mistakes_are_shown_again(client, champion):

@@ -8,12 +8,13 @@ from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import sign_in
 from server.accounts.services import is_link_token, note_device
-from server.lib.auth import SESSION_COOKIE, current_actor
+from server.lib.auth import CSRF_COOKIE, SESSION_COOKIE, current_actor
 from server.lib.validation import Invalid
 from server.settings import get_settings
 
@@ -31,6 +32,21 @@ def session_cookie(value: str, max_age: int) -> Cookie:
         httponly=True,
         samesite="lax",
         secure=secure,
+        path="/",
+    )
+
+
+def fresh_csrf_cookie() -> Cookie:
+    """A new CSRF token, given at sign-in: a token that someone learned or planted before
+    (on a shared computer, say) does not work for the signed-in session. Made and set as
+    the CSRF middleware makes and sets its own (server/app.py's CSRFConfig)."""
+    settings = get_settings()
+    return Cookie(
+        key=CSRF_COOKIE,
+        value=generate_csrf_token(settings.secret_key),
+        httponly=False,
+        samesite="lax",
+        secure=settings.base_url.startswith("https://"),
         path="/",
     )
 
@@ -100,7 +116,7 @@ async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Tem
     except sign_in.LinkNotValid:
         return _link_not_valid(400)
     lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
-    return Redirect("/", cookies=[session_cookie(session, lifetime)])
+    return Redirect("/", cookies=[session_cookie(session, lifetime), fresh_csrf_cookie()])
 
 
 @post("/sign-out", include_in_schema=False)

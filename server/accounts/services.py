@@ -14,11 +14,20 @@ import asyncpg
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
-from schema.tables import Account, ApiToken, Membership, Person, WebSession
+from schema.tables import (
+    Account,
+    ApiToken,
+    EmailChange,
+    Membership,
+    Person,
+    SignInLink,
+    WebSession,
+)
 from server.accounts.addresses import person_for_new_account
 from server.db import contains, is_postgres, write_transaction
 from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
+from server.lib.records import Forbidden
 from server.lib.reference import load_reference
 from server.lib.validation import CONTROL, Form, Invalid
 
@@ -160,13 +169,19 @@ async def account_id(email: str) -> int:
 
 
 async def disable_account(email: str) -> int:
-    """Stop an account signing in, and revoke its tokens; returns how many were revoked.
-    The person and their records stay."""
+    """Stop an account signing in (as an admin deactivating it does: its sessions, links and
+    tokens end); returns how many tokens were revoked. The person and their records stay.
+    The last active admin is not disabled (LastAdmin)."""
     found = await account_id(email)
     async with write_transaction():
-        await Account.update({Account.active: False}).where(Account.id == found)
-        await record(None, "update", "account", found, {"active": [True, False]})
-        return await revoke_tokens(found)
+        row = await Account.select(Account.role, Account.active).where(Account.id == found).first()
+        assert row is not None  # account_id found it
+        if row["active"]:
+            if row["role"] == "admin":
+                await keep_an_admin({found}, "disabled")
+            await Account.update({Account.active: False}).where(Account.id == found)
+            await record(None, "update", "account", found, {"active": [True, False]})
+        return await end_access(found)
 
 
 async def whoami(actor: Actor) -> dict[str, object]:
@@ -197,6 +212,56 @@ SELF_DEACTIVATE = (
     "This makes sure there is always an admin."
 )
 ACCOUNT_STATUSES = {"active": True, "deactivated": False}
+LAST_ADMIN = (
+    "This is the last active admin account, so it cannot be {doing}: make another account "
+    "an admin first, so that someone can always run the app."
+)
+ADMINS_ONLY = (
+    "Only an admin can close an admin's account: this person has one, so ask an admin."
+)
+
+
+class LastAdmin(Invalid):
+    """The change would leave no active admin."""
+
+
+async def keep_an_admin(losing: set[int], doing: str) -> None:
+    """Raise LastAdmin when no active admin would be left once the accounts in `losing`
+    stop being admins (demoted, deactivated, disabled or erased). Call it inside the write
+    transaction that makes the change: on PostgreSQL the active admins' rows stay locked
+    until it ends, so two admins closing each other's accounts at once cannot both pass
+    (on SQLite the write transaction already holds the whole database)."""
+    query = (
+        Account.select(Account.id)
+        .where((Account.role == "admin") & (Account.active == True))  # noqa: E712
+        .order_by(Account.id)
+    )
+    admins = {r["id"] for r in await (query.lock_rows() if is_postgres() else query)}
+    if admins & losing and not admins - losing:
+        raise LastAdmin({"": LAST_ADMIN.format(doing=doing)})
+
+
+async def check_closing(account_ids: set[int], by: int | None, doing: str) -> None:
+    """Whether the account `by` (None: the `movement` command) may close these accounts:
+    an admin's account is closed only by an admin (Forbidden for anyone else), and never
+    the last active admin's (LastAdmin)."""
+    if not account_ids:
+        return
+    admins = {
+        r["id"]
+        for r in await Account.select(Account.id).where(
+            Account.id.is_in(list(account_ids))
+            & (Account.role == "admin")
+            & (Account.active == True)  # noqa: E712
+        )
+    }
+    if not admins:
+        return
+    if by is not None:
+        closer = await Account.select(Account.role).where(Account.id == by).first()
+        if closer is None or closer["role"] != "admin":
+            raise Forbidden(ADMINS_ONLY)
+    await keep_an_admin(admins, doing)
 
 
 class NoSuchAccount(Exception):
@@ -407,6 +472,8 @@ async def change_role(account_id: int, raw_role: object, by: Actor) -> None:
             return
         if account_id == by.account_id:
             raise Invalid({"role": SELF_ROLE})
+        if row["role"] == "admin" and row["active"]:
+            await keep_an_admin({account_id}, "made a " + role)
         await Account.update({Account.role: role}).where(Account.id == account_id)
         await record(by.account_id, "update", "account", account_id, {"role": [row["role"], role]})
 
@@ -425,21 +492,63 @@ async def end_web_sessions(account_id: int, by: int | None = None) -> int:
     return len(rows)
 
 
+async def end_links(account_id: int) -> int:
+    """End the account's unused links (sign-in links to its address, and the email-change
+    links it asked for): they run out now, so they never work again, even if the account is
+    reactivated within their 15 minutes or day. Returns how many were ended."""
+    now = datetime.now(UTC)
+    account = await Account.select(Account.email).where(Account.id == account_id).first()
+    ended = 0
+    if account is not None:
+        rows = (
+            await SignInLink.update({SignInLink.expires_at: now})
+            .where(
+                (SignInLink.email == account["email"])
+                & SignInLink.used_at.is_null()
+                & (SignInLink.expires_at > now)
+            )
+            .returning(SignInLink.id)
+        )
+        ended += len(rows)
+    rows = (
+        await EmailChange.update({EmailChange.expires_at: now})
+        .where(
+            (EmailChange.account == account_id)
+            & EmailChange.used_at.is_null()
+            & (EmailChange.expires_at > now)
+        )
+        .returning(EmailChange.id)
+    )
+    return ended + len(rows)
+
+
+async def end_access(account_id: int, by: int | None = None) -> int:
+    """Everything that lets an account in ends: its browser sessions, unused links and API
+    tokens. None of them comes back if the account is reactivated. Returns how many tokens
+    were revoked."""
+    async with write_transaction():
+        await end_web_sessions(account_id, by)
+        await end_links(account_id)
+        return await revoke_tokens(account_id, by)
+
+
 async def set_active(account_id: int, active: bool, by: Actor) -> None:
-    """Deactivate an account (it can no longer sign in: its browser sessions and API tokens
-    end at once) or let it sign in again. Nobody can deactivate themselves."""
+    """Deactivate an account (it can no longer sign in: its browser sessions, unused links
+    and API tokens end at once) or let it sign in again. Nobody can deactivate themselves,
+    and the last active admin is never deactivated."""
     async with write_transaction():
         row = await _locked_account(account_id, by)
         if not active and account_id == by.account_id:
             raise Invalid({"": SELF_DEACTIVATE})
         if row["active"] == active:
             return
+        if not active and row["role"] == "admin":
+            await keep_an_admin({account_id}, "deactivated")
         await Account.update({Account.active: active}).where(Account.id == account_id)
         what = {"active": [row["active"], active]}
         await record(by.account_id, "update", "account", account_id, what)
         if not active:
-            await end_web_sessions(account_id, by.account_id)
-            await revoke_tokens(account_id, by.account_id)
+            await end_access(account_id, by.account_id)
 
 
 # The device a session signed in from, for "download my data" -----------------------------

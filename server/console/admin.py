@@ -235,8 +235,8 @@ NEW_ACCOUNT = ("email", "role", "person", "name", "search")
 DONE = {
     "added": "The account was added. They can now ask for a sign-in link on the sign-in page.",
     "role": "The role was changed.",
-    "deactivated": "The account was deactivated: it was signed out everywhere and its API "
-    "tokens no longer work.",
+    "deactivated": "The account was deactivated: it was signed out everywhere, and its "
+    "unused sign-in links and its API tokens no longer work.",
     "reactivated": "The account was reactivated: it can sign in again.",
     "sent": "A sign-in link was sent to the account's email address.",
 }

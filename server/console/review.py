@@ -22,6 +22,7 @@ from server.console.exports import download, wanted_format
 from server.lib.pages import FormData, fields, page_context, save_or_show_again
 from server.lib.records import Context, get_record
 from server.lib.validation import Conflict, Invalid
+from server.sessions.services import SESSION_REVIEW_OVER, review_session, sessions_waiting
 from server.stories.services import (
     STORIES,
     correct_story_text,
@@ -35,6 +36,8 @@ DONE = {
     "approved": "Approved: it counts in the totals.",
     "corrected": "Corrected and approved: the corrected numbers count in the totals.",
     "rejected": "Rejected: it does not count in any total.",
+    "session-approved": "Session approved: it counts in the totals.",
+    "session-rejected": "Session rejected: it does not count in any total.",
     "story-approved": "Story approved.",
     "story-declined": "Story declined.",
     "story-edited": "Story text saved.",
@@ -73,6 +76,8 @@ async def _queue_page(
     context = {
         **_names(ctx),
         "queue": queue,
+        "sessions": await sessions_waiting(),
+        "session_limit": SESSION_REVIEW_OVER,
         "stories_waiting": stories["total"],
         "errors": errors,
         "done": DONE.get(params.get("done", "")),
@@ -148,6 +153,34 @@ async def approve_activity(request: Request[Any, Any, Any], record_id: FromPath[
 @post("/review/activities/{record_id:int}/reject", status_code=303)
 async def reject_activity(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
     return await _decide(request, record_id, "reject")
+
+
+async def _decide_session(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
+    ctx = await _ctx(request)
+    try:
+        await review_session(ctx, record_id, decision)
+    except (Conflict, Invalid) as exc:
+        return await _queue_page(ctx, {}, exc)
+    done = "session-approved" if decision == "approve" else "session-rejected"
+    return Redirect(f"/console/review?done={done}#sessions", status_code=303)
+
+
+@post(
+    "/review/sessions/{record_id:int}/approve",
+    name="console-review-session-approve",
+    status_code=303,
+)
+async def approve_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide_session(request, record_id, "approve")
+
+
+@post(
+    "/review/sessions/{record_id:int}/reject",
+    name="console-review-session-reject",
+    status_code=303,
+)
+async def reject_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
+    return await _decide_session(request, record_id, "reject")
 
 
 async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
@@ -299,6 +332,8 @@ HANDLERS: list[Any] = [
     queue_page,
     approve_activity,
     reject_activity,
+    approve_session,
+    reject_session,
     correct_page,
     correct_activity,
     stories_page,

@@ -12,6 +12,8 @@ from litestar.response import Redirect, Template
 
 from server.accounts.pages import session_cookie
 from server.lib.auth import current_actor
+from server.lib.records import Forbidden
+from server.lib.validation import Invalid
 from server.mydata.services import erase_me, my_data
 from server.privacy.download import as_csv, as_json, readable_rows
 
@@ -73,7 +75,13 @@ async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template
         return Template(
             "mydata/my_data.html", status_code=400, context={"errors": {"confirm": CONFIRM}}
         )
-    await erase_me(actor)
+    try:
+        await erase_me(actor)
+    except (Invalid, Forbidden) as exc:  # the last admin, or an admin's account by a non-admin
+        message = exc.errors.get("", "") if isinstance(exc, Invalid) else str(exc)
+        return Template(
+            "mydata/my_data.html", status_code=409, context={"errors": {"confirm": message}}
+        )
     return Redirect("/my-data/deleted", status_code=303, cookies=[session_cookie("", 0)])
 
 

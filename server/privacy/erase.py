@@ -4,6 +4,7 @@ accounts) kept under a pseudonym. Used by /my-data/delete and by staff deleting 
 
 from __future__ import annotations
 
+from server.accounts.services import check_closing
 from server.db import write_transaction
 from server.lib.audit import CHANGED, record, record_many
 from server.privacy.holdings import HOLDINGS
@@ -37,9 +38,12 @@ async def _erase(holding: Holding, subject: Subject, by: int | None) -> int:
 async def erase_person(person_id: int, by: int | None) -> dict[str, int]:
     """Erase everything held about a person, their own record last, in one transaction
     (joining the caller's). The audit log keeps one "erase" event with how many of each
-    kind of record went, and nothing that identifies them. Returns those counts."""
+    kind of record went, and nothing that identifies them. Returns those counts.
+    A person with an admin account is erased only by an admin (Forbidden), and never when
+    theirs is the last active admin account (LastAdmin): nothing changes then."""
     async with write_transaction():
         subject = await subject_of(person_id)
+        await check_closing(set(subject.account_ids), by, "closed")
         counts: dict[str, int] = {}
         for holding in HOLDINGS:
             done = await _erase(holding, subject, by)

@@ -119,6 +119,7 @@ NOT_PERSONAL: dict[str, str] = {
     "external_count.source": "a national programme's name, not a person",
     "external_count.note": "about a figure from a national programme, not a person",
     "friends_session.venue": "a public place where a session was held",
+    "friends_session.review_status": CODE,
     "account.role": CODE,
     "audit_event.action": CODE,
     "audit_event.record_type": CODE,

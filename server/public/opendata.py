@@ -16,6 +16,7 @@ from server.db import is_postgres
 from server.lib.cells import neutralise
 from server.lib.reference import Reference
 from server.public.measures import MONTHLY, TOGETHER
+from server.totals.services import COUNTED_SESSION
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -62,6 +63,7 @@ async def monthly_counts() -> dict[Key, dict[str, int]]:
         (
             f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
             "SUM(attendees) AS friends_from_sessions FROM friends_session "
+            f"WHERE {COUNTED_SESSION} "
             f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)",
             ("friends_from_sessions",),
         ),

@@ -9,7 +9,12 @@ from litestar.response import Redirect, Template
 
 from server.lib.pages import FormData, form_post, page_context, to_sign_in
 from server.lib.records import Context, create_record
-from server.sessions.services import CHAMPION_SESSION_LIMIT, FRIENDS_SESSIONS, session_form_choices
+from server.sessions.services import (
+    CHAMPION_SESSION_LIMIT,
+    FRIENDS_SESSIONS,
+    SESSION_REVIEW_OVER,
+    session_form_choices,
+)
 from server.settings import today
 
 FIELDS = ("programme", "held_on", "venue", "footprint", "attendees", "note")
@@ -25,6 +30,7 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
             "programme": programmes[0]["slug"] if len(programmes) == 1 else "",
         },
         "limit": CHAMPION_SESSION_LIMIT,
+        "review_over": SESSION_REVIEW_OVER,
         "errors": {},
         "saved": saved,
     }

@@ -9,13 +9,25 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
-from server.lib.records import Context, RecordType, Row, list_records
+from server.lib.records import (
+    Context,
+    RecordType,
+    Row,
+    get_record,
+    list_records,
+    update_record,
+)
 from server.lib.reference import Reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import Conflict, Form, Invalid
 
 # Champions record sessions up to this size; bigger ones (a school assembly, an online
 # event) are recorded by a coordinator, so one mistyped number cannot swell the totals.
 CHAMPION_SESSION_LIMIT = 200
+# A champion's session of more people than this is saved but waits for a coordinator's
+# review, and counts in no total until approved: few information sessions are this big.
+SESSION_REVIEW_OVER = 100
+REVIEW_STATUSES = ("not-needed", "needs-review", "approved", "rejected")
+WAITING = "needs-review"
 
 
 def _date_range(form: Form, column: Any) -> list[Combinable]:
@@ -40,14 +52,33 @@ async def validate_session(
     form.reference("run_by", "the id of the person who ran it")
     form.integer("attendees", "the number of people who came", low=0, high=10_000, required=True)
     form.text("note", "a note", max_length=500)
+    if not ctx.champion:
+        form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
     clean = form.result()
+    if clean.get("review_status") is None:
+        clean.pop("review_status", None)  # not given: a new session's default, or as it was
     run_by = clean.get("run_by")
     if run_by and not await Person.exists().where(Person.id == run_by):
         raise Invalid({"run_by": f"There is no person with id {run_by}."})
     if ctx.champion:
         assert ctx.actor is not None
         await _check_champion_session({**(old or {}), **clean}, ctx.actor.person_id, ctx)
+        settle_review(clean, old)
     return clean
+
+
+def settle_review(clean: dict[str, Any], old: Row | None) -> None:
+    """A champion's session of more than SESSION_REVIEW_OVER people waits for review; so
+    does an approved one whose number a champion changes to more than that. A rejected
+    one stays rejected until a coordinator says otherwise."""
+    if old is not None and ("attendees" not in clean or old["review_status"] == "rejected"):
+        return
+    if old is not None and clean["attendees"] == old["attendees"]:
+        return
+    if clean["attendees"] > SESSION_REVIEW_OVER:
+        clean["review_status"] = WAITING
+    elif old is None or old["review_status"] == WAITING:
+        clean["review_status"] = "not-needed"
 
 
 async def may_run_sessions(person_id: int | None, programme_id: int) -> bool:
@@ -92,6 +123,7 @@ def present_session(row: Row, ref: Reference) -> dict[str, Any]:
         "run_by": row["run_by"],
         "attendees": row["attendees"],
         "note": row["note"],
+        "review_status": row["review_status"],
         "created_at": row["created_at"],
     }
 
@@ -315,3 +347,35 @@ async def external_sources() -> list[str]:
     """The sources already used, so a new figure can name its source the same way."""
     rows = await ExternalCount.select(ExternalCount.source).distinct()
     return sorted({row["source"] for row in rows}, key=str.casefold)
+
+
+# The review queue: big sessions champions recorded ------------------------------------
+
+DECISIONS = {"approve": "approved", "reject": "rejected"}
+
+
+async def sessions_waiting() -> list[Row]:
+    """The Friends sessions waiting for a coordinator's review, the longest waiting first,
+    with the name of who ran them (None if their record was deleted)."""
+    return list(
+        await FriendsSession.select(
+            *FriendsSession.all_columns(), FriendsSession.run_by.name.as_alias("run_by_name")
+        )
+        .where(FriendsSession.review_status == WAITING)
+        .order_by(FriendsSession.created_at)
+        .order_by(FriendsSession.id)
+    )
+
+
+async def review_session(ctx: Context, record_id: int, decision: str) -> dict[str, Any]:
+    """A coordinator's decision on a session waiting for review: approve it (it counts) or
+    reject it (it never counts). Saved through FRIENDS_SESSIONS, so the audit log and the
+    checks are the API's. Deciding again what was just decided (a double tap) changes
+    nothing; a session decided otherwise already is a Conflict."""
+    status = DECISIONS[decision]
+    current = await get_record(FRIENDS_SESSIONS, ctx, record_id)
+    if current["review_status"] != WAITING:
+        if current["review_status"] == status:
+            return current
+        raise Conflict({"": "This session is no longer waiting for review."})
+    return await update_record(FRIENDS_SESSIONS, ctx, record_id, {"review_status": status})

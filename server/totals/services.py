@@ -157,9 +157,15 @@ async def _members(f: Filters) -> tuple[int, dict[int, int]]:
     return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
 
 
+# The Friends sessions that count: not waiting for a coordinator's review, not rejected
+# (a champion's session of more people than is plausible waits: server/sessions).
+COUNTED_SESSION = "review_status IN ('not-needed', 'approved')"
+
+
 def session_where(f: Filters) -> _Where:
-    """Friends sessions of the programme, held in the area, within the dates."""
+    """Counted Friends sessions of the programme, held in the area, within the dates."""
     where = _Where()
+    where.add(COUNTED_SESSION)
     if f.programme:
         where.add("programme = {}", f.programme)
     if f.footprint:

@@ -11,15 +11,21 @@ from server.lib.auth import current_actor
 from server.lib.pages import FormData, form_post
 from server.lib.records import Context, create_record
 from server.settings import today
-from server.trainings.services import TRAININGS, my_trainings
+from server.trainings.services import TRAININGS, my_trainings, trainer_courses
 
 FIELDS = ("course", "completed_on", "certificate_number")
 
 
 async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+    trainers = trainer_courses(ctx.ref)
     return {
         "trainings": await my_trainings(ctx),
-        "courses": [(c["slug"], c["name"]) for c in ctx.ref.courses.values()],
+        # A course that lets someone run Friends sessions is recorded by staff only.
+        "courses": [
+            (c["slug"], c["name"])
+            for c in ctx.ref.courses.values()
+            if ctx.actor is not None and (ctx.actor.is_staff or c["id"] not in trainers)
+        ],
         "values": {"completed_on": today().isoformat()},
         "errors": {},
         "saved": saved,

@@ -32,6 +32,27 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+STAFF_ONLY = (
+    "Only a coordinator can record {course}: it lets someone run Friends sessions. "
+    "Ask your coordinator to add it."
+)
+
+
+def trainer_courses(ref: Reference) -> set[int]:
+    """The courses that let a person run a Friends programme's sessions (such as Dementia
+    Friends Champion training): those of a Friends programme. Only staff record them."""
+    friends = {p["id"] for p in ref.programmes.values() if p["kind"] == "friend"}
+    return {c["id"] for c in ref.courses.values() if c["programme"] in friends}
+
+
+def _check_trainer_course(course_ids: set[int], ctx: Context) -> None:
+    """A champion may not give themselves a course that lets them run sessions, nor change
+    one that staff recorded for them."""
+    trainers = sorted(course_ids & trainer_courses(ctx.ref))
+    if trainers:
+        raise Invalid({"course": STAFF_ONLY.format(course=ctx.ref.courses[trainers[0]]["name"])})
+
+
 async def validate_training(
     data: Mapping[str, Any], ctx: Context, old: Row | None
 ) -> dict[str, Any]:
@@ -43,6 +64,8 @@ async def validate_training(
     form.date("expires_on", "the expiry date", allow_future=True)
     clean = form.result()
     merged = {**(old or {}), **clean}
+    if ctx.champion:
+        _check_trainer_course({merged["course"], (old or merged)["course"]}, ctx)
     if clean.get("person") and not await Person.exists().where(Person.id == clean["person"]):
         raise Invalid({"person": f"There is no person with id {clean['person']}."})
     months = ctx.ref.courses[merged["course"]]["valid_for_months"]
