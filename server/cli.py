@@ -47,6 +47,7 @@ def serve(_: argparse.Namespace) -> int:
 
     settings = get_settings()
     print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} worker(s)")
+    trusted = ",".join(str(network) for network in settings.trusted_proxies)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -54,7 +55,10 @@ def serve(_: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level="warning",
-        proxy_headers=False,
+        # uvicorn alone would believe X-Forwarded-* from 127.0.0.1 (or FORWARDED_ALLOW_IPS):
+        # only the proxies in TRUSTED_PROXIES are, as in server/lib/client.py.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
     )
     return 0
 
