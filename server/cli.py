@@ -209,12 +209,12 @@ def backup(args: argparse.Namespace) -> int:
         _password_note(settings.database_url)
         print(f"To restore it into a new, empty database:\n\n  {restore}")
         return 0
-    return _sqlite_step(
-        lambda: print(
-            f"Backed up {settings.sqlite_path} to {args.path} "
-            f"({backups.backup_sqlite(settings.sqlite_path, args.path):,} bytes)."
-        )
-    )
+
+    def work() -> None:
+        size = backups.backup_sqlite(settings.sqlite_path, args.path)
+        print(f"Backed up {settings.sqlite_path} to {args.path} ({size:,} bytes).")
+
+    return _sqlite_step(work)
 
 
 def restore(args: argparse.Namespace) -> int:
@@ -231,8 +231,8 @@ def restore(args: argparse.Namespace) -> int:
         print(f"\n  {command}\n")
         _password_note(settings.database_url)
         print(
-            "pg_restore changes nothing and stops if the database already has Movement's "
-            "tables in it. Then run movement migrate, in case the backup is from an older "
+            "If the database already has Movement's tables in it, pg_restore stops and "
+            "changes nothing. Then run movement migrate, in case the backup is from an older "
             "version."
         )
         return 0
