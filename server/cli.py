@@ -1,12 +1,15 @@
-"""The `movement` command: migrate, serve, create-user, token, demo, rebuild-totals."""
+"""The `movement` command: migrate, serve, create-user, token, demo, rebuild-totals, backup,
+restore."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from server.settings import SettingsError, get_settings
@@ -47,6 +50,7 @@ def serve(_: argparse.Namespace) -> int:
 
     settings = get_settings()
     print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} worker(s)")
+    trusted = ",".join(str(network) for network in settings.trusted_proxies)
     uvicorn.run(
         "server.app:create_app",
         factory=True,
@@ -54,7 +58,10 @@ def serve(_: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level="warning",
-        proxy_headers=False,
+        # uvicorn alone would believe X-Forwarded-* from 127.0.0.1 (or FORWARDED_ALLOW_IPS):
+        # only the proxies in TRUSTED_PROXIES are, as in server/lib/client.py.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
     )
     return 0
 
@@ -190,6 +197,81 @@ def cleanup(_: argparse.Namespace) -> int:
     return _run(work)
 
 
+def backup(args: argparse.Namespace) -> int:
+    """SQLite: a consistent copy, made while the app serves. PostgreSQL: the pg_dump command."""
+    from server import backup as backups
+
+    settings = get_settings()
+    if settings.is_postgres:
+        dump, restore = backups.postgres_commands(settings.database_url, args.path)
+        print("Movement does not back up PostgreSQL itself, so no backup was made. Use pg_dump:")
+        print(f"\n  {dump}\n")
+        _password_note(settings.database_url)
+        print(f"To restore it into a new, empty database:\n\n  {restore}")
+        return 0
+
+    def work() -> None:
+        size = backups.backup_sqlite(settings.sqlite_path, args.path)
+        print(f"Backed up {settings.sqlite_path} to {args.path} ({size:,} bytes).")
+
+    return _sqlite_step(work)
+
+
+def restore(args: argparse.Namespace) -> int:
+    """SQLite: put a backup in place of the database. PostgreSQL: the pg_restore command."""
+    from server import backup as backups
+
+    settings = get_settings()
+    if settings.is_postgres:
+        _, command = backups.postgres_commands(settings.database_url, args.path)
+        print(
+            "Movement does not restore PostgreSQL itself, so nothing was changed. Make a new, "
+            "empty database, point DATABASE_URL at it, and use pg_restore:"
+        )
+        print(f"\n  {command}\n")
+        _password_note(settings.database_url)
+        print(
+            "If the database already has Movement's tables in it, pg_restore stops and "
+            "changes nothing. Then run movement migrate, in case the backup is from an older "
+            "version."
+        )
+        return 0
+
+    def work() -> None:
+        backups.restore_sqlite(args.path, settings.sqlite_path, args.force)
+        print(
+            f"Restored {args.path} into {settings.sqlite_path}. Run movement migrate, in case "
+            "the backup is from an older version, and start the app again."
+        )
+
+    return _sqlite_step(work)
+
+
+def _sqlite_step(work: Callable[[], None]) -> int:
+    """Run a backup or restore step; a refusal or a SQLite error is said plainly (exit 1)."""
+    from server.backup import Refused
+
+    try:
+        work()
+    except Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except (sqlite3.Error, OSError) as exc:
+        print(f"That did not work, and nothing was replaced: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _password_note(database_url: str) -> None:
+    from server.backup import has_password
+
+    if has_password(database_url):
+        print(
+            "The password in DATABASE_URL is left out here: the command asks for it, or "
+            "reads it from PGPASSWORD or ~/.pgpass.\n"
+        )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="movement", description="The Health Movement tracker.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -226,6 +308,15 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "cleanup", help="delete personal data kept longer than the retention rules allow"
     ).set_defaults(func=cleanup)
+    back = sub.add_parser("backup", help="back the database up to a file (safe while serving)")
+    back.add_argument("path", type=Path, help="the file to write, like movement-backup.sqlite")
+    back.set_defaults(func=backup)
+    res = sub.add_parser("restore", help="put a backup in place of the database")
+    res.add_argument("path", type=Path, help="the backup file")
+    res.add_argument(
+        "--force", action="store_true", help="replace a database that already has data"
+    )
+    res.set_defaults(func=restore)
     return p
 
 

@@ -5,16 +5,19 @@ Every field is documented in README.md; tests/test_docs.py fails when one is mis
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(ValueError):
@@ -43,6 +46,29 @@ def _bool(name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _networks(name: str) -> tuple[Network, ...]:
+    """Addresses and networks separated by commas (an address is a network of one)."""
+    found = []
+    for item in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
+        try:
+            found.append(ipaddress.ip_network(item))
+        except ValueError:
+            _refuse_network(name, item)
+    return tuple(found)
+
+
+def _refuse_network(name: str, item: str) -> NoReturn:
+    """Say what is wrong with an item of _networks that is not an address or a network."""
+    try:
+        meant = ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be addresses or networks separated by commas, like "
+            f"10.0.0.5 or 10.0.0.0/24, and {item[:60]!r} is not one"
+        ) from None
+    raise SettingsError(f"{name}: a network is written from its first address: {meant}, not {item}")
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -94,11 +120,13 @@ class Settings:
     secret_key: str = field(repr=False, metadata={"env": "SECRET_KEY"})
     """Signs cookies. Set it on every worker and machine; at least 32 characters."""
     base_url: str = field(metadata={"env": "BASE_URL"})
-    """The address people use to reach the app, used in links in emails."""
+    """The address people use to reach the app, used in links in emails (https: HSTS too)."""
     host: str = field(metadata={"env": "HOST"})
     """The address the server listens on."""
     port: int = field(metadata={"env": "PORT"})
     """The port the server listens on."""
+    trusted_proxies: tuple[Network, ...] = field(metadata={"env": "TRUSTED_PROXIES"})
+    """Reverse proxies whose X-Forwarded-For and Forwarded headers are believed (none)."""
     workers: int = field(metadata={"env": "WORKERS"})
     """How many server processes to run."""
     debug: bool = field(metadata={"env": "DEBUG"})
@@ -168,6 +196,7 @@ def get_settings() -> Settings:
         base_url=os.environ.get("BASE_URL", "").strip().rstrip("/") or f"http://127.0.0.1:{port}",
         host=os.environ.get("HOST", "").strip() or "127.0.0.1",
         port=port,
+        trusted_proxies=_networks("TRUSTED_PROXIES"),
         workers=_int("WORKERS", 1, 1, 64),
         debug=_bool("DEBUG", False),
         totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from server.accounts import sign_in
 from server.accounts.services import is_link_token, note_device
 from server.lib.auth import CSRF_COOKIE, SESSION_COOKIE, current_actor
+from server.lib.client import client_address
 from server.lib.validation import Invalid
 from server.settings import get_settings
 
@@ -61,7 +62,7 @@ async def sign_in_page(request: Request[Any, Any, Any]) -> Template | Redirect:
 @post("/sign-in", include_in_schema=False, status_code=200)
 async def ask_for_link(request: Request[Any, Any, Any], data: Form) -> Template:
     raw = data.get("email", "")
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     try:
         sending = await sign_in.request_link(raw, address)
     except Invalid as exc:

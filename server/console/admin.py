@@ -23,6 +23,7 @@ from server.accounts import services as accounts
 from server.accounts.sign_in import TooManyRequests, request_link
 from server.console.exports import download, wanted_format
 from server.lib.auth import ROLES, Actor, admin, current_actor
+from server.lib.client import client_address
 from server.lib.pages import FormData, fields
 from server.lib.records import (
     Context,
@@ -387,7 +388,7 @@ async def _send_link(request: AnyRequest, account_id: int) -> None:
     account = await accounts.get_account(account_id)
     if not account["active"]:
         raise Invalid({"": "This account is deactivated: reactivate it before sending a link."})
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     sending = await request_link(account["email"], address)
     if sending is not None:
         await sending

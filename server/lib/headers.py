@@ -6,6 +6,8 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 
+from server.settings import get_settings
+
 HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -16,10 +18,14 @@ HEADERS = {
     ),
 }
 _RAW = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+# Only over https: a browser that saw it keeps to https for a year, whatever a link says.
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+_RAW_HTTPS = [*_RAW, _HSTS]
 
 
 async def security_headers(message: Message, scope: Scope) -> None:
-    """A before_send hook: add HEADERS to a response that does not set them itself.
+    """A before_send hook: add HEADERS (and HSTS when BASE_URL is https) to a response that
+    does not set them itself.
 
     It works on the raw header list: this runs for every response, the cheapest included."""
     if message["type"] == "http.response.start":
@@ -29,7 +35,8 @@ async def security_headers(message: Message, scope: Scope) -> None:
             # A response with its own policy (the embeddable widget) says in it who may
             # frame it; the old X-Frame-Options header would contradict it.
             present.add(b"x-frame-options")
-        headers.extend(pair for pair in _RAW if pair[0] not in present)
+        wanted = _RAW_HTTPS if get_settings().base_url.startswith("https://") else _RAW
+        headers.extend(pair for pair in wanted if pair[0] not in present)
         message["headers"] = headers
 
 
