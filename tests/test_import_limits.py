@@ -170,6 +170,16 @@ async def test_an_xlsx_row_number_past_excels_last_row_is_not_read_for_ever(clie
     assert (await t.ImportJob.select(t.ImportJob.total_rows).first())["total_rows"] == 1
 
 
+async def test_a_number_too_big_for_a_number_is_kept_as_text(client):
+    """1e999 is infinity to Python, which JSON (and PostgreSQL) cannot store: it was a 500."""
+    await signed_in(client)
+    row = '<row r="2"><c r="A2" t="inlineStr"><is><t>Jo Bell</t></is></c><c r="B2"><v>1e999</v></c></row>'
+    sent = await upload(client, zipped(parts(sheet([inline_row(1, HEADINGS), row]))), "inf.xlsx")
+    assert sent.status_code == 303
+    job = await t.ImportJob.select(t.ImportJob.sheet).output(load_json=True).first()
+    assert job["sheet"]["rows"] == [[2, ["Jo Bell", "inf"]]]
+
+
 # XML that is not plain spreadsheet XML ------------------------------------------------------
 
 LAUGHS = (

@@ -10,6 +10,7 @@ parser use gigabytes. defusedxml is installed too, so openpyxl itself refuses en
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -50,6 +51,8 @@ def _cell(value: Any) -> Cell:
         return value.isoformat()
     if isinstance(value, time):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # 1e999 in the file: kept as text, as JSON has no infinity
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if isinstance(value, int | float):
