@@ -7,6 +7,10 @@ title or blank rows above the headings, blank rows between people, trailing spac
 
 Row numbers are the spreadsheet's own (what the coordinator sees at the left in Excel), so
 that "Row 14" in a message is row 14 in their file.
+
+No file can make the server do more than server/imports/limits.py allows: an XLSX is
+checked before it is opened (server/imports/xlsx.py), rows and characters are counted as
+they are read, and an upload is read on a worker thread that stops at the time limit.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from server.imports.limits import (
 from server.imports.xlsx import Cell, xlsx_records
 
 __all__ = ["Cell", "Sheet", "Unreadable", "read_sheet", "read_upload"]
+
 HEADING_SEARCH = 20  # the headings are looked for in this many first rows
 HEADING_LENGTH = 100
 DELIMITERS = (",", ";", "\t", "|")
