@@ -271,7 +271,9 @@ async def test_the_server_answers_while_a_large_upload_is_read(client):
 
 async def test_a_file_that_takes_too_long_to_read_is_stopped(client, monkeypatch):
     await signed_in(client)
-    monkeypatch.setattr(files, "READ_SECONDS", 0.05)  # instead of waiting a minute
+    from server.imports import upload as reading
+
+    monkeypatch.setattr(reading, "READ_SECONDS", 0.05)  # instead of waiting a minute
     errors = await refused(client, big_xlsx(2_000), "slow.xlsx")
     assert errors == [
         f"Reading this file took longer than 60 seconds, so we stopped and saved nothing. {SPLIT}"

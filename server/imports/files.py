@@ -10,7 +10,8 @@ that "Row 14" in a message is row 14 in their file.
 
 No file can make the server do more than server/imports/limits.py allows: an XLSX is
 checked before it is opened (server/imports/xlsx.py), rows and characters are counted as
-they are read, and an upload is read on a worker thread that stops at the time limit.
+they are read, and an upload is read in a process of its own that is stopped at the time
+limit (server/imports/upload.py).
 """
 
 from __future__ import annotations
@@ -18,16 +19,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import anyio
-import anyio.to_thread
 
 from server.imports.fields import is_heading
 from server.imports.limits import (
@@ -36,16 +32,14 @@ from server.imports.limits import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_TEXT_CHARS,
-    READ_SECONDS,
     SPLIT,
     TOO_BIG,
     TOO_MUCH_TEXT,
-    TOO_SLOW,
     Unreadable,
 )
 from server.imports.xlsx import Cell, xlsx_records
 
-__all__ = ["Cell", "Sheet", "Unreadable", "read_sheet", "read_upload"]
+__all__ = ["Cell", "Sheet", "Unreadable", "read_sheet"]
 
 HEADING_SEARCH = 20  # the headings are looked for in this many first rows
 HEADING_LENGTH = 100
@@ -76,29 +70,8 @@ class Sheet:
         )
 
 
-async def read_upload(content: bytes) -> tuple[Sheet, str]:
-    """The sheet and its JSON, read on a worker thread so that the server goes on answering
-    other requests meanwhile; Unreadable(TOO_SLOW) past the time limit. The thread checks
-    the same deadline at every row, so it stops too rather than reading on unseen."""
-    deadline = time.monotonic() + READ_SECONDS
-    try:
-        with anyio.fail_after(READ_SECONDS + 1):
-            return await anyio.to_thread.run_sync(
-                _read_as_json, content, deadline, abandon_on_cancel=True
-            )
-    except TimeoutError as exc:
-        raise Unreadable(TOO_SLOW) from exc
-
-
-def _read_as_json(content: bytes, deadline: float) -> tuple[Sheet, str]:
-    # The JSON is made here too: for 50,000 rows it is work the event loop need not do.
-    sheet = read_sheet(content, deadline)
-    return sheet, json.dumps(sheet.as_json())
-
-
-def read_sheet(content: bytes, deadline: float | None = None) -> Sheet:
-    """The file's headings and rows, or Unreadable with what to do about it (also when
-    time.monotonic() passes the deadline)."""
+def read_sheet(content: bytes) -> Sheet:
+    """The file's headings and rows, or Unreadable with what to do about it."""
     if not content.strip():
         raise Unreadable("The file is empty.")
     if len(content) > MAX_FILE_BYTES:
@@ -109,7 +82,7 @@ def read_sheet(content: bytes, deadline: float | None = None) -> Sheet:
             "an Excel Workbook (.xlsx) or as CSV, then upload that."
         )
     records = xlsx_records(content) if content.startswith(XLSX_MAGIC) else _csv_records(content)
-    return _with_headings(records, deadline)
+    return _with_headings(records)
 
 
 # CSV ------------------------------------------------------------------------------------
@@ -183,15 +156,11 @@ def _blank(cell: Cell) -> bool:
     return isinstance(cell, str) and not cell
 
 
-def _non_blank_rows(
-    records: Iterable[list[Cell]], deadline: float | None = None
-) -> Iterator[tuple[int, list[Cell]]]:
+def _non_blank_rows(records: Iterable[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:
     """The rows with something in them, numbered as in the file; Unreadable as soon as
     the file passes a limit, so that no more of it is read or kept."""
     filled = text = 0
     for number, cells in enumerate(records, start=1):
-        if deadline is not None and time.monotonic() > deadline:
-            raise Unreadable(TOO_SLOW)
         if all(_blank(c) for c in cells):
             continue
         if len(cells) > MAX_COLUMNS and any(not _blank(c) for c in cells[MAX_COLUMNS:]):
@@ -249,9 +218,9 @@ def _heading_row(rows: list[tuple[int, list[Cell]]]) -> int:
     return 0
 
 
-def _with_headings(records: Iterable[list[Cell]], deadline: float | None) -> Sheet:
+def _with_headings(records: Iterable[list[Cell]]) -> Sheet:
     """The headings row (refusing a file without one) and the rows of data under it."""
-    rows = list(_non_blank_rows(records, deadline))
+    rows = list(_non_blank_rows(records))
     if not rows:
         raise Unreadable("The file is empty: it has no rows with anything in them.")
     at = _heading_row(rows)

@@ -27,7 +27,7 @@ MAX_ROWS = 50_000  # rows with something in them, under the headings
 MAX_COLUMNS = 100  # columns with something in them
 MAX_CELL_CHARS = 10_000  # characters in one cell
 MAX_TEXT_CHARS = 10_000_000  # characters in all the cells together (a full 10 MB CSV)
-READ_SECONDS = 60  # time to read one file, on a worker thread; then we stop
+READ_SECONDS = 60  # time to read one file (in a process of its own, then stopped)
 
 
 def _mb(size: int) -> str:
