@@ -57,7 +57,7 @@ async def test_the_upload_page_states_the_limits(client):
     await signed_in(client)
     text = Page((await client.get("/console/import", headers=HTML)).text).text
     for words in ("up to 10 MB", "Up to 50,000 rows of people and 100 columns",
-                  "Up to 10,000 characters in a cell", "can be up to 50 MB", "up to 100 MB",
+                  "Up to 10,000 characters in a cell, and 10,000,000 in all the cells", "can be up to 50 MB", "up to 100 MB",
                   "up to 60 seconds"):  # fmt: skip
         assert words in text, words
 

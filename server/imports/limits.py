@@ -42,7 +42,7 @@ UNPACKED_SIZE = _mb(MAX_UNPACKED_BYTES)
 SHOWN = [
     f"The file can be up to {FILE_SIZE}.",
     f"Up to {MAX_ROWS:,} rows of people and {MAX_COLUMNS} columns.",
-    f"Up to {MAX_CELL_CHARS:,} characters in a cell.",
+    f"Up to {MAX_CELL_CHARS:,} characters in a cell, and {MAX_TEXT_CHARS:,} in all the cells.",
     f"An Excel file is stored zipped: opened up, each sheet in it (and the text of its "
     f"cells) can be up to {PART_SIZE}, and the whole file up to {UNPACKED_SIZE}.",
     f"Reading the file can take up to {READ_SECONDS} seconds.",
