@@ -40,6 +40,7 @@ from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
+from server.lib.paths import RefuseOddPaths
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail.routes import dev_outbox
 from server.mydata.routes import (
@@ -146,6 +147,7 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         middleware=[
+            RefuseOddPaths,  # first: before anything reads the address
             DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS])
         ],
         csrf_config=CSRFConfig(

@@ -19,14 +19,15 @@ from litestar.response import Redirect, Template
 from server.console.exports import download, wanted_format
 from server.imports import jobs
 from server.imports.fields import FIELDS, PERSON
-from server.imports.files import MAX_BYTES, Unreadable
+from server.imports.files import Unreadable
+from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG
 from server.lib.auth import current_actor
 from server.lib.pages import FormData
 from server.lib.records import Context
 from server.lib.validation import Conflict, Invalid
 
-TOO_BIG = "The file is bigger than 10 MB. Split it into smaller files and upload each one."
-UPLOAD_LIMIT = MAX_BYTES + 256 * 1024  # the file and the rest of the form
+UPLOAD_LIMIT = MAX_FILE_BYTES + 256 * 1024  # the file and the rest of the form
+LIMITS = {"limits": SHOWN, "file_size": FILE_SIZE}  # shown on the upload page
 GROUPS = [
     (group, [(f.key, f.label) for f in FIELDS if f.group == group])
     for group in dict.fromkeys(f.group for f in FIELDS)
@@ -43,7 +44,13 @@ async def _upload_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         history = await jobs.list_jobs(params)
     except Invalid:
         history = await jobs.list_jobs({})
-    return {"section": "import", "history": history, "errors": {}, "per_page": jobs.PER_PAGE}
+    return {
+        "section": "import",
+        "history": history,
+        "errors": {},
+        "per_page": jobs.PER_PAGE,
+        **LIMITS,
+    }
 
 
 @get("/import", name="console-import")
@@ -53,7 +60,7 @@ async def import_page(request: Request[Any, Any, Any]) -> Template:
 
 def _too_big(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """The body was over the limit before the form could even be read."""
-    context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}}
+    context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}, **LIMITS}
     return Template("console/imports/upload.html", status_code=413, context=context)
 
 
@@ -68,9 +75,9 @@ async def upload(request: Request[Any, Any, Any]) -> Template | Redirect:
     sent = form.get("file")
     message = "Choose a CSV or XLSX file to upload."
     if isinstance(sent, UploadFile) and sent.filename:
-        content = await sent.read(MAX_BYTES + 1)
+        content = await sent.read(MAX_FILE_BYTES + 1)
         try:
-            if len(content) > MAX_BYTES:
+            if len(content) > MAX_FILE_BYTES:
                 raise Unreadable(TOO_BIG)
             job_id = await jobs.create_job(await _ctx(request), sent.filename, content)
             return Redirect(f"/console/import/{job_id}/columns", status_code=303)

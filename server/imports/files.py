@@ -7,6 +7,11 @@ title or blank rows above the headings, blank rows between people, trailing spac
 
 Row numbers are the spreadsheet's own (what the coordinator sees at the left in Excel), so
 that "Row 14" in a message is row 14 in their file.
+
+No file can make the server do more than server/imports/limits.py allows: an XLSX is
+checked before it is opened (server/imports/xlsx.py), rows and characters are counted as
+they are read, and an upload is read in a process of its own that is stopped at the time
+limit (server/imports/upload.py).
 """
 
 from __future__ import annotations
@@ -15,32 +20,33 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
-from openpyxl import load_workbook
-
 from server.imports.fields import is_heading
+from server.imports.limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_TEXT_CHARS,
+    SPLIT,
+    TOO_BIG,
+    TOO_MUCH_TEXT,
+    Unreadable,
+)
+from server.imports.xlsx import Cell, xlsx_records
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_COLUMNS = 200
-MAX_ROWS = 100_000
+__all__ = ["Cell", "Sheet", "Unreadable", "read_sheet"]
+
 HEADING_SEARCH = 20  # the headings are looked for in this many first rows
 HEADING_LENGTH = 100
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 LOOKS_LIKE_DATA = re.compile(r".*@.*|[0-9 ./:-]+")
-
-Cell = str | int | float
-
-
-class Unreadable(Exception):
-    """The file cannot be read as a spreadsheet; the message says why, in plain words."""
 
 
 @dataclass(frozen=True)
@@ -68,14 +74,14 @@ def read_sheet(content: bytes) -> Sheet:
     """The file's headings and rows, or Unreadable with what to do about it."""
     if not content.strip():
         raise Unreadable("The file is empty.")
-    if len(content) > MAX_BYTES:
-        raise Unreadable("The file is bigger than 10 MB. Split it into smaller files.")
+    if len(content) > MAX_FILE_BYTES:
+        raise Unreadable(TOO_BIG)
     if content.startswith(OLD_EXCEL_MAGIC):
         raise Unreadable(
             "This is an old-style Excel file (.xls). Open it in Excel and save it as "
             "an Excel Workbook (.xlsx) or as CSV, then upload that."
         )
-    records = _xlsx_records(content) if content.startswith(XLSX_MAGIC) else _csv_records(content)
+    records = xlsx_records(content) if content.startswith(XLSX_MAGIC) else _csv_records(content)
     return _with_headings(records)
 
 
@@ -137,55 +143,10 @@ def _csv_records(content: bytes) -> Iterator[list[Cell]]:
             yield [cell.strip() for cell in row]
     except csv.Error as exc:
         raise Unreadable(
-            f"Row {reader.line_num} of the file cannot be read as CSV: a cell may be far too "
-            "long or a quotation mark left open. Check the file in Excel and save it again."
+            f"Row {reader.line_num} of the file cannot be read as CSV: a cell may be longer "
+            f"than {MAX_CELL_CHARS:,} characters or a quotation mark left open. Check the file "
+            "in Excel and save it again."
         ) from exc
-
-
-# XLSX -----------------------------------------------------------------------------------
-
-
-def _xlsx_cell(value: Any) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, int | float):
-        return value
-    return str(value).strip()
-
-
-def _xlsx_records(content: bytes) -> Iterator[list[Cell]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise Unreadable(
-            "This file is not an Excel workbook we can read. Open it in Excel and save it "
-            "as an Excel Workbook (.xlsx) or as CSV, then upload that."
-        ) from exc
-    try:
-        if not book.worksheets:
-            raise Unreadable("The workbook has no sheets in it.")
-        # Only the first sheet: it is the one Excel opens at, and the one people fill in.
-        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            yield [_xlsx_cell(value) for value in row]
-    except Unreadable:
-        raise
-    except Exception as exc:  # a damaged workbook can fail in many ways inside openpyxl
-        raise Unreadable(
-            "Part of this workbook cannot be read. Open it in Excel, save it again as an "
-            "Excel Workbook (.xlsx) or as CSV, and upload that."
-        ) from exc
-    finally:
-        book.close()
 
 
 # Headings -------------------------------------------------------------------------------
@@ -196,18 +157,43 @@ def _blank(cell: Cell) -> bool:
 
 
 def _non_blank_rows(records: Iterable[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows with something in them, numbered as in the file; Unreadable as soon as
+    the file passes a limit, so that no more of it is read or kept."""
+    filled = text = 0
     for number, cells in enumerate(records, start=1):
+        if all(_blank(c) for c in cells):
+            continue
         if len(cells) > MAX_COLUMNS and any(not _blank(c) for c in cells[MAX_COLUMNS:]):
             raise Unreadable(
                 f"Row {number} has more than {MAX_COLUMNS} columns. Remove the columns you "
                 "do not need and upload the file again."
             )
-        if number > MAX_ROWS + HEADING_SEARCH:
+        filled += 1
+        if filled > MAX_ROWS + HEADING_SEARCH:  # exactly, once the headings are found
+            raise Unreadable(_too_many_rows())
+        text += _text_length(number, cells)
+        if text > MAX_TEXT_CHARS:
+            raise Unreadable(TOO_MUCH_TEXT)
+        yield number, cells[:MAX_COLUMNS]
+
+
+def _too_many_rows() -> str:
+    return f"The file has more than {MAX_ROWS:,} rows of people. {SPLIT}"
+
+
+def _text_length(number: int, cells: list[Cell]) -> int:
+    """The characters in a row's cells; Unreadable if one cell has too many."""
+    total = 0
+    for index, cell in enumerate(cells[:MAX_COLUMNS]):
+        length = len(cell) if isinstance(cell, str) else 0
+        if length > MAX_CELL_CHARS:
             raise Unreadable(
-                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+                f"Row {number}, column {_column_letter(index)}, has more than "
+                f"{MAX_CELL_CHARS:,} characters in one cell. Shorten it, or delete the "
+                "column if it is not needed, and upload the file again."
             )
-        if any(not _blank(c) for c in cells):
-            yield number, cells[:MAX_COLUMNS]
+        total += length
+    return total
 
 
 def _column_letter(index: int) -> str:
@@ -249,6 +235,8 @@ def _with_headings(records: Iterable[list[Cell]]) -> Sheet:
     data = rows[at + 1 :]
     if not data:
         raise Unreadable("The file has column headings but no rows of people under them.")
+    if len(data) > MAX_ROWS:
+        raise Unreadable(_too_many_rows())
     width = max(_width(cells), *(_width(c) for _, c in data))
     headings = [
         (str(cells[i]).strip()[:HEADING_LENGTH] if i < len(cells) and not _blank(cells[i]) else "")

@@ -19,10 +19,11 @@ from schema.tables import ImportJob
 from server.db import write_transaction
 from server.imports.check import Lookups
 from server.imports.fields import guess_mapping, read_mapping
-from server.imports.files import Sheet, read_sheet
+from server.imports.files import Sheet
 from server.imports.match import Plan, build_plan
 from server.imports.run import summary as done_summary
 from server.imports.run import write_plan
+from server.imports.upload import read_upload
 from server.lib.audit import record
 from server.lib.records import Context, NotFound
 from server.lib.validation import Conflict, Form
@@ -61,14 +62,15 @@ def shown_status(job: dict[str, Any]) -> str:
 
 
 async def create_job(ctx: Context, filename: str, content: bytes) -> int:
-    """Read an uploaded file and keep it as a new job; Unreadable says what is wrong."""
-    sheet = read_sheet(content)
+    """Read an uploaded file and keep it as a new job; Unreadable says what is wrong, and
+    then nothing is kept. The file is read in a process of its own, within the time limit."""
+    upload = await read_upload(content)
     job = ImportJob(
         account=ctx.actor.account_id if ctx.actor else None,
         filename=(filename or "upload").strip()[:255],
-        sheet=sheet.as_json(),
-        mapping=guess_mapping(sheet.headings),
-        total_rows=len(sheet.rows),
+        sheet=upload.sheet_json,
+        mapping=guess_mapping(upload.headings),
+        total_rows=upload.rows,
     )
     rows = await ImportJob.insert(job).returning(ImportJob.id)
     return int(rows[0]["id"])

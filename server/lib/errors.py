@@ -14,6 +14,7 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
@@ -103,6 +104,7 @@ PAGE_ERRORS = {
     403: ("You cannot see this page", "Your account does not have access to it."),
     404: ("Page not found", "If you typed the address, check it is right."),
     405: ("Page not found", "If you typed the address, check it is right."),
+    413: ("That is too big to send", "Send less at once, or split a file into smaller ones."),
     429: ("Please wait", "You have tried this several times in a short time. Wait a few minutes."),
     500: ("Sorry, something went wrong", "Nothing was changed. Please try again in a moment."),
 }
@@ -129,6 +131,8 @@ def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
             return Redirect("/sign-in", status_code=303)  # a page that needs a signed-in person
         return page(exc.status_code)
     message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        message = "What was sent is too big. Send less at once."
     headers = dict(exc.headers or {})
     if exc.status_code == HTTP_401_UNAUTHORIZED:
         headers.setdefault("WWW-Authenticate", "Bearer")
