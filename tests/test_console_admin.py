@@ -464,3 +464,29 @@ async def test_two_admins_demoting_each_other_at_once_leave_one_admin():
         await set_active(a_row["id"], False, as_b)
     assert (await account_of(a.email))["role"] == "admin"
     assert (await account_of(a.email))["active"] is True
+
+
+async def test_admins_closing_each_others_accounts_at_once_wait_rather_than_fail():
+    """Four admins each deactivating another at the same moment: on PostgreSQL the row
+    locks are taken in one order, so no request ends in a deadlock (a server error), and
+    an active admin is always left."""
+    import asyncio
+
+    from server.accounts.services import LastAdmin, NoLongerAdmin, set_active
+    from server.lib.auth import Actor
+
+    for _ in range(3):
+        users = [await f.user("admin") for _ in range(4)]
+        rows = [await account_of(u.email) for u in users]
+        actors = [
+            Actor(account_id=r["id"], role="admin", person_id=u.person_id)
+            for u, r in zip(users, rows, strict=True)
+        ]
+        pairs = [(0, 2), (1, 3), (2, 0), (3, 1)]
+        outcomes = await asyncio.gather(
+            *(set_active(rows[target]["id"], False, actors[by]) for by, target in pairs),
+            return_exceptions=True,
+        )
+        failures = [o for o in outcomes if isinstance(o, BaseException)]
+        assert all(isinstance(o, NoLongerAdmin | LastAdmin) for o in failures), failures
+        assert any([(await account_of(u.email))["active"] for u in users])

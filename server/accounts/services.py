@@ -441,15 +441,20 @@ class NoLongerAdmin(Exception):
 
 
 async def _locked_account(account_id: int, by: Actor) -> dict[str, Any]:
-    """The account to change, with it and the admin's own account locked (in id order, so
-    two admins changing each other wait rather than deadlock). The admin is checked again
+    """The account to change, with it, the admin's own account and every active admin's
+    locked in one query, in id order: keep_an_admin locks the active admins later in the
+    same transaction, and taking them all at once here means two admins changing each
+    other's accounts wait for one another rather than deadlock. The admin is checked again
     inside the transaction: two admins demoting each other at the same moment must not
     leave no admin at all."""
     if not 1 <= account_id <= 2**31 - 1:
         raise NoSuchAccount()
     query = (
         Account.select(Account.id, Account.role, Account.active)
-        .where(Account.id.is_in([account_id, by.account_id]))
+        .where(
+            Account.id.is_in([account_id, by.account_id])
+            | ((Account.role == "admin") & (Account.active == True))  # noqa: E712
+        )
         .order_by(Account.id)
     )
     rows = {r["id"]: r for r in await (query.lock_rows() if is_postgres() else query)}
