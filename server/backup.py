@@ -38,6 +38,8 @@ def backup_sqlite(database: Path, path: Path) -> int:
     path = _checked_target(database, path)
     partial = path.with_name(f"{path.name}.partial")  # a failed backup leaves no half file
     partial.unlink(missing_ok=True)
+    # Everyone's personal data is in it: readable by the app's own user only, from the start.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         with closing(_connect(database)) as source, closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)  # all pages in one step: one consistent moment

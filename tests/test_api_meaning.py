@@ -307,3 +307,23 @@ async def test_the_audit_list_has_a_total(client, coordinator):
     page = answer.json()
     # Five people were added: the two accounts' and the three above.
     assert (len(page["items"]), page["total"], page["page"], page["per_page"]) == (2, 5, 1, 2)
+
+
+@pytest.mark.parametrize("character", ["\u200b", "\ufeff", "\u2028", "\u034f", "\u2060", "\u3164"])
+async def test_invisible_characters_are_refused_in_names(client, coordinator, character):
+    """A name with a character that shows as nothing looks like someone else's name."""
+    answer = await client.post(
+        "/api/people", json={"name": f"Ann{character}ee"}, headers=coordinator.headers
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["errors"]["name"] == (
+        "Remove the hidden characters (such as zero-width spaces) from the person's name."
+    )
+
+
+async def test_joiners_that_alphabets_need_are_kept_in_names(client, coordinator):
+    # Persian uses the zero-width non-joiner inside words.
+    name = "\u0645\u06cc\u200c\u0631\u0636\u0627 Rahimi"
+    answer = await client.post("/api/people", json={"name": name}, headers=coordinator.headers)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["name"] == name

@@ -253,6 +253,8 @@ def test_backup_refuses_to_write_over_the_database_or_nowhere(tmp_path):
     ok(live, "backup", str(tmp_path / "b.sqlite"))
     ok(live, "backup", str(tmp_path / "b.sqlite"))
     assert [p.name for p in tmp_path.glob("b.sqlite*")] == ["b.sqlite"]
+    # It holds everyone's personal details: only the user who made it can read it.
+    assert (tmp_path / "b.sqlite").stat().st_mode & 0o777 == 0o600
 
 
 # PostgreSQL ---------------------------------------------------------------------------

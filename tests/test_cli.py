@@ -55,6 +55,9 @@ def test_bad_emails_and_roles_are_refused(run):
     assert bad.returncode == 2 and "email address" in bad.stderr
     role = run("create-user", "a@example.org", "--role", "king")
     assert role.returncode == 2 and "invalid choice" in role.stderr
+    # The name is checked as it is everywhere else: no hidden direction marks.
+    name = run("create-user", "b@example.org", "--role", "champion", "--name", "Ann\u202eeeL")
+    assert name.returncode == 2 and "change the direction of the text" in name.stderr
 
 
 def test_demo_scale_is_checked_and_a_second_load_refused(run):

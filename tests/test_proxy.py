@@ -108,14 +108,32 @@ async def test_the_person_sees_the_forwarded_address_in_my_data(client):
     assert [link["requested_from"] for link in data["sign_in_links"]] == ["203.0.113.7"]
 
 
+async def test_an_ipv6_network_shares_one_limit(client):
+    """A home or phone line has a whole /64 of IPv6 addresses: a new one for each request
+    must not get round the limit, and only the network is kept."""
+    with setting(TRUSTED_PROXIES=PROXY):
+        for n in range(20):
+            sent = await ask(
+                client, f"v{n}@example.org", **{"x-forwarded-for": f"2001:db8:1:2::{n + 1:x}"}
+            )
+            assert sent.status_code == 200
+        again = await ask(
+            client, "v-more@example.org", **{"x-forwarded-for": "2001:db8:1:2:ffff::1"}
+        )
+        assert again.status_code == 429
+        elsewhere = await ask(client, "w@example.org", **{"x-forwarded-for": "2001:db8:1:3::1"})
+        assert elsewhere.status_code == 200
+    assert await recorded_from("v0@example.org") == "2001:db8:1:2::/64"
+
+
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
         ({"x-forwarded-for": "203.0.113.7:4711"}, "203.0.113.7"),
-        ({"x-forwarded-for": "[2001:db8::7]:4711"}, "2001:db8::7"),
+        ({"x-forwarded-for": "[2001:db8::7]:4711"}, "2001:db8::/64"),
         ({"x-forwarded-for": "::ffff:203.0.113.7"}, "203.0.113.7"),
         ({"forwarded": "for=192.0.2.60;proto=https;by=127.0.0.1"}, "192.0.2.60"),
-        ({"forwarded": 'For="[2001:db8:cafe::17]:4711"'}, "2001:db8:cafe::17"),
+        ({"forwarded": 'For="[2001:db8:cafe::17]:4711"'}, "2001:db8:cafe::/64"),
         ({"forwarded": "for=6.6.6.6, for=192.0.2.60"}, "192.0.2.60"),
         # What the proxies wrote is not an address: the last one trusted is used.
         ({"x-forwarded-for": "unknown"}, PROXY),

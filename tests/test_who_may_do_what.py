@@ -240,6 +240,14 @@ async def test_a_champion_cannot_make_themself_a_trainer_through_the_api(client)
     assert given.status_code == 201
     ran = await client.post("/api/friends-sessions", json=session, headers=champion.headers)
     assert ran.status_code == 201
+    # Nor can the champion delete what staff recorded; their other courses are theirs.
+    trainer = f"/api/trainings/{given.json()['id']}"
+    kept = await client.delete(trainer, headers=champion.headers)
+    assert kept.status_code == 400
+    assert kept.json()["errors"]["course"].startswith("Only a coordinator can remove")
+    assert (await client.get(trainer, headers=champion.headers)).status_code == 200
+    own = await client.delete(f"/api/trainings/{mine.json()['id']}", headers=champion.headers)
+    assert own.status_code == 204
 
 
 async def friends(client, headers=None) -> int:

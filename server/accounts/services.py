@@ -78,10 +78,12 @@ async def create_account(
     """Make an account for the person with person_id, or the person whose confirmed email
     this is, or a new person. Returns the account; raises Invalid for a bad email or role,
     an existing account, or an address on a record that nobody confirmed (see addresses)."""
-    form = Form({"email": email, "role": role})
+    form = Form({"email": email, "role": role, "name": name})
     form.email("email", required=True)
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
+    form.name("name", "the person's name", max_length=200)
     clean = form.result()
+    name = clean.get("name")
     if await Account.exists().where(Account.email == clean["email"]):
         raise Invalid({"email": f"There is already an account for {clean['email']}."})
     async with write_transaction():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,20 @@ def read_email(raw: object) -> str:
     return str(form.result()["email"])
 
 
+def limited_by(address: str) -> str:
+    """What the per-address limit counts by, and what is kept: an IPv4 address as it is,
+    an IPv6 address as its /64 network. One home or phone line is given a whole /64, so
+    counting single IPv6 addresses would let anyone on it make endless new ones (and the
+    network alone says less about the person)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
 async def request_link(raw_email: object, address: str) -> Awaitable[None] | None:
     """Record a request for a sign-in link and make the link.
 
@@ -46,13 +61,13 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
     answer takes as long whether or not the address has an account), or None when there is
     no active account with that email. The caller says the same thing either way."""
     email = read_email(raw_email)
+    address = limited_by(address)
     now = datetime.now(UTC)
     recent_email = await SignInLink.count().where(
         (SignInLink.email == email) & (SignInLink.created_at >= now - LINK_LIFETIME)
     )
     recent_address = await SignInLink.count().where(
-        (SignInLink.requested_from == address[:64])
-        & (SignInLink.created_at >= now - timedelta(hours=1))
+        (SignInLink.requested_from == address) & (SignInLink.created_at >= now - timedelta(hours=1))
     )
     if recent_email >= PER_EMAIL or recent_address >= PER_ADDRESS:
         raise TooManyRequests(
@@ -65,7 +80,7 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
         SignInLink(
             email=email,
             token_hash=hash_token(token),
-            requested_from=address[:64],
+            requested_from=address,
             expires_at=now + LINK_LIFETIME,
         )
     )

@@ -25,6 +25,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # and the direction marks). In a name they can make it read as someone else's, or reorder
 # what is shown next to it, so names refuse them.
 DIRECTION = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that show as nothing at all (zero-width space, word joiners, the byte order
+# mark, line and paragraph separators, fillers): a name made of them, or with them inside,
+# looks like another name or like none. The joiners some alphabets need (U+200C, U+200D)
+# are allowed.
+INVISIBLE = re.compile(
+    r"[\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2028\u2029\u2060-\u2064\u3164\uffa0\ufeff]"
+)
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 # Fields that clients may send back unchanged from a record they read; never written.
@@ -121,6 +128,11 @@ class Form:
             del self.clean[name]
             self.errors[name] = (
                 f"Remove the hidden characters that change the direction of the text from {label}."
+            )
+        elif isinstance(value, str) and INVISIBLE.search(value):
+            del self.clean[name]
+            self.errors[name] = (
+                f"Remove the hidden characters (such as zero-width spaces) from {label}."
             )
 
     def integer(

@@ -36,6 +36,10 @@ STAFF_ONLY = (
     "Only a coordinator can record {course}: it lets someone run Friends sessions. "
     "Ask your coordinator to add it."
 )
+STAFF_REMOVE = (
+    "Only a coordinator can remove {course}: it lets someone run Friends sessions. "
+    "Ask your coordinator if it is wrong."
+)
 
 
 def trainer_courses(ref: Reference) -> set[int]:
@@ -51,6 +55,13 @@ def _check_trainer_course(course_ids: set[int], ctx: Context) -> None:
     trainers = sorted(course_ids & trainer_courses(ctx.ref))
     if trainers:
         raise Invalid({"course": STAFF_ONLY.format(course=ctx.ref.courses[trainers[0]]["name"])})
+
+
+async def _trainer_course_stays(row: Row, ctx: Context) -> None:
+    """A champion may not delete a course that lets them run sessions: staff recorded it."""
+    if ctx.champion and row["course"] in trainer_courses(ctx.ref):
+        name = ctx.ref.courses[row["course"]]["name"]
+        raise Invalid({"course": STAFF_REMOVE.format(course=name)})
 
 
 async def validate_training(
@@ -115,6 +126,7 @@ TRAININGS = RecordType(
     present=present_training,
     filters=training_filters,
     owner="person",
+    before_delete=_trainer_course_stays,
     champion_may=frozenset({"list", "read", "create", "update", "delete"}),
     personal=frozenset({"certificate_number"}),
     order_by=(("completed_on", True), ("id", True)),
