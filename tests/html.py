@@ -67,3 +67,13 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(" ".join(self._text).split())
+
+
+def date_boxes(page: Page, name: str) -> tuple[str, str, str]:
+    """What a date input's day, month and year boxes hold."""
+    return (page.inputs[f"{name}-day"], page.inputs[f"{name}-month"], page.inputs[f"{name}-year"])
+
+
+def typed(name: str, day: str, month: str, year: str) -> dict[str, str]:
+    """A date as someone types it into the three boxes."""
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}

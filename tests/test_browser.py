@@ -50,7 +50,7 @@ async def log_an_activity(page, base: str, reached: str) -> None:
     await page.goto(f"{base}/log")
     await page.get_by_label("An event or stall").check()
     await page.get_by_label("How many people did it reach?").fill(reached)
-    await page.get_by_label("How long did it take, in minutes?").fill("45")
+    await page.get_by_label("Minutes").fill("45")
     await page.get_by_role("button", name="Save").click()
     await page.wait_for_url(f"{base}/activities?saved=1")
 
@@ -160,7 +160,7 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.goto(f"{live_server}/log")
     targets = phone.locator(
-        "main button, main .choice label, main input:not([type=hidden]), main select"
+        "main button, main .radios__input, main input:not([type=hidden]), main select"
     )
     small = []
     for i in range(await targets.count()):
