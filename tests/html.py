@@ -16,6 +16,7 @@ class Page(HTMLParser):
         self.headings: list[str] = []
         self.errors: list[str] = []
         self.selects: dict[str, list[str]] = {}  # each <select>'s option values
+        self.by_id: dict[str, dict[str, str]] = {}  # each element's attributes, by its id
         self._select = ""
         self._text: list[str] = []
         self._heading = False
@@ -24,6 +25,8 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if a.get("id"):
+            self.by_id[a["id"]] = {"tag": tag, **a}
         if tag == "input" and a.get("name"):
             if a.get("type") not in ("radio", "checkbox") or "checked" in a:
                 self.inputs[a["name"]] = a.get("value", "")
