@@ -231,3 +231,27 @@ async def test_a_training_date_is_typed_in_boxes_too(client, champion):
     assert again.errors == ["The date it was completed must include a year."]
     assert again.inputs["certificate_number"] == "HC-9"
     assert date_boxes(again, "completed_on") == ("1", "6", "")
+
+
+async def test_the_console_shows_dates_and_time_spent_in_words(client):
+    await f.footprint("LE", "Leigh")
+    champion = await f.user("champion", name="Jo Bell")
+    await f.join(champion.person_id, "heart-champions")
+    sent = await client.post(
+        "/api/activities",
+        json={
+            "programme": "heart-champions",
+            "kind": "event",
+            "people_reached": 600,  # marked for a check: it shows in the review queue
+            "minutes": 90,
+            "occurred_on": "2026-03-27",
+        },
+        headers=champion.headers,
+    )
+    assert sent.status_code == 201
+    coordinator = await f.user("coordinator")
+    await sign_in(client, coordinator.email)
+    for path in ("/console/review", f"/console/people/{champion.person_id}"):
+        page = Page((await client.get(path, headers=HTML)).text)
+        assert "27 March 2026" in page.text and "1 hour 30 minutes" in page.text, path
+        assert "2026-03-27" not in page.text
