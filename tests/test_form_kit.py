@@ -255,3 +255,20 @@ async def test_the_console_shows_dates_and_time_spent_in_words(client):
         page = Page((await client.get(path, headers=HTML)).text)
         assert "27 March 2026" in page.text and "1 hour 30 minutes" in page.text, path
         assert "2026-03-27" not in page.text
+
+
+async def test_the_dashboards_headline_hours_are_whole(client):
+    champion = await f.user("champion", name="Jo Bell")
+    await f.join(champion.person_id, "heart-champions")
+    for minutes in (50, 50):  # 1 hour 40 minutes in all: about 2 hours, never "1.7"
+        await client.post(
+            "/api/activities",
+            json={"programme": "heart-champions", "kind": "event", "people_reached": 2,
+                  "minutes": minutes},
+            headers=champion.headers,
+        )
+    coordinator = await f.user("coordinator")
+    await sign_in(client, coordinator.email)
+    html = (await client.get("/console/", headers=HTML)).text
+    assert '<span class="value">2</span> Hours' in html
+    assert "1.7" not in Page(html).text.split("The movement")[1].split("Programmes")[0]
