@@ -216,3 +216,30 @@ async def test_console_forms_use_the_kit(tab, live_server, width):
     assert await page.evaluate("document.activeElement.id") == "completed_on-day"
     await _checked_clean(page, f"form-kit-console-cohort-errors-{width}")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_every_console_form_with_dates_or_choices_passes_axe(tab, live_server, width):
+    page = await tab(WIDTHS[width], role="admin")
+    person = await f.person("Dee Hart")
+    await f.join(person, "heart-champions")
+    found = {}
+    for path in (
+        "/console/admin/users/new",
+        "/console/admin/programmes/new",
+        f"/console/people/{person}/memberships/new",
+        f"/console/people/{person}/trainings/new",
+        f"/console/people/{person}/edit",
+        "/console/sessions/new",
+        "/console/sessions/external/new",
+    ):
+        await page.goto(f"{live_server}{path}")
+        name = path.strip("/").replace("/", "-").replace(str(person), "id")
+        await screenshot(page, f"form-kit-{name}-{width}")
+        problems = await axe_violations(page)
+        if problems:
+            found[path] = problems
+        scroll = await page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= WIDTHS[width]["width"], (path, scroll)
+    assert not found, found
+    assert page.errors == []
