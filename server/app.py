@@ -32,7 +32,7 @@ from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.console import console_router
 from server.home.routes import home
-from server.lib import owner
+from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
 from server.lib.bodies import json_bodies_only
 from server.lib.caching import cache_headers
@@ -127,6 +127,12 @@ def api_routers() -> list[Router]:
     ]
 
 
+def _templates(engine: JinjaTemplateEngine) -> None:
+    """Everything the templates call: the phone's owner tag, and the date and time filters."""
+    owner.register(engine)
+    pages.register(engine)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     app = Litestar(
@@ -165,7 +171,7 @@ def create_app() -> Litestar:
         on_shutdown=[retention.stop_cleanup, db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(
-            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=owner.register
+            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=_templates
         ),
         compression_config=CompressionConfig(
             backend="gzip",

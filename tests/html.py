@@ -16,6 +16,7 @@ class Page(HTMLParser):
         self.headings: list[str] = []
         self.errors: list[str] = []
         self.selects: dict[str, list[str]] = {}  # each <select>'s option values
+        self.by_id: dict[str, dict[str, str]] = {}  # each element's attributes, by its id
         self._select = ""
         self._text: list[str] = []
         self._heading = False
@@ -24,6 +25,8 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if a.get("id"):
+            self.by_id[a["id"]] = {"tag": tag, **a}
         if tag == "input" and a.get("name"):
             if a.get("type") not in ("radio", "checkbox") or "checked" in a:
                 self.inputs[a["name"]] = a.get("value", "")
@@ -67,3 +70,13 @@ class Page(HTMLParser):
     @property
     def text(self) -> str:
         return " ".join(" ".join(self._text).split())
+
+
+def date_boxes(page: Page, name: str) -> tuple[str, str, str]:
+    """What a date input's day, month and year boxes hold."""
+    return (page.inputs[f"{name}-day"], page.inputs[f"{name}-month"], page.inputs[f"{name}-year"])
+
+
+def typed(name: str, day: str, month: str, year: str) -> dict[str, str]:
+    """A date as someone types it into the three boxes."""
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}

@@ -63,7 +63,7 @@ async def test_who_when_and_what_changed_are_shown(client):
     page = await client.get(f"/console/audit?record_type=person&record_id={jo}", headers=HTML)
     assert page.status_code == 200
     [row] = rows(page.text)
-    assert "2 Jul 2026, 00:30:00" in row
+    assert "2 July 2026, 00:30:00" in row
     assert me.email in row
     assert "name: changed" in row and "footprint: (blank) → 3" in row
     assert f"/console/people/{jo}" in Page(page.text).links

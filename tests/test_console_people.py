@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from schema.tables import Activity, AuditEvent, Membership, Organisation, Person
 from server.settings import today
 from tests import factories as f
-from tests.html import Page
+from tests.html import Page, date_boxes, typed
 from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
@@ -152,7 +152,7 @@ async def test_a_person_page_shows_details_roles_training_and_latest_activities(
         )
     page = await get_page(client, f"/console/people/{pid}")
     assert page.h1 == "Dee Hart"
-    assert "Heart Champions Active 1 Mar 2025" in page.text
+    assert "Heart Champions Active 1 March 2025" in page.text
     assert "The latest 20 of 25 activities." in page.text
     assert f"/console/people/{pid}/edit" in page.links
     assert f"/console/people/{pid}/memberships/new" in page.links
@@ -275,16 +275,20 @@ async def test_memberships_add_pause_restart_end_and_change(client, coordinator)
     odd = await post_form(client, f"/console/memberships/{mid}/status", {"action": "explode"})
     assert odd.status_code == 400
     form = await get_page(client, f"/console/memberships/{mid}/edit")
-    assert form.inputs["joined_on"] == "2025-01-10"
+    assert date_boxes(form, "joined_on") == ("10", "1", "2025")
     changed = await post_form(
         client,
         f"/console/memberships/{mid}/edit",
-        {"joined_on": "2025-02-01", "status": "left", "left_on": "2025-01-01"},
+        {
+            **typed("joined_on", "1", "2", "2025"),
+            "status": "left",
+            **typed("left_on", "1", "1", "2025"),
+        },
     )
     assert changed.status_code == 400
     kept = Page(changed.text)
     assert kept.errors == ["The date they left must be on or after the date they joined."]
-    assert kept.inputs["left_on"] == "2025-01-01"
+    assert date_boxes(kept, "left_on") == ("1", "1", "2025")
     ok = await post_form(
         client,
         f"/console/memberships/{mid}/edit",
@@ -301,13 +305,13 @@ async def test_the_young_health_champions_age_rule_shows_beside_the_programme(cl
     answer = await post_form(
         client,
         f"/console/people/{pid}/memberships/new",
-        {"programme": "young-health-champions", "joined_on": "2025-01-10"},
+        {"programme": "young-health-champions", **typed("joined_on", "10", "01", "2025")},
     )
     assert answer.status_code == 400
     page = Page(answer.text)
     assert page.errors == ["Young Health Champions are 14 to 24: this person would be about 75."]
     assert 'id="programme-error"' in answer.text
-    assert page.inputs["joined_on"] == "2025-01-10"
+    assert date_boxes(page, "joined_on") == ("10", "01", "2025")
     assert await Membership.count() == 0
 
 

@@ -12,7 +12,7 @@ import pytest
 from schema.tables import Activity, AuditEvent, Story
 from server.settings import today
 from tests import factories as f
-from tests.html import Page
+from tests.html import Page, date_boxes, typed
 from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
@@ -143,8 +143,8 @@ async def test_correcting_counts_the_corrected_numbers(client, champion, desk):
         data={
             **csrf(client),
             "people_reached": "90",
-            "minutes": "45",
-            "occurred_on": "2025-06-01",
+            "time_minutes": "45",
+            **typed("occurred_on", "1", "6", "2025"),
             "footprint": "LE",
             "kind": "conversation",
         },
@@ -167,8 +167,9 @@ async def test_a_correction_with_mistakes_is_shown_again(client, champion, desk)
         data={
             **csrf(client),
             "people_reached": "-4",
-            "minutes": "",
-            "occurred_on": "2099-01-01",
+            "time_hours": "",
+            "time_minutes": "",
+            **typed("occurred_on", "1", "1", "2099"),
             "footprint": "NOPE",
             "kind": "event",
         },
@@ -177,12 +178,12 @@ async def test_a_correction_with_mistakes_is_shown_again(client, champion, desk)
     assert answer.status_code == 400
     page = Page(answer.text)
     assert set(page.errors) >= {
-        "Enter the time spent in minutes.",
+        "Enter the time spent.",
         "The number of people reached must be from 0 to 100,000.",
-        "The date it happened cannot be in the future.",
+        "The date it happened must be today or in the past.",
     }
     assert page.inputs["people_reached"] == "-4"
-    assert page.inputs["occurred_on"] == "2099-01-01"
+    assert date_boxes(page, "occurred_on") == ("1", "1", "2099")
     row = await Activity.select().where(Activity.id == marked).first()
     assert (row["people_reached"], row["review_status"]) == (9000, "needs-review")
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from schema.tables import AuditEvent, ExternalCount, FriendsSession, TrainingRecord
 from tests import factories as f
-from tests.html import Page
+from tests.html import Page, date_boxes, typed
 from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
@@ -114,16 +114,20 @@ async def test_run_by_must_be_someone_who_runs_friends_sessions(client, desk, ty
 
 async def test_session_mistakes_are_shown_again_with_what_was_typed(client, desk):
     answer = await add(
-        client, programme="health-champions", held_on="31/02/2025", attendees="lots", venue="Hall"
+        client,
+        programme="health-champions",
+        **typed("held_on", "31", "2", "2025"),
+        attendees="lots",
+        venue="Hall",
     )
     assert answer.status_code == 400
     page = Page(answer.text)
     assert set(page.errors) == {
         "Choose a Friends programme from: dementia-friends, autism-friends.",
-        "Enter the date it was held as a real date, like 2025-03-31.",
+        "The date it was held must be a real date.",
         "Enter the number of people who came as a whole number, like 12.",
     }
-    assert page.inputs["held_on"] == "31/02/2025"
+    assert date_boxes(page, "held_on") == ("31", "2", "2025")
     assert page.inputs["attendees"] == "lots"
     assert page.inputs["venue"] == "Hall"
     huge = await add(client, attendees="99999999999999999999")

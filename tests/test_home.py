@@ -41,8 +41,8 @@ async def test_my_numbers_by_month_year_and_all_time_without_rejected():
         ]
     )
     month, year, ever = await my_numbers(me)
-    assert month == MyNumbers(1, 10, 0.5)
+    assert month == MyNumbers(1, 10, 30)
     extra = 1 if len(rows) == 5 else 0
-    assert year == MyNumbers(1 + extra, 10 + 2 * extra, 0.5 + 0.5 * extra)
-    assert ever == MyNumbers(2 + extra, 15 + 2 * extra, 2.0 + 0.5 * extra)
-    assert await my_numbers(None) == [MyNumbers(0, 0, 0.0)] * 3
+    assert year == MyNumbers(1 + extra, 10 + 2 * extra, 30 + 30 * extra)
+    assert ever == MyNumbers(2 + extra, 15 + 2 * extra, 120 + 30 * extra)
+    assert await my_numbers(None) == [MyNumbers(0, 0, 0)] * 3

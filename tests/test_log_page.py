@@ -41,7 +41,8 @@ async def test_logging_saves_and_shows_it_and_the_totals_grow(client, champion):
             **page.inputs,
             "kind": "event",
             "people_reached": "35",
-            "minutes": "90",
+            "time_hours": "1",
+            "time_minutes": "30",
             "footprint": "LE",
             "note": "Blood pressure checks at the market",
         },
@@ -70,7 +71,7 @@ async def test_mistakes_are_shown_next_to_their_fields_and_nothing_is_lost(clien
         data={
             **page.inputs,
             "people_reached": "lots",
-            "minutes": "2000",
+            "time_hours": "30",
             "note": "Kept this note",
         },
     )
@@ -80,7 +81,7 @@ async def test_mistakes_are_shown_next_to_their_fields_and_nothing_is_lost(clien
     assert set(again.errors) == {
         "Choose what you did.",
         "Enter the number of people reached as a whole number, like 12.",
-        "The time spent in minutes must be from 0 to 1,440.",
+        "The time spent must be 24 hours or less.",
     }
     assert again.inputs["people_reached"] == "lots"
     assert "Kept this note" in again.text

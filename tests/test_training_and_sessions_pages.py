@@ -9,7 +9,7 @@ import pytest
 from schema.tables import FriendsSession, TrainingRecord
 from server.settings import today
 from tests import factories as f
-from tests.html import Page
+from tests.html import Page, date_boxes
 from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
@@ -25,7 +25,8 @@ async def champion(client):
 
 async def test_i_add_a_course_and_see_it(client, champion):
     page = Page((await client.get("/training", headers=HTML)).text)
-    assert page.inputs["completed_on"] == today().isoformat()
+    now = today()
+    assert date_boxes(page, "completed_on") == (str(now.day), str(now.month), str(now.year))
     answer = await client.post(
         "/training",
         data={
@@ -111,7 +112,8 @@ async def test_only_friends_champions_get_the_session_form(client, champion):
 async def test_a_friends_champion_records_a_session(client, champion):
     await f.join(champion.person_id, "dementia-friends")
     page = Page((await client.get("/sessions/new", headers=HTML)).text)
-    assert page.inputs["held_on"] == today().isoformat()
+    now = today()
+    assert date_boxes(page, "held_on") == (str(now.day), str(now.month), str(now.year))
     before = (await client.get("/api/totals")).json()["movement_total"]
     answer = await client.post(
         "/sessions/new",

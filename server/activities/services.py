@@ -17,7 +17,7 @@ from server.db import write_transaction
 from server.lib.audit import changes, record_many
 from server.lib.records import Context, Forbidden, RecordType, Row, get_record, update_record
 from server.lib.reference import Reference
-from server.lib.validation import Conflict, Form, Invalid
+from server.lib.validation import Conflict, Form, Invalid, left_blank
 from server.settings import today
 from server.totals import rollup
 from server.totals.services import invalidate
@@ -82,7 +82,7 @@ def read_activity(form: Form, ctx: Context, *, staff: bool, batch: bool = False)
     form.integer(
         "people_reached", "the number of people reached", low=0, high=100_000, required=True
     )
-    form.integer("minutes", "the time spent in minutes", low=0, high=1440, default=0)
+    form.duration("minutes", "the time spent", high=1440, default=0)
     form.text("note", "a note", max_length=500)
 
 
@@ -390,7 +390,7 @@ _MUST_HAVE = {
     "occurred_on": "Enter the date it happened.",
     "kind": "Choose what they did.",
     "people_reached": "Enter the number of people reached.",
-    "minutes": "Enter the time spent in minutes.",
+    "minutes": "Enter the time spent.",
 }
 
 
@@ -428,7 +428,7 @@ def _check_correction(fixes: Mapping[str, Any], ctx: Context) -> None:
     missing = {
         name: message
         for name, message in _MUST_HAVE.items()
-        if name in fixes and not str(fixes[name] or "").strip()
+        if name in fixes and left_blank(fixes[name])
     }
     if missing:
         form = Form({k: v for k, v in fixes.items() if k not in missing}, partial=True)

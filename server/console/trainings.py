@@ -14,7 +14,7 @@ from server.console.exports import download, wanted_format
 from server.console.people import Req, console_context, error_page, save_or_again
 from server.lib.pages import FormData, fields
 from server.lib.records import Context, create_record, delete_record, fetch, update_record
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, form_value
 from server.people.console import people_by_ids, search_people
 from server.people.services import PEOPLE
 from server.settings import today
@@ -116,7 +116,7 @@ async def record_cohort_page(request: Req, data: FormData) -> Template:
     form = await request.form()
     sent = {
         "course": data.get("course", ""),
-        "completed_on": data.get("completed_on", ""),
+        "completed_on": form_value(data, "completed_on"),
         "people_list": data.get("people_list", ""),
         "person": form.getall("person") if "person" in form else [],
     }

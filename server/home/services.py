@@ -12,14 +12,14 @@ from server.settings import today
 class MyNumbers:
     activities: int
     reach: int
-    hours: float
+    minutes: int  # shown as hours and minutes
 
 
 async def my_numbers(person_id: int | None) -> list[MyNumbers]:
     """This month, this year and all time, counting what was not rejected: one query over
     this person's activities (found by the index on person)."""
     if person_id is None:
-        return [MyNumbers(0, 0, 0.0)] * 3
+        return [MyNumbers(0, 0, 0)] * 3
     now = today()
     starts = (now.replace(day=1), now.replace(month=1, day=1))
     parts = []
@@ -39,7 +39,7 @@ async def my_numbers(person_id: int | None) -> list[MyNumbers]:
         MyNumbers(
             activities=int(row[f"a{n}"] or 0),
             reach=int(row[f"r{n}"] or 0),
-            hours=round(int(row[f"m{n}"] or 0) / 60, 1),
+            minutes=int(row[f"m{n}"] or 0),
         )
         for n in range(3)
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -38,6 +39,8 @@ WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 READ_ONLY = frozenset({"id", "created_at", "updated_at"})
 
 T = TypeVar("T")
+PARTS = ("day", "month", "year")
+Day = date  # the type, for annotations inside Form (whose method date() hides it)
 
 
 class Invalid(Exception):
@@ -58,6 +61,15 @@ class Conflict(Exception):
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def left_blank(value: object) -> bool:
+    """Nothing given: no value, blank text, or a page's date or time boxes all empty."""
+    if isinstance(value, DateParts):
+        return value.blank()
+    if isinstance(value, TimeParts):
+        return not (value.hours.strip() or value.minutes.strip())
+    return _blank(value)
 
 
 class Form:
@@ -175,8 +187,13 @@ class Form:
         allow_future: bool = False,
         earliest: date = EARLIEST,
     ) -> None:
+        """A date: ISO text (the API, a filter) or a page's day, month and year boxes
+        (DateParts), whose messages follow the GOV.UK date input pattern."""
         present, raw = self._take(name)
         if not present:
+            return
+        if isinstance(raw, DateParts):
+            self._date_from_parts(name, label, raw, required, default, allow_future, earliest)
             return
         if _blank(raw):
             self._missing(name, required, default, f"Enter {label}.")
@@ -192,6 +209,53 @@ class Form:
             self.errors[name] = f"{label.capitalize()} must be before {LATEST.year + 1}."
         elif not allow_future and value > today():
             self.errors[name] = f"{label.capitalize()} cannot be in the future."
+        else:
+            self.clean[name] = value
+
+    def _date_from_parts(
+        self,
+        name: str,
+        label: str,
+        parts: DateParts,
+        required: bool,
+        default: Day | None,
+        allow_future: bool,
+        earliest: Day,
+    ) -> None:
+        if parts.blank():
+            self._missing(name, required, default, f"Enter {label}.")
+            return
+        problem, value = parts.read()
+        if value is None:
+            self.errors[name] = f"{label.capitalize()} {problem}."
+        elif value < earliest:
+            parts.wrong = PARTS
+            self.errors[name] = (
+                f"{label.capitalize()} must be the same as or after {earliest:%-d %B %Y}."
+            )
+        elif value > LATEST:
+            parts.wrong = PARTS
+            self.errors[name] = f"{label.capitalize()} must be before {LATEST.year + 1}."
+        elif not allow_future and value > today():
+            parts.wrong = PARTS
+            self.errors[name] = f"{label.capitalize()} must be today or in the past."
+        else:
+            self.clean[name] = value
+
+    def duration(self, name: str, label: str, *, high: int, default: int = 0) -> None:
+        """Minutes: a whole number (the API), or a page's hours and minutes boxes."""
+        present, raw = self._take(name)
+        if not present:
+            return
+        if not isinstance(raw, TimeParts):
+            self.integer(name, f"{label} in minutes", low=0, high=high, default=default)
+            return
+        problem, value = raw.read()
+        if value is None:
+            self.errors[name] = problem
+        elif value > high:
+            raw.wrong = ("hours", "minutes")
+            self.errors[name] = f"{label.capitalize()} must be {describe_minutes(high)} or less."
         else:
             self.clean[name] = value
 
@@ -281,3 +345,97 @@ class Form:
         if self.errors:
             raise Invalid(self.errors)
         return self.clean
+
+
+def _number(text: str, digits: int) -> int | None:
+    """A box's whole number (up to `digits` digits), or None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
+@dataclass
+class DateParts:
+    """A date as a page's three boxes sent it (`<name>-day`, `-month`, `-year`), kept as
+    typed so the form can be shown again; `wrong` names the boxes to mark after a read."""
+
+    day: str
+    month: str
+    year: str
+    wrong: tuple[str, ...] = ()
+
+    def blank(self) -> bool:
+        return not (self.day.strip() or self.month.strip() or self.year.strip())
+
+    def read(self) -> tuple[str, date | None]:
+        """The date, or what is wrong with it in the GOV.UK pattern's words (after the
+        field's label: "must include a month")."""
+        typed = {"day": self.day, "month": self.month, "year": self.year}
+        missing = tuple(p for p in PARTS if not typed[p].strip())
+        if missing:
+            self.wrong = missing
+            return "must include a " + " and ".join(missing), None
+        day, month, year = _number(self.day, 2), _number(self.month, 2), _number(self.year, 4)
+        if year is not None and len(self.year.strip()) != 4:
+            self.wrong = ("year",)
+            return "must have a year with 4 numbers, like 2026", None
+        if day is None or month is None or year is None:
+            numbers = {"day": day, "month": month, "year": year}
+            self.wrong = tuple(p for p in PARTS if numbers[p] is None)
+            return "must be a real date", None
+        try:
+            return "", date(year, month, day)
+        except ValueError:
+            self.wrong = ("month",) if not 1 <= month <= 12 else ("day",)
+            return "must be a real date", None
+
+    def iso(self) -> str:
+        """The date as ISO text when it is one, else ""."""
+        value = self.read()[1]
+        return value.isoformat() if value else ""
+
+
+@dataclass
+class TimeParts:
+    """Time spent as a page's two boxes sent it (`time_hours`, `time_minutes`)."""
+
+    hours: str
+    minutes: str
+    wrong: tuple[str, ...] = ()
+
+    def read(self) -> tuple[str, int | None]:
+        """Minutes in all (both boxes blank is 0), or what to fix."""
+        hours = _number(self.hours, 2) if self.hours.strip() else 0
+        minutes = _number(self.minutes, 4) if self.minutes.strip() else 0
+        self.wrong = tuple(
+            p for p, v in (("hours", hours), ("minutes", minutes)) if v is None
+        )
+        if hours is None or minutes is None:
+            return "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.", None
+        return "", hours * 60 + minutes
+
+
+def describe_minutes(total: int) -> str:
+    """Minutes in words, as people say them: "1 hour 30 minutes", "45 minutes"."""
+    hours, minutes = divmod(total, 60)
+    said = []
+    if hours:
+        said.append(f"{hours:,} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        said.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(said)
+
+
+TIME_BOXES = {"minutes": ("time_hours", "time_minutes")}
+
+
+def form_value(data: Mapping[str, Any], name: str) -> Any:
+    """One field of a page's form: the date boxes or the hours-and-minutes boxes read as
+    one value when the page sent them, else the field as sent (ISO text, a number)."""
+    boxes = [f"{name}-{p}" for p in PARTS]
+    if any(box in data for box in boxes):
+        day, month, year = (str(data.get(box) or "") for box in boxes)
+        return DateParts(day, month, year)
+    hours, minutes = TIME_BOXES.get(name, ("", ""))
+    if hours and (hours in data or minutes in data):
+        return TimeParts(str(data.get(hours) or ""), str(data.get(minutes) or ""))
+    return data.get(name, "")

@@ -16,6 +16,7 @@ const SHELL = [
   "/offline/log",
   "/static/css/app.css",
   "/static/js/app.js",
+  "/static/js/forms.js",
   "/static/js/queue.js",
   "/static/vendor/htmx-2.0.11.min.js",
   "/static/icons/icon-192.png",

@@ -72,7 +72,27 @@ async function fillLogForm() {
   for (const name of ["programme", "footprint"]) {
     if (kept && kept[name] && form.elements[name] && !form.elements[name].value) form.elements[name].value = kept[name];
   }
-  if (!form.elements.occurred_on.value) form.elements.occurred_on.value = new Date().toLocaleDateString("en-CA");
+  fillToday(form);
+}
+
+// The form kit's date boxes (occurred_on-day, -month, -year) and time boxes (time_hours,
+// time_minutes); the API takes an ISO date and minutes.
+function fillToday(form) {
+  const day = form.elements["occurred_on-day"];
+  if (!day || day.value) return;
+  const now = new Date();
+  day.value = now.getDate();
+  form.elements["occurred_on-month"].value = now.getMonth() + 1;
+  form.elements["occurred_on-year"].value = now.getFullYear();
+}
+
+function fromBoxes(data) {
+  const [d, m, y] = ["day", "month", "year"].map((p) => (data.get(`occurred_on-${p}`) || "").trim());
+  const date = d || m || y ? `${y.padStart(4, "0")}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+  const [h, min] = ["time_hours", "time_minutes"].map((n) => (data.get(n) || "").trim());
+  const whole = /^[0-9]+$/;
+  const minutes = !h && !min ? "" : whole.test(h || "0") && whole.test(min || "0") ? String(Number(h || 0) * 60 + Number(min || 0)) : `${h}:${min}`;
+  return { occurred_on: date, minutes };
 }
 
 function say(text) {
@@ -91,9 +111,10 @@ document.addEventListener("submit", async (event) => {
   if (!who) return say("You are signed out. Sign in when you have signal, then log this.");
   if (!data.get("programme") || !data.get("kind")) return say("Choose the programme and what you did, then save again.");
   const item = { client_id: crypto.randomUUID(), owner: who };  // a new one every time
-  for (const name of ["programme", "kind", "occurred_on", "footprint", "people_reached", "minutes", "note"]) {
+  for (const name of ["programme", "kind", "footprint", "people_reached", "note"]) {
     item[name] = data.get(name) || "";
   }
+  Object.assign(item, fromBoxes(data));
   await queue.add(item);
   if ("serviceWorker" in navigator && "SyncManager" in self) {
     navigator.serviceWorker.ready.then((r) => r.sync.register("send-activities")).catch(() => {});
