@@ -44,7 +44,7 @@ async function showWaiting(messages = []) {
   const lines = [mine ? `${mine} waiting to send` : ""];
   if (items.length > mine) lines.push(others(items.length - mine, !!who));
   const text = [...lines, ...messages].filter(Boolean).join(". ");
-  counter.hidden = !text;
+  // Always in the page (empty, it takes no room), so screen readers hear each change.
   counter.textContent = text;
   // News such as "3 activities sent" is said in the live region, then goes after a while.
   if (messages.some(queue.brief)) {

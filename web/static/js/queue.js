@@ -114,7 +114,9 @@
       if (response.status === 401 || response.status === 403 || response.status >= 500) return [];
       if (!response.ok) {
         await queue.remove(items.map((i) => i.client_id));
-        return [`${items.length} could not be sent and were removed. Please log them again.`];
+        const n = items.length;
+        return [n === 1 ? "1 activity could not be sent and was removed. Please log it again."
+          : `${n} activities could not be sent and were removed. Please log them again.`];
       }
       const { results } = await response.json();
       await queue.remove(results.map((r) => r.client_id).filter(Boolean));
