@@ -14,7 +14,7 @@ from schema.tables import Activity
 from tests import factories as f
 from tests.browser import PHONE, axe_violations, screenshot
 from tests.test_browser import log_an_activity, sign_in
-from tests.test_browser_privacy import eventually, kept_on_phone
+from tests.test_browser_privacy import eventually, kept_on_phone, remembered
 
 
 @pytest.fixture
@@ -68,6 +68,7 @@ async def test_straight_after_signing_in_without_signal_home_log_and_my_activiti
     """First run, then no signal: no page was opened but home, and no later online visit."""
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
+    await remembered(phone)  # home's script noted the programme to offer
     await phone.context.set_offline(True)
     try:
         await phone.goto(f"{live_server}/")
