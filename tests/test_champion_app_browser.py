@@ -412,3 +412,53 @@ async def test_a_refused_queue_is_told_in_words(phone, live_server, smtp_inbox, 
     assert await phone.evaluate("self.movementQueue.send()") == [
         "2 activities could not be sent and were removed. Please log them again."
     ]
+
+
+# The log form's GOV.UK date and time boxes (issue 12, point 11): made here from the single
+# fields if the form does not have them yet, so the offline path is checked either way.
+AS_BOXES = """() => {
+  const form = document.querySelector("main form[action='/log']");
+  const swap = (old, names) => {
+    if (!old) return;
+    for (const name of names) {
+      const box = document.createElement("input");
+      box.name = name;
+      old.before(box);
+    }
+    old.remove();
+  };
+  if (!form.elements["occurred_on-day"]) {
+    swap(form.elements.occurred_on, ["occurred_on-day", "occurred_on-month", "occurred_on-year"]);
+  }
+  if (!form.elements.time_hours) swap(form.elements.minutes, ["time_hours", "time_minutes"]);
+}"""
+
+
+async def test_without_signal_the_date_and_time_boxes_are_read(
+    phone, live_server, smtp_inbox, champion
+):
+    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
+    await worker_ready(phone)
+    await phone.context.set_offline(True)
+    try:
+        await phone.goto(f"{live_server}/log")
+        await phone.evaluate(AS_BOXES)
+        await fill_the_log_form(phone, "8")
+        form = "main form[action='/log']"
+        for name, value in (
+            ("occurred_on-day", "3"),
+            ("occurred_on-month", "11"),
+            ("occurred_on-year", "2026"),
+            ("time_hours", "1"),
+            ("time_minutes", "30"),
+        ):
+            await phone.locator(f"{form} [name='{name}']").fill(value)
+        await phone.get_by_role("button", name="Save").click()
+        await expect(phone.locator("#waiting")).to_have_text("1 waiting to send")
+        items = await phone.evaluate("self.movementQueue.all()")
+        assert [(i["occurred_on"], i["minutes"]) for i in items] == [("2026-11-03", "90")]
+    finally:
+        await phone.context.set_offline(False)
+    await expect(phone.locator("#waiting")).to_have_text("1 activity sent")
+    saved = await Activity.select(Activity.occurred_on, Activity.minutes).first()
+    assert (saved["occurred_on"].isoformat(), saved["minutes"]) == ("2026-11-03", 90)
