@@ -23,6 +23,7 @@ from server.accounts.routes import audit, me
 from server.activities.pages import (
     change_activity,
     delete_activity,
+    delete_confirm_page,
     edit_page,
     log_activity,
     log_page,
@@ -31,7 +32,7 @@ from server.activities.pages import (
 from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.console import console_router
-from server.home.routes import home
+from server.home.routes import home, more_page
 from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
 from server.lib.bodies import json_bodies_only
@@ -55,7 +56,14 @@ from server.opendata.routes import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import retention
 from server.privacy.routes import privacy_notice
-from server.pwa.routes import manifest, offline, offline_log, service_worker
+from server.pwa.routes import (
+    manifest,
+    offline,
+    offline_activities,
+    offline_home,
+    offline_log,
+    service_worker,
+)
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
@@ -98,6 +106,10 @@ PAGES = [
     offline,
     privacy_notice,
     offline_log,
+    offline_home,
+    offline_activities,
+    more_page,
+    delete_confirm_page,
 ]
 
 

@@ -76,7 +76,7 @@ async def test_a_new_champion_signs_in_logs_and_sees_the_totals_change(
     )
     assert reach_after == reach_before + 27
     assert await phone.locator(".big strong").inner_text() == before  # citizens, not reach
-    assert "27" in await phone.locator("table.numbers").inner_text()
+    assert "27" in await phone.locator(".periods").inner_text()
 
 
 async def test_logging_works_with_javascript_off(chromium, live_server, smtp_inbox, champion):
@@ -173,8 +173,9 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
 async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
     phone, live_server, smtp_inbox, champion
 ):
-    """Signed-in pages are no-store: without signal the offline page stands in for them,
-    and /log is the shell's copy of the form, filled in as the phone last saw it."""
+    """Signed-in pages are no-store: without signal the shell's copies stand in for them
+    (home, my activities, the log form filled in as the phone last saw it), and the
+    offline page for any other."""
     from tests.test_browser_privacy import kept_on_phone, remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
@@ -185,6 +186,9 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
     await phone.context.set_offline(True)
     try:
         await phone.goto(f"{live_server}/activities")
+        assert await phone.get_by_role("heading", level=1).inner_text() == "My activities"
+        assert "your list cannot be shown" in await phone.locator("main").inner_text()
+        await phone.goto(f"{live_server}/my-data")
         assert await phone.get_by_role("heading", level=1).inner_text() == "No signal"
         await phone.goto(f"{live_server}/log")
         assert await phone.get_by_role("heading", level=1).inner_text() == "Log an activity"
@@ -200,7 +204,9 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
     kept = await kept_on_phone(phone)
     assert {path for _, path, _ in kept} == {
         "/offline",
+        "/offline/home",
         "/offline/log",
+        "/offline/activities",
         "/static/css/app.css",
         "/static/js/app.js",
         "/static/js/forms.js",
@@ -243,7 +249,7 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
     assert await waiting.inner_text() == "3 waiting to send"
     assert await Activity.count() == 0
     await phone.context.set_offline(False)
-    await waiting.wait_for(state="hidden")
+    await expect(waiting).to_have_text("3 activities sent")
     assert sorted(r["people_reached"] for r in await Activity.select()) == [3, 4, 5]
     typed = await Activity.select().where(Activity.people_reached == 5).first()
     assert (typed["occurred_on"].isoformat(), typed["minutes"]) == ("2026-03-27", 90)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from playwright.async_api import expect
 
 from server.pwa.routes import release
 from tests import factories as f
@@ -278,7 +279,7 @@ async def test_a_queue_is_sent_only_as_the_champion_who_filled_it(
         lambda: phone.evaluate("self.movementQueue.count().then((n) => n === 0)"),
         "the queue emptied",
     )
-    await waiting.wait_for(state="hidden")
+    await expect(waiting).to_have_text("2 activities sent")
 
 
 async def test_without_signal_a_signed_out_phone_keeps_nothing_for_nobody(phone, live_server, asha):

@@ -8,7 +8,14 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.activities.services import ACTIVITIES, KINDS, changeable, log_form_defaults
+from server.activities.services import (
+    ACTIVITIES,
+    KINDS,
+    champion_window,
+    changeable,
+    log_form_defaults,
+)
+from server.home.services import my_numbers
 from server.lib.auth import current_actor
 from server.lib.pages import FormData, fields, form_post, save_or_show_again
 from server.lib.records import (
@@ -62,13 +69,16 @@ async def my_activities(request: Request[Any, Any, Any]) -> Template | Redirect:
         return Redirect("/sign-in")
     ctx = await Context.load(actor)
     page = await list_records(ACTIVITIES, ctx, {"person": str(actor.person_id or 0)})
+    saved = request.query_params.get("saved") == "1"
     return Template(
         "activities/list.html",
         context={
             "items": page["items"],
             "total": page["total"],
             "kinds": KINDS,
-            "saved": request.query_params.get("saved") == "1",
+            "saved": saved,
+            # After saving, the confirmation says where their numbers stand now.
+            "mine": await my_numbers(actor.person_id) if saved else None,
             "deleted": request.query_params.get("deleted") == "1",
             "changeable": changeable(page["items"], ctx),
             "programmes": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
@@ -130,6 +140,28 @@ async def change_activity(
         )
     except Forbidden as exc:
         return _too_late(str(exc))
+
+
+@get("/activities/{record_id:int}/delete", include_in_schema=False)
+async def delete_confirm_page(
+    request: Request[Any, Any, Any], record_id: FromPath[int]
+) -> Template | Redirect:
+    """ "Are you sure?" before deleting: a page of its own, so it works without JavaScript
+    and the red button is never next to Save."""
+    actor = current_actor(request)
+    if actor is None:
+        return Redirect("/sign-in")
+    ctx = await Context.load(actor)
+    record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
+    try:
+        champion_window(record, ctx)
+    except Forbidden as exc:
+        return _too_late(str(exc))
+    programmes = {p["slug"]: p["name"] for p in ctx.ref.programmes.values()}
+    return Template(
+        "activities/delete.html",
+        context={"a": record, "kinds": KINDS, "programmes": programmes},
+    )
 
 
 @post("/activities/{record_id:int}/delete", include_in_schema=False, status_code=303)

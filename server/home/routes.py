@@ -1,4 +1,5 @@
-"""/ : the champion's home page."""
+"""/ : the champion's home page, and /more: the rest of the app, for the navigation's
+"More" (only what this person may use)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,52 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Redirect, Template
 
+from server.activities.services import log_form_defaults
 from server.home.services import my_name_and_programmes, my_numbers
-from server.lib.auth import current_actor
+from server.lib.pages import page_context
+from server.lib.records import Context
 from server.public.answers import borough_now
+from server.sessions.services import session_form_choices
+
+
+async def may_record_sessions(ctx: Context) -> bool:
+    """Whether "Record a Friends session" is offered: only to someone it would let save
+    one (server.sessions.services.may_run_sessions decides for champions)."""
+    return bool(await session_form_choices(ctx))
 
 
 @get("/", include_in_schema=False)
 async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
+    ctx = await page_context(request)
+    if ctx is None or ctx.actor is None:
         return Redirect("/sign-in")
-    name, programmes = await my_name_and_programmes(actor.person_id)
+    person = ctx.actor.person_id
+    name, programmes = await my_name_and_programmes(person)
+    # The log form's programme and area, for the phone's copy of the form (used without
+    # signal even before the log page was ever opened).
+    log_values = (await log_form_defaults(ctx))["values"]
     return Template(
         "home/home.html",
         context={
             "name": name,
             "programmes": programmes,
-            "mine": await my_numbers(actor.person_id),
+            "mine": await my_numbers(person),
             # The movement's numbers as the public sees them: one place decides them.
             "totals": await borough_now(),
+            "sessions": await may_record_sessions(ctx),
+            "log_choices": {k: log_values[k] for k in ("programme", "footprint")},
         },
+    )
+
+
+@get("/more", include_in_schema=False)
+async def more_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    """The navigation's "More": stories, training, sessions (if allowed), my data, email,
+    the console for staff, and signing out. A plain page, so it works without JavaScript."""
+    ctx = await page_context(request)
+    if ctx is None or ctx.actor is None:
+        return Redirect("/sign-in")
+    return Template(
+        "home/more.html",
+        context={"sessions": await may_record_sessions(ctx), "staff": ctx.actor.is_staff},
     )

@@ -1,6 +1,8 @@
 """The parts that make the app installable and work without signal: the manifest, the
 service worker at the root (so that it controls every page), and the app's shell: the
-offline page and the log form, the same for everyone, the only pages the worker keeps.
+offline page, and stand-ins for home, the log form and my activities, the same for
+everyone, the only pages the worker keeps. It keeps them when it installs, so a champion
+can log without signal straight after signing in the first time.
 
 The worker fetches the shell without cookies; only such an answer says `no-cache` (it may
 be kept). Asked with a sign-in, the same address answers `no-store` like any signed-in page
@@ -84,7 +86,22 @@ def shell(request: Request[Any, Any, Any], template: str, context: dict[str, Any
 
 @get("/offline", include_in_schema=False)
 async def offline(request: Request[Any, Any, Any]) -> Template:
-    return shell(request, "offline.html", {})
+    """What the worker shows for a page it cannot fetch: no signal, but logging works."""
+    return shell(request, "offline.html", {"stands_for": "", "kinds": KINDS})
+
+
+@get("/offline/home", include_in_schema=False)
+async def offline_home(request: Request[Any, Any, Any]) -> Template:
+    """Home without signal: the way to log, and what waits on the phone (no numbers: they
+    are personal, and never kept)."""
+    return shell(request, "offline.html", {"stands_for": "home", "kinds": KINDS})
+
+
+@get("/offline/activities", include_in_schema=False)
+async def offline_activities(request: Request[Any, Any, Any]) -> Template:
+    """My activities without signal: only what waits on the phone, listed by the page's
+    script from the queue for the account seen last."""
+    return shell(request, "offline.html", {"stands_for": "activities", "kinds": KINDS})
 
 
 @get("/offline/log", include_in_schema=False)

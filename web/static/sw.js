@@ -1,5 +1,7 @@
 /* The service worker: the app's shell from the cache, pages from the network, and without
-   signal a copy kept before, the shell's log form (for /log) or the offline page.
+   signal a copy kept before, or the shell's stand-in: home, the log form and my activities
+   (STAND_INS), the offline page for any other page. The whole shell is kept when the
+   worker installs, so logging works without signal from the first visit on.
 
    It keeps only what may be kept: never an answer marked no-store or private (every
    signed-in page and API answer is no-store), a console page, /my-data, a sign-in page, the
@@ -13,7 +15,9 @@ const SHELL_CACHE = "movement-shell-__RELEASE__";
 const PAGES = "movement-pages";
 const SHELL = [
   "/offline",
+  "/offline/home",
   "/offline/log",
+  "/offline/activities",
   "/static/css/app.css",
   "/static/js/app.js",
   "/static/js/forms.js",
@@ -22,6 +26,8 @@ const SHELL = [
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
 ];
+// What a champion needs without signal, and the shell's copy that stands in for it.
+const STAND_INS = { "/": "/offline/home", "/log": "/offline/log", "/activities": "/offline/activities" };
 const NEVER = [/^\/console(\/|$)/, /^\/my-data(\/|$)/, /^\/api\//, /^\/sign-(in|out)(\/|$)/, /^\/dev\//];
 
 function mayKeep(request, response) {
@@ -105,9 +111,6 @@ async function pageFromNetwork(request) {
     return response;
   } catch (error) {
     const path = new URL(request.url).pathname;
-    return (
-      (await caches.match(request)) ||
-      (await caches.match(path === "/log" ? "/offline/log" : "/offline"))
-    );
+    return (await caches.match(request)) || (await caches.match(STAND_INS[path] || "/offline"));
   }
 }

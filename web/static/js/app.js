@@ -44,8 +44,13 @@ async function showWaiting(messages = []) {
   const lines = [mine ? `${mine} waiting to send` : ""];
   if (items.length > mine) lines.push(others(items.length - mine, !!who));
   const text = [...lines, ...messages].filter(Boolean).join(". ");
-  counter.hidden = !text;
+  // Always in the page (empty, it takes no room), so screen readers hear each change.
   counter.textContent = text;
+  // News such as "3 activities sent" is said in the live region, then goes after a while.
+  if (messages.some(queue.brief)) {
+    clearTimeout(showWaiting.timer);
+    showWaiting.timer = setTimeout(() => showWaiting(messages.filter((m) => !queue.brief(m))), 8000);
+  }
 }
 
 async function sendWaiting() {
@@ -59,76 +64,127 @@ function logForm() {
   return form && form.elements.kind ? form : null;
 }
 
-// The drawn log form says which programme and area to offer: keep them for the shell's
-// copy of the form (used without signal), for this account only.
+// The programme and area to offer on the shell's copy of the form (used without signal),
+// as the server drew them for this account: from its log form, or from home's "Log an
+// activity" link (so it works before the log page was ever opened). This account only.
+async function rememberChoices() {
+  const form = logForm();
+  const link = document.getElementById("log-link");
+  const from = form ? { programme: form.elements.programme?.value, footprint: form.elements.footprint?.value }
+    : link ? { programme: link.dataset.programme, footprint: link.dataset.footprint } : null;
+  if (from && account) await queue.remember({ owner: account, ...from });
+}
+
+// The shell's copy of the form: today's date, a client_id of its own, and the choices kept.
 async function fillLogForm() {
   const form = logForm();
   if (!form || !queue) return;
-  if (!onShell) {
-    if (account) await queue.remember({ owner: account, programme: form.elements.programme?.value, footprint: form.elements.footprint?.value });
-    return;
-  }
+  if (!onShell) return rememberChoices();
   const kept = await queue.choices(await queue.account());
   for (const name of ["programme", "footprint"]) {
     if (kept && kept[name] && form.elements[name] && !form.elements[name].value) form.elements[name].value = kept[name];
   }
-  fillToday(form);
-}
-
-// The form kit's date boxes (occurred_on-day, -month, -year) and time boxes (time_hours,
-// time_minutes); the API takes an ISO date and minutes.
-function fillToday(form) {
-  const day = form.elements["occurred_on-day"];
-  if (!day || day.value) return;
   const now = new Date();
-  day.value = now.getDate();
-  form.elements["occurred_on-month"].value = now.getMonth() + 1;
-  form.elements["occurred_on-year"].value = now.getFullYear();
+  const today = { "occurred_on-day": now.getDate(), "occurred_on-month": now.getMonth() + 1, "occurred_on-year": now.getFullYear() };
+  for (const [name, value] of Object.entries(today)) {
+    if (form.elements[name] && !form.elements[name].value) form.elements[name].value = String(value);
+  }
+  if (form.elements.occurred_on && !form.elements.occurred_on.value) form.elements.occurred_on.value = now.toLocaleDateString("en-CA");
+  freshClientId(form, false);
 }
 
-function fromBoxes(data) {
-  const [d, m, y] = ["day", "month", "year"].map((p) => (data.get(`occurred_on-${p}`) || "").trim());
-  const date = d || m || y ? `${y.padStart(4, "0")}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
-  const [h, min] = ["time_hours", "time_minutes"].map((n) => (data.get(n) || "").trim());
-  const whole = /^[0-9]+$/;
-  const minutes = !h && !min ? "" : whole.test(h || "0") && whole.test(min || "0") ? String(Number(h || 0) * 60 + Number(min || 0)) : `${h}:${min}`;
-  return { occurred_on: date, minutes };
+// The form's client_id is made when it is drawn, and made again only after a save: a
+// form sent twice (a double tap, or again after the answer was lost) is one activity.
+function freshClientId(form, always) {
+  const field = form.elements.client_id;
+  if (field && (always || !field.value)) field.value = crypto.randomUUID();
 }
 
+// The date as the form has it: GOV.UK day, month and year boxes, or one date field.
+// Returns "" when left empty, null when part of it is missing or not a number.
+function dateFrom(data) {
+  if (!data.has("occurred_on-day")) return data.get("occurred_on") || "";
+  const parts = ["occurred_on-year", "occurred_on-month", "occurred_on-day"].map((n) => (data.get(n) || "").trim());
+  if (parts.every((p) => !p)) return "";
+  if (!parts.every((p) => /^[0-9]{1,4}$/.test(p))) return null;
+  return `${parts[0]}-${parts[1].padStart(2, "0")}-${parts[2].padStart(2, "0")}`;
+}
+
+// Minutes as the form has them: hours and minutes boxes, or one minutes field.
+function minutesFrom(data) {
+  if (!data.has("time_hours") && !data.has("time_minutes")) return data.get("minutes") || "";
+  const [hours, minutes] = ["time_hours", "time_minutes"].map((n) => (data.get(n) || "").trim());
+  if (!hours && !minutes) return "";
+  if (![hours, minutes].every((p) => /^[0-9]{0,4}$/.test(p))) return null;
+  return String(Number(hours || 0) * 60 + Number(minutes || 0));
+}
+
+// Say it where the person looks: the note at the top, focused and scrolled to, so someone
+// who saved at the foot of the form sees it was kept (and does not type it again).
 function say(text) {
   const note = document.getElementById("kept");
   if (!note) return;
   note.querySelector("p").textContent = text;
   note.hidden = false;
+  note.tabIndex = -1;
+  note.focus();
+  note.scrollIntoView({ block: "start" });
 }
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!queue || new URL(form.action).pathname !== "/log" || (navigator.onLine && !onShell)) return;
   event.preventDefault();  // no signal, or the shell's copy of the form: keep it on this phone
+  freshClientId(form, false);
+  const data = new FormData(form);  // read now: a second tap must see the same form
   const who = await owner();
-  const data = new FormData(form);
   if (!who) return say("You are signed out. Sign in when you have signal, then log this.");
   if (!data.get("programme") || !data.get("kind")) return say("Choose the programme and what you did, then save again.");
-  const item = { client_id: crypto.randomUUID(), owner: who };  // a new one every time
+  const occurred_on = dateFrom(data), minutes = minutesFrom(data);
+  if (occurred_on === null) return say("Enter the date as a day, month and year in numbers, then save again.");
+  if (minutes === null) return say("Enter the time as whole hours and minutes, then save again.");
+  const item = { client_id: data.get("client_id"), owner: who, occurred_on, minutes };
   for (const name of ["programme", "kind", "footprint", "people_reached", "note"]) {
     item[name] = data.get(name) || "";
   }
-  Object.assign(item, fromBoxes(data));
-  await queue.add(item);
+  await queue.add(item);  // keyed by client_id: the same form twice is one item
   if ("serviceWorker" in navigator && "SyncManager" in self) {
     navigator.serviceWorker.ready.then((r) => r.sync.register("send-activities")).catch(() => {});
   }
-  form.reset();
-  await fillLogForm();
+  if (form.elements.client_id && form.elements.client_id.value === item.client_id) {
+    form.reset();
+    freshClientId(form, true);  // saved: the next activity is a new one
+    await fillLogForm();
+  }
   say("No signal: saved on this phone. It will be sent when you have signal.");
   await (navigator.onLine ? sendWaiting() : showWaiting());
 });
+
+// The shell's "My activities" without signal: what waits on this phone for this account.
+async function listWaiting() {
+  const section = document.getElementById("on-phone");
+  if (!section || !queue) return;
+  const who = await owner();
+  const items = who ? (await queue.all()).filter((item) => item.owner === who) : [];
+  const kinds = JSON.parse(section.dataset.kinds || "{}");
+  const list = section.querySelector("ul");
+  list.replaceChildren(...items.map((item) => {
+    const li = document.createElement("li");
+    const [y, m, d] = (item.occurred_on || "").split("-").map(Number);
+    const when = y ? new Date(y, m - 1, d).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }) : "";
+    const reached = item.people_reached ? `, reached ${item.people_reached} ${item.people_reached === "1" ? "person" : "people"}` : "";
+    li.textContent = `${kinds[item.kind] || "An activity"}${when ? ", " + when : ""}${reached}`;
+    return li;
+  }));
+  section.hidden = !items.length;
+}
 
 async function start() {
   if (!queue) return;
   if (!onShell) await queue.seen(account);
   await fillLogForm();
+  if (!onShell && !logForm()) await rememberChoices();
+  await listWaiting();
   await sendWaiting();
 }
 

@@ -3,6 +3,7 @@
    The queue: activities logged without signal wait here, each with its own UUID and the tag
    of the account that logged it (the page's data-account, never the email), and are sent
    through the batch endpoint when signal returns, only while that account is signed in.
+   Each keeps the client_id its form was drawn with, so a form sent twice is one activity.
    Another account's items stay waiting for their owner. The server never counts a
    client_id twice, so sending one again is always safe.
 
@@ -113,13 +114,22 @@
       if (response.status === 401 || response.status === 403 || response.status >= 500) return [];
       if (!response.ok) {
         await queue.remove(items.map((i) => i.client_id));
-        return [`${items.length} could not be sent and were removed. Please log them again.`];
+        const n = items.length;
+        return [n === 1 ? "1 activity could not be sent and was removed. Please log it again."
+          : `${n} activities could not be sent and were removed. Please log them again.`];
       }
       const { results } = await response.json();
       await queue.remove(results.map((r) => r.client_id).filter(Boolean));
       const invalid = results.filter((r) => r.status === "invalid");
-      return invalid.map((r) => "One activity could not be saved: " + Object.values(r.errors).join(" "));
+      const messages = invalid.map((r) => "One activity could not be saved: " + Object.values(r.errors).join(" "));
+      // Said once the queue is empty ("3 activities sent"), briefly (queue.brief).
+      const sent = results.length - invalid.length;
+      const left = (await queue.all()).filter((item) => item.owner === owner).length;
+      if (sent && !left) messages.unshift(`${sent} ${sent === 1 ? "activity" : "activities"} sent`);
+      return messages;
     },
+    /* Whether a message is only news, shown for a few seconds ("3 activities sent"). */
+    brief: (message) => / sent$/.test(message),
   };
   scope.movementQueue = queue;
 })(self);
