@@ -47,7 +47,7 @@ OVERFLOW = """() => {
   const wide = [...document.querySelectorAll('body *')].filter(el => {
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.right > width + 1 && !el.closest('.scroll');
-  }).slice(0, 5).map(el => el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
+  }).slice(0, 5).map(el => el.tagName + ': ' + (el.textContent || '').slice(0, 40));
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide};
 }"""
 

@@ -25,7 +25,6 @@ def simple(text: object) -> str:
     return " ".join(folded.split())
 
 
-
 def digits(text: object) -> str:
     return "".join(ch for ch in _text(text) if ch.isdigit())
 
