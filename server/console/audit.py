@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from server.console.exports import download, wanted_format
 from server.lib.audit import filter_choices, search_events
+from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin
 from server.lib.validation import Invalid
 from server.settings import get_settings
@@ -64,6 +65,8 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
         "choices": await filter_choices(),
         "zone": zone,
         "errors": {},
+        "record_words": RECORD_WORDS,
+        "action_words": ACTION_WORDS,
     }
     fmt = request.query_params.get("format")
     try:
@@ -85,7 +88,7 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
         context={
             **context,
             **found,
-            "items": _with_links(found["items"]),
+            "items": _with_links(await in_words(found["items"])),
             "filters": _query({k: params.get(k) for k in FILTERS}),
             "previous": _query(params, page=page - 1),
             "next": _query(params, page=page + 1),

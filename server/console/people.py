@@ -13,6 +13,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.activities.services import KINDS
 from server.console.exports import download, wanted_format
 from server.lib.auth import current_actor
 from server.lib.pages import FormData, fields
@@ -39,6 +40,12 @@ PEOPLE_COLUMNS = (
     ("programmes_text", "Programmes"),
 )
 STATUS_NAMES = {"active": "Active", "paused": "Paused", "left": "Left"}
+# An activity's review, in words (the codes are for the API).
+REVIEW_WORDS = {
+    "needs-review": "Waiting for review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+}
 
 
 async def console_context(request: Req) -> Context:
@@ -128,6 +135,8 @@ async def person_page(request: Req, person_id: FromPath[int]) -> Template:
             "section": "people",
             "saved": request.query_params.get("saved"),
             "status_names": STATUS_NAMES,
+            "kinds": KINDS,
+            "review_words": REVIEW_WORDS,
         },
     )
 
