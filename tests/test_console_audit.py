@@ -114,6 +114,9 @@ async def test_records_and_ids_in_the_log_are_shown_by_name(client):
     await add_event(at, "person", jo, account=mine, changes={"footprint": [None, area]})
     await add_event(at, "membership", membership, "create", changes={"status": "active"})
     await add_event(at, "person", 999_999, "delete")
+    await add_event(
+        at, "activity", 5, "create", changes={"kind": "event", "review_status": "needs-review"}
+    )
     page = await client.get("/console/audit", headers=HTML)
     found = rows(page.text)
     assert any(
@@ -121,6 +124,9 @@ async def test_records_and_ids_in_the_log_are_shown_by_name(client):
     ), found
     assert any("Added Programme role: Jo Bloggs in Health Champions" in r for r in found)
     assert any("Deleted Person 999999" in r for r in found)  # gone: its kind and number
+    assert any(
+        "kind: An event or stall" in r and "review status: Waiting for review" in r for r in found
+    )
     assert f"/console/people/{jo}" in Page(page.text).links
 
 

@@ -157,6 +157,31 @@ async def test_a_person_page_shows_details_roles_training_and_latest_activities(
     assert f"/console/people/{pid}/edit" in page.links
     assert f"/console/people/{pid}/memberships/new" in page.links
     assert f"/console/people/{pid}/trainings/new" in page.links
+    # What each activity was, in words, not the codes the API uses.
+    assert "A conversation" in page.text and "conversation" not in page.text.replace(
+        "A conversation", ""
+    )
+
+
+async def test_a_persons_activities_say_what_they_were_and_their_review_in_words(
+    client, coordinator
+):
+    pid = await f.person("Lee Flyer")
+    hc = await f.programme_id("health-champions")
+    await Activity.insert(
+        Activity(
+            client_id=__import__("uuid").uuid4(),
+            person=pid,
+            programme=hc,
+            kind="leaflets",
+            occurred_on=today(),
+            people_reached=900,
+            review_status="needs-review",
+        )
+    )
+    text = (await get_page(client, f"/console/people/{pid}")).text
+    assert "Leaflets or posters" in text and "Waiting for review" in text
+    assert "leaflets" not in text and "needs-review" not in text
 
 
 async def test_a_coordinator_adds_a_person_through_the_same_rules_and_audit(client, coordinator):

@@ -180,7 +180,8 @@ async def value_names(events: Iterable[Mapping[str, Any]]) -> dict[tuple[str, An
 
 
 def _value(field: str, value: Any, names: Mapping[tuple[str, Any], str]) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and (field, value) in names:
+    """A value in words: the name of the record an id refers to, or a code's words."""
+    if isinstance(value, int | str) and not isinstance(value, bool) and (field, value) in names:
         return names[(field, value)]
     return describe_value(value)
 
@@ -199,11 +200,16 @@ def _changes(event: Mapping[str, Any], names: Mapping[tuple[str, Any], str]) -> 
     return out
 
 
-async def in_words(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def in_words(
+    events: list[dict[str, Any]], codes: Mapping[str, Mapping[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """The events as people read them: the kind of record and the action in words, the
-    record by its name where it still exists, and names for ids in what changed."""
+    record by its name where it still exists, and names for ids in what changed; codes
+    gives the words of coded values by field ({"kind": {"event": "An event or stall"}})."""
     records = await record_names(events)
     values = await value_names(events)
+    for field, words in (codes or {}).items():
+        values.update({(field, code): word for code, word in words.items()})
     return [
         {
             **event,
