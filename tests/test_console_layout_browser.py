@@ -43,7 +43,10 @@ IDS = [
     (r"^/console/admin/organisations/", t.Organisation),
 ]
 # Pages whose screenshots are looked at (test-artifacts/screenshots/layout-*.png).
-SHOTS = r"/console|/console/(review.*|audit|sessions.*|people|people/\d+|trainings.*|import/\d+.*|admin/users)"
+SHOTS = (
+    r"/console|/console/(review.*|audit|sessions.*|people|people/\d+|trainings.*"
+    r"|import/\d+.*|admin/users)"
+)
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('body *')].filter(el => {

@@ -346,3 +346,40 @@ async def test_posting_to_unknown_records_gives_404(client, coordinator):
     ]:
         answer = await post_form(client, url, {"name": "X", "action": "pause"})
         assert answer.status_code == 404, url
+
+
+async def _organisations(names: list[str]) -> list[int]:
+    rows = await Organisation.insert(
+        *[Organisation(name=n, kind="other", sector="voluntary") for n in names]
+    ).returning(Organisation.id)
+    return [r["id"] for r in rows]
+
+
+async def test_the_organisation_is_a_search_not_a_list_of_every_one(client, coordinator):
+    ids = await _organisations([f"Hindley Group {n:02}" for n in range(25)] + ["Leigh Library"])
+    form = await client.get("/console/people/new", headers=HTML)
+    assert "Hindley Group" not in Page(form.text).text  # nothing listed until searched for
+    found = await client.get("/console/people/organisations?organisation_q=hindley")
+    assert found.status_code == 200
+    text = Page(found.text).text
+    assert "More than 20 organisations match “hindley”" in text
+    assert text.count("Hindley Group") == 20 and "Leigh Library" not in text
+    # Without JavaScript: Find shows the form again with what was found, keeping the rest.
+    again = await post_form(
+        client,
+        "/console/people/new",
+        {"name": "Eve Adams", "postcode": "wn1 1aa", "organisation_q": "leigh lib", "find": "1"},
+    )
+    assert again.status_code == 200
+    page = Page(again.text)
+    assert (page.inputs["name"], page.inputs["postcode"]) == ("Eve Adams", "wn1 1aa")
+    assert "1 organisation matches “leigh lib”" in page.text and "Leigh Library" in page.text
+    assert await Person.count() == 1  # Find saved nothing (only the coordinator)
+    saved = await post_form(
+        client, "/console/people/new", {"name": "Eve Adams", "organisation": str(ids[-1])}
+    )
+    assert saved.status_code == 303
+    eve = await Person.select().where(Person.name == "Eve Adams").first()
+    assert eve["organisation"] == ids[-1]
+    edit = Page((await client.get(f"/console/people/{eve['id']}/edit", headers=HTML)).text)
+    assert edit.inputs["organisation"] == str(ids[-1]) and "Leigh Library" in edit.text
