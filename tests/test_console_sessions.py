@@ -426,3 +426,16 @@ async def test_figures_are_filtered_and_downloaded(client, desk):
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows[0] == ["As of", "Programme", "Area", "Friends", "Source", "Counts now", "Note"]
     assert rows[1:] == [["2025-03-31", "Autism Friends", "", "40", "Autism team", "yes", ""]]
+
+
+@pytest.mark.parametrize("typed", ["%00", "a%00b", "%25", "_", "%5C", "x" * 3000, "%ED%A0%80"])
+async def test_odd_searches_find_nothing_and_never_fail(client, desk, typed):
+    for address in (
+        "/console/sessions/runners?run_by=99999999999999999999&run_by_q=",
+        "/console/people/organisations?organisation=99999999999999999999&organisation_q=",
+    ):
+        answer = await client.get(address + typed, headers=HTML)
+        assert answer.status_code == 200, (address, answer.text[:300])
+        assert "Nobody chosen" in answer.text or "None" in answer.text
+    found = await add(client, run_by_q=typed.replace("%00", "\x00"), find="1")
+    assert found.status_code == 200

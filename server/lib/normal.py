@@ -25,6 +25,13 @@ def simple(text: object) -> str:
     return " ".join(folded.split())
 
 
+def search_text(text: object, most: int = 100) -> str:
+    """What a search box holds, safe to search for: without hidden control characters
+    (PostgreSQL refuses a NUL), runs of spaces made one, at most `most` characters."""
+    shown = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
+    return " ".join(shown.split())[:most]
+
+
 def digits(text: object) -> str:
     return "".join(ch for ch in _text(text) if ch.isdigit())
 

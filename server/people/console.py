@@ -12,6 +12,7 @@ from piccolo.custom_types import Combinable
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
 from server.accounts.addresses import holders, taken_message
 from server.db import contains
+from server.lib.normal import search_text
 from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
 from server.lib.reference import Reference
 from server.lib.validation import Conflict, Form
@@ -112,7 +113,7 @@ async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
     """The person form's organisation choices: the one chosen (first) and up to
     ORGANISATION_MATCHES whose name holds the text, by name, and whether there were more.
     A search, not a list of every organisation: a borough may have thousands."""
-    typed = " ".join(str(text or "").split())[:100]
+    typed = search_text(text)
     found: list[tuple[str, str]] = []
     if typed:
         rows = (

@@ -10,7 +10,7 @@ from piccolo.custom_types import Combinable
 
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
 from server.db import contains, is_postgres
-from server.lib.normal import simple
+from server.lib.normal import search_text, simple
 from server.lib.records import (
     Context,
     RecordType,
@@ -243,7 +243,7 @@ async def find_runners(ctx: Context, text: Any) -> tuple[list[tuple[int, str]], 
     """Up to RUNNER_MATCHES people who may run Friends sessions whose name holds the text
     (or whose record number it is), by name, and whether there were more. Only the
     console's staff search; a champion records their own sessions and searches nobody."""
-    typed = " ".join(str(text or "").split())[:100]
+    typed = search_text(text)
     may = _may_run(ctx)
     if may is None or not typed:
         return [], False
@@ -279,7 +279,7 @@ async def read_runner(text: Any, ctx: Context, current: int | None = None) -> in
     """The person a coordinator chose as "Run by": blank (nobody), a choice (their record
     number, as "Pat Hart (#12)", "#12" or "12"), or a name that only one person who may run
     sessions has (matched as names are everywhere: normal.simple). Invalid says what to fix."""
-    typed = str(text or "").strip()
+    typed = search_text(text, most=200)
     if not typed:
         return None
     match = RUNNER_NUMBER.search(typed)
