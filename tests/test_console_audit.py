@@ -65,7 +65,8 @@ async def test_who_when_and_what_changed_are_shown(client):
     [row] = rows(page.text)
     assert "2 July 2026, 00:30:00" in row
     assert me.email in row
-    assert "name: changed" in row and "footprint: (blank) → 3" in row
+    assert "name: changed" in row and "area: (blank) → 3" in row  # no such area
+    assert "Changed Person: Jo (record" in row
     assert f"/console/people/{jo}" in Page(page.text).links
     deleted = rows((await client.get("/console/audit?action=delete", headers=HTML)).text)
     assert len(deleted) == 1 and "system" in deleted[0]
@@ -79,7 +80,7 @@ async def test_changes_made_in_the_console_appear_with_their_admin(client):
     await post(client, "/console/admin/footprints", {"name": "Leigh", "code": "LE"})
     log = rows((await client.get("/console/audit?record_type=footprint", headers=HTML)).text)
     assert len(log) == 1
-    assert me.email in log[0] and "create" in log[0] and "code: LE" in log[0]
+    assert me.email in log[0] and "Added Area: Leigh" in log[0] and "code: LE" in log[0]
 
 
 async def test_personal_values_show_only_as_changed(client):
@@ -97,7 +98,36 @@ async def test_personal_values_show_only_as_changed(client):
     page = await client.get("/console/audit", headers=HTML)
     text = Page(page.text).text
     assert "email: changed" in text and "name: changed" in text
-    assert "Secretive" not in text and "secret.person" not in text
+    # The log keeps no personal value: the page names the records as they are now, for an
+    # admin who may see them, but nothing of them is stored in the log.
+    kept = str([e["changes"] for e in await AuditEvent.select(AuditEvent.changes)])
+    assert "Secretive" not in kept and "secret.person" not in kept
+
+
+async def test_records_and_ids_in_the_log_are_shown_by_name(client):
+    me = await signed_in(client)
+    mine = (await Account.select(Account.id).where(Account.email == me.email).first())["id"]
+    area = await f.footprint("WC", "Wigan Central")
+    jo = await f.person("Jo Bloggs")
+    membership = await f.join(jo, "health-champions")
+    at = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    await add_event(at, "person", jo, account=mine, changes={"footprint": [None, area]})
+    await add_event(at, "membership", membership, "create", changes={"status": "active"})
+    await add_event(at, "person", 999_999, "delete")
+    await add_event(
+        at, "activity", 5, "create", changes={"kind": "event", "review_status": "needs-review"}
+    )
+    page = await client.get("/console/audit", headers=HTML)
+    found = rows(page.text)
+    assert any(
+        "Changed Person: Jo Bloggs" in r and "area: (blank) → Wigan Central" in r for r in found
+    ), found
+    assert any("Added Programme role: Jo Bloggs in Health Champions" in r for r in found)
+    assert any("Deleted Person 999999" in r for r in found)  # gone: its kind and number
+    assert any(
+        "kind: An event or stall" in r and "review status: Waiting for review" in r for r in found
+    )
+    assert f"/console/people/{jo}" in Page(page.text).links
 
 
 async def test_the_filters_narrow_the_list_and_pages_go_newest_first(client):
@@ -113,7 +143,7 @@ async def test_the_filters_narrow_the_list_and_pages_go_newest_first(client):
     async def ids(query: str) -> list[str]:
         answer = await client.get(f"/console/audit?{query}", headers=HTML)
         assert answer.status_code == 200, answer.text
-        return [r.split("activity ")[1].split()[0] for r in rows(answer.text) if "activity " in r]
+        return [r.split("Activity ")[1].split()[0] for r in rows(answer.text) if "Activity " in r]
 
     assert await ids("record_type=activity&since=2026-03-02&until=2026-03-04") == [
         "104",
@@ -135,12 +165,12 @@ async def test_the_filters_narrow_the_list_and_pages_go_newest_first(client):
         == 1
     )
     first = await client.get("/console/audit?record_type=activity&per_page=2", headers=HTML)
-    assert [r.split("activity ")[1].split()[0] for r in rows(first.text)] == ["105", "104"]
+    assert [r.split("Activity ")[1].split()[0] for r in rows(first.text)] == ["105", "104"]
     page = Page(first.text)
     nxt = next(link for link in page.links if "page=2" in link)
     assert "record_type=activity" in nxt
     second = await client.get(nxt, headers=HTML)
-    assert [r.split("activity ")[1].split()[0] for r in rows(second.text)] == ["103", "102"]
+    assert [r.split("Activity ")[1].split()[0] for r in rows(second.text)] == ["103", "102"]
 
 
 async def test_the_filtered_log_downloads_as_csv_and_xlsx(client):

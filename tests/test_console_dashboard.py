@@ -497,3 +497,17 @@ async def test_targets_show_progress_on_the_page(client):
     rows = Tables((await page(client)).text).rows("programmes-table")
     assert rows["health-champions"][7] == "2 of 4 (50%) by 31 March 2027"
     assert rows["heart-champions"][7] == "No target set"
+
+
+async def test_figures_for_chosen_dates_say_they_count_who_joined_then(client):
+    await movement()
+    await signed_in(client)
+    everything = Page((await page(client)).text).text
+    assert "Citizens in the movement" in everything
+    dated = Page((await page(client, "?since=2025-01-01&until=2025-06-30")).text).text
+    assert "Citizens in the movement" not in dated
+    assert "Citizens who joined the movement" in dated
+    assert "from 1 January 2025 to 30 June 2025: people who took a role" in dated
+    assert "People who took a role" in dated and "Citizens who joined" in dated
+    until = Page((await page(client, "?until=2025-06-30")).text).text
+    assert "Citizens in the movement" in until and "by 30 June 2025" in until

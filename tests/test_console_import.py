@@ -212,3 +212,22 @@ async def test_a_big_file_previews_from_the_page(client):
     preview = await client.post(sent.headers["location"], data={**token(client), **chosen})
     page = Page((await client.get(preview.headers["location"], headers=HTML)).text)
     assert "Import 2,000 rows" in page.text
+
+
+async def test_counts_of_one_are_said_in_the_singular(client):
+    await signed_in(client)
+    await f.person("Ann Lee", year_of_birth=1980)
+    rows = "Ann Lee,1980-01-01\nBob New,1990-01-01\nBad Date,31/02/1990\n"
+    sent = await upload(client, f"Full name,Date of birth\n{rows}".encode())
+    columns = sent.headers["location"]
+    chosen = Selects((await client.get(columns, headers=HTML)).text).chosen
+    preview = await client.post(columns, data={**token(client), **chosen}, headers=HTML)
+    text = Page((await client.get(preview.headers["location"], headers=HTML)).text).text
+    assert "1 new person to add" in text and "1 person already recorded" in text
+    assert "Matched by name and year of birth 1 person" in text
+    assert "0 programme memberships" in text and "1 people" not in text
+    job_id = int(columns.split("/")[3])
+    await client.post(f"/console/import/{job_id}/run", data=token(client), headers=HTML)
+    assert (await finished(job_id))["status"] == "done"
+    done = Page((await client.get(f"/console/import/{job_id}", headers=HTML)).text).text
+    assert "Imported 1 row. 1 was already there. 1 with a problem was skipped." in done

@@ -157,6 +157,31 @@ async def test_a_person_page_shows_details_roles_training_and_latest_activities(
     assert f"/console/people/{pid}/edit" in page.links
     assert f"/console/people/{pid}/memberships/new" in page.links
     assert f"/console/people/{pid}/trainings/new" in page.links
+    # What each activity was, in words, not the codes the API uses.
+    assert "A conversation" in page.text and "conversation" not in page.text.replace(
+        "A conversation", ""
+    )
+
+
+async def test_a_persons_activities_say_what_they_were_and_their_review_in_words(
+    client, coordinator
+):
+    pid = await f.person("Lee Flyer")
+    hc = await f.programme_id("health-champions")
+    await Activity.insert(
+        Activity(
+            client_id=__import__("uuid").uuid4(),
+            person=pid,
+            programme=hc,
+            kind="leaflets",
+            occurred_on=today(),
+            people_reached=900,
+            review_status="needs-review",
+        )
+    )
+    text = (await get_page(client, f"/console/people/{pid}")).text
+    assert "Leaflets or posters" in text and "Waiting for review" in text
+    assert "leaflets" not in text and "needs-review" not in text
 
 
 async def test_a_coordinator_adds_a_person_through_the_same_rules_and_audit(client, coordinator):
@@ -325,3 +350,40 @@ async def test_posting_to_unknown_records_gives_404(client, coordinator):
     ]:
         answer = await post_form(client, url, {"name": "X", "action": "pause"})
         assert answer.status_code == 404, url
+
+
+async def _organisations(names: list[str]) -> list[int]:
+    rows = await Organisation.insert(
+        *[Organisation(name=n, kind="other", sector="voluntary") for n in names]
+    ).returning(Organisation.id)
+    return [r["id"] for r in rows]
+
+
+async def test_the_organisation_is_a_search_not_a_list_of_every_one(client, coordinator):
+    ids = await _organisations([f"Hindley Group {n:02}" for n in range(25)] + ["Leigh Library"])
+    form = await client.get("/console/people/new", headers=HTML)
+    assert "Hindley Group" not in Page(form.text).text  # nothing listed until searched for
+    found = await client.get("/console/people/organisations?organisation_q=hindley")
+    assert found.status_code == 200
+    text = Page(found.text).text
+    assert "More than 20 organisations match “hindley”" in text
+    assert text.count("Hindley Group") == 20 and "Leigh Library" not in text
+    # Without JavaScript: Find shows the form again with what was found, keeping the rest.
+    again = await post_form(
+        client,
+        "/console/people/new",
+        {"name": "Eve Adams", "postcode": "wn1 1aa", "organisation_q": "leigh lib", "find": "1"},
+    )
+    assert again.status_code == 200
+    page = Page(again.text)
+    assert (page.inputs["name"], page.inputs["postcode"]) == ("Eve Adams", "wn1 1aa")
+    assert "1 organisation matches “leigh lib”" in page.text and "Leigh Library" in page.text
+    assert await Person.count() == 1  # Find saved nothing (only the coordinator)
+    saved = await post_form(
+        client, "/console/people/new", {"name": "Eve Adams", "organisation": str(ids[-1])}
+    )
+    assert saved.status_code == 303
+    eve = await Person.select().where(Person.name == "Eve Adams").first()
+    assert eve["organisation"] == ids[-1]
+    edit = Page((await client.get(f"/console/people/{eve['id']}/edit", headers=HTML)).text)
+    assert edit.inputs["organisation"] == str(ids[-1]) and "Leigh Library" in edit.text

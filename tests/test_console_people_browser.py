@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from schema.tables import Course, Membership, TrainingRecord
+from schema.tables import Course, Membership, Organisation, TrainingRecord
 from server.settings import today
 from tests import factories as f
 from tests.browser import axe_violations, screenshot
@@ -29,6 +29,7 @@ async def test_find_a_person_open_them_and_add_a_role(desk, live_server):
             expires_on=today() + timedelta(days=20),
         )
     )
+    await Organisation.insert(Organisation(name="Leigh Library", kind="other", sector="public"))
     page = await desk("coordinator")
 
     await page.goto(f"{live_server}/console/people")
@@ -49,10 +50,18 @@ async def test_find_a_person_open_them_and_add_a_role(desk, live_server):
 
     await page.goto(f"{live_server}/console/people/{pid}/edit")
     await page.get_by_label("Year of birth (optional)").fill("nineteen")
+    # The organisation is a search that answers as you type (htmx), not a list of all.
+    await page.get_by_label("Find the organisation").press_sequentially("leigh", delay=30)
+    await page.get_by_role("radio", name="Leigh Library").check()
     await page.get_by_role("button", name="Save changes").click()
     await page.get_by_role("heading", name="There is a problem").wait_for()
+    assert await page.get_by_role("radio", name="Leigh Library").is_checked()  # kept
     await screenshot(page, "console-person-edit-error")
     assert await axe_violations(page) == []
+    await page.get_by_label("Year of birth (optional)").fill("1984")
+    await page.get_by_label("Year of birth (optional)").press("Enter")  # Enter saves
+    await page.get_by_role("heading", level=1, name="Asha Patel").wait_for()
+    assert await page.get_by_text("Leigh Library").is_visible()
 
     await page.goto(f"{live_server}/console/people/{pid}/merge?q=patel&other={other}")
     await page.get_by_role("heading", name="Choose what to keep").wait_for()

@@ -81,6 +81,7 @@ async def test_the_queue_lists_marked_activities_oldest_first_with_a_count(clien
     assert "Check this: it reached over 500 people." in text
     assert "Check this: it took over 10 hours." in text
     assert "Stall at the market" in text
+    assert "Time spent 11 hours 40 minutes" in text and "Time spent 30 minutes" in text
     forms = [a for a in page.forms if "/review/activities/" in a]
     assert forms == [
         f"/console/review/activities/{first}/approve?page=1",

@@ -71,7 +71,10 @@ async def test_the_sessions_pages_are_accessible(desk, live_server):
     await page.get_by_label("Programme").select_option("dementia-friends")
     await page.get_by_label("Venue (optional)").fill("Whelley Library")
     await page.get_by_label("How many came").fill("-4")
-    await page.get_by_label("Run by (optional)").fill(f"Ruth Runner (#{runner})")
+    # "Run by" answers as the coordinator types (htmx), with only the people who match.
+    await page.get_by_label("Find who ran it").press_sequentially("ruth r", delay=30)
+    await page.get_by_role("radio", name=f"Ruth Runner (#{runner})").check()
+    assert await page.get_by_role("radio").count() == 2  # Ruth, and nobody
     await page.get_by_role("button", name="Save").click()
     await page.get_by_role("heading", name="There is a problem").wait_for()
     await screenshot(page, "console-session-form-error")
@@ -110,3 +113,33 @@ async def test_a_big_session_is_approved_from_the_queue_and_then_counts(desk, li
     assert await page.get_by_text("There are no Friends sessions waiting for review.").is_visible()
     async with httpx.AsyncClient(base_url=live_server) as public:
         assert (await public.get("/api/totals")).json()["movement_total"] == before + 140
+
+
+async def test_run_by_is_found_with_javascript_off(chromium, live_server):
+    from tests.browser import DESK, session_cookie_for
+
+    runner = await f.person("Ruth Runner")
+    await f.join(runner, "dementia-friends")
+    coordinator = await f.user("coordinator")
+    context = await chromium.new_context(
+        viewport=DESK, locale="en-GB", java_script_enabled=False, bypass_csp=True
+    )
+    token = await session_cookie_for(coordinator.email)
+    await context.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server}/console/sessions/new")
+        await page.get_by_label("Programme").select_option("dementia-friends")
+        await page.get_by_label("Venue (optional)").fill("Whelley Library")
+        await page.get_by_label("How many came").fill("24")
+        await page.get_by_label("Find who ran it").fill("RUTH")
+        await page.get_by_role("button", name="Find").click()
+        await page.get_by_text("1 person matches “RUTH”.").wait_for()
+        assert await page.get_by_label("Venue (optional)").input_value() == "Whelley Library"
+        await page.get_by_role("radio", name=f"Ruth Runner (#{runner})").check()
+        await screenshot(page, "console-session-run-by-no-js")
+        await page.get_by_role("button", name="Save").click()
+        await page.get_by_role("status").get_by_text("Saved.").wait_for()
+        assert await page.get_by_role("cell", name="Ruth Runner").is_visible()
+    finally:
+        await context.close()

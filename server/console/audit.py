@@ -9,8 +9,11 @@ from urllib.parse import urlencode
 from litestar import Request, Response, get
 from litestar.response import Template
 
+from server.activities.services import KINDS
 from server.console.exports import download, wanted_format
+from server.console.people import REVIEW_WORDS, STATUS_NAMES
 from server.lib.audit import filter_choices, search_events
+from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin
 from server.lib.validation import Invalid
 from server.settings import get_settings
@@ -23,6 +26,12 @@ RECORD_PAGES = {
     "footprint": "/console/admin/footprints/{}",
     "course": "/console/admin/courses/{}",
     "organisation": "/console/admin/organisations/{}",
+}
+# Coded values in what changed, in the words the console uses for them.
+CODES = {
+    "kind": KINDS,
+    "review_status": {"not-needed": "no check needed", **REVIEW_WORDS},
+    "status": STATUS_NAMES,
 }
 FILTERS = ("record_type", "action", "account", "since", "until", "record_id")
 COLUMNS = (
@@ -64,6 +73,8 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
         "choices": await filter_choices(),
         "zone": zone,
         "errors": {},
+        "record_words": RECORD_WORDS,
+        "action_words": ACTION_WORDS,
     }
     fmt = request.query_params.get("format")
     try:
@@ -85,7 +96,7 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
         context={
             **context,
             **found,
-            "items": _with_links(found["items"]),
+            "items": _with_links(await in_words(found["items"], CODES)),
             "filters": _query({k: params.get(k) for k in FILTERS}),
             "previous": _query(params, page=page - 1),
             "next": _query(params, page=page + 1),

@@ -57,15 +57,34 @@ def programme_rows(view: Dashboard) -> list[dict[str, Any]]:
     return rows
 
 
-def headline_rows(totals: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The headline figures with their names, in the order shown and exported."""
-    return [
+def _joined_words(since: date | None, until: date | None) -> tuple[str, str] | None:
+    """With a first date, the figures count what began between the dates (roles taken,
+    sessions held), not the movement as it stands: the words say so. None without one."""
+    if since is None:
+        return None
+    when = f"since {long_date(since)}"
+    if until:
+        when = f"from {long_date(since)} to {long_date(until)}"
+    return (
+        "Citizens who joined the movement",
+        f"{when}: people who took a role, and Friends counted at sessions or by others",
+    )
+
+
+def headline_rows(
+    totals: Mapping[str, Any], since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """The headline figures with their names, in the order shown and exported. With a
+    first date, the names of the figures that count people say they joined in those dates."""
+    joined = _joined_words(since, until)
+    rows = [
         {"key": key, "name": name, "value": totals[key], "hint": hint}
         for key, name, hint in (
             (
                 "movement_total",
                 "Citizens in the movement",
-                "people with a role, and Friends counted at sessions or by others",
+                "people with a role, and Friends counted at sessions or by others"
+                + (f", by {long_date(until)}" if until else ""),
             ),
             ("people", "People with a role", "each person once, however many roles"),
             ("roles", "Roles", "a person in two programmes holds two roles"),
@@ -75,6 +94,17 @@ def headline_rows(totals: Mapping[str, Any]) -> list[dict[str, Any]]:
             ("hours", "Hours", "spent on activities"),
         )
     ]
+    if joined:
+        rows[0].update(name=joined[0], hint=joined[1])
+        rows[1].update(name="People who took a role", hint="each person once, in those dates")
+        rows[2].update(name="Roles taken", hint="in those dates")
+        rows[3].update(name="Friends who joined", hint="in those dates")
+    return rows
+
+
+def movement_label(since: date | None) -> str:
+    """The heading of the areas' "Citizens in the movement" column for these dates."""
+    return "Citizens who joined" if since else "Citizens in the movement"
 
 
 def month_label(day: date, short: bool = False) -> str:
@@ -181,7 +211,8 @@ def view_context(view: Dashboard, day: date) -> dict[str, Any]:
         "values": view.params,
         "errors": {},
         "view": view,
-        "headline": headline_rows(view.totals),
+        "headline": headline_rows(view.totals, view.filters.since, view.filters.until),
+        "movement_label": movement_label(view.filters.since),
         "programmes": programme_rows(view),
         "charts": charts(view),
         "new_month": month_label(day),
@@ -278,7 +309,10 @@ def sheets(view: Dashboard) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
     ]
     months = [{**m, "month": month_label(m["month"])} for m in view.months]
     return {
-        "headline": (HEADLINE_COLUMNS, [*headline_rows(view.totals), *filters]),
+        "headline": (
+            HEADLINE_COLUMNS,
+            [*headline_rows(view.totals, view.filters.since, view.filters.until), *filters],
+        ),
         "programmes": (PROGRAMME_COLUMNS, programme_rows(view)),
         "areas": (AREA_COLUMNS, view.footprints),
         "months": (MONTH_COLUMNS, months),

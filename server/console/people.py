@@ -13,6 +13,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.activities.services import KINDS
 from server.console.exports import download, wanted_format
 from server.lib.auth import current_actor
 from server.lib.pages import FormData, fields
@@ -39,6 +40,12 @@ PEOPLE_COLUMNS = (
     ("programmes_text", "Programmes"),
 )
 STATUS_NAMES = {"active": "Active", "paused": "Paused", "left": "Left"}
+# An activity's review, in words (the codes are for the API).
+REVIEW_WORDS = {
+    "needs-review": "Waiting for review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+}
 
 
 async def console_context(request: Req) -> Context:
@@ -128,19 +135,47 @@ async def person_page(request: Req, person_id: FromPath[int]) -> Template:
             "section": "people",
             "saved": request.query_params.get("saved"),
             "status_names": STATUS_NAMES,
+            "kinds": KINDS,
+            "review_words": REVIEW_WORDS,
         },
     )
 
 
-async def _person_form(ctx: Context, values: dict[str, Any], **more: Any) -> dict[str, Any]:
+async def _person_form(
+    ctx: Context, values: dict[str, Any], sent: Mapping[str, Any] | None = None, **more: Any
+) -> dict[str, Any]:
+    """The person form's context; the organisation's choices are for what was sent, if
+    anything (the one chosen, and what the search box finds)."""
+    now = {**values, **(sent or {})}
     return {
         "section": "people",
         "values": values,
         "errors": {},
         "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
-        "organisations": await svc.organisation_choices(),
+        **(await svc.organisation_search(now.get("organisation_q"), now.get("organisation"))),
         **more,
     }
+
+
+@get("/people/organisations", name="console-organisation-search")
+async def organisation_search(request: Req) -> Template:
+    """The person form's organisation choices for what is typed in its search box: htmx
+    asks as the coordinator types (the Find button does the same without JavaScript)."""
+    params = request.query_params
+    context = await svc.organisation_search(
+        params.get("organisation_q"), params.get("organisation")
+    )
+    return Template("console/people/_organisations.html", context=context)
+
+
+def _found_again(context: Mapping[str, Any], sent: Mapping[str, Any]) -> Template:
+    """The person form again after Find, with everything typed kept, saving nothing."""
+    values = {
+        **context["values"],
+        **sent,
+        "consent_to_contact": sent["consent_to_contact"] == "true",
+    }
+    return Template("console/people/person_form.html", context={**context, "values": values})
 
 
 def _sent_person(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,6 +183,11 @@ def _sent_person(data: Mapping[str, Any]) -> dict[str, Any]:
     sent = fields(data, svc.PERSON_FIELDS)
     sent["consent_to_contact"] = "true" if data.get("consent_to_contact") else "false"
     return sent
+
+
+def _searched(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The organisation search box, which is not one of the person's fields."""
+    return {"organisation_q": str(data.get("organisation_q") or "")}
 
 
 @get("/people/new")
@@ -161,20 +201,26 @@ async def new_person_page(request: Req) -> Template:
 async def add_person(request: Req, data: FormData) -> Template | Redirect:
     ctx = await console_context(request)
     sent = _sent_person(data)
-    context = await _person_form(ctx, {}, action="/console/people/new", person=None)
+    searched = {**sent, **_searched(data)}
+    context = await _person_form(ctx, {}, searched, action="/console/people/new", person=None)
+    if data.get("find"):
+        return _found_again(context, searched)
     return await save_or_again(
         lambda: svc.add_person(ctx, sent),
         "console/people/person_form.html",
         context,
-        {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},
+        {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
         lambda made: f"/console/people/{made['id']}?saved=person",
     )
 
 
-async def _edit_context(ctx: Context, person_id: int) -> dict[str, Any]:
+async def _edit_context(
+    ctx: Context, person_id: int, sent: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     row = await fetch(PEOPLE, ctx, person_id)
     action = f"/console/people/{person_id}/edit"
-    return await _person_form(ctx, svc.person_values(row, ctx.ref), action=action, person=row)
+    values = svc.person_values(row, ctx.ref)
+    return await _person_form(ctx, values, sent, action=action, person=row)
 
 
 @get("/people/{person_id:int}/edit")
@@ -188,13 +234,16 @@ async def change_person(
     request: Req, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     ctx = await console_context(request)
-    context = await _edit_context(ctx, person_id)
     sent = _sent_person(data)
+    searched = {**sent, **_searched(data)}
+    context = await _edit_context(ctx, person_id, searched)
+    if data.get("find"):
+        return _found_again(context, searched)
     return await save_or_again(
         lambda: svc.change_person(ctx, person_id, sent),
         "console/people/person_form.html",
         context,
-        {**sent, "consent_to_contact": sent["consent_to_contact"] == "true"},
+        {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
         lambda _: f"/console/people/{person_id}?saved=person",
     )
 
@@ -380,6 +429,7 @@ async def merge(request: Req, person_id: FromPath[int], data: FormData) -> Templ
 
 HANDLERS: list[Any] = [
     people_list,
+    organisation_search,
     people_download,
     person_page,
     new_person_page,

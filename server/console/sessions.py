@@ -29,10 +29,10 @@ from server.sessions.services import (
     every_page,
     external_list,
     external_sources,
+    find_runners,
     person_names,
     read_runner,
     runner_label,
-    session_runners,
     sessions_list,
 )
 from server.settings import today
@@ -40,6 +40,8 @@ from server.totals.services import totals
 
 Page = Template | Redirect
 SESSION_FIELDS = ("programme", "held_on", "footprint", "venue", "attendees", "run_by", "note")
+# The form also sends the "Run by" search box, and "find" from its Find button.
+SESSION_FORM_FIELDS = (*SESSION_FIELDS, "run_by_q")
 EXTERNAL_FIELDS = ("programme", "footprint", "friends", "as_of", "source", "note")
 EMPTY = {"items": [], "page": 1, "per_page": 50, "total": 0}
 DONE = {
@@ -148,25 +150,52 @@ async def sessions_page(request: Request[Any, Any, Any]) -> Template | Response[
     )
 
 
-async def _session_form(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
-    runners = await session_runners(ctx)
+async def _session_form(
+    ctx: Context, record_id: int | None = None, sent: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The session form's context: the record's values (or what was sent), and the "Run by"
+    choices: the person chosen, and the people the search box finds."""
     values: dict[str, Any] = {"held_on": today().isoformat()}
-    current = None
     if record_id is not None:
         session = await get_record(FRIENDS_SESSIONS, ctx, record_id)  # NotFound: a 404 page
         values = {k: "" if session[k] is None else str(session[k]) for k in SESSION_FIELDS}
-        current = session["run_by"]
-        if current is not None:
-            name = runners.get(current) or await _person_name(current)
-            values["run_by"] = runner_label(current, name)
+    values.update(sent or {})
     return {
         **_choices(ctx),
-        "runners": [runner_label(pid, name) for pid, name in runners.items()],
+        **(await _runner_choices(ctx, values)),
         "values": values,
         "errors": {},
         "record_id": record_id,
-        "current_runner": current,
     }
+
+
+async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The person chosen as "Run by" (kept first, ticked) and those the search finds."""
+    chosen = str(values.get("run_by") or "").strip()
+    query = str(values.get("run_by_q") or "")
+    found, more = await find_runners(ctx, query)
+    choices = [(pid, runner_label(pid, name)) for pid, name in found]
+    if chosen.isdigit() and int(chosen) not in {pid for pid, _ in found}:
+        name = await _person_name(min(int(chosen), 2**31 - 1))
+        if name:
+            choices.insert(0, (int(chosen), runner_label(int(chosen), name)))
+    return {
+        "runner_choices": choices,
+        "runner_chosen": chosen,
+        "runner_query": query.strip(),
+        "runner_more": more,
+    }
+
+
+@get("/sessions/runners", name="console-session-runners")
+async def runner_search(request: Request[Any, Any, Any]) -> Template:
+    """The "Run by" choices for what is typed in the search box, as the form shows them:
+    htmx asks for them as the coordinator types (the Find button does the same without
+    JavaScript)."""
+    params = request.query_params
+    values = {"run_by": params.get("run_by", ""), "run_by_q": params.get("run_by_q", "")}
+    context = await _runner_choices(await _ctx(request), values)
+    return Template("console/sessions/_runners.html", context=context)
 
 
 async def _person_name(person_id: int) -> str:
@@ -174,15 +203,15 @@ async def _person_name(person_id: int) -> str:
 
 
 async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | None) -> Any:
-    """Read "Run by" (a choice from the list), then save through FRIENDS_SESSIONS; every
-    problem is reported at once."""
-    data = {k: v for k, v in sent.items() if k != "run_by"}
+    """Read "Run by" (a person chosen, or else a name or number typed in the search box),
+    then save through FRIENDS_SESSIONS; every problem is reported at once."""
+    data = {k: v for k, v in sent.items() if k in SESSION_FIELDS and k != "run_by"}
     current = None
     if record_id is not None:
         current = (await get_record(FRIENDS_SESSIONS, ctx, record_id))["run_by"]
     errors: dict[str, str] = {}
     try:
-        data["run_by"] = await read_runner(sent.get("run_by"), ctx, current)
+        data["run_by"] = await read_runner(sent.get("run_by") or sent.get("run_by_q"), ctx, current)
     except Invalid as exc:
         errors.update(exc.errors)
     try:
@@ -197,6 +226,25 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
     raise Invalid(errors)
 
 
+async def _post_session(
+    request: Request[Any, Any, Any], data: FormData, record_id: int | None, done: str
+) -> Page:
+    """Save the form; or, when its Find button was pressed, show it again with the people
+    found for "Run by" and everything typed kept (the search without JavaScript)."""
+    ctx = await _ctx(request)
+    sent = fields(data, SESSION_FORM_FIELDS)
+    context = await _session_form(ctx, record_id, sent)
+    if data.get("find"):
+        return Template("console/sessions/form.html", context={**context, "found": True})
+    return await save_or_show_again(
+        lambda: _save_session(ctx, sent, record_id),
+        "console/sessions/form.html",
+        context,
+        sent,
+        done,
+    )
+
+
 @get("/sessions/new")
 async def new_session_page(request: Request[Any, Any, Any]) -> Template:
     context = await _session_form(await _ctx(request))
@@ -205,15 +253,7 @@ async def new_session_page(request: Request[Any, Any, Any]) -> Template:
 
 @post("/sessions/new", status_code=303)
 async def add_session(request: Request[Any, Any, Any], data: FormData) -> Page:
-    ctx = await _ctx(request)
-    sent = fields(data, SESSION_FIELDS)
-    return await save_or_show_again(
-        lambda: _save_session(ctx, sent, None),
-        "console/sessions/form.html",
-        await _session_form(ctx),
-        sent,
-        "/console/sessions?done=added",
-    )
+    return await _post_session(request, data, None, "/console/sessions?done=added")
 
 
 @get("/sessions/{record_id:int}/edit")
@@ -226,15 +266,7 @@ async def edit_session_page(request: Request[Any, Any, Any], record_id: FromPath
 async def change_session(
     request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
 ) -> Page:
-    ctx = await _ctx(request)
-    sent = fields(data, SESSION_FIELDS)
-    return await save_or_show_again(
-        lambda: _save_session(ctx, sent, record_id),
-        "console/sessions/form.html",
-        await _session_form(ctx, record_id),
-        sent,
-        "/console/sessions?done=changed",
-    )
+    return await _post_session(request, data, record_id, "/console/sessions?done=changed")
 
 
 @post("/sessions/{record_id:int}/delete", status_code=303)
@@ -332,6 +364,7 @@ async def delete_external(request: Request[Any, Any, Any], record_id: FromPath[i
 
 HANDLERS: list[Any] = [
     sessions_page,
+    runner_search,
     new_session_page,
     add_session,
     edit_session_page,

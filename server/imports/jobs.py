@@ -183,15 +183,24 @@ async def _progress(job_id: int, rows_done: int) -> None:
     )
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    """A count with the words that agree with it: one is for 1, many takes the number."""
+    return one if count == 1 else many.format(f"{count:,}")
+
+
 def _message(counts: dict[str, Any]) -> str:
     """One sentence for the history list and the job page."""
     skipped, unchanged = counts["problem_rows"], counts["unchanged_rows"]
     changed = counts["rows"] - skipped - unchanged
-    skip = f" {skipped:,} with problems were skipped." if skipped else ""
+    skip = _counted(skipped, " 1 with a problem was skipped.", " {} with problems were skipped.")
     if not changed:
-        return f"Nothing changed: all {unchanged:,} rows were already there.{skip}"
-    there = f" {unchanged:,} were already there." if unchanged else ""
-    return f"Imported {changed:,} {'row' if changed == 1 else 'rows'}.{there}{skip}"
+        every = _counted(unchanged, "the one row was", "all {} rows were")
+        return f"Nothing changed: {every} already there.{skip if skipped else ''}"
+    there = _counted(unchanged, " 1 was already there.", " {} were already there.")
+    return (
+        f"Imported {changed:,} {'row' if changed == 1 else 'rows'}."
+        f"{there if unchanged else ''}{skip if skipped else ''}"
+    )
 
 
 async def run_job(job_id: int, ctx: Context) -> None:

@@ -24,11 +24,10 @@ from typing import Any
 
 from schema.tables import Membership, Person, TrainingRecord
 from server.accounts.addresses import Holder, doubt, signing_in_elsewhere
-from server.db import is_postgres
 from server.imports.check import Lookups, Problem, RowPlan, check_row
 from server.imports.files import Sheet
 from server.lib.normal import simple
-from server.people.services import YOUNG, check_young_age
+from server.people.services import YOUNG, check_young_age, people_named
 
 IN_CHUNK = 500
 YIELD_EVERY = 200  # rows checked between letting other requests in  # values in one IN (...) query
@@ -38,9 +37,6 @@ NOUNS = {
     "year_of_birth": "year of birth", "footprint": "area", "organisation": "organisation",
     "consent_to_contact": "consent to contact",
 }  # fmt: skip
-# The name in lower case with runs of spaces made single (up to eight), in SQL that both
-# engines run: lower() folds only ASCII letters on SQLite, so names are compared again below.
-SIMPLE_NAME = "replace(replace(replace(lower(trim({})), '  ', ' '), '  ', ' '), '  ', ' ')"
 HOW = ("email", "name and year of birth", "name and postcode")
 
 Ref = tuple[str, int]  # ("old", person id) or ("new", number of the new person)
@@ -94,26 +90,11 @@ async def _people_by_email(emails: set[str]) -> list[dict[str, Any]]:
 
 
 async def _people_by_name(names: set[str]) -> list[dict[str, Any]]:
-    """People whose name is one of these (already lower case, single spaces)."""
-    if not names:
-        return []
-    if is_postgres():
-        # One hash join: an IN list of hundreds of values is searched row by row there.
-        # Constants only; the names are one bound parameter.
-        join = (
-            f"JOIN unnest({{}}::text[]) AS n(simple) ON {SIMPLE_NAME.format('p.name')} = n.simple"
-        )
-        sql = f"SELECT p.id FROM person p {join}"  # noqa: S608
-        found = await Person.raw(sql, sorted(names))
-    else:
-        found = []
-        for chunk in _chunks(sorted(names)):
-            marks = ", ".join("{}" for _ in chunk)
-            # Only "{}" placeholders are put into the text; the names are sent as values.
-            sql = f"SELECT id FROM person WHERE {SIMPLE_NAME.format('name')} IN ({marks})"  # noqa: S608
-            found += await Person.raw(sql, *chunk)
+    """People whose name is one of these (already normal.simple)."""
+    found = await people_named(names)
+    ids = sorted({person_id for ids in found.values() for person_id in ids})
     rows: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted({r["id"] for r in found})):
+    for chunk in _chunks(ids):
         rows += await Person.select().where(Person.id.is_in(chunk))
     return rows
 

@@ -165,7 +165,8 @@ def event_filters(form: Form, choices: Mapping[str, list[str]], zone: str) -> li
     return out
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """A value from the log as people read it."""
     if value is None or value == "":
         return "(blank)"
     if isinstance(value, bool):
@@ -183,9 +184,9 @@ def describe_changes(what: Any) -> list[tuple[str, str]]:
         if value == CHANGED:
             out.append((str(key), CHANGED))
         elif isinstance(value, list) and len(value) == 2:
-            out.append((str(key), f"{_describe(value[0])} → {_describe(value[1])}"))
+            out.append((str(key), f"{describe_value(value[0])} → {describe_value(value[1])}"))
         else:
-            out.append((str(key), _describe(value)))
+            out.append((str(key), describe_value(value)))
     return out
 
 
@@ -215,6 +216,7 @@ def _shown(row: Mapping[str, Any], zone: str) -> dict[str, Any]:
         "record_type": row["record_type"],
         "record_id": row["record_id"],
         "changes": describe_changes(what),
+        "raw_changes": what if isinstance(what, Mapping) else {},
     }
 
 

@@ -8,14 +8,28 @@ name), and by the import to compare names and codes as people write them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # letters, with O'Brien and Smith-Jones
 
 
 def simple(text: object) -> str:
-    """Lower case, with runs of spaces made one."""
-    return " ".join(str(text).casefold().split())
+    """Text as it is compared, the same in every alphabet and on both engines: Unicode
+    case folding after NFKC (the "NFKC_Casefold" of Unicode's identifier rules), with runs
+    of spaces made one. "ZOË" and "Zoë" (however the ë is encoded), "Ǆ" and "ǆ", "ΝΊΚΟΣ"
+    and "Νίκος", "STRAUSS" and "Strauß" are each one name; accents still count ("Zoe" is
+    not "Zoë"). Neither database can do this in SQL (SQLite's lower() knows only A to Z,
+    PostgreSQL's knows no ß), so names are compared here, in Python."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", str(text)).casefold())
+    return " ".join(folded.split())
+
+
+def search_text(text: object, most: int = 100) -> str:
+    """What a search box holds, safe to search for: without hidden control characters
+    (PostgreSQL refuses a NUL), runs of spaces made one, at most `most` characters."""
+    shown = "".join(ch for ch in str(text or "") if ch.isprintable() or ch.isspace())
+    return " ".join(shown.split())[:most]
 
 
 def digits(text: object) -> str:
@@ -59,7 +73,7 @@ def postcode(text: object) -> str:
 def name_words(text: object) -> list[str]:
     """The words of a name in lower case, in order, without titles (Mrs) or punctuation:
     "Khan, Molly" is ["khan", "molly"]."""
-    return [w for w in _WORD.findall(str(text).casefold()) if w not in TITLES]
+    return [w for w in _WORD.findall(simple(text)) if w not in TITLES]
 
 
 def has_year(text: object, year: int) -> bool:

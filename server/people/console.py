@@ -11,6 +11,8 @@ from piccolo.custom_types import Combinable
 
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
 from server.accounts.addresses import holders, taken_message
+from server.db import contains
+from server.lib.normal import search_text
 from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
 from server.lib.reference import Reference
 from server.lib.validation import Conflict, Form
@@ -102,6 +104,32 @@ async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[d
     rows = await query
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
+
+
+ORGANISATION_MATCHES = 20  # organisations the person form's search shows at once
+
+
+async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
+    """The person form's organisation choices: the one chosen (first) and up to
+    ORGANISATION_MATCHES whose name holds the text, by name, and whether there were more.
+    A search, not a list of every organisation: a borough may have thousands."""
+    typed = search_text(text)
+    found: list[tuple[str, str]] = []
+    if typed:
+        rows = (
+            await Organisation.select(Organisation.id, Organisation.name)
+            .where(contains(Organisation.name, typed))
+            .order_by(Organisation.name)
+            .limit(ORGANISATION_MATCHES + 1)
+        )
+        found = [(str(r["id"]), r["name"]) for r in rows]
+    more = len(found) > ORGANISATION_MATCHES
+    found = found[:ORGANISATION_MATCHES]
+    picked = str(chosen or "").strip()
+    if picked.isdigit() and picked not in {i for i, _ in found} and int(picked) <= 2**31 - 1:
+        row = await Organisation.select(Organisation.name).where(Organisation.id == int(picked))
+        found[:0] = [(picked, row[0]["name"])] if row else []
+    return {"org_choices": found, "org_chosen": picked, "org_query": typed, "org_more": more}
 
 
 async def organisation_choices() -> list[tuple[str, str]]:

@@ -9,6 +9,8 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
+from server.db import contains, is_postgres
+from server.lib.normal import search_text, simple
 from server.lib.records import (
     Context,
     RecordType,
@@ -19,6 +21,7 @@ from server.lib.records import (
 )
 from server.lib.reference import Reference
 from server.lib.validation import Conflict, Form, Invalid
+from server.people.services import people_named
 
 # Champions record sessions up to this size; bigger ones (a school assembly, an online
 # event) are recorded by a coordinator, so one mistyped number cannot swell the totals.
@@ -216,60 +219,95 @@ EXTERNAL_FILTERS = ("programme", "since", "until", "page")
 RUNNER_NUMBER = re.compile(r"(?:^|\(|#)\s*#?\s*([0-9]{1,10})\s*\)?$")
 
 
-async def session_runners(ctx: Context) -> dict[int, str]:
-    """People who may run Friends sessions, by id, sorted by name: members of a Friends
-    programme who have not left, and people who completed a Friends programme's course
-    (such as Dementia Friends Champion training), as for champions recording their own."""
+RUNNER_MATCHES = 20  # people a "Run by" search shows at once
+
+
+def _may_run(ctx: Context) -> Combinable | None:
+    """People who may run Friends sessions: members of a Friends programme who have not
+    left, and people who completed a Friends programme's course (such as Dementia Friends
+    Champion training), as for champions recording their own. None: no Friends programme."""
     friends = list(ctx.ref.programme_ids("friend").values())
+    courses = [c["id"] for c in ctx.ref.courses.values() if c["programme"] in friends]
     if not friends:
-        return {}
-    members = await Membership.select(
-        Membership.person.id.as_alias("id"), Membership.person.name.as_alias("name")
-    ).where(Membership.programme.is_in(friends) & (Membership.status != "left"))
-    trained = await TrainingRecord.select(
-        TrainingRecord.person.id.as_alias("id"), TrainingRecord.person.name.as_alias("name")
-    ).where(TrainingRecord.course.programme.is_in(friends))
-    people = {row["id"]: row["name"] for row in [*members, *trained]}
-    return dict(sorted(people.items(), key=lambda item: (item[1].casefold(), item[0])))
+        return None
+    members = Membership.select(Membership.person).where(
+        Membership.programme.is_in(friends) & (Membership.status != "left")
+    )
+    trained = TrainingRecord.select(TrainingRecord.person).where(
+        TrainingRecord.course.is_in(courses or [0])
+    )
+    return Person.id.is_in(members) | Person.id.is_in(trained)
+
+
+async def find_runners(ctx: Context, text: Any) -> tuple[list[tuple[int, str]], bool]:
+    """Up to RUNNER_MATCHES people who may run Friends sessions whose name holds the text
+    (or whose record number it is), by name, and whether there were more. Only the
+    console's staff search; a champion records their own sessions and searches nobody."""
+    typed = search_text(text)
+    may = _may_run(ctx)
+    if may is None or not typed:
+        return [], False
+    number = RUNNER_NUMBER.fullmatch(typed)
+    query = Person.select(Person.id, Person.name).where(may)
+    if number:
+        query = query.where(Person.id == min(int(number.group(1)), 2**31 - 1))
+    elif typed.isascii() or is_postgres():
+        query = query.where(contains(Person.name, typed)).limit(RUNNER_MATCHES + 1)
+    rows = await query.order_by(Person.name)
+    if not number and not (typed.isascii() or is_postgres()):
+        # SQLite's LIKE ignores case for A to Z only: other letters are compared here.
+        rows = [r for r in rows if simple(typed) in simple(r["name"])]
+    found = [(r["id"], r["name"]) for r in rows]
+    return found[:RUNNER_MATCHES], len(found) > RUNNER_MATCHES
 
 
 def runner_label(person_id: int, name: str) -> str:
-    """How a person appears in the "Run by" list, and is read back."""
+    """How a person appears in the "Run by" choices, and is read back when typed."""
     return f"{name} (#{person_id})"
 
 
+async def _runners_among(ctx: Context, ids: list[int]) -> list[int]:
+    """Those of these people who may run Friends sessions."""
+    may = _may_run(ctx)
+    if may is None or not ids:
+        return []
+    rows = await Person.select(Person.id).where(may & Person.id.is_in(ids))
+    return sorted(r["id"] for r in rows)
+
+
 async def read_runner(text: Any, ctx: Context, current: int | None = None) -> int | None:
-    """The person a coordinator chose as "Run by": blank (nobody), a choice from the list,
-    a number, or a name that only one person on the list has. Invalid says what to fix."""
-    typed = str(text or "").strip()
+    """The person a coordinator chose as "Run by": blank (nobody), a choice (their record
+    number, as "Pat Hart (#12)", "#12" or "12"), or a name that only one person who may run
+    sessions has (matched as names are everywhere: normal.simple). Invalid says what to fix."""
+    typed = search_text(text, most=200)
     if not typed:
         return None
-    runners = await session_runners(ctx)
     match = RUNNER_NUMBER.search(typed)
     if match:
-        person_id = int(match.group(1))
-        if person_id in runners or person_id == current:
+        person_id = min(int(match.group(1)), 2**31 - 1)
+        if person_id == current or await _runners_among(ctx, [person_id]):
             return person_id
         raise Invalid(
             {
-                "run_by": f"Person #{person_id} is not on the list of people who run "
-                "Friends sessions: choose someone from the list, or leave it blank."
+                "run_by": f"Person #{person_id} is not one of the people who run Friends "
+                "sessions: find someone and choose them, or leave it blank."
             }
         )
-    same = [pid for pid, name in runners.items() if name.casefold() == typed.casefold()]
+    named = await people_named({simple(typed)})
+    same = await _runners_among(ctx, named.get(simple(typed), []))
     if len(same) == 1:
         return same[0]
     if same:
         raise Invalid(
             {
                 "run_by": f"More than one person is called {typed[:80]}: "
-                "choose one from the list, with their number."
+                "choose one of them from the list."
             }
         )
     raise Invalid(
         {
-            "run_by": "Choose someone from the list of people who run Friends sessions, "
-            "or leave it blank."
+            "run_by": "Nobody called that is on the list of people who run Friends "
+            "sessions: find them by part of their name and choose them, or leave it blank."
         }
     )
 

@@ -13,9 +13,11 @@ from schema.tables import Membership, Person, TrainingRecord
 from server.accounts.addresses import doubt, holders
 from server.db import write_transaction
 from server.lib.audit import changes, record_many
+from server.lib.normal import simple
 from server.lib.records import Context, RecordType, Row, allow
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+from server.people.services import people_named
 from server.settings import today
 from server.totals.services import invalidate
 
@@ -254,19 +256,10 @@ def split_people_list(text: str) -> list[str]:
     return list(dict.fromkeys(out))  # each once, in the order pasted
 
 
-async def _match_names(names: list[str]) -> dict[str, list[Row]]:
-    """People whose name is exactly one of these, whatever the case."""
-    if not names:
-        return {}
-    marks = ", ".join("{}" for _ in names)
-    rows = await Person.raw(
-        f"SELECT id, name FROM person WHERE LOWER(name) IN ({marks})",  # noqa: S608 - marks only
-        *[n.lower() for n in names],
-    )
-    out: dict[str, list[Row]] = {}
-    for row in rows:
-        out.setdefault(row["name"].lower(), []).append(row)
-    return out
+async def _match_names(names: list[str]) -> dict[str, list[int]]:
+    """Ids of the people whose name is exactly one of these, ignoring case in every
+    alphabet and runs of spaces (normal.simple), keyed by normal.simple of the name."""
+    return await people_named({simple(n) for n in names})
 
 
 async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]:
@@ -294,7 +287,7 @@ async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]
                 continue  # listed in to_check
             matches = [holder.person_id] if holder is not None else []
         else:
-            matches = [r["id"] for r in by_name.get(entry.lower(), [])]
+            matches = by_name.get(simple(entry), [])
         if len(matches) == 1:
             chosen.append(matches[0])
         elif matches:
