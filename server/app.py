@@ -59,6 +59,8 @@ from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRA
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
+from server.site import context as site_context
+from server.site.routes import HANDLERS as SITE_PAGES
 from server.stories.pages import STORY_PAGES
 from server.stories.services import STORIES
 from server.totals.routes import get_totals
@@ -126,6 +128,11 @@ def api_routers() -> list[Router]:
     ]
 
 
+def _template_callables(engine: JinjaTemplateEngine) -> None:
+    owner.register(engine)
+    site_context.register(engine)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     app = Litestar(
@@ -141,6 +148,7 @@ def create_app() -> Litestar:
             *PAGES,
             *EMAIL_PAGES,
             *WIDGET,
+            *SITE_PAGES,
             *OPEN_DATA,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
@@ -163,7 +171,9 @@ def create_app() -> Litestar:
         on_shutdown=[retention.stop_cleanup, db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(
-            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=owner.register
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_callables,
         ),
         compression_config=CompressionConfig(
             backend="gzip",

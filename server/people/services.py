@@ -104,9 +104,7 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
-NO_REMOVING = (
-    "You cannot remove your email address here: send a new one, or ask your coordinator."
-)
+NO_REMOVING = "You cannot remove your email address here: send a new one, or ask your coordinator."
 
 
 async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:

@@ -15,7 +15,7 @@ from server.widget.services import WidgetView
 TEMPLATES = PROJECT_ROOT / "web" / "templates" / "widget"
 # Marked safe: escaped, its quotes would become &#34; and the bytes sent would no longer match
 # the hash below, so every browser would refuse the style (our own file, no request text).
-STYLE = Markup((PROJECT_ROOT / "web" / "static" / "css" / "embed.css").read_text().strip())
+STYLE = Markup((PROJECT_ROOT / "web" / "static" / "css" / "embed.css").read_text().strip())  # noqa: S704
 # The page allows exactly this style and nothing else: no inline script, no other source.
 STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 EMBED_POLICY = (
@@ -71,7 +71,8 @@ def _text_width(text: str, weight: str = "normal") -> int:
 def render_badge(view: WidgetView) -> bytes:
     """A badge image: "Health Movement | 23,456 citizens"."""
     label = "Health Movement" + (f" in {view.area}" if view.area else "")
-    count, noun = view.movement_total, "citizens"
+    count = view.movement_total
+    noun = "citizen" if count == 1 else "citizens"
     if len(view.options.programmes) == 1 and view.lines:  # one programme's badge
         count, noun = view.lines[0].count, view.lines[0].name
     value = f"{count:,} {noun}" if count is not None else f"{noun}: not shown"
