@@ -142,8 +142,9 @@ async def session_cookie_for(email: str) -> str:
 # Seen in the page before any of its own scripts run: a CSP violation, even one the
 # browser does not log (a report-only policy, a refused frame).
 REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) => {
+  const where = e.target && e.target.outerHTML ? ' in ' + e.target.outerHTML.slice(0, 160) : '';
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
-    + ' at ' + e.documentURI);
+    + ' at ' + e.documentURI + where);
 }, true);"""
 # What a test that goes offline on purpose expects to see, and only that.
 OFFLINE_ERRORS = ("Failed to load resource: net::ERR_INTERNET_DISCONNECTED",)
@@ -156,8 +157,9 @@ class ConsoleErrors:
         self.seen: list[str] = []
         self.allowed: tuple[str, ...] = ()
         # Pages opened whose status was 4xx on purpose (a form shown again with its errors
-        # is a 400, an unknown address a 404): the browser logs their status as an error;
-        # the test checks the status itself. A 4xx of anything else on a page still fails.
+        # is a 400, an unknown address a 404), and htmx's 400 answers with a form's
+        # messages: the browser logs their status as an error; the test checks it itself.
+        # A 4xx of anything else (an image, a script, a fetch) still fails.
         self.error_pages: set[str] = set()
         self.failed_loads: list[tuple[str, str]] = []
 
@@ -165,6 +167,10 @@ class ConsoleErrors:
         """For a test that takes the browser offline on purpose: its failed loads are
         expected (and nothing else is)."""
         self.allowed = OFFLINE_ERRORS
+
+    def allow(self, *messages: str) -> None:
+        """For a test whose server refuses a request on purpose: exactly these messages."""
+        self.allowed = (*self.allowed, *messages)
 
     def reset(self) -> None:
         self.seen, self.allowed, self.error_pages, self.failed_loads = [], (), set(), []
@@ -188,11 +194,11 @@ class ConsoleErrors:
             self.seen.append(f"{page.url}: {message.text}")
 
     def _response(self, page: Any, response: Any) -> None:
-        if (
-            400 <= response.status < 500
-            and response.frame == page.main_frame
-            and (response.request.is_navigation_request())
-        ):
+        request = response.request
+        opened = response.frame == page.main_frame and request.is_navigation_request()
+        # htmx's request for a form's answer: a 400 carries the messages, which it shows.
+        answered = response.status == 400 and request.headers.get("hx-request") == "true"
+        if (400 <= response.status < 500 and opened) or answered:
             self.error_pages.add(response.url)
 
     def watch_page(self, page: Any) -> None:

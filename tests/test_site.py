@@ -82,9 +82,7 @@ class Parts(HTMLParser):
 PUBLIC_PAGES = ["/sign-in", "/how-we-count", "/open-data", "/privacy", "/accessibility"]
 
 
-async def test_every_page_has_a_footer_that_says_who_runs_it_and_where_to_get_help(
-    client, about
-):
+async def test_every_page_has_a_footer_that_says_who_runs_it_and_where_to_get_help(client, about):
     champion = await f.user("champion", name="Asha Patel")
     coordinator = await f.user("coordinator")
     pages = [(path, {}) for path in [*PUBLIC_PAGES, "/no-such-page"]]
