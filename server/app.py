@@ -68,6 +68,8 @@ from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRA
 from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
+from server.site import context as site_context
+from server.site.routes import HANDLERS as SITE_PAGES
 from server.stories.pages import STORY_PAGES
 from server.stories.services import STORIES
 from server.totals.routes import get_totals
@@ -140,9 +142,11 @@ def api_routers() -> list[Router]:
 
 
 def _templates(engine: JinjaTemplateEngine) -> None:
-    """Everything the templates call: the phone's owner tag, and the date and time filters."""
+    """Everything the templates call: the phone's owner tag, the date and time filters, and
+    who runs the service."""
     owner.register(engine)
     pages.register(engine)
+    site_context.register(engine)
 
 
 def create_app() -> Litestar:
@@ -160,6 +164,7 @@ def create_app() -> Litestar:
             *PAGES,
             *EMAIL_PAGES,
             *WIDGET,
+            *SITE_PAGES,
             *OPEN_DATA,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),

@@ -86,9 +86,7 @@ def create_user(args: argparse.Namespace) -> int:
     from server.accounts.services import create_account
 
     async def call() -> str:
-        account = await create_account(
-            args.email, args.role, name=args.name, person_id=args.person
-        )
+        account = await create_account(args.email, args.role, name=args.name, person_id=args.person)
         return f"Made a {account['role']} account for {account['email']}."
 
     return _account_command(call)

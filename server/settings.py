@@ -113,6 +113,14 @@ def _smtp() -> dict[str, Any]:
     }
 
 
+def _line(name: str, default: str) -> str:
+    """Short text on one line (who runs the service, where to get help)."""
+    value = " ".join(os.environ.get(name, "").split()) or default
+    if len(value) > 200:
+        raise SettingsError(f"{name} must be at most 200 characters long")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(metadata={"env": "DATABASE_URL"})
@@ -151,6 +159,10 @@ class Settings:
     """The address emails come from."""
     smtp_tls: str = field(metadata={"env": "SMTP_TLS"})
     """How to talk to the SMTP server: starttls, ssl or none."""
+    service_owner: str = field(metadata={"env": "SERVICE_OWNER"})
+    """Who runs the service, as every page's footer, the sign-in page and emails say it."""
+    help_contact: str = field(metadata={"env": "HELP_CONTACT"})
+    """Where people get help: an email address (shown as a link) or a phone number."""
 
     @property
     def is_postgres(self) -> bool:
@@ -204,4 +216,6 @@ def get_settings() -> Settings:
         data_dir=data_dir,
         time_zone=_time_zone(),
         **_smtp(),
+        service_owner=_line("SERVICE_OWNER", "your local council"),
+        help_contact=_line("HELP_CONTACT", ""),
     )

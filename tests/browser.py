@@ -88,8 +88,11 @@ def start_server(
 
 
 async def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core on the page; the violations of WCAG 2.x A and AA rules."""
-    await page.add_script_tag(path=str(AXE))
+    """Run axe-core on the page; the violations of WCAG 2.x A and AA rules.
+
+    axe is evaluated by the browser's own tools, which the page's Content-Security-Policy
+    does not govern: an injected <script> would be refused (and logged as an error)."""
+    await page.evaluate(AXE.read_text())
     result = await page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
@@ -129,3 +132,99 @@ async def session_cookie_for(email: str) -> str:
         )
     )
     return token
+
+
+# Console errors ----------------------------------------------------------------------
+# Every page a browser test opens is watched: an error in its console (a script's error, a
+# refused style or script, a failed load), an uncaught exception, or a Content-Security-
+# Policy violation fails the test when it ends (the `console_errors` fixture in conftest).
+
+# Seen in the page before any of its own scripts run: a CSP violation, even one the
+# browser does not log (a report-only policy, a refused frame).
+REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) => {
+  const where = e.target && e.target.outerHTML ? ' in ' + e.target.outerHTML.slice(0, 160) : '';
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
+    + ' at ' + e.documentURI + where);
+}, true);"""
+# What a test that goes offline on purpose expects to see, and only that.
+OFFLINE_ERRORS = ("Failed to load resource: net::ERR_INTERNET_DISCONNECTED",)
+
+
+class ConsoleErrors:
+    """The console errors and page errors of the running test's browser tabs."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.allowed: tuple[str, ...] = ()
+        # Pages opened whose status was 4xx on purpose (a form shown again with its errors
+        # is a 400, an unknown address a 404), and htmx's 400 answers with a form's
+        # messages: the browser logs their status as an error; the test checks it itself.
+        # A 4xx of anything else (an image, a script, a fetch) still fails.
+        self.error_pages: set[str] = set()
+        self.failed_loads: list[tuple[str, str]] = []
+
+    def allow_offline(self) -> None:
+        """For a test that takes the browser offline on purpose: its failed loads are
+        expected (and nothing else is)."""
+        self.allowed = OFFLINE_ERRORS
+
+    def allow(self, *messages: str) -> None:
+        """For a test whose server refuses a request on purpose: exactly these messages."""
+        self.allowed = (*self.allowed, *messages)
+
+    def reset(self) -> None:
+        self.seen, self.allowed, self.error_pages, self.failed_loads = [], (), set(), []
+
+    def unexpected(self) -> list[str]:
+        pages = [
+            f"{where}: {text}" for where, text in self.failed_loads if where not in self.error_pages
+        ]
+        found = [*pages, *self.seen]
+        return [text for text in found if text.partition(": ")[2].strip() not in self.allowed]
+
+    def _console(self, page: Any, message: Any) -> None:
+        if message.type != "error":
+            return
+        loaded = message.location.get("url", "")
+        if message.text.startswith(
+            "Failed to load resource: the server responded with a status of 4"
+        ):
+            self.failed_loads.append((loaded, message.text))
+        else:
+            self.seen.append(f"{page.url}: {message.text}")
+
+    def _response(self, page: Any, response: Any) -> None:
+        request = response.request
+        opened = response.frame == page.main_frame and request.is_navigation_request()
+        # htmx's request for a form's answer: a 400 carries the messages, which it shows.
+        answered = response.status == 400 and request.headers.get("hx-request") == "true"
+        if (400 <= response.status < 500 and opened) or answered:
+            self.error_pages.add(response.url)
+
+    def watch_page(self, page: Any) -> None:
+        page.on("console", lambda message: self._console(page, message))
+        page.on("response", lambda response: self._response(page, response))
+        page.on("pageerror", lambda error: self.seen.append(f"{page.url}: uncaught {error}"))
+
+    async def watch(self, context: Any) -> Any:
+        await context.add_init_script(REPORT_CSP)
+        context.on("page", self.watch_page)
+        for page in context.pages:
+            self.watch_page(page)
+        return context
+
+
+CONSOLE = ConsoleErrors()
+
+
+class WatchedBrowser:
+    """The browser, whose every new context (and so every page) is watched."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    async def new_context(self, **options: Any) -> Any:
+        return await CONSOLE.watch(await self._browser.new_context(**options))

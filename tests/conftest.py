@@ -133,12 +133,27 @@ def live_server(database, smtp_inbox):
 async def chromium():
     from playwright.async_api import async_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, WatchedBrowser
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         await browser.close()
+
+
+@pytest.fixture(autouse=True)
+def console_errors():
+    """Fails a browser test that saw a console error, a page error or a CSP violation in
+    any of its tabs. A test that goes offline on purpose calls
+    `console_errors.allow_offline()` (its failed loads are expected, nothing else)."""
+    from tests.browser import CONSOLE
+
+    CONSOLE.reset()
+    yield CONSOLE
+    found = CONSOLE.unexpected()
+    CONSOLE.reset()
+    if found:
+        pytest.fail("Errors in the browser's console:\n" + "\n".join(found))
 
 
 @pytest_asyncio.fixture
@@ -160,8 +175,8 @@ async def desk(chromium, live_server):
     from tests import factories
     from tests.browser import DESK, session_cookie_for
 
-    # bypass_csp: axe-core is injected as an inline script, which our CSP refuses.
-    context = await chromium.new_context(viewport=DESK, locale="en-GB", bypass_csp=True)
+    # The pages' Content-Security-Policy applies, as in any browser (axe-core runs anyway).
+    context = await chromium.new_context(viewport=DESK, locale="en-GB")
     context.set_default_timeout(10_000)
     page = await context.new_page()
 

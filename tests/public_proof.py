@@ -246,10 +246,10 @@ def read_widget(html: str, names: dict[str, str]) -> dict[str, int | None]:
     """The numbers a widget shows: its headline, reach, and each programme's line."""
     text = Page(html).text
     out: dict[str, int | None] = {}
-    head = re.search(r"([\d,]+) citizens in our|Change(?: in [^:]+)?: not shown", text)
+    head = re.search(r"([\d,]+) citizens? in our|Change(?: in [^:]+)?: not shown", text)
     assert head, text
     out["movement_total"] = int(head.group(1).replace(",", "")) if head.group(1) else None
-    reach = re.search(r"([\d,]+) people reached|champions(?: here)?: not shown", text)
+    reach = re.search(r"([\d,]+) (?:people|person) reached|champions(?: here)?: not shown", text)
     assert reach, text
     out["reach"] = int(reach.group(1).replace(",", "")) if reach.group(1) else None
     by_name = {name: slug for slug, name in names.items()}

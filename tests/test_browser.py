@@ -260,8 +260,13 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
     assert await phone.evaluate("self.movementQueue.count()") == 0
 
 
-async def test_a_refused_send_keeps_the_activities(phone, live_server, smtp_inbox, champion):
+async def test_a_refused_send_keeps_the_activities(
+    phone, live_server, smtp_inbox, champion, console_errors
+):
     """Signed out in the meantime (the server says 401): kept, and sent after signing in."""
+    console_errors.allow(
+        "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+    )
     from schema.tables import Activity
     from tests.test_browser_privacy import eventually
 

@@ -211,7 +211,8 @@ async def test_a_taken_address_gets_the_same_answer_and_no_link(client, smtp):
     assert link_in(smtp, "nobody.yet@example.org")  # a real address gets its link
 
     third = await client.patch(
-        f"/api/people/{champion.person_id}", json={"email": "nina@example.org"},
+        f"/api/people/{champion.person_id}",
+        json={"email": "nina@example.org"},
         headers=champion.headers,
     )
     assert third.status_code == 200  # the third of three
@@ -329,9 +330,7 @@ async def _import(client, content: bytes) -> tuple[int, str]:
     return job_id, Page(page.text).text
 
 
-async def test_a_champion_who_asks_for_a_newcomers_address_gets_none_of_their_data(
-    client, smtp
-):
+async def test_a_champion_who_asks_for_a_newcomers_address_gets_none_of_their_data(client, smtp):
     champion = await f.user("champion", email="chris@example.org", name="Chris Champion")
     claim = await client.patch(
         f"/api/people/{champion.person_id}",

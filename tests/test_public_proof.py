@@ -116,6 +116,8 @@ async def read_widgets(client, pub: Published, truth: Truth, names: dict[str, st
             if value == "not shown":
                 pub.add(widget_terms(truth, areas, slug), None, f"/totals.svg?{query}")
             else:
+                if value == "1 citizen":  # one citizen is said so
+                    value = "1 citizens"
                 number = value.removesuffix(f" {label}").replace(",", "")
                 pub.add(widget_terms(truth, areas, slug), int(number), f"/totals.svg?{query}")
 

@@ -88,9 +88,13 @@ def _url_for(node: nodes.Call) -> bool:
         return False
     if not node.args or not isinstance(node.args[0], nodes.Const) or len(node.args) > 1:
         return False
-    return not node.dyn_args and not node.dyn_kwargs and all(
-        _number(kw.value) or (isinstance(kw.value, nodes.Name) and kw.value.name in TOKENS)
-        for kw in node.kwargs
+    return (
+        not node.dyn_args
+        and not node.dyn_kwargs
+        and all(
+            _number(kw.value) or (isinstance(kw.value, nodes.Name) and kw.value.name in TOKENS)
+            for kw in node.kwargs
+        )
     )
 
 
@@ -119,8 +123,10 @@ def allowed(node: nodes.Node, where: str) -> bool:
         if node.name == "urlencode":
             return where == "query"
         if node.name == "replace":
-            return node.node is not None and allowed(node.node, where) and all(
-                isinstance(a, nodes.Const) for a in node.args
+            return (
+                node.node is not None
+                and allowed(node.node, where)
+                and all(isinstance(a, nodes.Const) for a in node.args)
             )
     return False
 
@@ -207,7 +213,7 @@ def test_the_walk_finds_the_addresses_that_take_values():
         '<a href="{{ request.url.path }}">Here</a>',
         "<form action='/stories/{{ request.path_params.id }}/delete'>",
         '<a href="/activities/{{ next_page }}">',
-        '<form action="{{ url_for(\'x\', token=request.query_params.t) }}">',
+        "<form action=\"{{ url_for('x', token=request.query_params.t) }}\">",
         '<form action="{{ url_for(where) }}">',
         '<a href="{{ query | urlencode }}">',  # urlencode keeps "/" in a path
         '<a href="/x?{{ request.query_params.q }}">',
@@ -226,7 +232,7 @@ def test_request_text_in_an_address_is_caught(line):
         "<form action=\"{{ url_for('email-use-link', token=token) }}\">",
         '<a href="/console/people/{{ person.id }}/merge?other={{ p.id }}">',
         '<a href="{{ base }}?{{ dict(query, page=page + 1) | urlencode }}">',
-        '<a href="#{{ field or \'main\' }}">',
+        "<a href=\"#{{ field or 'main' }}\">",
         "<a href=\"{{ '/console/people/%d' % person.id if person else '/console/people' }}\">",
     ],
 )

@@ -43,9 +43,7 @@ async def test_i_add_a_course_and_see_it(client, champion):
     assert await TrainingRecord.count() == 1
 
 
-async def test_a_champion_cannot_record_the_course_that_lets_them_run_sessions(
-    client, champion
-):
+async def test_a_champion_cannot_record_the_course_that_lets_them_run_sessions(client, champion):
     """Dementia Friends Champion training lets a person record Friends sessions: only staff
     record it. The page does not offer it, and sending it anyway is refused."""
     page = Page((await client.get("/training", headers=HTML)).text)

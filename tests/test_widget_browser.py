@@ -62,7 +62,8 @@ async def test_the_widget_on_a_partner_page_updates_itself(chromium, live_server
     await page.goto(partner_site)
     frame = page.frame_locator("iframe")
     await frame.get_by_role("heading", level=1).wait_for()
-    assert "citizens in our Health Movement for Change" in await frame.locator("h1").inner_text()
+    # One champion: "1 citizen" (not "1 citizens").
+    assert "1\ncitizen in our Health Movement for Change" in await frame.locator("h1").inner_text()
     await page.wait_for_function(
         "() => document.querySelector('.health-movement-widget')?.shadowRoot?.querySelector('h2')"
     )
@@ -98,7 +99,7 @@ async def test_the_widget_on_a_partner_page_updates_itself(chromium, live_server
 
 
 async def test_the_embed_page_passes_axe(chromium, live_server):
-    context = await chromium.new_context(locale="en-GB", bypass_csp=True)
+    context = await chromium.new_context(locale="en-GB")
     page = await context.new_page()
     for query in ("", "?theme=dark&compact=1"):
         await page.goto(f"{live_server}/embed{query}")
@@ -120,7 +121,7 @@ async def test_hidden_numbers_and_how_we_count_read_well_at_phone_and_desk_sizes
             await f.join(await f.person(f"{code} champion {i}", footprint=area), "health-champions")
         for i in range(friends):
             await f.join(await f.person(f"{code} friend {i}", footprint=area), "dementia-friends")
-    context = await chromium.new_context(locale="en-GB", bypass_csp=True)
+    context = await chromium.new_context(locale="en-GB")
     page = await context.new_page()
     for width in (390, 1280):
         await page.set_viewport_size({"width": width, "height": 800})
@@ -135,4 +136,145 @@ async def test_hidden_numbers_and_how_we_count_read_well_at_phone_and_desk_sizes
         assert await heading.is_visible()
         assert await axe_violations(page) == []
         await screenshot(page, f"how-we-count-{width}")
+    await context.close()
+
+
+@pytest.fixture
+def partner_pages():
+    """Another site, on another port, serving whatever pages a test puts in the dict."""
+    pages: dict[str, str] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    server.shutdown()
+
+
+async def open_partner_page(page, partner, body: str) -> None:
+    """A page of the other site with this body."""
+    base, pages = partner
+    pages["/partner"] = (
+        '<!doctype html><html lang="en"><head><title>Partner</title>'
+        f'<link rel="icon" href="data:,"></head><body>{body}'
+    )
+    await page.goto(f"{base}/partner")
+
+
+async def big_number_style(frame) -> dict:
+    return await frame.locator(".big").evaluate(
+        "(e) => { const s = getComputedStyle(e); const box = getComputedStyle(e.closest('.hm'));"
+        " return {size: s.fontSize, weight: s.fontWeight, display: s.display,"
+        " border: box.borderTopColor, family: box.fontFamily}; }"
+    )
+
+
+async def test_the_embed_page_is_styled_with_its_csp_enforced(chromium, live_server):
+    """/embed in a real browser that enforces the page's own Content-Security-Policy: the
+    big number is big and bold and the box has its green top border (the style was
+    refused, and the widget a plain Times New Roman list, when the CSS was escaped)."""
+    context = await chromium.new_context(locale="en-GB")
+    page = await context.new_page()
+    for width in (390, 1280):
+        await page.set_viewport_size({"width": width, "height": 700})
+        answer = await page.goto(f"{live_server}/embed")
+        assert "style-src 'sha256-" in answer.headers["content-security-policy"]
+        style = await big_number_style(page)
+        assert style["size"] == "36px"  # 2.25rem
+        assert style["weight"] == "700"
+        assert style["display"] == "block"
+        assert style["border"] == "rgb(0, 90, 48)"
+        assert "serif" not in style["family"].replace("sans-serif", "")
+        await screenshot(page, f"widget-embed-{width}")
+    await page.goto(f"{live_server}/embed?theme=dark&compact=1")
+    assert (await big_number_style(page))["size"] == "25.6px"  # 1.6rem, compact
+    await context.close()
+
+
+async def test_the_console_preview_of_the_widget_is_styled(desk, live_server):
+    page = await desk("admin")
+    await page.goto(f"{live_server}/console/widget")
+    frame = page.frame_locator("iframe.preview")
+    await frame.locator(".big").wait_for()
+    style = await frame.locator(".big").evaluate("(e) => getComputedStyle(e).fontSize")
+    assert style == "36px"
+    await screenshot(page, "console-widget-preview")
+
+
+async def test_lower_case_area_codes_work_at_every_public_address(
+    chromium, live_server, partner_pages
+):
+    """An area whose code is in lower case, which /api/totals takes as it is, works in the
+    iframe, the badge and the script tag's widget alike."""
+    area = await f.footprint("le-north", "Leigh North")
+    for i in range(6):
+        await f.join(await f.person(f"North {i}", footprint=area), "health-champions")
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        api = await http.get("/api/totals?footprint=le-north")
+        assert api.status_code == 200, api.text
+        total = f"{api.json()['movement_total']:,}"
+        for path in ("/embed", "/totals.svg"):
+            answer = await http.get(f"{path}?footprint=le-north")
+            assert answer.status_code == 200, (path, answer.text)
+            assert "Leigh North" in answer.text
+    context = await chromium.new_context(locale="en-GB")
+    page = await context.new_page()
+    await page.goto(f"{live_server}/embed?footprint=le-north")
+    assert "in Leigh North" in await page.locator("h1").inner_text()
+    assert await page.locator(".big").inner_text() == total
+    await open_partner_page(
+        page,
+        partner_pages,
+        f'<main><script src="{live_server}/embed.js" data-footprint="le-north"></script></main>',
+    )
+    await page.wait_for_function(
+        "() => document.querySelector('.health-movement-widget')?.shadowRoot?.querySelector('h2')"
+    )
+    heading = await page.evaluate(
+        "() => document.querySelector('.health-movement-widget').shadowRoot"
+        ".querySelector('h2').textContent"
+    )
+    assert "in Leigh North" in heading
+    await context.close()
+
+
+BADGE_FITS = """() => [...document.querySelectorAll('text')].map((t, i) => {
+  const box = document.querySelectorAll('rect')[i];
+  const b = t.getBBox();
+  const left = box.x.baseVal.value, right = left + box.width.baseVal.value;
+  return {text: t.textContent, left: b.x - left, right: right - (b.x + b.width),
+          length: t.getComputedTextLength(), room: box.width.baseVal.value};
+})"""
+
+
+async def test_the_badge_text_fits_its_boxes_with_debian_fonts(
+    chromium, live_server, partner_pages
+):
+    """The badge drawn by Chromium with the fonts of a stock Debian (no Verdana): each
+    text's box lies inside its coloured box, with room at both ends, for short and long
+    words, wide capitals and a letter outside ASCII."""
+    await f.footprint("WM", "WWW Mmm Wigan & Ŵŷñ Ḿoor")
+    context = await chromium.new_context(locale="en-GB")
+    page = await context.new_page()
+    queries = ("", "?footprint=WM", "?programmes=dementia-friends", "?theme=dark")
+    for query in queries:
+        await page.goto(f"{live_server}/totals.svg{query}")
+        for text in await page.evaluate(BADGE_FITS):
+            assert text["left"] >= 2, (query, text)
+            assert text["right"] >= 2, (query, text)
+            assert text["length"] <= text["room"] - 4, (query, text)
+    badges = "".join(f'<p><img src="{live_server}/totals.svg{q}" alt=""></p>' for q in queries)
+    await open_partner_page(page, partner_pages, f"<main>{badges}</main>")
+    await page.wait_for_function("() => [...document.images].every((i) => i.complete)")
+    await screenshot(page, "badges")
     await context.close()

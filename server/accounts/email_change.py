@@ -22,6 +22,7 @@ from server.lib.audit import CHANGED, record
 from server.lib.validation import Form, Invalid
 from server.mail.services import send_email
 from server.settings import get_settings
+from server.site.context import greeting
 
 LINK_LIFETIME = timedelta(hours=24)  # long enough for an email that comes late
 PER_PERSON = 3  # change links per person in an hour: enough for a typo, too few to flood
@@ -71,9 +72,7 @@ def _message(email: str, link: str) -> str:
     )
 
 
-async def request_change(
-    person_id: int, account_id: int | None, new_email: str
-) -> Awaitable[None]:
+async def request_change(person_id: int, account_id: int | None, new_email: str) -> Awaitable[None]:
     """Record a wish to change a person's email and make the link (inside the caller's
     write transaction). Returns the sending of the email, for after the transaction.
     Invalid if asked too often. Whether the address is someone else's is never said: the
@@ -154,12 +153,18 @@ def tell_old_address(old: str | None, new: str) -> Awaitable[None] | None:
     """A note to the old address, so that a change nobody meant is noticed."""
     if not old or old == new:
         return None
+    return _tell_old_address(old, new)
+
+
+async def _tell_old_address(old: str, new: str) -> None:
+    person = await Person.select(Person.name).where(Person.email == new).first()
     body = (
-        "Hello,\n\nThe email address of your account in the Health Movement app was changed "
-        "to a new one, confirmed with a link sent to it. From now on, sign in with the new "
-        "address.\n\nIf you did not do this, tell your coordinator at once.\n"
+        f"{greeting((person or {}).get('name'))}\n\nThe email address of your account in the "
+        "Health Movement app was changed to a new one, confirmed with a link sent to it. From "
+        "now on, sign in with the new address.\n\nIf you did not do this, tell your "
+        "coordinator at once.\n"
     )
-    return send_email(old, "Your email address was changed", body)
+    await send_email(old, "Your email address was changed", body)
 
 
 async def confirm_on_sign_in(account_id: int, email: str) -> None:

@@ -70,9 +70,7 @@ async def confirm_email_page(token: FromPath[str]) -> Template:
     return Template("accounts/email_confirm.html", context={"token": token})
 
 
-@post(
-    "/email/confirm/{token:str}", include_in_schema=False, status_code=200, name="email-use-link"
-)
+@post("/email/confirm/{token:str}", include_in_schema=False, status_code=200, name="email-use-link")
 async def use_email_link(token: FromPath[str]) -> Template:
     if not is_link_token(token):
         return _link_not_valid(f"{email_change.LINK_NOT_VALID} {COPY_ALL}", 404)

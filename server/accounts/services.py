@@ -218,9 +218,7 @@ LAST_ADMIN = (
     "This is the last active admin account, so it cannot be {doing}: make another account "
     "an admin first, so that someone can always run the app."
 )
-ADMINS_ONLY = (
-    "Only an admin can close an admin's account: this person has one, so ask an admin."
-)
+ADMINS_ONLY = "Only an admin can close an admin's account: this person has one, so ask an admin."
 
 
 class LastAdmin(Invalid):

@@ -16,6 +16,7 @@ from server.lib.auth import Actor
 from server.lib.validation import Form
 from server.mail.services import send_email
 from server.settings import get_settings
+from server.site.context import greeting
 
 LINK_LIFETIME = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(days=30)
@@ -84,12 +85,18 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
             expires_at=now + LINK_LIFETIME,
         )
     )
-    known = await Account.exists().where((Account.email == email) & (Account.active == True))  # noqa: E712
-    if not known:
+    known = (
+        await Account.select(Account.person.name)
+        .where((Account.email == email) & (Account.active == True))  # noqa: E712
+        .first()
+    )
+    if known is None:
         return None
     link = f"{get_settings().base_url}/sign-in/{token}"
+    # The name goes only to the account's own address, never onto the page that asked.
     body = (
-        "Hello,\n\nUse this link to sign in to the Health Movement app:\n\n"
+        f"{greeting(known['person.name'])}\n\nUse this link to sign in to the Health Movement "
+        "app:\n\n"
         f"{link}\n\nIt works once, for 15 minutes. If you did not ask for it, you can "
         "ignore this email: nobody can sign in without it.\n"
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from schema.tables import OutboxMessage
 from server.settings import Settings, get_settings
+from server.site.context import email_footer
 
 log = logging.getLogger("movement")
 
@@ -47,8 +48,10 @@ async def send_email(to: str, subject: str, body: str, secret: bool = False) -> 
     """Send a plain-text email, or put it in the development outbox.
 
     secret=True for an email whose body lets its reader act as the addressee (a sign-in
-    or confirmation link): without SMTP it is kept and printed only when DEBUG is on."""
+    or confirmation link): without SMTP it is kept and printed only when DEBUG is on.
+    Every email ends saying who runs the service and where to get help."""
     settings = get_settings()
+    body = body + email_footer()
     if not settings.smtp_host:
         await _not_sent(settings, to, subject, body, secret)
         return

@@ -35,14 +35,26 @@ from server.privacy.special import audit_events, pseudonymise_accounts
 
 # Codes in plain words, for the readable page and the CSV.
 ROLE_STATUS = {"active": "Active", "paused": "Paused", "left": "Left"}
-STORY_STATUS = {"waiting": "Waiting for a coordinator", "approved": "Published",
-                "declined": "Not published", "withdrawn": "Withdrawn by you"}
+STORY_STATUS = {
+    "waiting": "Waiting for a coordinator",
+    "approved": "Published",
+    "declined": "Not published",
+    "withdrawn": "Withdrawn by you",
+}
 ROLES = {"champion": "Champion", "coordinator": "Coordinator", "admin": "Administrator"}
 ACTIONS = {"create": "Added", "update": "Changed", "delete": "Deleted", "erase": "Erased"}
-RECORD_TYPES = {"person": "Your details", "account": "Account", "membership": "Programme",
-                "training": "Training", "activity": "Activity", "story": "Story",
-                "friends_session": "Friends session", "api_token": "API token",
-                "web_session": "Sign-in", "email_change": "Email address change"}
+RECORD_TYPES = {
+    "person": "Your details",
+    "account": "Account",
+    "membership": "Programme",
+    "training": "Training",
+    "activity": "Activity",
+    "story": "Story",
+    "friends_session": "Friends session",
+    "api_token": "API token",
+    "web_session": "Sign-in",
+    "email_change": "Email address change",
+}
 
 IMPORTS = Holding(
     ImportJob, "import_rows", "Rows of spreadsheets waiting to be imported",

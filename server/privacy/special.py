@@ -107,9 +107,7 @@ async def audit_events(subject: Subject) -> list[dict[str, Any]]:
         if isinstance(what, str):  # SQLite may hand the JSON back as text
             what = json.loads(what or "{}")
         described = "; ".join(
-            f"{k.replace('_', ' ')}: {v}"
-            for k, v in describe_changes(what)
-            if k not in INTERNAL
+            f"{k.replace('_', ' ')}: {v}" for k, v in describe_changes(what) if k not in INTERNAL
         )
         out.append(
             {

@@ -40,15 +40,11 @@ class Query(dict[str, str]):
 
 # Reading the same query string always gives the same answer, so the busiest public
 # addresses read each one once per worker, not once per request.
-_READ: OrderedDict[tuple[bytes, tuple[str, ...], bool], Query | dict[str, str]] = (
-    OrderedDict()
-)
+_READ: OrderedDict[tuple[bytes, tuple[str, ...], bool], Query | dict[str, str]] = OrderedDict()
 _READ_SIZE = 2048
 
 
-def read_query(
-    request: Request[Any, Any, Any], names: Iterable[str], others: bool = True
-) -> Query:
+def read_query(request: Request[Any, Any, Any], names: Iterable[str], others: bool = True) -> Query:
     """The query's options, each given at most once, trimmed, blank ones left out. Other
     keys are refused with others=False (the API), and otherwise dropped (an embedding
     page's own), so that nothing but the options can reach a decision or a cache's key."""

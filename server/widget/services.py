@@ -63,7 +63,8 @@ def read_options(params: Mapping[str, str], slugs: list[str], codes: list[str]) 
         errors["programmes"] = (
             f"There is no programme {unknown[0][:60]!r}. Use these: {', '.join(slugs)}."
         )
-    footprint = params.get("footprint", "").strip().upper() or None
+    # The code exactly as written, as /api/totals reads it: an area's code may be lower case.
+    footprint = params.get("footprint", "").strip() or None
     if footprint is not None and footprint not in codes:
         errors["footprint"] = (
             f"There is no area {footprint[:20]!r}. Use one of: {', '.join(codes)}."

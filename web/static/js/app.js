@@ -6,10 +6,16 @@ const queue = self.movementQueue;
 const account = document.body.dataset.account;
 const onShell = account === undefined;
 
+// The path a form posts to. Not `form.action`: a form with a field named "action" (the
+// audit log's filter) gives that field there, and new URL() of it throws.
+function formPath(form) {
+  return new URL(form.getAttribute("action") || "", document.baseURI).pathname;
+}
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" });
   document.addEventListener("submit", (event) => {
-    if (event.target.action && new URL(event.target.action).pathname === "/sign-out") {
+    if (formPath(event.target) === "/sign-out") {
       navigator.serviceWorker.controller?.postMessage("forget-pages");
     }
   });
@@ -133,7 +139,7 @@ function say(text) {
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!queue || new URL(form.action).pathname !== "/log" || (navigator.onLine && !onShell)) return;
+  if (!queue || formPath(form) !== "/log" || (navigator.onLine && !onShell)) return;
   event.preventDefault();  // no signal, or the shell's copy of the form: keep it on this phone
   freshClientId(form, false);
   const data = new FormData(form);  // read now: a second tap must see the same form
