@@ -167,9 +167,12 @@ async def test_signed_out_everywhere_from_another_device_the_phone_forgets(
     assert await phone.evaluate("self.movementQueue.count()") == 1  # the queue stays
 
 
-async def test_a_401_from_the_api_makes_the_phone_forget(phone, live_server, asha):
+async def test_a_401_from_the_api_makes_the_phone_forget(phone, live_server, asha, console_errors):
     from schema.tables import WebSession
 
+    console_errors.allow(  # the 401 is what this test makes happen
+        "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+    )
     await signed_in_phone(phone, live_server, asha.email)
     await phone.evaluate(PLANT)
     await WebSession.delete(force=True)  # the session is over (expired, or removed)
@@ -203,9 +206,14 @@ async def queue_two_without_signal(phone: Any, live_server: str) -> None:
 
 
 async def test_a_queue_is_sent_only_as_the_champion_who_filled_it(
-    chromium, phone, live_server, smtp_inbox, asha, ben
+    chromium, phone, live_server, smtp_inbox, asha, ben, console_errors
 ):
     from schema.tables import Activity
+
+    console_errors.allow(  # the server refusing a send as the wrong champion is the point
+        "Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)",
+    )
 
     inbox = smtp_inbox[0]
     await sign_in(phone, live_server, inbox, asha.email)

@@ -395,8 +395,13 @@ async def test_the_new_pages_have_no_accessibility_problems(
     assert not found, found
 
 
-async def test_a_refused_queue_is_told_in_words(phone, live_server, smtp_inbox, champion):
+async def test_a_refused_queue_is_told_in_words(
+    phone, live_server, smtp_inbox, champion, console_errors
+):
     """A refusal that sending again cannot mend (here a 422): dropped, and said properly."""
+    console_errors.allow(  # the refusal is what this test makes happen
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    )
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.context.route(
         f"{live_server}/api/activities/batch",

@@ -41,6 +41,7 @@ ADDRESSES = {
     "codes.preview": "/embed and options checked against fixed lists (server/console/widget.py)",
     "licence_url": "a constant (server/public/release.py)",
     "ev.link": "the audit log's record pages: a fixed pattern and a record number",
+    "about.help_email": "HELP_CONTACT, a setting from the environment, in a mailto: link",
 }
 # Query strings the routes make with urllib's urlencode (every '/', '\\', '?', '#' escaped).
 QUERIES = {
