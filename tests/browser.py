@@ -147,7 +147,11 @@ REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) => {
     + ' at ' + e.documentURI + where);
 }, true);"""
 # What a test that goes offline on purpose expects to see, and only that.
-OFFLINE_ERRORS = ("Failed to load resource: net::ERR_INTERNET_DISCONNECTED",)
+OFFLINE_ERRORS = (
+    "Failed to load resource: net::ERR_INTERNET_DISCONNECTED",
+    # a load the service worker passed on to the network, which failed without signal
+    "Failed to load resource: net::ERR_FAILED",
+)
 
 
 class ConsoleErrors:

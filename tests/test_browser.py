@@ -171,11 +171,12 @@ async def test_touch_targets_are_at_least_44_pixels(phone, live_server, smtp_inb
 
 
 async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
     """Signed-in pages are no-store: without signal the shell's copies stand in for them
     (home, my activities, the log form filled in as the phone last saw it), and the
     offline page for any other."""
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     from tests.test_browser_privacy import kept_on_phone, remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
@@ -220,8 +221,9 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
 
 
 async def test_three_activities_logged_without_signal_arrive_exactly_once(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     from schema.tables import Activity
     from tests.test_browser_privacy import remembered
 

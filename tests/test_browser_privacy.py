@@ -168,6 +168,7 @@ async def test_signed_out_everywhere_from_another_device_the_phone_forgets(
 
 
 async def test_a_401_from_the_api_makes_the_phone_forget(phone, live_server, asha, console_errors):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     from schema.tables import WebSession
 
     console_errors.allow(  # the 401 is what this test makes happen
@@ -290,7 +291,10 @@ async def test_a_queue_is_sent_only_as_the_champion_who_filled_it(
     await expect(waiting).to_have_text("2 activities sent")
 
 
-async def test_without_signal_a_signed_out_phone_keeps_nothing_for_nobody(phone, live_server, asha):
+async def test_without_signal_a_signed_out_phone_keeps_nothing_for_nobody(
+    phone, live_server, asha, console_errors
+):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await signed_in_phone(phone, live_server, asha.email)
     await phone.goto(f"{live_server}/log")
     await phone.context.clear_cookies()

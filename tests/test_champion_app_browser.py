@@ -63,9 +63,10 @@ async def fill_the_log_form(page: Any, reached: str) -> None:
 
 
 async def test_straight_after_signing_in_without_signal_home_log_and_my_activities_work(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
     """First run, then no signal: no page was opened but home, and no later online visit."""
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
     await remembered(phone)  # home's script noted the programme to offer
@@ -119,8 +120,9 @@ async def today_in_words(page: Any) -> str:
 
 
 async def test_a_double_tap_without_signal_keeps_one_activity(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
     await phone.context.set_offline(True)
@@ -142,11 +144,12 @@ async def test_a_double_tap_without_signal_keeps_one_activity(
 
 
 async def test_the_same_form_sent_online_then_again_without_signal_is_one_activity(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
     """Patchy signal: the save reached the server but its answer never came back, and the
     champion taps Save again, now without signal. The queued copy carries the client_id
     the form was drawn with, so the server counts it once."""
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
     await phone.goto(f"{live_server}/log")
@@ -187,7 +190,10 @@ async def _count_is(n: int) -> bool:
     return await Activity.count() == n
 
 
-async def test_the_queue_empties_and_says_so_briefly(phone, live_server, smtp_inbox, champion):
+async def test_the_queue_empties_and_says_so_briefly(
+    phone, live_server, smtp_inbox, champion, console_errors
+):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
     await phone.context.set_offline(True)
@@ -442,8 +448,9 @@ AS_BOXES = """() => {
 
 
 async def test_without_signal_the_date_and_time_boxes_are_read(
-    phone, live_server, smtp_inbox, champion
+    phone, live_server, smtp_inbox, champion, console_errors
 ):
+    console_errors.allow_offline()  # its loads without signal fail, as they should
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await worker_ready(phone)
     await phone.context.set_offline(True)
