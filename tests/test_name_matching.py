@@ -142,3 +142,24 @@ async def test_the_console_people_list_and_cohort_search_fold_case_alike(client)
             text = unicodedata.normalize("NFC", Page(answer.text).text)
             assert unicodedata.normalize("NFC", name) in text, (path, q)
             assert not any(other in text for other in OTHERS), (path, q)
+
+
+async def test_the_people_search_in_a_browser_finds_other_alphabets(desk, live_server):
+    from tests.browser import PHONE, axe_violations, screenshot
+
+    await _people()
+    page = await desk("coordinator")
+    await page.goto(f"{live_server}/console/people")
+    for typed, name in [("ZOË", "ZOË ADEYEMI"), ("νίκος", "ΝΊΚΟΣ ΠΑΠΑΔΌΠΟΥΛΟΣ")]:
+        await page.get_by_label("Name or email").fill(typed)
+        await page.get_by_role("button", name="Find people").click()
+        await page.get_by_role("link", name=name).wait_for()
+        assert await page.get_by_role("link", name="Zoe Adams").count() == 0
+    await page.get_by_label("Name or email").fill("жанна")
+    await page.get_by_role("button", name="Find people").click()
+    await page.get_by_role("link", name="Жанна Strauß").wait_for()
+    await screenshot(page, "console-people-search-cyrillic")
+    assert await axe_violations(page) == []
+    await page.set_viewport_size(PHONE)
+    await screenshot(page, "console-people-search-cyrillic-phone")
+    assert await axe_violations(page) == []
