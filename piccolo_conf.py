@@ -7,6 +7,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from server.db import FoldingConnection
 from server.settings import get_settings
 
 
@@ -17,7 +18,8 @@ def make_engine() -> Engine:
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
     # timeout: how long a writer waits for the lock before "database is locked".
-    return SQLiteEngine(path=str(path), timeout=30)
+    # factory: every connection knows movement_fold(), the search's case folding.
+    return SQLiteEngine(path=str(path), timeout=30, factory=FoldingConnection)
 
 
 logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its chatter on every start

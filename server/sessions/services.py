@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
-from server.db import contains, is_postgres
+from server.db import contains
 from server.lib.normal import search_text, simple
 from server.lib.records import (
     Context,
@@ -251,12 +251,9 @@ async def find_runners(ctx: Context, text: Any) -> tuple[list[tuple[int, str]], 
     query = Person.select(Person.id, Person.name).where(may)
     if number:
         query = query.where(Person.id == min(int(number.group(1)), 2**31 - 1))
-    elif typed.isascii() or is_postgres():
+    else:
         query = query.where(contains(Person.name, typed)).limit(RUNNER_MATCHES + 1)
     rows = await query.order_by(Person.name)
-    if not number and not (typed.isascii() or is_postgres()):
-        # SQLite's LIKE ignores case for A to Z only: other letters are compared here.
-        rows = [r for r in rows if simple(typed) in simple(r["name"])]
     found = [(r["id"], r["name"]) for r in rows]
     return found[:RUNNER_MATCHES], len(found) > RUNNER_MATCHES
 
