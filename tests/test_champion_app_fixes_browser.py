@@ -13,6 +13,7 @@ import pytest
 from schema.tables import Activity
 from tests import factories as f
 from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
+from tests.test_browser_privacy import remembered
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -85,6 +86,55 @@ async def test_the_last_button_stands_clear_of_the_footer_and_the_nav_is_even(
             assert await gap_above_footer(page, button) >= 32, (path, name)
             await screenshot(page, f"fixes-{shot}-{name}")
         await page.goto(f"{live_server}/log")
+        assert await axe_violations(page) == []
+    finally:
+        await context.close()
+
+
+async def worker_ready(page: Any) -> None:
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+
+SHELL_PROGRAMMES = """() => [...document.querySelectorAll('select[name=programme] option')]
+  .map((o) => o.value).filter(Boolean)"""
+
+
+@pytest.mark.parametrize("also", [(), ("dementia-friends",)])
+async def test_without_signal_the_log_form_offers_only_my_programmes(
+    chromium, live_server, asha, also
+):
+    """The shell's form lists every programme; the phone keeps the account's own (from
+    home's link) and offers only those: with one, no choice at all."""
+    user, _ = asha
+    other = await f.user("champion", email="ben@example.org", name="Ben Okafor")
+    for slug in ("dementia-friends", "autism-friends"):
+        await f.join(other.person_id, slug)  # programmes Asha is not in
+    for slug in also:
+        await f.join(user.person_id, slug)
+    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server}/")
+        await worker_ready(page)
+        await remembered(page)
+        await context.set_offline(True)
+        await page.goto(f"{live_server}/log")
+        mine = sorted(["health-champions", *also])
+        assert sorted(await page.evaluate(SHELL_PROGRAMMES)) == mine
+        field = page.locator("select[name=programme]")
+        if len(mine) == 1:
+            assert not await field.is_visible()
+            assert "For Health Champions" in await page.locator("main").inner_text()
+        else:
+            assert await field.is_visible()
+            await field.select_option("dementia-friends")
+        await page.get_by_label("An event or stall").check()
+        await page.get_by_label("How many people did it reach?").fill("6")
+        await page.get_by_role("button", name="Save").click()
+        await page.locator("#kept").wait_for()
+        kept = await page.evaluate("self.movementQueue.all()")
+        assert [k["programme"] for k in kept] == ["dementia-friends" if also else mine[0]]
+        await screenshot(page, f"fixes-offline-log-{len(mine)}-programmes")
         assert await axe_violations(page) == []
     finally:
         await context.close()

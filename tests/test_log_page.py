@@ -222,3 +222,14 @@ async def test_after_30_days_it_is_a_coordinators_job(client, champion):
     assert answer.status_code == 403
     assert "30 days" in Page(answer.text).text
     assert (await Activity.select(Activity.people_reached).first())["people_reached"] == 6
+
+
+async def test_home_tells_the_phone_only_my_programmes_for_its_offline_form(client, champion):
+    other = await f.user("champion", name="Sam Hall")
+    await f.join(other.person_id, "dementia-friends")
+    await f.join(champion.person_id, "cancer-champions")
+    html = (await client.get("/", headers=HTML)).text
+    link = html.split('id="log-link"', 1)[1].split(">", 1)[0]
+    assert 'data-programmes="cancer-champions heart-champions"' in link or (
+        'data-programmes="heart-champions cancer-champions"' in link
+    )
