@@ -13,7 +13,7 @@ import pytest
 from schema.tables import Activity
 from tests import factories as f
 from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
-from tests.test_browser_privacy import remembered
+from tests.test_browser_privacy import eventually, remembered
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -99,6 +99,10 @@ SHELL_PROGRAMMES = """() => [...document.querySelectorAll('select[name=programme
   .map((o) => o.value).filter(Boolean)"""
 
 
+async def _has(page: Any, n: int) -> bool:
+    return len(await page.evaluate(SHELL_PROGRAMMES)) == n
+
+
 @pytest.mark.parametrize("also", [(), ("dementia-friends",)])
 async def test_without_signal_the_log_form_offers_only_my_programmes(
     chromium, live_server, asha, also
@@ -120,6 +124,8 @@ async def test_without_signal_the_log_form_offers_only_my_programmes(
         await context.set_offline(True)
         await page.goto(f"{live_server}/log")
         mine = sorted(["health-champions", *also])
+        # the page's script filters the list once it has read the phone's note
+        await eventually(lambda: _has(page, len(mine)), "the shell's list cut to my programmes")
         assert sorted(await page.evaluate(SHELL_PROGRAMMES)) == mine
         field = page.locator("select[name=programme]")
         if len(mine) == 1:
@@ -136,5 +142,68 @@ async def test_without_signal_the_log_form_offers_only_my_programmes(
         assert [k["programme"] for k in kept] == ["dementia-friends" if also else mine[0]]
         await screenshot(page, f"fixes-offline-log-{len(mine)}-programmes")
         assert await axe_violations(page) == []
+    finally:
+        await context.close()
+
+
+async def refuse(route: Any) -> None:
+    """The network fails, as on patchy signal (only the log form's and the queue's sends)."""
+    if route.request.method == "POST":
+        await route.abort("internetdisconnected")
+    else:
+        await route.continue_()
+
+
+async def test_a_save_lost_to_patchy_signal_is_kept_on_the_phone(
+    chromium, live_server, asha, console_errors
+):
+    """The phone says it is online, but the send of the form fails at the network level:
+    the activity is kept on the phone, like a save without signal, and sent later."""
+    console_errors.allow_offline()  # the failed sends are the point
+    console_errors.allow("Failed to load resource: net::ERR_FAILED")
+    user, _ = asha
+    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server}/")
+        await worker_ready(page)
+        await page.goto(f"{live_server}/log")
+        await context.route("**/log", refuse)
+        await context.route("**/api/activities/batch", refuse)
+        await page.get_by_label("An event or stall").check()
+        await page.get_by_label("How many people did it reach?").fill("8")
+        await page.get_by_role("button", name="Save").click()
+        kept = page.locator("#kept")
+        await kept.wait_for()
+        assert "saved on this phone" in await kept.inner_text()
+        assert page.url == f"{live_server}/log"  # not the browser's error page
+        assert await page.evaluate("self.movementQueue.count()") == 1
+        await screenshot(page, "fixes-log-weak-signal")
+        assert [r["people_reached"] for r in await Activity.select(Activity.people_reached)] == [3]
+        await context.unroute("**/log")
+        await context.unroute("**/api/activities/batch")
+        await page.evaluate("dispatchEvent(new Event('online'))")
+        await page.locator("#waiting").get_by_text("1 activity sent").wait_for()
+        reached = sorted(
+            r["people_reached"] for r in await Activity.select(Activity.people_reached)
+        )
+        assert reached == [3, 8]
+    finally:
+        await context.close()
+
+
+async def test_a_save_with_signal_still_goes_to_my_activities(chromium, live_server, asha):
+    user, _ = asha
+    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server}/log")
+        await page.get_by_role("button", name="Save").click()  # nothing chosen: a mistake
+        await page.get_by_text("There is a problem").wait_for()
+        await page.get_by_label("An event or stall").check()
+        await page.get_by_label("How many people did it reach?").fill("8")
+        await page.get_by_role("button", name="Save").click()
+        await page.wait_for_url(f"{live_server}/activities?saved=1")
+        assert await Activity.count() == 2
     finally:
         await context.close()

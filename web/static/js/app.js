@@ -164,10 +164,37 @@ function say(text) {
   note.scrollIntoView({ block: "start" });
 }
 
+// How long Save waits for the server before keeping the activity on the phone instead.
+const SEND_WITHIN_MS = 15000;
+const KEPT = "No signal: saved on this phone. It will be sent when you have signal.";
+const WEAK = "The signal is too weak to send it: saved on this phone. It will be sent when the signal is better.";
+
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!queue || formPath(form) !== "/log" || (navigator.onLine && !onShell)) return;
-  event.preventDefault();  // no signal, or the shell's copy of the form: keep it on this phone
+  if (!queue || formPath(form) !== "/log") return;
+  event.preventDefault();
+  if (!navigator.onLine || onShell) return keep(form, KEPT);  // no signal, or the shell's form
+  // The phone says it is online, but the signal may be too weak to carry the form: send it
+  // ourselves, and keep it on the phone if that fails or takes too long. Its client_id
+  // keeps it one activity if the first send did arrive after all.
+  freshClientId(form, false);
+  const body = new URLSearchParams(new FormData(form));
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), SEND_WITHIN_MS);
+  let answer;
+  try {
+    answer = await fetch(form.action, { method: "POST", body, signal: stop.signal, credentials: "same-origin" });
+  } catch (error) {
+    return keep(form, WEAK);  // the network failed, or no answer in time
+  } finally {
+    clearTimeout(timer);
+  }
+  if (answer.ok && answer.redirected) return location.assign(answer.url);  // saved
+  form.submit();  // a mistake to show, or anything else: the server's own page, as without JS
+});
+
+// Keep the form's activity on this phone, to be sent when there is signal.
+async function keep(form, message) {
   freshClientId(form, false);
   const data = new FormData(form);  // read now: a second tap must see the same form
   const who = await owner();
@@ -189,9 +216,9 @@ document.addEventListener("submit", async (event) => {
     freshClientId(form, true);  // saved: the next activity is a new one
     await fillLogForm();
   }
-  say("No signal: saved on this phone. It will be sent when you have signal.");
+  say(message);
   await (navigator.onLine ? sendWaiting() : showWaiting());
-});
+}
 
 // The shell's "My activities" without signal: what waits on this phone for this account.
 async function listWaiting() {
