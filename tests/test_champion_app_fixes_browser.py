@@ -60,8 +60,10 @@ NAV_GAPS = """() => {
     const r = document.createRange(); r.selectNodeContents(a); return r.getBoundingClientRect();
   });
   const gaps = [];
-  for (let i = 1; i < boxes.length; i++)
-    if (Math.abs(boxes[i].top - boxes[i - 1].top) < 2) gaps.push(boxes[i].left - boxes[i - 1].right);
+  for (let i = 1; i < boxes.length; i++) {
+    const [a, b] = [boxes[i - 1], boxes[i]];
+    if (Math.abs(b.top - a.top) < 2) gaps.push(b.left - a.right);  // on the same line
+  }
   return gaps;
 }"""
 
