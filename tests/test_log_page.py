@@ -97,6 +97,51 @@ async def test_a_double_tap_saves_once(client, champion):
     assert await Activity.count() == 1
 
 
+async def test_a_different_activity_sent_with_a_used_client_id_is_saved_too(client, champion):
+    # After Back, a browser refills the form's hidden client_id: the next activity typed
+    # into that form must be saved as a second activity, not taken for the first one.
+    page = Page((await client.get("/log", headers=HTML)).text)
+    first = {**page.inputs, "kind": "conversation", "people_reached": "2"}
+    second = {**page.inputs, "kind": "event", "people_reached": "40", "note": "Market stall"}
+    assert (await client.post("/log", data=first)).status_code == 303
+    assert (await client.post("/log", data=second)).status_code == 303
+    assert (await client.post("/log", data=second)).status_code == 303  # sent twice: once
+    rows = await Activity.select(Activity.kind, Activity.people_reached, Activity.client_id)
+    assert sorted((r["kind"], r["people_reached"]) for r in rows) == [
+        ("conversation", 2),
+        ("event", 40),
+    ]
+    assert rows[0]["client_id"] != rows[1]["client_id"]
+    third = {**second, "kind": "leaflets"}  # and again, from the same restored form
+    assert (await client.post("/log", data=third)).status_code == 303
+    assert await Activity.count() == 3
+    listing = Page((await client.get("/activities", headers=HTML)).text)
+    assert "reached 40" in listing.text and "reached 2" in listing.text
+
+
+async def test_someone_elses_client_id_does_not_swallow_my_activity(client, champion):
+    other = await f.user("champion", name="Sam Hall")
+    await f.join(other.person_id, "heart-champions")
+    page = Page((await client.get("/log", headers=HTML)).text)
+    form = {**page.inputs, "kind": "conversation", "people_reached": "2"}
+    assert (await client.post("/log", data=form)).status_code == 303
+    client.cookies.clear()
+    await sign_in(client, other.email)
+    theirs = Page((await client.get("/log", headers=HTML)).text).inputs
+    sent = {**form, "_csrf_token": theirs["_csrf_token"]}  # the same client_id, guessed
+    assert (await client.post("/log", data=sent)).status_code == 303
+    rows = await Activity.select(Activity.person)
+    assert sorted(r["person"] for r in rows) == sorted([champion.person_id, other.person_id])
+
+
+async def test_the_log_form_is_not_refilled_by_the_browser(client, champion):
+    html = (await client.get("/log", headers=HTML)).text
+    assert '<form method="post" action="/log" novalidate autocomplete="off">' in html
+    assert 'name="client_id"' in html
+    hidden = html.split('name="client_id"', 1)[1].split(">", 1)[0]
+    assert 'autocomplete="off"' in hidden
+
+
 async def test_pages_send_you_to_sign_in_first(client):
     for path in ("/", "/log", "/activities"):
         answer = await client.get(path)
@@ -177,3 +222,14 @@ async def test_after_30_days_it_is_a_coordinators_job(client, champion):
     assert answer.status_code == 403
     assert "30 days" in Page(answer.text).text
     assert (await Activity.select(Activity.people_reached).first())["people_reached"] == 6
+
+
+async def test_home_tells_the_phone_only_my_programmes_for_its_offline_form(client, champion):
+    other = await f.user("champion", name="Sam Hall")
+    await f.join(other.person_id, "dementia-friends")
+    await f.join(champion.person_id, "cancer-champions")
+    html = (await client.get("/", headers=HTML)).text
+    link = html.split('id="log-link"', 1)[1].split(">", 1)[0]
+    assert 'data-programmes="cancer-champions heart-champions"' in link or (
+        'data-programmes="heart-champions cancer-champions"' in link
+    )

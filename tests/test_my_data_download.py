@@ -94,6 +94,28 @@ async def test_the_page_shows_everything_in_plain_english(client, phone_client):
     assert "/my-data/all" in Page((await phone_client.get("/my-data", headers=HTML)).text).links
 
 
+async def test_the_page_words_time_and_changes_as_people_say_them(client, phone_client):
+    champion = await a_full_life(client, phone_client)
+    answer = await phone_client.post("/api/activities", headers=champion.headers, json={
+        "programme": "health-champions", "kind": "conversation", "people_reached": 3,
+        "minutes": 90})  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    changed = await phone_client.patch(
+        f"/api/activities/{answer.json()['id']}", headers=champion.headers,
+        json={"people_reached": 4, "note": "Chat at the bus stop"},
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    page = Page((await phone_client.get("/my-data/all", headers=HTML)).text)
+    text = page.text
+    assert "Time spent" in text and "1 hour 30 minutes" in text
+    assert "Minutes" not in text and "Record number" not in text
+    assert "What you did: A conversation" in text and "Time spent: 1 hour 30 minutes" in text
+    assert "People reached: from 3 to 4" in text and "Note changed" in text
+    assert "note: changed" not in text and "people reached:" not in text
+    sheet = (await phone_client.get("/my-data/download.csv")).content.decode("utf-8-sig")
+    assert any("1 hour 30 minutes" in r for r in csv.reader(io.StringIO(sheet)))
+
+
 async def test_someone_not_signed_in_is_sent_to_sign_in(client):
     for path in ("/my-data/all", "/my-data/download", "/my-data/download.csv"):
         assert (await client.get(path)).headers["location"] == "/sign-in"

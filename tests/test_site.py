@@ -181,8 +181,28 @@ async def test_robots_txt_lets_search_engines_index_public_pages_only(client):
         "/email/confirm/a-link-token",
         "/stories",
         "/dev/outbox",
+        "/more",
     ):
         assert not robots.can_fetch("*", f"http://test{path}"), path
+
+
+async def test_robots_txt_keeps_out_every_page_that_needs_signing_in(app, client):
+    """Each page of the app that sends someone signed out to sign in (or refuses them) is
+    kept from search engines; only home ("/"), which is also the way in, is not."""
+    robots = RobotFileParser()
+    robots.parse((await client.get("/robots.txt")).text.splitlines())
+    signed_in_pages = []
+    for route in app.routes:
+        if "GET" not in getattr(route, "methods", ()) or route.path == "/":
+            continue
+        path = re.sub(r"\{[^}]*\}", "1", route.path)
+        answer = await client.get(path, headers=HTML)
+        if answer.status_code in (401, 403) or (
+            answer.status_code in (302, 303) and answer.headers["location"] == "/sign-in"
+        ):
+            signed_in_pages.append(path)
+    assert {"/more", "/log", "/my-data"} <= set(signed_in_pages)
+    assert [p for p in signed_in_pages if robots.can_fetch("*", f"http://test{p}")] == []
 
 
 async def test_favicon_is_not_a_404(client):

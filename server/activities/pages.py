@@ -14,6 +14,7 @@ from server.activities.services import (
     champion_window,
     changeable,
     log_form_defaults,
+    log_from_form,
 )
 from server.home.services import my_numbers
 from server.lib.auth import current_actor
@@ -21,7 +22,6 @@ from server.lib.pages import FormData, fields, form_post, save_or_show_again
 from server.lib.records import (
     Context,
     Forbidden,
-    create_record,
     delete_record,
     get_record,
     list_records,
@@ -55,7 +55,7 @@ async def log_activity(request: Request[Any, Any, Any], data: FormData) -> Templ
         request,
         data,
         FIELDS,
-        lambda ctx, sent: create_record(ACTIVITIES, ctx, sent),
+        log_from_form,
         "activities/log.html",
         log_form_defaults,
         "/activities?saved=1",

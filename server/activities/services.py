@@ -15,7 +15,15 @@ from piccolo.custom_types import Combinable
 from schema.tables import Activity, Membership, Person
 from server.db import write_transaction
 from server.lib.audit import changes, record_many
-from server.lib.records import Context, Forbidden, RecordType, Row, get_record, update_record
+from server.lib.records import (
+    Context,
+    Forbidden,
+    RecordType,
+    Row,
+    create_record,
+    get_record,
+    update_record,
+)
 from server.lib.reference import Reference
 from server.lib.validation import Conflict, Form, Invalid, left_blank
 from server.settings import today
@@ -225,6 +233,48 @@ ACTIVITIES = RecordType(
     personal=PERSONAL,
     unique_message={"client_id": "An activity with this client_id is already recorded."},
 )
+
+
+# The log form sent -----------------------------------------------------------------------
+
+# What makes two activities the same one: a form sent twice must match on all of these.
+SAME_ACTIVITY = (
+    "person",
+    "programme",
+    "kind",
+    "occurred_on",
+    "footprint",
+    "people_reached",
+    "minutes",
+    "note",
+)
+
+
+async def log_from_form(ctx: Context, sent: Mapping[str, Any], tries: int = 3) -> None:
+    """Save the log form. Its client_id, drawn with the form, makes a form sent twice (a
+    double tap, a resend) one activity. But a browser refills a form's hidden client_id
+    after Back, so a different activity typed into that form arrives with a client_id
+    already used: it is a new activity, never dropped. It is saved under a client_id made
+    from the old one and what it says, so that this form sent twice is still one activity.
+    The same activity sent again is a Conflict, which the page treats as already saved."""
+    try:
+        await create_record(ACTIVITIES, ctx, sent)
+    except Conflict:
+        clean = await validate_activity(sent, ctx, None)
+        if await _already_saved(clean) or tries == 0:
+            raise
+        said = repr([str(clean.get(name)) for name in SAME_ACTIVITY])
+        await log_from_form(
+            ctx, {**sent, "client_id": str(uuid.uuid5(clean["client_id"], said))}, tries - 1
+        )
+
+
+async def _already_saved(clean: Mapping[str, Any]) -> bool:
+    """Whether the activity saved under this client_id is this one: the same person, and
+    the same in every field."""
+    columns = [Activity._meta.get_column_by_name(name) for name in SAME_ACTIVITY]
+    saved = await Activity.select(*columns).where(Activity.client_id == clean["client_id"]).first()
+    return saved is not None and all(saved[name] == clean.get(name) for name in SAME_ACTIVITY)
 
 
 # The batch a phone sends when it comes back online ------------------------------------

@@ -31,7 +31,8 @@ async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
     name, programmes = await my_name_and_programmes(person)
     # The log form's programme and area, for the phone's copy of the form (used without
     # signal even before the log page was ever opened).
-    log_values = (await log_form_defaults(ctx))["values"]
+    defaults = await log_form_defaults(ctx)
+    log_values = defaults["values"]
     return Template(
         "home/home.html",
         context={
@@ -41,7 +42,11 @@ async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
             # The movement's numbers as the public sees them: one place decides them.
             "totals": await borough_now(),
             "sessions": await may_record_sessions(ctx),
-            "log_choices": {k: log_values[k] for k in ("programme", "footprint")},
+            "log_choices": {
+                **{k: log_values[k] for k in ("programme", "footprint")},
+                # only these are offered on the phone's copy of the form
+                "programmes": " ".join(p["slug"] for p in defaults["programmes"]),
+            },
         },
     )
 

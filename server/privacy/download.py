@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.lib.cells import neutralise
+from server.lib.validation import describe_minutes
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import Holding
 from server.privacy.subject import Subject, subject_of
@@ -86,9 +87,18 @@ def readable(value: Any, words: Mapping[str, str] | None = None) -> str:
     return str(value)
 
 
+# Columns of minutes: shown as time in words, "1 hour 30 minutes" (the JSON keeps minutes).
+TIME_SPENT = frozenset({"minutes"})
+
+
 def readable_rows(section: Section) -> list[list[str]]:
     return [
-        [readable(row.get(key), section.words.get(key)) for key, _ in section.headings]
+        [
+            describe_minutes(row[key])
+            if key in TIME_SPENT and isinstance(row.get(key), int)
+            else readable(row.get(key), section.words.get(key))
+            for key, _ in section.headings
+        ]
         for row in section.rows
     ]
 

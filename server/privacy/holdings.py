@@ -106,7 +106,7 @@ HOLDINGS: tuple[Holding, ...] = (
                 f("programme", "Programme", Activity.programme.name),
                 f("kind", "What", Activity.kind, KINDS),
                 f("people_reached", "People reached", Activity.people_reached),
-                f("minutes", "Minutes", Activity.minutes),
+                f("minutes", "Time spent", Activity.minutes),
                 f("area", "Area", Activity.footprint.name),
                 f("note", "Note", Activity.note)),
         personal=("person", "note"), action=DETACH, detach={"person": None, "note": ""},
@@ -191,7 +191,6 @@ HOLDINGS: tuple[Holding, ...] = (
         about=by_account(AuditEvent.account),
         fields=(f("at", "When"), f("who", "Who"), f("action", "Action", words=ACTIONS),
                 f("record_type", "Kind of record", words=RECORD_TYPES),
-                f("record_id", "Record number"),
                 f("changes", "What changed")),
         personal=("account", "changes"), action=KEEP, fetch=audit_events,
         kept_because="it never holds personal values, and its account becomes "

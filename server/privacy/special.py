@@ -5,7 +5,7 @@ pseudonym, so that the audit log can still say "an erased account #n") and the a
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from piccolo.custom_types import Combinable
@@ -21,7 +21,10 @@ from schema.tables import (
     TrainingRecord,
     WebSession,
 )
-from server.lib.audit import CHANGED, describe_changes, record
+from server.activities.services import KINDS
+from server.lib.audit import CHANGED, record
+from server.lib.audit_names import field_word
+from server.lib.validation import describe_minutes
 from server.privacy.subject import Subject
 
 
@@ -106,17 +109,57 @@ async def audit_events(subject: Subject) -> list[dict[str, Any]]:
         what = row["changes"]
         if isinstance(what, str):  # SQLite may hand the JSON back as text
             what = json.loads(what or "{}")
-        described = "; ".join(
-            f"{k.replace('_', ' ')}: {v}" for k, v in describe_changes(what) if k not in INTERNAL
-        )
+        described = changes_in_words(what)
         out.append(
             {
                 "at": row["at"],
                 "who": _who(row["account"], subject),
                 "action": row["action"],
                 "record_type": row["record_type"],
-                "record_id": row["record_id"],
+                "record_id": row["record_id"],  # in the JSON only: the page and CSV leave it out
                 "changes": described,
             }
         )
     return out
+
+
+def changes_in_words(what: Any) -> str:
+    """What changed, as a person reads it: "Name changed" (personal values are never kept),
+    "People reached: from 12 to 30", "What you did: A conversation", "Time spent: 1 hour
+    30 minutes"; the app's own numbers left out."""
+    if not isinstance(what, dict):
+        return ""
+    out = []
+    for key, value in what.items():
+        if key in INTERNAL:
+            continue
+        label = FIELD_LABELS.get(key) or field_word(str(key)).capitalize()
+        if value == CHANGED:
+            out.append(f"{label} changed")
+        elif isinstance(value, list) and len(value) == 2:
+            out.append(f"{label}: from {_said(key, value[0])} to {_said(key, value[1])}")
+        else:
+            out.append(f"{label}: {_said(key, value)}")
+    return "; ".join(out)
+
+
+# Fields named as the pages name them.
+FIELD_LABELS = {"kind": "What you did", "minutes": "Time spent", "occurred_on": "Date"}
+
+
+def _said(key: str, value: Any) -> str:
+    """One value in words: codes, minutes and dates as the pages show them."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key == "minutes" and isinstance(value, int):
+        return describe_minutes(value)
+    if key == "kind" and isinstance(value, str):
+        return KINDS.get(value, value)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return f"{date.fromisoformat(value):%-d %B %Y}"
+        except ValueError:
+            pass
+    return str(value)

@@ -15,6 +15,7 @@ PRIVATE_PATHS = (
     "/console",
     "/log",
     "/activities",
+    "/more",
     "/my-data",
     "/my-email",
     "/stories",

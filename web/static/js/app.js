@@ -71,14 +71,40 @@ function logForm() {
 }
 
 // The programme and area to offer on the shell's copy of the form (used without signal),
-// as the server drew them for this account: from its log form, or from home's "Log an
-// activity" link (so it works before the log page was ever opened). This account only.
+// and the slugs of the programmes this account may log for (the shell's form lists them
+// all), as the server drew them for this account: from its log form, or from home's "Log
+// an activity" link (so it works before the log page was ever opened). This account only.
 async function rememberChoices() {
   const form = logForm();
   const link = document.getElementById("log-link");
-  const from = form ? { programme: form.elements.programme?.value, footprint: form.elements.footprint?.value }
-    : link ? { programme: link.dataset.programme, footprint: link.dataset.footprint } : null;
+  const from = form ? { programme: form.elements.programme?.value, footprint: form.elements.footprint?.value, programmes: programmesOn(form) }
+    : link ? { programme: link.dataset.programme, footprint: link.dataset.footprint, programmes: (link.dataset.programmes || "").split(" ").filter(Boolean) } : null;
   if (from && account) await queue.remember({ owner: account, ...from });
+}
+
+// The programmes a drawn log form offers: its list's choices, or its one hidden programme.
+function programmesOn(form) {
+  const field = form.elements.programme;
+  if (!field) return [];
+  if (field.tagName !== "SELECT") return field.value ? [field.value] : [];
+  return [...field.options].map((option) => option.value).filter(Boolean);
+}
+
+// On the shell's form, offer only the account's own programmes; with one, no choice to make.
+function onlyTheirProgrammes(form, mine) {
+  const field = form.elements.programme;
+  if (!field || field.tagName !== "SELECT" || !mine || !mine.length) return;
+  const theirs = [...field.options].filter((option) => mine.includes(option.value));
+  if (!theirs.length) return;  // kept before these programmes changed: offer them all
+  for (const option of [...field.options]) if (option.value && !mine.includes(option.value)) option.remove();
+  if (theirs.length > 1) return;
+  field.value = theirs[0].value;
+  const box = field.closest(".field");
+  if (box.hidden) return;  // filled again after a save: said already
+  box.hidden = true;
+  const said = document.createElement("p");
+  said.append("For ", Object.assign(document.createElement("strong"), { textContent: theirs[0].textContent }));
+  box.before(said);
 }
 
 // The shell's copy of the form: today's date, a client_id of its own, and the choices kept.
@@ -87,6 +113,7 @@ async function fillLogForm() {
   if (!form || !queue) return;
   if (!onShell) return rememberChoices();
   const kept = await queue.choices(await queue.account());
+  if (kept) onlyTheirProgrammes(form, kept.programmes);
   for (const name of ["programme", "footprint"]) {
     if (kept && kept[name] && form.elements[name] && !form.elements[name].value) form.elements[name].value = kept[name];
   }
@@ -137,10 +164,37 @@ function say(text) {
   note.scrollIntoView({ block: "start" });
 }
 
+// How long Save waits for the server before keeping the activity on the phone instead.
+const SEND_WITHIN_MS = 15000;
+const KEPT = "No signal: saved on this phone. It will be sent when you have signal.";
+const WEAK = "The signal is too weak to send it: saved on this phone. It will be sent when the signal is better.";
+
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!queue || formPath(form) !== "/log" || (navigator.onLine && !onShell)) return;
-  event.preventDefault();  // no signal, or the shell's copy of the form: keep it on this phone
+  if (!queue || formPath(form) !== "/log") return;
+  event.preventDefault();
+  if (!navigator.onLine || onShell) return keep(form, KEPT);  // no signal, or the shell's form
+  // The phone says it is online, but the signal may be too weak to carry the form: send it
+  // ourselves, and keep it on the phone if that fails or takes too long. Its client_id
+  // keeps it one activity if the first send did arrive after all.
+  freshClientId(form, false);
+  const body = new URLSearchParams(new FormData(form));
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), SEND_WITHIN_MS);
+  let answer;
+  try {
+    answer = await fetch(form.action, { method: "POST", body, signal: stop.signal, credentials: "same-origin" });
+  } catch (error) {
+    return keep(form, WEAK);  // the network failed, or no answer in time
+  } finally {
+    clearTimeout(timer);
+  }
+  if (answer.ok && answer.redirected) return location.assign(answer.url);  // saved
+  form.submit();  // a mistake to show, or anything else: the server's own page, as without JS
+});
+
+// Keep the form's activity on this phone, to be sent when there is signal.
+async function keep(form, message) {
   freshClientId(form, false);
   const data = new FormData(form);  // read now: a second tap must see the same form
   const who = await owner();
@@ -162,9 +216,9 @@ document.addEventListener("submit", async (event) => {
     freshClientId(form, true);  // saved: the next activity is a new one
     await fillLogForm();
   }
-  say("No signal: saved on this phone. It will be sent when you have signal.");
+  say(message);
   await (navigator.onLine ? sendWaiting() : showWaiting());
-});
+}
 
 // The shell's "My activities" without signal: what waits on this phone for this account.
 async function listWaiting() {
