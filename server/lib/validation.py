@@ -454,7 +454,8 @@ def read_date_filters(
         boxes = [f"{name}-{p}" for p in PARTS]
         if not any(box in out for box in boxes):
             continue
-        parts = DateParts(*(str(out.pop(box, None) or "") for box in boxes))
+        day, month, year = (str(out.pop(box, None) or "") for box in boxes)
+        parts = DateParts(day, month, year)
         if parts.blank():
             out[name] = ""
             continue
