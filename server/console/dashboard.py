@@ -234,9 +234,7 @@ async def error_context(params: Mapping[str, Any], exc: Invalid) -> dict[str, An
     return {
         **options(await load_reference()),
         "section": "dashboard",
-        "values": {
-            k: params.get(k) or "" for k in ("programme", "footprint", "since", "until")
-        },
+        "values": {k: params.get(k) or "" for k in ("programme", "footprint", "since", "until")},
         "errors": errors,
         "view": None,
     }

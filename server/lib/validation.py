@@ -406,9 +406,7 @@ class TimeParts:
         """Minutes in all (both boxes blank is 0), or what to fix."""
         hours = _number(self.hours, 2) if self.hours.strip() else 0
         minutes = _number(self.minutes, 4) if self.minutes.strip() else 0
-        self.wrong = tuple(
-            p for p, v in (("hours", hours), ("minutes", minutes)) if v is None
-        )
+        self.wrong = tuple(p for p, v in (("hours", hours), ("minutes", minutes)) if v is None)
         if hours is None or minutes is None:
             return "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.", None
         return "", hours * 60 + minutes
