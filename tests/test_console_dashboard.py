@@ -279,6 +279,12 @@ async def page(client, query: str = "", **headers):
     return await client.get(f"/console/{query}", headers={**HTML, **headers})
 
 
+def whole_hours(cell: str, api_hours: float) -> bool:
+    """A table shows the API's hours as whole hours (with a thousands separator): the
+    nearest one, never a decimal."""
+    return re.fullmatch(r"\d{1,3}(,\d{3})*", cell) is not None and abs(num(cell) - api_hours) <= 0.5
+
+
 async def test_the_page_shows_exactly_what_the_totals_api_says(client):
     await movement()
     await signed_in(client)
@@ -296,12 +302,12 @@ async def _page_agrees_with_the_api(client, query: str) -> None:
     assert list(programmes) == [p["slug"] for p in api["programmes"]]
     for p in api["programmes"]:
         row = programmes[p["slug"]]
-        assert [num(row[1]), num(row[4]), num(row[5]), num(row[6])] == [
+        assert [num(row[1]), num(row[4]), num(row[5])] == [
             p["members"],
             p["activities"],
             p["reach"],
-            p["hours"],
         ]
+        assert whole_hours(row[6], p["hours"])
         assert num(row[3]) == p["friends"]
     figures = Page(answer.text).text
     for key in ("movement_total", "people", "roles", "friends", "reach", "activities"):
@@ -314,7 +320,7 @@ async def test_each_area_row_on_the_page_equals_the_api_for_that_area(client):
     areas = Tables((await page(client, "?since=2025-01-01")).text).rows("areas-table")
     for code in ("WC", "LE"):
         api = (await client.get(f"/api/totals?since=2025-01-01&footprint={code}")).json()
-        row = [num(cell) for cell in areas[code][1:]]
+        row = [num(cell) for cell in areas[code][1:7]]
         assert row == [
             api["people"],
             api["roles"],
@@ -322,8 +328,8 @@ async def test_each_area_row_on_the_page_equals_the_api_for_that_area(client):
             api["movement_total"],
             api["activities"],
             api["reach"],
-            api["hours"],
         ]
+        assert whole_hours(areas[code][7], api["hours"])
 
 
 WIDGET_LINE = re.compile(r"<li><b>([\d,]+)</b> ([^<]+)</li>")  # a hidden one: "Name: not shown"
@@ -511,3 +517,39 @@ async def test_figures_for_chosen_dates_say_they_count_who_joined_then(client):
     assert "People who took a role" in dated and "Citizens who joined" in dated
     until = Page((await page(client, "?until=2025-06-30")).text).text
     assert "Citizens in the movement" in until and "by 30 June 2025" in until
+
+
+async def test_hours_in_the_tables_are_whole_hours_with_a_thousands_separator(client):
+    """1,234 hours 30 minutes of activities show as "1,235" in every table (a half rounds
+    up), under "Hours"; the API and the CSV keep 1234.5."""
+    wc = await f.footprint("WC", "Wigan Central")
+    ann = await f.person("Ann", footprint=wc)
+    health = await f.programme_id("health-champions")
+    await Activity.insert(
+        *[
+            Activity(
+                client_id=uuid.uuid4(),
+                person=ann,
+                programme=health,
+                kind="event",
+                occurred_on=date(2025, 1, day),
+                footprint=wc,
+                people_reached=1,
+                minutes=minutes,
+                review_status="not-needed",
+            )
+            for day, minutes in ((2, 60_000), (3, 14_070))  # 1,000 h + 234 h 30 min
+        ]
+    )
+    async with write_transaction():
+        await rollup.rebuild()
+    invalidate()
+    await signed_in(client)
+    answer = await page(client, "?since=2025-01-01&until=2025-01-31")
+    tables = Tables(answer.text)
+    assert tables.rows("programmes-table")["health-champions"][6] == "1,235"
+    assert tables.rows("areas-table")["WC"][7] == "1,235"
+    assert ">Hours</th>" in answer.text
+    assert (await client.get("/api/totals?since=2025-01-01")).json()["hours"] == 1234.5
+    report = await client.get("/console/export?format=csv&table=programmes&since=2025-01-01")
+    assert "1234.5" in report.text

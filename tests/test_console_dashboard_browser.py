@@ -35,8 +35,10 @@ async def test_the_filters_change_the_numbers_and_the_address(desk, live_server)
     assert await page.evaluate("() => window.notReloaded === true")  # swapped in place
 
     # A mistake: the message beside the field, the address unchanged, nothing reloaded.
-    await page.fill("#since", "2025-06-01")
-    await page.fill("#until", "2025-01-01")
+    for name, (day, month, year) in (("since", "1 6 2025".split()), ("until", "1 1 2025".split())):
+        await page.fill(f"#{name}-day", day)
+        await page.fill(f"#{name}-month", month)
+        await page.fill(f"#{name}-year", year)
     await page.click("#show")
     await page.locator("#until-error").wait_for()
     assert "on or after the first date" in await page.locator("#until-error").inner_text()

@@ -387,3 +387,26 @@ async def test_the_organisation_is_a_search_not_a_list_of_every_one(client, coor
     assert eve["organisation"] == ids[-1]
     edit = Page((await client.get(f"/console/people/{eve['id']}/edit", headers=HTML)).text)
     assert edit.inputs["organisation"] == str(ids[-1]) and "Leigh Library" in edit.text
+
+
+async def test_the_lists_organisation_filter_is_a_search_too(client, coordinator):
+    """The people list does not list every organisation (thousands at the demo's scale):
+    its filter is the person form's search, with "Any organisation" as the empty choice."""
+    ids = await _organisations([f"Hindley Group {n:02}" for n in range(25)] + ["Leigh Library"])
+    asha, ben = await people(
+        ("Asha Patel", {"organisation": ids[-1]}), ("Ben Okafor", {"organisation": ids[0]})
+    )
+    plain = await get_page(client, "/console/people")
+    assert "Hindley Group" not in plain.text and "Leigh Library" not in plain.text
+    assert "Any organisation" in plain.text
+    # Without JavaScript: Find shows the list again with the organisations found.
+    found = await get_page(client, "/console/people?q=&organisation_q=leigh+lib")
+    assert "1 organisation matches “leigh lib”" in found.text
+    assert names_in(found) >= {f"/console/people/{asha}", f"/console/people/{ben}"}  # any
+    chosen = await get_page(client, f"/console/people?organisation={ids[-1]}")
+    assert names_in(chosen) == {f"/console/people/{asha}"}
+    assert chosen.inputs["organisation"] == str(ids[-1]) and "Leigh Library" in chosen.text
+    # As the coordinator types (htmx), the same choices, still with "any" as the blank.
+    typed = await client.get("/console/people/organisations?organisation_q=leigh&blank=any")
+    assert "Leigh Library" in typed.text and "Any organisation" in typed.text
+    assert ">None<" in (await client.get("/console/people/organisations?organisation_q=x")).text

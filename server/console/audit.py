@@ -15,7 +15,7 @@ from server.console.people import REVIEW_WORDS, STATUS_NAMES
 from server.lib.audit import filter_choices, search_events
 from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, read_date_filters
 from server.settings import get_settings
 
 # The console page of each kind of record, where there is one.
@@ -65,7 +65,8 @@ def _for_file(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @get("/audit", name="console-audit", guards=[admin])
 async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
-    params = {k: v for k, v in request.query_params.items() if k in (*FILTERS, "page", "per_page")}
+    sent = read_date_filters(request.query_params)
+    params = {k: v for k, v in sent.items() if k in (*FILTERS, "page", "per_page")}
     zone = get_settings().time_zone
     context: dict[str, Any] = {
         "section": "audit",

@@ -20,7 +20,7 @@ from litestar.response import Template
 from server.console.charts import Chart, bar_chart, column_chart
 from server.console.exports import download, download_workbook, wanted_format
 from server.lib.reference import Reference, load_reference
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, read_date_filters
 from server.settings import local_time, today
 from server.totals.dashboard import Dashboard, dashboard, filter_params, target_progress
 
@@ -234,9 +234,7 @@ async def error_context(params: Mapping[str, Any], exc: Invalid) -> dict[str, An
     return {
         **options(await load_reference()),
         "section": "dashboard",
-        "values": {
-            k: str(params.get(k) or "") for k in ("programme", "footprint", "since", "until")
-        },
+        "values": {k: params.get(k) or "" for k in ("programme", "footprint", "since", "until")},
         "errors": errors,
         "view": None,
     }
@@ -245,7 +243,7 @@ async def error_context(params: Mapping[str, Any], exc: Invalid) -> dict[str, An
 @get("/", name="console-dashboard")
 async def dashboard_page(request: HTMXRequest) -> Template:
     """The dashboard; only its figures (and the form) when htmx asks for them."""
-    params = dict(request.query_params)
+    params = read_date_filters(request.query_params)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "console/dashboard_body.html" if partial else "console/dashboard.html"
     day = today()
@@ -330,7 +328,7 @@ def wanted_table(value: str | None) -> str:
 async def export(request: HTMXRequest) -> Response[Any] | Template:
     """The dashboard's figures for the same filters: XLSX with a sheet for each table, or
     CSV of one table (table=headline, programmes (the default), areas or months)."""
-    params = dict(request.query_params)
+    params = read_date_filters(request.query_params)
     try:
         fmt = wanted_format(params.get("format"))
         table = wanted_table(params.get("table")) if fmt == "csv" else ""

@@ -83,6 +83,9 @@ def error_page(heading: str, message: str, status: int = 400) -> Template:
 # The list -----------------------------------------------------------------------------
 
 
+ANY_ORGANISATION = "Any organisation"
+
+
 def _choices(ctx: Context) -> dict[str, Any]:
     return {
         "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
@@ -95,8 +98,16 @@ def _choices(ctx: Context) -> dict[str, Any]:
 async def people_list(request: Req) -> Template:
     ctx = await console_context(request)
     params = svc.filter_params(request.query_params)
-    context = {"section": "people", "values": params, "errors": {}, **_choices(ctx)}
-    context["organisations"] = await svc.organisation_choices()
+    typed = str(request.query_params.get("organisation_q") or "")
+    context = {
+        "section": "people",
+        "values": {**params, "organisation_q": typed},
+        "errors": {},
+        **_choices(ctx),
+        # A search, as on the person form (thousands of organisations, never one list).
+        **(await svc.organisation_search(typed, params.get("organisation"))),
+        "org_blank": ANY_ORGANISATION,
+    }
     try:
         found = await svc.search_people(ctx, params)
     except Invalid as exc:
@@ -165,6 +176,8 @@ async def organisation_search(request: Req) -> Template:
     context = await svc.organisation_search(
         params.get("organisation_q"), params.get("organisation")
     )
+    # The people list's filter asks with blank=any: its empty choice is "any", not "none".
+    context["org_blank"] = ANY_ORGANISATION if params.get("blank") == "any" else "None"
     return Template("console/people/_organisations.html", context=context)
 
 

@@ -20,7 +20,7 @@ from server.lib.records import (
     get_record,
     update_record,
 )
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, read_date_filters
 from server.sessions.services import (
     EXTERNAL_COUNTS,
     EXTERNAL_FILTERS,
@@ -111,7 +111,7 @@ async def _list_page(
     """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
     cannot be used show the page again with what to fix (400)."""
     ctx = await _ctx(request)
-    params = request.query_params
+    params = read_date_filters(request.query_params)
     filters = {k: params.get(k, "") for k in names if k != "page"}
     choices = _choices(ctx)
     status, errors = 200, {}
@@ -123,7 +123,7 @@ async def _list_page(
         listing = await lister(ctx, params, 50)
     except Invalid as exc:
         listing, errors, status = EMPTY, exc.errors, 400
-    query = urlencode({k: v for k, v in filters.items() if v})
+    query = urlencode({k: v for k, v in filters.items() if v and isinstance(v, str)})
     context = {
         **choices,
         **(await more(ctx) if more else {}),

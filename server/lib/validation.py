@@ -406,9 +406,7 @@ class TimeParts:
         """Minutes in all (both boxes blank is 0), or what to fix."""
         hours = _number(self.hours, 2) if self.hours.strip() else 0
         minutes = _number(self.minutes, 4) if self.minutes.strip() else 0
-        self.wrong = tuple(
-            p for p, v in (("hours", hours), ("minutes", minutes)) if v is None
-        )
+        self.wrong = tuple(p for p, v in (("hours", hours), ("minutes", minutes)) if v is None)
         if hours is None or minutes is None:
             return "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.", None
         return "", hours * 60 + minutes
@@ -439,3 +437,26 @@ def form_value(data: Mapping[str, Any], name: str) -> Any:
     if hours and (hours in data or minutes in data):
         return TimeParts(str(data.get(hours) or ""), str(data.get(minutes) or ""))
     return data.get(name, "")
+
+
+def read_date_filters(
+    params: Mapping[str, Any], names: tuple[str, ...] = ("since", "until")
+) -> dict[str, Any]:
+    """A list's query parameters with each date filter's day, month and year boxes read as
+    one value. A real date becomes ISO text, so the page's links and downloads carry ISO
+    (and older links with ISO `since=` keep working); a date typed wrong stays as the
+    boxes, so the filter's Form.date gives the GOV.UK message and the page shows the boxes
+    again as typed; blank boxes are no filter."""
+    out = dict(params)
+    for name in names:
+        boxes = [f"{name}-{p}" for p in PARTS]
+        if not any(box in out for box in boxes):
+            continue
+        day, month, year = (str(out.pop(box, None) or "") for box in boxes)
+        parts = DateParts(day, month, year)
+        if parts.blank():
+            out[name] = ""
+            continue
+        value = parts.read()[1]
+        out[name] = value.isoformat() if value else parts
+    return out

@@ -132,12 +132,6 @@ async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
     return {"org_choices": found, "org_chosen": picked, "org_query": typed, "org_more": more}
 
 
-async def organisation_choices() -> list[tuple[str, str]]:
-    """(id, name) of every organisation, for the person form's list."""
-    rows = await Organisation.select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    return [(str(r["id"]), r["name"]) for r in rows]
-
-
 def person_values(row: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
     """A person's record as the form shows it (text, codes and ids)."""
     values: dict[str, Any] = {k: "" if row.get(k) is None else str(row[k]) for k in PERSON_FIELDS}

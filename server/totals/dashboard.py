@@ -11,17 +11,21 @@ from datetime import date
 from typing import Any
 
 from server.lib.reference import Reference, load_reference
+from server.lib.validation import DateParts
 from server.totals.breakdown import breakdown_key, compute_breakdowns
 from server.totals.services import BREAKDOWN_CACHE, Filters, read_filters, totals
 
 FILTERS = ("programme", "footprint", "since", "until")
 
 
-def filter_params(params: Mapping[str, Any]) -> dict[str, str]:
+def filter_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """Only the filters of a query string, trimmed, without the blank ones (a GET form
     sends every field, filled or not). Anything else in the address is left alone."""
-    out = {}
+    out: dict[str, Any] = {}
     for name in FILTERS:
+        if isinstance(params.get(name), DateParts):  # boxes typed wrong: Form says why
+            out[name] = params[name]
+            continue
         value = str(params.get(name) or "").strip()
         if value:
             out[name] = value
