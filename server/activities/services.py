@@ -237,17 +237,9 @@ ACTIVITIES = RecordType(
 
 # The log form sent -----------------------------------------------------------------------
 
-# What makes two activities the same one: a form sent twice must match on all of these.
-SAME_ACTIVITY = (
-    "person",
-    "programme",
-    "kind",
-    "occurred_on",
-    "footprint",
-    "people_reached",
-    "minutes",
-    "note",
-)
+# What makes two activities the same one: a form sent twice must match on all of these
+# (every field of its own but the client_id and the review that follows).
+SAME_ACTIVITY = tuple(f for f in FIELDS if f not in ("client_id", "review_status"))
 
 
 async def log_from_form(ctx: Context, sent: Mapping[str, Any], tries: int = 3) -> None:
