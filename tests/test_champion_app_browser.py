@@ -413,6 +413,7 @@ async def test_a_refused_queue_is_told_in_words(
         f"{live_server}/api/activities/batch",
         lambda route: route.fulfill(status=422, json={"message": "No", "errors": {}}),
     )
+    await phone.evaluate("self.movementStarted")  # the page's own first send is over
     add = """(n) => self.movementQueue.add({client_id: crypto.randomUUID(),
         owner: document.body.dataset.account, programme: 'health-champions', kind: 'event',
         people_reached: String(n), minutes: '', occurred_on: '', footprint: 'WC', note: ''})"""

@@ -249,4 +249,5 @@ async function start() {
 }
 
 addEventListener("online", sendWaiting);
-start();
+// Settled once the page has sent what waited when it opened (tests wait for it).
+self.movementStarted = start();
