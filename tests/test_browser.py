@@ -129,6 +129,7 @@ async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp
     await phone.goto(f"{live_server}/log")
     await check("log")
     await phone.get_by_role("button", name="Save").click()
+    await phone.locator(".error-summary").wait_for()  # sent by the page's script first
     await check("log-errors")
     await log_an_activity(phone, live_server, "12")
     await check("activities")
