@@ -239,8 +239,13 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
         await phone.get_by_label("How many people did it reach?").fill(reached)
         await phone.get_by_label("Where?").select_option("WC")
         if n == 3:  # the date and time boxes go into the queue as an ISO date and minutes
-            for label, typed in (("Day", "27"), ("Month", "3"), ("Year", "2026"),
-                                 ("Hours", "1"), ("Minutes", "30")):
+            for label, typed in (
+                ("Day", "27"),
+                ("Month", "3"),
+                ("Year", "2026"),
+                ("Hours", "1"),
+                ("Minutes", "30"),
+            ):
                 await phone.get_by_label(label).fill(typed)
         await phone.get_by_role("button", name="Save").click()
         await phone.wait_for_function(

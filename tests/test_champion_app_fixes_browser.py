@@ -13,7 +13,8 @@ import pytest
 from schema.tables import Activity
 from tests import factories as f
 from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
-from tests.test_browser_privacy import eventually, remembered
+from tests.test_browser_privacy import eventually
+from tests.test_champion_app_browser import worker_ready
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -93,10 +94,6 @@ async def test_the_last_button_stands_clear_of_the_footer_and_the_nav_is_even(
         await context.close()
 
 
-async def worker_ready(page: Any) -> None:
-    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-
-
 SHELL_PROGRAMMES = """() => [...document.querySelectorAll('select[name=programme] option')]
   .map((o) => o.value).filter(Boolean)"""
 
@@ -122,7 +119,6 @@ async def test_without_signal_the_log_form_offers_only_my_programmes(
     try:
         await page.goto(f"{live_server}/")
         await worker_ready(page)
-        await remembered(page)
         await context.set_offline(True)
         await page.goto(f"{live_server}/log")
         mine = sorted(["health-champions", *also])

@@ -34,9 +34,7 @@ async def _log(client, **fields: str):
     return await client.post("/log", data={**form, **fields}, headers=HTML)
 
 
-async def test_the_log_form_has_date_boxes_filled_with_today_and_empty_time_boxes(
-    client, champion
-):
+async def test_the_log_form_has_date_boxes_filled_with_today_and_empty_time_boxes(client, champion):
     page = Page((await client.get("/log", headers=HTML)).text)
     now = today()
     assert date_boxes(page, "occurred_on") == (str(now.day), str(now.month), str(now.year))
@@ -48,8 +46,9 @@ async def test_the_log_form_has_date_boxes_filled_with_today_and_empty_time_boxe
 
 
 async def test_a_typed_date_and_time_are_saved_and_shown_in_words(client, champion):
-    answer = await _log(client, **typed("occurred_on", "27", "3", "2026"), time_hours="1",
-                        time_minutes="30")
+    answer = await _log(
+        client, **typed("occurred_on", "27", "3", "2026"), time_hours="1", time_minutes="30"
+    )
     assert answer.status_code == 303
     row = await Activity.select(Activity.occurred_on, Activity.minutes).first()
     assert row == {"occurred_on": date(2026, 3, 27), "minutes": 90}
@@ -86,10 +85,16 @@ WRONG_DATES = [
     (("31", "2", "2026"), "The date it happened must be a real date.", ("day",)),
     (("3", "13", "2026"), "The date it happened must be a real date.", ("month",)),
     (("x", "3", "2026"), "The date it happened must be a real date.", ("day",)),
-    (("1", "3", "26"), "The date it happened must have a year with 4 numbers, like 2026.",
-     ("year",)),
-    (("1", "1", "2009"), "The date it happened must be the same as or after 1 January 2010.",
-     ("day", "month", "year")),
+    (
+        ("1", "3", "26"),
+        "The date it happened must have a year with 4 numbers, like 2026.",
+        ("year",),
+    ),
+    (
+        ("1", "1", "2009"),
+        "The date it happened must be the same as or after 1 January 2010.",
+        ("day", "month", "year"),
+    ),
 ]
 
 
@@ -102,8 +107,11 @@ async def test_a_wrong_date_says_what_to_fix_marks_its_boxes_and_keeps_everythin
     page = Page(answer.text)
     assert page.errors == [message]
     assert date_boxes(page, "occurred_on") == boxes
-    invalid = {p for p in ("day", "month", "year") if page.by_id[f"occurred_on-{p}"].get(
-        "aria-invalid") == "true"}
+    invalid = {
+        p
+        for p in ("day", "month", "year")
+        if page.by_id[f"occurred_on-{p}"].get("aria-invalid") == "true"
+    }
     assert invalid == set(marked)
     assert page.by_id["occurred_on"]["aria-describedby"] == "occurred_on-hint occurred_on-error"
     # Every other value is kept.
@@ -135,10 +143,18 @@ async def test_blank_date_boxes_mean_today(client, champion):
 @pytest.mark.parametrize(
     ("hours", "minutes", "message", "marked"),
     [
-        ("one", "", "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.",
-         {"time_hours"}),
-        ("1", "1.5", "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.",
-         {"time_minutes"}),
+        (
+            "one",
+            "",
+            "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.",
+            {"time_hours"},
+        ),
+        (
+            "1",
+            "1.5",
+            "Enter the time spent as whole hours and minutes, like 1 hour 30 minutes.",
+            {"time_minutes"},
+        ),
         ("25", "", "The time spent must be 24 hours or less.", {"time_hours", "time_minutes"}),
     ],
 )
@@ -169,8 +185,7 @@ async def test_the_error_summary_links_point_at_elements_that_exist(client, cham
 
 
 async def test_changing_an_activity_shows_its_date_and_time_in_the_boxes(client, champion):
-    await _log(client, **typed("occurred_on", "5", "11", "2026"), time_hours="2",
-               time_minutes="15")
+    await _log(client, **typed("occurred_on", "5", "11", "2026"), time_hours="2", time_minutes="15")
     row = await Activity.select(Activity.id).first()
     form = Page((await client.get(f"/activities/{row['id']}/edit", headers=HTML)).text)
     assert date_boxes(form, "occurred_on") == ("5", "11", "2026")
@@ -186,7 +201,10 @@ async def test_the_api_keeps_iso_dates_and_minutes(client, champion):
     )
     assert boxes.status_code == 400
     assert set(boxes.json()["errors"]) == {
-        "occurred_on-day", "occurred_on-month", "occurred_on-year", "time_hours"
+        "occurred_on-day",
+        "occurred_on-month",
+        "occurred_on-year",
+        "time_hours",
     }
     iso = await client.post(
         "/api/activities",
@@ -263,8 +281,12 @@ async def test_the_dashboards_headline_hours_are_whole(client):
     for minutes in (50, 50):  # 1 hour 40 minutes in all: about 2 hours, never "1.7"
         await client.post(
             "/api/activities",
-            json={"programme": "heart-champions", "kind": "event", "people_reached": 2,
-                  "minutes": minutes},
+            json={
+                "programme": "heart-champions",
+                "kind": "event",
+                "people_reached": 2,
+                "minutes": minutes,
+            },
             headers=champion.headers,
         )
     coordinator = await f.user("coordinator")

@@ -41,9 +41,9 @@ async def tab(chromium, live_server):
         # Chromium logs that status for the page itself: that line alone is expected.
         page.on(
             "console",
-            lambda m: m.type == "error"
-            and "status of 400" not in m.text
-            and page.errors.append(m.text),
+            lambda m: (
+                m.type == "error" and "status of 400" not in m.text and page.errors.append(m.text)
+            ),
         )
         return page
 
@@ -175,9 +175,7 @@ async def test_the_error_summary_takes_focus_and_each_link_focuses_its_field(
     assert page.errors == []
 
 
-async def test_without_javascript_the_summary_links_still_land_on_their_fields(
-    tab, live_server
-):
+async def test_without_javascript_the_summary_links_still_land_on_their_fields(tab, live_server):
     page = await tab(PHONE, js=False)
     await page.goto(f"{live_server}/log")
     await page.get_by_label("Year").fill("26")
@@ -208,9 +206,10 @@ async def test_console_forms_use_the_kit(tab, live_server, width):
     await page.get_by_label("Year").fill("2025")
     await page.get_by_role("button", name="Add the training").click()
     await page.locator(".error-summary").wait_for()
-    assert "The date it was completed must be a real date." in await page.locator(
-        ".error-summary"
-    ).inner_text()
+    assert (
+        "The date it was completed must be a real date."
+        in await page.locator(".error-summary").inner_text()
+    )
     assert await page.get_by_label("Day").input_value() == "31"
     await page.get_by_role("link", name="must be a real date").click()
     assert await page.evaluate("document.activeElement.id") == "completed_on-day"
