@@ -17,9 +17,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import db
+from server.accounts.api import audit, me
 from server.accounts.email_pages import HANDLERS as EMAIL_PAGES
 from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
-from server.accounts.routes import audit, me
+from server.activities.api import batch
 from server.activities.pages import (
     change_activity,
     delete_activity,
@@ -29,10 +30,9 @@ from server.activities.pages import (
     log_page,
     my_activities,
 )
-from server.activities.routes import batch
 from server.activities.services import ACTIVITIES
 from server.console import console_router
-from server.home.routes import home, more_page
+from server.home.pages import home, more_page
 from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
 from server.lib.bodies import json_bodies_only
@@ -43,8 +43,8 @@ from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
 from server.lib.paths import RefuseOddPaths
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
-from server.mail.routes import dev_outbox
-from server.mydata.routes import (
+from server.mail.pages import dev_outbox
+from server.mydata.pages import (
     delete_me,
     deleted,
     download,
@@ -52,11 +52,11 @@ from server.mydata.routes import (
     everything_page,
     my_data_page,
 )
-from server.opendata.routes import HANDLERS as OPEN_DATA
+from server.opendata.pages import HANDLERS as OPEN_DATA
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import retention
-from server.privacy.routes import privacy_notice
-from server.pwa.routes import (
+from server.privacy.pages import privacy_notice
+from server.pwa.pages import (
     manifest,
     offline,
     offline_activities,
@@ -69,13 +69,13 @@ from server.sessions.pages import new_session_page, record_session
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
 from server.site import context as site_context
-from server.site.routes import HANDLERS as SITE_PAGES
+from server.site.pages import HANDLERS as SITE_PAGES
 from server.stories.pages import STORY_PAGES
 from server.stories.services import STORIES
-from server.totals.routes import get_totals
+from server.totals.api import get_totals
 from server.trainings.pages import add_training, training_page
 from server.trainings.services import TRAININGS
-from server.widget.routes import HANDLERS as WIDGET
+from server.widget.pages import HANDLERS as WIDGET
 
 WEB = PROJECT_ROOT / "web"
 PAGES = [
@@ -171,7 +171,7 @@ def create_app() -> Litestar:
         ],
         middleware=[
             RefuseOddPaths,  # first: before anything reads the address
-            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS])
+            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS]),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.async_api import expect
 
-from server.pwa.routes import release
+from server.pwa.pages import release
 from tests import factories as f
 from tests.browser import DESK, PHONE, screenshot, session_cookie_for
 from tests.test_browser import sign_in

@@ -12,7 +12,7 @@ import pytest
 
 from schema.tables import Activity, WebSession
 from server.lib.public import WIDGET_PATHS
-from server.pwa import routes as pwa
+from server.pwa import pages as pwa
 from tests import factories as f
 from tests.html import Page
 from tests.test_sign_in import sign_in

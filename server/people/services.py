@@ -133,9 +133,7 @@ async def people_named(names: set[str]) -> dict[str, list[int]]:
         after = batch[-1]["id"]
 
 
-NO_REMOVING = (
-    "You cannot remove your email address here: send a new one, or ask your coordinator."
-)
+NO_REMOVING = "You cannot remove your email address here: send a new one, or ask your coordinator."
 
 
 async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
