@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from server import db
 from server.accounts.api import audit, me
 from server.accounts.email_pages import HANDLERS as EMAIL_PAGES
+from server.accounts.middleware import AuthMiddleware
 from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
 from server.activities.api import batch
 from server.activities.pages import (
@@ -34,7 +35,7 @@ from server.activities.services import ACTIVITIES
 from server.console import console_router
 from server.home.pages import home, more_page
 from server.lib import owner, pages
-from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, AuthMiddleware
+from server.lib.auth import CSRF_COOKIE, CSRF_HEADER
 from server.lib.bodies import json_bodies_only
 from server.lib.caching import cache_headers
 from server.lib.crud_routes import crud_router

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from server.activities.services import KINDS
 from server.console.exports import download, wanted_format
+from server.console.words import REVIEW_WORDS, STATUS_NAMES
 from server.lib.auth import current_actor
 from server.lib.pages import FormData, fields
 from server.lib.records import (
@@ -39,13 +40,6 @@ PEOPLE_COLUMNS = (
     ("area", "Area"),
     ("programmes_text", "Programmes"),
 )
-STATUS_NAMES = {"active": "Active", "paused": "Paused", "left": "Left"}
-# An activity's review, in words (the codes are for the API).
-REVIEW_WORDS = {
-    "needs-review": "Waiting for review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-}
 
 
 async def console_context(request: Req) -> Context:
