@@ -312,6 +312,21 @@ def test_features_do_not_import_each_others_handlers() -> None:
     assert not gone, "Remove from KNOWN_UNTIL_MERGED (fixed now):\n" + _listed(sorted(gone))
 
 
+def test_totals_reach_the_widget_only_through_the_public_package() -> None:
+    """The public view of the numbers is server.public: the totals and the widget both use
+    it, and the totals never import the widget (which shows the totals)."""
+    graph = _real_graph()
+    wrong = sorted(
+        (module, target)
+        for module, targets in graph.items()
+        if feature_of(module) == "totals"
+        for target in targets
+        if feature_of(target) == "widget"
+    )
+    assert not wrong, "Move what both need into server/public:\n" + _listed(wrong)
+    assert "server.public.answers" in graph["server.totals.api"]
+
+
 # The checker, on made-up graphs: it must fail when someone adds such an import -------------
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from schema.tables import Account, Person
 from server.lib.normal import simple
-from server.lib.validation import Invalid
+from server.lib.validation import MAX_ID, Invalid
 
 IN_CHUNK = 500
 
@@ -100,9 +100,7 @@ async def person_for_new_account(email: str, person_id: int | None) -> int | Non
     person_id, or the record with a confirmed address, or None for a new person. An
     address nobody confirmed is refused: it could belong to someone else."""
     if person_id is not None:
-        if not 1 <= person_id <= 2**31 - 1 or not await Person.exists().where(
-            Person.id == person_id
-        ):
+        if not 1 <= person_id <= MAX_ID or not await Person.exists().where(Person.id == person_id):
             raise Invalid({"person": f"There is no person with id {person_id}."})
         other = await Account.select(Account.email).where(Account.person == person_id).first()
         if other is not None:

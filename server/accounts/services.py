@@ -29,7 +29,7 @@ from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
 from server.lib.records import Forbidden
 from server.lib.reference import load_reference
-from server.lib.validation import CONTROL, Form, Invalid
+from server.lib.validation import CONTROL, MAX_ID, Form, Invalid
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
@@ -345,7 +345,7 @@ async def list_accounts(params: Mapping[str, Any], *, everything: bool = False) 
 
 async def get_account(account_id: int) -> dict[str, Any]:
     """One account with its person's name and last sign-in; NoSuchAccount if missing."""
-    if not 1 <= account_id <= 2**31 - 1:
+    if not 1 <= account_id <= MAX_ID:
         raise NoSuchAccount()
     row = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
     if row is None:
@@ -397,9 +397,7 @@ async def _person_for(clean: dict[str, Any], by: int | None) -> int:
     """The person the new account belongs to: the one chosen, or a new one."""
     if clean["person"] != "new":
         person_id = int(clean["person"])
-        if not 1 <= person_id <= 2**31 - 1 or not await Person.exists().where(
-            Person.id == person_id
-        ):
+        if not 1 <= person_id <= MAX_ID or not await Person.exists().where(Person.id == person_id):
             raise Invalid({"person": "Choose someone from the list, or a new person."})
         other = await Account.select(Account.email).where(Account.person == person_id).first()
         if other is not None:
@@ -447,7 +445,7 @@ async def _locked_account(account_id: int, by: Actor) -> dict[str, Any]:
     other's accounts wait for one another rather than deadlock. The admin is checked again
     inside the transaction: two admins demoting each other at the same moment must not
     leave no admin at all."""
-    if not 1 <= account_id <= 2**31 - 1:
+    if not 1 <= account_id <= MAX_ID:
         raise NoSuchAccount()
     query = (
         Account.select(Account.id, Account.role, Account.active)

@@ -25,7 +25,7 @@ from server.lib.records import (
     fetch,
     update_record,
 )
-from server.lib.validation import Conflict, Invalid
+from server.lib.validation import MAX_ID, Conflict, Invalid
 from server.people import console as svc
 from server.people.merge import FIELDS as MERGE_FIELDS
 from server.people.merge import KEEP, OTHER, merge_people, merge_preview
@@ -370,7 +370,7 @@ def _other_id(raw: Any) -> int:
     text = str(raw or "").strip()
     if not text:
         raise Invalid({"other": "Enter the other record's id, or find it by name or email."})
-    if not text.isdigit() or not 0 < int(text) <= 2**31 - 1:
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
         raise Invalid({"other": "Enter the other record's id as a number, like 123."})
     return int(text)
 

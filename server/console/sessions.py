@@ -20,7 +20,7 @@ from server.lib.records import (
     get_record,
     update_record,
 )
-from server.lib.validation import Invalid, read_date_filters
+from server.lib.validation import MAX_ID, Invalid, read_date_filters
 from server.sessions.services import (
     EXTERNAL_COUNTS,
     EXTERNAL_FILTERS,
@@ -176,7 +176,7 @@ async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, 
     found, more = await find_runners(ctx, query)
     choices = [(pid, runner_label(pid, name)) for pid, name in found]
     if chosen.isdigit() and int(chosen) not in {pid for pid, _ in found}:
-        name = await _person_name(min(int(chosen), 2**31 - 1))
+        name = await _person_name(min(int(chosen), MAX_ID))
         if name:
             choices.insert(0, (int(chosen), runner_label(int(chosen), name)))
     return {

@@ -123,7 +123,6 @@ class Written:
     organisations: list[int]
     people: list[int]
     programmes: dict[str, int]
-    footprints_added: int
 
 
 async def write_organisations(the_plan: Plan, areas: list[int]) -> list[int]:
@@ -273,7 +272,7 @@ async def write_plan(
         programmes, courses = await lookup_ids()
         _check_programmes(programmes)
         areas, added = await ensure_footprints()
-        written = Written(areas, [], [], programmes, added)
+        written = Written(areas, [], [], programmes)
         written.organisations = await write_organisations(the_plan, areas)
         progress("organisations", len(written.organisations), len(written.organisations))
         written.people = await write_people(the_plan, written, now)

@@ -17,7 +17,7 @@ from piccolo.custom_types import Combinable
 
 from schema.tables import AuditEvent
 from server.db import contains
-from server.lib.validation import Form
+from server.lib.validation import MAX_ID, Form
 
 CHANGED = "changed"
 
@@ -93,7 +93,7 @@ async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
     total that match (like every other list)."""
     form = Form(params)
     form.text("record_type", "a record type", max_length=40, default=None)
-    form.integer("record_id", "a record id", low=1, high=2**31 - 1)
+    form.integer("record_id", "a record id", low=1, high=MAX_ID)
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
     clean = form.result()
@@ -143,7 +143,7 @@ def event_filters(form: Form, choices: Mapping[str, list[str]], zone: str) -> li
     form.text("account", "an account's email", max_length=254, default=None)
     form.date("since", "the first date", allow_future=True)
     form.date("until", "the last date", allow_future=True)
-    form.integer("record_id", "a record id", low=1, high=2**31 - 1)
+    form.integer("record_id", "a record id", low=1, high=MAX_ID)
     c = form.clean
     out: list[Combinable] = []
     if c.get("record_type"):

@@ -24,10 +24,6 @@ class Reference:
     def footprint_by_code(self) -> dict[str, Row]:
         return {f["code"]: f for f in self.footprints.values()}
 
-    @property
-    def course_by_slug(self) -> dict[str, Row]:
-        return {c["slug"]: c for c in self.courses.values()}
-
     def programme_ids(self, kind: str | None = None) -> dict[str, int]:
         """Slug to id, for Form.choice; only programmes of one kind when kind is given."""
         return {

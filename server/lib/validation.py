@@ -19,6 +19,7 @@ from server.settings import today
 
 EARLIEST = date(2010, 1, 1)
 LATEST = date(2100, 12, 31)  # for dates that may be in the future (targets, expiry)
+MAX_ID = 2**31 - 1  # the highest id: ids are 32-bit on PostgreSQL
 # Control characters other than tab and new line, the C1 ones (U+0080 to U+009F) included:
 # PostgreSQL refuses NUL, and none of them belongs in a name or a note.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -330,7 +331,7 @@ class Form:
 
     def reference(self, name: str, label: str, *, required: bool = False) -> None:
         """The id of another record; whether it exists is checked by the caller."""
-        self.integer(name, label, low=1, high=2**31 - 1, required=required)
+        self.integer(name, label, low=1, high=MAX_ID, required=required)
 
     def check_unknown(self) -> None:
         for key in self.data:

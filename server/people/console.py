@@ -15,7 +15,7 @@ from server.db import contains
 from server.lib.normal import search_text
 from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
 from server.lib.reference import Reference
-from server.lib.validation import Conflict, Form
+from server.lib.validation import MAX_ID, Conflict, Form
 from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
 from server.settings import today
 
@@ -126,7 +126,7 @@ async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
     more = len(found) > ORGANISATION_MATCHES
     found = found[:ORGANISATION_MATCHES]
     picked = str(chosen or "").strip()
-    if picked.isdigit() and picked not in {i for i, _ in found} and int(picked) <= 2**31 - 1:
+    if picked.isdigit() and picked not in {i for i, _ in found} and int(picked) <= MAX_ID:
         row = await Organisation.select(Organisation.name).where(Organisation.id == int(picked))
         found[:0] = [(picked, row[0]["name"])] if row else []
     return {"org_choices": found, "org_chosen": picked, "org_query": typed, "org_more": more}
@@ -216,7 +216,7 @@ async def membership_with_person(ctx: Context, membership_id: int) -> dict[str, 
 
 async def people_by_ids(ctx: Context, ids: Iterable[str]) -> list[dict[str, Any]]:
     """The people with these ids (as sent by ticked boxes; others are left out), listed."""
-    wanted = [int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= 2**31 - 1]
+    wanted = [int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= MAX_ID]
     rows = await Person.select().where(Person.id.is_in(wanted or [0])).order_by(Person.name)
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]

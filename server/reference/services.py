@@ -356,7 +356,6 @@ ADMIN_KINDS = (
         filters=("q", "footprint", "kind"),
     ),
 )
-KIND_BY_PATH = {k.path: k for k in ADMIN_KINDS}
 
 
 def field_choices(ref: Reference) -> dict[str, list[tuple[str, str]]]:

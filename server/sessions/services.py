@@ -20,7 +20,7 @@ from server.lib.records import (
     update_record,
 )
 from server.lib.reference import Reference
-from server.lib.validation import Conflict, Form, Invalid
+from server.lib.validation import MAX_ID, Conflict, Form, Invalid
 from server.people.services import people_named
 
 # Champions record sessions up to this size; bigger ones (a school assembly, an online
@@ -250,7 +250,7 @@ async def find_runners(ctx: Context, text: Any) -> tuple[list[tuple[int, str]], 
     number = RUNNER_NUMBER.fullmatch(typed)
     query = Person.select(Person.id, Person.name).where(may)
     if number:
-        query = query.where(Person.id == min(int(number.group(1)), 2**31 - 1))
+        query = query.where(Person.id == min(int(number.group(1)), MAX_ID))
     else:
         query = query.where(contains(Person.name, typed)).limit(RUNNER_MATCHES + 1)
     rows = await query.order_by(Person.name)
@@ -281,7 +281,7 @@ async def read_runner(text: Any, ctx: Context, current: int | None = None) -> in
         return None
     match = RUNNER_NUMBER.search(typed)
     if match:
-        person_id = min(int(match.group(1)), 2**31 - 1)
+        person_id = min(int(match.group(1)), MAX_ID)
         if person_id == current or await _runners_among(ctx, [person_id]):
             return person_id
         raise Invalid(

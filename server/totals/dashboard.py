@@ -44,10 +44,6 @@ class Dashboard:
     months: list[dict[str, Any]]
     new_this_month: dict[str, int]  # by programme slug
 
-    @property
-    def filtered(self) -> bool:
-        return bool(self.params)
-
 
 async def dashboard(params: Mapping[str, Any], today: date) -> Dashboard:
     """The dashboard's figures for a request's filters; Invalid says what to fix."""

@@ -16,7 +16,6 @@ from server.settings import get_settings
 from server.totals.dashboard import Dashboard, dashboard
 
 QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[qQ]\s*([1-4])\s*")
-MONTH_NAMES = ("January", "April", "July", "October")
 STORIES_SHOWN = 12
 
 
