@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ("server.lib", "server.db", "server.settings")
 ASSEMBLERS = frozenset({"server.app", "server.cli"})
-# The modules directly under server/ that are not packages: they belong to no feature.
-TOP_MODULES = frozenset({"app", "backup", "cli", "db", "settings"})
+# The features: the packages directly under server/, lib aside.
+FEATURES = frozenset(path.parent.name for path in (ROOT / "server").glob("*/__init__.py")) - {"lib"}
 # Temporary: two cross-feature handler imports that another change removes. The lead empties
 # this list once that change is merged; the test then holds the rule with no exceptions.
 KNOWN_UNTIL_MERGED: frozenset[tuple[str, str]] = frozenset(
@@ -146,7 +146,7 @@ def feature_of(module: str) -> str | None:
     under server/ (server.app, server.db, ...). A package's own name (server.console) is
     its __init__, which belongs to the feature."""
     parts = module.split(".")
-    if len(parts) < 2 or parts[0] != "server" or parts[1] in TOP_MODULES or parts[1] == "lib":
+    if len(parts) < 2 or parts[0] != "server" or parts[1] not in FEATURES:
         return None
     return parts[1]
 
@@ -277,6 +277,9 @@ def test_the_graph_reads_imports_everywhere_in_a_module() -> None:
     assert "server.lib.auth" in graph["server.lib.pages"]
     assert "server.accounts.services" in graph["server.cli"]
     assert len(graph) > 100
+    assert {"accounts", "console", "public", "totals", "widget"} <= FEATURES
+    assert feature_of("server.console") == feature_of("server.console.people") == "console"
+    assert feature_of("server.lib.auth") is None and feature_of("server.backup") is None
 
 
 def test_lib_imports_no_feature() -> None:
@@ -286,6 +289,9 @@ def test_lib_imports_no_feature() -> None:
         "server/lib/ must know no feature (only server.lib, server.db, server.settings):\n"
         + _listed(unexpected)
         + "\nMove the code that needs the feature into the feature, or pass it in."
+        + "\n(Allowed until merged, LIB_KNOWN_UNTIL_MERGED:\n"
+        + _listed(sorted(LIB_KNOWN_UNTIL_MERGED))
+        + ")"
     )
     gone = LIB_KNOWN_UNTIL_MERGED - set(found)
     assert not gone, "Remove from LIB_KNOWN_UNTIL_MERGED (fixed now):\n" + _listed(sorted(gone))
