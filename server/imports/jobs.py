@@ -27,7 +27,6 @@ from server.imports.upload import read_upload
 from server.lib.audit import record
 from server.lib.records import Context, NotFound
 from server.lib.validation import Conflict, Form
-from server.totals.services import invalidate
 
 log = logging.getLogger("movement")
 STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the worker has stopped
@@ -230,8 +229,6 @@ async def run_job(job_id: int, ctx: Context) -> None:
     except Exception:
         log.exception("Import %s failed", job_id)
         await _failed(job_id)
-    finally:
-        invalidate()
 
 
 async def _failed(job_id: int) -> None:

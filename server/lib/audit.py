@@ -14,9 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from piccolo.custom_types import Combinable
+from piccolo.utils.encoding import dump_json
 
 from schema.tables import AuditEvent
-from server.db import contains
+from server.db import contains, write_transaction
+from server.lib import bulk
 from server.lib.validation import Form
 
 CHANGED = "changed"
@@ -73,19 +75,20 @@ async def record(
 async def record_many(
     account_id: int | None, action: str, record_type: str, ids_and_changes: list[tuple[int, Any]]
 ) -> None:
-    """Add many events in a few statements (for batches)."""
-    events = [
-        AuditEvent(
-            account=account_id,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            changes=dict(what),
-        )
+    """Add many events at once (batches, imports, merges, erasure): one prepared statement
+    for them all. Call it inside the write transaction that made the changes."""
+    now = datetime.now(UTC)
+    rows = [
+        (now, account_id, action, record_type, record_id, dump_json(dict(what)))
         for record_id, what in ids_and_changes
     ]
-    for start in range(0, len(events), 200):
-        await AuditEvent.insert(*events[start : start + 200])
+    async with write_transaction():  # joins the caller's
+        await bulk.execute_many(_INSERT_EVENT, rows)
+
+
+_INSERT_EVENT = bulk.insert_sql(
+    AuditEvent, ("at", "account", "action", "record_type", "record_id", "changes")
+)
 
 
 async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
