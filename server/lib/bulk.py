@@ -16,14 +16,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from piccolo.engine.sqlite import convert_datetime_in
 from piccolo.table import Table
 
 from server.db import engine, is_postgres
 
 MAX_PARAMETERS = 30_000  # both drivers take up to 32,766 parameters in one statement
 Values = Sequence[Any]
+
+
+def once(value: Any) -> Any:
+    """A value that many rows share, as the driver stores it, worked out once: on SQLite,
+    piccolo's adapter would otherwise turn the same datetime into text for every row."""
+    if isinstance(value, datetime) and not is_postgres():
+        return convert_datetime_in(value)
+    return value
 
 
 def _connection() -> Any:
@@ -43,15 +53,19 @@ def _names(columns: Iterable[str]) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
-async def execute_many(sql: str, rows: Sequence[Values]) -> None:
-    """One statement (written with ? placeholders), prepared once, for many rows."""
+async def execute_many(sql: str, rows: Sequence[Values]) -> int:
+    """One statement (written with ? placeholders), prepared once, for many rows; on
+    SQLite, how many rows it changed (-1 on PostgreSQL: asyncpg does not say)."""
     if not rows:
-        return
+        return 0
     connection = _connection()
     if is_postgres():
         await connection.executemany(_numbered(sql), rows)
-    else:
-        await connection.executemany(sql, rows)
+        return -1
+    cursor = await connection.executemany(sql, rows)
+    count = int(cursor.rowcount)
+    await cursor.close()
+    return count
 
 
 async def fetch(sql: str, values: Values) -> list[tuple[Any, ...]]:
@@ -113,35 +127,26 @@ async def _insert_postgres(
 async def _insert_sqlite(
     table: type[Table], columns: Sequence[str], rows: Sequence[Values], skip_on: int | None
 ) -> list[int | None]:
-    """One prepared INSERT for all the rows (executemany). The write transaction holds
-    SQLite's only write lock (BEGIN IMMEDIATE), so no one else can insert meanwhile: the
-    values already saved are looked up first, and the new rows' ids are consecutive,
-    ending at last_insert_rowid() (every table's id is AUTOINCREMENT: schema/sqlite_ids.py)."""
-    keep = [True] * len(rows)
-    if skip_on is not None:
-        seen = await _existing(table, columns[skip_on], [row[skip_on] for row in rows])
-        for n, row in enumerate(rows):
-            value = str(row[skip_on])
-            keep[n] = value not in seen
-            seen.add(value)
-    new = [row for row, wanted in zip(rows, keep, strict=True) if wanted]
-    if not new:
-        return [None] * len(rows)
-    await execute_many(insert_sql(table, columns), new)
-    last = int((await fetch("SELECT last_insert_rowid()", []))[0][0])
-    ids = iter(range(last - len(new) + 1, last + 1))
-    return [next(ids) if wanted else None for wanted in keep]
-
-
-async def _existing(table: type[Table], column: str, values: list[Any]) -> set[str]:
-    """Which of these values the column already holds (as text), one query per chunk."""
-    found: set[str] = set()
-    for start in range(0, len(values), MAX_PARAMETERS):
-        part = values[start : start + MAX_PARAMETERS]
-        marks = ", ".join("?" for _ in part)
-        sql = f'SELECT "{column}" FROM "{table._meta.tablename}" WHERE "{column}" IN ({marks})'  # noqa: S608
-        found.update(str(r[0]) for r in await fetch(sql, part))
-    return found
+    """One prepared INSERT for all the rows (executemany; with skip_on, ON CONFLICT DO
+    NOTHING). The write transaction holds SQLite's only write lock (BEGIN IMMEDIATE), so
+    every id above the highest one before is one of these rows, in the order inserted."""
+    name = table._meta.tablename
+    top = f'SELECT COALESCE(MAX(id), 0) FROM "{name}"'  # noqa: S608
+    before = int((await fetch(top, []))[0][0])
+    key = None if skip_on is None else columns[skip_on]
+    conflict = f' ON CONFLICT ("{key}") DO NOTHING' if key else ""
+    inserted = await execute_many(insert_sql(table, columns) + conflict, rows)
+    after = int((await fetch(top, []))[0][0])
+    if inserted == len(rows) == after - before:
+        return list(range(before + 1, after + 1))  # the usual case: all new, no gaps
+    back = f'id, "{key}"' if key else "id"
+    sql = f'SELECT {back} FROM "{name}" WHERE id > ? ORDER BY id'  # noqa: S608
+    saved = await fetch(sql, [before])
+    if key is None:
+        return [int(r[0]) for r in saved]
+    by_value = {str(value): int(row_id) for row_id, value in saved}
+    # A value sent twice is saved once, by the first row that has it.
+    return [by_value.pop(str(row[skip_on]), None) for row in rows]
 
 
 async def update(table: type[Table], changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:

@@ -22,7 +22,7 @@ from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
-from server.db import is_postgres, write_transaction
+from server.db import is_postgres, one_connection, write_transaction
 from server.lib import bulk
 from server.lib.audit import changes, record, record_many
 from server.lib.auth import Actor
@@ -53,7 +53,8 @@ class Context:
 
     @classmethod
     async def load(cls, actor: Actor | None) -> Context:
-        return cls(actor=actor, ref=await load_reference())
+        async with one_connection():
+            return cls(actor=actor, ref=await load_reference())
 
     @property
     def champion(self) -> bool:
@@ -333,7 +334,7 @@ async def create_many(
     a row whose value is already saved is skipped (and is not audited or counted).
     Returns the new ids in order (None: skipped). Multi-row INSERTs and prepared
     statements: no query per row."""
-    fill = {c: _default(kind.table, c) for c in columns} | dict(defaults or {})
+    fill = {c: bulk.once(_default(kind.table, c)) for c in columns} | dict(defaults or {})
     values = [[row[c] if c in row else fill[c] for c in columns] for row in rows]
     skip = None if skip_on is None else list(columns).index(skip_on)
     async with write_transaction():
