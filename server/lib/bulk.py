@@ -120,8 +120,7 @@ async def _insert_postgres(
         saved += await fetch(sql, [value for row in part for value in row])
     if skip_on is None:
         return [int(r[0]) for r in saved]
-    by_value = {str(value): int(row_id) for row_id, value in saved}
-    return [by_value.pop(str(row[skip_on]), None) for row in rows]
+    return _ids_by_value(rows, saved, skip_on)
 
 
 async def _insert_sqlite(
@@ -142,10 +141,17 @@ async def _insert_sqlite(
     back = f'id, "{key}"' if key else "id"
     sql = f'SELECT {back} FROM "{name}" WHERE id > ? ORDER BY id'  # noqa: S608
     saved = await fetch(sql, [before])
-    if key is None:
+    if skip_on is None:
         return [int(r[0]) for r in saved]
+    return _ids_by_value(rows, saved, skip_on)
+
+
+def _ids_by_value(
+    rows: Sequence[Values], saved: list[tuple[Any, ...]], skip_on: int
+) -> list[int | None]:
+    """Each row's new id, matched on its unique value (None: not inserted). A value sent
+    twice is saved once, by the first row that has it."""
     by_value = {str(value): int(row_id) for row_id, value in saved}
-    # A value sent twice is saved once, by the first row that has it.
     return [by_value.pop(str(row[skip_on]), None) for row in rows]
 
 
