@@ -49,6 +49,9 @@ def _numbered(sql: str) -> str:
     return re.sub(r"\?", lambda _: f"${next(count)}", sql)
 
 
+_ONE_ROW_INSERT = re.compile(r"(INSERT INTO .+? VALUES )(\([?, ]+\))(.*)", re.DOTALL)
+
+
 def _names(columns: Iterable[str]) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
@@ -60,7 +63,18 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
         return 0
     connection = _connection()
     if is_postgres():
-        await connection.executemany(_numbered(sql), rows)
+        insert = _ONE_ROW_INSERT.fullmatch(sql)
+        if insert is None:
+            await connection.executemany(_numbered(sql), rows)
+            return -1
+        # asyncpg's executemany costs about a round trip a row: an INSERT goes as
+        # multi-row statements instead, a few thousand rows each.
+        head, group, tail = insert.groups()
+        per = max(1, MAX_PARAMETERS // group.count("?"))
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            many = head + ", ".join(group for _ in part) + tail
+            await connection.execute(_numbered(many), *[v for row in part for v in row])
         return -1
     cursor = await connection.executemany(sql, rows)
     count = int(cursor.rowcount)
