@@ -32,9 +32,29 @@ def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
+# How many write transactions this process has committed. Caches of anything written
+# (the totals, the public answers) note the generation they were made under and treat
+# an older one as stale, so a write is seen at once in the worker that made it. Other
+# workers have their own caches and their own count: there, freshness is by TTL.
+_generation = 0
+
+
+def generation() -> int:
+    """This process's write generation: it grows each time a write transaction commits."""
+    return _generation
+
+
+def note_write() -> None:
+    """Count a write made outside write_transaction (tests' factories, a repair): every
+    cache of data made before it is then stale in this process."""
+    global _generation
+    _generation += 1
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    """A transaction for writing.
+    """A transaction for writing; when the outermost one commits, the write generation
+    grows (not on a rollback: nothing changed).
 
     On SQLite it takes the write lock at the start (BEGIN IMMEDIATE): with the default
     deferred transactions, concurrent read-then-write transactions fail at once with
@@ -50,6 +70,20 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with db.transaction():
             yield
+    note_write()  # reached only after the commit: an exception has left by now
+
+
+@asynccontextmanager
+async def one_connection() -> AsyncIterator[None]:
+    """Run a few reads on one connection (a read transaction; or the caller's). Piccolo
+    opens a new SQLite connection for every query outside a transaction, a few
+    milliseconds each on this kind of machine: reads that always go together share one."""
+    db = engine()
+    if db.transaction_exists():
+        yield
+        return
+    async with db.transaction():
+        yield
 
 
 async def start() -> None:

@@ -46,14 +46,6 @@ KNOWN_UNTIL_MERGED: frozenset[tuple[str, str]] = frozenset(
         ("server.console.trainings", "server.console.people"),
     }
 )
-# Temporary, for the same reason: lib/records.py calls the totals' cache invalidation, which
-# is moving to the commit of server.db.write_transaction. Empty it after that merge.
-LIB_KNOWN_UNTIL_MERGED: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("server.lib.records", "server.totals.services"),
-    }
-)
-
 Graph = Mapping[str, frozenset[str]]
 ROUTE_DECORATORS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "route", "websocket"}
@@ -284,17 +276,11 @@ def test_the_graph_reads_imports_everywhere_in_a_module() -> None:
 
 def test_lib_imports_no_feature() -> None:
     found = lib_violations(_real_graph())
-    unexpected = [pair for pair in found if pair not in LIB_KNOWN_UNTIL_MERGED]
-    assert not unexpected, (
+    assert not found, (
         "server/lib/ must know no feature (only server.lib, server.db, server.settings):\n"
-        + _listed(unexpected)
+        + _listed(found)
         + "\nMove the code that needs the feature into the feature, or pass it in."
-        + "\n(Allowed until merged, LIB_KNOWN_UNTIL_MERGED:\n"
-        + _listed(sorted(LIB_KNOWN_UNTIL_MERGED))
-        + ")"
     )
-    gone = LIB_KNOWN_UNTIL_MERGED - set(found)
-    assert not gone, "Remove from LIB_KNOWN_UNTIL_MERGED (fixed now):\n" + _listed(sorted(gone))
 
 
 def test_no_import_cycles() -> None:

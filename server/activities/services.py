@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from piccolo.custom_types import Combinable
 
 from schema.tables import Activity, Membership, Person
-from server.db import write_transaction
-from server.lib.audit import changes, record_many
 from server.lib.records import (
     Context,
     Forbidden,
     RecordType,
     Row,
+    create_many,
     create_record,
     get_record,
     update_record,
@@ -28,7 +28,6 @@ from server.lib.reference import Reference
 from server.lib.validation import Conflict, Form, Invalid, left_blank
 from server.settings import today
 from server.totals import rollup
-from server.totals.services import invalidate
 
 KINDS = {
     "conversation": "A conversation",
@@ -75,18 +74,37 @@ def review_for(people_reached: int, minutes: int) -> tuple[str, str]:
     return "not-needed", ""
 
 
-def read_activity(form: Form, ctx: Context, *, staff: bool, batch: bool = False) -> None:
+@dataclass(frozen=True)
+class Choices:
+    """The lists an activity is checked against, made once for a whole batch."""
+
+    programmes: dict[str, int]
+    footprints: dict[str, int]
+    today: date
+
+    @classmethod
+    def of(cls, ref: Reference) -> Choices:
+        return cls(ref.programme_ids(), ref.footprint_ids(), today())
+
+
+KIND_CHOICES = {k: k for k in KINDS}
+
+
+def read_activity(
+    form: Form, ctx: Context, *, staff: bool, batch: bool = False, choices: Choices | None = None
+) -> None:
     """Read the fields of one activity (a single record, or one item of a batch, which is
     always the sender's own)."""
+    lists = choices or Choices.of(ctx.ref)
     form.uuid("client_id", "client_id")
     if not batch:
         form.reference("person", "the person's id")
     if staff and not batch:
         form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
-    form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
-    form.choice("kind", "what you did", {k: k for k in KINDS}, required=True)
-    form.date("occurred_on", "the date it happened", default=today())
-    form.choice("footprint", "the area", ctx.ref.footprint_ids())
+    form.choice("programme", "a programme", lists.programmes, required=True)
+    form.choice("kind", "what you did", KIND_CHOICES, required=True)
+    form.date("occurred_on", "the date it happened", default=lists.today)
+    form.choice("footprint", "the area", lists.footprints)
     form.integer(
         "people_reached", "the number of people reached", low=0, high=100_000, required=True
     )
@@ -204,7 +222,7 @@ def activity_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 
 async def keep_rollups(old: Row | None, new: Row | None, ctx: Context) -> None:
-    await rollup.apply(rollup.deltas(removed=[old] if old else [], added=[new] if new else []))
+    await rollup.keep([old] if old else [], [new] if new else [])
 
 
 def champion_window(row: Row, ctx: Context) -> None:
@@ -229,6 +247,7 @@ ACTIVITIES = RecordType(
     champion_may=frozenset({"list", "read", "create", "update", "delete"}),
     order_by=(("occurred_on", True), ("id", True)),
     on_change=keep_rollups,
+    on_rows=rollup.keep,
     may_change=champion_window,
     personal=PERSONAL,
     unique_message={"client_id": "An activity with this client_id is already recorded."},
@@ -273,13 +292,13 @@ async def _already_saved(clean: Mapping[str, Any]) -> bool:
 
 
 def _read_item(
-    item: Any, ctx: Context, mine: set[int] | None, footprint: int | None
+    item: Any, ctx: Context, mine: set[int] | None, footprint: int | None, choices: Choices
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """One batch item: its clean values, or its errors."""
     if not isinstance(item, Mapping):
         return None, {"": "Each activity must be a JSON object."}
     form = Form(item)
-    read_activity(form, ctx, staff=False, batch=True)
+    read_activity(form, ctx, staff=False, batch=True, choices=choices)
     try:
         clean = form.result()
     except Invalid as exc:
@@ -307,61 +326,45 @@ async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
     person = ctx.actor.person_id
     mine = await champion_programmes(person) if ctx.champion else None
     footprint = await default_footprint(person)
+    choices = Choices.of(ctx.ref)
     results: list[dict[str, Any]] = []
     rows: dict[uuid.UUID, dict[str, Any]] = {}
+    valid: list[tuple[dict[str, Any], uuid.UUID]] = []
     for item in items:
-        clean, errors = _read_item(item, ctx, mine, footprint)
+        clean, errors = _read_item(item, ctx, mine, footprint, choices)
         raw_id = item.get("client_id") if isinstance(item, Mapping) else None
         client_id = raw_id[:100] if isinstance(raw_id, str) else None
         results.append({"client_id": client_id, "status": "invalid", "errors": errors})
         if clean is not None:
             results[-1]["client_id"] = str(clean["client_id"])
+            valid.append((results[-1], clean["client_id"]))
             if clean["client_id"] not in rows:
                 rows[clean["client_id"]] = {**clean, "person": person}
     created = await _insert_new(ctx, list(rows.values()))
-    if created:
-        invalidate()
-    for result in results:
-        if result["errors"]:
-            continue
-        result["status"] = (
-            "created" if created.pop(uuid.UUID(result["client_id"]), None) else ("duplicate")
-        )
+    for result, key in valid:
+        result["status"] = "created" if key in created else "duplicate"
+        created.discard(key)  # the same one again later in the batch: a duplicate
     return results
 
 
-async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> dict[uuid.UUID, Row]:
-    """Insert the rows whose client_id is new; returns those, by client_id."""
-    created: dict[uuid.UUID, Row] = {}
+# The columns a batch writes: an activity's own fields, why it waits for review, and when.
+BATCH_COLUMNS = (*FIELDS, "review_reason", "created_at", "updated_at")
+
+
+async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Insert the rows whose client_id is new; returns their client_ids."""
     if not rows:
-        return created
+        return set()
     assert ctx.actor is not None
-    async with write_transaction():
-        for start in range(0, len(rows), 100):
-            chunk = rows[start : start + 100]
-            saved = await (
-                Activity.insert(*[Activity(**row) for row in chunk])
-                .on_conflict(target=Activity.client_id, action="DO NOTHING")
-                .returning(*Activity._meta.columns)
-            )
-            for row in saved:
-                created[_as_uuid(row["client_id"])] = row
-        await record_many(
-            ctx.actor.account_id,
-            "create",
-            "activity",
-            [(row["id"], changes(None, _audited(row), PERSONAL)) for row in created.values()],
-        )
-        await rollup.apply(rollup.deltas(added=created.values()))
-    return created
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def _audited(row: Row) -> dict[str, Any]:
-    return {k: row[k] for k in FIELDS if k in row}
+    ids = await create_many(
+        ACTIVITIES.kind,
+        ctx.actor.account_id,
+        rows,
+        columns=BATCH_COLUMNS,
+        logged=FIELDS,
+        skip_on="client_id",
+    )
+    return {row["client_id"] for row, i in zip(rows, ids, strict=True) if i is not None}
 
 
 # The log-an-activity page ----------------------------------------------------------------

@@ -26,8 +26,7 @@ from server.imports.run import write_plan
 from server.imports.upload import read_upload
 from server.lib.audit import record
 from server.lib.records import Context, NotFound
-from server.lib.validation import Conflict, Form
-from server.totals.services import invalidate
+from server.lib.validation import MAX_ID, Conflict, Form
 
 log = logging.getLogger("movement")
 STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the worker has stopped
@@ -78,7 +77,7 @@ async def create_job(ctx: Context, filename: str, content: bytes) -> int:
 
 async def get_job(job_id: int, with_sheet: bool = False) -> dict[str, Any]:
     """One job (without its rows unless asked); NotFound if there is none."""
-    if not 1 <= job_id <= 2**31 - 1:
+    if not 1 <= job_id <= MAX_ID:
         raise NotFound(f"There is no import {job_id}.")
     columns = [*LIST_COLUMNS, ImportJob.mapping, ImportJob.preview, ImportJob.summary]
     if with_sheet:
@@ -230,8 +229,6 @@ async def run_job(job_id: int, ctx: Context) -> None:
     except Exception:
         log.exception("Import %s failed", job_id)
         await _failed(job_id)
-    finally:
-        invalidate()
 
 
 async def _failed(job_id: int) -> None:

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from schema.tables import Membership, Person, TrainingRecord
 from server.db import write_transaction
-from server.imports import bulk
 from server.imports.match import Plan, Ref
 from server.lib.audit import changes
+from server.lib.records import create_many, update_many
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.trainings.services import TRAININGS
 
@@ -21,7 +19,6 @@ CHUNK = 500  # rows of the file in one write transaction
 Progress = Callable[[int], Awaitable[None]]  # rows done so far, inside the chunk's transaction
 PERSON_COLUMNS = ("name", "email", "phone", "postcode", "year_of_birth", "footprint",
                   "organisation", "consent_to_contact", "created_at", "updated_at")  # fmt: skip
-DEFAULTS = {"consent_to_contact": False}
 MEMBERSHIP_COLUMNS = ("person", "programme", "joined_on", "status", "left_on",
                       "created_at", "updated_at")  # fmt: skip
 TRAINING_COLUMNS = ("person", "course", "completed_on", "certificate_number", "expires_on",
@@ -39,22 +36,13 @@ class Done:
     ids: dict[int, int] = field(default_factory=dict)  # new person number -> id
 
 
-def _values(columns: tuple[str, ...], record: dict[str, Any], now: datetime) -> list[Any]:
-    stamps = {"created_at": now, "updated_at": now}
-    return [stamps[c] if c in stamps else record.get(c, DEFAULTS.get(c)) for c in columns]
-
-
 async def _create_people(plan: Plan, rows: list[int], done: Done, account: int | None) -> None:
     numbers = [plan.creates[r] for r in rows if r in plan.creates]
     if not numbers:
         return
     people = [plan.new_people[n] for n in numbers]
-    now = datetime.now(UTC)
-    values = [_values(PERSON_COLUMNS, p, now) for p in people]
-    ids = await bulk.insert(Person, PERSON_COLUMNS, values, returning=True)
-    done.ids.update(zip(numbers, ids, strict=True))
-    events = [(i, changes(None, p, PEOPLE.personal)) for i, p in zip(ids, people, strict=True)]
-    await bulk.audit(account, "create", PEOPLE.name, events)
+    ids = await create_many(PEOPLE.kind, account, people, columns=PERSON_COLUMNS)
+    done.ids.update(zip(numbers, [i for i in ids if i is not None], strict=True))
     done.people += len(ids)
 
 
@@ -62,10 +50,8 @@ async def _fill_people(plan: Plan, rows: list[int], done: Done, account: int | N
     fills = [plan.fills[r] for r in rows if r in plan.fills]
     if not fills:
         return
-    now = datetime.now(UTC)
-    await bulk.update(Person, [(i, {**filled, "updated_at": now}) for i, filled in fills])
-    events = [(i, changes(plan.old[i], filled, PEOPLE.personal)) for i, filled in fills]
-    await bulk.audit(account, "update", PEOPLE.name, events)
+    what = [(i, filled, changes(plan.old[i], filled, PEOPLE.personal)) for i, filled in fills]
+    await update_many(PEOPLE.kind, account, what, stamp=True)
     done.filled += len(fills)
 
 
@@ -78,17 +64,12 @@ async def _link(
 ) -> int:
     """Insert this chunk's memberships (or training records), with their audit events."""
     wanted = plan.trainings if training else plan.memberships
-    table = TrainingRecord if training else Membership
     kind = TRAININGS if training else MEMBERSHIPS
     columns = TRAINING_COLUMNS if training else MEMBERSHIP_COLUMNS
     records = [{"person": _person_id(plan.refs[r], done), **wanted[r]} for r in rows if r in wanted]
     if not records:
         return 0
-    now = datetime.now(UTC)
-    ids = await bulk.insert(table, columns, [_values(columns, r, now) for r in records], True)
-    events = [(i, changes(None, r, kind.personal)) for i, r in zip(ids, records, strict=True)]
-    await bulk.audit(account, "create", kind.name, events)
-    return len(ids)
+    return len(await create_many(kind.kind, account, records, columns=columns))
 
 
 async def write_plan(

@@ -12,7 +12,7 @@ the rules here are then the same for all of them:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,12 +22,12 @@ from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
 
-from server.db import is_postgres, write_transaction
-from server.lib.audit import changes, record
+from server.db import is_postgres, one_connection, write_transaction
+from server.lib import bulk
+from server.lib.audit import changes, record, record_many
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
-from server.lib.validation import Conflict, Form, Invalid
-from server.totals.services import invalidate
+from server.lib.validation import MAX_ID, Conflict, Form, Invalid
 
 Row = dict[str, Any]
 
@@ -53,7 +53,8 @@ class Context:
 
     @classmethod
     async def load(cls, actor: Actor | None) -> Context:
-        return cls(actor=actor, ref=await load_reference())
+        async with one_connection():
+            return cls(actor=actor, ref=await load_reference())
 
     @property
     def champion(self) -> bool:
@@ -70,6 +71,9 @@ BeforeDelete = Callable[[Row, Context], Awaitable[None]]
 FollowUp = Callable[[], Awaitable[dict[str, Any]]]
 # Takes out of a change what must not be saved yet (a new email waiting for its link).
 HoldBack = Callable[[dict[str, Any], Row, Context], Awaitable[FollowUp | None]]
+# What a bulk write of this kind also changes (the rollups), given the rows as they were
+# and as they are (an insert removes nothing; an update is both), in its transaction.
+OnRows = Callable[[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]], Awaitable[None]]
 
 
 async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
@@ -85,6 +89,10 @@ async def _nothing_before_delete(row: Row, ctx: Context) -> None:
 
 
 async def _hold_nothing(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
+    return None
+
+
+async def _no_rows_hook(removed: Sequence[Mapping[str, Any]], added: Sequence[Any]) -> None:
     return None
 
 
@@ -106,9 +114,27 @@ class RecordType:
     hold_back: HoldBack = _hold_nothing
     in_use: str = "It is still used by other records, so it cannot be deleted."
     unique_message: Mapping[str, str] = field(default_factory=dict)
+    on_rows: OnRows = _no_rows_hook
 
     def column(self, name: str) -> Column:
         return self.table._meta.get_column_by_name(name)
+
+    @property
+    def kind(self) -> Kind:
+        """What a bulk write needs to know of these records."""
+        return Kind(self.name, self.table, self.personal, self.on_rows)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record as bulk writes see it: the name in the audit log, the table, the
+    personal fields (named in the log, never copied) and what else changes with its rows.
+    A RecordType's is `rt.kind`; a table that has no RecordType gets one of its own."""
+
+    name: str
+    table: type[Table]
+    personal: frozenset[str] = frozenset()
+    on_rows: OnRows = _no_rows_hook
 
 
 def allow(rt: RecordType, actor: Actor | None, action: str) -> None:
@@ -164,9 +190,6 @@ async def list_records(rt: RecordType, ctx: Context, params: Mapping[str, str]) 
         "per_page": per_page,
         "total": await count,
     }
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
 
 
 async def fetch(rt: RecordType, ctx: Context, record_id: int, lock: bool = False) -> Row:
@@ -231,7 +254,6 @@ async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -
         row = rows[0]
         await record(account, "create", rt.name, row["id"], changes(None, clean, rt.personal))
         await rt.on_change(None, row, ctx)
-    invalidate()
     return rt.present(row, ctx.ref)
 
 
@@ -260,8 +282,6 @@ async def update_record(
             row = rows[0]
             await record(account, "update", rt.name, record_id, what)
             await rt.on_change(old, row, ctx)
-    if what:
-        invalidate()
     answer = rt.present(row, ctx.ref)
     if follow_up is not None:
         answer.update(await follow_up())
@@ -278,7 +298,85 @@ async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
         await rt.table.delete().where(rt.table._meta.primary_key == record_id)
         await record(account, "delete", rt.name, record_id, {})
         await rt.on_change(old, None, ctx)
-    invalidate()
+
+
+# Bulk writes: many records of one kind at once (a phone's batch, a training cohort, an
+# import, a merge, an erasure), with the same audit and rollups as one record at a time.
+
+
+def _logged(row: Mapping[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
+    return dict(row) if fields is None else {k: row[k] for k in fields if k in row}
+
+
+def _default(table: type[Table], name: str) -> Any:
+    value = table._meta.get_column_by_name(name).get_default_value()
+    return value.python() if hasattr(value, "python") else value  # e.g. TimestamptzNow
+
+
+async def create_many(
+    kind: Kind,
+    account: int | None,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    columns: Sequence[str],
+    defaults: Mapping[str, Any] | None = None,
+    logged: Sequence[str] | None = None,
+    skip_on: str | None = None,
+) -> list[int | None]:
+    """Insert new records in one write transaction (joining the caller's), each with a
+    "create" audit event (its `logged` fields, by default every field given; personal
+    values named, never copied), and what else changes with them (kind.on_rows: the
+    rollups). Each row gives `columns`, or else `defaults`, or else the column's default
+    (as one record at a time gets it: created_at is now). With skip_on (a unique column),
+    a row whose value is already saved is skipped (and is not audited or counted).
+    Returns the new ids in order (None: skipped). Multi-row INSERTs and prepared
+    statements: no query per row."""
+    fill = {c: bulk.once(_default(kind.table, c)) for c in columns} | dict(defaults or {})
+    values = [[row[c] if c in row else fill[c] for c in columns] for row in rows]
+    skip = None if skip_on is None else list(columns).index(skip_on)
+    async with write_transaction():
+        ids = await bulk.insert_new(kind.table, columns, values, skip)
+        made = [(i, row) for i, row in zip(ids, rows, strict=True) if i is not None]
+        events = [(i, changes(None, _logged(row, logged), kind.personal)) for i, row in made]
+        await record_many(account, "create", kind.name, events)
+        await kind.on_rows([], [row for _, row in made])
+    return ids
+
+
+Update = tuple[int, Mapping[str, Any], Mapping[str, Any] | None]  # id, values, logged
+
+
+async def update_many(
+    kind: Kind, account: int | None, updates: Sequence[Update], *, stamp: bool = False
+) -> None:
+    """Change records by id in one write transaction (joining the caller's): each sets its
+    values and gets an "update" audit event (what it says, or when None the changes from
+    the row as it was, personal values named), and kind.on_rows sees the rows before and
+    after (the rollups). stamp: updated_at becomes now as well (not logged)."""
+    if not updates:
+        return
+    stamped = {"updated_at": datetime.now(UTC)} if stamp else {}
+    async with write_transaction():
+        needs_old = kind.on_rows is not _no_rows_hook or any(u[2] is None for u in updates)
+        old = await _rows_by_id(kind.table, [u[0] for u in updates]) if needs_old else {}
+        await bulk.update(kind.table, [(i, {**values, **stamped}) for i, values, _ in updates])
+        events = [
+            (i, dict(what) if what is not None else changes(old[i], values, kind.personal))
+            for i, values, what in updates
+        ]
+        await record_many(account, "update", kind.name, events)
+        if old:
+            after = [{**old[i], **values} for i, values, _ in updates]
+            await kind.on_rows([old[u[0]] for u in updates], after)
+
+
+async def _rows_by_id(table: type[Table], ids: list[int]) -> dict[int, Row]:
+    out: dict[int, Row] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        rows = await table.select().where(table._meta.primary_key.is_in(part))
+        out.update({r["id"]: r for r in rows})
+    return out
 
 
 class _translate_integrity:  # noqa: N801 - used as a context manager

@@ -8,7 +8,6 @@ from server.lib.auth import Actor
 from server.lib.records import Forbidden
 from server.privacy.download import Section, everything
 from server.privacy.erase import erase_person
-from server.totals.services import invalidate
 
 
 async def my_data(actor: Actor) -> list[Section]:
@@ -25,4 +24,3 @@ async def erase_me(actor: Actor) -> None:
     async with write_transaction():
         await erase_person(actor.person_id, by=actor.account_id)
         await record(actor.account_id, "delete", "person", actor.person_id, {"by": "themselves"})
-    invalidate()

@@ -13,24 +13,21 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from piccolo.table import Table
-
 from schema.tables import (
     Account,
-    Activity,
     FriendsSession,
     Membership,
     Organisation,
     Person,
     Story,
-    TrainingRecord,
 )
+from server.activities.services import ACTIVITIES
 from server.db import write_transaction
 from server.lib.audit import changes, record, record_many
-from server.lib.records import Context, Row, allow, fetch
+from server.lib.records import Context, Kind, Row, Update, allow, fetch, update_many
 from server.lib.validation import Invalid
-from server.people.services import PEOPLE, YOUNG, check_young_age
-from server.totals.services import invalidate
+from server.people.services import MEMBERSHIPS, PEOPLE, YOUNG, check_young_age
+from server.trainings.services import TRAININGS
 
 # The fields a coordinator chooses between, with their labels.
 FIELDS = {
@@ -46,13 +43,13 @@ FIELDS = {
 KEEP, OTHER = "keep", "other"
 # The better of two statuses wins when two memberships become one.
 RANK = {"active": 0, "paused": 1, "left": 2}
-# Records that point at a person, moved as they are: (table, column, audit name).
-MOVED: tuple[tuple[type[Table], str, str], ...] = (
-    (TrainingRecord, "person", "training"),
-    (Activity, "person", "activity"),
-    (FriendsSession, "run_by", "friends session"),
-    (Story, "person", "story"),
-    (Account, "person", "account"),
+# Records that point at a person, moved as they are: (kind, column).
+MOVED: tuple[tuple[Kind, str], ...] = (
+    (TRAININGS.kind, "person"),
+    (ACTIVITIES.kind, "person"),
+    (Kind("friends session", FriendsSession), "run_by"),
+    (Kind("story", Story), "person"),
+    (Kind("account", Account), "person"),
 )
 
 
@@ -91,8 +88,9 @@ async def _shown(row: Row, ctx: Context) -> dict[str, str]:
 
 async def _counts(person_id: int) -> dict[str, int]:
     out = {"membership": await Membership.count().where(Membership.person == person_id)}
-    for table, column, name in MOVED:
-        out[name] = await table.count().where(table._meta.get_column_by_name(column) == person_id)
+    for kind, column in MOVED:
+        where = kind.table._meta.get_column_by_name(column) == person_id
+        out[kind.name] = await kind.table.count().where(where)
     return out
 
 
@@ -145,37 +143,32 @@ async def _merge_memberships(keep_id: int, other_id: int, account: int | None) -
     mine = {
         r["programme"]: r for r in await Membership.select().where(Membership.person == keep_id)
     }
-    moved, dropped, updated = [], [], []
+    moved: list[Update] = []
+    updated: list[Update] = []
+    dropped: list[tuple[int, Any]] = []
     for theirs in await Membership.select().where(Membership.person == other_id):
         kept = mine.get(theirs["programme"])
         if kept is None:
-            moved.append((theirs["id"], {"person": [other_id, keep_id]}))
+            moved.append((theirs["id"], {"person": keep_id}, {"person": [other_id, keep_id]}))
             continue
         new = _combined(kept, theirs)
         what = changes(kept, new)
         if what:
-            await Membership.update(new).where(Membership.id == kept["id"])  # type: ignore[arg-type]
-            updated.append((kept["id"], {**what, "merged_from": theirs["id"]}))
+            updated.append((kept["id"], new, {**what, "merged_from": theirs["id"]}))
         dropped.append((theirs["id"], {"merged_into": kept["id"]}))
-        await Membership.delete().where(Membership.id == theirs["id"])
-    if moved:
-        ids = [i for i, _ in moved]
-        await Membership.update({Membership.person: keep_id}).where(Membership.id.is_in(ids))
-    await record_many(account, "update", "membership", moved + updated)
+    # Theirs of a programme both are in go first: (person, programme) is unique.
+    await Membership.delete().where(Membership.id.is_in([i for i, _ in dropped] or [0]))
+    await update_many(MEMBERSHIPS.kind, account, moved + updated)
     await record_many(account, "delete", "membership", dropped)
     return list(await Membership.select().where(Membership.person == keep_id))
 
 
 async def _move_the_rest(keep_id: int, other_id: int, account: int | None) -> None:
-    for table, name, audit_name in MOVED:
-        column = table._meta.get_column_by_name(name)
-        rows = (
-            await table.update({column: keep_id})
-            .where(column == other_id)
-            .returning(table._meta.primary_key)
-        )
-        events = [(r["id"], {name: [other_id, keep_id]}) for r in rows]
-        await record_many(account, "update", audit_name, events)
+    for kind, name in MOVED:
+        column = kind.table._meta.get_column_by_name(name)
+        rows = await kind.table.select(kind.table._meta.primary_key).where(column == other_id)
+        moves = [(r["id"], {name: keep_id}, {name: [other_id, keep_id]}) for r in rows]
+        await update_many(kind, account, moves)
 
 
 def _check_young(ctx: Context, values: Row, memberships: list[Row]) -> None:
@@ -215,4 +208,3 @@ async def merge_people(
             stamped = {**values, "updated_at": datetime.now(UTC)}
             await Person.update(stamped).where(Person.id == keep_id)  # type: ignore[arg-type]
             await record(account, "update", "person", keep_id, {**what, "merged_from": other_id})
-    invalidate()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from server.accounts.services import check_closing
 from server.db import write_transaction
 from server.lib.audit import CHANGED, record, record_many
+from server.lib.records import Kind, update_many
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import CUSTOM, DELETE, DETACH, Holding
 from server.privacy.subject import Subject, subject_of
@@ -21,17 +22,18 @@ async def _erase(holding: Holding, subject: Subject, by: int | None) -> int:
         return 0  # KEEP
     where = holding.about(subject)
     key = table._meta.primary_key
-    events: list[tuple[int, dict[str, str]]]
+    if holding.action == DETACH and holding.audit_as:
+        rows = await table.select(key).where(where)
+        what = dict.fromkeys(holding.detach, CHANGED)
+        detached = [(r["id"], holding.detach, what) for r in rows]
+        await update_many(Kind(holding.audit_as, table), by, detached)
+        return len(rows)
     if holding.action == DELETE:
         rows = await table.delete().where(where).returning(key)
-        events = [(r["id"], {}) for r in rows]
-        verb = "delete"
     else:
         rows = await table.update(holding.detach).where(where).returning(key)  # type: ignore[arg-type]
-        events = [(r["id"], dict.fromkeys(holding.detach, CHANGED)) for r in rows]
-        verb = "update"
     if holding.audit_as:
-        await record_many(by, verb, holding.audit_as, events)
+        await record_many(by, "delete", holding.audit_as, [(r["id"], {}) for r in rows])
     return len(rows)
 
 

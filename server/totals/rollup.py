@@ -7,11 +7,13 @@ whether there are a thousand activities or ten million.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from schema.tables import Activity, ActivityDaily, ActivityMonthly
+from server.db import write_transaction
+from server.lib import bulk
 
 # Review statuses that never count.
 NOT_COUNTED = frozenset({"rejected"})
@@ -57,7 +59,7 @@ def deltas(
 
 _UPSERT = (
     "INSERT INTO {table} ({period}, programme, footprint, activities, people_reached, minutes) "
-    "VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}) "
+    "VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT ({period}, programme, footprint) DO UPDATE SET "
     "activities = {table}.activities + excluded.activities, "
     "people_reached = {table}.people_reached + excluded.people_reached, "
@@ -68,23 +70,33 @@ _MONTHLY = _UPSERT.format(table="activity_monthly", period="month")
 
 
 async def apply(changes: Mapping[RollupKey, Delta]) -> None:
-    """Add the changes to both rollups. Call it inside the write transaction that changed
-    the activities, so that the rollups can never drift from them."""
+    """Add the changes to both rollups: one prepared statement for each (summed per key in
+    Python first). Call it inside the write transaction that changed the activities, so
+    that the rollups can never drift from them."""
     monthly: dict[RollupKey, Delta] = defaultdict(Delta)
+    daily = []
     # Always in key order: two transactions that lock the same rows in opposite orders
     # would deadlock on PostgreSQL.
     for (day, programme, footprint), d in sorted(changes.items()):
-        await ActivityDaily.raw(
-            _DAILY, day, programme, footprint, d.activities, d.people_reached, d.minutes
-        )
+        daily.append((day, programme, footprint, d.activities, d.people_reached, d.minutes))
         m = monthly[(day.replace(day=1), programme, footprint)]
         m.activities += d.activities
         m.people_reached += d.people_reached
         m.minutes += d.minutes
-    for (month, programme, footprint), d in sorted(monthly.items()):
-        await ActivityMonthly.raw(
-            _MONTHLY, month, programme, footprint, d.activities, d.people_reached, d.minutes
-        )
+    months = [
+        (month, programme, footprint, d.activities, d.people_reached, d.minutes)
+        for (month, programme, footprint), d in sorted(monthly.items())
+    ]
+    async with write_transaction():  # joins the caller's
+        await bulk.execute_many(_DAILY, daily)
+        await bulk.execute_many(_MONTHLY, months)
+
+
+async def keep(
+    removed: Sequence[Mapping[str, object]], added: Sequence[Mapping[str, object]]
+) -> None:
+    """The rollups' part of a write of activities (RecordType.on_rows)."""
+    await apply(deltas(removed=removed, added=added))
 
 
 async def rebuild() -> None:

@@ -22,6 +22,8 @@ from urllib.parse import urlencode
 import msgspec
 
 from schema.tables import ActivityDaily, ExternalCount
+from server.db import generation as db_generation
+from server.db import note_write
 from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Form, Invalid
@@ -295,6 +297,7 @@ class Cached:
     etag: str
     data: dict[str, Any]
     made: float
+    generation: int = -1  # the database's write generation it was worked out under
 
     @cached_property
     def gzipped(self) -> bytes:
@@ -303,39 +306,46 @@ class Cached:
 
 class TotalsCache:
     """Keeps computed totals for TOTALS_CACHE_SECONDS. Each worker has its own, so with
-    several workers a number can be that many seconds old; a write in this worker clears
-    it at once. Concurrent requests for the same filters compute them once."""
+    several workers a number can be that many seconds old; in the worker that wrote, an
+    entry made before the write's commit (server.db.generation) is stale at once.
+    Concurrent requests for the same filters, under the same generation, compute them once."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self.entries: OrderedDict[str, Cached] = OrderedDict()
-        self.pending: dict[str, asyncio.Future[Cached]] = {}
-        self.generation = 0
+        self.pending: dict[str, tuple[int, asyncio.Future[Cached]]] = {}
+
+    @property
+    def generation(self) -> int:
+        """The database's write generation: entries of an older one are stale."""
+        return db_generation()
 
     def clear(self) -> None:
-        self.generation += 1
         self.entries.clear()
+
+    def _fresh(self, key: str, ttl: int, generation: int) -> Cached | None:
+        hit = self.entries.get(key)
+        if hit is not None and hit.generation == generation and time.monotonic() - hit.made < ttl:
+            return hit
+        return None
 
     async def get(self, key: str, compute: Callable[[], Awaitable[dict[str, Any]]]) -> Cached:
         ttl = get_settings().totals_cache_seconds
-        hit = self.entries.get(key)
-        if hit is not None and time.monotonic() - hit.made < ttl:
+        generation = db_generation()
+        hit = self._fresh(key, ttl, generation)
+        if hit is not None:
             return hit
-        if key in self.pending:
-            return await asyncio.shield(self.pending[key])
+        pending = self.pending.get(key)
+        # Joined only when begun under this generation: one begun before a write commits
+        # may have read the database before it, and the writer must see their change.
+        if pending is not None and pending[0] == generation:
+            return await asyncio.shield(pending[1])
         future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
-        self.pending[key] = future
-        generation = self.generation
+        self.pending[key] = (generation, future)
         try:
-            data = await compute()
-            body = msgspec.json.encode(data)
-            # The tag leaves out as_at, so that it changes only when a number does: a
-            # client that asks again gets 304 however often the totals are worked out.
-            same = msgspec.json.encode({k: v for k, v in data.items() if k != "as_at"})
-            entry = Cached(
-                body=body, etag=f'W/"{hash_body(same)}"', data=data, made=time.monotonic()
-            )
-            if ttl and generation == self.generation:
+            entry = _entry(await compute(), generation)
+            # Kept only if no write committed meanwhile (it would be stale already).
+            if ttl and generation == db_generation():
                 self.entries[key] = entry
                 self.entries.move_to_end(key)
                 while len(self.entries) > self.size:
@@ -347,7 +357,17 @@ class TotalsCache:
             future.exception()  # mark it retrieved: the caller below sees it
             raise
         finally:
-            del self.pending[key]
+            if self.pending.get(key, (0, None))[1] is future:
+                del self.pending[key]
+
+
+def _entry(data: dict[str, Any], generation: int) -> Cached:
+    body = msgspec.json.encode(data)
+    # The tag leaves out as_at, so that it changes only when a number does: a client
+    # that asks again gets 304 however often the totals are worked out.
+    same = msgspec.json.encode({k: v for k, v in data.items() if k != "as_at"})
+    etag = f'W/"{hash_body(same)}"'
+    return Cached(body=body, etag=etag, data=data, made=time.monotonic(), generation=generation)
 
 
 def hash_body(body: bytes) -> str:
@@ -361,9 +381,9 @@ BREAKDOWN_CACHE = TotalsCache()
 
 
 def invalidate() -> None:
-    """Forget cached totals and breakdowns in this worker (after any write)."""
-    CACHE.clear()
-    BREAKDOWN_CACHE.clear()
+    """Make every cached number in this worker stale, after a write made outside
+    server.db.write_transaction (whose commit does this by itself): tests' factories."""
+    note_write()
 
 
 async def totals(params: Mapping[str, str]) -> Cached:

@@ -12,14 +12,12 @@ from piccolo.custom_types import Combinable
 from schema.tables import Membership, Person, TrainingRecord
 from server.accounts.addresses import doubt, holders
 from server.db import write_transaction
-from server.lib.audit import changes, record_many
 from server.lib.normal import simple
-from server.lib.records import Context, RecordType, Row, allow
+from server.lib.records import Context, RecordType, Row, allow, create_many
 from server.lib.reference import Reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import MAX_ID, Form, Invalid
 from server.people.services import people_named
 from server.settings import today
-from server.totals.services import invalidate
 
 
 def add_months(day: date, months: int) -> date:
@@ -160,6 +158,10 @@ EXPIRED_DAYS = 30  # ...and what ran out within this many days, marked
 EXPIRING_PER_PAGE = 50
 EXPIRING_FILTERS = ("course", "programme", "footprint")
 COHORT_MOST = 2000  # people in one cohort
+# What a cohort's records are saved with (the certificate number is left empty, and
+# created_at is now); the audit log records the course, the dates and the person.
+COHORT_COLUMNS = ("person", "course", "completed_on", "expires_on", "certificate_number",
+                  "created_at")  # fmt: skip
 
 
 def _expiring_clauses(form: Form, ctx: Context) -> list[Combinable]:
@@ -265,7 +267,7 @@ async def _match_names(names: list[str]) -> dict[str, list[int]]:
 async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]:
     """Person ids from ticked boxes and from pasted emails or names, and what did not match
     (unknown, or a name that more than one person has)."""
-    ids = [int(v) for v in ticked if v.strip().isdigit() and 0 < int(v) <= 2**31 - 1]
+    ids = [int(v) for v in ticked if v.strip().isdigit() and 0 < int(v) <= MAX_ID]
     found = {r["id"] for r in await Person.select(Person.id).where(Person.id.is_in(ids or [0]))}
     not_found = [f"record {v}" for v in ticked if not v.strip().isdigit() or int(v) not in found]
     ambiguous: list[str] = []
@@ -338,14 +340,8 @@ async def record_cohort(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]
         }
         new = [i for i in found["ids"] if i not in had]
         what = {"course": course, "completed_on": done, "expires_on": expires}
-        rows = []
-        for start in range(0, len(new), 200):
-            rows += await TrainingRecord.insert(
-                *[TrainingRecord(person=i, **what) for i in new[start : start + 200]]
-            ).returning(TrainingRecord.id, TrainingRecord.person)
-        events = [(r["id"], changes(None, {**what, "person": r["person"]})) for r in rows]
-        await record_many(account, "create", "training", events)
-    invalidate()
+        rows = [{**what, "person": i} for i in new]
+        await create_many(TRAININGS.kind, account, rows, columns=COHORT_COLUMNS)
     names = {
         r["id"]: r["name"]
         for r in await Person.select(Person.id, Person.name).where(
