@@ -24,7 +24,7 @@ from server.accounts.sign_in import TooManyRequests, request_link
 from server.console.exports import download, wanted_format
 from server.lib.auth import ROLES, Actor, admin, current_actor
 from server.lib.client import client_address
-from server.lib.pages import FormData, fields
+from server.lib.pages import FormData, PageContext, fields, save_or_show_again
 from server.lib.records import (
     Context,
     NotFound,
@@ -83,48 +83,44 @@ async def settings_page() -> Template:
 # Reference records --------------------------------------------------------------------
 
 
-async def _saved_or_again(
-    save: Callable[[], Awaitable[Any]], again: Callable[[dict[str, str], int], Template], done: str
-) -> Template | Redirect:
-    """Save, then go to `done`; on a mistake or a clash (a name already used), the form
-    again with every message and everything typed."""
-    try:
-        await save()
-    except Invalid as exc:
-        return again(exc.errors, 400)
-    except Conflict as exc:
-        return again(exc.errors, 400)
-    return Redirect(done, status_code=303)
-
-
 def reference_handlers(kind: ReferenceKind) -> list[Any]:
     """List, add, change and delete for one kind of reference record."""
     base = f"/admin/{kind.path}"
     names = tuple(f.name for f in kind.fields)
     tag = f"console-admin-{kind.path}"
 
-    def form(
-        ctx: Context,
-        values: Mapping[str, Any],
-        errors: Mapping[str, str],
-        status: int,
-        record_id: int | None = None,
-    ) -> Template:
+    def form_context(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
         action = f"/console{base}/{record_id}" if record_id else f"/console{base}"
-        return page(
-            "form.html",
-            status,
-            kind=kind,
-            values=values,
-            errors=errors,
-            choices=field_choices(ctx.ref),
-            action=action,
-            record_id=record_id,
+        return {
+            "section": "admin",
+            "kind": kind,
+            "values": {},
+            "errors": {},
+            "choices": field_choices(ctx.ref),
+            "action": action,
+            "record_id": record_id,
+        }
+
+    async def save(
+        ctx: Context, sent: dict[str, Any], record_id: int | None, done: str
+    ) -> Template | Redirect:
+        """Save, then back to the list; on a mistake or a clash (a name already used),
+        the form again with every message and everything typed."""
+        return await save_or_show_again(
+            lambda: (
+                create_record(kind.rt, ctx, sent)
+                if record_id is None
+                else update_record(kind.rt, ctx, record_id, sent)
+            ),
+            "console/admin/form.html",
+            form_context(ctx, record_id),
+            sent,
+            f"/console{base}?saved={done}",
+            on_conflict="show",
         )
 
     @get(base, name=tag, guards=[admin])
-    async def listing(request: AnyRequest) -> Template | Response[bytes]:
-        ctx = await Context.load(actor_of(request))
+    async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes]:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
         context: dict[str, Any] = {
@@ -162,51 +158,37 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
         )
 
     @get(f"{base}/new", name=f"{tag}-new", guards=[admin])
-    async def new(request: AnyRequest) -> Template:
-        ctx = await Context.load(actor_of(request))
+    async def new(ctx: PageContext) -> Template:
         defaults = {"sort_order": "100", "kind": "", "sector": "public"}
-        return form(ctx, {k: v for k, v in defaults.items() if k in names}, {}, 200)
+        values = {k: v for k, v in defaults.items() if k in names}
+        return Template("console/admin/form.html", context={**form_context(ctx), "values": values})
 
     @post(base, name=f"{tag}-add", guards=[admin], status_code=303)
-    async def add(request: AnyRequest, data: FormData) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
-        sent = fields(data, names)
-        return await _saved_or_again(
-            lambda: create_record(kind.rt, ctx, sent),
-            lambda errors, status: form(ctx, sent, errors, status),
-            f"/console{base}?saved=added",
-        )
+    async def add(ctx: PageContext, data: FormData) -> Template | Redirect:
+        return await save(ctx, fields(data, names), None, "added")
 
     @get(f"{base}/{{record_id:int}}", name=f"{tag}-edit", guards=[admin])
-    async def edit(request: AnyRequest, record_id: FromPath[int]) -> Template:
-        ctx = await Context.load(actor_of(request))
+    async def edit(ctx: PageContext, record_id: FromPath[int]) -> Template:
         item = await get_record(kind.rt, ctx, record_id)
-        return form(ctx, form_values(item), {}, 200, record_id)
+        context = {**form_context(ctx, record_id), "values": form_values(item)}
+        return Template("console/admin/form.html", context=context)
 
     @post(f"{base}/{{record_id:int}}", name=f"{tag}-change", guards=[admin], status_code=303)
     async def change(
-        request: AnyRequest, record_id: FromPath[int], data: FormData
+        ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
         await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
-        sent = fields(data, names)
-        return await _saved_or_again(
-            lambda: update_record(kind.rt, ctx, record_id, sent),
-            lambda errors, status: form(ctx, sent, errors, status, record_id),
-            f"/console{base}?saved=changed",
-        )
+        return await save(ctx, fields(data, names), record_id, "changed")
 
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
-    async def confirm(request: AnyRequest, record_id: FromPath[int]) -> Template:
-        ctx = await Context.load(actor_of(request))
+    async def confirm(ctx: PageContext, record_id: FromPath[int]) -> Template:
         item = await get_record(kind.rt, ctx, record_id)
         return page("delete.html", kind=kind, item=item, errors={})
 
     @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", guards=[admin], status_code=303)
     async def remove(
-        request: AnyRequest, record_id: FromPath[int], data: FormData
+        ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
         item = await get_record(kind.rt, ctx, record_id)
         if data.get("confirm") != "yes":
             errors = {"confirm": f"Confirm that you want to delete this {kind.one}."}

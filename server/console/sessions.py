@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from server.console.exports import download, wanted_format
-from server.lib.pages import FormData, fields, page_context, save_or_show_again
+from server.lib.pages import FormData, PageContext, fields, save_or_show_again
 from server.lib.records import (
     Context,
     create_record,
@@ -69,12 +69,6 @@ EXTERNAL_COLUMNS = (
 )
 
 
-async def _ctx(request: Request[Any, Any, Any]) -> Context:
-    ctx = await page_context(request)
-    assert ctx is not None  # the console's guard lets only signed-in staff in
-    return ctx
-
-
 def _choices(ctx: Context) -> dict[str, Any]:
     """The lists every sessions page offers, and names to show for ids and codes."""
     friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
@@ -102,6 +96,7 @@ Lister = Callable[[Context, Mapping[str, str], int], Awaitable[dict[str, Any]]]
 
 async def _list_page(
     request: Request[Any, Any, Any],
+    ctx: Context,
     lister: Lister,
     names: tuple[str, ...],
     template: str,
@@ -110,7 +105,6 @@ async def _list_page(
 ) -> Template | Response[bytes]:
     """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
     cannot be used show the page again with what to fix (400)."""
-    ctx = await _ctx(request)
     params = read_date_filters(request.query_params)
     filters = {k: params.get(k, "") for k in names if k != "page"}
     choices = _choices(ctx)
@@ -140,9 +134,12 @@ async def _list_page(
 
 
 @get("/sessions", name="console-sessions")
-async def sessions_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+async def sessions_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     return await _list_page(
         request,
+        ctx,
         sessions_list,
         SESSION_FILTERS,
         "console/sessions/list.html",
@@ -188,13 +185,13 @@ async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, 
 
 
 @get("/sessions/runners", name="console-session-runners")
-async def runner_search(request: Request[Any, Any, Any]) -> Template:
+async def runner_search(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     """The "Run by" choices for what is typed in the search box, as the form shows them:
     htmx asks for them as the coordinator types (the Find button does the same without
     JavaScript)."""
     params = request.query_params
     values = {"run_by": params.get("run_by", ""), "run_by_q": params.get("run_by_q", "")}
-    context = await _runner_choices(await _ctx(request), values)
+    context = await _runner_choices(ctx, values)
     return Template("console/sessions/_runners.html", context=context)
 
 
@@ -226,12 +223,9 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
     raise Invalid(errors)
 
 
-async def _post_session(
-    request: Request[Any, Any, Any], data: FormData, record_id: int | None, done: str
-) -> Page:
+async def _post_session(ctx: Context, data: FormData, record_id: int | None, done: str) -> Page:
     """Save the form; or, when its Find button was pressed, show it again with the people
     found for "Run by" and everything typed kept (the search without JavaScript)."""
-    ctx = await _ctx(request)
     sent = fields(data, SESSION_FORM_FIELDS)
     context = await _session_form(ctx, record_id, sent)
     if data.get("find"):
@@ -246,32 +240,30 @@ async def _post_session(
 
 
 @get("/sessions/new")
-async def new_session_page(request: Request[Any, Any, Any]) -> Template:
-    context = await _session_form(await _ctx(request))
+async def new_session_page(ctx: PageContext) -> Template:
+    context = await _session_form(ctx)
     return Template("console/sessions/form.html", context=context)
 
 
 @post("/sessions/new", status_code=303)
-async def add_session(request: Request[Any, Any, Any], data: FormData) -> Page:
-    return await _post_session(request, data, None, "/console/sessions?done=added")
+async def add_session(ctx: PageContext, data: FormData) -> Page:
+    return await _post_session(ctx, data, None, "/console/sessions?done=added")
 
 
 @get("/sessions/{record_id:int}/edit")
-async def edit_session_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _session_form(await _ctx(request), record_id)
+async def edit_session_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    context = await _session_form(ctx, record_id)
     return Template("console/sessions/form.html", context=context)
 
 
 @post("/sessions/{record_id:int}/edit", status_code=303)
-async def change_session(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    return await _post_session(request, data, record_id, "/console/sessions?done=changed")
+async def change_session(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
+    return await _post_session(ctx, data, record_id, "/console/sessions?done=changed")
 
 
 @post("/sessions/{record_id:int}/delete", status_code=303)
-async def delete_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    await delete_record(FRIENDS_SESSIONS, await _ctx(request), record_id)
+async def delete_session(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
+    await delete_record(FRIENDS_SESSIONS, ctx, record_id)
     return Redirect("/console/sessions?done=deleted", status_code=303)
 
 
@@ -291,9 +283,12 @@ async def _counted_now(ctx: Context) -> dict[str, Any]:
 
 
 @get("/sessions/external")
-async def external_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+async def external_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     return await _list_page(
         request,
+        ctx,
         external_list,
         EXTERNAL_FILTERS,
         "console/sessions/external.html",
@@ -317,14 +312,13 @@ async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str
 
 
 @get("/sessions/external/new")
-async def new_external_page(request: Request[Any, Any, Any]) -> Template:
-    context = await _external_form(await _ctx(request))
+async def new_external_page(ctx: PageContext) -> Template:
+    context = await _external_form(ctx)
     return Template("console/sessions/external_form.html", context=context)
 
 
 @post("/sessions/external/new", status_code=303)
-async def add_external(request: Request[Any, Any, Any], data: FormData) -> Page:
-    ctx = await _ctx(request)
+async def add_external(ctx: PageContext, data: FormData) -> Page:
     sent = fields(data, EXTERNAL_FIELDS)
     return await save_or_show_again(
         lambda: create_record(EXTERNAL_COUNTS, ctx, sent),
@@ -336,16 +330,13 @@ async def add_external(request: Request[Any, Any, Any], data: FormData) -> Page:
 
 
 @get("/sessions/external/{record_id:int}/edit")
-async def edit_external_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _external_form(await _ctx(request), record_id)
+async def edit_external_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    context = await _external_form(ctx, record_id)
     return Template("console/sessions/external_form.html", context=context)
 
 
 @post("/sessions/external/{record_id:int}/edit", status_code=303)
-async def change_external(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    ctx = await _ctx(request)
+async def change_external(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
     sent = fields(data, EXTERNAL_FIELDS)
     return await save_or_show_again(
         lambda: update_record(EXTERNAL_COUNTS, ctx, record_id, sent),
@@ -357,8 +348,8 @@ async def change_external(
 
 
 @post("/sessions/external/{record_id:int}/delete", status_code=303)
-async def delete_external(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    await delete_record(EXTERNAL_COUNTS, await _ctx(request), record_id)
+async def delete_external(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
+    await delete_record(EXTERNAL_COUNTS, ctx, record_id)
     return Redirect("/console/sessions/external?done=deleted", status_code=303)
 
 

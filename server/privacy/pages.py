@@ -15,3 +15,6 @@ async def privacy_notice() -> Template:
         "privacy/notice.html",
         context={"notice": render(texts["notice"], texts), "council": texts["council_name"]},
     )
+
+
+HANDLERS = [privacy_notice]
