@@ -22,16 +22,15 @@ from litestar.response import Redirect, Template
 from server.accounts import services as accounts
 from server.accounts.sign_in import TooManyRequests, request_link
 from server.console.exports import download, wanted_format
+from server.console.record_pages import RecordForm, form_handlers
 from server.lib.auth import ROLES, Actor, admin, current_actor
 from server.lib.client import client_address
-from server.lib.pages import FormData, PageContext, fields, save_or_show_again
+from server.lib.pages import FormData, PageContext, fields
 from server.lib.records import (
     Context,
     NotFound,
-    create_record,
     delete_record,
     get_record,
-    update_record,
 )
 from server.lib.validation import Conflict, Invalid
 from server.reference.services import (
@@ -83,41 +82,50 @@ async def settings_page() -> Template:
 # Reference records --------------------------------------------------------------------
 
 
+NEW_DEFAULTS = {"sort_order": "100", "kind": "", "sector": "public"}
+
+
 def reference_handlers(kind: ReferenceKind) -> list[Any]:
     """List, add, change and delete for one kind of reference record."""
     base = f"/admin/{kind.path}"
     names = tuple(f.name for f in kind.fields)
     tag = f"console-admin-{kind.path}"
 
-    def form_context(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
+    async def form_context(
+        ctx: Context, record_id: int | None, sent: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """The form: empty (with defaults), a record's values, or (sent) what was typed."""
+        values: dict[str, Any] = {}
+        if record_id is not None:
+            item = await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
+            values = form_values(item)
+        elif sent is None:
+            values = {k: v for k, v in NEW_DEFAULTS.items() if k in names}
         action = f"/console{base}/{record_id}" if record_id else f"/console{base}"
         return {
             "section": "admin",
             "kind": kind,
-            "values": {},
+            "values": {} if sent is not None else values,
             "errors": {},
             "choices": field_choices(ctx.ref),
             "action": action,
             "record_id": record_id,
         }
 
-    async def save(
-        ctx: Context, sent: dict[str, Any], record_id: int | None, done: str
-    ) -> Template | Redirect:
-        """Save, then back to the list; on a mistake or a clash (a name already used),
-        the form again with every message and everything typed."""
-        return await save_or_show_again(
-            lambda: (
-                create_record(kind.rt, ctx, sent)
-                if record_id is None
-                else update_record(kind.rt, ctx, record_id, sent)
-            ),
-            "console/admin/form.html",
-            form_context(ctx, record_id),
-            sent,
-            f"/console{base}?saved={done}",
-            on_conflict="show",
+    forms = form_handlers(
+        RecordForm(
+            rt=kind.rt,
+            template="console/admin/form.html",
+            names=names,
+            context=form_context,
+            done=lambda done: f"/console{base}?saved={done}",
+            new_path=f"{base}/new",
+            add_path=base,
+            edit_path=f"{base}/{{record_id:int}}",
+            guards=[admin],
+            name=tag,
         )
+    )
 
     @get(base, name=tag, guards=[admin])
     async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes]:
@@ -157,29 +165,6 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             next=query(params, page=found["page"] + 1),
         )
 
-    @get(f"{base}/new", name=f"{tag}-new", guards=[admin])
-    async def new(ctx: PageContext) -> Template:
-        defaults = {"sort_order": "100", "kind": "", "sector": "public"}
-        values = {k: v for k, v in defaults.items() if k in names}
-        return Template("console/admin/form.html", context={**form_context(ctx), "values": values})
-
-    @post(base, name=f"{tag}-add", guards=[admin], status_code=303)
-    async def add(ctx: PageContext, data: FormData) -> Template | Redirect:
-        return await save(ctx, fields(data, names), None, "added")
-
-    @get(f"{base}/{{record_id:int}}", name=f"{tag}-edit", guards=[admin])
-    async def edit(ctx: PageContext, record_id: FromPath[int]) -> Template:
-        item = await get_record(kind.rt, ctx, record_id)
-        context = {**form_context(ctx, record_id), "values": form_values(item)}
-        return Template("console/admin/form.html", context=context)
-
-    @post(f"{base}/{{record_id:int}}", name=f"{tag}-change", guards=[admin], status_code=303)
-    async def change(
-        ctx: PageContext, record_id: FromPath[int], data: FormData
-    ) -> Template | Redirect:
-        await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
-        return await save(ctx, fields(data, names), record_id, "changed")
-
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
     async def confirm(ctx: PageContext, record_id: FromPath[int]) -> Template:
         item = await get_record(kind.rt, ctx, record_id)
@@ -201,7 +186,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             )
         return Redirect(f"/console{base}?saved=deleted", status_code=303)
 
-    return [listing, new, add, edit, change, confirm, remove]
+    return [listing, *forms, confirm, remove]
 
 
 # Accounts -----------------------------------------------------------------------------

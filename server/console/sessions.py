@@ -7,16 +7,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
-from litestar.params import FromPath
+from litestar import Request, get
 from litestar.response import Redirect, Response, Template
 
 from server.console.exports import download, wanted_format
-from server.lib.pages import FormData, PageContext, fields, save_or_show_again
+from server.console.record_pages import RecordForm, delete_handler, form_handlers
+from server.lib.pages import PageContext
 from server.lib.records import (
     Context,
     create_record,
-    delete_record,
     get_record,
     update_record,
 )
@@ -223,48 +222,24 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
     raise Invalid(errors)
 
 
-async def _post_session(ctx: Context, data: FormData, record_id: int | None, done: str) -> Page:
-    """Save the form; or, when its Find button was pressed, show it again with the people
-    found for "Run by" and everything typed kept (the search without JavaScript)."""
-    sent = fields(data, SESSION_FORM_FIELDS)
-    context = await _session_form(ctx, record_id, sent)
-    if data.get("find"):
-        return Template("console/sessions/form.html", context={**context, "found": True})
-    return await save_or_show_again(
-        lambda: _save_session(ctx, sent, record_id),
-        "console/sessions/form.html",
-        context,
-        sent,
-        done,
-    )
+def _done(path: str) -> Callable[[str], str]:
+    return lambda done: f"/console{path}?done={done}"
 
 
-@get("/sessions/new")
-async def new_session_page(ctx: PageContext) -> Template:
-    context = await _session_form(ctx)
-    return Template("console/sessions/form.html", context=context)
-
-
-@post("/sessions/new", status_code=303)
-async def add_session(ctx: PageContext, data: FormData) -> Page:
-    return await _post_session(ctx, data, None, "/console/sessions?done=added")
-
-
-@get("/sessions/{record_id:int}/edit")
-async def edit_session_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
-    context = await _session_form(ctx, record_id)
-    return Template("console/sessions/form.html", context=context)
-
-
-@post("/sessions/{record_id:int}/edit", status_code=303)
-async def change_session(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
-    return await _post_session(ctx, data, record_id, "/console/sessions?done=changed")
-
-
-@post("/sessions/{record_id:int}/delete", status_code=303)
-async def delete_session(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
-    await delete_record(FRIENDS_SESSIONS, ctx, record_id)
-    return Redirect("/console/sessions?done=deleted", status_code=303)
+SESSION_FORM = RecordForm(
+    rt=FRIENDS_SESSIONS,
+    template="console/sessions/form.html",
+    names=SESSION_FORM_FIELDS,
+    context=_session_form,
+    done=_done("/sessions"),
+    new_path="/sessions/new",
+    add_path="/sessions/new",
+    edit_path="/sessions/{record_id:int}/edit",
+    save=_save_session,
+    # Find: the form again with the people found for "Run by" (without JavaScript).
+    find=True,
+    on_conflict="done",
+)
 
 
 # External figures ----------------------------------------------------------------------
@@ -297,11 +272,14 @@ async def external_page(
     )
 
 
-async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
+async def _external_form(
+    ctx: Context, record_id: int | None = None, sent: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     values: dict[str, Any] = {"as_of": today().isoformat()}
     if record_id is not None:
         figure = await get_record(EXTERNAL_COUNTS, ctx, record_id)  # NotFound: a 404 page
         values = {k: "" if figure[k] is None else str(figure[k]) for k in EXTERNAL_FIELDS}
+    values.update(sent or {})
     return {
         **_choices(ctx),
         "sources": await external_sources(),
@@ -311,60 +289,25 @@ async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str
     }
 
 
-@get("/sessions/external/new")
-async def new_external_page(ctx: PageContext) -> Template:
-    context = await _external_form(ctx)
-    return Template("console/sessions/external_form.html", context=context)
-
-
-@post("/sessions/external/new", status_code=303)
-async def add_external(ctx: PageContext, data: FormData) -> Page:
-    sent = fields(data, EXTERNAL_FIELDS)
-    return await save_or_show_again(
-        lambda: create_record(EXTERNAL_COUNTS, ctx, sent),
-        "console/sessions/external_form.html",
-        await _external_form(ctx),
-        sent,
-        "/console/sessions/external?done=added",
-    )
-
-
-@get("/sessions/external/{record_id:int}/edit")
-async def edit_external_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
-    context = await _external_form(ctx, record_id)
-    return Template("console/sessions/external_form.html", context=context)
-
-
-@post("/sessions/external/{record_id:int}/edit", status_code=303)
-async def change_external(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
-    sent = fields(data, EXTERNAL_FIELDS)
-    return await save_or_show_again(
-        lambda: update_record(EXTERNAL_COUNTS, ctx, record_id, sent),
-        "console/sessions/external_form.html",
-        await _external_form(ctx, record_id),
-        sent,
-        "/console/sessions/external?done=changed",
-    )
-
-
-@post("/sessions/external/{record_id:int}/delete", status_code=303)
-async def delete_external(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
-    await delete_record(EXTERNAL_COUNTS, ctx, record_id)
-    return Redirect("/console/sessions/external?done=deleted", status_code=303)
+EXTERNAL_FORM = RecordForm(
+    rt=EXTERNAL_COUNTS,
+    template="console/sessions/external_form.html",
+    names=EXTERNAL_FIELDS,
+    context=_external_form,
+    done=_done("/sessions/external"),
+    new_path="/sessions/external/new",
+    add_path="/sessions/external/new",
+    edit_path="/sessions/external/{record_id:int}/edit",
+    on_conflict="done",
+)
 
 
 HANDLERS: list[Any] = [
     sessions_page,
     runner_search,
-    new_session_page,
-    add_session,
-    edit_session_page,
-    change_session,
-    delete_session,
+    *form_handlers(SESSION_FORM),
+    delete_handler(SESSION_FORM, "/sessions/{record_id:int}/delete"),
     external_page,
-    new_external_page,
-    add_external,
-    edit_external_page,
-    change_external,
-    delete_external,
+    *form_handlers(EXTERNAL_FORM),
+    delete_handler(EXTERNAL_FORM, "/sessions/external/{record_id:int}/delete"),
 ]
