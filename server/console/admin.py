@@ -161,8 +161,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             **context,
             **found,
             filters=query({k: params.get(k) for k in kind.filters}),
-            previous=query(params, page=found["page"] - 1),
-            next=query(params, page=found["page"] + 1),
+            paged=query(params, page=None),  # page= is added by the pagination macro
         )
 
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
@@ -232,8 +231,7 @@ async def users(request: AnyRequest) -> Template | Response[bytes]:
         **context,
         **{**found, "items": local_times(found["items"])},
         filters=query({k: params.get(k) for k in ("q", "role", "status")}),
-        previous=query(params, page=found["page"] - 1),
-        next=query(params, page=found["page"] + 1),
+        paged=query(params, page=None),  # page= is added by the pagination macro
     )
 
 

@@ -91,7 +91,6 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
             status_code=400,
             context={**context, **empty, "errors": exc.errors},
         )
-    page = found["page"]
     return Template(
         "console/audit/log.html",
         context={
@@ -99,8 +98,7 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
             **found,
             "items": _with_links(await in_words(found["items"], CODES)),
             "filters": _query({k: params.get(k) for k in FILTERS}),
-            "previous": _query(params, page=page - 1),
-            "next": _query(params, page=page + 1),
+            "paged": _query(params, page=None),  # page= is added by the pagination macro
         },
     )
 

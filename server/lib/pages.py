@@ -178,8 +178,14 @@ def time_boxes(value: object) -> TimeParts:
     return TimeParts(str(hours) if hours else "", str(minutes) if minutes or not hours else "")
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages a list of `total` takes (at least one), for the pagination macro."""
+    return max(1, -(-total // per_page)) if per_page else 1
+
+
 def register(engine: JinjaTemplateEngine) -> None:
-    """The templates' filters for dates and time spent."""
+    """The templates' filters for dates and time spent, and page_count for pagination."""
     engine.engine.filters.update(
         long_date=long_date, time_spent=time_spent, date_boxes=date_boxes, time_boxes=time_boxes
     )
+    engine.engine.globals["page_count"] = page_count
