@@ -30,7 +30,7 @@ def _actor(request: Request[Any, Any, Any]) -> Actor:
     return actor
 
 
-@get("/my-email", include_in_schema=False)
+@get("/my-email", include_in_schema=False, name="my-email")
 async def my_email_page(request: Request[Any, Any, Any]) -> Template:
     actor = _actor(request)
     current = await email_change.my_email(actor.person_id)

@@ -15,6 +15,7 @@ from server.accounts.cookies import fresh_csrf_cookie, session_cookie
 from server.accounts.services import is_link_token, note_device
 from server.lib.auth import SESSION_COOKIE, current_actor
 from server.lib.client import client_address
+from server.lib.pages import url
 from server.lib.validation import Invalid
 
 COPY_ALL = "If you copied the link from the email, check that you copied all of it."
@@ -22,10 +23,10 @@ COPY_ALL = "If you copied the link from the email, check that you copied all of 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-@get("/sign-in", include_in_schema=False)
+@get("/sign-in", include_in_schema=False, name="sign-in")
 async def sign_in_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     if current_actor(request) is not None:
-        return Redirect("/")
+        return Redirect(url(request, "home"))
     return Template("accounts/sign_in.html", context={"errors": {}, "email": ""})
 
 
@@ -87,7 +88,9 @@ async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Tem
     except sign_in.LinkNotValid:
         return _link_not_valid(400)
     lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
-    return Redirect("/", cookies=[session_cookie(session, lifetime), fresh_csrf_cookie()])
+    return Redirect(
+        url(request, "home"), cookies=[session_cookie(session, lifetime), fresh_csrf_cookie()]
+    )
 
 
 @post("/sign-out", include_in_schema=False)
@@ -95,7 +98,7 @@ async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
         await sign_in.sign_out(token, everywhere=data.get("everywhere") == "yes")
-    return Redirect("/sign-in", cookies=[session_cookie("", 0)])
+    return Redirect(url(request, "sign-in"), cookies=[session_cookie("", 0)])
 
 
 HANDLERS = [sign_in_page, ask_for_link, confirm_page, use_link, sign_out]

@@ -24,6 +24,7 @@ from server.lib.pages import (
     form_post,
     save_or_show_again,
     signed_in_pages,
+    url,
 )
 from server.lib.records import (
     Context,
@@ -46,13 +47,15 @@ FIELDS = (
 )
 
 
-@get("/log", include_in_schema=False)
+@get("/log", include_in_schema=False, name="log")
 async def log_page(ctx: PageContext) -> Template:
     return Template("activities/log.html", context={**await log_form_defaults(ctx), "errors": {}})
 
 
 @post("/log", include_in_schema=False, status_code=303)
-async def log_activity(ctx: PageContext, data: FormData) -> Template | Redirect:
+async def log_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
         ctx,
         data,
@@ -60,11 +63,11 @@ async def log_activity(ctx: PageContext, data: FormData) -> Template | Redirect:
         log_from_form,
         "activities/log.html",
         log_form_defaults,
-        "/activities?saved=1",
+        url(request, "my-activities", {"saved": "1"}),
     )
 
 
-@get("/activities", include_in_schema=False)
+@get("/activities", include_in_schema=False, name="my-activities")
 async def my_activities(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     actor = ctx.actor
     assert actor is not None  # the sign-in guard let them in
@@ -117,7 +120,7 @@ async def edit_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
 
 @post("/activities/{record_id:int}/edit", include_in_schema=False, status_code=303)
 async def change_activity(
-    ctx: PageContext, record_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     sent = fields(data, EDITABLE)
     try:
@@ -126,7 +129,7 @@ async def change_activity(
             "activities/log.html",
             await _edit_context(ctx, record_id),
             sent,
-            "/activities?saved=1",
+            url(request, "my-activities", {"saved": "1"}),
         )
     except Forbidden as exc:
         return _too_late(str(exc))
@@ -149,12 +152,14 @@ async def delete_confirm_page(ctx: PageContext, record_id: FromPath[int]) -> Tem
 
 
 @post("/activities/{record_id:int}/delete", include_in_schema=False, status_code=303)
-async def delete_activity(ctx: PageContext, record_id: FromPath[int]) -> Template | Redirect:
+async def delete_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Template | Redirect:
     try:
         await delete_record(ACTIVITIES, ctx, record_id)
     except Forbidden as exc:
         return _too_late(str(exc))
-    return Redirect("/activities?deleted=1", status_code=303)
+    return Redirect(url(request, "my-activities", {"deleted": "1"}), status_code=303)
 
 
 HANDLERS = [

@@ -20,7 +20,7 @@ async def may_record_sessions(ctx: Context) -> bool:
     return bool(await session_form_choices(ctx))
 
 
-@get("/", include_in_schema=False)
+@get("/", include_in_schema=False, name="home")
 async def home(ctx: PageContext) -> Template:
     assert ctx.actor is not None  # the sign-in guard let them in
     person = ctx.actor.person_id
@@ -47,7 +47,7 @@ async def home(ctx: PageContext) -> Template:
     )
 
 
-@get("/more", include_in_schema=False)
+@get("/more", include_in_schema=False, name="more")
 async def more_page(ctx: PageContext) -> Template:
     """The navigation's "More": stories, training, sessions (if allowed), my data, email,
     the console for staff, and signing out. A plain page, so it works without JavaScript."""

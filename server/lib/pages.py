@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from litestar import Request, Router
 from litestar.connection import ASGIConnection
@@ -80,6 +81,20 @@ def error_page(heading: str, message: str, status: int = 400) -> Template:
     )
 
 
+def url(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    name: str,
+    /,
+    query: Mapping[str, str] | None = None,
+    **path: Any,
+) -> str:
+    """The address of the route called `name` (its handler's name=), with a query string:
+    links and redirects are built from route names, not written out (the templates do the
+    same with `url_for`)."""
+    address = connection.app.route_reverse(name, **path)
+    return f"{address}?{urlencode(query)}" if query else address
+
+
 class SignInFirst(Exception):
     """A page for signed-in people asked by someone signed out: they go to sign in."""
 
@@ -91,10 +106,10 @@ def signed_in_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
         raise SignInFirst
 
 
-def to_sign_in(_: Request[Any, Any, Any], __: SignInFirst) -> Redirect:
+def to_sign_in(request: Request[Any, Any, Any], _: SignInFirst) -> Redirect:
     """Off to sign in: 303 whatever the method (see the other page, with GET), as the
     console's guard does."""
-    return Redirect("/sign-in", status_code=303)
+    return Redirect(url(request, "sign-in"), status_code=303)
 
 
 async def request_context(request: Request[Any, Any, Any]) -> Context:

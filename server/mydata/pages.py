@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from server.accounts.cookies import session_cookie
 from server.lib.auth import Actor, current_actor
-from server.lib.pages import signed_in_pages
+from server.lib.pages import signed_in_pages, url
 from server.lib.records import Forbidden
 from server.lib.validation import Invalid
 from server.mydata.services import erase_me, my_data
@@ -29,7 +29,7 @@ def _actor(request: Request[Any, Any, Any]) -> Actor:
     return actor
 
 
-@get("/my-data", include_in_schema=False)
+@get("/my-data", include_in_schema=False, name="my-data")
 async def my_data_page() -> Template:
     return Template("mydata/my_data.html", context={"errors": {}}, headers=PRIVATE)
 
@@ -76,10 +76,12 @@ async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template
         return Template(
             "mydata/my_data.html", status_code=409, context={"errors": {"confirm": message}}
         )
-    return Redirect("/my-data/deleted", status_code=303, cookies=[session_cookie("", 0)])
+    return Redirect(
+        url(request, "my-data-deleted"), status_code=303, cookies=[session_cookie("", 0)]
+    )
 
 
-@get("/my-data/deleted", include_in_schema=False)
+@get("/my-data/deleted", include_in_schema=False, name="my-data-deleted")
 async def deleted() -> Template:
     return Template("mydata/deleted.html")
 

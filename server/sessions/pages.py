@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.pages import FormData, PageContext, form_post, signed_in_pages
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.sessions.services import (
     CHAMPION_SESSION_LIMIT,
@@ -36,14 +36,16 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/sessions/new", include_in_schema=False)
+@get("/sessions/new", include_in_schema=False, name="new-session")
 async def new_session_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("sessions/new.html", context=await _context(ctx, saved))
 
 
 @post("/sessions/new", include_in_schema=False, status_code=303)
-async def record_session(ctx: PageContext, data: FormData) -> Template | Redirect:
+async def record_session(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
         ctx,
         data,
@@ -51,7 +53,7 @@ async def record_session(ctx: PageContext, data: FormData) -> Template | Redirec
         lambda ctx, sent: create_record(FRIENDS_SESSIONS, ctx, sent),
         "sessions/new.html",
         _context,
-        "/sessions/new?saved=1",
+        url(request, "new-session", {"saved": "1"}),
     )
 
 

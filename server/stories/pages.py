@@ -11,7 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.lib.pages import FormData, PageContext, form_post, signed_in_pages
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.stories.services import (
     LONGEST,
@@ -41,24 +41,32 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/stories/new", include_in_schema=False)
+@get("/stories/new", include_in_schema=False, name="new-story")
 async def new_story_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("stories/new.html", context=await _context(ctx, saved))
 
 
 @post("/stories/new", include_in_schema=False, status_code=303)
-async def share_story(ctx: PageContext, data: FormData) -> Template | Redirect:
+async def share_story(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     def save(ctx: Context, sent: dict[str, Any]) -> Any:
         consent = sent["consent_to_publish"] == "yes"  # a ticked box sends "yes"
         return create_record(STORIES, ctx, {**sent, "consent_to_publish": consent})
 
     return await form_post(
-        ctx, data, FIELDS, save, "stories/new.html", _context, "/stories/new?saved=1"
+        ctx,
+        data,
+        FIELDS,
+        save,
+        "stories/new.html",
+        _context,
+        url(request, "new-story", {"saved": "1"}),
     )
 
 
-@get("/stories", include_in_schema=False)
+@get("/stories", include_in_schema=False, name="my-stories")
 async def my_stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     done = DONE.get(request.query_params.get("done", ""))
     return Template("stories/mine.html", context={"stories": await my_stories(ctx), "done": done})
@@ -83,25 +91,36 @@ async def confirm_delete(ctx: PageContext, record_id: FromPath[int]) -> Template
     return await _confirm(ctx, record_id, "delete", "Delete your story?", "Delete it")
 
 
-async def _act(ctx: Context, done: str, act: Callable[[Context], Awaitable[Any]]) -> Redirect:
+async def _act(
+    request: Request[Any, Any, Any],
+    ctx: Context,
+    done: str,
+    act: Callable[[Context], Awaitable[Any]],
+) -> Redirect:
     """A confirmed action on one of my stories, then back to the list saying it is done."""
     await act(ctx)
-    return Redirect(f"/stories?done={done}", status_code=303)
+    return Redirect(url(request, "my-stories", {"done": done}), status_code=303)
 
 
 @post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
-async def withdraw_story(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
-    return await _act(ctx, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
+async def withdraw_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
 
 
 @post("/stories/{record_id:int}/consent", include_in_schema=False, status_code=303)
-async def consent_again(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
-    return await _act(ctx, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
+async def consent_again(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
 
 
 @post("/stories/{record_id:int}/delete", include_in_schema=False, status_code=303)
-async def delete_story(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
-    return await _act(ctx, "deleted", lambda ctx: delete_my_story(ctx, record_id))
+async def delete_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "deleted", lambda ctx: delete_my_story(ctx, record_id))
 
 
 HANDLERS = [

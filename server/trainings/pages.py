@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.pages import FormData, PageContext, form_post, signed_in_pages
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.settings import today
 from server.trainings.services import TRAININGS, my_trainings, trainer_courses
@@ -31,14 +31,16 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/training", include_in_schema=False)
+@get("/training", include_in_schema=False, name="training")
 async def training_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("trainings/training.html", context=await _context(ctx, saved))
 
 
 @post("/training", include_in_schema=False, status_code=303)
-async def add_training(ctx: PageContext, data: FormData) -> Template | Redirect:
+async def add_training(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
         ctx,
         data,
@@ -46,7 +48,7 @@ async def add_training(ctx: PageContext, data: FormData) -> Template | Redirect:
         lambda ctx, sent: create_record(TRAININGS, ctx, sent),
         "trainings/training.html",
         _context,
-        "/training?saved=1",
+        url(request, "training", {"saved": "1"}),
     )
 
 
