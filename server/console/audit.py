@@ -10,8 +10,8 @@ from litestar import Request, Response, get
 from litestar.response import Template
 
 from server.activities.services import KINDS
+from server.console.common import REVIEW_WORDS, STATUS_NAMES
 from server.console.exports import download, wanted_format
-from server.console.people import REVIEW_WORDS, STATUS_NAMES
 from server.lib.audit import filter_choices, search_events
 from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin

@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.activities.services import KINDS
+from server.console.common import REVIEW_WORDS, STATUS_NAMES
 from server.console.exports import download, wanted_format
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import (
@@ -38,13 +39,6 @@ PEOPLE_COLUMNS = (
     ("area", "Area"),
     ("programmes_text", "Programmes"),
 )
-STATUS_NAMES = {"active": "Active", "paused": "Paused", "left": "Left"}
-# An activity's review, in words (the codes are for the API).
-REVIEW_WORDS = {
-    "needs-review": "Waiting for review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-}
 
 
 # The list -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from server.console.dashboard import (
+from server.console.figures import (
     area_chart,
     headline_rows,
     long_date,
