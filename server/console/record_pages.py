@@ -11,18 +11,19 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from litestar import post
+from litestar import Request, post
 from litestar.handlers import HTTPRouteHandler, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import Guard
 
-from server.lib.pages import FormData, PageContext, fields, save_or_show_again
+from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
 from server.lib.records import Context, RecordType, create_record, delete_record, update_record
 
 # The form's context: for a new record (record_id None) or one record (NotFound: a 404
 # page), with what was sent (None: nothing yet) as its values.
 FormContext = Callable[[Context, int | None, Mapping[str, Any] | None], Awaitable[dict[str, Any]]]
+AnyRequest = Request[Any, Any, Any]
 Save = Callable[[Context, dict[str, Any], int | None], Awaitable[Any]]
 
 
@@ -34,7 +35,10 @@ class RecordForm:
     template: str  # the form, for adding and changing
     names: tuple[str, ...]  # the fields read from the form
     context: FormContext
-    done: Callable[[str], str]  # where to go once "added", "changed" or "deleted"
+    # Once saved, back to the list (its route name) saying ?<done_key>=added, changed or
+    # deleted.
+    list_name: str
+    done_key: str
     new_path: str  # GET: the empty form; POST to add_path adds
     add_path: str
     edit_path: str  # GET and POST, with {record_id:int}
@@ -44,6 +48,9 @@ class RecordForm:
     on_conflict: Literal["done", "show"] = "show"
     guards: Sequence[Guard] = ()
     name: str | None = None  # route names: name-new, name-add, name-edit, name-change
+
+    def done(self, request: AnyRequest, what: str) -> str:
+        return url(request, self.list_name, {self.done_key: what})
 
     def route_name(self, suffix: str) -> str | None:
         return f"{self.name}-{suffix}" if self.name else None
@@ -60,7 +67,9 @@ def form_handlers(spec: RecordForm) -> list[HTTPRouteHandler]:
             return await create_record(spec.rt, ctx, sent)
         return await update_record(spec.rt, ctx, record_id, sent)
 
-    async def sent_form(ctx: Context, data: FormData, record_id: int | None) -> Template | Redirect:
+    async def sent_form(
+        request: AnyRequest, ctx: Context, data: FormData, record_id: int | None
+    ) -> Template | Redirect:
         sent = fields(data, spec.names)
         context = await spec.context(ctx, record_id, sent)
         if spec.find and data.get("find"):  # Find pressed: the form again, nothing saved
@@ -70,7 +79,7 @@ def form_handlers(spec: RecordForm) -> list[HTTPRouteHandler]:
             spec.template,
             context,
             sent,
-            spec.done("added" if record_id is None else "changed"),
+            spec.done(request, "added" if record_id is None else "changed"),
             on_conflict=spec.on_conflict,
         )
 
@@ -79,8 +88,8 @@ def form_handlers(spec: RecordForm) -> list[HTTPRouteHandler]:
         return Template(spec.template, context=await spec.context(ctx, None, None))
 
     @post(spec.add_path, name=spec.route_name("add"), guards=guards, status_code=303)
-    async def add(ctx: PageContext, data: FormData) -> Template | Redirect:
-        return await sent_form(ctx, data, None)
+    async def add(request: AnyRequest, ctx: PageContext, data: FormData) -> Template | Redirect:
+        return await sent_form(request, ctx, data, None)
 
     @get(spec.edit_path, name=spec.route_name("edit"), guards=guards)
     async def edit(ctx: PageContext, record_id: FromPath[int]) -> Template:
@@ -88,9 +97,9 @@ def form_handlers(spec: RecordForm) -> list[HTTPRouteHandler]:
 
     @post(spec.edit_path, name=spec.route_name("change"), guards=guards, status_code=303)
     async def change(
-        ctx: PageContext, record_id: FromPath[int], data: FormData
+        request: AnyRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
-        return await sent_form(ctx, data, record_id)
+        return await sent_form(request, ctx, data, record_id)
 
     return [new, add, edit, change]
 
@@ -99,8 +108,8 @@ def delete_handler(spec: RecordForm, path: str) -> HTTPRouteHandler:
     """Delete a record at once (the list's button), then back to the list."""
 
     @post(path, name=spec.route_name("delete"), guards=list(spec.guards), status_code=303)
-    async def delete(ctx: PageContext, record_id: FromPath[int]) -> Redirect:
+    async def delete(request: AnyRequest, ctx: PageContext, record_id: FromPath[int]) -> Redirect:
         await delete_record(spec.rt, ctx, record_id)
-        return Redirect(spec.done("deleted"), status_code=303)
+        return Redirect(spec.done(request, "deleted"), status_code=303)
 
     return delete

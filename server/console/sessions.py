@@ -222,16 +222,13 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
     raise Invalid(errors)
 
 
-def _done(path: str) -> Callable[[str], str]:
-    return lambda done: f"/console{path}?done={done}"
-
-
 SESSION_FORM = RecordForm(
     rt=FRIENDS_SESSIONS,
     template="console/sessions/form.html",
     names=SESSION_FORM_FIELDS,
     context=_session_form,
-    done=_done("/sessions"),
+    list_name="console-sessions",
+    done_key="done",
     new_path="/sessions/new",
     add_path="/sessions/new",
     edit_path="/sessions/{record_id:int}/edit",
@@ -257,7 +254,7 @@ async def _counted_now(ctx: Context) -> dict[str, Any]:
     }
 
 
-@get("/sessions/external")
+@get("/sessions/external", name="console-external")
 async def external_page(
     request: Request[Any, Any, Any], ctx: PageContext
 ) -> Template | Response[bytes]:
@@ -294,7 +291,8 @@ EXTERNAL_FORM = RecordForm(
     template="console/sessions/external_form.html",
     names=EXTERNAL_FIELDS,
     context=_external_form,
-    done=_done("/sessions/external"),
+    list_name="console-external",
+    done_key="done",
     new_path="/sessions/external/new",
     add_path="/sessions/external/new",
     edit_path="/sessions/external/{record_id:int}/edit",
