@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.activities.services import KINDS
-from server.console.common import REVIEW_WORDS, STATUS_NAMES
+from server.console.common import REVIEW_WORDS, STATUS_NAMES, person_address
 from server.console.exports import download, wanted_format
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import (
@@ -168,7 +168,7 @@ async def new_person_page(ctx: PageContext) -> Template:
 
 
 @post("/people/new", status_code=303)
-async def add_person(ctx: PageContext, data: FormData) -> Template | Redirect:
+async def add_person(request: Req, ctx: PageContext, data: FormData) -> Template | Redirect:
     sent = _sent_person(data)
     searched = {**sent, **_searched(data)}
     context = await _person_form(ctx, {}, searched, action="/console/people/new", person=None)
@@ -179,7 +179,7 @@ async def add_person(ctx: PageContext, data: FormData) -> Template | Redirect:
         "console/people/person_form.html",
         context,
         {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
-        lambda made: f"/console/people/{made['id']}?saved=person",
+        lambda made: person_address(request, made["id"], "person"),
         on_conflict="show",
     )
 
@@ -200,7 +200,7 @@ async def edit_person_page(ctx: PageContext, person_id: FromPath[int]) -> Templa
 
 @post("/people/{person_id:int}/edit", status_code=303)
 async def change_person(
-    ctx: PageContext, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     sent = _sent_person(data)
     searched = {**sent, **_searched(data)}
@@ -212,7 +212,7 @@ async def change_person(
         "console/people/person_form.html",
         context,
         {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
-        lambda _: f"/console/people/{person_id}?saved=person",
+        lambda _: person_address(request, person_id, "person"),
         on_conflict="show",
     )
 
@@ -247,7 +247,7 @@ async def new_membership_page(ctx: PageContext, person_id: FromPath[int]) -> Tem
 
 @post("/people/{person_id:int}/memberships/new", status_code=303)
 async def add_membership(
-    ctx: PageContext, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     context = await _new_membership_context(ctx, person_id)
     sent = fields(data, MEMBERSHIP_NEW)
@@ -256,7 +256,7 @@ async def add_membership(
         "console/people/membership_new.html",
         context,
         sent,
-        lambda _: f"/console/people/{person_id}?saved=membership",
+        lambda _: person_address(request, person_id, "membership"),
         rename={"person": "programme", "": "programme"},
         on_conflict="show",
     )
@@ -281,7 +281,7 @@ async def edit_membership_page(ctx: PageContext, membership_id: FromPath[int]) -
 
 
 async def _change_membership(
-    ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
+    request: Req, ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
 ) -> Template | Redirect:
     context = await _membership_context(ctx, membership_id)
     person = context["membership"]["person"]
@@ -290,7 +290,7 @@ async def _change_membership(
         "console/people/membership_edit.html",
         context,
         shown,
-        lambda _: f"/console/people/{person}?saved=membership",
+        lambda _: person_address(request, person, "membership"),
         # The age rule speaks of the programme; on this form the joined date decides it.
         rename={"programme": "joined_on", "": "joined_on"},
         on_conflict="show",
@@ -299,15 +299,15 @@ async def _change_membership(
 
 @post("/memberships/{membership_id:int}/edit", status_code=303)
 async def change_membership(
-    ctx: PageContext, membership_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, membership_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     sent = fields(data, MEMBERSHIP_EDIT)
-    return await _change_membership(ctx, membership_id, sent, sent)
+    return await _change_membership(request, ctx, membership_id, sent, sent)
 
 
 @post("/memberships/{membership_id:int}/status", status_code=303)
 async def quick_membership_change(
-    ctx: PageContext, membership_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, membership_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     """Pause, restart or end a role with one button (today's date for an end)."""
     change = QUICK.get(str(data.get("action", "")))
@@ -319,7 +319,7 @@ async def quick_membership_change(
             status_code=400,
             context={**context, "errors": errors},
         )
-    return await _change_membership(ctx, membership_id, dict(change), {})
+    return await _change_membership(request, ctx, membership_id, dict(change), {})
 
 
 # Merging two records of one person ----------------------------------------------------
@@ -371,7 +371,9 @@ async def merge_page(request: Req, ctx: PageContext, person_id: FromPath[int]) -
 
 
 @post("/people/{person_id:int}/merge", status_code=303)
-async def merge(ctx: PageContext, person_id: FromPath[int], data: FormData) -> Template | Redirect:
+async def merge(
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
+) -> Template | Redirect:
     choices = {k: str(data.get(f"choose_{k}") or "") for k in MERGE_FIELDS}
     context = await _merge_context(ctx, person_id, {"other": data.get("other")}, choices)
     errors = dict(context["errors"])
@@ -385,7 +387,7 @@ async def merge(ctx: PageContext, person_id: FromPath[int], data: FormData) -> T
         except (Invalid, NotFound) as exc:
             errors = exc.errors if isinstance(exc, Invalid) else {"other": str(exc)}
         else:
-            return Redirect(f"/console/people/{person_id}?saved=merged", status_code=303)
+            return Redirect(person_address(request, person_id, "merged"), status_code=303)
     return Template(
         "console/people/merge.html", status_code=400, context={**context, "errors": errors}
     )

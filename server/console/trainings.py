@@ -10,6 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.console.common import person_address
 from server.console.exports import download, wanted_format
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import Context, create_record, delete_record, fetch, update_record
@@ -158,7 +159,7 @@ async def new_training_page(ctx: PageContext, person_id: FromPath[int]) -> Templ
 
 @post("/people/{person_id:int}/trainings/new", status_code=303)
 async def add_training(
-    ctx: PageContext, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     action = f"/console/people/{person_id}/trainings/new"
     context = await _training_form(ctx, person_id, values={}, training=None, action=action)
@@ -168,7 +169,7 @@ async def add_training(
         "console/trainings/training_form.html",
         context,
         sent,
-        lambda _: f"/console/people/{person_id}?saved=training",
+        lambda _: person_address(request, person_id, "training"),
         on_conflict="show",
     )
 
@@ -194,7 +195,7 @@ async def edit_training_page(ctx: PageContext, training_id: FromPath[int]) -> Te
 
 @post("/trainings/{training_id:int}/edit", status_code=303)
 async def change_training(
-    ctx: PageContext, training_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, training_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     context = await _edit_context(ctx, training_id)
     sent = fields(data, TRAINING_FIELDS)
@@ -204,16 +205,16 @@ async def change_training(
         "console/trainings/training_form.html",
         context,
         sent,
-        lambda _: f"/console/people/{person}?saved=training",
+        lambda _: person_address(request, person, "training"),
         on_conflict="show",
     )
 
 
 @post("/trainings/{training_id:int}/delete", status_code=303)
-async def remove_training(ctx: PageContext, training_id: FromPath[int]) -> Redirect:
+async def remove_training(request: Req, ctx: PageContext, training_id: FromPath[int]) -> Redirect:
     row = await fetch(TRAININGS, ctx, training_id)  # NotFound: a 404 page
     await delete_record(TRAININGS, ctx, training_id)
-    return Redirect(f"/console/people/{row['person']}?saved=training-deleted", status_code=303)
+    return Redirect(person_address(request, row["person"], "training-deleted"), status_code=303)
 
 
 HANDLERS: list[Any] = [
