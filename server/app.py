@@ -17,23 +17,15 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import db
+from server.accounts import email_pages
+from server.accounts import pages as sign_in_pages
 from server.accounts.api import audit, me
-from server.accounts.email_pages import HANDLERS as EMAIL_PAGES
 from server.accounts.middleware import AuthMiddleware
-from server.accounts.pages import ask_for_link, confirm_page, sign_in_page, sign_out, use_link
+from server.activities import pages as activities_pages
 from server.activities.api import batch
-from server.activities.pages import (
-    change_activity,
-    delete_activity,
-    delete_confirm_page,
-    edit_page,
-    log_activity,
-    log_page,
-    my_activities,
-)
 from server.activities.services import ACTIVITIES
 from server.console import console_router
-from server.home.pages import home, more_page
+from server.home import pages as home_pages
 from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER
 from server.lib.bodies import json_bodies_only
@@ -44,76 +36,46 @@ from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
 from server.lib.paths import RefuseOddPaths
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
-from server.mail.pages import dev_outbox
-from server.mydata.pages import (
-    delete_me,
-    deleted,
-    download,
-    download_csv,
-    everything_page,
-    my_data_page,
-)
-from server.opendata.pages import HANDLERS as OPEN_DATA
+from server.mail import pages as mail_pages
+from server.mydata import pages as mydata_pages
+from server.opendata import pages as opendata_pages
 from server.people.services import MEMBERSHIPS, PEOPLE
+from server.privacy import pages as privacy_pages
 from server.privacy import retention
-from server.privacy.pages import privacy_notice
-from server.pwa.pages import (
-    manifest,
-    offline,
-    offline_activities,
-    offline_home,
-    offline_log,
-    service_worker,
-)
+from server.pwa import pages as pwa_pages
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
-from server.sessions.pages import new_session_page, record_session
+from server.sessions import pages as sessions_pages
 from server.sessions.services import EXTERNAL_COUNTS, FRIENDS_SESSIONS
 from server.settings import PROJECT_ROOT, get_settings
 from server.site import context as site_context
-from server.site.pages import HANDLERS as SITE_PAGES
-from server.stories.pages import STORY_PAGES
+from server.site import pages as site_pages
+from server.stories import pages as stories_pages
 from server.stories.services import STORIES
 from server.totals.api import get_totals
-from server.trainings.pages import add_training, training_page
+from server.trainings import pages as trainings_pages
 from server.trainings.services import TRAININGS
-from server.widget.pages import HANDLERS as WIDGET
+from server.widget import pages as widget_pages
 
 WEB = PROJECT_ROOT / "web"
-PAGES = [
-    home,
-    sign_in_page,
-    ask_for_link,
-    confirm_page,
-    use_link,
-    sign_out,
-    dev_outbox,
-    log_page,
-    log_activity,
-    my_activities,
-    edit_page,
-    change_activity,
-    delete_activity,
-    my_data_page,
-    everything_page,
-    download,
-    download_csv,
-    delete_me,
-    deleted,
-    training_page,
-    add_training,
-    new_session_page,
-    record_session,
-    *STORY_PAGES,
-    service_worker,
-    manifest,
-    offline,
-    privacy_notice,
-    offline_log,
-    offline_home,
-    offline_activities,
-    more_page,
-    delete_confirm_page,
-]
+# Every feature's pages module exports its HANDLERS (its signed-in pages in a router
+# behind the sign-in guard, server.lib.pages.signed_in_pages); the console is one router.
+PAGE_MODULES = (
+    home_pages,
+    sign_in_pages,
+    email_pages,
+    mail_pages,
+    activities_pages,
+    mydata_pages,
+    trainings_pages,
+    sessions_pages,
+    stories_pages,
+    pwa_pages,
+    privacy_pages,
+    widget_pages,
+    site_pages,
+    opendata_pages,
+)
+PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
 
 def api_routers() -> list[Router]:
@@ -163,10 +125,6 @@ def create_app() -> Litestar:
             audit,
             *api_routers(),
             *PAGES,
-            *EMAIL_PAGES,
-            *WIDGET,
-            *SITE_PAGES,
-            *OPEN_DATA,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],

@@ -8,12 +8,13 @@ from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from server.accounts import email_change
 from server.accounts.pages import COPY_ALL
 from server.accounts.services import is_link_token
-from server.lib.auth import current_actor
+from server.lib.auth import Actor, current_actor
+from server.lib.pages import signed_in_pages
 from server.lib.validation import Invalid
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -23,21 +24,23 @@ async def _send(sending: Any) -> None:
     await sending
 
 
-@get("/my-email", include_in_schema=False)
-async def my_email_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+def _actor(request: Request[Any, Any, Any]) -> Actor:
     actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
+    assert actor is not None  # the sign-in guard let them in
+    return actor
+
+
+@get("/my-email", include_in_schema=False, name="my-email")
+async def my_email_page(request: Request[Any, Any, Any]) -> Template:
+    actor = _actor(request)
     current = await email_change.my_email(actor.person_id)
     context: dict[str, Any] = {"errors": {}, "email": "", "current": current}
     return Template("accounts/my_email.html", context=context)
 
 
 @post("/my-email", include_in_schema=False, status_code=200)
-async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
+async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Template:
+    actor = _actor(request)
     raw = data.get("email", "")
     try:
         sending = await email_change.change_my_email(actor.person_id, actor.account_id, raw)
@@ -90,4 +93,9 @@ async def use_email_link(token: FromPath[str]) -> Template:
     )
 
 
-HANDLERS = [my_email_page, change_my_email, confirm_email_page, use_email_link]
+HANDLERS = [
+    signed_in_pages(my_email_page, change_my_email),
+    # The link in the email works in any browser, signed in or not.
+    confirm_email_page,
+    use_email_link,
+]

@@ -6,56 +6,27 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
-from litestar.middleware.csrf import generate_csrf_token
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import sign_in
+from server.accounts.cookies import fresh_csrf_cookie, session_cookie
 from server.accounts.services import is_link_token, note_device
-from server.lib.auth import CSRF_COOKIE, SESSION_COOKIE, current_actor
+from server.lib.auth import SESSION_COOKIE, current_actor
 from server.lib.client import client_address
+from server.lib.pages import url
 from server.lib.validation import Invalid
-from server.settings import get_settings
 
 COPY_ALL = "If you copied the link from the email, check that you copied all of it."
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def session_cookie(value: str, max_age: int) -> Cookie:
-    secure = get_settings().base_url.startswith("https://")
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=value,
-        max_age=max_age,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-        path="/",
-    )
-
-
-def fresh_csrf_cookie() -> Cookie:
-    """A new CSRF token, given at sign-in: a token that someone learned or planted before
-    (on a shared computer, say) does not work for the signed-in session. Made and set as
-    the CSRF middleware makes and sets its own (server/app.py's CSRFConfig)."""
-    settings = get_settings()
-    return Cookie(
-        key=CSRF_COOKIE,
-        value=generate_csrf_token(settings.secret_key),
-        httponly=False,
-        samesite="lax",
-        secure=settings.base_url.startswith("https://"),
-        path="/",
-    )
-
-
-@get("/sign-in", include_in_schema=False)
+@get("/sign-in", include_in_schema=False, name="sign-in")
 async def sign_in_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     if current_actor(request) is not None:
-        return Redirect("/")
+        return Redirect(url(request, "home"))
     return Template("accounts/sign_in.html", context={"errors": {}, "email": ""})
 
 
@@ -117,7 +88,9 @@ async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Tem
     except sign_in.LinkNotValid:
         return _link_not_valid(400)
     lifetime = int(sign_in.SESSION_LIFETIME.total_seconds())
-    return Redirect("/", cookies=[session_cookie(session, lifetime), fresh_csrf_cookie()])
+    return Redirect(
+        url(request, "home"), cookies=[session_cookie(session, lifetime), fresh_csrf_cookie()]
+    )
 
 
 @post("/sign-out", include_in_schema=False)
@@ -125,4 +98,7 @@ async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
         await sign_in.sign_out(token, everywhere=data.get("everywhere") == "yes")
-    return Redirect("/sign-in", cookies=[session_cookie("", 0)])
+    return Redirect(url(request, "sign-in"), cookies=[session_cookie("", 0)])
+
+
+HANDLERS = [sign_in_page, ask_for_link, confirm_page, use_link, sign_out]

@@ -17,8 +17,15 @@ from server.activities.services import (
     log_from_form,
 )
 from server.home.services import my_numbers
-from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields, form_post, save_or_show_again
+from server.lib.pages import (
+    FormData,
+    PageContext,
+    fields,
+    form_post,
+    save_or_show_again,
+    signed_in_pages,
+    url,
+)
 from server.lib.records import (
     Context,
     Forbidden,
@@ -40,34 +47,30 @@ FIELDS = (
 )
 
 
-@get("/log", include_in_schema=False)
-async def log_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    ctx = await Context.load(actor)
+@get("/log", include_in_schema=False, name="log")
+async def log_page(ctx: PageContext) -> Template:
     return Template("activities/log.html", context={**await log_form_defaults(ctx), "errors": {}})
 
 
 @post("/log", include_in_schema=False, status_code=303)
-async def log_activity(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def log_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
-        request,
+        ctx,
         data,
         FIELDS,
         log_from_form,
         "activities/log.html",
         log_form_defaults,
-        "/activities?saved=1",
+        url(request, "my-activities", {"saved": "1"}),
     )
 
 
-@get("/activities", include_in_schema=False)
-async def my_activities(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    ctx = await Context.load(actor)
+@get("/activities", include_in_schema=False, name="my-activities")
+async def my_activities(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+    actor = ctx.actor
+    assert actor is not None  # the sign-in guard let them in
     page = await list_records(ACTIVITIES, ctx, {"person": str(actor.person_id or 0)})
     saved = request.query_params.get("saved") == "1"
     return Template(
@@ -111,24 +114,14 @@ def _too_late(message: str) -> Template:
 
 
 @get("/activities/{record_id:int}/edit", include_in_schema=False)
-async def edit_page(
-    request: Request[Any, Any, Any], record_id: FromPath[int]
-) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    ctx = await Context.load(actor)
+async def edit_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     return Template("activities/log.html", context=await _edit_context(ctx, record_id))
 
 
 @post("/activities/{record_id:int}/edit", include_in_schema=False, status_code=303)
 async def change_activity(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
-    ctx = await Context.load(actor)
     sent = fields(data, EDITABLE)
     try:
         return await save_or_show_again(
@@ -136,22 +129,16 @@ async def change_activity(
             "activities/log.html",
             await _edit_context(ctx, record_id),
             sent,
-            "/activities?saved=1",
+            url(request, "my-activities", {"saved": "1"}),
         )
     except Forbidden as exc:
         return _too_late(str(exc))
 
 
 @get("/activities/{record_id:int}/delete", include_in_schema=False)
-async def delete_confirm_page(
-    request: Request[Any, Any, Any], record_id: FromPath[int]
-) -> Template | Redirect:
+async def delete_confirm_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     """ "Are you sure?" before deleting: a page of its own, so it works without JavaScript
     and the red button is never next to Save."""
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    ctx = await Context.load(actor)
     record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
     try:
         champion_window(record, ctx)
@@ -166,13 +153,23 @@ async def delete_confirm_page(
 
 @post("/activities/{record_id:int}/delete", include_in_schema=False, status_code=303)
 async def delete_activity(
-    request: Request[Any, Any, Any], record_id: FromPath[int]
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
     try:
-        await delete_record(ACTIVITIES, await Context.load(actor), record_id)
+        await delete_record(ACTIVITIES, ctx, record_id)
     except Forbidden as exc:
         return _too_late(str(exc))
-    return Redirect("/activities?deleted=1", status_code=303)
+    return Redirect(url(request, "my-activities", {"deleted": "1"}), status_code=303)
+
+
+HANDLERS = [
+    signed_in_pages(
+        log_page,
+        log_activity,
+        my_activities,
+        edit_page,
+        change_activity,
+        delete_confirm_page,
+        delete_activity,
+    )
+]

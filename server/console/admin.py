@@ -22,16 +22,15 @@ from litestar.response import Redirect, Template
 from server.accounts import services as accounts
 from server.accounts.sign_in import TooManyRequests, request_link
 from server.console.exports import download, wanted_format
+from server.console.record_forms import RecordForm, form_handlers
 from server.lib.auth import ROLES, Actor, admin, current_actor
 from server.lib.client import client_address
-from server.lib.pages import FormData, fields
+from server.lib.pages import FormData, PageContext, fields
 from server.lib.records import (
     Context,
     NotFound,
-    create_record,
     delete_record,
     get_record,
-    update_record,
 )
 from server.lib.validation import Conflict, Invalid
 from server.reference.services import (
@@ -83,18 +82,7 @@ async def settings_page() -> Template:
 # Reference records --------------------------------------------------------------------
 
 
-async def _saved_or_again(
-    save: Callable[[], Awaitable[Any]], again: Callable[[dict[str, str], int], Template], done: str
-) -> Template | Redirect:
-    """Save, then go to `done`; on a mistake or a clash (a name already used), the form
-    again with every message and everything typed."""
-    try:
-        await save()
-    except Invalid as exc:
-        return again(exc.errors, 400)
-    except Conflict as exc:
-        return again(exc.errors, 400)
-    return Redirect(done, status_code=303)
+NEW_DEFAULTS = {"sort_order": "100", "kind": "", "sector": "public"}
 
 
 def reference_handlers(kind: ReferenceKind) -> list[Any]:
@@ -103,28 +91,45 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
     names = tuple(f.name for f in kind.fields)
     tag = f"console-admin-{kind.path}"
 
-    def form(
-        ctx: Context,
-        values: Mapping[str, Any],
-        errors: Mapping[str, str],
-        status: int,
-        record_id: int | None = None,
-    ) -> Template:
+    async def form_context(
+        ctx: Context, record_id: int | None, sent: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """The form: empty (with defaults), a record's values, or (sent) what was typed."""
+        values: dict[str, Any] = {}
+        if record_id is not None:
+            item = await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
+            values = form_values(item)
+        elif sent is None:
+            values = {k: v for k, v in NEW_DEFAULTS.items() if k in names}
         action = f"/console{base}/{record_id}" if record_id else f"/console{base}"
-        return page(
-            "form.html",
-            status,
-            kind=kind,
-            values=values,
-            errors=errors,
-            choices=field_choices(ctx.ref),
-            action=action,
-            record_id=record_id,
+        return {
+            "section": "admin",
+            "kind": kind,
+            "values": {} if sent is not None else values,
+            "errors": {},
+            "choices": field_choices(ctx.ref),
+            "action": action,
+            "record_id": record_id,
+        }
+
+    forms = form_handlers(
+        RecordForm(
+            rt=kind.rt,
+            template="console/admin/form.html",
+            names=names,
+            context=form_context,
+            list_name=tag,
+            done_key="saved",
+            new_path=f"{base}/new",
+            add_path=base,
+            edit_path=f"{base}/{{record_id:int}}",
+            guards=[admin],
+            name=tag,
         )
+    )
 
     @get(base, name=tag, guards=[admin])
-    async def listing(request: AnyRequest) -> Template | Response[bytes]:
-        ctx = await Context.load(actor_of(request))
+    async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes]:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
         context: dict[str, Any] = {
@@ -157,56 +162,18 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             **context,
             **found,
             filters=query({k: params.get(k) for k in kind.filters}),
-            previous=query(params, page=found["page"] - 1),
-            next=query(params, page=found["page"] + 1),
-        )
-
-    @get(f"{base}/new", name=f"{tag}-new", guards=[admin])
-    async def new(request: AnyRequest) -> Template:
-        ctx = await Context.load(actor_of(request))
-        defaults = {"sort_order": "100", "kind": "", "sector": "public"}
-        return form(ctx, {k: v for k, v in defaults.items() if k in names}, {}, 200)
-
-    @post(base, name=f"{tag}-add", guards=[admin], status_code=303)
-    async def add(request: AnyRequest, data: FormData) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
-        sent = fields(data, names)
-        return await _saved_or_again(
-            lambda: create_record(kind.rt, ctx, sent),
-            lambda errors, status: form(ctx, sent, errors, status),
-            f"/console{base}?saved=added",
-        )
-
-    @get(f"{base}/{{record_id:int}}", name=f"{tag}-edit", guards=[admin])
-    async def edit(request: AnyRequest, record_id: FromPath[int]) -> Template:
-        ctx = await Context.load(actor_of(request))
-        item = await get_record(kind.rt, ctx, record_id)
-        return form(ctx, form_values(item), {}, 200, record_id)
-
-    @post(f"{base}/{{record_id:int}}", name=f"{tag}-change", guards=[admin], status_code=303)
-    async def change(
-        request: AnyRequest, record_id: FromPath[int], data: FormData
-    ) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
-        await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
-        sent = fields(data, names)
-        return await _saved_or_again(
-            lambda: update_record(kind.rt, ctx, record_id, sent),
-            lambda errors, status: form(ctx, sent, errors, status, record_id),
-            f"/console{base}?saved=changed",
+            paged=query(params, page=None),  # page= is added by the pagination macro
         )
 
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
-    async def confirm(request: AnyRequest, record_id: FromPath[int]) -> Template:
-        ctx = await Context.load(actor_of(request))
+    async def confirm(ctx: PageContext, record_id: FromPath[int]) -> Template:
         item = await get_record(kind.rt, ctx, record_id)
         return page("delete.html", kind=kind, item=item, errors={})
 
     @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", guards=[admin], status_code=303)
     async def remove(
-        request: AnyRequest, record_id: FromPath[int], data: FormData
+        ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
-        ctx = await Context.load(actor_of(request))
         item = await get_record(kind.rt, ctx, record_id)
         if data.get("confirm") != "yes":
             errors = {"confirm": f"Confirm that you want to delete this {kind.one}."}
@@ -219,7 +186,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             )
         return Redirect(f"/console{base}?saved=deleted", status_code=303)
 
-    return [listing, new, add, edit, change, confirm, remove]
+    return [listing, *forms, confirm, remove]
 
 
 # Accounts -----------------------------------------------------------------------------
@@ -265,8 +232,7 @@ async def users(request: AnyRequest) -> Template | Response[bytes]:
         **context,
         **{**found, "items": local_times(found["items"])},
         filters=query({k: params.get(k) for k in ("q", "role", "status")}),
-        previous=query(params, page=found["page"] - 1),
-        next=query(params, page=found["page"] + 1),
+        paged=query(params, page=None),  # page= is added by the pagination macro
     )
 
 

@@ -10,8 +10,8 @@ from litestar import Request, Response, get
 from litestar.response import Template
 
 from server.activities.services import KINDS
+from server.console.common import REVIEW_WORDS, STATUS_NAMES
 from server.console.exports import download, wanted_format
-from server.console.words import REVIEW_WORDS, STATUS_NAMES
 from server.lib.audit import filter_choices, search_events
 from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin
@@ -91,7 +91,6 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
             status_code=400,
             context={**context, **empty, "errors": exc.errors},
         )
-    page = found["page"]
     return Template(
         "console/audit/log.html",
         context={
@@ -99,8 +98,7 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
             **found,
             "items": _with_links(await in_words(found["items"], CODES)),
             "filters": _query({k: params.get(k) for k in FILTERS}),
-            "previous": _query(params, page=page - 1),
-            "next": _query(params, page=page + 1),
+            "paged": _query(params, page=None),  # page= is added by the pagination macro
         },
     )
 

@@ -17,13 +17,16 @@ from litestar import Response, get
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
+from server.console.charts import Chart
 from server.console.exports import download, download_workbook, wanted_format
 from server.console.figures import (
-    charts,
+    area_chart,
     headline_rows,
     long_date,
+    month_charts,
     month_label,
     movement_label,
+    programme_chart,
     programme_rows,
 )
 from server.lib.reference import Reference, load_reference
@@ -32,6 +35,20 @@ from server.settings import local_time, today
 from server.totals.dashboard import Dashboard, dashboard, filter_params
 
 TABLES = ("headline", "programmes", "areas", "months")
+
+
+def charts(view: Dashboard, prefix: str = "chart") -> dict[str, Chart]:
+    """The dashboard's charts: months (activities, reach), programmes, areas."""
+    return {
+        **month_charts(view.months, prefix),
+        "programmes": programme_chart(view.totals["programmes"], prefix),
+        "area_people": area_chart(
+            view.footprints, "people", "People with a role in each area", f"{prefix}-area-people"
+        ),
+        "area_reach": area_chart(
+            view.footprints, "reach", "People reached in each area", f"{prefix}-area-reach"
+        ),
+    }
 
 
 def options(ref: Reference) -> dict[str, list[tuple[str, str]]]:

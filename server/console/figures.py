@@ -1,5 +1,6 @@
-"""The console's figures in rows and charts, as the dashboard (/console/) shows and exports
-them and the quarterly report (/console/report) prints them: one wording for both."""
+"""The figures the dashboard and the quarterly report both draw: rows of the headline
+and programme tables, and the charts of months, programmes and areas (one place, so that
+the two menu items share it without importing each other)."""
 
 from __future__ import annotations
 
@@ -139,17 +140,3 @@ def programme_chart(programmes: Sequence[Mapping[str, Any]], prefix: str) -> Cha
 
 def area_chart(areas: Sequence[Mapping[str, Any]], key: str, title: str, chart_id: str) -> Chart:
     return bar_chart(chart_id, title, [(a["name"], a[key]) for a in areas], label_width=215)
-
-
-def charts(view: Dashboard, prefix: str = "chart") -> dict[str, Chart]:
-    """The dashboard's charts: months (activities, reach), programmes, areas."""
-    return {
-        **month_charts(view.months, prefix),
-        "programmes": programme_chart(view.totals["programmes"], prefix),
-        "area_people": area_chart(
-            view.footprints, "people", "People with a role in each area", f"{prefix}-area-people"
-        ),
-        "area_reach": area_chart(
-            view.footprints, "reach", "People reached in each area", f"{prefix}-area-reach"
-        ),
-    }

@@ -22,8 +22,7 @@ from server.imports.fields import FIELDS, PERSON
 from server.imports.files import Unreadable
 from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG
 from server.lib.auth import current_actor
-from server.lib.pages import FormData
-from server.lib.records import Context
+from server.lib.pages import FormData, PageContext
 from server.lib.validation import Conflict, Invalid
 
 UPLOAD_LIMIT = MAX_FILE_BYTES + 256 * 1024  # the file and the rest of the form
@@ -32,10 +31,6 @@ GROUPS = [
     (group, [(f.key, f.label) for f in FIELDS if f.group == group])
     for group in dict.fromkeys(f.group for f in FIELDS)
 ]
-
-
-async def _ctx(request: Request[Any, Any, Any]) -> Context:
-    return await Context.load(current_actor(request))
 
 
 async def _upload_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -70,7 +65,7 @@ def _too_big(request: Request[Any, Any, Any], exc: HTTPException) -> Response[An
     request_max_body_size=UPLOAD_LIMIT,
     exception_handlers={413: _too_big},
 )
-async def upload(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def upload(request: Request[Any, Any, Any], ctx: PageContext) -> Template | Redirect:
     form = await request.form()
     sent = form.get("file")
     message = "Choose a CSV or XLSX file to upload."
@@ -79,7 +74,7 @@ async def upload(request: Request[Any, Any, Any]) -> Template | Redirect:
         try:
             if len(content) > MAX_FILE_BYTES:
                 raise Unreadable(TOO_BIG)
-            job_id = await jobs.create_job(await _ctx(request), sent.filename, content)
+            job_id = await jobs.create_job(ctx, sent.filename, content)
             return Redirect(f"/console/import/{job_id}/columns", status_code=303)
         except Unreadable as exc:
             message = str(exc)
@@ -124,10 +119,10 @@ async def columns_page(job_id: FromPath[int]) -> Template | Redirect:
 
 @post("/import/{job_id:int}/columns", name="console-import-choose")
 async def choose_columns(
-    request: Request[Any, Any, Any], job_id: FromPath[int], data: FormData
+    ctx: PageContext, job_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     try:
-        await jobs.preview(job_id, await _ctx(request), data)
+        await jobs.preview(job_id, ctx, data)
     except (Invalid, Conflict) as exc:
         job = await jobs.get_job(job_id, with_sheet=True)
         if (elsewhere := _where_next(job)) is not None:
@@ -150,9 +145,9 @@ async def preview_page(job_id: FromPath[int]) -> Template | Redirect:
 
 
 @post("/import/{job_id:int}/run", name="console-import-run")
-async def run_import(request: Request[Any, Any, Any], job_id: FromPath[int]) -> Redirect:
+async def run_import(ctx: PageContext, job_id: FromPath[int]) -> Redirect:
     if await jobs.claim(job_id):
-        jobs.start_in_background(job_id, await _ctx(request))
+        jobs.start_in_background(job_id, ctx)
     return Redirect(f"/console/import/{job_id}", status_code=303)
 
 

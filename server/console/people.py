@@ -6,7 +6,7 @@ audit log are the same as the API's."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -14,10 +14,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.activities.services import KINDS
+from server.console.common import REVIEW_WORDS, STATUS_NAMES, person_address
 from server.console.exports import download, wanted_format
-from server.console.words import REVIEW_WORDS, STATUS_NAMES
-from server.lib.auth import current_actor
-from server.lib.pages import FormData, fields
+from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import (
     Context,
     NotFound,
@@ -25,7 +24,7 @@ from server.lib.records import (
     fetch,
     update_record,
 )
-from server.lib.validation import MAX_ID, Conflict, Invalid
+from server.lib.validation import MAX_ID, Invalid
 from server.people import console as svc
 from server.people.merge import FIELDS as MERGE_FIELDS
 from server.people.merge import KEEP, OTHER, merge_people, merge_preview
@@ -40,38 +39,6 @@ PEOPLE_COLUMNS = (
     ("area", "Area"),
     ("programmes_text", "Programmes"),
 )
-
-
-async def console_context(request: Req) -> Context:
-    """The signed-in coordinator's context (the console's guard has let them in)."""
-    return await Context.load(current_actor(request))
-
-
-async def save_or_again(
-    save: Callable[[], Awaitable[Any]],
-    template: str,
-    context: Mapping[str, Any],
-    sent: Mapping[str, Any],
-    done: Callable[[Any], str],
-    rename: Mapping[str, str] | None = None,
-) -> Template | Redirect:
-    """Save, then go to done(result) (post, redirect, get); on a mistake or a clash (a
-    second person with one email), the form again with each error beside its field."""
-    try:
-        result = await save()
-    except (Invalid, Conflict) as exc:
-        errors = {(rename or {}).get(k, k): v for k, v in exc.errors.items()}
-        values = {**context.get("values", {}), **sent}
-        return Template(
-            template, status_code=400, context={**context, "values": values, "errors": errors}
-        )
-    return Redirect(done(result), status_code=303)
-
-
-def error_page(heading: str, message: str, status: int = 400) -> Template:
-    return Template(
-        "error.html", status_code=status, context={"heading": heading, "message": message}
-    )
 
 
 # The list -----------------------------------------------------------------------------
@@ -89,8 +56,7 @@ def _choices(ctx: Context) -> dict[str, Any]:
 
 
 @get("/people", name="console-people")
-async def people_list(request: Req) -> Template:
-    ctx = await console_context(request)
+async def people_list(request: Req, ctx: PageContext) -> Template:
     params = svc.filter_params(request.query_params)
     typed = str(request.query_params.get("organisation_q") or "")
     context = {
@@ -116,8 +82,7 @@ async def people_list(request: Req) -> Template:
 
 
 @get("/people/download")
-async def people_download(request: Req) -> Response[bytes] | Template:
-    ctx = await console_context(request)
+async def people_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
         rows = await svc.people_for_download(ctx, request.query_params)
@@ -130,8 +95,7 @@ async def people_download(request: Req) -> Response[bytes] | Template:
 
 
 @get("/people/{person_id:int}", name="console-person")
-async def person_page(request: Req, person_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def person_page(request: Req, ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await svc.person_page(ctx, person_id)
     return Template(
         "console/people/person.html",
@@ -198,26 +162,25 @@ def _searched(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @get("/people/new")
-async def new_person_page(request: Req) -> Template:
-    ctx = await console_context(request)
+async def new_person_page(ctx: PageContext) -> Template:
     context = await _person_form(ctx, {}, action="/console/people/new", person=None)
     return Template("console/people/person_form.html", context=context)
 
 
 @post("/people/new", status_code=303)
-async def add_person(request: Req, data: FormData) -> Template | Redirect:
-    ctx = await console_context(request)
+async def add_person(request: Req, ctx: PageContext, data: FormData) -> Template | Redirect:
     sent = _sent_person(data)
     searched = {**sent, **_searched(data)}
     context = await _person_form(ctx, {}, searched, action="/console/people/new", person=None)
     if data.get("find"):
         return _found_again(context, searched)
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: svc.add_person(ctx, sent),
         "console/people/person_form.html",
         context,
         {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
-        lambda made: f"/console/people/{made['id']}?saved=person",
+        lambda made: person_address(request, made["id"], "person"),
+        on_conflict="show",
     )
 
 
@@ -231,27 +194,26 @@ async def _edit_context(
 
 
 @get("/people/{person_id:int}/edit")
-async def edit_person_page(request: Req, person_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def edit_person_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
     return Template("console/people/person_form.html", context=await _edit_context(ctx, person_id))
 
 
 @post("/people/{person_id:int}/edit", status_code=303)
 async def change_person(
-    request: Req, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    ctx = await console_context(request)
     sent = _sent_person(data)
     searched = {**sent, **_searched(data)}
     context = await _edit_context(ctx, person_id, searched)
     if data.get("find"):
         return _found_again(context, searched)
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: svc.change_person(ctx, person_id, sent),
         "console/people/person_form.html",
         context,
         {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
-        lambda _: f"/console/people/{person_id}?saved=person",
+        lambda _: person_address(request, person_id, "person"),
+        on_conflict="show",
     )
 
 
@@ -278,26 +240,25 @@ async def _new_membership_context(ctx: Context, person_id: int) -> dict[str, Any
 
 
 @get("/people/{person_id:int}/memberships/new")
-async def new_membership_page(request: Req, person_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def new_membership_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await _new_membership_context(ctx, person_id)
     return Template("console/people/membership_new.html", context=context)
 
 
 @post("/people/{person_id:int}/memberships/new", status_code=303)
 async def add_membership(
-    request: Req, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    ctx = await console_context(request)
     context = await _new_membership_context(ctx, person_id)
     sent = fields(data, MEMBERSHIP_NEW)
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: create_record(MEMBERSHIPS, ctx, {**sent, "person": person_id}),
         "console/people/membership_new.html",
         context,
         sent,
-        lambda _: f"/console/people/{person_id}?saved=membership",
+        lambda _: person_address(request, person_id, "membership"),
         rename={"person": "programme", "": "programme"},
+        on_conflict="show",
     )
 
 
@@ -314,43 +275,41 @@ async def _membership_context(ctx: Context, membership_id: int) -> dict[str, Any
 
 
 @get("/memberships/{membership_id:int}/edit")
-async def edit_membership_page(request: Req, membership_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def edit_membership_page(ctx: PageContext, membership_id: FromPath[int]) -> Template:
     context = await _membership_context(ctx, membership_id)
     return Template("console/people/membership_edit.html", context=context)
 
 
 async def _change_membership(
-    ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
+    request: Req, ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
 ) -> Template | Redirect:
     context = await _membership_context(ctx, membership_id)
     person = context["membership"]["person"]
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: update_record(MEMBERSHIPS, ctx, membership_id, sent),
         "console/people/membership_edit.html",
         context,
         shown,
-        lambda _: f"/console/people/{person}?saved=membership",
+        lambda _: person_address(request, person, "membership"),
         # The age rule speaks of the programme; on this form the joined date decides it.
         rename={"programme": "joined_on", "": "joined_on"},
+        on_conflict="show",
     )
 
 
 @post("/memberships/{membership_id:int}/edit", status_code=303)
 async def change_membership(
-    request: Req, membership_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, membership_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    ctx = await console_context(request)
     sent = fields(data, MEMBERSHIP_EDIT)
-    return await _change_membership(ctx, membership_id, sent, sent)
+    return await _change_membership(request, ctx, membership_id, sent, sent)
 
 
 @post("/memberships/{membership_id:int}/status", status_code=303)
 async def quick_membership_change(
-    request: Req, membership_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, membership_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     """Pause, restart or end a role with one button (today's date for an end)."""
-    ctx = await console_context(request)
     change = QUICK.get(str(data.get("action", "")))
     if change is None:
         context = await _membership_context(ctx, membership_id)
@@ -360,7 +319,7 @@ async def quick_membership_change(
             status_code=400,
             context={**context, "errors": errors},
         )
-    return await _change_membership(ctx, membership_id, dict(change), {})
+    return await _change_membership(request, ctx, membership_id, dict(change), {})
 
 
 # Merging two records of one person ----------------------------------------------------
@@ -405,16 +364,16 @@ async def _merge_context(
 
 
 @get("/people/{person_id:int}/merge")
-async def merge_page(request: Req, person_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def merge_page(request: Req, ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await _merge_context(ctx, person_id, request.query_params, {})
     status = 400 if context["errors"] else 200
     return Template("console/people/merge.html", status_code=status, context=context)
 
 
 @post("/people/{person_id:int}/merge", status_code=303)
-async def merge(request: Req, person_id: FromPath[int], data: FormData) -> Template | Redirect:
-    ctx = await console_context(request)
+async def merge(
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
+) -> Template | Redirect:
     choices = {k: str(data.get(f"choose_{k}") or "") for k in MERGE_FIELDS}
     context = await _merge_context(ctx, person_id, {"other": data.get("other")}, choices)
     errors = dict(context["errors"])
@@ -428,7 +387,7 @@ async def merge(request: Req, person_id: FromPath[int], data: FormData) -> Templ
         except (Invalid, NotFound) as exc:
             errors = exc.errors if isinstance(exc, Invalid) else {"other": str(exc)}
         else:
-            return Redirect(f"/console/people/{person_id}?saved=merged", status_code=303)
+            return Redirect(person_address(request, person_id, "merged"), status_code=303)
     return Template(
         "console/people/merge.html", status_code=400, context={**context, "errors": errors}
     )

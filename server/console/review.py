@@ -19,7 +19,7 @@ from server.activities.services import (
     review_queue,
 )
 from server.console.exports import download, wanted_format
-from server.lib.pages import FormData, fields, page_context, save_or_show_again
+from server.lib.pages import FormData, PageContext, fields, save_or_show_again
 from server.lib.records import Context, get_record
 from server.lib.validation import Conflict, Invalid
 from server.sessions.services import SESSION_REVIEW_OVER, review_session, sessions_waiting
@@ -42,12 +42,6 @@ DONE = {
     "story-declined": "Story declined.",
     "story-edited": "Story text saved.",
 }
-
-
-async def _ctx(request: Request[Any, Any, Any]) -> Context:
-    ctx = await page_context(request)
-    assert ctx is not None  # the console's guard lets only signed-in staff in
-    return ctx
 
 
 def _names(ctx: Context) -> dict[str, Any]:
@@ -118,8 +112,9 @@ def _queue_rows(ctx: Context, items: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 @get("/review", name="console-review")
-async def queue_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
-    ctx = await _ctx(request)
+async def queue_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     if request.query_params.get("format"):
         try:
             fmt = wanted_format(request.query_params.get("format"))
@@ -132,8 +127,9 @@ async def queue_page(request: Request[Any, Any, Any]) -> Template | Response[byt
     return await _queue_page(ctx, request.query_params)
 
 
-async def _decide(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
-    ctx = await _ctx(request)
+async def _decide(
+    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
+) -> Page:
     try:
         await review_activity(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -146,17 +142,22 @@ async def _decide(request: Request[Any, Any, Any], record_id: int, decision: str
 
 
 @post("/review/activities/{record_id:int}/approve", status_code=303)
-async def approve_activity(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide(request, record_id, "approve")
+async def approve_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide(request, ctx, record_id, "approve")
 
 
 @post("/review/activities/{record_id:int}/reject", status_code=303)
-async def reject_activity(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide(request, record_id, "reject")
+async def reject_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide(request, ctx, record_id, "reject")
 
 
-async def _decide_session(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
-    ctx = await _ctx(request)
+async def _decide_session(
+    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
+) -> Page:
     try:
         await review_session(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -170,8 +171,10 @@ async def _decide_session(request: Request[Any, Any, Any], record_id: int, decis
     name="console-review-session-approve",
     status_code=303,
 )
-async def approve_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide_session(request, record_id, "approve")
+async def approve_session(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide_session(request, ctx, record_id, "approve")
 
 
 @post(
@@ -179,8 +182,10 @@ async def approve_session(request: Request[Any, Any, Any], record_id: FromPath[i
     name="console-review-session-reject",
     status_code=303,
 )
-async def reject_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide_session(request, record_id, "reject")
+async def reject_session(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide_session(request, ctx, record_id, "reject")
 
 
 async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
@@ -198,16 +203,13 @@ async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
 
 
 @get("/review/activities/{record_id:int}/correct")
-async def correct_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _correct_context(await _ctx(request), record_id)
+async def correct_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    context = await _correct_context(ctx, record_id)
     return Template("console/review/correct.html", context=context)
 
 
 @post("/review/activities/{record_id:int}/correct", status_code=303)
-async def correct_activity(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    ctx = await _ctx(request)
+async def correct_activity(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
     context = await _correct_context(ctx, record_id)
     if context["activity"]["review_status"] != "needs-review":
         refused = Conflict({"": "This activity is no longer waiting for review."})
@@ -243,12 +245,13 @@ async def _stories_page(
 
 
 @get("/review/stories")
-async def stories_page(request: Request[Any, Any, Any]) -> Template:
-    return await _stories_page(await _ctx(request), request.query_params)
+async def stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+    return await _stories_page(ctx, request.query_params)
 
 
-async def _decide_story(request: Request[Any, Any, Any], record_id: int, decision: str) -> Page:
-    ctx = await _ctx(request)
+async def _decide_story(
+    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
+) -> Page:
     try:
         await decide_story(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -258,13 +261,17 @@ async def _decide_story(request: Request[Any, Any, Any], record_id: int, decisio
 
 
 @post("/review/stories/{record_id:int}/approve", status_code=303)
-async def approve_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide_story(request, record_id, "approve")
+async def approve_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide_story(request, ctx, record_id, "approve")
 
 
 @post("/review/stories/{record_id:int}/decline", status_code=303)
-async def decline_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Page:
-    return await _decide_story(request, record_id, "decline")
+async def decline_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Page:
+    return await _decide_story(request, ctx, record_id, "decline")
 
 
 async def _story_context(ctx: Context, record_id: int) -> dict[str, Any]:
@@ -273,16 +280,13 @@ async def _story_context(ctx: Context, record_id: int) -> dict[str, Any]:
 
 
 @get("/review/stories/{record_id:int}/edit")
-async def edit_story_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _story_context(await _ctx(request), record_id)
+async def edit_story_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    context = await _story_context(ctx, record_id)
     return Template("console/review/story_edit.html", context=context)
 
 
 @post("/review/stories/{record_id:int}/edit", status_code=303)
-async def edit_story(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    ctx = await _ctx(request)
+async def edit_story(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
     sent = fields(data, ("text",))
     return await save_or_show_again(
         lambda: correct_story_text(ctx, record_id, sent["text"]),
@@ -305,8 +309,9 @@ STORY_COLUMNS = (
 
 
 @get("/review/stories/decided")
-async def decided_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
-    ctx = await _ctx(request)
+async def decided_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     params = request.query_params
     filters = {k: params.get(k, "") for k in ("status", "programme")}
     try:

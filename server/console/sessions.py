@@ -7,16 +7,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
-from litestar.params import FromPath
+from litestar import Request, get
 from litestar.response import Redirect, Response, Template
 
 from server.console.exports import download, wanted_format
-from server.lib.pages import FormData, fields, page_context, save_or_show_again
+from server.console.record_forms import RecordForm, delete_handler, form_handlers
+from server.lib.pages import PageContext
 from server.lib.records import (
     Context,
     create_record,
-    delete_record,
     get_record,
     update_record,
 )
@@ -69,12 +68,6 @@ EXTERNAL_COLUMNS = (
 )
 
 
-async def _ctx(request: Request[Any, Any, Any]) -> Context:
-    ctx = await page_context(request)
-    assert ctx is not None  # the console's guard lets only signed-in staff in
-    return ctx
-
-
 def _choices(ctx: Context) -> dict[str, Any]:
     """The lists every sessions page offers, and names to show for ids and codes."""
     friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
@@ -102,6 +95,7 @@ Lister = Callable[[Context, Mapping[str, str], int], Awaitable[dict[str, Any]]]
 
 async def _list_page(
     request: Request[Any, Any, Any],
+    ctx: Context,
     lister: Lister,
     names: tuple[str, ...],
     template: str,
@@ -110,7 +104,6 @@ async def _list_page(
 ) -> Template | Response[bytes]:
     """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
     cannot be used show the page again with what to fix (400)."""
-    ctx = await _ctx(request)
     params = read_date_filters(request.query_params)
     filters = {k: params.get(k, "") for k in names if k != "page"}
     choices = _choices(ctx)
@@ -140,9 +133,12 @@ async def _list_page(
 
 
 @get("/sessions", name="console-sessions")
-async def sessions_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+async def sessions_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     return await _list_page(
         request,
+        ctx,
         sessions_list,
         SESSION_FILTERS,
         "console/sessions/list.html",
@@ -188,13 +184,13 @@ async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, 
 
 
 @get("/sessions/runners", name="console-session-runners")
-async def runner_search(request: Request[Any, Any, Any]) -> Template:
+async def runner_search(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     """The "Run by" choices for what is typed in the search box, as the form shows them:
     htmx asks for them as the coordinator types (the Find button does the same without
     JavaScript)."""
     params = request.query_params
     values = {"run_by": params.get("run_by", ""), "run_by_q": params.get("run_by_q", "")}
-    context = await _runner_choices(await _ctx(request), values)
+    context = await _runner_choices(ctx, values)
     return Template("console/sessions/_runners.html", context=context)
 
 
@@ -226,53 +222,21 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
     raise Invalid(errors)
 
 
-async def _post_session(
-    request: Request[Any, Any, Any], data: FormData, record_id: int | None, done: str
-) -> Page:
-    """Save the form; or, when its Find button was pressed, show it again with the people
-    found for "Run by" and everything typed kept (the search without JavaScript)."""
-    ctx = await _ctx(request)
-    sent = fields(data, SESSION_FORM_FIELDS)
-    context = await _session_form(ctx, record_id, sent)
-    if data.get("find"):
-        return Template("console/sessions/form.html", context={**context, "found": True})
-    return await save_or_show_again(
-        lambda: _save_session(ctx, sent, record_id),
-        "console/sessions/form.html",
-        context,
-        sent,
-        done,
-    )
-
-
-@get("/sessions/new")
-async def new_session_page(request: Request[Any, Any, Any]) -> Template:
-    context = await _session_form(await _ctx(request))
-    return Template("console/sessions/form.html", context=context)
-
-
-@post("/sessions/new", status_code=303)
-async def add_session(request: Request[Any, Any, Any], data: FormData) -> Page:
-    return await _post_session(request, data, None, "/console/sessions?done=added")
-
-
-@get("/sessions/{record_id:int}/edit")
-async def edit_session_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _session_form(await _ctx(request), record_id)
-    return Template("console/sessions/form.html", context=context)
-
-
-@post("/sessions/{record_id:int}/edit", status_code=303)
-async def change_session(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    return await _post_session(request, data, record_id, "/console/sessions?done=changed")
-
-
-@post("/sessions/{record_id:int}/delete", status_code=303)
-async def delete_session(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    await delete_record(FRIENDS_SESSIONS, await _ctx(request), record_id)
-    return Redirect("/console/sessions?done=deleted", status_code=303)
+SESSION_FORM = RecordForm(
+    rt=FRIENDS_SESSIONS,
+    template="console/sessions/form.html",
+    names=SESSION_FORM_FIELDS,
+    context=_session_form,
+    list_name="console-sessions",
+    done_key="done",
+    new_path="/sessions/new",
+    add_path="/sessions/new",
+    edit_path="/sessions/{record_id:int}/edit",
+    save=_save_session,
+    # Find: the form again with the people found for "Run by" (without JavaScript).
+    find=True,
+    on_conflict="done",
+)
 
 
 # External figures ----------------------------------------------------------------------
@@ -290,10 +254,13 @@ async def _counted_now(ctx: Context) -> dict[str, Any]:
     }
 
 
-@get("/sessions/external")
-async def external_page(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+@get("/sessions/external", name="console-external")
+async def external_page(
+    request: Request[Any, Any, Any], ctx: PageContext
+) -> Template | Response[bytes]:
     return await _list_page(
         request,
+        ctx,
         external_list,
         EXTERNAL_FILTERS,
         "console/sessions/external.html",
@@ -302,11 +269,14 @@ async def external_page(request: Request[Any, Any, Any]) -> Template | Response[
     )
 
 
-async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str, Any]:
+async def _external_form(
+    ctx: Context, record_id: int | None = None, sent: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     values: dict[str, Any] = {"as_of": today().isoformat()}
     if record_id is not None:
         figure = await get_record(EXTERNAL_COUNTS, ctx, record_id)  # NotFound: a 404 page
         values = {k: "" if figure[k] is None else str(figure[k]) for k in EXTERNAL_FIELDS}
+    values.update(sent or {})
     return {
         **_choices(ctx),
         "sources": await external_sources(),
@@ -316,64 +286,26 @@ async def _external_form(ctx: Context, record_id: int | None = None) -> dict[str
     }
 
 
-@get("/sessions/external/new")
-async def new_external_page(request: Request[Any, Any, Any]) -> Template:
-    context = await _external_form(await _ctx(request))
-    return Template("console/sessions/external_form.html", context=context)
-
-
-@post("/sessions/external/new", status_code=303)
-async def add_external(request: Request[Any, Any, Any], data: FormData) -> Page:
-    ctx = await _ctx(request)
-    sent = fields(data, EXTERNAL_FIELDS)
-    return await save_or_show_again(
-        lambda: create_record(EXTERNAL_COUNTS, ctx, sent),
-        "console/sessions/external_form.html",
-        await _external_form(ctx),
-        sent,
-        "/console/sessions/external?done=added",
-    )
-
-
-@get("/sessions/external/{record_id:int}/edit")
-async def edit_external_page(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Template:
-    context = await _external_form(await _ctx(request), record_id)
-    return Template("console/sessions/external_form.html", context=context)
-
-
-@post("/sessions/external/{record_id:int}/edit", status_code=303)
-async def change_external(
-    request: Request[Any, Any, Any], record_id: FromPath[int], data: FormData
-) -> Page:
-    ctx = await _ctx(request)
-    sent = fields(data, EXTERNAL_FIELDS)
-    return await save_or_show_again(
-        lambda: update_record(EXTERNAL_COUNTS, ctx, record_id, sent),
-        "console/sessions/external_form.html",
-        await _external_form(ctx, record_id),
-        sent,
-        "/console/sessions/external?done=changed",
-    )
-
-
-@post("/sessions/external/{record_id:int}/delete", status_code=303)
-async def delete_external(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    await delete_record(EXTERNAL_COUNTS, await _ctx(request), record_id)
-    return Redirect("/console/sessions/external?done=deleted", status_code=303)
+EXTERNAL_FORM = RecordForm(
+    rt=EXTERNAL_COUNTS,
+    template="console/sessions/external_form.html",
+    names=EXTERNAL_FIELDS,
+    context=_external_form,
+    list_name="console-external",
+    done_key="done",
+    new_path="/sessions/external/new",
+    add_path="/sessions/external/new",
+    edit_path="/sessions/external/{record_id:int}/edit",
+    on_conflict="done",
+)
 
 
 HANDLERS: list[Any] = [
     sessions_page,
     runner_search,
-    new_session_page,
-    add_session,
-    edit_session_page,
-    change_session,
-    delete_session,
+    *form_handlers(SESSION_FORM),
+    delete_handler(SESSION_FORM, "/sessions/{record_id:int}/delete"),
     external_page,
-    new_external_page,
-    add_external,
-    edit_external_page,
-    change_external,
-    delete_external,
+    *form_handlers(EXTERNAL_FORM),
+    delete_handler(EXTERNAL_FORM, "/sessions/external/{record_id:int}/delete"),
 ]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.console.common import person_address
 from server.console.exports import download, wanted_format
-from server.console.people import Req, console_context, error_page, save_or_again
-from server.lib.pages import FormData, fields
+from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import Context, create_record, delete_record, fetch, update_record
 from server.lib.validation import Invalid, form_value
 from server.people.console import people_by_ids, search_people
@@ -36,6 +36,7 @@ EXPIRING_COLUMNS = (
     ("email", "Email"),
     ("phone", "Phone"),
 )
+Req = Request[Any, Any, Any]
 TRAINING_FIELDS = ("course", "completed_on", "certificate_number", "expires_on")
 
 
@@ -54,8 +55,7 @@ def _filter_choices(ctx: Context) -> dict[str, Any]:
 
 
 @get("/trainings", name="console-trainings")
-async def expiring_page(request: Req) -> Template:
-    ctx = await console_context(request)
+async def expiring_page(request: Req, ctx: PageContext) -> Template:
     params = {k: request.query_params.get(k) or "" for k in (*EXPIRING_FILTERS, "page")}
     params = {k: v for k, v in params.items() if v}
     query = {k: v for k, v in params.items() if k != "page"}
@@ -72,8 +72,7 @@ async def expiring_page(request: Req) -> Template:
 
 
 @get("/trainings/download")
-async def expiring_download(request: Req) -> Response[bytes] | Template:
-    ctx = await console_context(request)
+async def expiring_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
         found = await expiring_trainings(ctx, request.query_params, every_page=True)
@@ -99,8 +98,7 @@ async def _cohort_context(ctx: Context, q: str) -> dict[str, Any]:
 
 
 @get("/trainings/cohort")
-async def cohort_page(request: Req) -> Template:
-    ctx = await console_context(request)
+async def cohort_page(request: Req, ctx: PageContext) -> Template:
     q = (request.query_params.get("q") or "").strip()[:100]
     context = await _cohort_context(ctx, q)
     for key in ("course", "completed_on"):  # kept across a search
@@ -110,9 +108,8 @@ async def cohort_page(request: Req) -> Template:
 
 
 @post("/trainings/cohort")
-async def record_cohort_page(request: Req, data: FormData) -> Template:
+async def record_cohort_page(request: Req, ctx: PageContext, data: FormData) -> Template:
     """Saves and shows the summary at once: sent again, it adds nobody twice."""
-    ctx = await console_context(request)
     form = await request.form()
     sent = {
         "course": data.get("course", ""),
@@ -149,8 +146,7 @@ async def _training_form(ctx: Context, person_id: int, **more: Any) -> dict[str,
 
 
 @get("/people/{person_id:int}/trainings/new")
-async def new_training_page(request: Req, person_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def new_training_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await _training_form(
         ctx,
         person_id,
@@ -163,18 +159,18 @@ async def new_training_page(request: Req, person_id: FromPath[int]) -> Template:
 
 @post("/people/{person_id:int}/trainings/new", status_code=303)
 async def add_training(
-    request: Req, person_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    ctx = await console_context(request)
     action = f"/console/people/{person_id}/trainings/new"
     context = await _training_form(ctx, person_id, values={}, training=None, action=action)
     sent = fields(data, TRAINING_FIELDS)
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: create_record(TRAININGS, ctx, {**sent, "person": person_id}),
         "console/trainings/training_form.html",
         context,
         sent,
-        lambda _: f"/console/people/{person_id}?saved=training",
+        lambda _: person_address(request, person_id, "training"),
+        on_conflict="show",
     )
 
 
@@ -192,35 +188,33 @@ async def _edit_context(ctx: Context, training_id: int) -> dict[str, Any]:
 
 
 @get("/trainings/{training_id:int}/edit")
-async def edit_training_page(request: Req, training_id: FromPath[int]) -> Template:
-    ctx = await console_context(request)
+async def edit_training_page(ctx: PageContext, training_id: FromPath[int]) -> Template:
     context = await _edit_context(ctx, training_id)
     return Template("console/trainings/training_form.html", context=context)
 
 
 @post("/trainings/{training_id:int}/edit", status_code=303)
 async def change_training(
-    request: Req, training_id: FromPath[int], data: FormData
+    request: Req, ctx: PageContext, training_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    ctx = await console_context(request)
     context = await _edit_context(ctx, training_id)
     sent = fields(data, TRAINING_FIELDS)
     person = context["person"]["id"]
-    return await save_or_again(
+    return await save_or_show_again(
         lambda: update_record(TRAININGS, ctx, training_id, sent),
         "console/trainings/training_form.html",
         context,
         sent,
-        lambda _: f"/console/people/{person}?saved=training",
+        lambda _: person_address(request, person, "training"),
+        on_conflict="show",
     )
 
 
 @post("/trainings/{training_id:int}/delete", status_code=303)
-async def remove_training(request: Req, training_id: FromPath[int]) -> Redirect:
-    ctx = await console_context(request)
+async def remove_training(request: Req, ctx: PageContext, training_id: FromPath[int]) -> Redirect:
     row = await fetch(TRAININGS, ctx, training_id)  # NotFound: a 404 page
     await delete_record(TRAININGS, ctx, training_id)
-    return Redirect(f"/console/people/{row['person']}?saved=training-deleted", status_code=303)
+    return Redirect(person_address(request, row["person"], "training-deleted"), status_code=303)
 
 
 HANDLERS: list[Any] = [

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, get
-from litestar.response import Redirect, Template
+from litestar import get
+from litestar.response import Template
 
 from server.activities.services import log_form_defaults
 from server.home.services import my_name_and_programmes, my_numbers
-from server.lib.pages import page_context
+from server.lib.pages import PageContext, signed_in_pages
 from server.lib.records import Context
 from server.public.answers import borough_now
 from server.sessions.services import session_form_choices
@@ -22,11 +20,9 @@ async def may_record_sessions(ctx: Context) -> bool:
     return bool(await session_form_choices(ctx))
 
 
-@get("/", include_in_schema=False)
-async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
-    ctx = await page_context(request)
-    if ctx is None or ctx.actor is None:
-        return Redirect("/sign-in")
+@get("/", include_in_schema=False, name="home")
+async def home(ctx: PageContext) -> Template:
+    assert ctx.actor is not None  # the sign-in guard let them in
     person = ctx.actor.person_id
     name, programmes = await my_name_and_programmes(person)
     # The log form's programme and area, for the phone's copy of the form (used without
@@ -51,14 +47,15 @@ async def home(request: Request[Any, Any, Any]) -> Template | Redirect:
     )
 
 
-@get("/more", include_in_schema=False)
-async def more_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+@get("/more", include_in_schema=False, name="more")
+async def more_page(ctx: PageContext) -> Template:
     """The navigation's "More": stories, training, sessions (if allowed), my data, email,
     the console for staff, and signing out. A plain page, so it works without JavaScript."""
-    ctx = await page_context(request)
-    if ctx is None or ctx.actor is None:
-        return Redirect("/sign-in")
+    assert ctx.actor is not None  # the sign-in guard let them in
     return Template(
         "home/more.html",
         context={"sessions": await may_record_sessions(ctx), "staff": ctx.actor.is_staff},
     )
+
+
+HANDLERS = [signed_in_pages(home, more_page)]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from litestar import Request
+from litestar import Request, Router
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.handlers import BaseRouteHandler
 from litestar.params import Body
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
 
 from server.lib.auth import current_actor
 from server.lib.records import Context
@@ -25,6 +30,9 @@ from server.lib.validation import (
 )
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# A handler's `ctx: PageContext` is the signed-in person's Context, given by the router
+# behind a sign-in or staff guard (request_context): the one request context of pages.
+PageContext = NamedDependency[Context]
 
 
 def fields(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -33,40 +41,98 @@ def fields(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {name: form_value(data, name) for name in names}
 
 
+Done = str | Callable[[Any], str]
+
+
 async def save_or_show_again(
     save: Callable[[], Awaitable[Any]],
     template: str,
     context: Mapping[str, Any],
     sent: Mapping[str, Any],
-    done: str,
+    done: Done,
+    *,
+    on_conflict: Literal["done", "show"] = "done",
+    rename: Mapping[str, str] | None = None,
 ) -> Template | Redirect:
-    """Save; then go to `done` (post, redirect, get). On a mistake, the same form again
-    with every error beside its field and everything typed kept. A form sent twice (a
-    double tap) is saved once."""
+    """Save; then go to `done` (post, redirect, get; a callable is given what was saved).
+    On a mistake, the same form again (400) with every error beside its field (`rename`
+    moves a message to the field the form shows) and everything typed kept.
+
+    A `Conflict` is the same form sent twice (a double tap: `on_conflict="done"`, saved
+    once, go on as if saved) or a clash with another record (`"show"`: a name or email
+    already used, shown as a mistake)."""
     try:
-        await save()
-    except Conflict:
-        pass
-    except Invalid as exc:
+        result = await save()
+    except (Invalid, Conflict) as exc:
+        if isinstance(exc, Conflict) and on_conflict == "done":
+            return Redirect(done if isinstance(done, str) else done(None), status_code=303)
+        errors = {(rename or {}).get(k, k): v for k, v in exc.errors.items()}
         values = {**context.get("values", {}), **sent}
         return Template(
-            template, status_code=400, context={**context, "values": values, "errors": exc.errors}
+            template, status_code=400, context={**context, "values": values, "errors": errors}
         )
-    return Redirect(done, status_code=303)
+    return Redirect(done if isinstance(done, str) else done(result), status_code=303)
 
 
-async def page_context(request: Request[Any, Any, Any]) -> Context | None:
-    """The signed-in person's context for a page, or None: the page sends them to sign in."""
-    actor = current_actor(request)
-    return None if actor is None else await Context.load(actor)
+def error_page(heading: str, message: str, status: int = 400) -> Template:
+    """The error page with a heading and a message of the handler's own."""
+    return Template(
+        "error.html", status_code=status, context={"heading": heading, "message": message}
+    )
 
 
-def to_sign_in() -> Redirect:
-    return Redirect("/sign-in", status_code=303)
+def url(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    name: str,
+    /,
+    query: Mapping[str, str] | None = None,
+    **path: Any,
+) -> str:
+    """The address of the route called `name` (its handler's name=), with a query string:
+    links and redirects are built from route names, not written out (the templates do the
+    same with `url_for`)."""
+    address = connection.app.route_reverse(name, **path)
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+class SignInFirst(Exception):
+    """A page for signed-in people asked by someone signed out: they go to sign in."""
+
+
+def signed_in_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the champions' pages (any signed-in account)."""
+    # OPTIONS (which methods a path takes) needs no sign-in, as before the guard.
+    if current_actor(connection) is None and connection.scope.get("method") != "OPTIONS":
+        raise SignInFirst
+
+
+def to_sign_in(request: Request[Any, Any, Any], _: SignInFirst) -> Redirect:
+    """Off to sign in: 303 whatever the method (see the other page, with GET), as the
+    console's guard does."""
+    return Redirect(url(request, "sign-in"), status_code=303)
+
+
+async def request_context(request: Request[Any, Any, Any]) -> Context:
+    """The `ctx` of every page behind a sign-in guard: the signed-in person's context."""
+    return await Context.load(current_actor(request))
+
+
+def signed_in_pages(*handlers: ControllerRouterHandler) -> Router:
+    """Pages for signed-in people only, behind one guard: someone signed out is sent to
+    sign in (whatever they asked for, a page or a file), and each handler may take the
+    signed-in person's `ctx: Context`."""
+    return Router(
+        path="/",
+        route_handlers=list(handlers),
+        guards=[signed_in_page],
+        exception_handlers={SignInFirst: to_sign_in},
+        dependencies={"ctx": Provide(request_context)},
+        include_in_schema=False,
+    )
 
 
 async def form_post(
-    request: Request[Any, Any, Any],
+    ctx: Context,
     data: Mapping[str, Any],
     names: tuple[str, ...],
     save: Callable[[Context, dict[str, Any]], Awaitable[Any]],
@@ -74,10 +140,7 @@ async def form_post(
     context: Callable[[Context], Awaitable[dict[str, Any]]],
     done: str,
 ) -> Template | Redirect:
-    """A page's form sent: signed in or off to sign in; saved, or shown again with errors."""
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
+    """A signed-in page's form sent: saved, or shown again with errors."""
     sent = fields(data, names)
     return await save_or_show_again(
         lambda: save(ctx, sent), template, await context(ctx), sent, done
@@ -130,8 +193,14 @@ def time_boxes(value: object) -> TimeParts:
     return TimeParts(str(hours) if hours else "", str(minutes) if minutes or not hours else "")
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages a list of `total` takes (at least one), for the pagination macro."""
+    return max(1, -(-total // per_page)) if per_page else 1
+
+
 def register(engine: JinjaTemplateEngine) -> None:
-    """The templates' filters for dates and time spent."""
+    """The templates' filters for dates and time spent, and page_count for pagination."""
     engine.engine.filters.update(
         long_date=long_date, time_spent=time_spent, date_boxes=date_boxes, time_boxes=time_boxes
     )
+    engine.engine.globals["page_count"] = page_count

@@ -15,3 +15,6 @@ async def dev_outbox() -> Template:
     if not get_settings().debug:
         raise NotFoundException()
     return Template("mail/outbox.html", context={"messages": await outbox()})
+
+
+HANDLERS = [dev_outbox]

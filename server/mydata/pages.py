@@ -10,8 +10,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from server.accounts.pages import session_cookie
-from server.lib.auth import current_actor
+from server.accounts.cookies import session_cookie
+from server.lib.auth import Actor, current_actor
+from server.lib.pages import signed_in_pages, url
 from server.lib.records import Forbidden
 from server.lib.validation import Invalid
 from server.mydata.services import erase_me, my_data
@@ -22,19 +23,20 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 PRIVATE = {"Cache-Control": "no-store"}  # nobody else's browser or proxy may keep it
 
 
-@get("/my-data", include_in_schema=False)
-async def my_data_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    if current_actor(request) is None:
-        return Redirect("/sign-in")
+def _actor(request: Request[Any, Any, Any]) -> Actor:
+    actor = current_actor(request)
+    assert actor is not None  # the sign-in guard let them in
+    return actor
+
+
+@get("/my-data", include_in_schema=False, name="my-data")
+async def my_data_page() -> Template:
     return Template("mydata/my_data.html", context={"errors": {}}, headers=PRIVATE)
 
 
 @get("/my-data/all", include_in_schema=False)
-async def everything_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    sections = await my_data(actor)
+async def everything_page(request: Request[Any, Any, Any]) -> Template:
+    sections = await my_data(_actor(request))
     shown = [(s, readable_rows(s)) for s in sections]
     return Template("mydata/everything.html", context={"sections": shown}, headers=PRIVATE)
 
@@ -49,28 +51,20 @@ def _file(body: bytes, media_type: str, extension: str) -> Response[bytes]:
 
 
 @get("/my-data/download", include_in_schema=False)
-async def download(request: Request[Any, Any, Any]) -> Response[bytes] | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    data = as_json(await my_data(actor))
+async def download(request: Request[Any, Any, Any]) -> Response[bytes]:
+    data = as_json(await my_data(_actor(request)))
     body = json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
     return _file(body, "application/json", "json")
 
 
 @get("/my-data/download.csv", include_in_schema=False)
-async def download_csv(request: Request[Any, Any, Any]) -> Response[bytes] | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
-    return _file(as_csv(await my_data(actor)), "text/csv; charset=utf-8", "csv")
+async def download_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return _file(as_csv(await my_data(_actor(request))), "text/csv; charset=utf-8", "csv")
 
 
 @post("/my-data/delete", include_in_schema=False, status_code=303)
 async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in", status_code=303)
+    actor = _actor(request)
     if data.get("confirm") != "yes":
         return Template(
             "mydata/my_data.html", status_code=400, context={"errors": {"confirm": CONFIRM}}
@@ -82,9 +76,17 @@ async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template
         return Template(
             "mydata/my_data.html", status_code=409, context={"errors": {"confirm": message}}
         )
-    return Redirect("/my-data/deleted", status_code=303, cookies=[session_cookie("", 0)])
+    return Redirect(
+        url(request, "my-data-deleted"), status_code=303, cookies=[session_cookie("", 0)]
+    )
 
 
-@get("/my-data/deleted", include_in_schema=False)
+@get("/my-data/deleted", include_in_schema=False, name="my-data-deleted")
 async def deleted() -> Template:
     return Template("mydata/deleted.html")
+
+
+HANDLERS = [
+    deleted,  # after the account is gone: nobody is signed in
+    signed_in_pages(my_data_page, everything_page, download, download_csv, delete_me),
+]

@@ -118,3 +118,6 @@ async def offline_log(request: Request[Any, Any, Any]) -> Template:
         "errors": {},
     }
     return shell(request, "activities/log.html", context)
+
+
+HANDLERS = [service_worker, manifest, offline, offline_home, offline_activities, offline_log]

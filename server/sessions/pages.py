@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.pages import FormData, form_post, page_context, to_sign_in
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.sessions.services import (
     CHAMPION_SESSION_LIMIT,
@@ -36,23 +36,25 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/sessions/new", include_in_schema=False)
-async def new_session_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
+@get("/sessions/new", include_in_schema=False, name="new-session")
+async def new_session_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("sessions/new.html", context=await _context(ctx, saved))
 
 
 @post("/sessions/new", include_in_schema=False, status_code=303)
-async def record_session(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def record_session(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
-        request,
+        ctx,
         data,
         FIELDS,
         lambda ctx, sent: create_record(FRIENDS_SESSIONS, ctx, sent),
         "sessions/new.html",
         _context,
-        "/sessions/new?saved=1",
+        url(request, "new-session", {"saved": "1"}),
     )
+
+
+HANDLERS = [signed_in_pages(new_session_page, record_session)]

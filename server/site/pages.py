@@ -47,7 +47,7 @@ async def favicon() -> Redirect:
     return Redirect("/static/icons/icon-192.png", status_code=301)
 
 
-@get("/accessibility", include_in_schema=False)
+@get("/accessibility", include_in_schema=False, name="accessibility")
 async def accessibility() -> Template:
     context: dict[str, Any] = {"about": service()}
     return Template("site/accessibility.html", context=context)

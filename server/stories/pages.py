@@ -11,7 +11,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.lib.pages import FormData, form_post, page_context, to_sign_in
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.stories.services import (
     LONGEST,
@@ -41,94 +41,97 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/stories/new", include_in_schema=False)
-async def new_story_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
+@get("/stories/new", include_in_schema=False, name="new-story")
+async def new_story_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("stories/new.html", context=await _context(ctx, saved))
 
 
 @post("/stories/new", include_in_schema=False, status_code=303)
-async def share_story(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def share_story(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     def save(ctx: Context, sent: dict[str, Any]) -> Any:
         consent = sent["consent_to_publish"] == "yes"  # a ticked box sends "yes"
         return create_record(STORIES, ctx, {**sent, "consent_to_publish": consent})
 
     return await form_post(
-        request, data, FIELDS, save, "stories/new.html", _context, "/stories/new?saved=1"
+        ctx,
+        data,
+        FIELDS,
+        save,
+        "stories/new.html",
+        _context,
+        url(request, "new-story", {"saved": "1"}),
     )
 
 
-@get("/stories", include_in_schema=False)
-async def my_stories_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
+@get("/stories", include_in_schema=False, name="my-stories")
+async def my_stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     done = DONE.get(request.query_params.get("done", ""))
     return Template("stories/mine.html", context={"stories": await my_stories(ctx), "done": done})
 
 
 async def _confirm(
-    request: Request[Any, Any, Any], record_id: int, action: str, heading: str, button: str
-) -> Template | Redirect:
+    ctx: Context, record_id: int, action: str, heading: str, button: str
+) -> Template:
     """The page that asks before withdrawing or deleting: the form posts to itself."""
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
     story = await my_story(ctx, record_id)  # NotFound (a 404 page): someone else's
     context = {"story": story, "action": action, "heading": heading, "button": button}
     return Template("stories/confirm.html", context=context)
 
 
 @get("/stories/{record_id:int}/withdraw", include_in_schema=False)
-async def confirm_withdraw(
-    request: Request[Any, Any, Any], record_id: FromPath[int]
-) -> Template | Redirect:
-    return await _confirm(request, record_id, "withdraw", "Withdraw your story?", "Withdraw it")
+async def confirm_withdraw(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    return await _confirm(ctx, record_id, "withdraw", "Withdraw your story?", "Withdraw it")
 
 
 @get("/stories/{record_id:int}/delete", include_in_schema=False)
-async def confirm_delete(
-    request: Request[Any, Any, Any], record_id: FromPath[int]
-) -> Template | Redirect:
-    return await _confirm(request, record_id, "delete", "Delete your story?", "Delete it")
+async def confirm_delete(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    return await _confirm(ctx, record_id, "delete", "Delete your story?", "Delete it")
 
 
 async def _act(
-    request: Request[Any, Any, Any], done: str, act: Callable[[Context], Awaitable[Any]]
+    request: Request[Any, Any, Any],
+    ctx: Context,
+    done: str,
+    act: Callable[[Context], Awaitable[Any]],
 ) -> Redirect:
     """A confirmed action on one of my stories, then back to the list saying it is done."""
-    ctx = await page_context(request)
-    if ctx is None:
-        return to_sign_in()
     await act(ctx)
-    return Redirect(f"/stories?done={done}", status_code=303)
+    return Redirect(url(request, "my-stories", {"done": done}), status_code=303)
 
 
 @post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
-async def withdraw_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    return await _act(request, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
+async def withdraw_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
 
 
 @post("/stories/{record_id:int}/consent", include_in_schema=False, status_code=303)
-async def consent_again(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    return await _act(request, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
+async def consent_again(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
 
 
 @post("/stories/{record_id:int}/delete", include_in_schema=False, status_code=303)
-async def delete_story(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Redirect:
-    return await _act(request, "deleted", lambda ctx: delete_my_story(ctx, record_id))
+async def delete_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+) -> Redirect:
+    return await _act(request, ctx, "deleted", lambda ctx: delete_my_story(ctx, record_id))
 
 
-STORY_PAGES = [
-    new_story_page,
-    share_story,
-    my_stories_page,
-    confirm_withdraw,
-    confirm_delete,
-    withdraw_story,
-    consent_again,
-    delete_story,
+HANDLERS = [
+    signed_in_pages(
+        new_story_page,
+        share_story,
+        my_stories_page,
+        confirm_withdraw,
+        confirm_delete,
+        withdraw_story,
+        consent_again,
+        delete_story,
+    )
 ]

@@ -7,8 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from server.lib.auth import current_actor
-from server.lib.pages import FormData, form_post
+from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.settings import today
 from server.trainings.services import TRAININGS, my_trainings, trainer_courses
@@ -32,25 +31,25 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
     }
 
 
-@get("/training", include_in_schema=False)
-async def training_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    actor = current_actor(request)
-    if actor is None:
-        return Redirect("/sign-in")
+@get("/training", include_in_schema=False, name="training")
+async def training_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
-    return Template(
-        "trainings/training.html", context=await _context(await Context.load(actor), saved)
-    )
+    return Template("trainings/training.html", context=await _context(ctx, saved))
 
 
 @post("/training", include_in_schema=False, status_code=303)
-async def add_training(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def add_training(
+    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+) -> Template | Redirect:
     return await form_post(
-        request,
+        ctx,
         data,
         FIELDS,
         lambda ctx, sent: create_record(TRAININGS, ctx, sent),
         "trainings/training.html",
         _context,
-        "/training?saved=1",
+        url(request, "training", {"saved": "1"}),
     )
+
+
+HANDLERS = [signed_in_pages(training_page, add_training)]
