@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from schema.tables import Account, Activity, AuditEvent, Course, Membership
+from schema.tables import Account, Activity, AuditEvent, Course, Membership, Organisation
 from server import db
 from server.activities.services import ACTIVITIES, log_batch
 from server.imports import jobs
@@ -310,7 +310,8 @@ def _form_reading(value: object, choices: object) -> dict[str, object] | None:
 ODD_VALUES: dict[str, list[object]] = {
     "client_id": ["", "  ", None, 12, "not-a-uuid", f" {uuid.uuid4()} ", str(uuid.uuid4()).upper(),
                   f"{{{uuid.uuid4()}}}", True],
-    "programme": ["health-champions", " health-champions ", "", None, "nope", 1, "HEALTH-champions"],
+    "programme": ["health-champions", " health-champions ", "", None, "nope", 1,
+                  "HEALTH-champions"],
     "kind": ["conversation", " event ", "", None, "chat", 3],
     "occurred_on": [None, "", "  ", "2025-03-31", " 2025-03-31 ", "2009-12-31", "2010-01-01",
                     "20250331", "31/03/2025", "2999-01-01", "2101-01-01", 20250331, "2025-02-30"],
@@ -331,8 +332,9 @@ def test_the_quick_reading_of_a_batch_item_is_form_s_reading_or_none():
                       date.today())  # fmt: skip
     base = {"client_id": str(uuid.uuid4()), "programme": "health-champions",
             "kind": "conversation", "people_reached": 4}  # fmt: skip
-    items: list[object] = [dict(base), {**base, "id": 3, "created_at": "x"}, {**base, "person": 1},
-                           {**base, "review_status": "approved"}, {**base, "extra": 1}, [], "x"]  # fmt: skip
+    items: list[object] = [dict(base), {**base, "id": 3, "created_at": "x"},
+                           {**base, "person": 1}, {**base, "review_status": "approved"},
+                           {**base, "extra": 1}, [], "x"]  # fmt: skip
     for key, values in ODD_VALUES.items():
         for value in values:
             items.append({**base, key: value})
@@ -347,3 +349,37 @@ def test_the_quick_reading_of_a_batch_item_is_form_s_reading_or_none():
         assert read is not None, one
         assert list(quick.items()) == list(read.items()), one
     assert quick_ones > 30
+
+
+async def test_an_import_uses_the_rows_its_preview_checked_unless_the_lists_changed(monkeypatch):
+    from server.imports import check, match
+
+    ctx = await staff_context()
+    content = (
+        b"Full name,Email,Programme,Date joined\n"
+        b"Bea Import,bea@example.org,Health Champions,01/02/2024\n"
+    )
+    job_id = await jobs.create_job(ctx, "register.csv", content)
+    mapping = (await jobs.get_job(job_id))["mapping"]
+    await jobs.preview(job_id, ctx, {f"column-{i}": key for i, key in mapping.items()})
+    checks = []
+    real = check.check_row
+
+    async def counted(*args, **kwargs):
+        checks.append(args[0])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(match, "check_row", counted)
+    assert await jobs.claim(job_id)
+    await jobs.run_job(job_id, ctx)
+    job = await jobs.get_job(job_id)
+    assert job["status"] == "done" and job["summary"]["counts"]["new_people"] == 1
+    assert checks == []  # the preview's checks, used again
+    # A new organisation changes the lists the rows are checked against: checked again.
+    job_id = await jobs.create_job(ctx, "register.csv", content.replace(b"Bea", b"Cal"))
+    await jobs.preview(job_id, ctx, {f"column-{i}": key for i, key in mapping.items()})
+    await Organisation.insert(Organisation(name="Wigan Youth Zone", kind="other", sector="public"))
+    assert await jobs.claim(job_id)
+    await jobs.run_job(job_id, ctx)
+    assert (await jobs.get_job(job_id))["status"] == "done"
+    assert checks == [2, 2]  # at the preview, and again by the import
