@@ -5,9 +5,8 @@ import logging
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
-from server.db import FoldingConnection
+from server.db import FoldingConnection, SQLitePool
 from server.settings import get_settings
 
 
@@ -19,7 +18,8 @@ def make_engine() -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     # timeout: how long a writer waits for the lock before "database is locked".
     # factory: every connection knows movement_fold(), the search's case folding.
-    return SQLiteEngine(path=str(path), timeout=30, factory=FoldingConnection)
+    # SQLitePool: piccolo's SQLiteEngine, using its connections again (server/db.py).
+    return SQLitePool(path=str(path), timeout=30, factory=FoldingConnection)
 
 
 logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its chatter on every start

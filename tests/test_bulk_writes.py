@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from schema.tables import Account, Activity, AuditEvent, Course, Membership
+from schema.tables import Account, Activity, AuditEvent, Course, Membership, Organisation
 from server import db
 from server.activities.services import ACTIVITIES, log_batch
 from server.imports import jobs
@@ -290,3 +290,96 @@ async def test_a_membership_written_outside_a_transaction_is_seen_after_invalida
     invalidate()
     assert (await totals({})).data["roles"] == 1
     assert CACHE.generation == db.generation()
+
+
+# The quick reading of a batch item ------------------------------------------------------
+
+
+def _form_reading(value: object, choices: object) -> dict[str, object] | None:
+    from server.activities.services import read_activity
+    from server.lib.validation import Form, Invalid
+
+    form = Form(value)  # type: ignore[arg-type]
+    read_activity(form, None, staff=False, batch=True, choices=choices)  # type: ignore[arg-type]
+    try:
+        return form.result()
+    except Invalid:
+        return None
+
+
+ODD_VALUES: dict[str, list[object]] = {
+    "client_id": ["", "  ", None, 12, "not-a-uuid", f" {uuid.uuid4()} ", str(uuid.uuid4()).upper(),
+                  f"{{{uuid.uuid4()}}}", True],
+    "programme": ["health-champions", " health-champions ", "", None, "nope", 1,
+                  "HEALTH-champions"],
+    "kind": ["conversation", " event ", "", None, "chat", 3],
+    "occurred_on": [None, "", "  ", "2025-03-31", " 2025-03-31 ", "2009-12-31", "2010-01-01",
+                    "20250331", "31/03/2025", "2999-01-01", "2101-01-01", 20250331, "2025-02-30"],
+    "footprint": [None, "", " ", "WC", " WC ", "XX", 7, False],
+    "people_reached": [0, 4, 100_000, 100_001, -1, "4", 4.0, 4.5, True, None, "", "1,250"],
+    "minutes": [0, 30, 1440, 1441, -5, "30", None, "", 30.0, False],
+    "note": [None, "", "   ", "kind words", " padded ", "x" * 500, "x" * 501, "bad\x00char",
+             "tab\tand\nline", 12, True, ["a"]],
+}  # fmt: skip
+
+
+def test_the_quick_reading_of_a_batch_item_is_form_s_reading_or_none():
+    """_plainly_valid takes the usual items without Form: it must give exactly Form's
+    values (and order) for them, and leave to Form every item Form would refuse."""
+    from server.activities.services import Choices, _plainly_valid
+
+    choices = Choices({"health-champions": 1, "young-health-champions": 2}, {"WC": 5},
+                      date.today())  # fmt: skip
+    base = {"client_id": str(uuid.uuid4()), "programme": "health-champions",
+            "kind": "conversation", "people_reached": 4}  # fmt: skip
+    items: list[object] = [dict(base), {**base, "id": 3, "created_at": "x"},
+                           {**base, "person": 1}, {**base, "review_status": "approved"},
+                           {**base, "extra": 1}, [], "x"]  # fmt: skip
+    for key, values in ODD_VALUES.items():
+        for value in values:
+            items.append({**base, key: value})
+        items.append({k: v for k, v in base.items() if k != key})
+    quick_ones = 0
+    for one in items:
+        quick = _plainly_valid(one, choices)
+        if quick is None:
+            continue
+        quick_ones += 1
+        read = _form_reading(one, choices)
+        assert read is not None, one
+        assert list(quick.items()) == list(read.items()), one
+    assert quick_ones > 30
+
+
+async def test_an_import_uses_the_rows_its_preview_checked_unless_the_lists_changed(monkeypatch):
+    from server.imports import check, match
+
+    ctx = await staff_context()
+    content = (
+        b"Full name,Email,Programme,Date joined\n"
+        b"Bea Import,bea@example.org,Health Champions,01/02/2024\n"
+    )
+    job_id = await jobs.create_job(ctx, "register.csv", content)
+    mapping = (await jobs.get_job(job_id))["mapping"]
+    await jobs.preview(job_id, ctx, {f"column-{i}": key for i, key in mapping.items()})
+    checks = []
+    real = check.check_row
+
+    async def counted(*args, **kwargs):
+        checks.append(args[0])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(match, "check_row", counted)
+    assert await jobs.claim(job_id)
+    await jobs.run_job(job_id, ctx)
+    job = await jobs.get_job(job_id)
+    assert job["status"] == "done" and job["summary"]["counts"]["new_people"] == 1
+    assert checks == []  # the preview's checks, used again
+    # A new organisation changes the lists the rows are checked against: checked again.
+    job_id = await jobs.create_job(ctx, "register.csv", content.replace(b"Bea", b"Cal"))
+    await jobs.preview(job_id, ctx, {f"column-{i}": key for i, key in mapping.items()})
+    await Organisation.insert(Organisation(name="Wigan Youth Zone", kind="other", sector="public"))
+    assert await jobs.claim(job_id)
+    await jobs.run_job(job_id, ctx)
+    assert (await jobs.get_job(job_id))["status"] == "done"
+    assert checks == [2, 2]  # at the preview, and again by the import

@@ -25,7 +25,17 @@ from server.lib.records import (
     update_record,
 )
 from server.lib.reference import Reference
-from server.lib.validation import Conflict, Form, Invalid, left_blank
+from server.lib.validation import (
+    CONTROL,
+    EARLIEST,
+    LATEST,
+    READ_ONLY,
+    Conflict,
+    Form,
+    Invalid,
+    after_today,
+    left_blank,
+)
 from server.settings import today
 from server.totals import rollup
 
@@ -44,6 +54,7 @@ PLAUSIBLE_REACH = 500
 PLAUSIBLE_MINUTES = 600
 CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
+NOTE_LENGTH = 500
 # Free text may name people: the audit log says it changed, never what it says.
 PERSONAL = frozenset({"note"})
 # An activity's own fields, in order: what the audit log records of a new one, and the
@@ -109,7 +120,7 @@ def read_activity(
         "people_reached", "the number of people reached", low=0, high=100_000, required=True
     )
     form.duration("minutes", "the time spent", high=1440, default=0)
-    form.text("note", "a note", max_length=500)
+    form.text("note", "a note", max_length=NOTE_LENGTH)
 
 
 def settle_review(clean: dict[str, Any], old: Row | None, staff_set: bool) -> None:
@@ -291,18 +302,99 @@ async def _already_saved(clean: Mapping[str, Any]) -> bool:
 # The batch a phone sends when it comes back online ------------------------------------
 
 
+# The fields a batch item may have: what read_activity reads of it, and the read-only ones.
+BATCH_FIELDS = frozenset(
+    {"client_id", "programme", "kind", "occurred_on", "footprint", "people_reached"}
+    | {"minutes", "note"}
+    | READ_ONLY
+)
+
+
+def _plainly_valid(item: Any, choices: Choices) -> dict[str, Any] | None:
+    """A batch item's clean values when it is plainly valid, read as read_activity reads
+    it (the same values, in the same order), at a fraction of the cost: a phone sends
+    hundreds, almost all of them so. None for anything else, which then goes through
+    read_activity for the messages. It never accepts what read_activity would refuse."""
+    if type(item) is not dict or not item.keys() <= BATCH_FIELDS:
+        return None
+    raw_id, programme, kind = item.get("client_id"), item.get("programme"), item.get("kind")
+    reached, minutes = item.get("people_reached"), item.get("minutes", 0)
+    if not (type(raw_id) is str and type(programme) is str and type(kind) is str):
+        return None
+    if type(reached) is not int or not 0 <= reached <= 100_000:
+        return None
+    if minutes is None:
+        minutes = 0
+    elif type(minutes) is not int or not 0 <= minutes <= 1440:
+        return None
+    programme_id = choices.programmes.get(programme.strip())
+    if programme_id is None or kind.strip() not in KINDS:
+        return None
+    try:
+        client_id = uuid.UUID(raw_id.strip())
+    except ValueError:
+        return None
+    occurred_on = _plain_date(item.get("occurred_on"), choices.today)
+    footprint = _plain_choice(item.get("footprint"), choices.footprints)
+    note = _plain_note(item.get("note"))
+    if occurred_on is None or footprint is False or note is None:
+        return None
+    return {
+        "client_id": client_id, "programme": programme_id, "kind": kind.strip(),
+        "occurred_on": occurred_on, "footprint": footprint, "people_reached": reached,
+        "minutes": minutes, "note": note,
+    }  # fmt: skip
+
+
+def _plain_date(raw: Any, default: date) -> date | None:
+    """Form.date's value for a plainly valid date (None: let Form say what is wrong)."""
+    if raw is None:
+        return default
+    if type(raw) is not str:
+        return None
+    if not raw.strip():
+        return default
+    try:
+        value = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return value if EARLIEST <= value <= LATEST and not after_today(value) else None
+
+
+def _plain_choice(raw: Any, choices: Mapping[str, int]) -> int | None | bool:
+    """Form.choice's value of an optional choice (False: let Form say what is wrong)."""
+    if raw is None:
+        return None
+    if type(raw) is not str:
+        return False
+    key = raw.strip()
+    return None if not key else choices.get(key, False)
+
+
+def _plain_note(raw: Any) -> str | None:
+    """Form.text's value for a note (None: let Form say what is wrong)."""
+    if raw is None:
+        return ""
+    if type(raw) is not str:
+        return None
+    value = raw.strip()
+    return value if len(value) <= NOTE_LENGTH and not CONTROL.search(value) else None
+
+
 def _read_item(
     item: Any, ctx: Context, mine: set[int] | None, footprint: int | None, choices: Choices
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """One batch item: its clean values, or its errors."""
     if not isinstance(item, Mapping):
         return None, {"": "Each activity must be a JSON object."}
-    form = Form(item)
-    read_activity(form, ctx, staff=False, batch=True, choices=choices)
-    try:
-        clean = form.result()
-    except Invalid as exc:
-        return None, exc.errors
+    clean = _plainly_valid(item, choices)
+    if clean is None:
+        form = Form(item)
+        read_activity(form, ctx, staff=False, batch=True, choices=choices)
+        try:
+            clean = form.result()
+        except Invalid as exc:
+            return None, exc.errors
     if clean.get("client_id") is None:
         return None, {"client_id": "Send a client_id (a UUID made on the phone) with each one."}
     if mine is not None and (problem := check_programme(clean, mine, ctx.ref)):

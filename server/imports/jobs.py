@@ -17,16 +17,17 @@ from piccolo.columns import Column
 
 from schema.tables import ImportJob
 from server.db import write_transaction
-from server.imports.check import Lookups
+from server.imports.check import Lookups, RowPlan
 from server.imports.fields import guess_mapping, read_mapping
 from server.imports.files import Sheet
-from server.imports.match import Plan, build_plan
+from server.imports.match import Plan, build_plan, check_rows
 from server.imports.run import summary as done_summary
 from server.imports.run import write_plan
 from server.imports.upload import read_upload
 from server.lib.audit import record
 from server.lib.records import Context, NotFound
 from server.lib.validation import MAX_ID, Conflict, Form
+from server.settings import today
 
 log = logging.getLogger("movement")
 STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the worker has stopped
@@ -42,6 +43,11 @@ DISCARDED_MESSAGE = "This upload was discarded, and its rows deleted. Nothing wa
 SHOWN_PROBLEMS = 500  # on the page; the download has them all
 PER_PAGE = 20
 _running: set[asyncio.Task[None]] = set()  # only so that running tasks are not collected
+# The rows a preview checked, by job, for the import to use again in this worker: checking
+# each row is most of the work, and depends only on the file (which does not change), the
+# columns chosen, the reference lists and the day. Who each row is, is worked out again.
+_CHECKED: dict[int, tuple[tuple[Any, ...], list[RowPlan]]] = {}
+KEEP_CHECKED = 4  # jobs
 LIST_COLUMNS = (
     ImportJob.id, ImportJob.filename, ImportJob.status, ImportJob.total_rows,
     ImportJob.rows_done, ImportJob.error, ImportJob.created_at, ImportJob.updated_at,
@@ -127,7 +133,13 @@ async def preview(job_id: int, ctx: Context, data: dict[str, Any]) -> None:
     _editable(job)
     sheet = Sheet.from_json(job["sheet"])
     mapping = read_mapping(data, sheet.headings)
-    plan = await build_plan(sheet, mapping, await Lookups.load(ctx))
+    look = await Lookups.load(ctx)
+    checked = await check_rows(sheet, mapping, look)
+    plan = await build_plan(sheet, mapping, look, checked)
+    _CHECKED.pop(job_id, None)
+    while len(_CHECKED) >= KEEP_CHECKED:
+        del _CHECKED[next(iter(_CHECKED))]  # the oldest
+    _CHECKED[job_id] = (_checked_for(mapping, look), checked)
     await ImportJob.update(
         {
             ImportJob.mapping: mapping,
@@ -136,6 +148,22 @@ async def preview(job_id: int, ctx: Context, data: dict[str, Any]) -> None:
             ImportJob.updated_at: _now(),
         }
     ).where(ImportJob.id == job_id)
+
+
+def _checked_for(mapping: dict[str, str], look: Lookups) -> tuple[Any, ...]:
+    """What the rows' checks depend on besides the file."""
+    ref = look.ctx.ref
+    lists = (look.footprints, look.organisations, look.programmes, look.courses)
+    return (dict(mapping), lists, ref.footprints, ref.programmes, ref.courses, today())
+
+
+def _checked_rows(job_id: int, mapping: dict[str, str], look: Lookups) -> list[RowPlan] | None:
+    """The rows the preview checked, if it was in this worker and nothing they depend on
+    has changed since."""
+    kept = _CHECKED.pop(job_id, None)
+    if kept is None or kept[0] != _checked_for(mapping, look):
+        return None
+    return kept[1]
 
 
 def preview_json(plan: Plan) -> dict[str, Any]:
@@ -203,11 +231,14 @@ def _message(counts: dict[str, Any]) -> str:
 
 
 async def run_job(job_id: int, ctx: Context) -> None:
-    """Check the file again against the database as it is now, then write it."""
+    """Check the file again against the database as it is now (each row's own checks as
+    the preview made them, when it was in this worker), then write it."""
     try:
         job = await get_job(job_id, with_sheet=True)
         sheet = Sheet.from_json(job["sheet"])
-        plan = await build_plan(sheet, job["mapping"], await Lookups.load(ctx))
+        look = await Lookups.load(ctx)
+        checked = _checked_rows(job_id, job["mapping"], look)
+        plan = await build_plan(sheet, job["mapping"], look, checked)
         await _progress(job_id, 0)
         account = ctx.actor.account_id if ctx.actor else None
         done = await write_plan(

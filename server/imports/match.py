@@ -164,23 +164,34 @@ class Matcher:
         return None, "", None
 
 
-async def build_plan(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> Plan:
-    """Check every row and work out what the import would do; nothing is written."""
-    plan = Plan(total=len(sheet.rows))
-    good: list[RowPlan] = []
+async def check_rows(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> list[RowPlan]:
+    """Every row checked on its own (its fields and the reference lists; no one matched)."""
+    checked = []
     for i, (number, cells) in enumerate(sheet.rows):
         if i % YIELD_EVERY == 0:
             await asyncio.sleep(0)  # let the worker answer other requests meanwhile
-        checked = await check_row(number, cells, mapping, look)
-        if checked.problems:
-            plan.problems += checked.problems
-        elif not checked.person.get("email") and not _keys(checked.person):
+        checked.append(await check_row(number, cells, mapping, look))
+    return checked
+
+
+async def build_plan(
+    sheet: Sheet, mapping: dict[str, str], look: Lookups, checked: list[RowPlan] | None = None
+) -> Plan:
+    """Check every row and work out what the import would do; nothing is written.
+    `checked`: the rows as check_rows gave them for this sheet, mapping and lists."""
+    plan = Plan(total=len(sheet.rows))
+    good: list[RowPlan] = []
+    for checked_row in checked if checked is not None else await check_rows(sheet, mapping, look):
+        number = checked_row.row
+        if checked_row.problems:
+            plan.problems += checked_row.problems
+        elif not checked_row.person.get("email") and not _keys(checked_row.person):
             plan.problems.append(Problem(number, "", (
                 f"Row {number}: add an email address, a date of birth or a postcode, so that "
                 "we can tell whether this person is already recorded."
             )))  # fmt: skip
         else:
-            good.append(checked)
+            good.append(checked_row)
     emails = {r.person["email"] for r in good if r.person.get("email")}
     names = {simple(r.person["name"]) for r in good}
     found = await _people_by_email(emails) + await _people_by_name(names)

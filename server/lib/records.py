@@ -24,7 +24,7 @@ from piccolo.table import Table
 
 from server.db import is_postgres, one_connection, write_transaction
 from server.lib import bulk
-from server.lib.audit import changes, record, record_many
+from server.lib.audit import changes, created, record, record_many
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import MAX_ID, Conflict, Form, Invalid
@@ -304,10 +304,6 @@ async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
 # import, a merge, an erasure), with the same audit and rollups as one record at a time.
 
 
-def _logged(row: Mapping[str, Any], fields: Sequence[str] | None) -> dict[str, Any]:
-    return dict(row) if fields is None else {k: row[k] for k in fields if k in row}
-
-
 def _default(table: type[Table], name: str) -> Any:
     value = table._meta.get_column_by_name(name).get_default_value()
     return value.python() if hasattr(value, "python") else value  # e.g. TimestamptzNow
@@ -337,7 +333,7 @@ async def create_many(
     async with write_transaction():
         ids = await bulk.insert_new(kind.table, columns, values, skip)
         made = [(i, row) for i, row in zip(ids, rows, strict=True) if i is not None]
-        events = [(i, changes(None, _logged(row, logged), kind.personal)) for i, row in made]
+        events = [(i, created(row, logged, kind.personal)) for i, row in made]
         await record_many(account, "create", kind.name, events)
         await kind.on_rows([], [row for _, row in made])
     return ids

@@ -74,7 +74,7 @@ def left_blank(value: object) -> bool:
     return _blank(value)
 
 
-def _after_today(value: date) -> bool:
+def after_today(value: date) -> bool:
     """Whether a date is after today where the council is. No time zone is a whole day
     behind UTC, so a date before yesterday in UTC never is: most dates need no zone worked
     out (a phone's batch checks 500 of them)."""
@@ -227,7 +227,7 @@ class Form:
             self.errors[name] = f"{label.capitalize()} must be on or after {earliest:%-d %B %Y}."
         elif value > LATEST:
             self.errors[name] = f"{label.capitalize()} must be before {LATEST.year + 1}."
-        elif not allow_future and _after_today(value):
+        elif not allow_future and after_today(value):
             self.errors[name] = f"{label.capitalize()} cannot be in the future."
         else:
             self.clean[name] = value
@@ -256,7 +256,7 @@ class Form:
         elif value > LATEST:
             parts.wrong = PARTS
             self.errors[name] = f"{label.capitalize()} must be before {LATEST.year + 1}."
-        elif not allow_future and _after_today(value):
+        elif not allow_future and after_today(value):
             parts.wrong = PARTS
             self.errors[name] = f"{label.capitalize()} must be today or in the past."
         else:
