@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+HTML = {"accept": "text/html"}  # the Accept header of a browser asking for a page
+
 
 class Page(HTMLParser):
     """The parts of a page tests look at: inputs, forms, headings, links and text."""

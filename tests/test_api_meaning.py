@@ -9,9 +9,9 @@ import pytest
 
 from schema.tables import ActivityDaily, ActivityMonthly, Organisation, Person
 from tests import factories as f
-from tests.html import Page
-from tests.test_console_people import HTML, post_form
-from tests.test_sign_in import sign_in
+from tests.helpers.console import post_form
+from tests.helpers.signin import sign_in
+from tests.html import HTML, Page
 
 
 @pytest.fixture

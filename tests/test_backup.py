@@ -20,8 +20,9 @@ import httpx
 import pytest
 
 from tests.browser import ARTIFACTS, start_server
-from tests.conftest import ENGINE, PG_NAME, PG_SERVER, _pg_admin
-from tests.test_cli import BIN
+from tests.environment import ENGINE, PG_NAME, PG_SERVER
+from tests.environment import pg_admin as _pg_admin
+from tests.helpers.cli import BIN
 
 
 def sqlite_site(folder: Path, name: str) -> dict[str, str]:

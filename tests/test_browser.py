@@ -3,56 +3,10 @@ log an activity, see it counted; with JavaScript off too; axe-core on every page
 
 from __future__ import annotations
 
-import asyncio
-import re
-
-import pytest
 from playwright.async_api import expect
 
-from tests import factories as f
 from tests.browser import axe_violations, screenshot
-
-LINK = re.compile(r"http://\S+/sign-in/\S+")
-
-
-@pytest.fixture
-async def champion():
-    await f.footprint("WC", "Wigan Central")
-    user = await f.user("champion", email="asha@example.org", name="Asha Patel")
-    await f.join(user.person_id, "health-champions")
-    await f.join(user.person_id, "dementia-friends")  # so she can record sessions too
-    return user
-
-
-async def new_email(inbox, address: str, seen: int) -> str:
-    """The next email to this address (the server sends it just after answering)."""
-    for _ in range(100):
-        messages = inbox.for_address(address)
-        if len(messages) > seen:
-            return messages[-1]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"No email came for {address}")
-
-
-async def sign_in(page, base: str, inbox, email: str) -> None:
-    seen = len(inbox.for_address(email))
-    await page.goto(f"{base}/sign-in")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_role("button", name="Email me a link").click()
-    await page.get_by_role("heading", name="Check your email").wait_for()
-    link = LINK.search(await new_email(inbox, email, seen)).group(0)
-    await page.goto(link)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{base}/")
-
-
-async def log_an_activity(page, base: str, reached: str) -> None:
-    await page.goto(f"{base}/log")
-    await page.get_by_label("An event or stall").check()
-    await page.get_by_label("How many people did it reach?").fill(reached)
-    await page.get_by_label("Minutes").fill("45")
-    await page.get_by_role("button", name="Save").click()
-    await page.wait_for_url(f"{base}/activities?saved=1")
+from tests.helpers.champion_app import log_an_activity, sign_in
 
 
 async def test_a_new_champion_signs_in_logs_and_sees_the_totals_change(
@@ -178,7 +132,7 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
     (home, my activities, the log form filled in as the phone last saw it), and the
     offline page for any other."""
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    from tests.test_browser_privacy import kept_on_phone, remembered
+    from tests.helpers.champion_app import kept_on_phone, remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -226,7 +180,7 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
 ):
     console_errors.allow_offline()  # its loads without signal fail, as they should
     from schema.tables import Activity
-    from tests.test_browser_privacy import remembered
+    from tests.helpers.champion_app import remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -276,7 +230,7 @@ async def test_a_refused_send_keeps_the_activities(
         "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
     )
     from schema.tables import Activity
-    from tests.test_browser_privacy import eventually
+    from tests.helpers.champion_app import eventually
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.goto(f"{live_server}/log")

@@ -4,8 +4,6 @@ offline queue is sent only as the account that filled it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -14,20 +12,8 @@ from playwright.async_api import expect
 from server.pwa.pages import release
 from tests import factories as f
 from tests.browser import DESK, PHONE, screenshot, session_cookie_for
-from tests.test_browser import sign_in
+from tests.helpers.champion_app import eventually, kept_on_phone, remembered, sign_in
 
-# Every response in the phone's Cache Storage: (cache, path, body).
-KEPT = """async () => {
-  const out = [];
-  for (const name of await caches.keys()) {
-    const cache = await caches.open(name);
-    for (const request of await cache.keys()) {
-      const response = await cache.match(request);
-      out.push([name, new URL(request.url).pathname, await response.text()]);
-    }
-  }
-  return out;
-}"""
 # A personal page as an older release of the worker kept it.
 PLANT = """caches.open('movement-pages').then((c) => c.put('/activities',
   new Response('<h1>My activities</h1><p>Asha Patel reached 27</p>',
@@ -35,28 +21,6 @@ PLANT = """caches.open('movement-pages').then((c) => c.put('/activities',
 
 
 SHELL = f"movement-shell-{release()}"
-
-
-async def kept_on_phone(page: Any) -> list[tuple[str, str, str]]:
-    return [tuple(row) for row in await page.evaluate(KEPT)]
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    for _ in range(100):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"Never happened: {what}")
-
-
-async def remembered(page: Any) -> None:
-    """The drawn log form's programme and area, noted by the phone for its offline copy."""
-    await eventually(
-        lambda: page.evaluate(
-            "self.movementQueue.choices(document.body.dataset.account).then((c) => !!c)"
-        ),
-        "the log form's choices noted",
-    )
 
 
 async def personal_copies(page: Any, *words: str) -> list[str]:

@@ -13,19 +13,13 @@ from playwright.async_api import expect
 from schema.tables import Activity
 from tests import factories as f
 from tests.browser import PHONE, axe_violations, screenshot
-from tests.test_browser import log_an_activity, sign_in
-from tests.test_browser_privacy import eventually, kept_on_phone, remembered
-
-
-@pytest.fixture
-async def champion():
-    """Asha: a Health Champion, and a Dementia Friend (so she may record sessions)."""
-    await f.footprint("WC", "Wigan Central")
-    user = await f.user("champion", email="asha@example.org", name="Asha Patel")
-    await f.join(user.person_id, "health-champions")
-    await f.join(user.person_id, "dementia-friends")
-    return user
-
+from tests.helpers.champion_app import (
+    eventually,
+    kept_on_phone,
+    log_an_activity,
+    sign_in,
+    worker_ready,
+)
 
 # What a champion can reach from the navigation, and the pages only the data leads to.
 CHAMPION_PAGES = [
@@ -45,15 +39,6 @@ CHAMPION_PAGES = [
     "/offline/log",
     "/offline/activities",
 ]
-
-
-async def worker_ready(page: Any) -> None:
-    """The service worker has installed (its shell kept) and is active, and home's script
-    has noted the programme and area its offline form offers: no later visit. (Going
-    without signal before that note is written leaves the shell's form with no programme
-    chosen, which is right for the phone but not what these tests are about.)"""
-    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    await remembered(page)
 
 
 async def activities() -> list[int]:

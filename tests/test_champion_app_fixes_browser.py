@@ -13,8 +13,7 @@ import pytest
 from schema.tables import Activity
 from tests import factories as f
 from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
-from tests.test_browser_privacy import eventually
-from tests.test_champion_app_browser import worker_ready
+from tests.helpers.champion_app import eventually, worker_ready
 
 PHONE_390 = {"width": 390, "height": 844}
 

@@ -10,9 +10,8 @@ import pytest
 
 from schema.tables import Activity
 from tests import factories as f
+from tests.helpers.signin import _log, sign_in
 from tests.html import Page
-from tests.test_log_page import _log
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 NAV = ["/", "/log", "/activities", "/more"]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).parent / "movement"
+from tests.helpers.cli import BIN
 
 
 @pytest.fixture

@@ -5,33 +5,16 @@ without anyone remembering to list it here."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from server.lib.auth import admin
 from tests import factories as f
+from tests.helpers.console import console_routes
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 # Sections that must be there: a sanity check that the route discovery below finds them.
 SECTIONS = ["/console"]
-
-
-def console_routes(app) -> list[tuple[str, str, bool]]:
-    """(method, path with ids filled in, admin only) for every console route."""
-    out = []
-    for route in app.routes:
-        if not route.path.startswith("/console"):
-            continue
-        path = re.sub(r"\{[^}]+\}", "1", route.path)
-        for handler in route.route_handlers:
-            admin_only = any(guard is admin for guard in handler.guards or [])
-            for method in handler.http_methods:
-                if method not in ("HEAD", "OPTIONS"):
-                    out.append((method, path, admin_only))
-    return sorted(set(out))
 
 
 async def csrf_token(client) -> str:

@@ -11,25 +11,11 @@ from openpyxl import load_workbook
 
 from schema.tables import Account, ApiToken, AuditEvent, Footprint, Person, Programme, WebSession
 from tests import factories as f
-from tests.html import Page, date_boxes
-from tests.test_console_access import console_routes
-from tests.test_sign_in import sign_in
+from tests.helpers.console import console_routes, post, signed_in
+from tests.helpers.signin import sign_in
+from tests.html import HTML, Page, date_boxes
 
-HTML = {"accept": "text/html"}
 MINE = ("/console/admin", "/console/audit")
-
-
-async def signed_in(client, role: str = "admin", **person) -> f.User:
-    user = await f.user(role, **person)
-    await sign_in(client, user.email)
-    return user
-
-
-async def post(client, path: str, data: dict | None = None):
-    if client.cookies.get("movement_csrf") is None:
-        await client.get("/offline", headers=HTML)
-    token = client.cookies.get("movement_csrf")
-    return await client.post(path, data={**(data or {}), "_csrf_token": token}, headers=HTML)
 
 
 async def account_of(email: str) -> dict:
@@ -306,7 +292,7 @@ async def test_accounts_are_filtered_and_downloaded(client):
 
 
 async def test_a_sign_in_link_can_be_sent_from_the_console(client):
-    from tests.test_sign_in import smtp_server, smtp_set_up
+    from tests.helpers.signin import smtp_server, smtp_set_up
 
     await signed_in(client)
     kim = await f.user("champion", email="kim@example.org")

@@ -10,35 +10,9 @@ from openpyxl import load_workbook
 
 from schema.tables import Account, AuditEvent
 from tests import factories as f
-from tests.html import Page
-from tests.test_console_admin import HTML, post, signed_in
-from tests.test_sign_in import sign_in
-
-
-async def add_event(
-    at: datetime,
-    record_type: str,
-    record_id: int,
-    action: str = "update",
-    account: int | None = None,
-    changes: dict | None = None,
-) -> None:
-    await AuditEvent.insert(
-        AuditEvent(
-            at=at,
-            account=account,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            changes=changes or {},
-        )
-    )
-
-
-def rows(html: str) -> list[str]:
-    """The text of each row of the log's table body, newest first."""
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
-    return [Page(part).text for part in body.split("<tr>")[1:]]
+from tests.helpers.console import add_event, post, rows, signed_in
+from tests.helpers.signin import sign_in
+from tests.html import HTML, Page
 
 
 async def test_a_coordinator_cannot_read_the_audit_log(client):

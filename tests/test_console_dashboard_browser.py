@@ -4,7 +4,7 @@ numbers and the address in place (htmx), and both pages pass axe-core."""
 from __future__ import annotations
 
 from tests.browser import axe_violations, screenshot
-from tests.test_console_dashboard import movement
+from tests.helpers.dashboard import movement
 
 
 async def _rows(page, table: str) -> list[str]:

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 import pytest
 
 from tests import factories as f
-from tests.html import Page, date_boxes, typed
-from tests.test_console_audit import add_event, rows
-from tests.test_console_sessions import HTML, add, add_figure, desk  # noqa: F401
-from tests.test_sign_in import sign_in
+from tests.helpers.console import add_event, rows
+from tests.helpers.sessions import add, add_figure
+from tests.helpers.signin import sign_in
+from tests.html import HTML, Page, date_boxes, typed
 
 LISTS = ("/console/sessions", "/console/sessions/external", "/console/", "/console/audit")
 
@@ -48,7 +48,7 @@ async def test_every_console_date_filter_is_day_month_and_year_boxes(client, adm
         ), path
 
 
-async def test_sessions_are_filtered_by_the_boxes_and_the_links_carry_iso(client, desk):  # noqa: F811
+async def test_sessions_are_filtered_by_the_boxes_and_the_links_carry_iso(client, session_desk):
     await add(client, venue="Central Hall", held_on="2025-01-10")
     await add(client, venue="Leigh Library", held_on="2025-03-10")
     answer = await client.get(
@@ -69,7 +69,7 @@ async def test_sessions_are_filtered_by_the_boxes_and_the_links_carry_iso(client
     assert "Leigh Library" in older.text and date_boxes(older, "since") == ("1", "2", "2025")
 
 
-async def test_figures_show_long_dates_and_are_filtered_by_the_boxes(client, desk):  # noqa: F811
+async def test_figures_show_long_dates_and_are_filtered_by_the_boxes(client, session_desk):
     await add_figure(client, as_of="2025-03-31", source="Spring count")
     await add_figure(client, as_of="2024-12-31", source="Winter count")
     page = Page(
@@ -108,7 +108,7 @@ async def test_the_last_date_before_the_first_is_refused(client, admin):
         assert Page(answer.text).errors, path
 
 
-async def test_blank_boxes_are_no_filter(client, desk):  # noqa: F811
+async def test_blank_boxes_are_no_filter(client, session_desk):
     await add(client, venue="Central Hall", held_on="2025-01-10")
     answer = await client.get(
         "/console/sessions" + query(since=("", "", ""), until=("", "", "")), headers=HTML

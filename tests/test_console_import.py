@@ -3,63 +3,24 @@ and the history; odd uploads get a clear message, never a 500."""
 
 from __future__ import annotations
 
-import asyncio
-from html.parser import HTMLParser
-
 from schema import tables as t
 from server.imports import jobs
 from tests import factories as f
+from tests.helpers.imports import (
+    FILES,
+    Selects,
+    areas,
+    big_csv,
+    finished,
+    signed_in,
+    token,
+    upload,
+    xlsx_bytes,
+)
 from tests.html import Page
-from tests.test_import_files import FILES, areas, big_csv, xlsx_bytes
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 SAMPLE = (FILES / "champions-register.csv").read_bytes()
-
-
-class Selects(HTMLParser):
-    """Each select's name and its selected value."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.chosen: dict[str, str] = {}
-        self._name = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "select":
-            self._name = a.get("name") or ""
-            self.chosen[self._name] = ""
-        elif tag == "option" and "selected" in a:
-            self.chosen[self._name] = a.get("value") or ""
-
-
-async def signed_in(client):
-    user = await f.user("coordinator")
-    await sign_in(client, user.email)
-    await client.get("/console/import", headers=HTML)
-    return user
-
-
-def token(client) -> dict[str, str]:
-    return {"_csrf_token": client.cookies.get("movement_csrf")}
-
-
-async def upload(client, content: bytes, name: str = "register.csv"):
-    return await client.post(
-        "/console/import", data=token(client), files={"file": (name, content)}, headers=HTML
-    )
-
-
-async def finished(job_id: int) -> dict:
-    """The job once its background task is done (it runs in this event loop)."""
-    for _ in range(600):
-        job = await jobs.get_job(job_id)
-        if job["status"] not in ("running", "ready"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError("the import did not finish")
 
 
 async def test_from_upload_to_preview_to_imported(client):

@@ -4,7 +4,7 @@ its problems, import, watch the progress reach the end; axe-core on every step's
 from __future__ import annotations
 
 from tests.browser import axe_violations, screenshot
-from tests.test_import_files import FILES, areas
+from tests.helpers.imports import FILES, areas
 
 
 async def test_a_coordinator_imports_a_spreadsheet_from_file_to_saved(desk, live_server):

@@ -11,7 +11,7 @@ import pytest
 from schema.tables import Organisation
 from tests import factories as f
 from tests.browser import axe_violations, screenshot
-from tests.test_form_kit_browser import WIDTHS, pseudo, tab  # noqa: F401
+from tests.helpers.forms_browser import WIDTHS, pseudo
 
 GREEN_BAR = "rgb(0, 112, 60)"
 

@@ -109,7 +109,7 @@ async def _demo_like_data(base: str) -> None:
 
 async def _upload(page, base: str) -> None:
     """An import job, so that the import's pages have one to show."""
-    from tests.test_console_import_browser import FILES
+    from tests.helpers.imports import FILES
 
     await page.goto(f"{base}/console/import")
     await page.get_by_label("Spreadsheet file").set_input_files(

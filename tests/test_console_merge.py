@@ -26,8 +26,8 @@ from server.lib.validation import Invalid
 from server.people.merge import merge_people, merge_preview
 from server.settings import today
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 

@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 from schema.tables import Activity, AuditEvent, Membership, Organisation, Person
 from server.settings import today
 from tests import factories as f
+from tests.helpers.console import post_form
+from tests.helpers.signin import sign_in
 from tests.html import Page, date_boxes, typed
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 
@@ -32,11 +33,6 @@ async def get_page(client, url: str, status: int = 200) -> Page:
     answer = await client.get(url, headers=HTML)
     assert answer.status_code == status, (url, answer.status_code, answer.text[:300])
     return Page(answer.text)
-
-
-async def post_form(client, url: str, data: dict):
-    token = client.cookies.get("movement_csrf")
-    return await client.post(url, data={**data, "_csrf_token": token}, headers=HTML)
 
 
 def names_in(page: Page) -> set[str]:

@@ -12,8 +12,8 @@ import pytest
 from schema.tables import Activity, AuditEvent, Story
 from server.settings import today
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page, date_boxes, typed
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 

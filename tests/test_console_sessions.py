@@ -13,37 +13,11 @@ from openpyxl import load_workbook
 
 from schema.tables import AuditEvent, ExternalCount, FriendsSession, TrainingRecord
 from tests import factories as f
+from tests.helpers.sessions import add, add_figure, csrf, figure, session
+from tests.helpers.signin import sign_in
 from tests.html import Page, date_boxes, typed
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture
-async def desk(client):
-    await f.footprint("WC", "Wigan Central")
-    await f.footprint("LE", "Leigh")
-    user = await f.user("coordinator")
-    await sign_in(client, user.email)
-    await client.get("/console/sessions", headers=HTML)
-    return user
-
-
-def csrf(client) -> dict[str, str]:
-    return {"_csrf_token": client.cookies.get("movement_csrf")}
-
-
-def session(**more) -> dict[str, str]:
-    return {
-        "programme": "dementia-friends",
-        "held_on": "2025-05-01",
-        "footprint": "WC",
-        "venue": "Whelley Library",
-        "attendees": "25",
-        "run_by": "",
-        "note": "",
-        **more,
-    }
 
 
 async def friends(client, query: str = "") -> dict:
@@ -51,16 +25,10 @@ async def friends(client, query: str = "") -> dict:
     return {p["slug"]: p for p in totals["programmes"]}["dementia-friends"]
 
 
-async def add(client, **more):
-    return await client.post(
-        "/console/sessions/new", data={**csrf(client), **session(**more)}, headers=HTML
-    )
-
-
 # Friends sessions ------------------------------------------------------------------------
 
 
-async def test_a_coordinator_adds_a_session_and_it_counts(client, desk):
+async def test_a_coordinator_adds_a_session_and_it_counts(client, session_desk):
     runner = await f.person("Ruth Runner")
     await f.join(runner, "dementia-friends")
     form = Page((await client.get("/console/sessions/new", headers=HTML)).text)
@@ -77,7 +45,7 @@ async def test_a_coordinator_adds_a_session_and_it_counts(client, desk):
     assert "350" in listing.text
 
 
-async def test_run_by_is_chosen_by_name_or_left_blank(client, desk):
+async def test_run_by_is_chosen_by_name_or_left_blank(client, session_desk):
     trained = await f.person("Tom Trained")
     course = await _course_id("dementia-friends-champion")
     await TrainingRecord.insert(
@@ -100,7 +68,7 @@ async def _course_id(slug: str) -> int:
     "typed",
     ["Nobody Known", "#999999", "99999999999999999999", "Health Only"],
 )
-async def test_run_by_must_be_someone_who_runs_friends_sessions(client, desk, typed):
+async def test_run_by_must_be_someone_who_runs_friends_sessions(client, session_desk, typed):
     await f.join(await f.person("Health Only"), "health-champions")
     answer = await add(client, run_by_q=typed, attendees="-3")
     assert answer.status_code == 400
@@ -138,7 +106,7 @@ class Radios(HTMLParser):
             self.labels[value] = (self.labels.get(value, "") + data).strip()
 
 
-async def test_run_by_is_a_search_that_finds_at_most_twenty_runners(client, desk):
+async def test_run_by_is_a_search_that_finds_at_most_twenty_runners(client, session_desk):
     for n in range(25):
         await f.join(await f.person(f"Rita Runner {n:02}"), "dementia-friends")
     await f.join(await f.person("Rita Healthonly"), "health-champions")
@@ -158,7 +126,7 @@ async def test_run_by_is_a_search_that_finds_at_most_twenty_runners(client, desk
     assert [label for value, label in few.labels.items() if value][0].startswith("Rita Runner 07")
 
 
-async def test_run_by_search_ignores_case_in_any_alphabet(client, desk):
+async def test_run_by_search_ignores_case_in_any_alphabet(client, session_desk):
     zoe = await f.person("ZOË ÅSTRÖM")
     await f.join(zoe, "dementia-friends")
     answer = await client.get("/console/sessions/runners?run_by_q=zoë åström")
@@ -167,7 +135,9 @@ async def test_run_by_search_ignores_case_in_any_alphabet(client, desk):
     assert (await FriendsSession.select().first())["run_by"] == zoe
 
 
-async def test_find_without_javascript_shows_the_form_again_with_what_was_typed(client, desk):
+async def test_find_without_javascript_shows_the_form_again_with_what_was_typed(
+    client, session_desk
+):
     ruth = await f.person("Ruth Runner")
     await f.join(ruth, "dementia-friends")
     other = await f.person("Ruth Other")
@@ -195,7 +165,7 @@ async def test_champions_cannot_search_people(client):
     assert answer.status_code == 403
 
 
-async def test_session_mistakes_are_shown_again_with_what_was_typed(client, desk):
+async def test_session_mistakes_are_shown_again_with_what_was_typed(client, session_desk):
     answer = await add(
         client,
         programme="health-champions",
@@ -218,7 +188,7 @@ async def test_session_mistakes_are_shown_again_with_what_was_typed(client, desk
     assert await FriendsSession.count() == 0
 
 
-async def test_a_coordinator_changes_and_deletes_a_session(client, desk):
+async def test_a_coordinator_changes_and_deletes_a_session(client, session_desk):
     runner = await f.person("Ruth Runner")
     await f.join(runner, "autism-friends")
     await add(client, run_by=str(runner))
@@ -248,7 +218,7 @@ async def test_a_coordinator_changes_and_deletes_a_session(client, desk):
     assert actions[-3:] == ["create", "update", "delete"]
 
 
-async def test_a_runner_who_left_stays_on_their_old_sessions(client, desk):
+async def test_a_runner_who_left_stays_on_their_old_sessions(client, session_desk):
     runner = await f.person("Ola Left")
     membership = await f.join(runner, "dementia-friends")
     await add(client, run_by=str(runner))
@@ -268,7 +238,7 @@ async def test_a_runner_who_left_stays_on_their_old_sessions(client, desk):
     assert refused.status_code == 400
 
 
-async def test_sessions_are_filtered_and_downloaded_with_the_filters(client, desk):
+async def test_sessions_are_filtered_and_downloaded_with_the_filters(client, session_desk):
     await add(client, venue="Central Hall", held_on="2025-01-10")
     await add(client, venue="Leigh Library", footprint="LE", held_on="2025-03-10")
     await add(client, venue="Autism Cafe", programme="autism-friends", held_on="2025-06-10")
@@ -302,7 +272,7 @@ async def test_sessions_are_filtered_and_downloaded_with_the_filters(client, des
         "?format=pdf",
     ],
 )
-async def test_odd_filters_are_a_clear_400(client, desk, query):
+async def test_odd_filters_are_a_clear_400(client, session_desk, query):
     for path in ("/console/sessions", "/console/sessions/external"):
         answer = await client.get(path + query, headers=HTML)
         assert answer.status_code == 400, (path, query)
@@ -311,7 +281,7 @@ async def test_odd_filters_are_a_clear_400(client, desk, query):
     assert answer.status_code == 400
 
 
-async def test_the_sessions_list_pages_and_ignores_unknown_parameters(client, desk):
+async def test_the_sessions_list_pages_and_ignores_unknown_parameters(client, session_desk):
     await FriendsSession.insert(
         *[
             FriendsSession(
@@ -344,7 +314,7 @@ async def _programme(slug: str) -> int:
         "/console/sessions/external/999999/delete",
     ],
 )
-async def test_records_that_do_not_exist_are_404_pages(client, desk, path):
+async def test_records_that_do_not_exist_are_404_pages(client, session_desk, path):
     answer = await client.post(path, data={**csrf(client), **session()}, headers=HTML)
     assert answer.status_code == 404
     if path.endswith("/edit"):
@@ -354,25 +324,7 @@ async def test_records_that_do_not_exist_are_404_pages(client, desk, path):
 # Figures from elsewhere ------------------------------------------------------------------
 
 
-def figure(**more) -> dict[str, str]:
-    return {
-        "programme": "dementia-friends",
-        "footprint": "",
-        "friends": "1,800",
-        "as_of": "2025-03-31",
-        "source": "Dementia Friends (national programme)",
-        "note": "",
-        **more,
-    }
-
-
-async def add_figure(client, **more):
-    return await client.post(
-        "/console/sessions/external/new", data={**csrf(client), **figure(**more)}, headers=HTML
-    )
-
-
-async def test_a_newer_figure_from_the_same_source_replaces_the_older(client, desk):
+async def test_a_newer_figure_from_the_same_source_replaces_the_older(client, session_desk):
     assert (await add_figure(client)).status_code == 303
     assert (await friends(client))["friends_from_elsewhere"] == 1800
     # The same source, spelt with other capitals and spaces, a year later.
@@ -390,7 +342,7 @@ async def test_a_newer_figure_from_the_same_source_replaces_the_older(client, de
     assert (await friends(client))["friends_from_elsewhere"] == 2700
 
 
-async def test_figures_are_changed_and_deleted(client, desk):
+async def test_figures_are_changed_and_deleted(client, session_desk):
     await add_figure(client, footprint="WC", note="From the regional lead")
     figure_id = (await ExternalCount.select().first())["id"]
     form = Page((await client.get(f"/console/sessions/external/{figure_id}/edit")).text)
@@ -406,7 +358,7 @@ async def test_figures_are_changed_and_deleted(client, desk):
     assert (await friends(client))["friends_from_elsewhere"] == 0
 
 
-async def test_figure_mistakes_are_shown_again_with_what_was_typed(client, desk):
+async def test_figure_mistakes_are_shown_again_with_what_was_typed(client, session_desk):
     answer = await add_figure(client, friends="-5", as_of="2099-01-01", source="", note="Keep me")
     assert answer.status_code == 400
     page = Page(answer.text)
@@ -421,7 +373,7 @@ async def test_figure_mistakes_are_shown_again_with_what_was_typed(client, desk)
     assert await ExternalCount.count() == 0
 
 
-async def test_figures_are_filtered_and_downloaded(client, desk):
+async def test_figures_are_filtered_and_downloaded(client, session_desk):
     await add_figure(client)
     await add_figure(client, programme="autism-friends", friends="40", source="Autism team")
     page = Page((await client.get("/console/sessions/external?programme=autism-friends")).text)
@@ -433,7 +385,7 @@ async def test_figures_are_filtered_and_downloaded(client, desk):
 
 
 @pytest.mark.parametrize("typed", ["%00", "a%00b", "%25", "_", "%5C", "x" * 3000, "%ED%A0%80"])
-async def test_odd_searches_find_nothing_and_never_fail(client, desk, typed):
+async def test_odd_searches_find_nothing_and_never_fail(client, session_desk, typed):
     for address in (
         "/console/sessions/runners?run_by=99999999999999999999&run_by_q=",
         "/console/people/organisations?organisation=99999999999999999999&organisation_q=",

@@ -15,8 +15,10 @@ from server.lib.validation import Invalid
 from server.settings import today
 from server.trainings.services import expiring_trainings, record_cohort
 from tests import factories as f
+from tests.helpers.console import post_form
+from tests.helpers.signin import sign_in
+from tests.helpers.trainings import first_aid
 from tests.html import Page, date_boxes
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 
@@ -37,14 +39,6 @@ async def ctx_for(user) -> Context:
     return await Context.load(Actor(account["id"], user.role, user.person_id))
 
 
-async def first_aid() -> int:
-    """A course that runs out after 36 months (none of the seeded ones do)."""
-    rows = await Course.insert(
-        Course(slug="first-aid", name="First aid at work", valid_for_months=36)
-    ).returning(Course.id)
-    return rows[0]["id"]
-
-
 async def trained(person: int, course: int, days_left: int) -> int:
     rows = await TrainingRecord.insert(
         TrainingRecord(
@@ -55,11 +49,6 @@ async def trained(person: int, course: int, days_left: int) -> int:
         )
     ).returning(TrainingRecord.id)
     return rows[0]["id"]
-
-
-async def post_form(client, url: str, data: dict):
-    token = client.cookies.get("movement_csrf")
-    return await client.post(url, data={**data, "_csrf_token": token}, headers=HTML)
 
 
 # The list of what runs out ------------------------------------------------------------

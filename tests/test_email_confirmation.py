@@ -6,78 +6,20 @@ would, through a real SMTP server."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
-import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from schema import tables as t
-from server.settings import get_settings
 from tests import factories as f
-from tests.browser import Inbox, free_port
+from tests.helpers.imports import Selects, finished, token, upload
+from tests.helpers.mail import confirm, link_in, read, sign_in
 from tests.html import Page
-from tests.test_console_import import Selects, finished, token, upload
-from tests.test_sign_in import post_sign_in, use_link
 
 HTML = {"accept": "text/html"}
-CHANGE_LINK = re.compile(r"http://\S+/email/confirm/(\S+)")
-SIGN_IN_LINK = re.compile(r"http://\S+/sign-in/(\S+)")
 BIN = Path(sys.executable).parent / "movement"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A real SMTP server (aiosmtpd) that the app sends to."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(controller.port))
-    monkeypatch.setenv("SMTP_TLS", "none")
-    get_settings.cache_clear()
-    yield inbox
-    controller.stop()
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-def read(content: str) -> tuple[str, str]:
-    """The subject and the plain text of an email as it arrived."""
-    message = email.message_from_string(content, policy=email.policy.default)
-    return str(message["Subject"]), message.get_content()
-
-
-def link_in(inbox: Inbox, address: str, pattern: re.Pattern[str] = CHANGE_LINK) -> str:
-    (content,) = [c for c in inbox.for_address(address) if pattern.search(read(c)[1])]
-    match = pattern.search(read(content)[1])
-    assert match is not None
-    return match.group(1)
-
-
-async def sign_in(client, inbox: Inbox, address: str):
-    """Sign a client in with the link that arrives by SMTP."""
-    await post_sign_in(client, address)
-    links = [SIGN_IN_LINK.search(read(c)[1]) for c in inbox.for_address(address)]
-    token = [m.group(1) for m in links if m][-1]
-    return await use_link(client, token)
-
-
-async def confirm(client, link: str):
-    """Open the link as a person would: the page, then its button."""
-    page = Page((await client.get(f"/email/confirm/{link}", headers=HTML)).text)
-    assert page.forms[-1] == f"/email/confirm/{link}"
-    return await client.post(
-        f"/email/confirm/{link}",
-        data={"_csrf_token": page.inputs["_csrf_token"]},
-        headers=HTML,
-    )
 
 
 async def record(client, user) -> dict:

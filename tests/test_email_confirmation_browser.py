@@ -9,7 +9,7 @@ import asyncio
 from schema import tables as t
 from tests import factories as f
 from tests.browser import axe_violations, screenshot, session_cookie_for
-from tests.test_email_confirmation import CHANGE_LINK, read
+from tests.helpers.mail import CHANGE_LINK, read
 
 
 async def _signed_in_tab(chromium, live_server, email: str, width: int):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
-from tests.conftest import ENGINE, PG_SERVER
+from tests.environment import ENGINE, PG_SERVER
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -9,54 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from tests.browser import DESK, PHONE, axe_violations, screenshot, session_cookie_for
+from tests.browser import PHONE, axe_violations, screenshot
+from tests.helpers.forms_browser import WIDTHS, pseudo
 
-WIDTHS = {"390": PHONE, "1280": DESK}
 YELLOW = "rgb(255, 221, 0)"
-
-
-@pytest.fixture
-async def tab(chromium, live_server):
-    """`await tab(viewport, role)`: a signed-in tab; its console errors in `tab.errors`."""
-    contexts = []
-
-    async def open_tab(viewport, role="champion", js=True):
-        context = await chromium.new_context(
-            viewport=viewport, locale="en-GB", bypass_csp=True, java_script_enabled=js
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        if role == "champion":
-            await f.footprint("WC", "Wigan Central")
-        user = await f.user(role, name="Asha Patel")
-        if role == "champion":
-            await f.join(user.person_id, "health-champions")
-        token = await session_cookie_for(user.email)
-        await context.add_cookies(
-            [{"name": "movement_session", "value": token, "url": live_server}]
-        )
-        page = await context.new_page()
-        page.errors = []
-        # A form shown again with its mistakes is answered 400 (as GOV.UK services do), and
-        # Chromium logs that status for the page itself: that line alone is expected.
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error" and "status of 400" not in m.text and page.errors.append(m.text)
-            ),
-        )
-        return page
-
-    yield open_tab
-    for context in contexts:
-        await context.close()
-
-
-async def pseudo(page, selector: str, which: str, prop: str) -> str:
-    return await page.evaluate(
-        "([s, w, p]) => getComputedStyle(document.querySelector(s), w).getPropertyValue(p)",
-        [selector, which, prop],
-    )
 
 
 async def _checked_clean(page, name: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories as f
-from tests.conftest import ENGINE
+from tests.environment import ENGINE
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "schema" / "piccolo_migrations"

@@ -4,13 +4,10 @@ every problem by row, matching people, idempotent re-imports, the audit log, 10,
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from schema import tables as t
 from server.imports import jobs
@@ -20,14 +17,7 @@ from server.imports.files import Unreadable, read_sheet
 from server.lib.auth import Actor
 from server.lib.records import Context
 from tests import factories as f
-
-FILES = Path(__file__).parent / "import_files"
-HEADINGS = "Full name,E-mail,DOB,Ward/Area,Postcode,Programme,Date joined,Course,Date trained"
-
-
-async def areas() -> None:
-    await f.footprint("WC", "Wigan Central")
-    await f.footprint("WN", "Wigan North")
+from tests.helpers.imports import FILES, HEADINGS, areas, big_csv, xlsx_bytes
 
 
 async def coordinator() -> Context:
@@ -98,25 +88,6 @@ def test_commas_inside_quotes_and_extra_columns():
     sheet = read_sheet(content)
     assert sheet.headings == ["Name", "Email", "Shoe size"]  # empty columns at the end go
     assert sheet.rows == [(2, ["Smith, Jo", "jo@example.org", "7"])]
-
-
-def xlsx_bytes() -> bytes:
-    """A workbook as Excel makes it: a title, the headings on row 3, real date cells, a
-    date as Excel's serial number, a number stored as a number, blank rows, extra columns."""
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["Heart Champions trained in 2024"])
-    sheet.append([])
-    sheet.append(["Name", "Email address", "Date of birth", "Area", "Programme", "Date trained",
-                  "Course", "Shoe size"])  # fmt: skip
-    sheet.append(["Bea Lowe", "bea@example.org", datetime(1979, 6, 1), "WC", "heart-champions",
-                  datetime(2024, 3, 31), "Heart Champions training", 6])  # fmt: skip
-    sheet.append([])
-    sheet.append(["Cal Moss", None, 29011, "Wigan North", "Heart Champions", 45382,
-                  "heart-champions-training", None])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_an_xlsx_with_real_date_cells_and_the_headings_further_down():
@@ -382,19 +353,6 @@ async def test_a_job_left_running_by_a_worker_that_stopped_shows_as_stopped():
 
 
 # Size --------------------------------------------------------------------------------------
-
-
-def big_csv(rows: int) -> bytes:
-    lines = [HEADINGS + ",Certificate"]
-    for i in range(rows):
-        email = f"person{i}@example.org" if i % 4 else ""
-        born = f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1950 + i % 50}"
-        lines.append(
-            f"Person {i},{email},{born},{'WC' if i % 2 else 'Wigan North'},WN{1 + i % 8} {i % 10}AB,"
-            f"Health Champions,{1 + i % 28}/01/2024,rsph-l2-understanding-health-improvement,"
-            f"{1 + i % 28} Feb 2024,C{i}"
-        )
-    return ("\n".join(lines) + "\n").encode()
 
 
 async def test_ten_thousand_rows_import_correctly():

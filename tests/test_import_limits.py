@@ -16,8 +16,8 @@ import pytest
 
 from schema import tables as t
 from server.imports import files
-from tests.html import Page
-from tests.test_console_import import HTML, signed_in, token, upload
+from tests.helpers.imports import signed_in, token, upload
+from tests.html import HTML, Page
 from tests.xlsx_parts import (
     DECLARATION,
     inline_row,

@@ -6,8 +6,8 @@ import pytest
 
 from schema.tables import Activity, Person
 from tests import factories as f
+from tests.helpers.signin import _log, sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 
@@ -153,13 +153,6 @@ async def test_a_champion_who_is_also_a_friend_gets_their_champion_programme(cli
     html = (await client.get("/log", headers=HTML)).text
     assert '<option value="heart-champions" selected>' in html
     assert '<option value="dementia-friends">' in html
-
-
-async def _log(client, reached: str) -> int:
-    page = Page((await client.get("/log", headers=HTML)).text)
-    await client.post("/log", data={**page.inputs, "kind": "event", "people_reached": reached})
-    row = await Activity.select(Activity.id).order_by(Activity.id, ascending=False).first()
-    return row["id"]
 
 
 async def test_i_change_my_activity(client, champion):

@@ -8,8 +8,8 @@ import pytest
 
 from schema.tables import Account, Activity, Membership, Person
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 

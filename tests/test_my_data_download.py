@@ -13,8 +13,8 @@ import pytest
 
 from schema import tables as t
 from tests import factories as f
+from tests.helpers.privacy import ADDRESS, EMAIL, NAME, a_full_life, phone
 from tests.html import Page
-from tests.test_privacy_erasure import ADDRESS, EMAIL, NAME, a_full_life, phone
 
 HTML = {"accept": "text/html"}
 

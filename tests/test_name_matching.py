@@ -9,9 +9,10 @@ import unicodedata
 
 from schema import tables as t
 from tests import factories as f
+from tests.helpers.console import post_form
+from tests.helpers.imports import Selects, finished, signed_in, token, upload
+from tests.helpers.trainings import first_aid
 from tests.html import Page
-from tests.test_console_import import Selects, finished, signed_in, token, upload
-from tests.test_console_trainings import first_aid, post_form
 
 HTML = {"accept": "text/html"}
 # Recorded as the first, written as the second.
@@ -27,7 +28,7 @@ SAME = [
 
 async def test_a_cohort_finds_pasted_names_whatever_the_case_in_any_alphabet(client):
     coordinator = await f.user("coordinator")
-    from tests.test_sign_in import sign_in
+    from tests.helpers.signin import sign_in
 
     await sign_in(client, coordinator.email)
     await first_aid()
@@ -131,7 +132,7 @@ async def test_a_percent_sign_is_still_literal_beside_other_alphabets(client):
 
 async def test_the_console_people_list_and_cohort_search_fold_case_alike(client):
     coordinator = await f.user("coordinator")
-    from tests.test_sign_in import sign_in
+    from tests.helpers.signin import sign_in
 
     await sign_in(client, coordinator.email)
     await _people()

@@ -8,11 +8,6 @@ from schema.tables import Person
 from tests import factories as f
 
 
-@pytest.fixture
-async def coordinator():
-    return await f.user("coordinator")
-
-
 @pytest.mark.parametrize("record_id", ["2147483648", "99999999999999999999", "0"])
 async def test_ids_out_of_range_are_not_found(client, coordinator, record_id):
     for method in ("GET", "PATCH", "DELETE"):

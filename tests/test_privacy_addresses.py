@@ -14,10 +14,10 @@ import pytest
 from schema import tables as t
 from server.settings import get_settings
 from tests import factories as f
+from tests.helpers.privacy import ADDRESS, texts_holding
+from tests.helpers.privacy import phone as phone_of
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_privacy_erasure import ADDRESS, texts_holding
-from tests.test_privacy_erasure import phone as phone_of
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 OLD = "petra.old@example.org"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 

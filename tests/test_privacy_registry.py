@@ -13,7 +13,7 @@ from piccolo.table import Table
 from schema import tables as t
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import CUSTOM, DETACH, HASH_COLUMNS, KEEP, NOT_PERSONAL, owned
-from tests.test_privacy_erasure import every_table
+from tests.helpers.privacy import every_table
 
 NAMED = re.compile(r"email|phone|postcode|address|requested_from|ip|name|note|text|device")
 

@@ -104,7 +104,7 @@ async def test_an_expired_upload_cannot_be_previewed_or_imported(client):
     await run_cleanup(NOW)
     assert await jobs.claim(job_id) is False
     coordinator = await f.user("coordinator")
-    from tests.test_sign_in import sign_in
+    from tests.helpers.signin import sign_in
 
     await sign_in(client, coordinator.email)
     page = await client.get(f"/console/import/{job_id}/columns", headers={"accept": "text/html"})
@@ -132,8 +132,8 @@ async def test_movement_cleanup_runs_it_at_once():
 
 
 async def test_a_coordinator_discards_an_upload_and_its_rows_go_at_once(client):
-    from tests.test_console_import import signed_in, token
-    from tests.test_console_import import upload as send
+    from tests.helpers.imports import signed_in, token
+    from tests.helpers.imports import upload as send
 
     await signed_in(client)
     sent = await send(client, UPLOAD)

@@ -13,9 +13,9 @@ import pytest
 
 from schema import tables as t
 from tests import factories as f
-from tests.test_console_import import Selects, signed_in, token, upload
-from tests.test_privacy_erasure import phone as phone_of
-from tests.test_sign_in import sign_in
+from tests.helpers.imports import Selects, signed_in, token, upload
+from tests.helpers.privacy import phone as phone_of
+from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}
 EMAIL = "molly.khan.7@example.org"

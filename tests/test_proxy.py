@@ -234,7 +234,7 @@ async def test_hsts_is_sent_when_the_app_is_served_over_https(client, path):
 
 
 def test_a_bad_trusted_proxies_stops_the_command(tmp_path):
-    from tests.test_cli import BIN
+    from tests.helpers.cli import BIN
 
     env = {**os.environ, "DATA_DIR": str(tmp_path), "TRUSTED_PROXIES": "everyone"}
     result = subprocess.run(

@@ -14,8 +14,8 @@ from schema.tables import ExternalCount
 from server.lib.validation import Invalid
 from server.public.answers import borough_json
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 ADDRESSES = ("/api/totals", "/embed", "/totals.svg", "/embed.js")
 OPEN_DATA = ("/open-data/monthly.json", "/open-data/monthly.csv")

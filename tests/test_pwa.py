@@ -14,8 +14,8 @@ from schema.tables import Activity, WebSession
 from server.lib.public import WIDGET_PATHS
 from server.pwa import pages as pwa
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 BUDGET = 60 * 1024  # the log page's first visit, compressed, everything included
 

@@ -13,9 +13,9 @@ from aiosmtpd.controller import Controller
 from server.settings import SettingsError, get_settings
 from tests import factories as f
 from tests.browser import Inbox, free_port
+from tests.helpers.mail import confirm, link_in, read
+from tests.helpers.signin import post_sign_in
 from tests.html import Page
-from tests.test_email_confirmation import confirm, link_in, read
-from tests.test_sign_in import post_sign_in
 
 HTML = {"accept": "text/html"}
 OWNER = "Wigan Council"

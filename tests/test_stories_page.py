@@ -6,8 +6,8 @@ import pytest
 
 from schema.tables import AuditEvent, Story
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 STORY = "Mrs Ahmed came to the stall and booked her first cervical screening that same day."

@@ -12,8 +12,8 @@ from schema.tables import AuditEvent, Story
 from server.settings import today
 from server.totals.quarter import quarter_of
 from tests import factories as f
+from tests.helpers.signin import sign_in
 from tests.html import Page
-from tests.test_sign_in import sign_in
 
 HTML = {"accept": "text/html"}
 STORY = "I showed Mr Brown how to book a health check and he went along the same week."
@@ -32,11 +32,6 @@ async def author(client):
     user = await f.user("champion", name="Rita Moss")
     await sign_in(client, user.email)
     return user
-
-
-@pytest.fixture
-async def coordinator():
-    return await f.user("coordinator")
 
 
 async def share(client, consent: bool = True, text: str = STORY) -> int:
