@@ -19,9 +19,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.browser import ARTIFACTS, start_server
 from tests.environment import ENGINE, PG_NAME, PG_SERVER
 from tests.environment import pg_admin as _pg_admin
+from tests.helpers.browser import ARTIFACTS, start_server
 from tests.helpers.cli import BIN
 
 
@@ -319,7 +319,7 @@ async def run(command: list[str], check: bool) -> subprocess.CompletedProcess[by
     reason="needs the PostgreSQL run and pg_dump/pg_restore on this machine",
 )
 async def test_the_printed_postgresql_commands_back_up_and_restore_everything(tmp_path, client):
-    from tests import factories as f
+    from tests.helpers import factories as f
 
     env = {**os.environ, "DATA_DIR": str(tmp_path)}
     ok(env, "demo", "--scale", "0.01")

@@ -51,7 +51,7 @@ from schema.tables import (
 )
 from server.accounts.services import revoke_tokens
 from server.totals import rollup
-from tests import factories as f
+from tests.helpers import factories as f
 
 # fmt: off
 MATRIX: list[tuple[str, str, str, int, int, int, int]] = [

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from schema import tables as t
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.imports import Selects, finished, token, upload
 from tests.helpers.mail import confirm, link_in, read, sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 BIN = Path(sys.executable).parent / "movement"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from schema import tables as t
-from tests import factories as f
-from tests.browser import axe_violations, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot, session_cookie_for
 from tests.helpers.mail import CHANGE_LINK, read
 
 

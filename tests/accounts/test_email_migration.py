@@ -15,7 +15,7 @@ import asyncpg
 
 from tests.environment import ENGINE, PG_SERVER
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BEFORE = "2026-11-22T06:40:00:000000"  # the migration before confirmed addresses
 UP_TO_BEFORE = (str(BIN / "piccolo"), "migrations", "forwards", "movement", BEFORE)

@@ -13,7 +13,8 @@ from aiosmtpd.controller import Controller
 
 from schema.tables import OutboxMessage, SignInLink, WebSession
 from server.settings import get_settings
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import (
     LINK,
     Inbox,
@@ -24,7 +25,6 @@ from tests.helpers.signin import (
     smtp_server,
     use_link,
 )
-from tests.html import Page
 
 
 def emails_sent() -> int:

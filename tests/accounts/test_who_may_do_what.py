@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from schema.tables import Account, FriendsSession, Person
-from tests import factories as f
-from tests.browser import session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import session_cookie_for
+from tests.helpers.html import Page
 from tests.helpers.mail import confirm, link_in
 from tests.helpers.mail import sign_in as sign_in_by_email
 from tests.helpers.signin import ask_for_link, newest_link_token, sign_in, use_link
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 BIN = Path(sys.executable).parent / "movement"

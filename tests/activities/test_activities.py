@@ -10,7 +10,7 @@ import pytest
 
 from schema.tables import Activity, ActivityDaily, AuditEvent
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 def activity(**overrides):

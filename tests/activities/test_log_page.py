@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Activity, Person
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import _log, sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

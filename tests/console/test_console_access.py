@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import console_routes
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 # Sections that must be there: a sanity check that the route discovery below finds them.

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from schema.tables import Account, ApiToken, AuditEvent, Footprint, Person, Programme, WebSession
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import console_routes, post, signed_in
+from tests.helpers.html import HTML, Page, date_boxes
 from tests.helpers.signin import sign_in
-from tests.html import HTML, Page, date_boxes
 
 MINE = ("/console/admin", "/console/audit")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 
 
 async def test_an_admin_adds_an_account_and_sees_it_listed_and_in_the_log(desk, live_server):
@@ -54,7 +54,7 @@ async def test_an_admin_adds_an_account_and_sees_it_listed_and_in_the_log(desk, 
 
 async def test_every_settings_list_passes_axe(desk, live_server):
     from schema.tables import Organisation
-    from tests import factories
+    from tests.helpers import factories
 
     wc = await factories.footprint("WC", "Wigan Central")
     await Organisation.insert(

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 
 from schema.tables import Account, AuditEvent
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import add_event, post, rows, signed_in
+from tests.helpers.html import HTML, Page
 from tests.helpers.signin import sign_in
-from tests.html import HTML, Page
 
 
 async def test_a_coordinator_cannot_read_the_audit_log(client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 
 
 async def test_the_console_frame_is_accessible_for_an_admin(desk, live_server):

@@ -19,10 +19,10 @@ from server.totals import rollup
 from server.totals.breakdown import footprint_rows, month_rows, new_this_month
 from server.totals.dashboard import target_progress
 from server.totals.services import Filters, compute_totals, invalidate, read_filters
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.dashboard import Tables, movement, num
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 AREA_KEYS = ("people", "roles", "friends", "anonymous_friends", "movement_total")

@@ -3,7 +3,7 @@ numbers and the address in place (htmx), and both pages pass axe-core."""
 
 from __future__ import annotations
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 from tests.helpers.dashboard import movement
 
 

@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import add_event, rows
+from tests.helpers.html import HTML, Page, date_boxes, typed
 from tests.helpers.sessions import add, add_figure
 from tests.helpers.signin import sign_in
-from tests.html import HTML, Page, date_boxes, typed
 
 LISTS = ("/console/sessions", "/console/sessions/external", "/console/", "/console/audit")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from schema import tables as t
 from server.imports import jobs
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.imports import (
     FILES,
     Selects,
@@ -17,7 +18,6 @@ from tests.helpers.imports import (
     upload,
     xlsx_bytes,
 )
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 SAMPLE = (FILES / "champions-register.csv").read_bytes()

@@ -3,7 +3,7 @@ its problems, import, watch the progress reach the end; axe-core on every step's
 
 from __future__ import annotations
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 from tests.helpers.imports import FILES, areas
 
 

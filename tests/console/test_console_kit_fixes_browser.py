@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Organisation
-from tests import factories as f
-from tests.browser import axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot
 from tests.helpers.forms_browser import WIDTHS, pseudo
 
 GREEN_BAR = "rgb(0, 112, 60)"

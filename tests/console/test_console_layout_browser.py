@@ -15,8 +15,8 @@ import httpx
 from schema import tables as t
 from server.demo import load_demo
 from server.settings import today
-from tests import factories as f
-from tests.browser import axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot
 
 PHONE_390 = {"width": 390, "height": 844}
 DESK_1280 = {"width": 1280, "height": 900}

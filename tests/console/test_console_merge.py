@@ -25,9 +25,9 @@ from server.lib.records import Context, NotFound
 from server.lib.validation import Invalid
 from server.people.merge import merge_people, merge_preview
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from schema.tables import Activity, AuditEvent, Membership, Organisation, Person
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import post_form
+from tests.helpers.html import Page, date_boxes, typed
 from tests.helpers.signin import sign_in
-from tests.html import Page, date_boxes, typed
 
 HTML = {"accept": "text/html"}
 

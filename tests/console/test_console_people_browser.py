@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from schema.tables import Course, Membership, Organisation, TrainingRecord
 from server.settings import today
-from tests import factories as f
-from tests.browser import axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot
 
 
 async def test_find_a_person_open_them_and_add_a_role(desk, live_server):

@@ -9,10 +9,10 @@ import pytest
 from schema.tables import Story
 from server.lib.validation import Invalid
 from server.totals.quarter import Quarter, last_complete_quarter, parse_quarter
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.dashboard import Tables, movement, num
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 TODAY = date(2026, 11, 22)

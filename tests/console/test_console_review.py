@@ -11,9 +11,9 @@ import pytest
 
 from schema.tables import Activity, AuditEvent, Story
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page, date_boxes, typed
 from tests.helpers.signin import sign_in
-from tests.html import Page, date_boxes, typed
 
 HTML = {"accept": "text/html"}
 

@@ -8,8 +8,8 @@ import uuid
 import httpx
 
 from server.settings import today
-from tests import factories as f
-from tests.browser import axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot
 
 
 async def _log(base: str, champion: f.User, reached: int) -> int:
@@ -116,7 +116,7 @@ async def test_a_big_session_is_approved_from_the_queue_and_then_counts(desk, li
 
 
 async def test_run_by_is_found_with_javascript_off(chromium, live_server):
-    from tests.browser import DESK, session_cookie_for
+    from tests.helpers.browser import DESK, session_cookie_for
 
     runner = await f.person("Ruth Runner")
     await f.join(runner, "dementia-friends")

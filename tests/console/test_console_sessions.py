@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from schema.tables import AuditEvent, ExternalCount, FriendsSession, TrainingRecord
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page, date_boxes, typed
 from tests.helpers.sessions import add, add_figure, csrf, figure, session
 from tests.helpers.signin import sign_in
-from tests.html import Page, date_boxes, typed
 
 HTML = {"accept": "text/html"}
 

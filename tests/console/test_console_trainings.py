@@ -14,11 +14,11 @@ from server.lib.records import Context
 from server.lib.validation import Invalid
 from server.settings import today
 from server.trainings.services import expiring_trainings, record_cohort
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import post_form
+from tests.helpers.html import Page, date_boxes
 from tests.helpers.signin import sign_in
 from tests.helpers.trainings import first_aid
-from tests.html import Page, date_boxes
 
 HTML = {"accept": "text/html"}
 

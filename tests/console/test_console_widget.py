@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

@@ -10,7 +10,7 @@ from schema import tables as t
 from server.activities.services import review_for
 from server.demo import DemoRefused, data, load_demo
 from server.demo.plan import scaled
-from tests.factories import empty_tables
+from tests.helpers.factories import empty_tables
 
 SCALE = 0.02  # about 60 people and 1,200 activities: quick, and every kind of record
 

@@ -9,9 +9,9 @@ from schema.tables import (
     AuditEvent,
 )
 from server.lib.auth import admin
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import HTML, Page
 from tests.helpers.signin import sign_in
-from tests.html import HTML, Page
 
 
 async def signed_in(client, role: str = "admin", **person) -> f.User:

@@ -11,7 +11,7 @@ from server.db import write_transaction
 from server.settings import today
 from server.totals import rollup
 from server.totals.services import invalidate
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 class Tables(HTMLParser):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser import DESK, PHONE
+from tests.helpers.browser import DESK, PHONE
 
 WIDTHS = {"390": PHONE, "1280": DESK}
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from server.imports import jobs
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import HTML
 from tests.helpers.signin import sign_in
-from tests.html import HTML
 
 
 class Selects(HTMLParser):
@@ -63,7 +63,7 @@ async def finished(job_id: int) -> dict:
     raise AssertionError("the import did not finish")
 
 
-FILES = Path(__file__).parent.parent / "import_files"
+FILES = Path(__file__).parent.parent / "imports" / "files"
 
 
 HEADINGS = "Full name,E-mail,DOB,Ward/Area,Postcode,Programme,Date joined,Course,Date trained"

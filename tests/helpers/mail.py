@@ -6,9 +6,9 @@ import email
 import email.policy
 import re
 
-from tests.browser import Inbox
+from tests.helpers.browser import Inbox
+from tests.helpers.html import HTML, Page
 from tests.helpers.signin import post_sign_in, use_link
-from tests.html import HTML, Page
 
 CHANGE_LINK = re.compile(r"http://\S+/email/confirm/(\S+)")
 

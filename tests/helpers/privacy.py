@@ -11,7 +11,7 @@ from schema import tables as t
 from server.imports import jobs
 from server.lib.auth import Actor
 from server.lib.records import Context
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.signin import sign_in
 
 ADDRESS = "203.0.113.77"  # the champion's phone's internet address

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from schema import tables as t
-from tests.html import Page
+from tests.helpers.html import Page
 
 Cell = tuple
 Terms = dict[Cell, int]

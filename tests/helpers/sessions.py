@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.html import HTML
+from tests.helpers.html import HTML
 
 
 def csrf(client) -> dict[str, str]:

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from schema.tables import Activity
 from server.settings import get_settings
-from tests.html import HTML, Page
+from tests.helpers.html import HTML, Page
 
 LINK = re.compile(r"http://\S+/sign-in/(\S+)")
 

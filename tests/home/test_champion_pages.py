@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from schema.tables import Activity
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import _log, sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 NAV = ["/", "/log", "/activities", "/more"]

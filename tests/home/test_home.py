@@ -7,7 +7,7 @@ import uuid
 from schema.tables import Activity
 from server.home.services import MyNumbers, my_numbers
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 async def test_my_numbers_by_month_year_and_all_time_without_rejected():

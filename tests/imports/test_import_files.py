@@ -16,7 +16,7 @@ from server.imports.fields import guess_mapping
 from server.imports.files import Unreadable, read_sheet
 from server.lib.auth import Actor
 from server.lib.records import Context
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.imports import FILES, HEADINGS, areas, big_csv, xlsx_bytes
 
 

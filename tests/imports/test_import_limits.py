@@ -16,9 +16,9 @@ import pytest
 
 from schema import tables as t
 from server.imports import files
+from tests.helpers.html import HTML, Page
 from tests.helpers.imports import signed_in, token, upload
-from tests.html import HTML, Page
-from tests.xlsx_parts import (
+from tests.helpers.xlsx_parts import (
     DECLARATION,
     inline_row,
     parts,
@@ -28,7 +28,7 @@ from tests.xlsx_parts import (
     zipped,
 )
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 HEADINGS = ["Full name", "Email"]
 SPLIT = "Split it into smaller files and upload each one."
 

@@ -8,11 +8,11 @@ import re
 import unicodedata
 
 from schema import tables as t
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import post_form
+from tests.helpers.html import Page
 from tests.helpers.imports import Selects, finished, signed_in, token, upload
 from tests.helpers.trainings import first_aid
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 # Recorded as the first, written as the second.
@@ -146,7 +146,7 @@ async def test_the_console_people_list_and_cohort_search_fold_case_alike(client)
 
 
 async def test_the_people_search_in_a_browser_finds_other_alphabets(desk, live_server):
-    from tests.browser import PHONE, axe_violations, screenshot
+    from tests.helpers.browser import PHONE, axe_violations, screenshot
 
     await _people()
     page = await desk("coordinator")

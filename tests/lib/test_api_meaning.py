@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from schema.tables import ActivityDaily, ActivityMonthly, Organisation, Person
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.console import post_form
+from tests.helpers.html import HTML, Page
 from tests.helpers.signin import sign_in
-from tests.html import HTML, Page
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories as f
-from tests.browser import PHONE, axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import PHONE, axe_violations, screenshot
 from tests.helpers.forms_browser import WIDTHS, pseudo
 
 YELLOW = "rgb(255, 221, 0)"

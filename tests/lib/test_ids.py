@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories as f
 from tests.environment import ENGINE
+from tests.helpers import factories as f
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "schema" / "piccolo_migrations"
 sqlite_only = pytest.mark.skipif(ENGINE != "sqlite", reason="about SQLite's own ids")
 

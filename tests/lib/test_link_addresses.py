@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 import pytest
 
 from schema.tables import Account, Story
-from tests import factories as f
-from tests.browser import session_cookie_for
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.browser import session_cookie_for
+from tests.helpers.html import Page
 
 HTML = {"accept": "text/html"}
 DEACTIVATE = "..%5Cconsole%5Cadmin%5Cusers%5C{id}%5Cdeactivate"  # the attack in issue 11

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Story
-from tests import factories as f
-from tests.browser import axe_violations, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot, session_cookie_for
 
 PAGES = {"email": "/email/confirm/", "sign-in": "/sign-in/"}
 

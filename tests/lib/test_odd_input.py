@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Person
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 @pytest.mark.parametrize("record_id", ["2147483648", "99999999999999999999", "0"])

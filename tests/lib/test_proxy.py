@@ -17,9 +17,9 @@ import pytest
 
 from schema.tables import SignInLink
 from server.settings import SettingsError, get_settings
-from tests import factories as f
-from tests.browser import ARTIFACTS, session_cookie_for, start_server
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.browser import ARTIFACTS, session_cookie_for, start_server
+from tests.helpers.html import Page
 
 PROXY = "127.0.0.1"  # the address httpx's ASGI transport gives the tests' requests
 

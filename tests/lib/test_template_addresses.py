@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, nodes
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 ADDRESS_ATTRIBUTES = (
     "action", "formaction", "href", "src",
     "hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete", "hx-push-url",

@@ -6,9 +6,9 @@ import asyncio
 
 import httpx
 
-from tests import factories as f
-from tests.browser import ARTIFACTS, start_server
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.browser import ARTIFACTS, start_server
+from tests.helpers.html import Page
 
 WARNING = "Email is not set up (SMTP_HOST is empty)"
 

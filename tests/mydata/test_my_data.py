@@ -7,9 +7,9 @@ import json
 import pytest
 
 from schema.tables import Account, Activity, Membership, Person
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

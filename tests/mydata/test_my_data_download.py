@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from schema import tables as t
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.privacy import ADDRESS, EMAIL, NAME, a_full_life, phone
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

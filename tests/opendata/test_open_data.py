@@ -8,8 +8,8 @@ import io
 from datetime import date
 
 from server.totals.services import invalidate
-from tests import factories as f
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 
 MONTH = date(2026, 3, 1)
 

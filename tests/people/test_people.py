@@ -8,7 +8,7 @@ import pytest
 
 from schema.tables import AuditEvent, Membership, Person, TrainingRecord
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 @pytest.fixture

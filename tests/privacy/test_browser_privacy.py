@@ -10,8 +10,8 @@ import pytest
 from playwright.async_api import expect
 
 from server.pwa.pages import release
-from tests import factories as f
-from tests.browser import DESK, PHONE, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import DESK, PHONE, screenshot, session_cookie_for
 from tests.helpers.champion_app import eventually, kept_on_phone, remembered, sign_in
 
 # A personal page as an older release of the worker kept it.

@@ -13,11 +13,11 @@ import pytest
 
 from schema import tables as t
 from server.settings import get_settings
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.privacy import ADDRESS, texts_holding
 from tests.helpers.privacy import phone as phone_of
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 OLD = "petra.old@example.org"

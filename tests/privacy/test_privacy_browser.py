@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests import factories as f
-from tests.browser import ARTIFACTS, axe_violations, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import ARTIFACTS, axe_violations, screenshot, session_cookie_for
 
 PHONE_390 = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from schema import tables as t
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.privacy import (
     ADDRESS,
     EMAIL,
@@ -22,7 +23,6 @@ from tests.helpers.privacy import (
     texts_holding,
 )
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 

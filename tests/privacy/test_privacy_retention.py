@@ -15,14 +15,14 @@ from schema import tables as t
 from server.imports import jobs
 from server.lib.records import Context
 from server.privacy.retention import claim, run_cleanup
-from tests import factories as f
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 
 HTML = {"accept": "text/html"}
 
 NOW = datetime.now(UTC)
 BIN = Path(sys.executable).parent / "movement"
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 UPLOAD = b"Full name,Email\nAda Lovelace,ada@example.org\n"
 
 

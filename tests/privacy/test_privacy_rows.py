@@ -12,7 +12,7 @@ import json
 import pytest
 
 from schema import tables as t
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers.imports import Selects, signed_in, token, upload
 from tests.helpers.privacy import phone as phone_of
 from tests.helpers.signin import sign_in

@@ -10,8 +10,8 @@ from datetime import date
 from schema import tables as t
 from server.demo import load_demo
 from server.totals.services import invalidate
-from tests import factories as f
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 
 
 async def people_in(slug: str, count: int, area: int, joined: date | None = None) -> None:

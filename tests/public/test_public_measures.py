@@ -7,7 +7,7 @@ import pytest
 from server.public.measures import PROGRAMME, TOTALS, unclassified
 from server.totals import services
 from server.totals.services import invalidate
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 async def test_every_number_the_totals_make_is_classified(client):

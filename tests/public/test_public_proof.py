@@ -1,5 +1,5 @@
 """Proof, over HTTP as the public: no number the public can read lets anyone work out a
-hidden one, or a small one, by any linear combination (tests/public_proof.py), in the demo
+hidden one, or a small one, by any linear combination (tests/helpers/public_proof.py), in the demo
 data and in random small movements with tiny areas."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from schema import tables as t
 from server.demo import load_demo
 from server.totals import rollup
 from server.totals.services import invalidate
-from tests import factories as f
-from tests.public_proof import (
+from tests.helpers import factories as f
+from tests.helpers.public_proof import (
     Published,
     Truth,
     derivable,

@@ -13,9 +13,9 @@ import pytest
 from schema.tables import ExternalCount
 from server.lib.validation import Invalid
 from server.public.answers import borough_json
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 ADDRESSES = ("/api/totals", "/embed", "/totals.svg", "/embed.js")
 OPEN_DATA = ("/open-data/monthly.json", "/open-data/monthly.csv")

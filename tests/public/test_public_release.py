@@ -7,8 +7,8 @@ import dataclasses
 
 from server.public import release
 from server.totals.services import CACHE
-from tests import factories as f
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 
 
 async def test_when_only_the_minute_ran_out_the_current_numbers_are_served_meanwhile(client):

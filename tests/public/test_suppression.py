@@ -1,5 +1,5 @@
 """Small numbers: hidden, and never to be worked out from the numbers beside them, checked
-with the proof's own exact elimination (tests/public_proof.py), not the engine's."""
+with the proof's own exact elimination (tests/helpers/public_proof.py), not the engine's."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 import random
 
 from server.public.suppress import Item, is_small, protect
-from tests.public_proof import Published, Truth, derivable
+from tests.helpers.public_proof import Published, Truth, derivable
 
 
 def table(cells: dict[tuple[int, int], int], row_totals: bool = True) -> list[Item]:

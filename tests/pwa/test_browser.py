@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.async_api import expect
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 from tests.helpers.champion_app import log_an_activity, sign_in
 
 
@@ -34,7 +34,7 @@ async def test_a_new_champion_signs_in_logs_and_sees_the_totals_change(
 
 
 async def test_logging_works_with_javascript_off(chromium, live_server, smtp_inbox, champion):
-    from tests.browser import PHONE
+    from tests.helpers.browser import PHONE
 
     context = await chromium.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
     page = await context.new_page()
@@ -53,7 +53,7 @@ async def test_logging_works_with_javascript_off(chromium, live_server, smtp_inb
 
 async def test_no_accessibility_problems_on_any_page(chromium, live_server, smtp_inbox, champion):
     """axe-core finds no violation on any page, and each is saved as a phone screenshot."""
-    from tests.browser import PHONE
+    from tests.helpers.browser import PHONE
 
     # Our Content-Security-Policy rightly refuses the injected axe script: let it in here.
     context = await chromium.new_context(

@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import expect
 
 from schema.tables import Activity
-from tests import factories as f
-from tests.browser import PHONE, axe_violations, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import PHONE, axe_violations, screenshot
 from tests.helpers.champion_app import (
     eventually,
     kept_on_phone,

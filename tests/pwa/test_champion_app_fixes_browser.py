@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from schema.tables import Activity
-from tests import factories as f
-from tests.browser import DESK, axe_violations, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import DESK, axe_violations, screenshot, session_cookie_for
 from tests.helpers.champion_app import eventually, worker_ready
 
 PHONE_390 = {"width": 390, "height": 844}

@@ -13,9 +13,9 @@ import pytest
 from schema.tables import Activity, WebSession
 from server.lib.public import WIDGET_PATHS
 from server.pwa import pages as pwa
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 BUDGET = 60 * 1024  # the log page's first visit, compressed, everything included
 

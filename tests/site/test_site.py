@@ -11,11 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from server.settings import SettingsError, get_settings
-from tests import factories as f
-from tests.browser import Inbox, free_port
+from tests.helpers import factories as f
+from tests.helpers.browser import Inbox, free_port
+from tests.helpers.html import Page
 from tests.helpers.mail import confirm, link_in, read
 from tests.helpers.signin import post_sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 OWNER = "Wigan Council"

@@ -4,7 +4,7 @@ error (the autouse console_errors fixture) and the pages' own Content-Security-P
 
 from __future__ import annotations
 
-from tests.browser import axe_violations, screenshot
+from tests.helpers.browser import axe_violations, screenshot
 
 
 async def test_the_footer_and_the_accessibility_statement_read_well(chromium, live_server):

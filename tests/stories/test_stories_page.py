@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import AuditEvent, Story
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 STORY = "Mrs Ahmed came to the stall and booked her first cervical screening that same day."

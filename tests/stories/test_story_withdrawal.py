@@ -11,9 +11,9 @@ import pytest
 from schema.tables import AuditEvent, Story
 from server.settings import today
 from server.totals.quarter import quarter_of
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.signin import sign_in
-from tests.html import Page
 
 HTML = {"accept": "text/html"}
 STORY = "I showed Mr Brown how to book a health check and he went along the same week."

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Story
-from tests import factories as f
-from tests.browser import axe_violations, screenshot, session_cookie_for
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, screenshot, session_cookie_for
 
 STORY = "We put up a stall at the market and three people booked their bowel screening."
 OTHER = "I told my neighbour about the Dementia Friends session and she came along."

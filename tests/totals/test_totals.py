@@ -13,7 +13,7 @@ from server.db import write_transaction
 from server.settings import today
 from server.totals import rollup
 from server.totals.services import split_range
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 def by_slug(totals):

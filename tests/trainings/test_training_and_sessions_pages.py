@@ -8,9 +8,9 @@ import pytest
 
 from schema.tables import FriendsSession, TrainingRecord
 from server.settings import today
-from tests import factories as f
+from tests.helpers import factories as f
+from tests.helpers.html import Page, date_boxes
 from tests.helpers.signin import sign_in
-from tests.html import Page, date_boxes
 
 HTML = {"accept": "text/html"}
 

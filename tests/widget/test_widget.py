@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from schema.tables import Story
 from server.totals.services import invalidate
-from tests import factories as f
-from tests.html import Page
+from tests.helpers import factories as f
+from tests.helpers.html import Page
 
 
 async def members(slug: str, count: int, area: int | None = None) -> None:

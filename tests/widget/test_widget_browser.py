@@ -12,8 +12,8 @@ from datetime import date
 import httpx
 import pytest
 
-from tests import factories as f
-from tests.browser import axe_violations, free_port, screenshot
+from tests.helpers import factories as f
+from tests.helpers.browser import axe_violations, free_port, screenshot
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A partner's page</title>
