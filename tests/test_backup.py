@@ -167,7 +167,7 @@ async def test_a_backup_made_while_activities_are_written_restores_every_record(
             found = (await api.get(f"/api/activities/{last[0]}")).json()
     reach, activities, hours = counted(before)
     caught = [mine[cid] for cid in in_backup]
-    assert counted(totals) == (
+    assert counted(totals) == (  # type: ignore[comparison-overlap]
         reach + sum(caught),
         activities + len(caught),
         pytest.approx(hours + len(caught)),

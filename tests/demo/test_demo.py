@@ -25,7 +25,7 @@ async def _memberships_by_programme() -> dict[str, int]:
 
 async def _table_counts() -> dict[str, int]:
     tables = (t.Footprint, t.Organisation, t.Person, t.Membership, t.TrainingRecord)
-    tables += (t.FriendsSession, t.ExternalCount, t.Activity, t.ActivityDaily)
+    tables += (t.FriendsSession, t.ExternalCount, t.Activity, t.ActivityDaily)  # type: ignore[assignment]
     return {table._meta.tablename: await table.count() for table in tables}
 
 

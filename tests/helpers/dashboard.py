@@ -36,7 +36,7 @@ class Tables(HTMLParser):
         elif tag == "tr" and self._table:
             self.tables[self._table].append([])
             key = next((v for k, v in attrs if k.startswith("data-")), None)
-            self.keys[self._table].append(key)
+            self.keys[self._table].append(key)  # type: ignore[arg-type]
         elif tag in ("td", "th") and self._table:
             self._cell = []
         elif (

@@ -57,8 +57,8 @@ async def user(role: str = "champion", email: str | None = None, **person: Any) 
     account = await create_account(email, role)
     token = await issue_token(email)
     if person:
-        await Person.update(person).where(Person.id == account["person"])
-    return User(email, role, account["person"], {"Authorization": f"Bearer {token}"})
+        await Person.update(person).where(Person.id == account["person"])  # type: ignore[arg-type]
+    return User(email, role, account["person"], {"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
 
 
 async def footprint(code: str = "WC", name: str | None = None) -> int:

@@ -164,7 +164,7 @@ class Published:
     wrong: list[str] = field(default_factory=list)
 
     def add(self, terms: Terms, value: float | None, where: str, hours: bool = False) -> None:
-        if value is SKIP:
+        if value is SKIP:  # type: ignore[comparison-overlap]
             return
         terms = {k: c for k, c in terms.items() if c}
         if value is None:
@@ -306,12 +306,12 @@ def derivable(published: Published, targets: list[tuple[Terms, str]]) -> list[st
     bases = {root: _echelon(eqs) for root, eqs in groups.items()}
     found = []
     for terms, where in targets:
-        left = {k: c for k, c in terms.items() if k not in known}
+        left = {k: c for k, c in terms.items() if k not in known}  # type: ignore[assignment]
         if not left and terms:
             found.append(where)
             continue
         parts: dict = defaultdict(dict)
-        for k, c in left.items():
+        for k, c in left.items():  # type: ignore[attr-defined]
             if k not in parent:
                 break  # a cell in no equation: this target cannot be worked out
             parts[_find(parent, k)][k] = c

@@ -25,11 +25,11 @@ async def coordinator():
 async def _seed_bucket(day: date, programme: int, footprint: int, **sums: int) -> None:
     """A day's and its month's rollup rows, as if many activities had been logged."""
     await ActivityDaily.insert(
-        ActivityDaily(day=day, programme=programme, footprint=footprint, **sums)
+        ActivityDaily(day=day, programme=programme, footprint=footprint, **sums)  # type: ignore[arg-type]
     )
     month = day.replace(day=1)
     await ActivityMonthly.insert(
-        ActivityMonthly(month=month, programme=programme, footprint=footprint, **sums)
+        ActivityMonthly(month=month, programme=programme, footprint=footprint, **sums)  # type: ignore[arg-type]
     )
 
 

@@ -108,7 +108,7 @@ async def read_widgets(client, pub: Published, truth: Truth, names: dict[str, st
             for slug in slugs:
                 if slug in shown:
                     pub.add(widget_terms(truth, areas, slug), shown[slug], f"{where} {slug}")
-        for slug in [None, *slugs]:
+        for slug in [None, *slugs]:  # type: ignore[assignment]
             query = base + (f"programmes={slug}" if slug else "")
             svg = (await client.get(f"/totals.svg?{query}")).text
             label = names[slug] if slug else "citizens"

@@ -20,7 +20,7 @@ async def test_when_only_the_minute_ran_out_the_current_numbers_are_served_meanw
     # The minute runs out, and meanwhile another worker (here: this test, straight to the
     # database, without telling this worker) adds a champion.
     release._current = dataclasses.replace(made, fresh_until=0.0)
-    release.RENDERED.entries.clear()  # the answers made from them run out with them
+    release.RENDERED.entries.clear()  # type: ignore[attr-defined]  # the answers made from them run out with them
     CACHE.entries.clear()  # and so have the totals' ten seconds (no new generation)
     champion = await f.person(name="Nia Other")
     await f.join(champion, "health-champions")

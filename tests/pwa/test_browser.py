@@ -213,8 +213,8 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
     await phone.context.set_offline(False)
     await expect(waiting).to_have_text("3 activities sent")
     assert sorted(r["people_reached"] for r in await Activity.select()) == [3, 4, 5]
-    typed = await Activity.select().where(Activity.people_reached == 5).first()
-    assert (typed["occurred_on"].isoformat(), typed["minutes"]) == ("2026-03-27", 90)
+    typed = await Activity.select().where(Activity.people_reached == 5).first()  # type: ignore[assignment]
+    assert (typed["occurred_on"].isoformat(), typed["minutes"]) == ("2026-03-27", 90)  # type: ignore[attr-defined, comparison-overlap]
     for _ in range(2):  # reloads and replays change nothing
         await phone.reload()
         await phone.evaluate("self.movementQueue.send()")

@@ -85,7 +85,7 @@ PUBLIC_PAGES = ["/sign-in", "/how-we-count", "/open-data", "/privacy", "/accessi
 async def test_every_page_has_a_footer_that_says_who_runs_it_and_where_to_get_help(client, about):
     champion = await f.user("champion", name="Asha Patel")
     coordinator = await f.user("coordinator")
-    pages = [(path, {}) for path in [*PUBLIC_PAGES, "/no-such-page"]]
+    pages = [(path, {}) for path in [*PUBLIC_PAGES, "/no-such-page"]]  # type: ignore[var-annotated]
     pages += [("/", champion.headers), ("/log", champion.headers)]
     pages += [("/console/", coordinator.headers)]
     for path, headers in pages:

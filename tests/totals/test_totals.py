@@ -305,7 +305,7 @@ async def test_the_rollups_always_match_the_activities(client):
             & (Activity.programme.slug == "heart-champions"),
         ),
     ]:
-        rows = await Activity.select(Activity.people_reached, Activity.minutes).where(where)
+        rows = await Activity.select(Activity.people_reached, Activity.minutes).where(where)  # type: ignore[arg-type]
         totals = await get(client, query, coordinator.headers)
         assert totals["activities"] == len(rows), query
         assert totals["reach"] == sum(r["people_reached"] for r in rows), query
