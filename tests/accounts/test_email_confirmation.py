@@ -15,7 +15,7 @@ from pathlib import Path
 from schema import tables as t
 from tests.helpers import factories as f
 from tests.helpers.html import Page
-from tests.helpers.imports import Selects, finished, token, upload
+from tests.helpers.imports import finished, token, upload
 from tests.helpers.mail import confirm, link_in, read, sign_in
 
 HTML = {"accept": "text/html"}
@@ -266,7 +266,7 @@ async def _import(client, content: bytes) -> tuple[int, str]:
     sent = await upload(client, content, "newcomers.csv")
     assert sent.status_code == 303, sent.text
     job_id = int(sent.headers["location"].split("/")[3])
-    chosen = Selects((await client.get(sent.headers["location"], headers=HTML)).text).chosen
+    chosen = Page((await client.get(sent.headers["location"], headers=HTML)).text).chosen
     preview = await client.post(sent.headers["location"], data={**token(client), **chosen})
     page = await client.get(preview.headers["location"], headers=HTML)
     return job_id, Page(page.text).text

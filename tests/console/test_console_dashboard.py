@@ -20,8 +20,8 @@ from server.totals.breakdown import footprint_rows, month_rows, new_this_month
 from server.totals.dashboard import target_progress
 from server.totals.services import Filters, compute_totals, invalidate, read_filters
 from tests.helpers import factories as f
-from tests.helpers.dashboard import Tables, movement, num
-from tests.helpers.html import Page
+from tests.helpers.dashboard import movement, num
+from tests.helpers.html import Page, Tables
 from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}

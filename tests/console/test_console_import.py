@@ -9,7 +9,6 @@ from tests.helpers import factories as f
 from tests.helpers.html import Page
 from tests.helpers.imports import (
     FILES,
-    Selects,
     areas,
     big_csv,
     finished,
@@ -34,7 +33,7 @@ async def test_from_upload_to_preview_to_imported(client):
     page = await client.get(columns_url, headers=HTML)
     assert page.status_code == 200
     assert Page(page.text).h1 == "Choose what each column holds"
-    chosen = Selects(page.text).chosen
+    chosen = Page(page.text).chosen
     assert chosen["column-0"] == "name" and chosen["column-1"] == "email"
     assert chosen["column-2"] == "date_of_birth" and chosen["column-3"] == "footprint"
     assert chosen["column-8"] == "completed_on" and chosen["column-9"] == ""  # Notes: ignored
@@ -69,7 +68,7 @@ async def test_importing_the_same_file_again_changes_nothing(client):
     for attempt in range(2):
         sent = await upload(client, xlsx_bytes(), "heart.xlsx")
         job_id = int(sent.headers["location"].split("/")[3])
-        chosen = Selects((await client.get(sent.headers["location"], headers=HTML)).text).chosen
+        chosen = Page((await client.get(sent.headers["location"], headers=HTML)).text).chosen
         await client.post(sent.headers["location"], data={**token(client), **chosen})
         await client.post(f"/console/import/{job_id}/run", data=token(client))
         job = await finished(job_id)
@@ -91,7 +90,7 @@ async def test_columns_chosen_wrongly_are_shown_again_with_each_error_beside_its
     assert answer.status_code == 400
     page = Page(answer.text)
     assert page.errors == ["Only one column can be Full name: 'Full name' is too."]
-    assert Selects(answer.text).chosen["column-1"] == "name"  # what was chosen is kept
+    assert Page(answer.text).chosen["column-1"] == "name"  # what was chosen is kept
     answer = await client.post(url, data={**token(client), "column-1": "email"}, headers=HTML)
     assert answer.status_code == 400
     assert "Choose the column with people's names" in Page(answer.text).text
@@ -154,7 +153,7 @@ async def test_the_problems_can_be_downloaded(client):
     await areas()
     await signed_in(client)
     sent = await upload(client, SAMPLE)
-    chosen = Selects((await client.get(sent.headers["location"], headers=HTML)).text).chosen
+    chosen = Page((await client.get(sent.headers["location"], headers=HTML)).text).chosen
     await client.post(sent.headers["location"], data={**token(client), **chosen})
     job_id = int(sent.headers["location"].split("/")[3])
     answer = await client.get(f"/console/import/{job_id}/problems?format=csv")
@@ -169,7 +168,7 @@ async def test_a_big_file_previews_from_the_page(client):
     await areas()
     await signed_in(client)
     sent = await upload(client, big_csv(2_000))
-    chosen = Selects((await client.get(sent.headers["location"], headers=HTML)).text).chosen
+    chosen = Page((await client.get(sent.headers["location"], headers=HTML)).text).chosen
     preview = await client.post(sent.headers["location"], data={**token(client), **chosen})
     page = Page((await client.get(preview.headers["location"], headers=HTML)).text)
     assert "Import 2,000 rows" in page.text
@@ -181,7 +180,7 @@ async def test_counts_of_one_are_said_in_the_singular(client):
     rows = "Ann Lee,1980-01-01\nBob New,1990-01-01\nBad Date,31/02/1990\n"
     sent = await upload(client, f"Full name,Date of birth\n{rows}".encode())
     columns = sent.headers["location"]
-    chosen = Selects((await client.get(columns, headers=HTML)).text).chosen
+    chosen = Page((await client.get(columns, headers=HTML)).text).chosen
     preview = await client.post(columns, data={**token(client), **chosen}, headers=HTML)
     text = Page((await client.get(preview.headers["location"], headers=HTML)).text).text
     assert "1 new person to add" in text and "1 person already recorded" in text

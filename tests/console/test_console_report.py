@@ -10,8 +10,8 @@ from schema.tables import Story
 from server.lib.validation import Invalid
 from server.totals.quarter import Quarter, last_complete_quarter, parse_quarter
 from tests.helpers import factories as f
-from tests.helpers.dashboard import Tables, movement, num
-from tests.helpers.html import Page
+from tests.helpers.dashboard import movement, num
+from tests.helpers.html import Page, Tables
 from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
@@ -80,32 +79,6 @@ async def test_run_by_must_be_someone_who_runs_friends_sessions(client, session_
     assert await FriendsSession.count() == 0
 
 
-class Radios(HTMLParser):
-    """The "Run by" radios of a page or of the htmx answer: value -> its label's text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.ids: dict[str, str] = {}
-        self.labels: dict[str, str] = {}
-        self._for = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "input" and a.get("name") == "run_by" and a.get("type") == "radio":
-            self.ids[a["id"]] = a.get("value", "")
-        elif tag == "label" and a.get("for") in self.ids:
-            self._for = a["for"]
-
-    def handle_endtag(self, tag: str) -> None:
-        self._for = "" if tag == "label" else self._for
-
-    def handle_data(self, data: str) -> None:
-        if self._for:
-            value = self.ids[self._for]
-            self.labels[value] = (self.labels.get(value, "") + data).strip()
-
-
 async def test_run_by_is_a_search_that_finds_at_most_twenty_runners(client, session_desk):
     for n in range(25):
         await f.join(await f.person(f"Rita Runner {n:02}"), "dementia-friends")
@@ -116,21 +89,23 @@ async def test_run_by_is_a_search_that_finds_at_most_twenty_runners(client, sess
         "/console/sessions/runners?run_by_q=rita", headers={**HTML, "HX-Request": "true"}
     )
     assert answer.status_code == 200
-    found = Radios(answer.text).labels
+    found = Page(answer.text).radios("run_by")
     runners = [label for value, label in found.items() if value]
     assert len(runners) == 20 and all(label.startswith("Rita Runner") for label in runners)
     assert found[""] == "Nobody chosen"
     assert "More than 20 people match “rita”" in Page(answer.text).text
     assert "Healthonly" not in answer.text  # not someone who runs Friends sessions
-    few = Radios((await client.get("/console/sessions/runners?run_by_q=runner+07")).text)
-    assert [label for value, label in few.labels.items() if value][0].startswith("Rita Runner 07")
+    few = Page((await client.get("/console/sessions/runners?run_by_q=runner+07")).text).radios(
+        "run_by"
+    )
+    assert [label for value, label in few.items() if value][0].startswith("Rita Runner 07")
 
 
 async def test_run_by_search_ignores_case_in_any_alphabet(client, session_desk):
     zoe = await f.person("ZOË ÅSTRÖM")
     await f.join(zoe, "dementia-friends")
     answer = await client.get("/console/sessions/runners?run_by_q=zoë åström")
-    assert Radios(answer.text).labels[str(zoe)] == f"ZOË ÅSTRÖM (#{zoe})"
+    assert Page(answer.text).radios("run_by")[str(zoe)] == f"ZOË ÅSTRÖM (#{zoe})"
     assert (await add(client, run_by_q="Zoë Åström")).status_code == 303
     assert (await FriendsSession.select().first())["run_by"] == zoe
 
@@ -147,7 +122,7 @@ async def test_find_without_javascript_shows_the_form_again_with_what_was_typed(
     page = Page(found.text)
     assert (page.inputs["venue"], page.inputs["attendees"]) == ("Hindley Hall", "31")
     assert page.inputs["run_by_q"] == "ruth" and page.inputs["run_by"] == ""
-    assert set(Radios(found.text).labels) == {str(ruth), str(other), ""}
+    assert set(Page(found.text).radios("run_by")) == {str(ruth), str(other), ""}
     assert await FriendsSession.count() == 0  # Find saves nothing
     chosen = await add(client, run_by_q="ruth", run_by=str(ruth), venue="Hindley Hall")
     assert chosen.status_code == 303

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 from schema.tables import Activity, ExternalCount, FriendsSession
 from server.db import write_transaction
@@ -12,61 +11,6 @@ from server.settings import today
 from server.totals import rollup
 from server.totals.services import invalidate
 from tests.helpers import factories as f
-
-
-class Tables(HTMLParser):
-    """Every table with an id, as rows of cell texts; and each row's data- key."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.keys: dict[str, list[str]] = {}
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-        self._hidden = 0
-        self.selected: dict[str, str] = {}  # each select's chosen option
-        self._select = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and a.get("id"):
-            self._table = a["id"]
-            self.tables[self._table], self.keys[self._table] = [], []
-        elif tag == "tr" and self._table:
-            self.tables[self._table].append([])
-            key = next((v for k, v in attrs if k.startswith("data-")), None)
-            self.keys[self._table].append(key)  # type: ignore[arg-type]
-        elif tag in ("td", "th") and self._table:
-            self._cell = []
-        elif (
-            tag == "span" and self._cell is not None and "visually-hidden" in (a.get("class") or "")
-        ):
-            self._hidden += 1
-        elif tag == "select":
-            self._select = a.get("name") or ""
-            self.selected[self._select] = ""
-        elif tag == "option" and self._select and "selected" in a:
-            self.selected[self._select] = a.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._table = None
-        elif tag in ("td", "th") and self._cell is not None and self._table:
-            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "span" and self._hidden:
-            self._hidden -= 1
-
-    def handle_data(self, data):
-        if self._cell is not None and not self._hidden:
-            self._cell.append(data)
-
-    def rows(self, table: str) -> dict[str, list[str]]:
-        """Body rows by their data- key (slug, area code or month)."""
-        return {
-            k: r for k, r in zip(self.keys[table], self.tables[table], strict=True) if k is not None
-        }
 
 
 def num(text: str) -> float:

@@ -7,7 +7,6 @@ import asyncio
 # ruff: noqa: E501 - rows of spreadsheets and whole messages read better on one line each
 import io
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,24 +15,6 @@ from server.imports import jobs
 from tests.helpers import factories as f
 from tests.helpers.html import HTML
 from tests.helpers.signin import sign_in
-
-
-class Selects(HTMLParser):
-    """Each select's name and its selected value."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.chosen: dict[str, str] = {}
-        self._name = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "select":
-            self._name = a.get("name") or ""
-            self.chosen[self._name] = ""
-        elif tag == "option" and "selected" in a:
-            self.chosen[self._name] = a.get("value") or ""
 
 
 async def signed_in(client):

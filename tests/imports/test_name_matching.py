@@ -11,7 +11,7 @@ from schema import tables as t
 from tests.helpers import factories as f
 from tests.helpers.console import post_form
 from tests.helpers.html import Page
-from tests.helpers.imports import Selects, finished, signed_in, token, upload
+from tests.helpers.imports import finished, signed_in, token, upload
 from tests.helpers.trainings import first_aid
 
 HTML = {"accept": "text/html"}
@@ -56,7 +56,7 @@ async def test_an_import_matches_recorded_names_whatever_the_case_in_any_alphabe
     sent = await upload(client, f"Full name,Date of birth\n{rows}\n".encode())
     assert sent.status_code == 303, sent.text[:500]
     columns = sent.headers["location"]
-    chosen = Selects((await client.get(columns, headers=HTML)).text).chosen
+    chosen = Page((await client.get(columns, headers=HTML)).text).chosen
     assert chosen == {"column-0": "name", "column-1": "date_of_birth"}
     preview = await client.post(columns, data={**token(client), **chosen}, headers=HTML)
     page = Page((await client.get(preview.headers["location"], headers=HTML)).text)

@@ -13,7 +13,8 @@ import pytest
 
 from schema import tables as t
 from tests.helpers import factories as f
-from tests.helpers.imports import Selects, signed_in, token, upload
+from tests.helpers.html import Page
+from tests.helpers.imports import signed_in, token, upload
 from tests.helpers.privacy import phone as phone_of
 from tests.helpers.signin import sign_in
 
@@ -116,7 +117,7 @@ async def test_the_columns_the_coordinator_chose_say_where_the_name_is(client, a
     )
     molly, job_id = await molly_and_an_upload(client, content)
     columns_url = f"/console/import/{job_id}/columns"
-    chosen = Selects((await client.get(columns_url, headers=HTML)).text).chosen
+    chosen = Page((await client.get(columns_url, headers=HTML)).text).chosen
     assert chosen["column-0"] == "first_name" and chosen["column-1"] == "last_name"
     assert chosen["column-2"] == ""  # next of kin: not imported
     preview = await client.post(columns_url, data={**token(client), **chosen}, headers=HTML)

@@ -6,7 +6,6 @@ import re
 import struct
 import uuid
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 
 import pytest
 
@@ -222,19 +221,8 @@ async def test_the_shell_may_be_kept_only_when_nobody_is_signed_in(client):
 # The session's end, seen by the phone ------------------------------------------------
 
 
-class _Body(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.attrs: dict[str, str | None] = {}
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self.attrs = dict(attrs)
-
-
 def body_attributes(html: str) -> dict[str, str | None]:
-    return _Body(html).attrs
+    return Page(html).attributes("body")
 
 
 async def account_on_page(client) -> str | None:

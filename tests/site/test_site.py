@@ -4,7 +4,6 @@ accessibility statement, page descriptions, robots.txt, and emails that greet by
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.robotparser import RobotFileParser
 
 import pytest
@@ -41,44 +40,6 @@ def about(monkeypatch):
     get_settings.cache_clear()
 
 
-class Parts(HTMLParser):
-    """The footer's text and links, and the page's description."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.description: str | None = None
-        self.footer_text: list[str] = []
-        self.footer_links: dict[str, str] = {}
-        self._footer = 0
-        self._href = ""
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "meta" and a.get("name") == "description":
-            self.description = a.get("content")
-        if tag == "footer":
-            self._footer += 1
-        if tag == "a" and self._footer:
-            self._href = a.get("href") or ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "footer":
-            self._footer -= 1
-        if tag == "a":
-            self._href = ""
-
-    def handle_data(self, data: str) -> None:
-        if self._footer:
-            self.footer_text.append(data)
-            if self._href and data.strip():
-                self.footer_links[" ".join(data.split())] = self._href
-
-    @property
-    def footer(self) -> str:
-        return " ".join("".join(self.footer_text).split())
-
-
 PUBLIC_PAGES = ["/sign-in", "/how-we-count", "/open-data", "/privacy", "/accessibility"]
 
 
@@ -90,22 +51,22 @@ async def test_every_page_has_a_footer_that_says_who_runs_it_and_where_to_get_he
     pages += [("/console/", coordinator.headers)]
     for path, headers in pages:
         answer = await client.get(path, headers={**HTML, **headers})
-        parts = Parts(answer.text)
+        parts = Page(answer.text)
         assert f"Run by {OWNER}." in parts.footer, path
         assert f"For help, email {HELP}." in parts.footer, path
-        assert parts.footer_links["Privacy notice"] == "/privacy", path
-        assert parts.footer_links["Accessibility statement"] == "/accessibility", path
-        assert parts.footer_links[HELP] == f"mailto:{HELP}", path
+        assert parts.footer_named["Privacy notice"] == "/privacy", path
+        assert parts.footer_named["Accessibility statement"] == "/accessibility", path
+        assert parts.footer_named[HELP] == f"mailto:{HELP}", path
 
 
 async def test_without_a_help_address_the_footer_says_ask_your_coordinator(client, monkeypatch):
     monkeypatch.setenv("HELP_CONTACT", "01942 404040")
     get_settings.cache_clear()
-    phone = Parts((await client.get("/privacy", headers=HTML)).text).footer
+    phone = Page((await client.get("/privacy", headers=HTML)).text).footer
     monkeypatch.delenv("HELP_CONTACT")
     monkeypatch.delenv("SERVICE_OWNER", raising=False)
     get_settings.cache_clear()
-    plain = Parts((await client.get("/privacy", headers=HTML)).text).footer
+    plain = Page((await client.get("/privacy", headers=HTML)).text).footer
     get_settings.cache_clear()
     assert "For help, contact 01942 404040." in phone
     assert "For help, ask your coordinator." in plain
@@ -151,14 +112,14 @@ async def test_the_accessibility_statement_follows_the_model_statement(client, a
 async def test_pages_describe_themselves(client):
     seen = {}
     for path in PUBLIC_PAGES:
-        description = Parts((await client.get(path, headers=HTML)).text).description
+        description = Page((await client.get(path, headers=HTML)).text).description
         assert description and len(description) >= 40, path
         seen[path] = description
     assert len(set(seen.values())) == len(PUBLIC_PAGES)  # each its own
     coordinator = await f.user("coordinator")
     console = await client.get("/console/", headers={**HTML, **coordinator.headers})
-    assert "console" in (Parts(console.text).description or "")
-    embed = Parts((await client.get("/embed")).text)
+    assert "console" in (Page(console.text).description or "")
+    embed = Page((await client.get("/embed")).text)
     assert embed.description and "citizens" in embed.description
 
 
