@@ -76,6 +76,7 @@ def counted(totals: dict) -> tuple[int, int, float]:
 # SQLite -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_backup_made_while_activities_are_written_restores_every_record(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -179,6 +180,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_restore_keeps_a_database_that_has_data_unless_forced(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -238,6 +240,7 @@ def test_restore_refuses_a_file_that_is_not_a_movement_backup(tmp_path):
         assert not (tmp_path / "target.sqlite").exists(), name
 
 
+@pytest.mark.slow
 def test_backup_refuses_to_write_over_the_database_or_nowhere(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -314,6 +317,7 @@ async def run(command: list[str], check: bool) -> subprocess.CompletedProcess[by
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(
     ENGINE != "postgres" or not (shutil.which("pg_dump") and shutil.which("pg_restore")),
     reason="needs the PostgreSQL run and pg_dump/pg_restore on this machine",

@@ -12,6 +12,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from schema import tables as t
 from tests.helpers import factories as f
 from tests.helpers.html import Page
@@ -272,6 +274,7 @@ async def _import(client, content: bytes) -> tuple[int, str]:
     return job_id, Page(page.text).text
 
 
+@pytest.mark.slow
 async def test_a_champion_who_asks_for_a_newcomers_address_gets_none_of_their_data(client, smtp):
     champion = await f.user("champion", email="chris@example.org", name="Chris Champion")
     claim = await client.patch(
@@ -303,6 +306,7 @@ async def test_a_champion_who_asks_for_a_newcomers_address_gets_none_of_their_da
     assert account["person"] == newcomer["id"] != champion.person_id
 
 
+@pytest.mark.slow
 async def test_an_address_claimed_before_this_release_is_a_problem_for_a_coordinator(client, smtp):
     # Before addresses were confirmed, a champion could set any address on their record;
     # the migration leaves such an address unconfirmed, as here.
@@ -373,6 +377,7 @@ async def test_a_mistyped_address_on_another_record_is_a_problem_not_a_match(cli
 # create-user ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_create_user_links_a_confirmed_address_and_says_so_for_an_unconfirmed_one():
     confirmed = await f.person("Pat Kerr", email="pat@example.org", email_confirmed=True)
     assert create_user("pat@example.org", "--role", "champion").returncode == 0

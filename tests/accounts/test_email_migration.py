@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from tests.environment import ENGINE, PG_SERVER
 
@@ -92,6 +93,7 @@ def _on_sqlite(path: Path) -> dict[str, bool]:
     return {name: bool(confirmed) for name, confirmed in rows}
 
 
+@pytest.mark.slow
 async def test_only_addresses_already_proven_are_marked_confirmed(tmp_path):
     if ENGINE == "postgres":
         name = f"movement_migration_{uuid.uuid4().hex[:8]}"

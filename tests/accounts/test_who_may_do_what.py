@@ -102,6 +102,7 @@ async def test_the_last_admin_cannot_erase_themself_at_my_data(browsers):
     assert not await Person.exists().where(Person.id == admin.person_id)
 
 
+@pytest.mark.slow
 async def test_movement_disable_user_keeps_the_last_admin():
     admin = await f.user("admin")
     refused = movement("disable-user", admin.email)

@@ -293,6 +293,7 @@ async def test_ten_identical_requests_at_once_leave_one_copy(client, champion):
     assert (rollup["activities"], rollup["people_reached"]) == (1, 7)
 
 
+@pytest.mark.slow
 async def test_fifty_concurrent_writers_lose_nothing(client, champion):
     bodies = [activity(people_reached=1) for _ in range(50)]
 
@@ -399,6 +400,7 @@ async def test_concurrent_edits_and_deletes_keep_the_totals_right(client, champi
     assert (await client.get("/api/totals")).json()["activities"] == 0
 
 
+@pytest.mark.slow
 async def test_phones_sending_the_same_days_at_once_do_not_deadlock(client):
     """Batches touching the same days in opposite orders, at the same time."""
     await f.footprint("WC")

@@ -39,6 +39,7 @@ async def _answers(client, app):
         yield method, path, admin_only, answer
 
 
+@pytest.mark.slow
 async def test_a_champion_gets_403_on_every_console_url(client, app):
     user = await f.user("champion")
     await sign_in(client, user.email)
@@ -57,6 +58,7 @@ async def test_someone_not_signed_in_is_sent_to_sign_in(client, app):
         assert json_answer.status_code in (401, 403), f"{method} {path}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
 async def test_coordinators_get_in_and_only_admins_get_the_settings(client, app, role):
     user = await f.user(role)

@@ -74,6 +74,7 @@ ODD_QUERIES = [
 ]
 
 
+@pytest.mark.slow
 async def test_odd_input_never_gives_a_500(client, app):
     await signed_in(client)
     for method, path, _ in my_routes(app):

@@ -118,6 +118,7 @@ async def test_approving_keeps_it_counted_and_takes_it_off_the_queue(client, cha
     assert again.status_code == 303
 
 
+@pytest.mark.slow
 async def test_a_rejected_activity_never_counts(client, champion, desk):
     marked = await log(client, champion, 900, minutes=700)
     await log(client, champion, 7)
@@ -253,6 +254,7 @@ async def test_the_queue_downloads_as_csv_and_xlsx(client, champion, desk):
     assert bad.status_code == 400 and "Choose CSV or XLSX." in Page(bad.text).text
 
 
+@pytest.mark.slow
 async def test_the_queue_pages(client, champion, desk):
     for _ in range(27):
         await log(client, champion, 600)

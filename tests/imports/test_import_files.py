@@ -355,6 +355,7 @@ async def test_a_job_left_running_by_a_worker_that_stopped_shows_as_stopped():
 # Size --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_ten_thousand_rows_import_correctly():
     await areas()
     ctx = await coordinator()

@@ -72,6 +72,7 @@ def test_the_readme_states_the_limits():
 # CSV ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_csv_with_too_many_rows_is_refused(client):
     await signed_in(client)
     lines = ["Full name,Email"] + [f"Person {n},p{n}@example.org" for n in range(50_001)]
@@ -162,6 +163,7 @@ async def test_one_long_text_used_by_many_cells_is_refused_past_the_total(client
     ]
 
 
+@pytest.mark.slow
 async def test_an_xlsx_row_number_past_excels_last_row_is_not_read_for_ever(client):
     await signed_in(client)
     rows = [inline_row(1, HEADINGS), inline_row(2, person(2)), inline_row(999_999_999, person(3))]
@@ -247,6 +249,7 @@ def big_xlsx(rows: int) -> bytes:
     return zipped(parts(sheet(body)))
 
 
+@pytest.mark.slow
 async def test_the_server_answers_while_a_large_upload_is_read(client):
     """While a large XLSX is read, /healthz, asked every 50 ms, answers within 200 ms of
     each asking. The clock runs from before each pause: read on the event loop, as before,

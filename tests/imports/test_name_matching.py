@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
+
 from schema import tables as t
 from tests.helpers import factories as f
 from tests.helpers.console import post_form
@@ -91,6 +93,7 @@ def _all_searches() -> list[tuple[str, str]]:
     return [(name, q) for name, searches in SEARCHED.items() for q in searches]
 
 
+@pytest.mark.slow
 async def test_the_api_search_finds_names_whatever_the_case_in_any_alphabet(client):
     coordinator = await f.user("coordinator", name="Cora Ordinator")
     await _people()
@@ -130,6 +133,7 @@ async def test_a_percent_sign_is_still_literal_beside_other_alphabets(client):
         assert {item["name"] for item in answer.json()["items"]} == found, q
 
 
+@pytest.mark.slow
 async def test_the_console_people_list_and_cohort_search_fold_case_alike(client):
     coordinator = await f.user("coordinator")
     from tests.helpers.signin import sign_in
@@ -145,6 +149,7 @@ async def test_the_console_people_list_and_cohort_search_fold_case_alike(client)
             assert not any(other in text for other in OTHERS), (path, q)
 
 
+@pytest.mark.slow
 async def test_the_people_search_in_a_browser_finds_other_alphabets(desk, live_server):
     from tests.helpers.browser import PHONE, axe_violations, screenshot
 

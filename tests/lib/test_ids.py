@@ -76,6 +76,7 @@ def _migration_before_ours() -> str:
     return day.replace("_", "-") + "T" + time.replace("_", ":")
 
 
+@pytest.mark.slow
 @sqlite_only
 def test_the_migration_keeps_rows_indexes_unique_constraints_and_foreign_keys(tmp_path):
     path = tmp_path / "before.sqlite"

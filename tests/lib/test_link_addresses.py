@@ -73,6 +73,7 @@ def test_every_page_that_takes_text_in_its_address_is_tried_below(app):
     assert taking_text - {"/static/", "/schema/"} == set(CONFIRM_PAGES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["champion", "admin"])
 async def test_no_parameter_of_any_page_reaches_a_form_or_link(client, app, role):
     await signed_in(client, role)

@@ -202,6 +202,7 @@ def ask_live(base: str, email: str, local: str = "127.0.0.1", **headers: str) ->
         return answer.status_code
 
 
+@pytest.mark.slow
 async def test_movement_serve_believes_only_the_trusted_proxies(database):
     forged = {"x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https"}
     ARTIFACTS.mkdir(exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from tests.helpers import factories as f
 from tests.helpers.browser import ARTIFACTS, start_server
@@ -13,6 +14,7 @@ from tests.helpers.html import Page
 WARNING = "Email is not set up (SMTP_HOST is empty)"
 
 
+@pytest.mark.slow
 async def test_email_not_set_up_is_logged_once(database, smtp_inbox):
     await f.user("champion", email="once@example.org")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -30,6 +30,7 @@ KINDS = ("person", "accounts", "memberships", "trainings", "activities", "friend
          "import_rows")  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_the_json_download_lists_each_kind_of_record(client, phone_client):
     await a_full_life(client, phone_client)
     course = await t.Course.select(t.Course.id).first()
@@ -75,6 +76,7 @@ async def test_the_spreadsheet_has_a_titled_table_for_each_kind(client, phone_cl
     assert any(ADDRESS in r for r in rows)
 
 
+@pytest.mark.slow
 async def test_the_page_shows_everything_in_plain_english(client, phone_client):
     await a_full_life(client, phone_client)
     page = await phone_client.get("/my-data/all", headers=HTML)
@@ -94,6 +96,7 @@ async def test_the_page_shows_everything_in_plain_english(client, phone_client):
     assert "/my-data/all" in Page((await phone_client.get("/my-data", headers=HTML)).text).links
 
 
+@pytest.mark.slow
 async def test_the_page_words_time_and_changes_as_people_say_them(client, phone_client):
     champion = await a_full_life(client, phone_client)
     answer = await phone_client.post("/api/activities", headers=champion.headers, json={

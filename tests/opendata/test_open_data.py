@@ -7,6 +7,8 @@ import csv
 import io
 from datetime import date
 
+import pytest
+
 from server.totals.services import invalidate
 from tests.helpers import factories as f
 from tests.helpers.html import Page
@@ -106,6 +108,7 @@ async def test_the_files_say_their_licence_and_are_open_to_any_site(client):
     assert "/open-data/monthly.csv" in page.links
 
 
+@pytest.mark.slow
 async def test_a_hidden_month_cannot_be_worked_out_from_the_widgets_all_time_number(client):
     for code in ("LE", "WC", "AS"):
         await f.footprint(code, f"Area {code}")

@@ -7,6 +7,8 @@ import csv
 import io
 from datetime import date
 
+import pytest
+
 from schema import tables as t
 from server.demo import load_demo
 from server.totals.services import invalidate
@@ -40,6 +42,7 @@ async def three_areas() -> tuple[int, int, int]:
     return areas
 
 
+@pytest.mark.slow
 async def test_two_named_friends_cannot_be_worked_out_from_the_area_totals(client):
     leigh, _, _ = await three_areas()
     await people_in("dementia-friends", 2, leigh)
@@ -56,6 +59,7 @@ async def test_two_named_friends_cannot_be_worked_out_from_the_area_totals(clien
     assert dementia["members"] is None and None in parts
 
 
+@pytest.mark.slow
 async def test_a_small_session_in_the_open_data_cannot_be_worked_out_from_the_area(client):
     leigh, wigan, ashton = await three_areas()
     await people_in("health-champions", 20, leigh)
@@ -78,6 +82,7 @@ async def test_a_small_session_in_the_open_data_cannot_be_worked_out_from_the_ar
         raise AssertionError(f"{area['anonymous_friends']} - {months} gives the 3 away")
 
 
+@pytest.mark.slow
 async def test_no_programme_hidden_in_a_demo_area_comes_back_from_the_area_totals(client):
     await load_demo(0.1)
     invalidate()
@@ -95,6 +100,7 @@ async def test_no_programme_hidden_in_a_demo_area_comes_back_from_the_area_total
             assert area[total] is None or len(hidden) != 1, (code, total, hidden)
 
 
+@pytest.mark.slow
 async def test_an_ordinary_demo_area_shows_its_numbers(client):
     await load_demo(1)
     invalidate()
@@ -111,6 +117,7 @@ async def test_an_ordinary_demo_area_shows_its_numbers(client):
     assert len(complete) >= 4, complete  # most areas show every number
 
 
+@pytest.mark.slow
 async def test_open_data_csv_cells_cannot_run_as_formulas(client):
     starts = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tTab", "\rReturn"]
     for i, name in enumerate(starts):

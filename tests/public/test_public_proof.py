@@ -198,6 +198,7 @@ async def prove(client) -> Published:
     return pub
 
 
+@pytest.mark.slow
 async def test_nothing_hidden_can_be_worked_out_in_the_demo_data(client):
     await load_demo(0.1)
     invalidate()
@@ -264,6 +265,7 @@ async def random_movement(seed: int) -> None:
     invalidate()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 async def test_nothing_hidden_can_be_worked_out_in_random_small_movements(client, seed):
     await random_movement(seed)

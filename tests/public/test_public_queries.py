@@ -42,6 +42,7 @@ def refused(answer, key: str) -> None:
     assert key in body["errors"], body
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "query",
     [

@@ -162,6 +162,7 @@ def test_the_walk_finds_the_pages_the_api_and_the_public_addresses(app):
         assert path in found, path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["champion", "coordinator", "admin"])
 async def test_every_signed_in_page_and_api_answer_is_no_store(client, app, role):
     await f.footprint("WC")
@@ -173,6 +174,7 @@ async def test_every_signed_in_page_and_api_answer_is_no_store(client, app, role
     assert not cache_problems(answers)
 
 
+@pytest.mark.slow
 async def test_every_api_answer_to_a_token_is_no_store(client, app):
     user = await f.user("coordinator")
     answers = [a async for a in walk(client, app, user.headers) if a[0] == "GET"]

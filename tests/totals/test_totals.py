@@ -255,6 +255,7 @@ def test_a_range_splits_into_whole_months_and_edge_days(since, until, months, da
     assert split_range(since, until) == (months, days)
 
 
+@pytest.mark.slow
 async def test_the_rollups_always_match_the_activities(client):
     """Random writes through the API, then every total compared with a count of the rows."""
     rng = random.Random(7)

@@ -3,6 +3,8 @@ embedded (framing allowed on /embed only, CORS, ETag and 304)."""
 
 from __future__ import annotations
 
+import pytest
+
 from schema.tables import Story
 from server.totals.services import invalidate
 from tests.helpers import factories as f
@@ -103,6 +105,7 @@ async def test_bad_options_say_what_to_fix(client):
     assert "health-champions" in errors["programmes"]
 
 
+@pytest.mark.slow
 async def test_small_numbers_in_an_area_are_hidden_with_one_beside_them(client):
     leigh = await f.footprint("LE", "Leigh")
     wigan = await f.footprint("WC", "Wigan Central")
@@ -177,6 +180,7 @@ async def test_the_explanation_page_is_plain_and_public(client):
     assert "can never be worked out" in page.text
 
 
+@pytest.mark.slow
 async def test_the_api_hides_an_areas_small_numbers_from_the_public_only(client):
     leigh = await f.footprint("LE", "Leigh")
     wigan = await f.footprint("WC", "Wigan Central")
