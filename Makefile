@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser migrate run demo test test-sqlite test-postgres lint bench check postgres clean
+.PHONY: help install install-test browser migrate run demo test test-fast test-sqlite test-postgres lint bench check postgres clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,12 +53,19 @@ postgres: ## start the local PostgreSQL server if it is installed but down
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start; \
 	else echo "PostgreSQL is not running on 127.0.0.1:5432 and is not installed here (see README)."; exit 1; fi
 
-lint: install-test ## check the code with ruff and mypy (strict, on server/)
+lint: install-test ## check the code with ruff and mypy (strict on server/, relaxed on tests/)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test-sqlite: install-test browser ## run the tests on SQLite
-	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest
+FAST := not browser and not postgres and not slow
+COVERAGE_FLOOR := 94
+
+test-fast: install-test ## the quick loop: SQLite, no Chromium, no PostgreSQL, nothing slow
+	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest -q -n auto -m "$(FAST)"
+
+test-sqlite: install-test browser ## run the tests on SQLite, with the coverage floor on server/
+	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest --cov=server --cov-report=term:skip-covered \
+	  --cov-fail-under=$(COVERAGE_FLOOR)
 
 test-postgres: install-test browser postgres ## run the tests on PostgreSQL
 	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest

@@ -19,9 +19,10 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.browser import ARTIFACTS, start_server
-from tests.conftest import ENGINE, PG_NAME, PG_SERVER, _pg_admin
-from tests.test_cli import BIN
+from tests.environment import ENGINE, PG_NAME, PG_SERVER
+from tests.environment import pg_admin as _pg_admin
+from tests.helpers.browser import ARTIFACTS, start_server
+from tests.helpers.cli import BIN
 
 
 def sqlite_site(folder: Path, name: str) -> dict[str, str]:
@@ -75,6 +76,7 @@ def counted(totals: dict) -> tuple[int, int, float]:
 # SQLite -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_backup_made_while_activities_are_written_restores_every_record(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -166,7 +168,7 @@ async def test_a_backup_made_while_activities_are_written_restores_every_record(
             found = (await api.get(f"/api/activities/{last[0]}")).json()
     reach, activities, hours = counted(before)
     caught = [mine[cid] for cid in in_backup]
-    assert counted(totals) == (
+    assert counted(totals) == (  # type: ignore[comparison-overlap]
         reach + sum(caught),
         activities + len(caught),
         pytest.approx(hours + len(caught)),
@@ -178,6 +180,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_restore_keeps_a_database_that_has_data_unless_forced(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -237,6 +240,7 @@ def test_restore_refuses_a_file_that_is_not_a_movement_backup(tmp_path):
         assert not (tmp_path / "target.sqlite").exists(), name
 
 
+@pytest.mark.slow
 def test_backup_refuses_to_write_over_the_database_or_nowhere(tmp_path):
     live = sqlite_site(tmp_path, "live.sqlite")
     ok(live, "migrate")
@@ -313,12 +317,13 @@ async def run(command: list[str], check: bool) -> subprocess.CompletedProcess[by
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(
     ENGINE != "postgres" or not (shutil.which("pg_dump") and shutil.which("pg_restore")),
     reason="needs the PostgreSQL run and pg_dump/pg_restore on this machine",
 )
 async def test_the_printed_postgresql_commands_back_up_and_restore_everything(tmp_path, client):
-    from tests import factories as f
+    from tests.helpers import factories as f
 
     env = {**os.environ, "DATA_DIR": str(tmp_path)}
     ok(env, "demo", "--scale", "0.01")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BIN = Path(sys.executable).parent / "movement"
+from tests.helpers.cli import BIN
 
 
 @pytest.fixture
@@ -28,6 +26,7 @@ def run(tmp_path):
     return run
 
 
+@pytest.mark.slow
 def test_migrate_create_user_and_token(run):
     assert run("migrate").returncode == 0
     assert run("migrate").returncode == 0  # safe to run again
@@ -49,6 +48,7 @@ def test_bad_settings_are_named(run):
     assert "PORT must be a whole number" in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_emails_and_roles_are_refused(run):
     assert run("migrate").returncode == 0
     bad = run("create-user", "not-an-email", "--role", "champion")
@@ -60,6 +60,7 @@ def test_bad_emails_and_roles_are_refused(run):
     assert name.returncode == 2 and "change the direction of the text" in name.stderr
 
 
+@pytest.mark.slow
 def test_demo_scale_is_checked_and_a_second_load_refused(run):
     assert run("migrate").returncode == 0
     for scale in ("0", "-1", "500"):
@@ -73,6 +74,7 @@ def test_demo_scale_is_checked_and_a_second_load_refused(run):
     assert "already has" in second.stderr and "people in it" in second.stderr
 
 
+@pytest.mark.slow
 def test_tokens_are_revoked_and_accounts_disabled(run, tmp_path):
     assert run("migrate").returncode == 0
     assert run("create-user", "cham@example.org", "--role", "champion").returncode == 0

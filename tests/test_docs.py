@@ -20,7 +20,7 @@ def test_every_setting_is_documented():
 
 
 def test_every_command_is_documented():
-    commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    commands = parser()._subparsers._group_actions[0].choices
     for command in commands:
         assert f"`movement {command}" in README, f"movement {command} is not in the README"
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from piccolo.apps.migrations.commands.new import AutoMigrationManager
 from piccolo.conf.apps import Finder
 
 
+@pytest.mark.slow
 async def test_the_migrations_are_in_step_with_the_tables():
     """A table or column changed without a migration fails here, not in production."""
     app_config = Finder().get_app_config("movement")
