@@ -26,14 +26,22 @@ STATIC = PROJECT_ROOT / "web" / "static"
 VERSION = "0.1.0"
 
 
+# What the shell the worker keeps is made from: the static files, and the templates and
+# code that draw its pages (the offline log form lists the kinds from activities/services).
+SHELL_SOURCES = (STATIC, PROJECT_ROOT / "web" / "templates", PROJECT_ROOT / "server")
+
+
 @lru_cache(maxsize=1)
 def release() -> str:
-    """The version and a digest of every static file: any change makes a new cache name."""
+    """The version and a digest of everything the shell is made from: any change to a
+    static file, a template or the code makes a new cache name, so phones fetch the shell
+    again (a new kind of activity reaches the offline form without a version bump)."""
     digest = hashlib.sha256()
-    for path in sorted(STATIC.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(STATIC).as_posix().encode())
-            digest.update(path.read_bytes())
+    for root in SHELL_SOURCES:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(f"{root.name}/{path.relative_to(root).as_posix()}".encode())
+                digest.update(path.read_bytes())
     return f"{VERSION}-{digest.hexdigest()[:12]}"
 
 

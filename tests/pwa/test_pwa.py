@@ -48,13 +48,22 @@ async def test_the_service_worker_is_at_the_root_and_never_cached(client):
     assert f'const SHELL_CACHE = "movement-shell-{pwa.release()}";' in answer.text
 
 
-def test_the_cache_name_changes_with_the_static_files(tmp_path, monkeypatch):
-    (tmp_path / "app.css").write_text("body { color: black; }")
-    monkeypatch.setattr(pwa, "STATIC", tmp_path)
+SHELL_PARTS = ["static/app.css", "templates/pwa/offline.html", "server/kinds.py"]
+
+
+@pytest.mark.parametrize("changed", SHELL_PARTS)
+def test_the_cache_name_changes_with_what_the_shell_is_made_from(tmp_path, monkeypatch, changed):
+    """A static file, a template or the code (the offline form's kinds come from it): any
+    change gives the shell a new cache name, so phones fetch the new one."""
+    roots = tuple(tmp_path / name for name in ("static", "templates", "server"))
+    for name in SHELL_PARTS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("first")
+    monkeypatch.setattr(pwa, "SHELL_SOURCES", roots)
     pwa.release.cache_clear()
     try:
         first = pwa.release()
-        (tmp_path / "app.css").write_text("body { color: navy; }")
+        (tmp_path / changed).write_text("second")
         pwa.release.cache_clear()
         assert pwa.release() != first
     finally:
