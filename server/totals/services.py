@@ -23,7 +23,6 @@ import msgspec
 
 from schema.tables import ActivityDaily, ExternalCount
 from server.db import generation as db_generation
-from server.db import note_write
 from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Form, Invalid
@@ -378,12 +377,6 @@ CACHE = TotalsCache()
 # The console dashboard's breakdowns (by area and month: no personal data), kept and
 # cleared with the totals so that the two always agree.
 BREAKDOWN_CACHE = TotalsCache()
-
-
-def invalidate() -> None:
-    """Make every cached number in this worker stale, after a write made outside
-    server.db.write_transaction (whose commit does this by itself): tests' factories."""
-    note_write()
 
 
 async def totals(params: Mapping[str, str]) -> Cached:

@@ -12,13 +12,13 @@ import openpyxl
 import pytest
 
 from schema.tables import Activity, Programme
-from server.db import write_transaction
+from server.db import note_write, write_transaction
 from server.lib.reference import load_reference
 from server.settings import today
 from server.totals import rollup
 from server.totals.breakdown import footprint_rows, month_rows, new_this_month
 from server.totals.dashboard import target_progress
-from server.totals.services import Filters, compute_totals, invalidate, read_filters
+from server.totals.services import Filters, compute_totals, read_filters
 from tests.helpers import factories as f
 from tests.helpers.dashboard import movement, num
 from tests.helpers.html import Page, Tables
@@ -212,7 +212,7 @@ async def test_the_public_widget_shows_the_dashboards_numbers(client):
     for i in range(12):  # enough in one area for its numbers to be shown
         person = await f.person(f"Wigan {i}", footprint=wc)
         await f.join(person, "health-champions" if i % 2 else "dementia-friends")
-    invalidate()
+    note_write()
     await signed_in(client)
     for query, area in (("", None), ("?footprint=WC", "Wigan Central")):
         board = await page(client, query)
@@ -368,7 +368,7 @@ async def test_targets_show_progress_on_the_page(client):
     await Programme.update({Programme.target: 4, Programme.target_date: date(2027, 3, 31)}).where(
         Programme.slug == "health-champions"
     )
-    invalidate()
+    note_write()
     await signed_in(client)
     rows = Tables((await page(client)).text).rows("programmes-table")
     assert rows["health-champions"][7] == "2 of 4 (50%) by 31 March 2027"
@@ -413,7 +413,7 @@ async def test_hours_in_the_tables_are_whole_hours_with_a_thousands_separator(cl
     )
     async with write_transaction():
         await rollup.rebuild()
-    invalidate()
+    note_write()
     await signed_in(client)
     answer = await page(client, "?since=2025-01-01&until=2025-01-31")
     tables = Tables(answer.text)

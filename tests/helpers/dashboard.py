@@ -6,10 +6,9 @@ import uuid
 from datetime import date, timedelta
 
 from schema.tables import Activity, ExternalCount, FriendsSession
-from server.db import write_transaction
+from server.db import note_write, write_transaction
 from server.settings import today
 from server.totals import rollup
-from server.totals.services import invalidate
 from tests.helpers import factories as f
 
 
@@ -84,5 +83,5 @@ async def movement() -> dict[str, int]:
         ),
         ExternalCount(programme=dementia, friends=50, as_of=date(2025, 6, 30), source="Borough"),
     )
-    invalidate()
+    note_write()
     return {"WC": wc, "LE": le}

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from schema import tables as t
+from server.db import note_write
 from server.demo import load_demo
-from server.totals.services import invalidate
 from tests.helpers import factories as f
 from tests.helpers.html import Page
 
@@ -47,7 +47,7 @@ async def test_two_named_friends_cannot_be_worked_out_from_the_area_totals(clien
     leigh, _, _ = await three_areas()
     await people_in("dementia-friends", 2, leigh)
     await session(leigh, 30, date(2026, 3, 12))
-    invalidate()
+    note_write()
     area = (await client.get("/api/totals?footprint=LE")).json()
     assert area["people"] is None  # 2: small
     # movement_total - anonymous_friends would be the 2 people.
@@ -68,7 +68,7 @@ async def test_a_small_session_in_the_open_data_cannot_be_worked_out_from_the_ar
         await session(area, 12, date(2026, 1, 20))
     for day, attendees in ((date(2026, 1, 5), 3), (date(2026, 2, 5), 20), (date(2026, 3, 5), 30)):
         await session(leigh, attendees, day)
-    invalidate()
+    note_write()
     area = (await client.get("/api/totals?footprint=LE")).json()
     rows = (await client.get("/open-data/monthly.json")).json()["rows"]
     months = [
@@ -85,7 +85,7 @@ async def test_a_small_session_in_the_open_data_cannot_be_worked_out_from_the_ar
 @pytest.mark.slow
 async def test_no_programme_hidden_in_a_demo_area_comes_back_from_the_area_totals(client):
     await load_demo(0.1)
-    invalidate()
+    note_write()
     for code in [r["code"] for r in await t.Footprint.select(t.Footprint.code)]:
         area = (await client.get(f"/api/totals?footprint={code}")).json()
         friends = [p for p in area["programmes"] if p["kind"] == "friend"]
@@ -103,7 +103,7 @@ async def test_no_programme_hidden_in_a_demo_area_comes_back_from_the_area_total
 @pytest.mark.slow
 async def test_an_ordinary_demo_area_shows_its_numbers(client):
     await load_demo(1)
-    invalidate()
+    note_write()
     codes = [r["code"] for r in await t.Footprint.select(t.Footprint.code)]
     complete = []
     for code in codes:
@@ -123,7 +123,7 @@ async def test_open_data_csv_cells_cannot_run_as_formulas(client):
     for i, name in enumerate(starts):
         area = await f.footprint(f"Z{i}", name)
         await people_in("health-champions", 6, area, joined=date(2026, 2, 1))
-    invalidate()
+    note_write()
     text = (await client.get("/open-data/monthly.csv")).text
     names = {row["area"]: row["area_name"] for row in csv.DictReader(io.StringIO(text, newline=""))}
     for i, name in enumerate(starts):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from server.db import note_write
 from server.public.measures import PROGRAMME, TOTALS, unclassified
 from server.totals import services
-from server.totals.services import invalidate
 from tests.helpers import factories as f
 
 
@@ -14,7 +14,7 @@ async def test_every_number_the_totals_make_is_classified(client):
     area = await f.footprint("LE", "Leigh")
     person = await f.person("Pat", footprint=area)
     await f.join(person, "dementia-friends")
-    invalidate()
+    note_write()
     staff = await f.user("coordinator")
     for query in (
         "",
@@ -40,9 +40,9 @@ def new_measure(monkeypatch):
         return data
 
     monkeypatch.setattr(services, "compute_totals", with_a_new_number)
-    invalidate()
+    note_write()
     yield
-    invalidate()
+    note_write()
 
 
 async def test_a_number_that_is_not_classified_never_reaches_the_public(client, new_measure):

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pytest
 
 from schema import tables as t
+from server.db import note_write
 from server.demo import load_demo
 from server.totals import rollup
-from server.totals.services import invalidate
 from tests.helpers import factories as f
 from tests.helpers.public_proof import (
     Published,
@@ -201,7 +201,7 @@ async def prove(client) -> Published:
 @pytest.mark.slow
 async def test_nothing_hidden_can_be_worked_out_in_the_demo_data(client):
     await load_demo(0.1)
-    invalidate()
+    note_write()
     pub = await prove(client)
     assert pub.hidden  # there is something to protect
 
@@ -262,7 +262,7 @@ async def random_movement(seed: int) -> None:
     if rows:
         await t.Activity.insert(*rows)
     await rollup.rebuild()
-    invalidate()
+    note_write()
 
 
 @pytest.mark.slow

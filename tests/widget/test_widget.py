@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from schema.tables import Story
-from server.totals.services import invalidate
+from server.db import note_write
 from tests.helpers import factories as f
 from tests.helpers.html import Page
 
@@ -15,7 +15,7 @@ async def members(slug: str, count: int, area: int | None = None) -> None:
     for i in range(count):
         person = await f.person(f"{slug} {i}", footprint=area)
         await f.join(person, slug)
-    invalidate()  # the factories write directly, not through the services that do this
+    note_write()  # the factories write directly, not through the services that do this
 
 
 async def test_the_widget_shows_the_same_numbers_as_the_api(client):
