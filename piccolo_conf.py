@@ -6,7 +6,7 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from server.db import FoldingConnection, SQLitePool
+from server.db import SQLiteConnection, SQLitePool
 from server.settings import get_settings
 
 
@@ -17,9 +17,9 @@ def make_engine() -> Engine:
     path = settings.sqlite_path
     path.parent.mkdir(parents=True, exist_ok=True)
     # timeout: how long a writer waits for the lock before "database is locked".
-    # factory: every connection knows movement_fold(), the search's case folding.
+    # factory: how every connection is set up (server/db.py: SQLiteConnection).
     # SQLitePool: piccolo's SQLiteEngine, using its connections again (server/db.py).
-    return SQLitePool(path=str(path), timeout=30, factory=FoldingConnection)
+    return SQLitePool(path=str(path), timeout=30, factory=SQLiteConnection)
 
 
 logging.getLogger("piccolo").setLevel(logging.WARNING)  # not its chatter on every start

@@ -105,7 +105,7 @@ async def record_many(
         for record_id, what in ids_and_changes
     ]
     async with write_transaction():  # joins the caller's
-        await bulk.execute_many(_INSERT_EVENT, rows)
+        await bulk.insert(AuditEvent, _EVENT_COLUMNS, rows)
 
 
 def _as_dict(what: Any) -> dict[str, Any]:
@@ -115,9 +115,7 @@ def _as_dict(what: Any) -> dict[str, Any]:
 # What piccolo's dump_json writes for the JSON column (json.dumps with default=str), with
 # the encoder made once rather than for every event.
 _JSON = json.JSONEncoder(default=str)
-_INSERT_EVENT = bulk.insert_sql(
-    AuditEvent, ("at", "account", "action", "record_type", "record_id", "changes")
-)
+_EVENT_COLUMNS = ("at", "account", "action", "record_type", "record_id", "changes")
 
 
 async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
