@@ -7,7 +7,8 @@ Then it makes a realistic 10,000-row CSV (a title row, dates written four ways, 
 name or code, a few rows with mistakes, a quarter of the rows about people already there)
 and the same as an Excel workbook with real date cells, and runs the import services on
 each as the console does: read the file, preview it, import it. It prints the seconds for
-each step. The goal: 10,000 rows imported within 10 seconds.
+each step. The goal (issue 13): the import itself, the bulk write of 10,000 rows once
+they are read and checked, within 2 seconds (GOAL).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROWS = 10_000
+GOAL = 2.0  # seconds for the import step of each file
 RECORDED = 1_000  # people already in the database, a quarter of the file is about them
 HEADINGS = ["Full name", "E-mail", "DOB", "Ward/Area", "Postcode", "Phone", "Programme",
             "Date joined", "Course", "Date trained", "Certificate no", "Notes"]  # fmt: skip
@@ -201,6 +203,10 @@ async def main() -> None:
         print(f"| {r['file']} | {r['size'] / 1e6:.1f} MB | {r['read']:.1f} s | "
               f"{r['preview']:.1f} s | **{r['import']:.1f} s** | {c['new_people']:,} | "
               f"{c['matched_people']:,} | {c['problem_rows']:,} |")  # fmt: skip
+    slowest = max(r["import"] for r in results)
+    verdict = "met" if slowest < GOAL else "NOT met"
+    print(f"\nThe import's goal, {ROWS:,} rows imported within {GOAL:g} s once read and "
+          f"previewed: {verdict} (slowest {slowest:.2f} s).")  # fmt: skip
 
 
 if __name__ == "__main__":
