@@ -432,7 +432,8 @@ def raw_rows(ids: dict[str, int | None]) -> list[tuple[Any, ...]]:
 def raw_insert(setup: Setup, footprint: str) -> float:
     """Seconds to insert the same number of activities straight into the table (the same
     indexes), with executemany in one transaction, no audit and no rollups: the floor the
-    batch API is measured against. The rows are deleted again afterwards."""
+    batch API is measured against (on SQLite, with the app's own connection settings). The
+    rows are deleted again afterwards."""
     return asyncio.run(_raw_insert(setup.env["DATABASE_URL"], footprint))
 
 
@@ -450,7 +451,10 @@ async def _raw_insert(url: str, footprint: str) -> float:
 
         from piccolo.engine import sqlite as _adapters  # noqa: F401  (dates, UUIDs)
 
-        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        from server.db import SQLiteConnection  # the app's settings: WAL sync, checkpoints
+
+        path = url.removeprefix("sqlite:///")
+        connection = sqlite3.connect(path, factory=SQLiteConnection)
         try:
             cursor = connection.execute(_RAW_IDS.format("?"), (footprint,))
             ids = dict(zip(("person", "programme", "footprint"), cursor.fetchone(), strict=True))
