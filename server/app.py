@@ -24,6 +24,7 @@ from server.accounts.middleware import AuthMiddleware
 from server.activities import pages as activities_pages
 from server.activities.api import batch
 from server.activities.services import ACTIVITIES
+from server.apidocs.pages import ReferencePage
 from server.console import console_router
 from server.home import pages as home_pages
 from server.lib import owner, pages
@@ -159,8 +160,9 @@ def create_app() -> Litestar:
             version="0.1.0",
             description="The Health Movement for Change tracker's API.",
             path="/schema",
-            # The document itself, at /schema too: no viewer that loads scripts from a CDN.
-            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            # The document for tools; /schema itself is our own reference page
+            # (server/apidocs), with no viewer that loads scripts from a CDN.
+            render_plugins=[ReferencePage(), JsonRenderPlugin(path=["/openapi.json"])],
         ),
         logging_config=LoggingConfig(
             # Not propagated: the root logger has the same handler, so each line came twice.

@@ -18,8 +18,8 @@ async def test_openapi_document_lists_the_api(client):
         assert path in paths
 
 
-async def test_the_openapi_document_is_at_schema_too(client):
-    response = await client.get("/schema")
+async def test_the_openapi_document_names_the_app(client):
+    response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Movement"
 

@@ -1,0 +1,38 @@
+"""GET /schema: the API reference, a page for people; the OpenAPI document for tools is at
+/schema/openapi.json.
+
+Litestar serves everything under /schema from its OpenAPI router, through "render
+plugins": this is one, drawing our own template (the app's look, our
+Content-Security-Policy, no viewer loaded from anywhere) from the document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.openapi.plugins import OpenAPIRenderPlugin
+from litestar.response import Template
+
+from server.apidocs.reference import sections
+
+TEMPLATE = "apidocs/reference.html"
+
+
+class ReferencePage(OpenAPIRenderPlugin):
+    """The reference page at /schema (its path "/", under the OpenAPI router's /schema)."""
+
+    def __init__(self) -> None:
+        super().__init__(path="/", favicon="")
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        page = Template(
+            TEMPLATE,
+            context={"info": openapi_schema.get("info", {}), "sections": sections(openapi_schema)},
+        )
+        engine = request.app.template_engine
+        assert engine is not None  # the app always has one (server/app.py)
+        context = page.create_template_context(request)
+        return engine.get_template(TEMPLATE).render(**context).encode()
+
+
+HANDLERS: list[Any] = []  # the page is served by the OpenAPI router (server/app.py)
