@@ -32,7 +32,8 @@ class ReferencePage(OpenAPIRenderPlugin):
         engine = request.app.template_engine
         assert engine is not None  # the app always has one (server/app.py)
         context = page.create_template_context(request)
-        return engine.get_template(TEMPLATE).render(**context).encode()
+        html: str = engine.get_template(TEMPLATE).render(**context)
+        return html.encode()
 
 
 HANDLERS: list[Any] = []  # the page is served by the OpenAPI router (server/app.py)

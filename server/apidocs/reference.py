@@ -181,7 +181,7 @@ def _parameters(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Fiel
 
 def _json_schema(document: Mapping[str, Any], holder: Mapping[str, Any]) -> Mapping[str, Any]:
     content = holder.get("content", {})
-    media = content.get("application/json") or next(iter(content.values()), {})
+    media: Any = content.get("application/json") or next(iter(content.values()), {})
     return media.get("schema", {}) if isinstance(media, Mapping) else {}
 
 

@@ -17,7 +17,7 @@ async def test_the_reference_reads_well_at_both_widths(chromium, live_server, wi
     errors: list[str] = []
     try:
         page = await context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         await page.goto(f"{live_server}/schema")
         await page.get_by_role("heading", level=1, name="API reference").wait_for()
         assert await page.evaluate(WIDE) is False
