@@ -35,6 +35,7 @@ from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
 from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
+from server.lib.openapi import COMPONENTS
 from server.lib.paths import RefuseOddPaths
 from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail import pages as mail_pages
@@ -82,26 +83,39 @@ PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 def api_routers() -> list[Router]:
     """One router per record type, under /api/."""
     specs = [
-        ("people", PEOPLE, "people", "Champions see only themselves."),
-        ("memberships", MEMBERSHIPS, "memberships", "Champions see only their own."),
-        ("trainings", TRAININGS, "trainings", "Champions see and add only their own."),
-        ("activities", ACTIVITIES, "activities", "Champions see and log only their own."),
+        ("people", PEOPLE, "people", "person", "Champions see only themselves."),
+        ("memberships", MEMBERSHIPS, "memberships", "membership", "Champions see only their own."),
+        ("trainings", TRAININGS, "trainings", "training", "Champions see and add only their own."),
+        (
+            "activities",
+            ACTIVITIES,
+            "activities",
+            "activity",
+            "Champions see and log only their own.",
+        ),
         (
             "friends-sessions",
             FRIENDS_SESSIONS,
             "friends sessions",
+            "friends session",
             "Champions see and add only the sessions they ran.",
         ),
-        ("external-counts", EXTERNAL_COUNTS, "external counts", "Coordinators and admins."),
-        ("programmes", PROGRAMMES, "programmes", "Public to read."),
-        ("footprints", FOOTPRINTS, "footprints", "Public to read."),
-        ("organisations", ORGANISATIONS, "organisations", "Any signed-in account can read."),
-        ("courses", COURSES, "courses", "Public to read."),
-        ("stories", STORIES, "stories", "Champions see, add, withdraw, delete only their own."),
+        ("external-counts", EXTERNAL_COUNTS, "external counts", "external count", ""),
+        ("programmes", PROGRAMMES, "programmes", "programme", ""),
+        ("footprints", FOOTPRINTS, "footprints", "footprint", ""),
+        ("organisations", ORGANISATIONS, "organisations", "organisation", ""),
+        ("courses", COURSES, "courses", "course", ""),
+        (
+            "stories",
+            STORIES,
+            "stories",
+            "story",
+            "Champions see, add, withdraw, delete only their own.",
+        ),
     ]
     return [
-        crud_router(f"/api/{path}", rt, plural=plural, description=text)
-        for path, rt, plural, text in specs
+        crud_router(f"/api/{path}", rt, plural=plural, singular=singular, description=text)
+        for path, rt, plural, singular, text in specs
     ]
 
 
@@ -160,6 +174,7 @@ def create_app() -> Litestar:
             version="0.1.0",
             description="The Health Movement for Change tracker's API.",
             path="/schema",
+            components=[COMPONENTS],
             # The document for tools; /schema itself is our own reference page
             # (server/apidocs), with no viewer that loads scripts from a CDN.
             render_plugins=[ReferencePage(), JsonRenderPlugin(path=["/openapi.json"])],

@@ -9,15 +9,30 @@ from litestar import Request, get
 from server.accounts.services import whoami
 from server.lib.audit import list_events
 from server.lib.auth import admin, current_actor, signed_in
+from server.lib.openapi import SIGNED_IN
 
 
-@get("/api/me", guards=[signed_in], summary="The signed-in account", tags=["accounts"])
+@get(
+    "/api/me",
+    guards=[signed_in],
+    summary="The signed-in account",
+    tags=["accounts"],
+    operation_id="get_me",
+    security=SIGNED_IN,
+)
 async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     actor = current_actor(request)
     assert actor is not None  # the guard made sure
     return await whoami(actor)
 
 
-@get("/api/audit", guards=[admin], summary="The audit log (admins)", tags=["accounts"])
+@get(
+    "/api/audit",
+    guards=[admin],
+    summary="The audit log (admins)",
+    tags=["accounts"],
+    operation_id="list_audit_events",
+    security=SIGNED_IN,
+)
 async def audit(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return await list_events(dict(request.query_params))

@@ -10,6 +10,7 @@ from litestar.params import Body
 
 from server.activities.services import log_batch
 from server.lib.auth import Actor, current_actor, signed_in
+from server.lib.openapi import SIGNED_IN
 from server.lib.owner import owner_tag
 from server.lib.records import Context
 from server.lib.validation import Invalid
@@ -29,6 +30,8 @@ from server.lib.validation import Invalid
         "with the session cookie it is required): another account's answers 403."
     ),
     tags=["activities"],
+    operation_id="log_activities",
+    security=SIGNED_IN,
 )
 async def batch(
     request: Request[Any, Any, Any],

@@ -9,6 +9,7 @@ from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import current_actor
+from server.lib.openapi import ANYONE, SIGNED_IN
 from server.lib.records import (
     Context,
     RecordType,
@@ -22,25 +23,50 @@ from server.lib.records import (
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
 
-def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> Router:
-    """A router with list, read, create, change and delete for one record type."""
-    op = plural.replace(" ", "_")
+def who_may(rt: RecordType, action: str) -> str:
+    """Who may take this action on this kind of record, in words (server.lib.records.allow
+    decides it; this says the same)."""
+    if action in rt.public:
+        return "Anyone may use it."
+    if action in rt.champion_may:
+        own = " (only their own)" if rt.owner is not None else ""
+        return f"Champions{own}, coordinators and admins may use it."
+    return "Coordinators and admins may use it."
 
-    @get("/", operation_id=f"list_{op}", summary=f"List {plural}", description=description)
+
+def crud_router(
+    path: str, rt: RecordType, *, plural: str, singular: str, description: str
+) -> Router:
+    """A router with list, read, create, change and delete for one record type. Operation
+    ids are list_<plural>, get_<singular>, create_<singular>, update_<singular> and
+    delete_<singular>, e.g. list_people and get_person."""
+    many, one = plural.replace(" ", "_"), singular.replace(" ", "_")
+
+    def about(action: str, text: str = "") -> dict[str, Any]:
+        words = " ".join(filter(None, [text, who_may(rt, action)]))
+        return {"description": words, "security": ANYONE if action in rt.public else SIGNED_IN}
+
+    @get("/", operation_id=f"list_{many}", summary=f"List {plural}", **about("list", description))
     async def list_(request: Request[Any, Any, Any]) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await list_records(rt, ctx, dict(request.query_params))
 
-    @get("/{record_id:int}", operation_id=f"read_{op}", summary=f"Read one of the {plural}")
+    @get(
+        "/{record_id:int}",
+        operation_id=f"get_{one}",
+        summary=f"Read one of the {plural}",
+        **about("read"),
+    )
     async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await get_record(rt, ctx, record_id)
 
     @post(
         "/",
-        operation_id=f"create_{op}",
+        operation_id=f"create_{one}",
         summary=f"Add to the {plural}",
         status_code=HTTP_201_CREATED,
+        **about("create"),
     )
     async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
@@ -48,8 +74,9 @@ def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> 
 
     @patch(
         "/{record_id:int}",
-        operation_id=f"update_{op}",
+        operation_id=f"update_{one}",
         summary=f"Change some fields of one of the {plural}",
+        **about("update"),
     )
     async def update(
         request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
@@ -59,9 +86,10 @@ def crud_router(path: str, rt: RecordType, *, plural: str, description: str) -> 
 
     @delete(
         "/{record_id:int}",
-        operation_id=f"delete_{op}",
+        operation_id=f"delete_{one}",
         summary=f"Delete one of the {plural}",
         status_code=HTTP_204_NO_CONTENT,
+        **about("delete"),
     )
     async def remove(request: Request[Any, Any, Any], record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))

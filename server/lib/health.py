@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Response, get
 
 from schema.tables import Programme
+from server.lib.openapi import ANYONE
 
 
 @get(
@@ -12,13 +13,22 @@ from schema.tables import Programme
     summary="Alive",
     description="Touches nothing: the cheapest endpoint.",
     tags=["health"],
+    operation_id="get_health",
+    security=ANYONE,
     sync_to_thread=False,
 )
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/readyz", summary="Ready", description="The database answers.", tags=["health"])
+@get(
+    "/readyz",
+    summary="Ready",
+    description="The database answers.",
+    tags=["health"],
+    operation_id="get_readiness",
+    security=ANYONE,
+)
 async def readyz() -> Response[dict[str, str]]:
     try:
         await Programme.count()

@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
 from server.lib.auth import current_actor
+from server.lib.openapi import ANYONE
 from server.lib.public import public
 from server.public.answers import AREA_SECONDS, area_json, borough_json
 from server.public.query import read_query
@@ -39,6 +40,8 @@ def _max_age() -> int:
         "number for any filters. Answers asked with an account are sent no-store."
     ),
     tags=["totals"],
+    operation_id="get_totals",
+    security=ANYONE,
 )
 async def get_totals(
     request: Request[Any, Any, Any],
