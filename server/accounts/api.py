@@ -9,7 +9,7 @@ from litestar import Request, get
 from server.accounts.services import whoami
 from server.lib.audit import list_events
 from server.lib.auth import admin, current_actor, signed_in
-from server.lib.openapi import SIGNED_IN
+from server.lib.openapi import SIGNED_IN, errors
 
 
 @get(
@@ -19,6 +19,7 @@ from server.lib.openapi import SIGNED_IN
     tags=["accounts"],
     operation_id="get_me",
     security=SIGNED_IN,
+    responses=errors(401),
 )
 async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     actor = current_actor(request)
@@ -33,6 +34,7 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     tags=["accounts"],
     operation_id="list_audit_events",
     security=SIGNED_IN,
+    responses=errors(400, 401, 403),
 )
 async def audit(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return await list_events(dict(request.query_params))

@@ -10,7 +10,7 @@ from litestar.params import Body
 
 from server.activities.services import log_batch
 from server.lib.auth import Actor, current_actor, signed_in
-from server.lib.openapi import SIGNED_IN
+from server.lib.openapi import SIGNED_IN, errors
 from server.lib.owner import owner_tag
 from server.lib.records import Context
 from server.lib.validation import Invalid
@@ -32,6 +32,7 @@ from server.lib.validation import Invalid
     tags=["activities"],
     operation_id="log_activities",
     security=SIGNED_IN,
+    responses=errors(400, 401, 403, 413, 415),
 )
 async def batch(
     request: Request[Any, Any, Any],

@@ -9,7 +9,7 @@ from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import current_actor
-from server.lib.openapi import ANYONE, SIGNED_IN
+from server.lib.openapi import ANYONE, SIGNED_IN, errors
 from server.lib.records import (
     Context,
     RecordType,
@@ -21,6 +21,16 @@ from server.lib.records import (
 )
 
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
+
+
+# The error answers of each action beyond 400, 401 and (when not public) 403.
+ANSWERS = {
+    "list": [],
+    "read": [404],
+    "create": [409, 413, 415],
+    "update": [404, 409, 413, 415],
+    "delete": [404, 409],
+}
 
 
 def who_may(rt: RecordType, action: str) -> str:
@@ -44,7 +54,13 @@ def crud_router(
 
     def about(action: str, text: str = "") -> dict[str, Any]:
         words = " ".join(filter(None, [text, who_may(rt, action)]))
-        return {"description": words, "security": ANYONE if action in rt.public else SIGNED_IN}
+        public = action in rt.public
+        statuses = [400, 401] + ([] if public else [403]) + ANSWERS[action]
+        return {
+            "description": words,
+            "security": ANYONE if public else SIGNED_IN,
+            "responses": errors(*statuses),
+        }
 
     @get("/", operation_id=f"list_{many}", summary=f"List {plural}", **about("list", description))
     async def list_(request: Request[Any, Any, Any]) -> dict[str, Any]:

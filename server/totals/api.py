@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
 from server.lib.auth import current_actor
-from server.lib.openapi import ANYONE
+from server.lib.openapi import ANYONE, errors
 from server.lib.public import public
 from server.public.answers import AREA_SECONDS, area_json, borough_json
 from server.public.query import read_query
@@ -42,6 +42,7 @@ def _max_age() -> int:
     tags=["totals"],
     operation_id="get_totals",
     security=ANYONE,
+    responses=errors(400, 401),
 )
 async def get_totals(
     request: Request[Any, Any, Any],

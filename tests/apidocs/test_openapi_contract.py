@@ -58,3 +58,31 @@ async def test_who_may_use_each_record_operation_is_said_in_its_description(docu
     assert "Coordinators and admins may use it." in people["post"]["description"]
     programmes = document["paths"]["/api/programmes"]
     assert "Anyone may use it." in programmes["get"]["description"]
+
+
+async def test_every_error_the_api_answers_is_documented_with_its_body(client, document):
+    """Real mistakes, each answered with a status the operation documents, and a body of
+    the documented shape."""
+    from tests.helpers import factories as f
+
+    token = (await f.user("champion")).headers
+    coordinator = (await f.user("coordinator")).headers
+    cases = [
+        ("post", "/api/people", "/api/people", {}, None, 401),
+        ("post", "/api/people", "/api/people", {"name": ""}, coordinator, 400),
+        ("post", "/api/people", "/api/people", {"name": "Ann"}, token, 403),
+        ("get", "/api/people/{record_id}", "/api/people/999999", None, coordinator, 404),
+        ("get", "/api/totals", "/api/totals?nothing=1", None, None, 400),
+        ("get", "/api/audit", "/api/audit", None, coordinator, 403),
+        ("post", "/api/activities/batch", "/api/activities/batch", {"activities": 1}, token, 400),
+    ]
+    for method, path, address, body, bearer, status in cases:
+        response = await client.request(method, address, json=body, headers=bearer or {})
+        assert response.status_code == status, (address, response.text)
+        documented = document["paths"][path][method]["responses"]
+        assert str(status) in documented, (method, path, status)
+        schema = documented[str(status)]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorBody"}
+        answer = response.json()
+        assert isinstance(answer["message"], str) and answer["message"]
+        assert all(isinstance(v, str) for v in answer.get("errors", {}).values())
