@@ -9,7 +9,7 @@ from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import current_actor
-from server.lib.openapi import ANYONE, SIGNED_IN, errors
+from server.lib.openapi import ANYONE, SIGNED_IN, described, errors, with_parameters
 from server.lib.records import (
     Context,
     RecordType,
@@ -17,8 +17,10 @@ from server.lib.records import (
     delete_record,
     get_record,
     list_records,
+    read_list_options,
     update_record,
 )
+from server.lib.reference import Reference
 
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
@@ -44,6 +46,12 @@ def who_may(rt: RecordType, action: str) -> str:
     return "Coordinators and admins may use it."
 
 
+def list_options(rt: RecordType) -> type:
+    """The list's operation, with its query options (paging and filters) described."""
+    nobody = Context(actor=None, ref=Reference({}, {}, {}))
+    return with_parameters(described(lambda form: read_list_options(rt, form, nobody)))
+
+
 def crud_router(
     path: str, rt: RecordType, *, plural: str, singular: str, description: str
 ) -> Router:
@@ -62,7 +70,13 @@ def crud_router(
             "responses": errors(*statuses),
         }
 
-    @get("/", operation_id=f"list_{many}", summary=f"List {plural}", **about("list", description))
+    @get(
+        "/",
+        operation_id=f"list_{many}",
+        summary=f"List {plural}",
+        operation_class=list_options(rt),
+        **about("list", description),
+    )
     async def list_(request: Request[Any, Any, Any]) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
         return await list_records(rt, ctx, dict(request.query_params))

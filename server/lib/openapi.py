@@ -3,11 +3,26 @@ operations need it. Handlers name the security of their operation with these."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
 
 import msgspec
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Components, Example, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    Example,
+    Operation,
+    Parameter,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
+
+from server.lib.validation import EARLIEST, LATEST, MAX_ID, Form
 
 BEARER = "bearer"
 COMPONENTS = Components(
@@ -32,7 +47,7 @@ class ErrorBody(msgspec.Struct):
     errors: Annotated[
         dict[str, str],
         msgspec.Meta(
-            description="Where fields are at fault: for each field (\"\" for the body as a "
+            description='Where fields are at fault: for each field ("" for the body as a '
             "whole), what to fix. Left out when no field is at fault."
         ),
     ] = msgspec.field(default_factory=dict)
@@ -68,3 +83,95 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+# The query parameters of a list, described from the one place they are read ----------
+
+# Where the values of a choice come from, when they are records (the lists are the
+# council's own, so the document names where to find them rather than copying them).
+CHOICES_FROM = {
+    "programme": "its slug, as GET /api/programmes lists them.",
+    "footprint": "its code, as GET /api/footprints lists them.",
+    "course": "its slug, as GET /api/courses lists them.",
+}
+
+
+class Described(Form):
+    """A Form that reads nothing and notes each field it is asked to read, with its type
+    and limits: a list's query parameters are then described from the very code that
+    reads them (a RecordType's filters), and cannot drift from it."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.parameters: list[Parameter] = []
+
+    def _note(self, name: str, label: str, schema: Schema, required: bool = False) -> None:
+        words = label[:1].upper() + label[1:]
+        if schema.enum is None and name in CHOICES_FROM:
+            words += ": " + CHOICES_FROM[name]
+        self.parameters.append(
+            Parameter(name=name, param_in="query", schema=schema, required=required,
+                      description=words if words.endswith(".") else words + ".")
+        )  # fmt: skip
+
+    def text(self, name: str, label: str, *, max_length: int, required: bool = False,
+             default: str | None = "", pattern: re.Pattern[str] | None = None,
+             pattern_hint: str = "") -> None:  # fmt: skip
+        schema = Schema(
+            type=OpenAPIType.STRING,
+            max_length=max_length,
+            pattern=pattern.pattern if pattern else None,
+        )
+        self._note(name, label, schema, required)
+
+    def name(self, name: str, label: str, *, max_length: int, required: bool = False) -> None:
+        self.text(name, label, max_length=max_length, required=required)
+
+    def integer(self, name: str, label: str, *, low: int, high: int, required: bool = False,
+                default: int | None = None) -> None:  # fmt: skip
+        schema = Schema(type=OpenAPIType.INTEGER, minimum=low, maximum=high, default=default)
+        self._note(name, label, schema, required)
+
+    def date(self, name: str, label: str, *, required: bool = False,
+             default: date | None = None, allow_future: bool = False,
+             earliest: date = EARLIEST) -> None:  # fmt: skip
+        schema = Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.DATE,
+            description=f"From {earliest.isoformat()} to {LATEST.isoformat()}.",
+        )
+        self._note(name, label, schema, required)
+
+    def choice(self, name: str, label: str, choices: Mapping[str, Any], *,
+               required: bool = False, default: Any = None) -> None:  # fmt: skip
+        enum = list(choices) or None
+        self._note(name, label, Schema(type=OpenAPIType.STRING, enum=enum), required)
+
+    def boolean(self, name: str, label: str, *, default: bool = False) -> None:
+        self._note(name, label, Schema(type=OpenAPIType.BOOLEAN, default=default))
+
+    def uuid(self, name: str, label: str, *, required: bool = False) -> None:
+        schema = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.UUID)
+        self._note(name, label, schema, required)
+
+    def reference(self, name: str, label: str, *, required: bool = False) -> None:
+        self.integer(name, label, low=1, high=MAX_ID, required=required)
+
+
+def described(read: Callable[[Form], Any]) -> list[Parameter]:
+    """The query parameters that `read` reads from a Form."""
+    form = Described()
+    read(form)
+    return form.parameters
+
+
+def with_parameters(parameters: list[Parameter]) -> type[Operation]:
+    """An Operation (the handler's operation_class) that also lists these parameters: for
+    a handler that reads its query itself rather than through its signature."""
+
+    @dataclass
+    class WithParameters(Operation):
+        def __post_init__(self) -> None:
+            self.parameters = [*(self.parameters or []), *parameters]
+
+    return WithParameters

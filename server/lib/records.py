@@ -166,13 +166,20 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
     return out
 
 
+def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinable]:
+    """Read a list's options (the page, and the record type's filters) from its query; the
+    clauses that choose its records. The API's document describes the options from this
+    (server/lib/openapi.py, Described)."""
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    form.integer("per_page", "the number per page", low=1, high=500, default=50)
+    return _scope(rt, ctx) + rt.filters(form, ctx)
+
+
 async def list_records(rt: RecordType, ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
     """One page of records, newest first, filtered by the query parameters."""
     allow(rt, ctx.actor, "list")
     form = Form(params)
-    form.integer("page", "the page number", low=1, high=100_000, default=1)
-    form.integer("per_page", "the number per page", low=1, high=500, default=50)
-    clauses = _scope(rt, ctx) + rt.filters(form, ctx)
+    clauses = read_list_options(rt, form, ctx)
     clean = form.result()
     page, per_page = clean["page"], clean["per_page"]
     where = _where(clauses)
