@@ -23,6 +23,7 @@ from server.lib.records import (
     create_record,
     get_record,
     update_record,
+    validate,
 )
 from server.lib.reference import Reference
 from server.lib.validation import (
@@ -167,13 +168,14 @@ async def default_footprint(person_id: int | None) -> int | None:
     return row["footprint"] if row else None
 
 
-async def validate_activity(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
+def _read_record(form: Form, ctx: Context, old: Row | None) -> None:
+    read_activity(form, ctx, staff=ctx.actor is not None and ctx.actor.is_staff)
+
+
+async def activity_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
 ) -> dict[str, Any]:
     staff = ctx.actor is not None and ctx.actor.is_staff
-    form = Form(data, partial=old is not None)
-    read_activity(form, ctx, staff=staff)
-    clean = form.result()
     if old is not None and "client_id" in clean and clean["client_id"] != old["client_id"]:
         raise Invalid({"client_id": "The client_id of an activity cannot change."})
     if old is None and clean.get("client_id") is None:
@@ -189,7 +191,7 @@ async def validate_activity(
         clean["footprint"] = await default_footprint(clean.get("person"))
     if clean.get("person") and not await Person.exists().where(Person.id == clean["person"]):
         raise Invalid({"person": f"There is no person with id {clean['person']}."})
-    settle_review(clean, old, staff_set=staff and "review_status" in data)
+    settle_review(clean, old, staff_set=staff and "review_status" in sent)
     return clean
 
 
@@ -251,7 +253,8 @@ def champion_window(row: Row, ctx: Context) -> None:
 ACTIVITIES = RecordType(
     name="activity",
     table=Activity,
-    validate=validate_activity,
+    read=_read_record,
+    rules=activity_rules,
     present=present_activity,
     filters=activity_filters,
     owner="person",
@@ -282,7 +285,7 @@ async def log_from_form(ctx: Context, sent: Mapping[str, Any], tries: int = 3) -
     try:
         await create_record(ACTIVITIES, ctx, sent)
     except Conflict:
-        clean = await validate_activity(sent, ctx, None)
+        clean = await validate(ACTIVITIES, sent, ctx, None)
         if await _already_saved(clean) or tries == 0:
             raise
         said = repr([str(clean.get(name)) for name in SAME_ACTIVITY])

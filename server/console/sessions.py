@@ -18,6 +18,7 @@ from server.lib.records import (
     create_record,
     get_record,
     update_record,
+    validate,
 )
 from server.lib.validation import MAX_ID, Invalid, read_date_filters
 from server.sessions.services import (
@@ -212,7 +213,7 @@ async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | 
         errors.update(exc.errors)
     try:
         if errors:  # check the rest too, without saving
-            await FRIENDS_SESSIONS.validate(data, ctx, None)
+            await validate(FRIENDS_SESSIONS, data, ctx, None)
         elif record_id is None:
             return await create_record(FRIENDS_SESSIONS, ctx, data)
         else:

@@ -1,8 +1,9 @@
 """Checking one row of a spreadsheet: the same rules as the API, a plain message for each
 problem, naming the row as the spreadsheet numbers it.
 
-The person's fields go through people.services.validate_person itself; memberships and
-training records through the same Form readers and rules as their API checks (the young
+The person's fields go through the people's own reading and rules (records.validate);
+memberships and training records through the same Form readers and rules as their API
+checks (the young
 champions' age rule is applied once we know who the person is: see match.py)."""
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from schema.tables import Organisation
 from server.imports.dates import NotADate, parse_date
 from server.imports.fields import BY_KEY
 from server.lib.normal import simple
-from server.lib.records import Context
+from server.lib.records import Context, validate
 from server.lib.validation import Form, Invalid
-from server.people.services import STATUSES, validate_person
+from server.people.services import PEOPLE, STATUSES
 from server.settings import today
 from server.trainings.services import add_months
 
@@ -212,7 +213,7 @@ async def _person(row: Row, look: Lookups) -> dict[str, Any]:
         "It is not one we know: add it in Settings first, or leave the cell empty.",
     )  # fmt: skip
     try:
-        clean = await validate_person(data, look.ctx, None)
+        clean = await validate(PEOPLE, data, look.ctx, None)
     except Invalid as exc:
         for key, message in exc.errors.items():
             if key == "year_of_birth" and "date_of_birth" in row.values:

@@ -8,8 +8,8 @@ from litestar import Request, Router, delete, get, patch, post
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.lib.auth import current_actor
-from server.lib.openapi import ANYONE, SIGNED_IN, described, errors, with_parameters
+from server.lib.auth import Actor, current_actor
+from server.lib.openapi import ANYONE, SIGNED_IN, described, errors, operation
 from server.lib.records import (
     Context,
     RecordType,
@@ -46,10 +46,22 @@ def who_may(rt: RecordType, action: str) -> str:
     return "Coordinators and admins may use it."
 
 
+# The reading of options and fields, for describing them: an admin (who may send every
+# field) with empty reference lists (the council's own slugs and codes are not copied into
+# the document: it says where to find them).
+DESCRIBING = Context(actor=Actor(0, "admin", None), ref=Reference({}, {}, {}))
+
+
 def list_options(rt: RecordType) -> type:
     """The list's operation, with its query options (paging and filters) described."""
-    nobody = Context(actor=None, ref=Reference({}, {}, {}))
-    return with_parameters(described(lambda form: read_list_options(rt, form, nobody)))
+    options = described(lambda form: read_list_options(rt, form, DESCRIBING))
+    return operation(parameters=options.parameters)
+
+
+def with_body(rt: RecordType, partial: bool) -> type:
+    """The operation of a create (partial False) or a change, with its body described."""
+    fields = described(lambda form: rt.read(form, DESCRIBING, None))
+    return operation(body=fields.body(partial))
 
 
 def crud_router(
@@ -96,6 +108,7 @@ def crud_router(
         operation_id=f"create_{one}",
         summary=f"Add to the {plural}",
         status_code=HTTP_201_CREATED,
+        operation_class=with_body(rt, partial=False),
         **about("create"),
     )
     async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
@@ -106,6 +119,7 @@ def crud_router(
         "/{record_id:int}",
         operation_id=f"update_{one}",
         summary=f"Change some fields of one of the {plural}",
+        operation_class=with_body(rt, partial=True),
         **about("update"),
     )
     async def update(

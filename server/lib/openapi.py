@@ -14,8 +14,10 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import (
     Components,
     Example,
+    OpenAPIMediaType,
     Operation,
     Parameter,
+    RequestBody,
     Schema,
     SecurityRequirement,
     SecurityScheme,
@@ -98,21 +100,47 @@ CHOICES_FROM = {
 
 class Described(Form):
     """A Form that reads nothing and notes each field it is asked to read, with its type
-    and limits: a list's query parameters are then described from the very code that
-    reads them (a RecordType's filters), and cannot drift from it."""
+    and limits: a list's query parameters, and a record's body, are then described from
+    the very code that reads them (a RecordType's filters and its `read`), and cannot
+    drift from it."""
 
     def __init__(self) -> None:
         super().__init__({})
-        self.parameters: list[Parameter] = []
+        self.fields: list[tuple[str, Schema, bool]] = []  # name, schema, required
 
     def _note(self, name: str, label: str, schema: Schema, required: bool = False) -> None:
         words = label[:1].upper() + label[1:]
         if schema.enum is None and name in CHOICES_FROM:
             words += ": " + CHOICES_FROM[name]
-        self.parameters.append(
+        words = words if words.endswith(".") else words + "."
+        if schema.description:
+            words += " " + schema.description
+        schema.description = words
+        if not required and isinstance(schema.type, OpenAPIType):
+            schema.type = [schema.type, OpenAPIType.NULL]  # left out, empty or null: none
+        self.fields.append((name, schema, required))
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """The fields as query parameters."""
+        return [
             Parameter(name=name, param_in="query", schema=schema, required=required,
-                      description=words if words.endswith(".") else words + ".")
-        )  # fmt: skip
+                      description=schema.description)
+            for name, schema, required in self.fields
+        ]  # fmt: skip
+
+    def body(self, partial: bool) -> RequestBody:
+        """The fields as a JSON object's (partial: a change, where none is needed). Any
+        other field is refused."""
+        schema = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={name: schema for name, schema, _ in self.fields},
+            required=None if partial else [n for n, _, r in self.fields if r] or None,
+            additional_properties=False,
+        )
+        return RequestBody(
+            content={"application/json": OpenAPIMediaType(schema=schema)}, required=True
+        )
 
     def text(self, name: str, label: str, *, max_length: int, required: bool = False,
              default: str | None = "", pattern: re.Pattern[str] | None = None,
@@ -120,7 +148,7 @@ class Described(Form):
         schema = Schema(
             type=OpenAPIType.STRING,
             max_length=max_length,
-            pattern=pattern.pattern if pattern else None,
+            pattern=f"^(?:{pattern.pattern})$" if pattern else None,  # the whole value
         )
         self._note(name, label, schema, required)
 
@@ -135,10 +163,11 @@ class Described(Form):
     def date(self, name: str, label: str, *, required: bool = False,
              default: date | None = None, allow_future: bool = False,
              earliest: date = EARLIEST) -> None:  # fmt: skip
+        last = "today" if not allow_future else LATEST.isoformat()
         schema = Schema(
             type=OpenAPIType.STRING,
             format=OpenAPIFormat.DATE,
-            description=f"From {earliest.isoformat()} to {LATEST.isoformat()}.",
+            description=f"From {earliest.isoformat()} to {last}.",
         )
         self._note(name, label, schema, required)
 
@@ -146,6 +175,14 @@ class Described(Form):
                required: bool = False, default: Any = None) -> None:  # fmt: skip
         enum = list(choices) or None
         self._note(name, label, Schema(type=OpenAPIType.STRING, enum=enum), required)
+
+    def email(self, name: str, *, required: bool = False) -> None:
+        schema = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.EMAIL, max_length=254)
+        self._note(name, "an email address", schema, required)
+
+    def duration(self, name: str, label: str, *, high: int, default: int = 0) -> None:
+        schema = Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=high, default=default)
+        self._note(name, f"{label} in minutes", schema)
 
     def boolean(self, name: str, label: str, *, default: bool = False) -> None:
         self._note(name, label, Schema(type=OpenAPIType.BOOLEAN, default=default))
@@ -158,20 +195,24 @@ class Described(Form):
         self.integer(name, label, low=1, high=MAX_ID, required=required)
 
 
-def described(read: Callable[[Form], Any]) -> list[Parameter]:
-    """The query parameters that `read` reads from a Form."""
+def described(read: Callable[[Form], Any]) -> Described:
+    """The fields that `read` reads from a Form."""
     form = Described()
     read(form)
-    return form.parameters
+    return form
 
 
-def with_parameters(parameters: list[Parameter]) -> type[Operation]:
-    """An Operation (the handler's operation_class) that also lists these parameters: for
-    a handler that reads its query itself rather than through its signature."""
+def operation(
+    parameters: list[Parameter] | None = None, body: RequestBody | None = None
+) -> type[Operation]:
+    """An Operation (the handler's operation_class) that also lists these parameters, or
+    has this body: for a handler that reads its query or body itself rather than through
+    its signature."""
 
     @dataclass
-    class WithParameters(Operation):
+    class Described(Operation):
         def __post_init__(self) -> None:
-            self.parameters = [*(self.parameters or []), *parameters]
+            self.parameters = [*(self.parameters or []), *(parameters or [])] or None
+            self.request_body = body or self.request_body
 
-    return WithParameters
+    return Described

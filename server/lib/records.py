@@ -61,7 +61,14 @@ class Context:
         return self.actor is not None and not self.actor.is_staff
 
 
-Validate = Callable[[Mapping[str, Any], Context, Row | None], Awaitable[dict[str, Any]]]
+# Reads each field of a record from a Form (a new one, or, with old, a change: the Form is
+# partial then). Only reading: the document of the API describes the fields from it.
+Read = Callable[[Form, Context, Row | None], None]
+# What is checked and settled once the fields are read: the clean values, the context, the
+# record as it was (None: a new one) and what was sent as it was; returns the values to save.
+Rules = Callable[
+    [dict[str, Any], Context, Row | None, Mapping[str, Any]], Awaitable[dict[str, Any]]
+]
 Present = Callable[[Row, Reference], dict[str, Any]]
 Filters = Callable[[Form, Context], list[Combinable]]
 OnChange = Callable[[Row | None, Row | None, Context], Awaitable[None]]
@@ -74,6 +81,12 @@ HoldBack = Callable[[dict[str, Any], Row, Context], Awaitable[FollowUp | None]]
 # What a bulk write of this kind also changes (the rollups), given the rows as they were
 # and as they are (an insert removes nothing; an update is both), in its transaction.
 OnRows = Callable[[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]], Awaitable[None]]
+
+
+async def _keep(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
+    return clean
 
 
 async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
@@ -100,9 +113,10 @@ async def _no_rows_hook(removed: Sequence[Mapping[str, Any]], added: Sequence[An
 class RecordType:
     name: str  # in the audit log and messages, e.g. "activity"
     table: type[Table]
-    validate: Validate
+    read: Read
     present: Present
     filters: Filters
+    rules: Rules = _keep
     owner: str | None = None
     champion_may: frozenset[str] = frozenset()
     public: frozenset[str] = frozenset()
@@ -164,6 +178,17 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
     for clause in clauses[1:]:
         out = out & clause
     return out
+
+
+async def validate(
+    rt: RecordType, data: Mapping[str, Any], ctx: Context, old: Row | None
+) -> dict[str, Any]:
+    """The values to save of a new record (old None) or of a change: its fields read
+    (every mistake at once), then its rules."""
+    form = Form(data, partial=old is not None)
+    rt.read(form, ctx, old)
+    clean = form.result()
+    return await rt.rules(clean, ctx, old, data)
 
 
 def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinable]:
@@ -253,7 +278,7 @@ async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -
     """Check and save a new record; returns it as JSON."""
     allow(rt, ctx.actor, "create")
     _refuse_others(rt, ctx, data)
-    clean = await rt.validate(data, ctx, None)
+    clean = await validate(rt, data, ctx, None)
     _own(rt, ctx, clean, None)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
@@ -274,7 +299,7 @@ async def update_record(
         old = await fetch(rt, ctx, record_id, lock=True)
         rt.may_change(old, ctx)
         _refuse_others(rt, ctx, data)
-        clean = await rt.validate(data, ctx, old)
+        clean = await validate(rt, data, ctx, old)
         _own(rt, ctx, clean, old)
         follow_up = await rt.hold_back(clean, old, ctx)
         what = changes(old, clean, rt.personal)

@@ -32,8 +32,7 @@ async def _check_organisation(clean: dict[str, Any]) -> None:
         raise Invalid({"organisation": f"There is no organisation with id {org}."})
 
 
-async def validate_person(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_person(form: Form, ctx: Context, old: Row | None) -> None:
     form.name("name", "the person's name", max_length=200, required=True)
     form.email("email")
     form.text(
@@ -57,7 +56,11 @@ async def validate_person(data: Mapping[str, Any], ctx: Context, old: Row | None
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
     form.reference("organisation", "the organisation's id")
     form.boolean("consent_to_contact", "consent to contact")
-    clean = form.result()
+
+
+async def person_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     if clean.get("postcode"):
         clean["postcode"] = clean["postcode"].upper()
     await _check_organisation(clean)
@@ -170,7 +173,8 @@ async def before_person_deleted(row: Row, ctx: Context) -> None:
 PEOPLE = RecordType(
     name="person",
     table=Person,
-    validate=validate_person,
+    read=read_person,
+    rules=person_rules,
     present=present_person,
     filters=people_filters,
     owner="id",
@@ -198,16 +202,17 @@ def check_young_age(year_of_birth: int | None, joined_on: date) -> str | None:
     return None
 
 
-async def validate_membership(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_membership(form: Form, ctx: Context, old: Row | None) -> None:
     form.reference("person", "the person's id", required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
     form.date("joined_on", "the date they joined", default=today())
     form.choice("status", "a status", {s: s for s in STATUSES}, default="active")
     form.date("left_on", "the date they left")
-    clean = form.result()
+
+
+async def membership_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     merged = {**(old or {}), **clean}
     person = await Person.select(Person.year_of_birth).where(Person.id == merged["person"]).first()
     if person is None:
@@ -254,7 +259,8 @@ def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
 MEMBERSHIPS = RecordType(
     name="membership",
     table=Membership,
-    validate=validate_membership,
+    read=read_membership,
+    rules=membership_rules,
     present=present_membership,
     filters=membership_filters,
     owner="person",

@@ -50,10 +50,7 @@ def _no_filters(form: Form, ctx: Context) -> list[Combinable]:
 # Programmes ---------------------------------------------------------------------------
 
 
-async def validate_programme(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_programme(form: Form, ctx: Context, old: Row | None) -> None:
     form.name("name", "the programme's name", max_length=100, required=True)
     form.text(
         "slug",
@@ -68,7 +65,11 @@ async def validate_programme(
     form.integer("target", "the target", low=0, high=10_000_000)
     form.date("target_date", "the target date", allow_future=True)
     form.integer("sort_order", "the order", low=0, high=10_000, default=100)
-    clean = form.result()
+
+
+async def programme_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     if old is None and not clean.get("slug"):
         clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
@@ -92,7 +93,8 @@ def present_programme(row: Row, ref: Reference) -> dict[str, Any]:
 PROGRAMMES = RecordType(
     name="programme",
     table=Programme,
-    validate=validate_programme,
+    read=read_programme,
+    rules=programme_rules,
     present=present_programme,
     filters=_no_filters,
     public=frozenset({"list", "read"}),
@@ -108,10 +110,7 @@ PROGRAMMES = RecordType(
 # Footprints ---------------------------------------------------------------------------
 
 
-async def validate_footprint(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_footprint(form: Form, ctx: Context, old: Row | None) -> None:
     form.name("name", "the area's name", max_length=100, required=True)
     form.text(
         "code",
@@ -121,7 +120,6 @@ async def validate_footprint(
         pattern=CODE,
         pattern_hint="Use up to 20 letters, numbers and dashes, like WC.",
     )
-    return form.result()
 
 
 def present_footprint(row: Row, ref: Reference) -> dict[str, Any]:
@@ -131,7 +129,7 @@ def present_footprint(row: Row, ref: Reference) -> dict[str, Any]:
 FOOTPRINTS = RecordType(
     name="footprint",
     table=Footprint,
-    validate=validate_footprint,
+    read=read_footprint,
     present=present_footprint,
     filters=_no_filters,
     public=frozenset({"list", "read"}),
@@ -150,17 +148,13 @@ FOOTPRINTS = RecordType(
 # Organisations ------------------------------------------------------------------------
 
 
-async def validate_organisation(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_organisation(form: Form, ctx: Context, old: Row | None) -> None:
     form.name("name", "the organisation's name", max_length=200, required=True)
     form.choice(
         "kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS}, default="other"
     )
     form.choice("sector", "the sector", {s: s for s in SECTORS}, default="public")
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
-    return form.result()
 
 
 def present_organisation(row: Row, ref: Reference) -> dict[str, Any]:
@@ -191,7 +185,7 @@ def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
 ORGANISATIONS = RecordType(
     name="organisation",
     table=Organisation,
-    validate=validate_organisation,
+    read=read_organisation,
     present=present_organisation,
     filters=organisation_filters,
     champion_may=frozenset({"list", "read"}),
@@ -202,8 +196,7 @@ ORGANISATIONS = RecordType(
 # Courses ------------------------------------------------------------------------------
 
 
-async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_course(form: Form, ctx: Context, old: Row | None) -> None:
     form.name("name", "the course's name", max_length=200, required=True)
     form.text(
         "slug",
@@ -217,7 +210,11 @@ async def validate_course(data: Mapping[str, Any], ctx: Context, old: Row | None
     form.integer("guided_learning_hours", "the guided learning hours", low=0, high=2000)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.integer("valid_for_months", "how many months it is valid for", low=1, high=600)
-    clean = form.result()
+
+
+async def course_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     if old is None and not clean.get("slug"):
         clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
@@ -240,7 +237,8 @@ def present_course(row: Row, ref: Reference) -> dict[str, Any]:
 COURSES = RecordType(
     name="course",
     table=Course,
-    validate=validate_course,
+    read=read_course,
+    rules=course_rules,
     present=present_course,
     filters=_no_filters,
     public=frozenset({"list", "read"}),

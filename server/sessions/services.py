@@ -44,10 +44,7 @@ def _date_range(form: Form, column: Any) -> list[Combinable]:
     return out
 
 
-async def validate_session(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_session(form: Form, ctx: Context, old: Row | None) -> None:
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
     form.date("held_on", "the date it was held", required=True)
     form.choice("footprint", "the area", ctx.ref.footprint_ids())
@@ -57,7 +54,11 @@ async def validate_session(
     form.text("note", "a note", max_length=500)
     if not ctx.champion:
         form.choice("review_status", "a review status", {s: s for s in REVIEW_STATUSES})
-    clean = form.result()
+
+
+async def session_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     if clean.get("review_status") is None:
         clean.pop("review_status", None)  # not given: a new session's default, or as it was
     run_by = clean.get("run_by")
@@ -145,7 +146,8 @@ def session_filters(form: Form, ctx: Context) -> list[Combinable]:
 FRIENDS_SESSIONS = RecordType(
     name="friends session",
     table=FriendsSession,
-    validate=validate_session,
+    read=read_session,
+    rules=session_rules,
     present=present_session,
     filters=session_filters,
     owner="run_by",
@@ -155,10 +157,7 @@ FRIENDS_SESSIONS = RecordType(
 )
 
 
-async def validate_external(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_external(form: Form, ctx: Context, old: Row | None) -> None:
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
     form.choice(
         "footprint", "the area (leave it out for the whole borough)", ctx.ref.footprint_ids()
@@ -167,7 +166,6 @@ async def validate_external(
     form.date("as_of", "the date the figure is for", required=True)
     form.text("source", "where the figure comes from", max_length=200, required=True)
     form.text("note", "a note", max_length=500)
-    return form.result()
 
 
 def present_external(row: Row, ref: Reference) -> dict[str, Any]:
@@ -194,7 +192,7 @@ def external_filters(form: Form, ctx: Context) -> list[Combinable]:
 EXTERNAL_COUNTS = RecordType(
     name="external figure",
     table=ExternalCount,
-    validate=validate_external,
+    read=read_external,
     present=present_external,
     filters=external_filters,
     personal=frozenset({"note"}),

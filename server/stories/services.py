@@ -34,13 +34,12 @@ ONLY_CONSENT = (
 ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it."
 
 
-async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None) -> dict[str, Any]:
-    if old is not None and ctx.champion and isinstance(data, Mapping):
+def read_story(form: Form, ctx: Context, old: Row | None) -> None:
+    if old is not None and ctx.champion and isinstance(form.data, Mapping):
         # An author may take their consent back or give it again; new words would be
         # published without a coordinator reading them.
-        if extra := [str(k)[:60] for k in data if k != "consent_to_publish"]:
+        if extra := [str(k)[:60] for k in form.data if k != "consent_to_publish"]:
             raise Invalid({k: ONLY_CONSENT for k in extra})
-    form = Form(data, partial=old is not None)
     form.text("text", "your story", max_length=LONGEST, required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.boolean("consent_to_publish", "consent to publish")
@@ -48,7 +47,11 @@ async def validate_story(data: Mapping[str, Any], ctx: Context, old: Row | None)
     if staff:
         form.reference("person", "the person's id")
         form.choice("status", "a status", SET_BY_HAND, default="waiting")
-    clean = form.result()
+
+
+async def story_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     if old is None and clean.get("person") is None and ctx.actor is not None:
         clean["person"] = ctx.actor.person_id  # a coordinator's own story
     if "text" in clean and len(clean["text"]) < SHORTEST:
@@ -105,7 +108,8 @@ def story_filters(form: Form, ctx: Context) -> list[Combinable]:
 STORIES = RecordType(
     name="story",
     table=Story,
-    validate=validate_story,
+    read=read_story,
+    rules=story_rules,
     present=present_story,
     filters=story_filters,
     owner="person",

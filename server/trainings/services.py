@@ -64,16 +64,17 @@ async def _trainer_course_stays(row: Row, ctx: Context) -> None:
         raise Invalid({"course": STAFF_REMOVE.format(course=name)})
 
 
-async def validate_training(
-    data: Mapping[str, Any], ctx: Context, old: Row | None
-) -> dict[str, Any]:
-    form = Form(data, partial=old is not None)
+def read_training(form: Form, ctx: Context, old: Row | None) -> None:
     form.reference("person", "the person's id", required=ctx.actor is None or not ctx.champion)
     form.choice("course", "a course", ctx.ref.course_ids(), required=True)
     form.date("completed_on", "the date it was completed", required=True)
     form.text("certificate_number", "the certificate number", max_length=60, default=None)
     form.date("expires_on", "the expiry date", allow_future=True)
-    clean = form.result()
+
+
+async def training_rules(
+    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
+) -> dict[str, Any]:
     merged = {**(old or {}), **clean}
     if ctx.champion:
         _check_trainer_course({merged["course"], (old or merged)["course"]}, ctx)
@@ -122,7 +123,8 @@ def training_filters(form: Form, ctx: Context) -> list[Combinable]:
 TRAININGS = RecordType(
     name="training",
     table=TrainingRecord,
-    validate=validate_training,
+    read=read_training,
+    rules=training_rules,
     present=present_training,
     filters=training_filters,
     owner="person",
