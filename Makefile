@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser migrate run demo test test-fast test-sqlite test-postgres lint bench check postgres clean
+.PHONY: help install install-test browser migrate run demo test test-fast test-sqlite test-postgres coverage lint bench check postgres clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,19 +58,28 @@ lint: install-test ## check the code with ruff and mypy (strict on server/, rela
 	$(BIN)/mypy
 
 FAST := not browser and not postgres and not slow
-COVERAGE_FLOOR := 93
+# The coverage of server/ by the SQLite run (browser tests and the commands the tests start
+# included) and the PostgreSQL run together, rounded down: 97.27% on 1 December 2026.
+COVERAGE_FLOOR := 97
 
 test-fast: install-test ## the quick loop: SQLite, no Chromium, no PostgreSQL, nothing slow
 	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest -q -n auto -m "$(FAST)"
 
-test-sqlite: install-test browser ## run every test on SQLite, with the coverage floor on server/
+test-sqlite: install-test browser ## run every test on SQLite, measuring the coverage of server/ afresh
 	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest --cov=server --cov-report=
+
+# Alone, test-postgres measures afresh too; within `make test` it adds to the SQLite run's.
+test: COVERAGE_APPEND := --cov-append
+test-postgres: install-test postgres ## run the tests on PostgreSQL (the browser tests run on SQLite)
+	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest -m "not browser" \
+	  --cov=server --cov-report= $(COVERAGE_APPEND)
+
+coverage: install-test ## report the coverage measured by the last runs; fail below COVERAGE_FLOOR
+	@# data written after a run had combined its own (a process that outlived it) joins in
+	@if ls .coverage.* >/dev/null 2>&1; then $(BIN)/coverage combine --append --quiet || true; fi
 	$(BIN)/coverage report --skip-covered --fail-under=$(COVERAGE_FLOOR)
 
-test-postgres: install-test postgres ## run the tests on PostgreSQL (the browser tests run on SQLite)
-	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest -m "not browser"
-
-test: lint test-sqlite test-postgres ## run every test, on SQLite and on PostgreSQL
+test: lint test-sqlite test-postgres coverage ## run every test, on SQLite and on PostgreSQL, and check the coverage floor
 
 check: test ## exactly what CI runs
 

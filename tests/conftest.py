@@ -16,6 +16,7 @@ from tests.environment import ENGINE
 
 pytest_plugins = [
     "tests.fixtures.database",
+    "tests.fixtures.settings",
     "tests.fixtures.accounts",
     "tests.fixtures.mail",
     "tests.fixtures.console",

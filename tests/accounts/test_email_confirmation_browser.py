@@ -8,17 +8,14 @@ import asyncio
 
 from schema import tables as t
 from tests.helpers import factories as f
-from tests.helpers.browser import axe_violations, screenshot, session_cookie_for
+from tests.helpers.browser import axe_violations, screenshot, signed_in_context
 from tests.helpers.mail import CHANGE_LINK, read
 
 
 async def _signed_in_tab(chromium, live_server, email: str, width: int):
-    context = await chromium.new_context(
-        viewport={"width": width, "height": 800}, locale="en-GB", bypass_csp=True
+    context = await signed_in_context(
+        chromium, live_server, email, viewport={"width": width, "height": 800}, bypass_csp=True
     )
-    context.set_default_timeout(10_000)
-    token = await session_cookie_for(email)
-    await context.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
     return context, await context.new_page()
 
 

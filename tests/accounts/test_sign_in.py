@@ -5,19 +5,13 @@ tests read their links from a real SMTP server (aiosmtpd) like a person's inbox.
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from schema.tables import OutboxMessage, SignInLink, WebSession
-from server.settings import get_settings
 from tests.helpers import factories as f
 from tests.helpers.html import Page
 from tests.helpers.signin import (
     LINK,
-    Inbox,
     ask_for_link,
     newest_link_token,
     post_sign_in,
@@ -76,7 +70,7 @@ async def test_the_same_answer_whether_the_email_is_known_or_not(client):
     assert known.status_code == unknown.status_code == 200
     assert Page(known.text).h1 == Page(unknown.text).h1
     inbox, _ = smtp_server()
-    assert inbox.to("stranger@example.org") == []  # only the known address got an email
+    assert inbox.for_address("stranger@example.org") == []  # only the known address got an email
 
 
 async def test_links_are_limited_per_email(client):
@@ -146,22 +140,12 @@ async def test_api_writes_with_the_session_cookie_need_the_csrf_header(client):
     assert mine.json()["total"] == 1
 
 
-@pytest.fixture
-def debug(monkeypatch):
-    monkeypatch.setenv("DEBUG", "true")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-async def test_the_outbox_page_is_only_there_in_debug(client, debug, monkeypatch):
+async def test_the_outbox_page_is_only_there_in_debug(client, debug, settings):
     await f.user("champion", email="outbox@example.org")
     await post_sign_in(client, "outbox@example.org")
     page = Page((await client.get("/dev/outbox")).text)
     assert "Your sign-in link" in page.text and "outbox@example.org" in page.text
-    monkeypatch.setenv("DEBUG", "false")
-    get_settings.cache_clear()
+    settings(DEBUG="false")
     assert (await client.get("/dev/outbox")).status_code == 404
 
 
@@ -206,25 +190,6 @@ async def test_an_email_with_no_secret_is_still_kept_without_debug(capsys):
     # Every email ends saying who runs the service and where to get help.
     assert kept["body"].startswith("See you there.\n--\nThe Health Movement app is run by ")
     assert "See you there" not in capsys.readouterr().out
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(port))
-    monkeypatch.setenv("SMTP_TLS", "none")
-    monkeypatch.setenv("SMTP_FROM", "Health Movement <movement@example.org>")
-    get_settings.cache_clear()
-    yield inbox
-    controller.stop()
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 async def test_the_link_goes_through_a_realsmtp_server(client, smtp):

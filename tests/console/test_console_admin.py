@@ -303,7 +303,7 @@ async def test_a_sign_in_link_can_be_sent_from_the_console(client):
     with smtp_set_up(port):
         answer = await post(client, f"/console/admin/users/{target['id']}/sign-in-link")
     assert answer.status_code == 303
-    assert len(inbox.to("kim@example.org")) == 1
+    assert len(inbox.for_address("kim@example.org")) == 1
 
 
 # Reference records --------------------------------------------------------------------

@@ -4,7 +4,6 @@ audit log names no personal values, and the totals count the person once."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 
 import pytest
@@ -55,16 +54,15 @@ async def two_records():
         TrainingRecord(person=other, course=course, completed_on=date(2024, 1, 1))
     )
     hc, df = await f.programme_id("health-champions"), await f.programme_id("dementia-friends")
-    await Activity.insert(
+    await f.activities(
         *[
-            Activity(
-                client_id=uuid.uuid4(),
-                person=other,
-                programme=hc,
-                kind="conversation",
-                occurred_on=today(),
-                people_reached=5,
-            )
+            {
+                "person": other,
+                "programme": hc,
+                "kind": "conversation",
+                "occurred_on": today(),
+                "people_reached": 5,
+            }
             for _ in range(3)
         ]
     )

@@ -10,23 +10,18 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from schema.tables import Activity, AuditEvent, Membership, Organisation, Person
+from schema.tables import AuditEvent, Membership, Organisation, Person
 from server.settings import today
 from tests.helpers import factories as f
-from tests.helpers.console import post_form
+from tests.helpers.console import coordinator_in_two_areas, post_form
 from tests.helpers.html import Page, date_boxes, typed
-from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}
 
 
 @pytest.fixture
 async def coordinator(client):
-    await f.footprint("WC", "Wigan Central")
-    await f.footprint("LE", "Leigh")
-    user = await f.user("coordinator", name="Cora Ordinator")
-    await sign_in(client, user.email)
-    return user
+    return await coordinator_in_two_areas(client)
 
 
 async def get_page(client, url: str, status: int = 200) -> Page:
@@ -136,15 +131,12 @@ async def test_a_person_page_shows_details_roles_training_and_latest_activities(
     await f.join(pid, "heart-champions", joined_on=date(2025, 3, 1))
     hc = await f.programme_id("heart-champions")
     for n in range(25):
-        await Activity.insert(
-            Activity(
-                client_id=__import__("uuid").uuid4(),
-                person=pid,
-                programme=hc,
-                kind="conversation",
-                occurred_on=today() - timedelta(days=n),
-                people_reached=n,
-            )
+        await f.activity(
+            person=pid,
+            programme=hc,
+            kind="conversation",
+            occurred_on=today() - timedelta(days=n),
+            people_reached=n,
         )
     page = await get_page(client, f"/console/people/{pid}")
     assert page.h1 == "Dee Hart"
@@ -164,16 +156,13 @@ async def test_a_persons_activities_say_what_they_were_and_their_review_in_words
 ):
     pid = await f.person("Lee Flyer")
     hc = await f.programme_id("health-champions")
-    await Activity.insert(
-        Activity(
-            client_id=__import__("uuid").uuid4(),
-            person=pid,
-            programme=hc,
-            kind="leaflets",
-            occurred_on=today(),
-            people_reached=900,
-            review_status="needs-review",
-        )
+    await f.activity(
+        person=pid,
+        programme=hc,
+        kind="leaflets",
+        occurred_on=today(),
+        people_reached=900,
+        review_status="needs-review",
     )
     text = (await get_page(client, f"/console/people/{pid}")).text
     assert "Leaflets or posters" in text and "Waiting for review" in text

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 import pytest
 
 from schema.tables import Activity, AuditEvent, Story
-from server.settings import today
 from tests.helpers import factories as f
+from tests.helpers.console import market_stall
 from tests.helpers.html import Page, date_boxes, typed
 from tests.helpers.signin import sign_in
 
@@ -37,17 +36,7 @@ async def desk(client, champion):
 
 
 async def log(client, champion, reached: int, minutes: int = 30, **more) -> int:
-    body = {
-        "client_id": str(uuid.uuid4()),
-        "programme": "health-champions",
-        "kind": "event",
-        "occurred_on": today().isoformat(),
-        "people_reached": reached,
-        "minutes": minutes,
-        "footprint": "WC",
-        "note": "Stall at the market",
-        **more,
-    }
+    body = market_stall(reached, minutes, **more)
     answer = await client.post("/api/activities", json=body, headers=champion.headers)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]

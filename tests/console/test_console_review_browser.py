@@ -3,26 +3,16 @@ shrinks the queue, and every page passes axe-core."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 
 from server.settings import today
 from tests.helpers import factories as f
 from tests.helpers.browser import axe_violations, screenshot
+from tests.helpers.console import market_stall
 
 
 async def _log(base: str, champion: f.User, reached: int) -> int:
-    body = {
-        "client_id": str(uuid.uuid4()),
-        "programme": "health-champions",
-        "kind": "event",
-        "occurred_on": today().isoformat(),
-        "people_reached": reached,
-        "minutes": 60,
-        "footprint": "WC",
-        "note": "Stall at the market",
-    }
+    body = market_stall(reached, minutes=60)
     async with httpx.AsyncClient(base_url=base, headers=champion.headers) as api:
         answer = await api.post("/api/activities", json=body)
     assert answer.status_code == 201, answer.text
@@ -116,7 +106,7 @@ async def test_a_big_session_is_approved_from_the_queue_and_then_counts(desk, li
 
 
 async def test_run_by_is_found_with_javascript_off(chromium, live_server):
-    from tests.helpers.browser import DESK, session_cookie_for
+    from tests.helpers.browser import DESK, add_session
 
     runner = await f.person("Ruth Runner")
     await f.join(runner, "dementia-friends")
@@ -124,8 +114,7 @@ async def test_run_by_is_found_with_javascript_off(chromium, live_server):
     context = await chromium.new_context(
         viewport=DESK, locale="en-GB", java_script_enabled=False, bypass_csp=True
     )
-    token = await session_cookie_for(coordinator.email)
-    await context.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
+    await add_session(context, live_server, coordinator.email)
     page = await context.new_page()
     try:
         await page.goto(f"{live_server}/console/sessions/new")

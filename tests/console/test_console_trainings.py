@@ -15,9 +15,8 @@ from server.lib.validation import Invalid
 from server.settings import today
 from server.trainings.services import expiring_trainings, record_cohort
 from tests.helpers import factories as f
-from tests.helpers.console import post_form
+from tests.helpers.console import coordinator_in_two_areas, post_form
 from tests.helpers.html import Page, date_boxes
-from tests.helpers.signin import sign_in
 from tests.helpers.trainings import first_aid
 
 HTML = {"accept": "text/html"}
@@ -25,11 +24,7 @@ HTML = {"accept": "text/html"}
 
 @pytest.fixture
 async def coordinator(client):
-    await f.footprint("WC", "Wigan Central")
-    await f.footprint("LE", "Leigh")
-    user = await f.user("coordinator", name="Cora Ordinator")
-    await sign_in(client, user.email)
-    return user
+    return await coordinator_in_two_areas(client)
 
 
 async def ctx_for(user) -> Context:

@@ -134,6 +134,21 @@ async def session_cookie_for(email: str) -> str:
     return token
 
 
+async def add_session(context: Any, base: str, email: str) -> None:
+    """Signs a browser context in as this account, with a session made directly."""
+    token = await session_cookie_for(email)
+    await context.add_cookies([{"name": "movement_session", "value": token, "url": base}])
+
+
+async def signed_in_context(chromium: Any, base: str, email: str, **options: Any) -> Any:
+    """A new browser context (British English, 10-second waits), signed in as this account;
+    options as Playwright's new_context takes them (viewport, bypass_csp ...)."""
+    context = await chromium.new_context(locale="en-GB", **options)
+    context.set_default_timeout(10_000)
+    await add_session(context, base, email)
+    return context
+
+
 # Console errors ----------------------------------------------------------------------
 # Every page a browser test opens is watched: an error in its console (a script's error, a
 # refused style or script, a failed load), an uncaught exception, or a Content-Security-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 LINK = re.compile(r"http://\S+/sign-in/\S+")
@@ -84,3 +85,21 @@ async def worker_ready(page: Any) -> None:
     chosen, which is right for the phone but not what these tests are about.)"""
     await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     await remembered(page)
+
+
+async def signed_in_and_ready(page: Any, base: str, inbox, email: str) -> None:
+    """Signed in with the emailed link, home drawn and the service worker ready: the phone
+    can lose its signal now."""
+    await sign_in(page, base, inbox, email)
+    await worker_ready(page)
+
+
+@asynccontextmanager
+async def no_signal(page: Any) -> AsyncIterator[None]:
+    """The phone without signal for the length of the block; with it again afterwards, even
+    when the block fails (the test's tab is shut after it anyway)."""
+    await page.context.set_offline(True)
+    try:
+        yield
+    finally:
+        await page.context.set_offline(False)

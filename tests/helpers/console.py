@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
 
 from schema.tables import (
     AuditEvent,
 )
 from server.lib.auth import admin
+from server.settings import today
 from tests.helpers import factories as f
 from tests.helpers.html import HTML, Page
 from tests.helpers.signin import sign_in
@@ -18,6 +20,28 @@ async def signed_in(client, role: str = "admin", **person) -> f.User:
     user = await f.user(role, **person)
     await sign_in(client, user.email)
     return user
+
+
+async def coordinator_in_two_areas(client) -> f.User:
+    """Cora, a coordinator signed in on this client, and two areas (Wigan Central, Leigh)."""
+    await f.footprint("WC", "Wigan Central")
+    await f.footprint("LE", "Leigh")
+    return await signed_in(client, "coordinator", name="Cora Ordinator")
+
+
+def market_stall(reached: int, minutes: int = 30, **more) -> dict:
+    """The API body of a champion's stall at the market today, in Wigan Central."""
+    return {
+        "client_id": str(uuid.uuid4()),
+        "programme": "health-champions",
+        "kind": "event",
+        "occurred_on": today().isoformat(),
+        "people_reached": reached,
+        "minutes": minutes,
+        "footprint": "WC",
+        "note": "Stall at the market",
+        **more,
+    }
 
 
 async def post(client, path: str, data: dict | None = None):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
-from schema.tables import Activity, ExternalCount, FriendsSession
-from server.db import note_write, write_transaction
+from schema.tables import ExternalCount, FriendsSession
+from server.db import note_write
 from server.settings import today
-from server.totals import rollup
 from tests.helpers import factories as f
 
 
@@ -44,24 +42,22 @@ async def movement() -> dict[str, int]:
         (health, now, None, 7, 15, "not-needed"),
         (await f.programme_id("heart-champions"), date(2025, 3, 3), le, 3, 45, "not-needed"),
     ]
-    await Activity.insert(
+    await f.activities(
         *[
-            Activity(
-                client_id=uuid.uuid4(),
-                person=ann,
-                programme=p,
-                kind="event",
-                occurred_on=d,
-                footprint=fp,
-                people_reached=r,
-                minutes=m,
-                review_status=s,
-            )
+            {
+                "person": ann,
+                "programme": p,
+                "kind": "event",
+                "occurred_on": d,
+                "footprint": fp,
+                "people_reached": r,
+                "minutes": m,
+                "review_status": s,
+            }
             for p, d, fp, r, m, s in rows
-        ]
+        ],
+        counted=True,
     )
-    async with write_transaction():
-        await rollup.rebuild()
     await FriendsSession.insert(
         FriendsSession(programme=dementia, held_on=date(2025, 3, 1), attendees=20, footprint=wc),
         FriendsSession(programme=dementia, held_on=month_ago, attendees=15),

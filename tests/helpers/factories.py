@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from schema import tables as t
 from schema.tables import Footprint, Membership, Person, Programme
 from server.accounts.services import create_account, issue_token
 from server.db import write_transaction
+from server.totals import rollup
 
 # Every table that tests write, children before parents.
 TEST_TABLES = (
@@ -91,3 +93,22 @@ async def join(
 async def person(name: str = "Pat", **fields: Any) -> int:
     rows = await Person.insert(Person(name=name, **fields)).returning(Person.id)
     return rows[0]["id"]
+
+
+async def activities(*rows: dict[str, Any], counted: bool = False) -> list[int]:
+    """Activities written straight to the table, each with a new client_id and the fields
+    given; their ids. Not through the app, so nothing is audited and the totals' rollups
+    are not kept: `counted=True` rebuilds them (in a write transaction, which the caches
+    see)."""
+    inserted = await t.Activity.insert(
+        *[t.Activity(client_id=uuid.uuid4(), **row) for row in rows]
+    ).returning(t.Activity.id)
+    if counted:
+        async with write_transaction():
+            await rollup.rebuild()
+    return [row["id"] for row in inserted]
+
+
+async def activity(**fields: Any) -> int:
+    """One activity written straight to the table (see `activities`); its id."""
+    return (await activities(fields))[0]

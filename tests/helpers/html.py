@@ -10,6 +10,14 @@ from html.parser import HTMLParser
 HTML = {"accept": "text/html"}  # the Accept header of a browser asking for a page
 
 
+
+async def send_form(client, path: str, data: dict, page: Page | None = None):
+    """Post a form to `path` as a browser would, with the CSRF token of the page it is on
+    (that page is fetched first unless the test has it already)."""
+    page = page or Page((await client.get(path, headers=HTML)).text)
+    return await client.post(path, data={"_csrf_token": page.inputs["_csrf_token"], **data})
+
+
 class Page(HTMLParser):
     """The parts of a page tests look at: inputs, forms, headings, links and text."""
 

@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import atexit
-import os
 import re
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from aiosmtpd.controller import Controller
 
 from schema.tables import Activity
-from server.settings import get_settings
+from tests.helpers.browser import Inbox, free_port
 from tests.helpers.html import HTML, Page
+from tests.helpers.settings import setting
 
 LINK = re.compile(r"http://\S+/sign-in/(\S+)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 _SERVER: dict[str, tuple[Inbox, int]] = {}
 
 
 def smtp_server() -> tuple[Inbox, int]:
     """One SMTP server for the tests' sign-ins, started the first time it is needed."""
     if "inbox" not in _SERVER:
-        inbox, port = Inbox(), _free_port()
+        inbox, port = Inbox(), free_port()
         controller = Controller(inbox, hostname="127.0.0.1", port=port)
         controller.start()
         atexit.register(controller.stop)
@@ -38,27 +28,14 @@ def smtp_server() -> tuple[Inbox, int]:
     return _SERVER["inbox"]
 
 
-@contextmanager
-def smtp_set_up(port: int) -> Iterator[None]:
+def smtp_set_up(port: int) -> AbstractContextManager[None]:
     """SMTP_HOST and friends pointing at a local server, for the length of the block."""
-    names = ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_FROM")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(
+    return setting(
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=str(port),
         SMTP_TLS="none",
         SMTP_FROM="Health Movement <movement@example.org>",
     )
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
 
 
 async def post_sign_in(client, email: str):
@@ -103,16 +80,3 @@ async def _log(client, reached: str) -> int:
     row = await Activity.select(Activity.id).order_by(Activity.id, ascending=False).first()
     return row["id"]
 
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
-
-    def to(self, address: str) -> list[str]:
-        return [content for rcpt, content in self.messages if address.lower() in rcpt]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
-from schema.tables import Activity
 from server.home.services import MyNumbers, my_numbers
 from server.settings import today
 from tests.helpers import factories as f
@@ -25,18 +22,17 @@ async def test_my_numbers_by_month_year_and_all_time_without_rejected():
     ]
     if earlier_this_year is not None and earlier_this_year < now.replace(day=1):
         rows.append((me, earlier_this_year, 2, 30, "not-needed"))
-    await Activity.insert(
+    await f.activities(
         *[
-            Activity(
-                client_id=uuid.uuid4(),
-                person=p,
-                programme=health,
-                kind="event",
-                occurred_on=day,
-                people_reached=reach,
-                minutes=minutes,
-                review_status=status,
-            )
+            {
+                "person": p,
+                "programme": health,
+                "kind": "event",
+                "occurred_on": day,
+                "people_reached": reach,
+                "minutes": minutes,
+                "review_status": status,
+            }
             for p, day, reach, minutes, status in rows
         ]
     )

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -20,25 +18,9 @@ from server.settings import SettingsError, get_settings
 from tests.helpers import factories as f
 from tests.helpers.browser import ARTIFACTS, session_cookie_for, start_server
 from tests.helpers.html import Page
+from tests.helpers.settings import setting
 
 PROXY = "127.0.0.1"  # the address httpx's ASGI transport gives the tests' requests
-
-
-@contextmanager
-def setting(**values: str) -> Iterator[None]:
-    """Settings for the length of the block (the app reads them through get_settings)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -62,20 +62,14 @@ def test_unknown_fields_are_named_but_read_only_ones_are_ignored():
     assert list(caught.value.errors) == ["colour"]
 
 
-def test_today_is_the_councils_today(monkeypatch):
+def test_today_is_the_councils_today(settings):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from server.settings import SettingsError, get_settings, today
 
-    monkeypatch.setenv("TIME_ZONE", "Pacific/Kiritimati")  # UTC+14: usually "tomorrow"
-    get_settings.cache_clear()
-    try:
-        assert today() == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
-        monkeypatch.setenv("TIME_ZONE", "Mars/Olympus")
-        get_settings.cache_clear()
-        with pytest.raises(SettingsError, match="TIME_ZONE"):
-            get_settings()
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    settings(TIME_ZONE="Pacific/Kiritimati")  # UTC+14: usually "tomorrow"
+    assert today() == datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    settings(TIME_ZONE="Mars/Olympus")
+    with pytest.raises(SettingsError, match="TIME_ZONE"):
+        get_settings()

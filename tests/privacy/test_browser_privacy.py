@@ -11,8 +11,8 @@ from playwright.async_api import expect
 
 from server.pwa.pages import release
 from tests.helpers import factories as f
-from tests.helpers.browser import DESK, PHONE, screenshot, session_cookie_for
-from tests.helpers.champion_app import eventually, kept_on_phone, remembered, sign_in
+from tests.helpers.browser import DESK, PHONE, add_session, screenshot
+from tests.helpers.champion_app import eventually, kept_on_phone, no_signal, remembered, sign_in
 
 # A personal page as an older release of the worker kept it.
 PLANT = """caches.open('movement-pages').then((c) => c.put('/activities',
@@ -43,10 +43,7 @@ async def ben():
 
 
 async def signed_in_phone(phone: Any, live_server: str, email: str) -> Any:
-    token = await session_cookie_for(email)
-    await phone.context.add_cookies(
-        [{"name": "movement_session", "value": token, "url": live_server}]
-    )
+    await add_session(phone.context, live_server, email)
     await phone.goto(f"{live_server}/")
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     return phone
@@ -109,8 +106,7 @@ async def test_signed_out_everywhere_from_another_device_the_phone_forgets(
 
     laptop = await chromium.new_context(viewport=DESK, locale="en-GB")
     try:
-        token = await session_cookie_for(asha.email)
-        await laptop.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
+        await add_session(laptop, live_server, asha.email)
         page = await laptop.new_page()
         await page.goto(f"{live_server}/my-data")
         await page.get_by_role("button", name="Sign out on every device").click()
@@ -187,8 +183,7 @@ async def test_a_queue_is_sent_only_as_the_champion_who_filled_it(
 
     # Asha signs out (on her laptop: the phone has no signal), then the phone gets signal.
     laptop = await chromium.new_context(viewport=DESK, locale="en-GB")
-    token = await session_cookie_for(asha.email)
-    await laptop.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
+    await add_session(laptop, live_server, asha.email)
     page = await laptop.new_page()
     await page.goto(f"{live_server}/my-data")
     await page.get_by_role("button", name="Sign out on every device").click()
@@ -268,8 +263,7 @@ async def test_without_signal_a_signed_out_phone_keeps_nothing_for_nobody(
         lambda: phone.evaluate("self.movementQueue.account().then((a) => a === '')"),
         "the phone knows nobody is signed in",
     )
-    await phone.context.set_offline(True)
-    try:
+    async with no_signal(phone):
         await phone.goto(f"{live_server}/log")
         await phone.get_by_label("A conversation").check()
         await phone.get_by_role("button", name="Save").click()
@@ -277,5 +271,3 @@ async def test_without_signal_a_signed_out_phone_keeps_nothing_for_nobody(
         await kept.wait_for()
         assert "You are signed out" in await kept.inner_text()
         assert await phone.evaluate("self.movementQueue.count()") == 0
-    finally:
-        await phone.context.set_offline(False)

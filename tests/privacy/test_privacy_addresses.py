@@ -12,7 +12,6 @@ import re
 import pytest
 
 from schema import tables as t
-from server.settings import get_settings
 from tests.helpers import factories as f
 from tests.helpers.html import Page
 from tests.helpers.privacy import ADDRESS, texts_holding
@@ -24,16 +23,6 @@ OLD = "petra.old@example.org"
 MID = "petra.mid@example.net"  # changed to, and confirmed
 NEW = "petra.new@example.com"  # asked for, its link not used yet
 LINK = re.compile(r"http://\S+/email/confirm/(\S+)")
-
-
-@pytest.fixture
-def debug(monkeypatch):
-    """A development machine: no email server, so emails go to the outbox, links too."""
-    monkeypatch.setenv("DEBUG", "true")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -90,11 +79,10 @@ async def test_a_coordinator_deleting_someone_who_changed_address_leaves_neither
 
 
 async def test_without_debug_the_note_to_the_old_address_goes_too(
-    client, phone_client, app, debug, monkeypatch
+    client, phone_client, app, debug, settings
 ):
     champion = await changed_address(client, phone_client, app)
-    monkeypatch.setenv("DEBUG", "false")  # a live server: the note (no secret) is kept as well
-    get_settings.cache_clear()
+    settings(DEBUG="false")  # a live server: the note (no secret) is kept as well
     await t.OutboxMessage.delete().where(t.OutboxMessage.to != OLD)
     coordinator = await f.user("coordinator")
     answer = await client.delete(f"/api/people/{champion.person_id}", headers=coordinator.headers)

@@ -132,15 +132,14 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
     (home, my activities, the log form filled in as the phone last saw it), and the
     offline page for any other."""
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    from tests.helpers.champion_app import kept_on_phone, remembered
+    from tests.helpers.champion_app import kept_on_phone, no_signal, remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     await phone.goto(f"{live_server}/activities")  # through the worker, which keeps no copy
     await phone.goto(f"{live_server}/log")
     await remembered(phone)
-    await phone.context.set_offline(True)
-    try:
+    async with no_signal(phone):
         await phone.goto(f"{live_server}/activities")
         assert await phone.get_by_role("heading", level=1).inner_text() == "My activities"
         assert "your list cannot be shown" in await phone.locator("main").inner_text()
@@ -155,8 +154,6 @@ async def test_without_signal_the_shell_works_and_no_personal_page_is_kept(
         for width in (390, 1280):
             await phone.set_viewport_size({"width": width, "height": 800})
             await screenshot(phone, f"log-without-signal-{width}")
-    finally:
-        await phone.context.set_offline(False)
     kept = await kept_on_phone(phone)
     assert {path for _, path, _ in kept} == {
         "/offline",
@@ -180,37 +177,36 @@ async def test_three_activities_logged_without_signal_arrive_exactly_once(
 ):
     console_errors.allow_offline()  # its loads without signal fail, as they should
     from schema.tables import Activity
-    from tests.helpers.champion_app import remembered
+    from tests.helpers.champion_app import no_signal, remembered
 
     await sign_in(phone, live_server, smtp_inbox[0], champion.email)
     await phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     await phone.goto(f"{live_server}/log")  # with signal: the phone notes the programme
     await remembered(phone)
-    await phone.context.set_offline(True)
-    await phone.goto(f"{live_server}/log")
-    for n, reached in enumerate(("3", "4", "5"), start=1):
-        await phone.get_by_label("An event or stall").check()
-        await phone.get_by_label("How many people did it reach?").fill(reached)
-        await phone.get_by_label("Where?").select_option("WC")
-        if n == 3:  # the date and time boxes go into the queue as an ISO date and minutes
-            for label, typed in (
-                ("Day", "27"),
-                ("Month", "3"),
-                ("Year", "2026"),
-                ("Hours", "1"),
-                ("Minutes", "30"),
-            ):
-                await phone.get_by_label(label).fill(typed)
-        await phone.get_by_role("button", name="Save").click()
-        await phone.wait_for_function(
-            "n => document.getElementById('waiting').textContent === `${n} waiting to send`",
-            arg=n,
-        )
-    assert await phone.get_by_text("No signal: saved on this phone.").is_visible()
-    waiting = phone.locator("#waiting")
-    assert await waiting.inner_text() == "3 waiting to send"
-    assert await Activity.count() == 0
-    await phone.context.set_offline(False)
+    async with no_signal(phone):
+        await phone.goto(f"{live_server}/log")
+        for n, reached in enumerate(("3", "4", "5"), start=1):
+            await phone.get_by_label("An event or stall").check()
+            await phone.get_by_label("How many people did it reach?").fill(reached)
+            await phone.get_by_label("Where?").select_option("WC")
+            if n == 3:  # the date and time boxes go into the queue as an ISO date and minutes
+                for label, typed in (
+                    ("Day", "27"),
+                    ("Month", "3"),
+                    ("Year", "2026"),
+                    ("Hours", "1"),
+                    ("Minutes", "30"),
+                ):
+                    await phone.get_by_label(label).fill(typed)
+            await phone.get_by_role("button", name="Save").click()
+            await phone.wait_for_function(
+                "n => document.getElementById('waiting').textContent === `${n} waiting to send`",
+                arg=n,
+            )
+        assert await phone.get_by_text("No signal: saved on this phone.").is_visible()
+        waiting = phone.locator("#waiting")
+        assert await waiting.inner_text() == "3 waiting to send"
+        assert await Activity.count() == 0
     await expect(waiting).to_have_text("3 activities sent")
     assert sorted(r["people_reached"] for r in await Activity.select()) == [3, 4, 5]
     typed = await Activity.select().where(Activity.people_reached == 5).first()  # type: ignore[assignment]

@@ -17,8 +17,9 @@ from tests.helpers.champion_app import (
     eventually,
     kept_on_phone,
     log_an_activity,
+    no_signal,
     sign_in,
-    worker_ready,
+    signed_in_and_ready,
 )
 
 # What a champion can reach from the navigation, and the pages only the data leads to.
@@ -56,10 +57,8 @@ async def test_straight_after_signing_in_without_signal_home_log_and_my_activiti
 ):
     """First run, then no signal: no page was opened but home, and no later online visit."""
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    await worker_ready(phone)
-    await phone.context.set_offline(True)
-    try:
+    await signed_in_and_ready(phone, live_server, smtp_inbox[0], champion.email)
+    async with no_signal(phone):
         await phone.goto(f"{live_server}/")
         assert await phone.get_by_role("heading", level=1).inner_text() == "No signal"
         text = await phone.locator("main").inner_text()
@@ -88,8 +87,6 @@ async def test_straight_after_signing_in_without_signal_home_log_and_my_activiti
         )
         await screenshot(phone, "activities-without-signal")
         assert await activities() == []
-    finally:
-        await phone.context.set_offline(False)
     # signal again: sent, and said so
     await expect(phone.locator("#waiting")).to_have_text("1 activity sent")
     assert await phone.locator("#waiting").get_attribute("role") == "status"
@@ -111,10 +108,8 @@ async def test_a_double_tap_without_signal_keeps_one_activity(
     phone, live_server, smtp_inbox, champion, console_errors
 ):
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    await worker_ready(phone)
-    await phone.context.set_offline(True)
-    try:
+    await signed_in_and_ready(phone, live_server, smtp_inbox[0], champion.email)
+    async with no_signal(phone):
         await phone.goto(f"{live_server}/log")
         await fill_the_log_form(phone, "4")
         await phone.get_by_role("button", name="Save").dblclick()
@@ -125,8 +120,6 @@ async def test_a_double_tap_without_signal_keeps_one_activity(
         await fill_the_log_form(phone, "5")
         await phone.get_by_role("button", name="Save").click()
         await expect(phone.locator("#waiting")).to_have_text("2 waiting to send")
-    finally:
-        await phone.context.set_offline(False)
     await expect(phone.locator("#waiting")).to_have_text("2 activities sent")
     assert await activities() == [4, 5]
 
@@ -138,8 +131,7 @@ async def test_the_same_form_sent_online_then_again_without_signal_is_one_activi
     champion taps Save again, now without signal. The queued copy carries the client_id
     the form was drawn with, so the server counts it once."""
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    await worker_ready(phone)
+    await signed_in_and_ready(phone, live_server, smtp_inbox[0], champion.email)
     await phone.goto(f"{live_server}/log")
     await fill_the_log_form(phone, "7")
     status = await phone.evaluate(
@@ -149,10 +141,9 @@ async def test_the_same_form_sent_online_then_again_without_signal_is_one_activi
     )
     assert status == "opaqueredirect"  # saved: the answer was a redirect
     assert await activities() == [7]
-    await phone.context.set_offline(True)
-    await phone.get_by_role("button", name="Save").click()
-    await expect(phone.locator("#waiting")).to_have_text("1 waiting to send")
-    await phone.context.set_offline(False)
+    async with no_signal(phone):
+        await phone.get_by_role("button", name="Save").click()
+        await expect(phone.locator("#waiting")).to_have_text("1 waiting to send")
     await expect(phone.locator("#waiting")).to_have_text("1 activity sent")
     assert await activities() == [7]
 
@@ -182,15 +173,13 @@ async def test_the_queue_empties_and_says_so_briefly(
     phone, live_server, smtp_inbox, champion, console_errors
 ):
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    await worker_ready(phone)
-    await phone.context.set_offline(True)
-    await phone.goto(f"{live_server}/log")
-    for reached in ("1", "2", "3"):
-        await fill_the_log_form(phone, reached)
-        await phone.get_by_role("button", name="Save").click()
-        await expect(phone.locator("#waiting")).to_have_text(f"{reached} waiting to send")
-    await phone.context.set_offline(False)
+    await signed_in_and_ready(phone, live_server, smtp_inbox[0], champion.email)
+    async with no_signal(phone):
+        await phone.goto(f"{live_server}/log")
+        for reached in ("1", "2", "3"):
+            await fill_the_log_form(phone, reached)
+            await phone.get_by_role("button", name="Save").click()
+            await expect(phone.locator("#waiting")).to_have_text(f"{reached} waiting to send")
     waiting = phone.locator("#waiting[role=status]")
     await expect(waiting).to_have_text("3 activities sent")
     await waiting.wait_for(state="hidden", timeout=15_000)  # then it goes
@@ -289,23 +278,18 @@ async def wide_pages(page: Any, live_server: str, paths: list[str], script: str 
 @pytest.fixture
 async def with_an_activity(champion):
     """Asha with an activity (so the delete page exists) and a story."""
-    import uuid
     from datetime import UTC, datetime
 
-    await Activity.insert(
-        Activity(
-            client_id=uuid.uuid4(),
-            person=champion.person_id,
-            programme=await f.programme_id("health-champions"),
-            kind="signposting",
-            occurred_on=datetime.now(UTC).date(),
-            people_reached=1234567,
-            minutes=90,
-            created_at=datetime.now(UTC),
-        )
+    activity = await f.activity(
+        person=champion.person_id,
+        programme=await f.programme_id("health-champions"),
+        kind="signposting",
+        occurred_on=datetime.now(UTC).date(),
+        people_reached=1234567,
+        minutes=90,
+        created_at=datetime.now(UTC),
     )
-    row = await Activity.select(Activity.id).first()
-    return champion, row["id"]
+    return champion, activity
 
 
 @pytest.mark.parametrize(
@@ -440,10 +424,8 @@ async def test_without_signal_the_date_and_time_boxes_are_read(
     phone, live_server, smtp_inbox, champion, console_errors
 ):
     console_errors.allow_offline()  # its loads without signal fail, as they should
-    await sign_in(phone, live_server, smtp_inbox[0], champion.email)
-    await worker_ready(phone)
-    await phone.context.set_offline(True)
-    try:
+    await signed_in_and_ready(phone, live_server, smtp_inbox[0], champion.email)
+    async with no_signal(phone):
         await phone.goto(f"{live_server}/log")
         await phone.evaluate(AS_BOXES)
         await fill_the_log_form(phone, "8")
@@ -460,8 +442,6 @@ async def test_without_signal_the_date_and_time_boxes_are_read(
         await expect(phone.locator("#waiting")).to_have_text("1 waiting to send")
         items = await phone.evaluate("self.movementQueue.all()")
         assert [(i["occurred_on"], i["minutes"]) for i in items] == [("2026-11-03", "90")]
-    finally:
-        await phone.context.set_offline(False)
     await expect(phone.locator("#waiting")).to_have_text("1 activity sent")
     saved = await Activity.select(Activity.occurred_on, Activity.minutes).first()
     assert (saved["occurred_on"].isoformat(), saved["minutes"]) == ("2026-11-03", 90)

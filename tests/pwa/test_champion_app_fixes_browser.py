@@ -4,7 +4,6 @@ account's own programmes, and a Save lost to patchy signal kept on the phone."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from schema.tables import Activity
 from tests.helpers import factories as f
-from tests.helpers.browser import DESK, axe_violations, screenshot, session_cookie_for
+from tests.helpers.browser import DESK, axe_violations, screenshot, signed_in_context
 from tests.helpers.champion_app import eventually, worker_ready
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -24,27 +23,15 @@ async def asha():
     await f.footprint("WC", "Wigan Central")
     user = await f.user("champion", email="asha@example.org", name="Asha Patel")
     await f.join(user.person_id, "health-champions")
-    await Activity.insert(
-        Activity(
-            client_id=uuid.uuid4(),
-            person=user.person_id,
-            programme=await f.programme_id("health-champions"),
-            kind="signposting",
-            occurred_on=datetime.now(UTC).date(),
-            people_reached=3,
-            minutes=90,
-        )
+    activity = await f.activity(
+        person=user.person_id,
+        programme=await f.programme_id("health-champions"),
+        kind="signposting",
+        occurred_on=datetime.now(UTC).date(),
+        people_reached=3,
+        minutes=90,
     )
-    row = await Activity.select(Activity.id).first()
-    return user, row["id"]
-
-
-async def signed_in(chromium: Any, live_server: str, email: str, viewport: dict) -> Any:
-    context = await chromium.new_context(viewport=viewport, locale="en-GB")
-    context.set_default_timeout(10_000)
-    cookie = await session_cookie_for(email)
-    await context.add_cookies([{"name": "movement_session", "value": cookie, "url": live_server}])
-    return context
+    return user, activity
 
 
 async def gap_above_footer(page: Any, button: str) -> float:
@@ -73,7 +60,7 @@ async def test_the_last_button_stands_clear_of_the_footer_and_the_nav_is_even(
     chromium, live_server, asha, name, viewport
 ):
     user, activity = asha
-    context = await signed_in(chromium, live_server, user.email, viewport)
+    context = await signed_in_context(chromium, live_server, user.email, viewport=viewport)
     page = await context.new_page()
     try:
         pages = [
@@ -113,7 +100,7 @@ async def test_without_signal_the_log_form_offers_only_my_programmes(
         await f.join(other.person_id, slug)  # programmes Asha is not in
     for slug in also:
         await f.join(user.person_id, slug)
-    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    context = await signed_in_context(chromium, live_server, user.email, viewport=PHONE_390)
     page = await context.new_page()
     try:
         await page.goto(f"{live_server}/")
@@ -159,7 +146,7 @@ async def test_a_save_lost_to_patchy_signal_is_kept_on_the_phone(
     console_errors.allow_offline()  # the failed sends are the point
     console_errors.allow("Failed to load resource: net::ERR_FAILED")
     user, _ = asha
-    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    context = await signed_in_context(chromium, live_server, user.email, viewport=PHONE_390)
     page = await context.new_page()
     try:
         await page.goto(f"{live_server}/")
@@ -191,7 +178,7 @@ async def test_a_save_lost_to_patchy_signal_is_kept_on_the_phone(
 
 async def test_a_save_with_signal_still_goes_to_my_activities(chromium, live_server, asha):
     user, _ = asha
-    context = await signed_in(chromium, live_server, user.email, PHONE_390)
+    context = await signed_in_context(chromium, live_server, user.email, viewport=PHONE_390)
     page = await context.new_page()
     try:
         await page.goto(f"{live_server}/log")

@@ -7,11 +7,10 @@ import re
 from urllib.robotparser import RobotFileParser
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from server.settings import SettingsError, get_settings
 from tests.helpers import factories as f
-from tests.helpers.browser import Inbox, free_port
+from tests.helpers.browser import Inbox
 from tests.helpers.html import Page
 from tests.helpers.mail import confirm, link_in, read
 from tests.helpers.signin import post_sign_in
@@ -22,22 +21,11 @@ HELP = "movement-help@wigan.example"
 
 
 @pytest.fixture
-def about(monkeypatch):
+def about(smtp, settings):
     """The service run by Wigan Council, with a help address, and email through a real
     SMTP server (aiosmtpd) that the tests read like an inbox."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setenv("SERVICE_OWNER", OWNER)
-    monkeypatch.setenv("HELP_CONTACT", HELP)
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(controller.port))
-    monkeypatch.setenv("SMTP_TLS", "none")
-    get_settings.cache_clear()
-    yield inbox
-    controller.stop()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+    settings(SERVICE_OWNER=OWNER, HELP_CONTACT=HELP)
+    return smtp
 
 
 PUBLIC_PAGES = ["/sign-in", "/how-we-count", "/open-data", "/privacy", "/accessibility"]
@@ -59,27 +47,20 @@ async def test_every_page_has_a_footer_that_says_who_runs_it_and_where_to_get_he
         assert parts.footer_named[HELP] == f"mailto:{HELP}", path
 
 
-async def test_without_a_help_address_the_footer_says_ask_your_coordinator(client, monkeypatch):
-    monkeypatch.setenv("HELP_CONTACT", "01942 404040")
-    get_settings.cache_clear()
+async def test_without_a_help_address_the_footer_says_ask_your_coordinator(client, settings):
+    settings(HELP_CONTACT="01942 404040")
     phone = Page((await client.get("/privacy", headers=HTML)).text).footer
-    monkeypatch.delenv("HELP_CONTACT")
-    monkeypatch.delenv("SERVICE_OWNER", raising=False)
-    get_settings.cache_clear()
+    settings(HELP_CONTACT=None, SERVICE_OWNER=None)
     plain = Page((await client.get("/privacy", headers=HTML)).text).footer
-    get_settings.cache_clear()
     assert "For help, contact 01942 404040." in phone
     assert "For help, ask your coordinator." in plain
     assert "Run by your local council." in plain
 
 
-def test_a_service_owner_too_long_to_show_is_refused(monkeypatch):
-    monkeypatch.setenv("SERVICE_OWNER", "W" * 201)
-    get_settings.cache_clear()
+def test_a_service_owner_too_long_to_show_is_refused(settings):
+    settings(SERVICE_OWNER="W" * 201)
     with pytest.raises(SettingsError, match="SERVICE_OWNER must be at most 200 characters"):
         get_settings()
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 async def test_the_accessibility_statement_follows_the_model_statement(client, about):

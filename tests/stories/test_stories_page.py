@@ -6,7 +6,7 @@ import pytest
 
 from schema.tables import AuditEvent, Story
 from tests.helpers import factories as f
-from tests.helpers.html import Page
+from tests.helpers.html import Page, send_form
 from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}
@@ -21,11 +21,10 @@ async def champion(client):
 
 
 async def test_i_share_a_story_with_consent(client, champion):
-    page = Page((await client.get("/stories/new", headers=HTML)).text)
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/stories/new",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "text": STORY,
             "consent_to_publish": "yes",
         },
@@ -57,11 +56,10 @@ async def test_without_the_tick_it_is_not_for_publishing(client, champion):
 
 
 async def test_a_story_too_short_is_shown_again(client, champion):
-    page = Page((await client.get("/stories/new", headers=HTML)).text)
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/stories/new",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "text": "Good day",
             "consent_to_publish": "yes",
         },
@@ -90,11 +88,10 @@ async def test_a_story_without_consent_cannot_be_approved(client, champion):
 
 
 async def test_other_champions_never_see_my_story(client, champion):
-    page = Page((await client.get("/stories/new", headers=HTML)).text)
-    await client.post(
+    await send_form(
+        client,
         "/stories/new",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "text": STORY,
             "consent_to_publish": "yes",
         },

@@ -8,7 +8,7 @@ import pytest
 
 from schema.tables import Story
 from tests.helpers import factories as f
-from tests.helpers.browser import axe_violations, screenshot, session_cookie_for
+from tests.helpers.browser import axe_violations, screenshot, signed_in_context
 
 STORY = "We put up a stall at the market and three people booked their bowel screening."
 OTHER = "I told my neighbour about the Dementia Friends session and she came along."
@@ -23,15 +23,14 @@ async def author_tab(chromium, live_server, width: int, script: bool):
             Story(person=user.person_id, text=text, consent_to_publish=True, status="approved")
         ).returning(Story.id)
         ids.append(rows[0]["id"])
-    context = await chromium.new_context(
+    context = await signed_in_context(
+        chromium,
+        live_server,
+        user.email,
         viewport={"width": width, "height": 900},
         java_script_enabled=script,
         bypass_csp=True,  # axe-core is injected as an inline script
-        locale="en-GB",
     )
-    context.set_default_timeout(10_000)
-    token = await session_cookie_for(user.email)
-    await context.add_cookies([{"name": "movement_session", "value": token, "url": live_server}])
     page = await context.new_page()
     page.width, page.story_ids = width, ids
     return context, page

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import date, timedelta
 
 import pytest
 
 from schema.tables import Activity, ExternalCount, FriendsSession, Person, Programme
-from server.db import write_transaction
 from server.settings import today
-from server.totals import rollup
 from server.totals.services import split_range
 from tests.helpers import factories as f
 
@@ -122,27 +119,25 @@ async def test_filters_by_programme_footprint_and_dates(client):
     await f.join(bob, "health-champions", joined_on=date(2025, 1, 10))
     await f.join(bob, "heart-champions", joined_on=date(2025, 1, 10))
     health = await f.programme_id("health-champions")
-    await Activity.insert(
+    await f.activities(
         *[
-            Activity(
-                client_id=uuid.uuid4(),
-                person=ann,
-                programme=health,
-                kind="event",
-                occurred_on=day,
-                footprint=fp,
-                people_reached=reach,
-                minutes=60,
-            )
+            {
+                "person": ann,
+                "programme": health,
+                "kind": "event",
+                "occurred_on": day,
+                "footprint": fp,
+                "people_reached": reach,
+                "minutes": 60,
+            }
             for day, fp, reach in [
                 (date(2024, 2, 1), wc, 10),
                 (date(2025, 2, 1), le, 20),
                 (date(2025, 3, 15), wc, 40),
             ]
-        ]
+        ],
+        counted=True,
     )
-    async with write_transaction():
-        await rollup.rebuild()
     staff = (await f.user("coordinator")).headers
     assert (await get(client, "?footprint=WC", staff))["reach"] == 50
     assert (await get(client, "?footprint=WC", staff))["people"] == 1

@@ -9,7 +9,7 @@ import pytest
 from schema.tables import FriendsSession, TrainingRecord
 from server.settings import today
 from tests.helpers import factories as f
-from tests.helpers.html import Page, date_boxes
+from tests.helpers.html import Page, date_boxes, send_form
 from tests.helpers.signin import sign_in
 
 HTML = {"accept": "text/html"}
@@ -27,14 +27,15 @@ async def test_i_add_a_course_and_see_it(client, champion):
     page = Page((await client.get("/training", headers=HTML)).text)
     now = today()
     assert date_boxes(page, "completed_on") == (str(now.day), str(now.month), str(now.year))
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/training",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "course": "heart-champions-training",
             "completed_on": "2025-06-01",
             "certificate_number": "HC-778",
         },
+        page,
     )
     assert answer.status_code == 303
     listing = Page((await client.get("/training?saved=1", headers=HTML)).text)
@@ -49,13 +50,14 @@ async def test_a_champion_cannot_record_the_course_that_lets_them_run_sessions(c
     page = Page((await client.get("/training", headers=HTML)).text)
     assert "dementia-friends-champion" not in page.options("course")
     assert "heart-champions-training" in page.options("course")
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/training",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "course": "dementia-friends-champion",
             "completed_on": "2025-06-01",
         },
+        page,
     )
     assert answer.status_code == 400
     assert Page(answer.text).errors == [
@@ -67,11 +69,10 @@ async def test_a_champion_cannot_record_the_course_that_lets_them_run_sessions(c
 
 
 async def test_training_mistakes_are_shown_again(client, champion):
-    page = Page((await client.get("/training", headers=HTML)).text)
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/training",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "completed_on": "2099-01-01",
             "certificate_number": "KEEP-ME",
         },
@@ -113,16 +114,17 @@ async def test_a_friends_champion_records_a_session(client, champion):
     now = today()
     assert date_boxes(page, "held_on") == (str(now.day), str(now.month), str(now.year))
     before = (await client.get("/api/totals")).json()["movement_total"]
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/sessions/new",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "programme": "dementia-friends",
             "held_on": today().isoformat(),
             "attendees": "18",
             "venue": "Leigh Library",
             "footprint": "WC",
         },
+        page,
     )
     assert answer.status_code == 303
     assert (
@@ -136,11 +138,10 @@ async def test_a_friends_champion_records_a_session(client, champion):
 
 async def test_a_huge_session_is_sent_to_the_coordinator(client, champion):
     await f.join(champion.person_id, "autism-friends")
-    page = Page((await client.get("/sessions/new", headers=HTML)).text)
-    answer = await client.post(
+    answer = await send_form(
+        client,
         "/sessions/new",
-        data={
-            "_csrf_token": page.inputs["_csrf_token"],
+        {
             "programme": "autism-friends",
             "held_on": today().isoformat(),
             "attendees": "900",
