@@ -93,7 +93,7 @@ async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Tem
     )
 
 
-@post("/sign-out", include_in_schema=False)
+@post("/sign-out", name="sign-out", include_in_schema=False)
 async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:

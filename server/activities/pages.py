@@ -100,8 +100,7 @@ async def _edit_context(ctx: Context, record_id: int) -> dict[str, Any]:
         **defaults,
         "values": values,
         "errors": {},
-        "editing": record_id,
-        "action": f"/activities/{record_id}/edit",
+        "editing": record_id,  # the form posts to this activity's edit page
     }
 
 
@@ -113,7 +112,7 @@ def _too_late(message: str) -> Template:
     )
 
 
-@get("/activities/{record_id:int}/edit", include_in_schema=False)
+@get("/activities/{record_id:int}/edit", name="activity-edit", include_in_schema=False)
 async def edit_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     return Template("activities/log.html", context=await _edit_context(ctx, record_id))
 
@@ -135,7 +134,7 @@ async def change_activity(
         return _too_late(str(exc))
 
 
-@get("/activities/{record_id:int}/delete", include_in_schema=False)
+@get("/activities/{record_id:int}/delete", name="activity-delete", include_in_schema=False)
 async def delete_confirm_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     """ "Are you sure?" before deleting: a page of its own, so it works without JavaScript
     and the red button is never next to Save."""

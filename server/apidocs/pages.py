@@ -27,7 +27,11 @@ class ReferencePage(OpenAPIRenderPlugin):
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         page = Template(
             TEMPLATE,
-            context={"info": openapi_schema.get("info", {}), "sections": sections(openapi_schema)},
+            context={
+                "info": openapi_schema.get("info", {}),
+                "sections": sections(openapi_schema),
+                "document_url": self.get_openapi_json_route(request),  # its route's name
+            },
         )
         engine = request.app.template_engine
         assert engine is not None  # the app always has one (server/app.py)

@@ -25,7 +25,7 @@ from server.console.exports import download, wanted_format
 from server.console.record_forms import RecordForm, form_handlers
 from server.lib.auth import ROLES, Actor, admin, current_actor
 from server.lib.client import client_address
-from server.lib.pages import FormData, PageContext, fields
+from server.lib.pages import FormData, PageContext, fields, url
 from server.lib.records import (
     Context,
     NotFound,
@@ -101,14 +101,12 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             values = form_values(item)
         elif sent is None:
             values = {k: v for k, v in NEW_DEFAULTS.items() if k in names}
-        action = f"/console{base}/{record_id}" if record_id else f"/console{base}"
         return {
             "section": "admin",
             "kind": kind,
             "values": {} if sent is not None else values,
             "errors": {},
             "choices": field_choices(ctx.ref),
-            "action": action,
             "record_id": record_id,
         }
 
@@ -172,7 +170,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
 
     @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", guards=[admin], status_code=303)
     async def remove(
-        ctx: PageContext, record_id: FromPath[int], data: FormData
+        request: AnyRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
         item = await get_record(kind.rt, ctx, record_id)
         if data.get("confirm") != "yes":
@@ -184,7 +182,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
             return page(
                 "delete.html", 409, kind=kind, item=item, in_use=exc.errors.get(""), errors={}
             )
-        return Redirect(f"/console{base}?saved=deleted", status_code=303)
+        return Redirect(url(request, tag, {"saved": "deleted"}), status_code=303)
 
     return [listing, *forms, confirm, remove]
 
@@ -267,7 +265,10 @@ async def add_user(request: AnyRequest, data: FormData) -> Template | Redirect:
         account = await accounts.add_account(details, actor_of(request).account_id)
     except Invalid as exc:
         return await _new_user_page(sent, exc.errors, 400)
-    return Redirect(f"/console/admin/users/{account['id']}?done=added", status_code=303)
+    return Redirect(
+        url(request, "console-admin-user", {"done": "added"}, account_id=account["id"]),
+        status_code=303,
+    )
 
 
 async def _user_page(
@@ -306,7 +307,10 @@ async def _account_change(
         return await _user_page(request, account_id, exc.errors, 400)
     except TooManyRequests as exc:
         return await _user_page(request, account_id, {"": str(exc)}, 429)
-    return Redirect(f"/console/admin/users/{account_id}?done={done}", status_code=303)
+    return Redirect(
+        url(request, "console-admin-user", {"done": done}, account_id=account_id),
+        status_code=303,
+    )
 
 
 @post(

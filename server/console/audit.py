@@ -15,17 +15,19 @@ from server.console.exports import download, wanted_format
 from server.lib.audit import filter_choices, search_events
 from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
 from server.lib.auth import admin
+from server.lib.pages import url
 from server.lib.validation import Invalid, read_date_filters
 from server.settings import get_settings
 
-# The console page of each kind of record, where there is one.
+# The console page of each kind of record, where there is one: its route's name and the
+# name of the route's record number.
 RECORD_PAGES = {
-    "person": "/console/people/{}",
-    "account": "/console/admin/users/{}",
-    "programme": "/console/admin/programmes/{}",
-    "footprint": "/console/admin/footprints/{}",
-    "course": "/console/admin/courses/{}",
-    "organisation": "/console/admin/organisations/{}",
+    "person": ("console-person", "person_id"),
+    "account": ("console-admin-user", "account_id"),
+    "programme": ("console-admin-programmes-edit", "record_id"),
+    "footprint": ("console-admin-footprints-edit", "record_id"),
+    "course": ("console-admin-courses-edit", "record_id"),
+    "organisation": ("console-admin-organisations-edit", "record_id"),
 }
 # Coded values in what changed, in the words the console uses for them.
 CODES = {
@@ -49,12 +51,17 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def _with_links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_links(
+    request: Request[Any, Any, Any], items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Each event with a link to its record (not for deletions: it is gone)."""
     out = []
     for item in items:
-        pattern = RECORD_PAGES.get(item["record_type"])
-        link = pattern.format(item["record_id"]) if pattern and item["action"] != "delete" else ""
+        page = RECORD_PAGES.get(item["record_type"])
+        link = ""
+        if page is not None and item["action"] != "delete":
+            name, parameter = page
+            link = url(request, name, **{parameter: item["record_id"]})
         out.append({**item, "link": link})
     return out
 
@@ -96,7 +103,7 @@ async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[byte
         context={
             **context,
             **found,
-            "items": _with_links(await in_words(found["items"], CODES)),
+            "items": _with_links(request, await in_words(found["items"], CODES)),
             "filters": _query({k: params.get(k) for k in FILTERS}),
             "paged": _query(params, page=None),  # page= is added by the pagination macro
         },

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Response, get
 from litestar.plugins.htmx import HTMXRequest
@@ -29,6 +28,7 @@ from server.console.figures import (
     programme_chart,
     programme_rows,
 )
+from server.lib.pages import url
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Invalid, read_date_filters
 from server.settings import local_time, today
@@ -58,13 +58,15 @@ def options(ref: Reference) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def export_links(params: Mapping[str, str]) -> dict[str, str]:
+def export_links(request: HTMXRequest, params: Mapping[str, str]) -> dict[str, str]:
     """Downloads that carry the current filters."""
     links = {
-        f"csv_{table}": "/console/export?" + urlencode({"format": "csv", "table": table, **params})
+        f"csv_{table}": url(
+            request, "console-dashboard-export", {"format": "csv", "table": table, **params}
+        )
         for table in TABLES
     }
-    links["xlsx"] = "/console/export?" + urlencode({"format": "xlsx", **params})
+    links["xlsx"] = url(request, "console-dashboard-export", {"format": "xlsx", **params})
     return links
 
 
@@ -82,7 +84,7 @@ def describe(view: Dashboard) -> str:
     return f"Showing {what}, {where}, {when}."
 
 
-def view_context(view: Dashboard, day: date) -> dict[str, Any]:
+def view_context(request: HTMXRequest, view: Dashboard, day: date) -> dict[str, Any]:
     """What dashboard.html shows for these figures."""
     return {
         **options(view.ref),
@@ -96,7 +98,7 @@ def view_context(view: Dashboard, day: date) -> dict[str, Any]:
         "programmes": programme_rows(view),
         "charts": charts(view),
         "new_month": month_label(day),
-        "links": export_links(view.params),
+        "links": export_links(request, view.params),
         "as_at": local_time(view.totals["as_at"]),
     }
 
@@ -131,7 +133,7 @@ async def dashboard_page(request: HTMXRequest) -> Template:
         view = await dashboard(params, day)
     except Invalid as exc:
         return Template(template, status_code=400, context=await error_context(params, exc))
-    return Template(template, context=view_context(view, day))
+    return Template(template, context=view_context(request, view, day))
 
 
 # Downloads ----------------------------------------------------------------------------

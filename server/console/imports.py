@@ -22,7 +22,7 @@ from server.imports.fields import FIELDS, PERSON
 from server.imports.files import Unreadable
 from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG
 from server.lib.auth import current_actor
-from server.lib.pages import FormData, PageContext
+from server.lib.pages import FormData, PageContext, url
 from server.lib.validation import Conflict, Invalid
 
 UPLOAD_LIMIT = MAX_FILE_BYTES + 256 * 1024  # the file and the rest of the form
@@ -75,7 +75,7 @@ async def upload(request: Request[Any, Any, Any], ctx: PageContext) -> Template 
             if len(content) > MAX_FILE_BYTES:
                 raise Unreadable(TOO_BIG)
             job_id = await jobs.create_job(ctx, sent.filename, content)
-            return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+            return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
         except Unreadable as exc:
             message = str(exc)
     context = {**await _upload_context(request), "errors": {"file": message}}
@@ -101,17 +101,19 @@ def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, A
     }
 
 
-def _where_next(job: dict[str, Any]) -> Redirect | None:
+def _where_next(request: Request[Any, Any, Any], job: dict[str, Any]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
     if job["shown_status"] in ("running", "done", "stopped", "failed", "expired", "discarded"):
-        return Redirect(f"/console/import/{job['id']}", status_code=303)
+        return Redirect(url(request, "console-import-job", job_id=job["id"]), status_code=303)
     return None
 
 
 @get("/import/{job_id:int}/columns", name="console-import-columns")
-async def columns_page(job_id: FromPath[int]) -> Template | Redirect:
+async def columns_page(
+    request: Request[Any, Any, Any], job_id: FromPath[int]
+) -> Template | Redirect:
     job = await jobs.get_job(job_id, with_sheet=True)
-    if (elsewhere := _where_next(job)) is not None:
+    if (elsewhere := _where_next(request, job)) is not None:
         return elsewhere
     values = {f"column-{i}": key for i, key in job["mapping"].items()}
     return Template("console/imports/columns.html", context=_columns_context(job, values))
@@ -119,45 +121,49 @@ async def columns_page(job_id: FromPath[int]) -> Template | Redirect:
 
 @post("/import/{job_id:int}/columns", name="console-import-choose")
 async def choose_columns(
-    ctx: PageContext, job_id: FromPath[int], data: FormData
+    request: Request[Any, Any, Any], ctx: PageContext, job_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     try:
         await jobs.preview(job_id, ctx, data)
     except (Invalid, Conflict) as exc:
         job = await jobs.get_job(job_id, with_sheet=True)
-        if (elsewhere := _where_next(job)) is not None:
+        if (elsewhere := _where_next(request, job)) is not None:
             return elsewhere
         sent = {k: v for k, v in data.items() if k.startswith("column-")}
         context = {**_columns_context(job, sent), "errors": exc.errors}
         return Template("console/imports/columns.html", status_code=400, context=context)
-    return Redirect(f"/console/import/{job_id}/preview", status_code=303)
+    return Redirect(url(request, "console-import-preview", job_id=job_id), status_code=303)
 
 
 @get("/import/{job_id:int}/preview", name="console-import-preview")
-async def preview_page(job_id: FromPath[int]) -> Template | Redirect:
+async def preview_page(
+    request: Request[Any, Any, Any], job_id: FromPath[int]
+) -> Template | Redirect:
     job = await jobs.get_job(job_id)
-    if (elsewhere := _where_next(job)) is not None:
+    if (elsewhere := _where_next(request, job)) is not None:
         return elsewhere
     if job["shown_status"] != "ready":
-        return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+        return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
     context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS, **job["preview"]}
     return Template("console/imports/preview.html", context=context)
 
 
 @post("/import/{job_id:int}/run", name="console-import-run")
-async def run_import(ctx: PageContext, job_id: FromPath[int]) -> Redirect:
+async def run_import(
+    request: Request[Any, Any, Any], ctx: PageContext, job_id: FromPath[int]
+) -> Redirect:
     if await jobs.claim(job_id):
         jobs.start_in_background(job_id, ctx)
-    return Redirect(f"/console/import/{job_id}", status_code=303)
+    return Redirect(url(request, "console-import-job", job_id=job_id), status_code=303)
 
 
 @get("/import/{job_id:int}", name="console-import-job")
 async def job_page(request: HTMXRequest, job_id: FromPath[int]) -> Template | Redirect:
     job = await jobs.get_job(job_id)
     if job["shown_status"] == "mapping":
-        return Redirect(f"/console/import/{job_id}/columns", status_code=303)
+        return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
     if job["shown_status"] == "ready":
-        return Redirect(f"/console/import/{job_id}/preview", status_code=303)
+        return Redirect(url(request, "console-import-preview", job_id=job_id), status_code=303)
     context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS}
     if request.htmx:
         return Template("console/imports/_progress.html", context=context)
@@ -171,7 +177,7 @@ async def discard_upload(request: Request[Any, Any, Any], job_id: FromPath[int])
         await jobs.discard(job_id, actor.account_id if actor else None)
     except Conflict:
         pass  # the job page says what state it is in
-    return Redirect(f"/console/import/{job_id}", status_code=303)
+    return Redirect(url(request, "console-import-job", job_id=job_id), status_code=303)
 
 
 PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))

@@ -81,7 +81,7 @@ async def people_list(request: Req, ctx: PageContext) -> Template:
     return Template("console/people/list.html", context={**context, **found, "query": query})
 
 
-@get("/people/download")
+@get("/people/download", name="console-people-download")
 async def people_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
@@ -161,9 +161,9 @@ def _searched(data: Mapping[str, Any]) -> dict[str, Any]:
     return {"organisation_q": str(data.get("organisation_q") or "")}
 
 
-@get("/people/new")
+@get("/people/new", name="console-person-new")
 async def new_person_page(ctx: PageContext) -> Template:
-    context = await _person_form(ctx, {}, action="/console/people/new", person=None)
+    context = await _person_form(ctx, {}, person=None)
     return Template("console/people/person_form.html", context=context)
 
 
@@ -171,7 +171,7 @@ async def new_person_page(ctx: PageContext) -> Template:
 async def add_person(request: Req, ctx: PageContext, data: FormData) -> Template | Redirect:
     sent = _sent_person(data)
     searched = {**sent, **_searched(data)}
-    context = await _person_form(ctx, {}, searched, action="/console/people/new", person=None)
+    context = await _person_form(ctx, {}, searched, person=None)
     if data.get("find"):
         return _found_again(context, searched)
     return await save_or_show_again(
@@ -188,12 +188,11 @@ async def _edit_context(
     ctx: Context, person_id: int, sent: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     row = await fetch(PEOPLE, ctx, person_id)
-    action = f"/console/people/{person_id}/edit"
     values = svc.person_values(row, ctx.ref)
-    return await _person_form(ctx, values, sent, action=action, person=row)
+    return await _person_form(ctx, values, sent, person=row)
 
 
-@get("/people/{person_id:int}/edit")
+@get("/people/{person_id:int}/edit", name="console-person-edit")
 async def edit_person_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
     return Template("console/people/person_form.html", context=await _edit_context(ctx, person_id))
 
@@ -239,7 +238,7 @@ async def _new_membership_context(ctx: Context, person_id: int) -> dict[str, Any
     }
 
 
-@get("/people/{person_id:int}/memberships/new")
+@get("/people/{person_id:int}/memberships/new", name="console-membership-new")
 async def new_membership_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await _new_membership_context(ctx, person_id)
     return Template("console/people/membership_new.html", context=context)
@@ -274,7 +273,7 @@ async def _membership_context(ctx: Context, membership_id: int) -> dict[str, Any
     }
 
 
-@get("/memberships/{membership_id:int}/edit")
+@get("/memberships/{membership_id:int}/edit", name="console-membership-edit")
 async def edit_membership_page(ctx: PageContext, membership_id: FromPath[int]) -> Template:
     context = await _membership_context(ctx, membership_id)
     return Template("console/people/membership_edit.html", context=context)
@@ -305,7 +304,7 @@ async def change_membership(
     return await _change_membership(request, ctx, membership_id, sent, sent)
 
 
-@post("/memberships/{membership_id:int}/status", status_code=303)
+@post("/memberships/{membership_id:int}/status", name="console-membership-status", status_code=303)
 async def quick_membership_change(
     request: Req, ctx: PageContext, membership_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
@@ -363,7 +362,7 @@ async def _merge_context(
     return context
 
 
-@get("/people/{person_id:int}/merge")
+@get("/people/{person_id:int}/merge", name="console-person-merge")
 async def merge_page(request: Req, ctx: PageContext, person_id: FromPath[int]) -> Template:
     context = await _merge_context(ctx, person_id, request.query_params, {})
     status = 400 if context["errors"] else 200

@@ -9,7 +9,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from server.lib.auth import admin, current_actor
-from server.lib.pages import FormData
+from server.lib.pages import FormData, url
 from server.lib.validation import Invalid
 from server.privacy.notice import DEFAULT_NOTICE, KEYS, load_texts, render, save_texts
 
@@ -44,7 +44,7 @@ async def save_privacy(request: Request[Any, Any, Any], data: FormData) -> Templ
         await save_texts(data, actor.account_id if actor else None)
     except Invalid as exc:
         return _page(dict(data), exc.errors, 400)
-    return Redirect("/console/admin/privacy?saved=1", status_code=303)
+    return Redirect(url(request, "console-admin-privacy", {"saved": "1"}), status_code=303)
 
 
 HANDLERS: list[Any] = [privacy_settings, save_privacy]

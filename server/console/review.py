@@ -19,7 +19,7 @@ from server.activities.services import (
     review_queue,
 )
 from server.console.exports import download, wanted_format
-from server.lib.pages import FormData, PageContext, fields, save_or_show_again
+from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
 from server.lib.records import Context, get_record
 from server.lib.validation import Conflict, Invalid
 from server.sessions.services import SESSION_REVIEW_OVER, review_session, sessions_waiting
@@ -138,17 +138,25 @@ async def _decide(
     query = {"done": "approved" if decision == "approve" else "rejected"}
     if page.isdigit() and page != "1":
         query["page"] = page
-    return Redirect(f"/console/review?{urlencode(query)}", status_code=303)
+    return Redirect(url(request, "console-review", query), status_code=303)
 
 
-@post("/review/activities/{record_id:int}/approve", status_code=303)
+@post(
+    "/review/activities/{record_id:int}/approve",
+    name="console-review-activity-approve",
+    status_code=303,
+)
 async def approve_activity(
     request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Page:
     return await _decide(request, ctx, record_id, "approve")
 
 
-@post("/review/activities/{record_id:int}/reject", status_code=303)
+@post(
+    "/review/activities/{record_id:int}/reject",
+    name="console-review-activity-reject",
+    status_code=303,
+)
 async def reject_activity(
     request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Page:
@@ -163,7 +171,8 @@ async def _decide_session(
     except (Conflict, Invalid) as exc:
         return await _queue_page(ctx, {}, exc)
     done = "session-approved" if decision == "approve" else "session-rejected"
-    return Redirect(f"/console/review?done={done}#sessions", status_code=303)
+    address = url(request, "console-review", {"done": done})
+    return Redirect(f"{address}#sessions", status_code=303)
 
 
 @post(
@@ -202,14 +211,16 @@ async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
     }
 
 
-@get("/review/activities/{record_id:int}/correct")
+@get("/review/activities/{record_id:int}/correct", name="console-review-activity-correct")
 async def correct_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     context = await _correct_context(ctx, record_id)
     return Template("console/review/correct.html", context=context)
 
 
 @post("/review/activities/{record_id:int}/correct", status_code=303)
-async def correct_activity(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
+async def correct_activity(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
+) -> Page:
     context = await _correct_context(ctx, record_id)
     if context["activity"]["review_status"] != "needs-review":
         refused = Conflict({"": "This activity is no longer waiting for review."})
@@ -220,7 +231,7 @@ async def correct_activity(ctx: PageContext, record_id: FromPath[int], data: For
         "console/review/correct.html",
         context,
         sent,
-        "/console/review?done=corrected",
+        url(request, "console-review", {"done": "corrected"}),
     )
 
 
@@ -244,7 +255,7 @@ async def _stories_page(
     return Template("console/review/stories.html", context=context, status_code=status)
 
 
-@get("/review/stories")
+@get("/review/stories", name="console-review-stories")
 async def stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
     return await _stories_page(ctx, request.query_params)
 
@@ -257,17 +268,21 @@ async def _decide_story(
     except (Conflict, Invalid) as exc:
         return await _stories_page(ctx, {}, exc)
     done = "story-approved" if decision == "approve" else "story-declined"
-    return Redirect(f"/console/review/stories?done={done}", status_code=303)
+    return Redirect(url(request, "console-review-stories", {"done": done}), status_code=303)
 
 
-@post("/review/stories/{record_id:int}/approve", status_code=303)
+@post(
+    "/review/stories/{record_id:int}/approve", name="console-review-story-approve", status_code=303
+)
 async def approve_story(
     request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Page:
     return await _decide_story(request, ctx, record_id, "approve")
 
 
-@post("/review/stories/{record_id:int}/decline", status_code=303)
+@post(
+    "/review/stories/{record_id:int}/decline", name="console-review-story-decline", status_code=303
+)
 async def decline_story(
     request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Page:
@@ -279,21 +294,23 @@ async def _story_context(ctx: Context, record_id: int) -> dict[str, Any]:
     return {**_names(ctx), "story": story, "values": {"text": story["text"]}, "errors": {}}
 
 
-@get("/review/stories/{record_id:int}/edit")
+@get("/review/stories/{record_id:int}/edit", name="console-review-story-edit")
 async def edit_story_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
     context = await _story_context(ctx, record_id)
     return Template("console/review/story_edit.html", context=context)
 
 
 @post("/review/stories/{record_id:int}/edit", status_code=303)
-async def edit_story(ctx: PageContext, record_id: FromPath[int], data: FormData) -> Page:
+async def edit_story(
+    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
+) -> Page:
     sent = fields(data, ("text",))
     return await save_or_show_again(
         lambda: correct_story_text(ctx, record_id, sent["text"]),
         "console/review/story_edit.html",
         await _story_context(ctx, record_id),
         sent,
-        "/console/review/stories?done=story-edited",
+        url(request, "console-review-stories", {"done": "story-edited"}),
     )
 
 
@@ -308,7 +325,7 @@ STORY_COLUMNS = (
 )
 
 
-@get("/review/stories/decided")
+@get("/review/stories/decided", name="console-review-decided")
 async def decided_page(
     request: Request[Any, Any, Any], ctx: PageContext
 ) -> Template | Response[bytes]:

@@ -71,7 +71,7 @@ async def expiring_page(request: Req, ctx: PageContext) -> Template:
     return Template("console/trainings/expiring.html", context={**context, **found})
 
 
-@get("/trainings/download")
+@get("/trainings/download", name="console-trainings-download")
 async def expiring_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
@@ -97,7 +97,7 @@ async def _cohort_context(ctx: Context, q: str) -> dict[str, Any]:
     }
 
 
-@get("/trainings/cohort")
+@get("/trainings/cohort", name="console-trainings-cohort")
 async def cohort_page(request: Req, ctx: PageContext) -> Template:
     q = (request.query_params.get("q") or "").strip()[:100]
     context = await _cohort_context(ctx, q)
@@ -145,15 +145,9 @@ async def _training_form(ctx: Context, person_id: int, **more: Any) -> dict[str,
     }
 
 
-@get("/people/{person_id:int}/trainings/new")
+@get("/people/{person_id:int}/trainings/new", name="console-training-new")
 async def new_training_page(ctx: PageContext, person_id: FromPath[int]) -> Template:
-    context = await _training_form(
-        ctx,
-        person_id,
-        values={},
-        training=None,
-        action=f"/console/people/{person_id}/trainings/new",
-    )
+    context = await _training_form(ctx, person_id, values={}, training=None)
     return Template("console/trainings/training_form.html", context=context)
 
 
@@ -161,8 +155,7 @@ async def new_training_page(ctx: PageContext, person_id: FromPath[int]) -> Templ
 async def add_training(
     request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    action = f"/console/people/{person_id}/trainings/new"
-    context = await _training_form(ctx, person_id, values={}, training=None, action=action)
+    context = await _training_form(ctx, person_id, values={}, training=None)
     sent = fields(data, TRAINING_FIELDS)
     return await save_or_show_again(
         lambda: create_record(TRAININGS, ctx, {**sent, "person": person_id}),
@@ -178,16 +171,10 @@ async def _edit_context(ctx: Context, training_id: int) -> dict[str, Any]:
     row = await fetch(TRAININGS, ctx, training_id)
     values = {k: "" if row[k] is None else str(row[k]) for k in TRAINING_FIELDS}
     values["course"] = ctx.ref.courses.get(row["course"], {}).get("slug", "")
-    return await _training_form(
-        ctx,
-        row["person"],
-        values=values,
-        training=row,
-        action=f"/console/trainings/{training_id}/edit",
-    )
+    return await _training_form(ctx, row["person"], values=values, training=row)
 
 
-@get("/trainings/{training_id:int}/edit")
+@get("/trainings/{training_id:int}/edit", name="console-training-edit")
 async def edit_training_page(ctx: PageContext, training_id: FromPath[int]) -> Template:
     context = await _edit_context(ctx, training_id)
     return Template("console/trainings/training_form.html", context=context)
@@ -210,7 +197,7 @@ async def change_training(
     )
 
 
-@post("/trainings/{training_id:int}/delete", status_code=303)
+@post("/trainings/{training_id:int}/delete", name="console-training-delete", status_code=303)
 async def remove_training(request: Req, ctx: PageContext, training_id: FromPath[int]) -> Redirect:
     row = await fetch(TRAININGS, ctx, training_id)  # NotFound: a 404 page
     await delete_record(TRAININGS, ctx, training_id)

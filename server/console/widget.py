@@ -8,13 +8,15 @@ from urllib.parse import urlencode
 from litestar import Request, get
 from litestar.response import Template
 
+from server.lib.pages import url
 from server.lib.validation import Invalid
 from server.settings import get_settings
 from server.totals.services import totals
 from server.widget.services import Options, footprint_names, programme_slugs, read_options
 
 
-def _query(options: Options, part: bool = False) -> str:
+def _params(options: Options) -> dict[str, str]:
+    """The options as the widget's address takes them (the ones left blank left out)."""
     params = {
         "programmes": ",".join(options.programmes),
         "footprint": options.footprint or "",
@@ -22,12 +24,16 @@ def _query(options: Options, part: bool = False) -> str:
         "compact": "1" if options.compact else "",
         "story": "1" if options.story else "",
     }
-    return urlencode({k: v for k, v in params.items() if v})
+    return {k: v for k, v in params.items() if v}
 
 
-def embed_codes(options: Options, base: str) -> dict[str, str]:
-    """The three ways to put the widget on a page, for these options."""
-    query = _query(options)
+def embed_codes(request: Request[Any, Any, Any], options: Options, base: str) -> dict[str, str]:
+    """The three ways to put the widget on a page, for these options, and the previews.
+    The codes are pasted into other sites, so they are absolute (BASE_URL and the public
+    paths /embed, /embed.js and /totals.svg, which those sites keep); the previews on this
+    page are built from the routes' names."""
+    params = _params(options)
+    query = urlencode(params)
     suffix = f"?{query}" if query else ""
     data = "".join(
         f' data-{name}="{value}"'
@@ -41,7 +47,8 @@ def embed_codes(options: Options, base: str) -> dict[str, str]:
         if value
     )
     return {
-        "preview": f"/embed{suffix}",
+        "preview": url(request, "embed", params),
+        "badge_preview": url(request, "badge", params),
         "iframe": (
             f'<iframe src="{base}/embed{suffix}" title="Health Movement for Change numbers" '
             'width="100%" height="360" style="border:0"></iframe>'
@@ -76,7 +83,7 @@ async def widget_builder(request: Request[Any, Any, Any]) -> Template:
             "options": options,
             "programmes": [(s, names[s]) for s in slugs],
             "areas": sorted(areas.items(), key=lambda item: item[1]),
-            "codes": embed_codes(options, get_settings().base_url),
+            "codes": embed_codes(request, options, get_settings().base_url),
             "errors": errors,
         },
     )

@@ -21,6 +21,7 @@ from litestar.status_codes import (
 from litestar.types import ExceptionHandlersMap
 
 from server.lib.bodies import NotJson
+from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
 from server.lib.validation import Conflict, Invalid
 
@@ -128,7 +129,8 @@ def page(status: int) -> Response[Any]:
 def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if wants_page(request):
         if exc.status_code == HTTP_401_UNAUTHORIZED:
-            return Redirect("/sign-in", status_code=303)  # a page that needs a signed-in person
+            # a page that needs a signed-in person
+            return Redirect(url(request, "sign-in"), status_code=303)
         return page(exc.status_code)
     message = exc.detail if exc.status_code < 500 else "Something went wrong on our side."
     if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:

@@ -34,7 +34,7 @@ async def my_data_page() -> Template:
     return Template("mydata/my_data.html", context={"errors": {}}, headers=PRIVATE)
 
 
-@get("/my-data/all", include_in_schema=False)
+@get("/my-data/all", name="my-data-all", include_in_schema=False)
 async def everything_page(request: Request[Any, Any, Any]) -> Template:
     sections = await my_data(_actor(request))
     shown = [(s, readable_rows(s)) for s in sections]
@@ -50,19 +50,19 @@ def _file(body: bytes, media_type: str, extension: str) -> Response[bytes]:
     )
 
 
-@get("/my-data/download", include_in_schema=False)
+@get("/my-data/download", name="my-data-download", include_in_schema=False)
 async def download(request: Request[Any, Any, Any]) -> Response[bytes]:
     data = as_json(await my_data(_actor(request)))
     body = json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
     return _file(body, "application/json", "json")
 
 
-@get("/my-data/download.csv", include_in_schema=False)
+@get("/my-data/download.csv", name="my-data-download-csv", include_in_schema=False)
 async def download_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
     return _file(as_csv(await my_data(_actor(request))), "text/csv; charset=utf-8", "csv")
 
 
-@post("/my-data/delete", include_in_schema=False, status_code=303)
+@post("/my-data/delete", name="my-data-delete", include_in_schema=False, status_code=303)
 async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
     actor = _actor(request)
     if data.get("confirm") != "yes":

@@ -18,14 +18,14 @@ from server.settings import get_settings
 LINK = f'<{LICENCE_URL}>; rel="license"'
 
 
-@get("/open-data/monthly.json", include_in_schema=False)
+@get("/open-data/monthly.json", name="open-data-json", include_in_schema=False)
 async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
     read_query(request, ())  # no options, but a key given twice is refused everywhere
     made = await made_json()
     return public(request, made, "application/json", extra=[("link", LINK)])
 
 
-@get("/open-data/monthly.csv", include_in_schema=False)
+@get("/open-data/monthly.csv", name="open-data-csv", include_in_schema=False)
 async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
     read_query(request, ())
     made = await made_csv()
@@ -36,7 +36,7 @@ async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
     return public(request, made, "text/csv; charset=utf-8", extra=extra)
 
 
-@get("/open-data", include_in_schema=False)
+@get("/open-data", name="open-data", include_in_schema=False)
 async def open_data_page() -> Template:
     return Template(
         "opendata/open_data.html",

@@ -55,7 +55,7 @@ async def service_worker() -> Response[str]:
     )
 
 
-@get("/manifest.webmanifest", include_in_schema=False)
+@get("/manifest.webmanifest", name="manifest", include_in_schema=False)
 async def manifest() -> Response[dict[str, Any]]:
     icons = [
         {

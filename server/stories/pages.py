@@ -81,12 +81,12 @@ async def _confirm(
     return Template("stories/confirm.html", context=context)
 
 
-@get("/stories/{record_id:int}/withdraw", include_in_schema=False)
+@get("/stories/{record_id:int}/withdraw", name="story-withdraw", include_in_schema=False)
 async def confirm_withdraw(ctx: PageContext, record_id: FromPath[int]) -> Template:
     return await _confirm(ctx, record_id, "withdraw", "Withdraw your story?", "Withdraw it")
 
 
-@get("/stories/{record_id:int}/delete", include_in_schema=False)
+@get("/stories/{record_id:int}/delete", name="story-delete", include_in_schema=False)
 async def confirm_delete(ctx: PageContext, record_id: FromPath[int]) -> Template:
     return await _confirm(ctx, record_id, "delete", "Delete your story?", "Delete it")
 
@@ -109,7 +109,12 @@ async def withdraw_story(
     return await _act(request, ctx, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
 
 
-@post("/stories/{record_id:int}/consent", include_in_schema=False, status_code=303)
+@post(
+    "/stories/{record_id:int}/consent",
+    name="story-consent",
+    include_in_schema=False,
+    status_code=303,
+)
 async def consent_again(
     request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
 ) -> Redirect:

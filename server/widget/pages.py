@@ -66,7 +66,7 @@ def _keep(params: dict[str, str]) -> dict[str, Any]:
     return {"max_age": 0, "revalidate": True} if wants_story(params) else {}
 
 
-@get("/embed", include_in_schema=False)
+@get("/embed", name="embed", include_in_schema=False)
 async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
     params = read_query(request, OPTIONS)
     part = params.get("part") == "1"
@@ -86,14 +86,14 @@ async def embed_script(request: Request[Any, Any, Any]) -> ASGIResponse:
     return public(request, SCRIPT_MADE, "text/javascript; charset=utf-8", max_age=300)
 
 
-@get("/totals.svg", include_in_schema=False)
+@get("/totals.svg", name="badge", include_in_schema=False)
 async def badge(request: Request[Any, Any, Any]) -> ASGIResponse:
     params = read_query(request, OPTIONS)
     made = await _answer(request, params, "badge", render_badge)
     return public(request, made, "image/svg+xml", **_keep(params))
 
 
-@get("/how-we-count", include_in_schema=False)
+@get("/how-we-count", name="how-we-count", include_in_schema=False)
 async def how_we_count() -> Template:
     return Template("widget/how.html", context={"small_number": get_settings().small_number})
 

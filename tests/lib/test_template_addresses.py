@@ -32,16 +32,18 @@ ADDRESS_ATTRIBUTES = (
 NUMBERS = frozenset({"id", "person", "page", "record_id", "editing"})
 # Values a route (or the template that calls a macro) makes from fixed paths and numbers.
 ADDRESSES = {
-    "action": "the page's own address: a fixed path and a record's number (or a fixed word)",
-    "base": "a fixed path given by the route or by the template calling the macro; the "
-    "widget's is BASE_URL",
-    "href": "console/base.html's menu: fixed paths",
-    "kind.path": "a console settings list's fixed path (server/console/admin.py)",
-    "links": "the dashboard's downloads: a fixed path and a query made with urlencode",
-    "codes.preview": "/embed and options checked against fixed lists (server/console/widget.py)",
+    "base": "a route's address (url_for) given by the route or by the template calling the "
+    "macro; the widget's is BASE_URL",
+    "href": "console/base.html's menu: url_for of fixed route names",
+    "links": "the dashboard's downloads: url() of a route name and a query made with urlencode",
+    "codes.preview": "url() of /embed's name, with options checked against fixed lists "
+    "(server/console/widget.py)",
+    "codes.badge_preview": "the same for the badge (/totals.svg)",
     "licence_url": "a constant (server/public/release.py)",
     "ev.link": "the audit log's record pages: a fixed pattern and a record number",
     "about.help_email": "HELP_CONTACT, a setting from the environment, in a mailto: link",
+    "document_url": "the OpenAPI document's address, reversed from Litestar's own route "
+    "name for it (server/apidocs/pages.py)",
 }
 # Query strings the routes make with urllib's urlencode (every '/', '\\', '?', '#' escaped).
 QUERIES = {
@@ -83,11 +85,21 @@ def _number(node: nodes.Node) -> bool:
     return False
 
 
+def _route_name(node: nodes.Node) -> bool:
+    """A literal route name, or one made of literals and a settings list's fixed path
+    ('console-admin-' ~ kind.path ~ '-edit'; server/console/admin.py names its routes so)."""
+    if isinstance(node, nodes.Const):
+        return isinstance(node.value, str)
+    if isinstance(node, nodes.Concat):
+        return all(_route_name(part) or _dotted(part) == "kind.path" for part in node.nodes)
+    return False
+
+
 def _url_for(node: nodes.Call) -> bool:
     """url_for('a-route-name', name=value...), with numbers or checked tokens as values."""
     if not (isinstance(node.node, nodes.Name) and node.node.name == "url_for"):
         return False
-    if not node.args or not isinstance(node.args[0], nodes.Const) or len(node.args) > 1:
+    if not node.args or not _route_name(node.args[0]) or len(node.args) > 1:
         return False
     return (
         not node.dyn_args
@@ -198,7 +210,7 @@ def test_the_walk_finds_the_addresses_that_take_values():
         for path in templates()
     }
     assert "{{ url_for('sign-in-use-link', token=token) }}" in seen["accounts/confirm.html"]
-    assert "/stories/{{ s.id }}/delete" in seen["stories/mine.html"]
+    assert "{{ url_for('story-delete', record_id=s.id) }}" in seen["stories/mine.html"]
     taking_values = sum("{{" in v for values in seen.values() for v in values)
     assert taking_values > 100
 
@@ -216,6 +228,7 @@ def test_the_walk_finds_the_addresses_that_take_values():
         '<a href="/activities/{{ next_page }}">',
         "<form action=\"{{ url_for('x', token=request.query_params.t) }}\">",
         '<form action="{{ url_for(where) }}">',
+        "<form action=\"{{ url_for('console-admin-' ~ request.query_params.kind) }}\">",
         '<a href="{{ query | urlencode }}">',  # urlencode keeps "/" in a path
         '<a href="/x?{{ request.query_params.q }}">',
         '<a hx-get="/console/import/{{ job.name }}">',
@@ -235,7 +248,103 @@ def test_request_text_in_an_address_is_caught(line):
         '<a href="{{ base }}?{{ dict(query, page=page + 1) | urlencode }}">',
         "<a href=\"#{{ field or 'main' }}\">",
         "<a href=\"{{ '/console/people/%d' % person.id if person else '/console/people' }}\">",
+        "<a href=\"{{ url_for('console-admin-' ~ kind.path ~ '-edit', record_id=item.id) }}\">",
     ],
 )
 def test_safe_addresses_pass(line):
     assert problems_in(line) == []
+
+
+# Internal paths ----------------------------------------------------------------------------
+# Links, actions and redirects are built from route names (issue 13), so renaming a path is a
+# change in one place and a mistyped name fails tests/lib/test_route_names.py. Only static
+# files keep their paths written out.
+STATIC = "/static/"
+PATH_TEXT = re.compile(r"^/(?!/)")  # "/x" but not "//host" (written nowhere here anyway)
+
+
+def _line(source: str, offset: int) -> int:
+    return source.count("\n", 0, offset) + 1
+
+
+def _compared(tree: nodes.Template) -> set[int]:
+    """Constants a template compares the current path with (the navigation's "you are
+    here"): they read an address, they do not make one."""
+    found: set[int] = set()
+    for compare in tree.find_all(nodes.Compare):
+        found |= {id(c) for c in compare.find_all(nodes.Const)}
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Getattr) and call.node.attr == "startswith":
+            found |= {id(c) for c in call.find_all(nodes.Const)}
+    return found
+
+
+def written_paths(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each internal path written out in a template: an address attribute
+    that begins with one, and a string in a {{ }} or {% %} expression that is one (a macro's
+    base, a {% set %}, either branch of an if)."""
+    found = []
+    names = "|".join(re.escape(a) for a in ADDRESS_ATTRIBUTES)
+    for match in re.finditer(rf"(?<![\w-])({names})\s*=\s*([\"'])(/[^\"']*)", source):
+        value = match.group(3)
+        if PATH_TEXT.match(value) and not value.startswith(STATIC):
+            found.append((_line(source, match.start()), f'{match.group(1)}="{value}"'))
+    tree = ENV.parse(source)
+    compared = _compared(tree)
+    for const in tree.find_all(nodes.Const):
+        value = const.value
+        if (
+            isinstance(value, str)
+            and PATH_TEXT.match(value)
+            and not value.startswith(STATIC)
+            and value != "/"  # the dashboard's slash after url_for('console-dashboard')
+            and id(const) not in compared
+        ):
+            found.append((const.lineno, repr(value)))
+    return found
+
+
+def test_no_template_writes_an_internal_path():
+    """Every link, form action and htmx address to a page is url_for('route-name', ...)."""
+    problems = []
+    for path in templates():
+        for line, text in written_paths(path.read_text(encoding="utf-8")):
+            problems.append(f"{path.relative_to(TEMPLATES)}:{line}: {text}")
+    assert not problems, "written out instead of url_for:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<a href="/console/people/{{ p.id }}">',
+        "<form action='/my-email'>",
+        '<div hx-get="/console/import/{{ job.id }}">',
+        "<a href=\"{{ '/console/people/%d' % person.id if person else '/console/people' }}\">",
+        '{% set base = "/console/audit" %}',
+        '{{ pagination(page, pages, "/console/people", query) }}',
+        "<img src=\"{{ codes.preview | replace('/embed', '/totals.svg', 1) }}\">",
+    ],
+)
+def test_a_written_path_is_found(source):
+    assert written_paths(source)
+
+
+def test_a_written_path_is_found_on_its_line():
+    assert written_paths('<p>\n\n<a href="/my-data">') == [(3, 'href="/my-data"')]
+    assert written_paths('<p>\n{{ f("/x") }}') == [(2, "'/x'")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<link rel="stylesheet" href="/static/css/app.css">',
+        "<a href=\"{{ url_for('console-person', person_id=p.id) }}?saved=1#roles\">",
+        "<a href=\"{{ url_for('console-dashboard') }}/\">",
+        '<a href="#main">',
+        '<a href="mailto:{{ about.help_email }}">',
+        '{% set here = "log" if path in ("/log", "/offline/log") else "" %}',
+        '{% if path.startswith("/stories") %}x{% endif %}',
+    ],
+)
+def test_route_names_and_static_files_pass(source):
+    assert written_paths(source) == []
