@@ -21,6 +21,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.table import Table
 
 
 def engine() -> Engine[Any]:
@@ -76,6 +77,17 @@ async def write_transaction() -> AsyncIterator[None]:
     note_write()  # reached only after the commit: an exception has left by now
     if isinstance(db, SQLitePool):
         db.checkpoint_soon()
+
+
+async def refresh_statistics(*tables: type[Table]) -> None:
+    """Bring PostgreSQL's planner statistics of these tables up to date, after a bulk load
+    (an import). Autovacuum would do it within a minute or so; until then the planner
+    knows nothing of the new rows, and a second import straight after took its look-ups
+    of 500 people at a time in 120 ms each rather than 1 ms (the import step 2.2 s rather
+    than 0.7 s, measured). SQLite's planner keeps no such statistics for these look-ups."""
+    if is_postgres() and tables:
+        names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
+        await engine().run_ddl(f"ANALYZE {names}")
 
 
 @asynccontextmanager

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.db import write_transaction
+from server.db import refresh_statistics, write_transaction
 from server.imports.match import Plan, Ref
 from server.lib.audit import changes
 from server.lib.records import create_many, update_many
@@ -86,6 +86,7 @@ async def write_plan(
             done.memberships += await _link(plan, rows, done, account, training=False)
             done.trainings += await _link(plan, rows, done, account, training=True)
             await progress(start + len(rows))
+    await refresh_statistics(PEOPLE.table, MEMBERSHIPS.table, TRAININGS.table)
     return done
 
 
