@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Router, delete, get, patch, post
+from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -111,9 +111,12 @@ def crud_router(
         operation_class=with_body(rt, partial=False),
         **about("create"),
     )
-    async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
+    async def create(request: Request[Any, Any, Any], data: Fields) -> Response[dict[str, Any]]:
         ctx = await Context.load(current_actor(request))
-        return await create_record(rt, ctx, data)
+        record = await create_record(rt, ctx, data)
+        # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
+        where = f"{request.url.path.rstrip('/')}/{record['id']}"
+        return Response(record, status_code=HTTP_201_CREATED, headers={"Location": where})
 
     @patch(
         "/{record_id:int}",
