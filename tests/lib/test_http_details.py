@@ -3,7 +3,9 @@ for every JSON body the parser refuses, on every write route under /api."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 
@@ -154,3 +156,152 @@ async def test_another_record_type_gives_its_location(client):
     assert (await client.get(response.headers["location"], headers=admin.headers)).json() == (
         response.json()
     )
+
+
+async def test_one_record_has_a_strong_etag_and_answers_if_none_match(client, coordinator):
+    made = (
+        await client.post("/api/people", json={"name": "Jo Bloggs"}, headers=coordinator.headers)
+    ).json()
+    where = f"/api/people/{made['id']}"
+    first = await client.get(where, headers=coordinator.headers)
+    etag = first.headers["etag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert first.headers["cache-control"] == "no-store"  # personal: only the same client
+    again = await client.get(where, headers=coordinator.headers)
+    assert again.headers["etag"] == etag and again.content == first.content
+
+    for header in (etag, f"W/{etag}", f'"other", {etag}', "*", f'"nope",W/{etag}'):
+        answer = await client.get(where, headers={**coordinator.headers, "if-none-match": header})
+        assert answer.status_code == 304, header
+        assert answer.content == b""
+        assert answer.headers["etag"] == etag
+        assert answer.headers["cache-control"] == "no-store"
+    for header in ('"nope"', etag[:-2] + '"', ""):
+        answer = await client.get(where, headers={**coordinator.headers, "if-none-match": header})
+        assert answer.status_code == 200 and answer.json() == made, header
+
+    await client.patch(where, json={"name": "Jo Bloggs-Smith"}, headers=coordinator.headers)
+    changed = await client.get(where, headers={**coordinator.headers, "if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Jo Bloggs-Smith"
+    assert changed.headers["etag"] != etag
+
+
+async def test_the_etag_is_of_what_this_caller_gets(client, coordinator, champion):
+    where = f"/api/people/{champion.person_id}"
+    mine = await client.get(where, headers=champion.headers)
+    theirs = await client.get(where, headers=coordinator.headers)
+    assert mine.status_code == theirs.status_code == 200
+    for answer in (mine, theirs):
+        tag = hashlib.sha256(answer.content).hexdigest()[:32]
+        assert answer.headers["etag"] == f'"{tag}"'
+    assert (mine.content == theirs.content) == (mine.headers["etag"] == theirs.headers["etag"])
+
+
+def get_routes() -> list[str]:
+    """Every GET route under /api, as written in the app (with its parameters)."""
+    return sorted(
+        {
+            route.path
+            for route in create_app().routes
+            if route.path.startswith("/api/")
+            for handler in route.route_handlers
+            if "GET" in handler.http_methods
+        }
+    )
+
+
+async def test_head_answers_like_get_on_every_api_route(client, champion):
+    admin = await f.user("admin")
+    await client.post("/api/organisations", json={"name": "Wigan Foodbank"}, headers=admin.headers)
+    routes = get_routes()
+    assert "/api/people/{record_id:int}" in routes and "/api/totals" in routes
+    checked = 0
+    for route in routes:
+        path = route
+        if "{" in route:
+            listing = await client.get(route.split("/{")[0], headers=admin.headers)
+            items = listing.json().get("items") if listing.status_code == 200 else None
+            record_id = items[0]["id"] if items else 1
+            path = re.sub(r"\{[^}]+\}", str(record_id), route)
+        for who in (admin, champion, None):
+            headers = who.headers if who else {}
+            got = await client.get(path, headers=headers)
+            head = await client.head(path, headers=headers)
+            assert head.status_code == got.status_code, (path, head.status_code)
+            assert head.content == b"", path
+            assert dict(head.headers) == dict(got.headers), path
+            checked += got.status_code == 200
+    assert checked > len(routes)  # most answered with a real record, not only 404s
+
+
+async def test_head_of_a_refused_list_is_the_same_refusal(client, coordinator):
+    bad = await client.head("/api/people?nonsense=1", headers=coordinator.headers)
+    assert bad.status_code == 400 and bad.content == b""
+    assert int(bad.headers["content-length"]) > 0  # the length the GET's body has
+
+
+def parse_links(header: str) -> dict[str, str]:
+    """{rel: address} of a Link header."""
+    found = {}
+    for part in header.split(", <"):
+        match = re.fullmatch(r'<?([^>]*)>; rel="(\w+)"', part.strip())
+        assert match, header
+        found[match.group(2)] = match.group(1)
+    return found
+
+
+async def test_a_list_links_its_pages_keeping_its_filters(client, coordinator):
+    odd = "Jo & Co/ü+%=#"
+    for n in range(5):
+        await client.post("/api/people", json={"name": f"{odd} {n}"}, headers=coordinator.headers)
+    await client.post("/api/people", json={"name": "Someone Else"}, headers=coordinator.headers)
+    params = {"q": odd, "per_page": "2"}
+    first = await client.get("/api/people", params=params, headers=coordinator.headers)
+    links = parse_links(first.headers["link"])
+    assert set(links) == {"first", "next", "last"}  # no prev on the first page
+    for address in links.values():
+        path, query = address.split("?", 1)
+        assert path == "/api/people"
+        assert " " not in query and "#" not in query and "ü" not in query  # encoded
+        kept = parse_qs(query)
+        assert kept["q"] == [odd] and kept["per_page"] == ["2"]
+    assert parse_qs(links["last"].split("?")[1])["page"] == ["3"]
+
+    seen, address, pages = [], "/api/people?" + urlencode(params), 0
+    while address:
+        answer = await client.get(address, headers=coordinator.headers)
+        assert answer.status_code == 200
+        seen += [item["name"] for item in answer.json()["items"]]
+        links = parse_links(answer.headers["link"])
+        pages += 1
+        if pages > 1:
+            assert "prev" in links
+            assert parse_qs(links["prev"].split("?")[1])["page"] == [str(pages - 1)]
+        address = links.get("next", "")
+    assert pages == 3
+    assert sorted(seen) == [f"{odd} {n}" for n in range(5)]
+    assert "next" not in links and "prev" in links
+
+
+async def test_an_empty_list_links_only_its_one_page(client, coordinator):
+    answer = await client.get("/api/people?q=nobody-has-this", headers=coordinator.headers)
+    links = parse_links(answer.headers["link"])
+    assert set(links) == {"first", "last"}
+    assert links["first"] == links["last"] == "/api/people?q=nobody-has-this&page=1"
+
+
+async def test_the_audit_list_links_its_pages(client):
+    admin = await f.user("admin")
+    for n in range(3):
+        await client.post("/api/organisations", json={"name": f"Org {n}"}, headers=admin.headers)
+    answer = await client.get(
+        "/api/audit?record_type=organisation&per_page=1&page=2", headers=admin.headers
+    )
+    links = parse_links(answer.headers["link"])
+    assert set(links) == {"first", "prev", "next", "last"}
+    assert parse_qs(links["next"].split("?")[1]) == {
+        "record_type": ["organisation"],
+        "per_page": ["1"],
+        "page": ["3"],
+    }
