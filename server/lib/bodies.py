@@ -51,6 +51,12 @@ def _no_constants(word: str) -> Any:
     raise _NotANumber(word)
 
 
+def _whole(text: str) -> int | float:
+    """A whole number; one too long for any field is infinity (found as too big below),
+    and Python's own limit on digits (4,300) is never reached."""
+    return int(text) if len(text) <= 25 else float("inf")
+
+
 def _where(path: list[str | int]) -> str:
     """A place in the body in a client's words: `name`, `activities[2].people_reached`."""
     out = ""
@@ -98,7 +104,7 @@ def explain_body(body: bytes) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         return {"": f"The body is not UTF-8 text (byte {exc.start + 1}): send it as UTF-8."}
     try:
-        value = json.loads(text, parse_constant=_no_constants)
+        value = json.loads(text, parse_constant=_no_constants, parse_int=_whole)
     except _NotANumber as exc:
         return {"": f"{exc} is not a number JSON allows: send a number."}
     except RecursionError:

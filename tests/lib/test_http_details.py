@@ -21,6 +21,7 @@ UNREADABLE = {
     "invalid UTF-8": (b'{"name": "\xff\xfe"}', ""),
     "truncated": (b'{"name": "Jo"', ""),
     "number too big": (b'{"people_reached": 1e400}', "people_reached"),
+    "5,000 digits": (b'{"people_reached": ' + b"9" * 5000 + b"}", "people_reached"),
     "NaN": (b'{"people_reached": NaN}', ""),
     "Infinity": (b'{"people_reached": -Infinity}', ""),
     "deeply nested": (b"[" * 2000 + b"]" * 2000, ""),
