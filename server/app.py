@@ -33,6 +33,7 @@ from server.lib.bodies import json_bodies_only
 from server.lib.caching import cache_headers
 from server.lib.crud_routes import crud_router
 from server.lib.errors import HANDLERS
+from server.lib.head import head_like_get
 from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
 from server.lib.openapi import COMPONENTS
@@ -189,6 +190,7 @@ def create_app() -> Litestar:
         debug=settings.debug,
     )
     app.state.allow = allowed_methods(app)
+    app.asgi_handler = head_like_get(app.asgi_handler)
     return app
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
 
 from server.accounts.services import whoami
 from server.lib.audit import list_events
 from server.lib.auth import admin, current_actor, signed_in
+from server.lib.links import paged
 from server.lib.openapi import SIGNED_IN, errors
 
 
@@ -36,5 +37,5 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     security=SIGNED_IN,
     responses=errors(400, 401, 403),
 )
-async def audit(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    return await list_events(dict(request.query_params))
+async def audit(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    return paged(request, await list_events(dict(request.query_params)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import secrets
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,47 @@ PER_ADDRESS = 20
 
 
 class TooManyRequests(Exception):
-    """Too many sign-in links asked for; the message says when to try again."""
+    """Too many sign-in links asked for; the message says when to try again, and
+    `retry_after` in how many seconds the limits let the next request through (the
+    answer's Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+ADDRESS_WINDOW = timedelta(hours=1)
+
+
+def wait_for(times: list[datetime], most: int, window: timedelta, now: datetime) -> float:
+    """Seconds until fewer than `most` of these request times are inside the window (0 if
+    that is so already): when the oldest that must leave it does."""
+    times = sorted(times)
+    over = len(times) - most
+    if over < 0:
+        return 0.0
+    return max(0.0, (times[over] + window - now).total_seconds())
+
+
+async def _retry_after(email: str, address: str, now: datetime) -> int:
+    """Whole seconds until both limits let a request through, from the same rows the
+    limits count (in the database, so every worker gives the same answer)."""
+    by_email = await SignInLink.select(SignInLink.created_at).where(
+        (SignInLink.email == email) & (SignInLink.created_at >= now - LINK_LIFETIME)
+    )
+    by_address = await SignInLink.select(SignInLink.created_at).where(
+        (SignInLink.requested_from == address) & (SignInLink.created_at >= now - ADDRESS_WINDOW)
+    )
+    wait = max(
+        wait_for([_aware(r["created_at"]) for r in by_email], PER_EMAIL, LINK_LIFETIME, now),
+        wait_for([_aware(r["created_at"]) for r in by_address], PER_ADDRESS, ADDRESS_WINDOW, now),
+    )
+    return max(1, math.ceil(wait))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back times without their zone; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class LinkNotValid(Exception):
@@ -68,12 +109,13 @@ async def request_link(raw_email: object, address: str) -> Awaitable[None] | Non
         (SignInLink.email == email) & (SignInLink.created_at >= now - LINK_LIFETIME)
     )
     recent_address = await SignInLink.count().where(
-        (SignInLink.requested_from == address) & (SignInLink.created_at >= now - timedelta(hours=1))
+        (SignInLink.requested_from == address) & (SignInLink.created_at >= now - ADDRESS_WINDOW)
     )
     if recent_email >= PER_EMAIL or recent_address >= PER_ADDRESS:
         raise TooManyRequests(
             "You have asked for several sign-in links in a short time. "
-            "Use the newest email, or wait 15 minutes and ask again."
+            "Use the newest email, or wait 15 minutes and ask again.",
+            await _retry_after(email, address, now),
         )
     token = new_link_token()
     # Recorded whether or not the email has an account, so the limits count every request.

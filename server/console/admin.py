@@ -306,7 +306,9 @@ async def _account_change(
     except Invalid as exc:
         return await _user_page(request, account_id, exc.errors, 400)
     except TooManyRequests as exc:
-        return await _user_page(request, account_id, {"": str(exc)}, 429)
+        answer = await _user_page(request, account_id, {"": str(exc)}, 429)
+        answer.headers["Retry-After"] = str(exc.retry_after)  # RFC 9110 10.2.3
+        return answer
     return Redirect(
         url(request, "console-admin-user", {"done": done}, account_id=account_id),
         status_code=303,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Router, delete, get, patch, post
+from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import Actor, current_actor
+from server.lib.links import paged
 from server.lib.openapi import ANYONE, SIGNED_IN, described, errors, operation
 from server.lib.records import (
     Context,
@@ -21,6 +22,7 @@ from server.lib.records import (
     update_record,
 )
 from server.lib.reference import Reference
+from server.lib.revalidate import record_answer
 
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
@@ -89,9 +91,9 @@ def crud_router(
         operation_class=list_options(rt),
         **about("list", description),
     )
-    async def list_(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    async def list_(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         ctx = await Context.load(current_actor(request))
-        return await list_records(rt, ctx, dict(request.query_params))
+        return paged(request, await list_records(rt, ctx, dict(request.query_params)))
 
     @get(
         "/{record_id:int}",
@@ -99,9 +101,9 @@ def crud_router(
         summary=f"Read one of the {plural}",
         **about("read"),
     )
-    async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> dict[str, Any]:
+    async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
-        return await get_record(rt, ctx, record_id)
+        return record_answer(request, await get_record(rt, ctx, record_id))
 
     @post(
         "/",
@@ -111,9 +113,12 @@ def crud_router(
         operation_class=with_body(rt, partial=False),
         **about("create"),
     )
-    async def create(request: Request[Any, Any, Any], data: Fields) -> dict[str, Any]:
+    async def create(request: Request[Any, Any, Any], data: Fields) -> Response[dict[str, Any]]:
         ctx = await Context.load(current_actor(request))
-        return await create_record(rt, ctx, data)
+        record = await create_record(rt, ctx, data)
+        # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
+        where = f"{request.url.path.rstrip('/')}/{record['id']}"
+        return Response(record, status_code=HTTP_201_CREATED, headers={"Location": where})
 
     @patch(
         "/{record_id:int}",

@@ -6,7 +6,12 @@ import logging
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
@@ -19,8 +24,9 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
+from litestar.utils.scope.state import ScopeState
 
-from server.lib.bodies import NotJson
+from server.lib.bodies import NotJson, explain_body
 from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
 from server.lib.validation import Conflict, Invalid
@@ -96,7 +102,11 @@ def not_json(_: Request[Any, Any, Any], exc: NotJson) -> Response[Any]:
 
 
 def too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
-    return _json(HTTP_400_BAD_REQUEST, "The body is nested too deeply: send a flat JSON object.")
+    return _json(
+        HTTP_400_BAD_REQUEST,
+        "The body is not valid JSON.",
+        {"": "The body is nested too deeply: send a flat JSON object."},
+    )
 
 
 PAGE_ERRORS = {
@@ -126,7 +136,17 @@ def page(status: int) -> Response[Any]:
     )
 
 
+def unreadable(request: Request[Any, Any, Any]) -> Response[Any]:
+    """A body the JSON parser refused: the app's own 400, saying what to fix."""
+    body = ScopeState.from_scope(request.scope).body
+    sent = body if isinstance(body, bytes) else b""
+    return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", explain_body(sent))
+
+
 def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ClientException) and isinstance(exc.__cause__, SerializationException):
+        if not wants_page(request):
+            return unreadable(request)
     if wants_page(request):
         if exc.status_code == HTTP_401_UNAUTHORIZED:
             # a page that needs a signed-in person

@@ -1,0 +1,42 @@
+"""The Link header of a paged list (RFC 8288): first, prev, next and last.
+
+Each link is this request's own address with every query parameter kept as sent (filters
+included, encoded again) and only `page` changed, so a client can walk the pages without
+building addresses itself."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from litestar import Request, Response
+
+
+def last_page(total: int, per_page: int) -> int:
+    """The last page's number (1 for an empty list)."""
+    return max(1, -(-total // max(per_page, 1)))
+
+
+def page_links(request: Request[Any, Any, Any], page: int, per_page: int, total: int) -> str:
+    """The Link header's value for this page of a list."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    path = request.url.path
+
+    def link(number: int, rel: str) -> str:
+        query = urlencode([*kept, ("page", str(number))], quote_via=quote)
+        return f'<{path}?{query}>; rel="{rel}"'
+
+    last = last_page(total, per_page)
+    links = [link(1, "first")]
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links.append(link(page + 1, "next"))
+    links.append(link(last, "last"))
+    return ", ".join(links)
+
+
+def paged(request: Request[Any, Any, Any], answer: dict[str, Any]) -> Response[dict[str, Any]]:
+    """A list's answer ({"items", "page", "per_page", "total"}) with its Link header."""
+    links = page_links(request, answer["page"], answer["per_page"], answer["total"])
+    return Response(answer, headers={"Link": links})

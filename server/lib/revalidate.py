@@ -1,0 +1,49 @@
+"""ETag and If-None-Match on one record (RFC 9110 8.8.3 and 13.1.2).
+
+A record's body depends on who asks (a champion may see less than a coordinator), so the
+tag is a hash of the exact bytes sent to this caller, and the answer keeps its personal
+`Cache-Control` (no-store): the tag lets the same client ask "has it changed?", never a
+shared cache keep it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.serialization import encode_json
+
+from server.lib.public import SMALLEST_TO_COMPRESS
+
+
+def etag_of(body: bytes) -> str:
+    """A strong tag: the same bytes, the same tag; any change, another."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _opaque(tag: str) -> str:
+    """The tag without its weakness mark: If-None-Match compares weakly."""
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def none_match(header: str | None, etag: str) -> bool:
+    """Whether If-None-Match holds `*` or a tag that weakly matches `etag`."""
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(_opaque(tag) == _opaque(etag) for tag in header.split(",") if tag.strip())
+
+
+def record_answer(request: Request[Any, Any, Any], record: dict[str, Any]) -> Response[Any]:
+    """A record as JSON with its ETag, or 304 with no body when the client has it already."""
+    body = encode_json(record, request.route_handler.default_serializer)
+    etag = etag_of(body)
+    # The compression middleware gzips bigger answers: bytes that differ from those tagged,
+    # so the tag is then weak (as lib/public.py does for the public answers).
+    if len(body) >= SMALLEST_TO_COMPRESS and "gzip" in request.headers.get("accept-encoding", ""):
+        etag = f"W/{etag}"
+    if none_match(request.headers.get("if-none-match"), etag):
+        return Response(content=b"", status_code=304, headers={"ETag": etag})
+    return Response(content=body, media_type=MediaType.JSON, headers={"ETag": etag})
