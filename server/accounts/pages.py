@@ -47,6 +47,7 @@ async def ask_for_link(request: Request[Any, Any, Any], data: Form) -> Template:
             "accounts/problem.html",
             status_code=429,
             context={"heading": "Please wait", "message": str(exc)},
+            headers={"Retry-After": str(exc.retry_after)},
         )
     background = BackgroundTask(_await, sending) if sending is not None else None
     email = sign_in.read_email(raw)

@@ -69,3 +69,16 @@ def test_the_wait_is_until_enough_requests_leave_the_window():
     assert wait_for(times, 3, window, now) == 60  # the 14-minute one leaves first
     assert wait_for(times, 2, window, now) == 300  # two must leave: the 10-minute one too
     assert wait_for(times, 4, window, now) == 0  # not over the limit
+
+
+async def test_the_sign_in_page_says_when_to_try_again(client):
+    from tests.helpers.signin import ask_for_link
+
+    await f.user("champion", email="busy@example.org")
+    for _ in range(3):
+        assert (await ask_for_link(client, "busy@example.org")).status_code == 200
+    await age_links(SignInLink.email, "busy@example.org", [12, 2, 1])
+    refused = await ask_for_link(client, "busy@example.org")
+    assert refused.status_code == 429
+    assert 170 <= int(refused.headers["retry-after"]) <= 180  # the oldest leaves in 3 minutes
+    assert "Please wait" in refused.text
