@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -34,6 +36,33 @@ ANSWERS = {
     "create": [409, 413, 415],
     "update": [404, 409, 413, 415],
     "delete": [404, 409],
+}
+
+
+# What the success answers carry besides the body, for the document (server/lib/links.py,
+# revalidate.py and the create below send them).
+LINK = ResponseHeader(
+    name="Link",
+    documentation_only=True,
+    description="The first, previous, next and last pages (RFC 8288), with the same filters.",
+)
+ETAG = ResponseHeader(
+    name="ETag",
+    documentation_only=True,
+    description="The record as this caller sees it: send it back in If-None-Match to be "
+    "told 304 when it has not changed.",
+)
+LOCATION = ResponseHeader(
+    name="Location",
+    documentation_only=True,
+    description="The new record's address.",
+)
+NOT_CHANGED = {
+    304: ResponseSpec(
+        data_container=None,
+        description="Not changed since the ETag sent in If-None-Match: no body.",
+        generate_examples=False,
+    )
 }
 
 
@@ -74,14 +103,16 @@ def crud_router(
     delete_<singular>, e.g. list_people and get_person."""
     many, one = plural.replace(" ", "_"), singular.replace(" ", "_")
 
-    def about(action: str, text: str = "") -> dict[str, Any]:
+    def about(
+        action: str, text: str = "", answers: dict[int, ResponseSpec] | None = None
+    ) -> dict[str, Any]:
         words = " ".join(filter(None, [text, who_may(rt, action)]))
         public = action in rt.public
         statuses = [400, 401] + ([] if public else [403]) + ANSWERS[action]
         return {
             "description": words,
             "security": ANYONE if public else SIGNED_IN,
-            "responses": errors(*statuses),
+            "responses": {**errors(*statuses), **(answers or {})},
         }
 
     @get(
@@ -89,6 +120,7 @@ def crud_router(
         operation_id=f"list_{many}",
         summary=f"List {plural}",
         operation_class=list_options(rt),
+        response_headers=[LINK],
         **about("list", description),
     )
     async def list_(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
@@ -99,7 +131,9 @@ def crud_router(
         "/{record_id:int}",
         operation_id=f"get_{one}",
         summary=f"Read one of the {plural}",
-        **about("read"),
+        operation_class=operation(),
+        response_headers=[ETAG],
+        **about("read", answers=NOT_CHANGED),
     )
     async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
@@ -111,6 +145,7 @@ def crud_router(
         summary=f"Add to the {plural}",
         status_code=HTTP_201_CREATED,
         operation_class=with_body(rt, partial=False),
+        response_headers=[LOCATION],
         **about("create"),
     )
     async def create(request: Request[Any, Any, Any], data: Fields) -> Response[dict[str, Any]]:

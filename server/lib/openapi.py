@@ -14,6 +14,7 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import (
     Components,
     Example,
+    OpenAPIHeader,
     OpenAPIMediaType,
     Operation,
     Parameter,
@@ -207,12 +208,18 @@ def operation(
 ) -> type[Operation]:
     """An Operation (the handler's operation_class) that also lists these parameters, or
     has this body: for a handler that reads its query or body itself rather than through
-    its signature."""
+    its signature. Its answers' headers say they are text (Litestar's documented headers
+    have no schema, which OpenAPI asks of every header)."""
 
     @dataclass
     class Described(Operation):
         def __post_init__(self) -> None:
             self.parameters = [*(self.parameters or []), *(parameters or [])] or None
             self.request_body = body or self.request_body
+            for answer in (self.responses or {}).values():
+                headers: dict[str, Any] = getattr(answer, "headers", None) or {}
+                for found in headers.values():
+                    if isinstance(found, OpenAPIHeader) and found.schema is None:
+                        found.schema = Schema(type=OpenAPIType.STRING)
 
     return Described

@@ -177,6 +177,7 @@ def test_every_field_a_record_reads_is_in_its_documented_body():
 
     kinds = [ACTIVITIES, MEMBERSHIPS, PEOPLE, COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES,
              EXTERNAL_COUNTS, FRIENDS_SESSIONS, STORIES, TRAININGS]  # fmt: skip
+
     def reading(rt: RecordType) -> Callable[[Form], None]:
         return lambda form: rt.read(form, DESCRIBING, None)
 
@@ -185,3 +186,21 @@ def test_every_field_a_record_reads_is_in_its_documented_body():
         rt.read(form, DESCRIBING, None)
         fields = described(reading(rt)).fields
         assert {name for name, _, _ in fields} == form._known - READ_ONLY, rt.name
+
+
+async def test_the_headers_and_304_the_api_sends_are_documented(client, document):
+    from tests.helpers import factories as f
+
+    admin = (await f.user("admin")).headers
+    made = await client.post("/api/footprints", json={"name": "Leigh", "code": "LE"}, headers=admin)
+    where = made.headers["location"]
+    create = document["paths"]["/api/footprints"]["post"]["responses"]["201"]
+    assert "Location" in create["headers"]
+    listing = await client.get("/api/footprints?per_page=1", headers=admin)
+    assert "link" in listing.headers
+    assert "Link" in document["paths"]["/api/footprints"]["get"]["responses"]["200"]["headers"]
+    one = await client.get(where, headers=admin)
+    read = document["paths"]["/api/footprints/{record_id}"]["get"]["responses"]
+    assert "ETag" in read["200"]["headers"]
+    again = await client.get(where, headers={**admin, "if-none-match": one.headers["etag"]})
+    assert again.status_code == 304 and "304" in read
