@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Link
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -89,10 +90,22 @@ def list_options(rt: RecordType) -> type:
     return operation(parameters=options.parameters)
 
 
-def with_body(rt: RecordType, partial: bool) -> type:
+def with_body(rt: RecordType, partial: bool, links: dict[str, Link] | None = None) -> type:
     """The operation of a create (partial False) or a change, with its body described."""
     fields = described(lambda form: rt.read(form, DESCRIBING, None))
-    return operation(body=fields.body(partial))
+    return operation(body=fields.body(partial), links=links)
+
+
+def next_steps(one: str) -> dict[str, Link]:
+    """What a client can do with a record it has just made: read, change or delete it by
+    the id in the answer (OpenAPI links, which tools such as Schemathesis follow)."""
+    by_id = {"record_id": "$response.body#/id"}
+    return {
+        f"{verb}_{one}": Link(
+            operation_id=f"{verb}_{one}", parameters=by_id, description=f"{words} it by its id."
+        )
+        for verb, words in (("get", "Read"), ("update", "Change"), ("delete", "Delete"))
+    }
 
 
 def crud_router(
@@ -144,7 +157,7 @@ def crud_router(
         operation_id=f"create_{one}",
         summary=f"Add to the {plural}",
         status_code=HTTP_201_CREATED,
-        operation_class=with_body(rt, partial=False),
+        operation_class=with_body(rt, partial=False, links=next_steps(one)),
         response_headers=[LOCATION],
         **about("create"),
     )

@@ -14,8 +14,10 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import (
     Components,
     Example,
+    Link,
     OpenAPIHeader,
     OpenAPIMediaType,
+    OpenAPIResponse,
     Operation,
     Parameter,
     RequestBody,
@@ -204,19 +206,24 @@ def described(read: Callable[[Form], Any]) -> Described:
 
 
 def operation(
-    parameters: list[Parameter] | None = None, body: RequestBody | None = None
+    parameters: list[Parameter] | None = None,
+    body: RequestBody | None = None,
+    links: dict[str, Link] | None = None,
 ) -> type[Operation]:
     """An Operation (the handler's operation_class) that also lists these parameters, or
     has this body: for a handler that reads its query or body itself rather than through
-    its signature. Its answers' headers say they are text (Litestar's documented headers
-    have no schema, which OpenAPI asks of every header)."""
+    its signature. `links` go on its success answer: what a client can do next with what
+    it was given (a new record's id). Its answers' headers say they are text (Litestar's
+    documented headers have no schema, which OpenAPI asks of every header)."""
 
     @dataclass
     class Described(Operation):
         def __post_init__(self) -> None:
             self.parameters = [*(self.parameters or []), *(parameters or [])] or None
             self.request_body = body or self.request_body
-            for answer in (self.responses or {}).values():
+            for status, answer in (self.responses or {}).items():
+                if links and status.startswith("2") and isinstance(answer, OpenAPIResponse):
+                    answer.links = {**(answer.links or {}), **links}
                 headers: dict[str, Any] = getattr(answer, "headers", None) or {}
                 for found in headers.values():
                     if isinstance(found, OpenAPIHeader) and found.schema is None:

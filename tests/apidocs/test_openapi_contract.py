@@ -204,3 +204,31 @@ async def test_the_headers_and_304_the_api_sends_are_documented(client, document
     assert "ETag" in read["200"]["headers"]
     again = await client.get(where, headers={**admin, "if-none-match": one.headers["etag"]})
     assert again.status_code == 304 and "304" in read
+
+
+async def test_the_links_from_a_new_record_lead_where_they_say(client, document):
+    """Each create's 201 links to reading, changing and deleting the record by the id in
+    its answer: followed for real (a footprint: nothing else is needed to make one)."""
+    from tests.helpers import factories as f
+
+    ids = {op["operationId"]: (method, path) for method, path, op in _operations(document)}
+    creates = [op for _, _, op in _operations(document) if op["operationId"].startswith("create_")]
+    for op in creates:
+        links = op["responses"]["201"]["links"]
+        one = op["operationId"].removeprefix("create_")
+        assert set(links) == {f"get_{one}", f"update_{one}", f"delete_{one}"}
+        for link in links.values():
+            assert link["operationId"] in ids
+            assert link["parameters"] == {"record_id": "$response.body#/id"}
+    admin = (await f.user("admin")).headers
+    made = (
+        await client.post("/api/footprints", json={"name": "Ince", "code": "IN"}, headers=admin)
+    ).json()
+    links = document["paths"]["/api/footprints"]["post"]["responses"]["201"]["links"]
+    for name, body, status in (("get_footprint", None, 200),
+                               ("update_footprint", {"name": "Ince in Makerfield"}, 200),
+                               ("delete_footprint", None, 204)):  # fmt: skip
+        method, path = ids[links[name]["operationId"]]
+        address = path.replace("{record_id}", str(made["id"]))
+        answer = await client.request(method, address, json=body, headers=admin)
+        assert answer.status_code == status, (name, answer.text)
