@@ -11,10 +11,7 @@ from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
 
-
-def last_page(total: int, per_page: int) -> int:
-    """The last page's number (1 for an empty list)."""
-    return max(1, -(-total // max(per_page, 1)))
+from server.lib.pages import page_count
 
 
 def page_links(request: Request[Any, Any, Any], page: int, per_page: int, total: int) -> str:
@@ -26,7 +23,7 @@ def page_links(request: Request[Any, Any, Any], page: int, per_page: int, total:
         query = urlencode([*kept, ("page", str(number))], quote_via=quote)
         return f'<{path}?{query}>; rel="{rel}"'
 
-    last = last_page(total, per_page)
+    last = page_count(total, per_page)
     links = [link(1, "first")]
     if page > 1:
         links.append(link(min(page - 1, last), "prev"))

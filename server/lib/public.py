@@ -21,6 +21,28 @@ PUBLIC_PATHS = [r"^/api/totals$", *WIDGET_PATHS]
 SMALLEST_TO_COMPRESS = 1000
 
 
+def none_match(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header holds `*` or a tag that weakly matches `etag` (RFC
+    9110 13.1.2: a W/ mark is ignored in the comparison)."""
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(_opaque(tag) == _opaque(etag) for tag in header.split(",") if tag.strip())
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def tag_as_sent(request: Request[Any, Any, Any], etag: str, size: int) -> str:
+    """The tag of a body as it will be sent: a body big enough to be gzipped, to a client
+    that takes gzip, is other bytes, so a strong tag may not be shared with it (weak)."""
+    gzipped = size >= SMALLEST_TO_COMPRESS and "gzip" in request.headers.get("accept-encoding", "")
+    return f"W/{etag}" if gzipped and not etag.startswith("W/") else etag
+
+
 def gzip_body(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=9, mtime=0)
 
@@ -53,8 +75,7 @@ def public(
         media_type = media_type.partition(";")[0]  # the response adds "; charset=utf-8"
     compress = len(made.body) >= SMALLEST_TO_COMPRESS
     gzipped = compress and "gzip" in request.headers.get("accept-encoding", "")
-    # The compressed bytes are another representation: a strong tag may not be shared.
-    etag = made.etag if not gzipped or made.etag.startswith("W/") else f"W/{made.etag}"
+    etag = tag_as_sent(request, made.etag, len(made.body))
     keep = "public, no-cache" if revalidate else f"public, max-age={max_age}"
     if signed_in:
         keep = "no-store"
@@ -69,7 +90,7 @@ def public(
         vary += ["Authorization", "Cookie"]
     if vary:
         headers.append(("vary", ", ".join(vary)))
-    if made.etag in request.headers.get("if-none-match", ""):
+    if none_match(request.headers.get("if-none-match"), etag):
         return ASGIResponse(status_code=304, headers=headers)
     if gzipped:
         headers.append(("content-encoding", "gzip"))

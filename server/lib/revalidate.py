@@ -13,7 +13,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.serialization import encode_json
 
-from server.lib.public import SMALLEST_TO_COMPRESS
+from server.lib.public import none_match, tag_as_sent
 
 
 def etag_of(body: bytes) -> str:
@@ -21,29 +21,11 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def _opaque(tag: str) -> str:
-    """The tag without its weakness mark: If-None-Match compares weakly."""
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag
-
-
-def none_match(header: str | None, etag: str) -> bool:
-    """Whether If-None-Match holds `*` or a tag that weakly matches `etag`."""
-    if header is None:
-        return False
-    if header.strip() == "*":
-        return True
-    return any(_opaque(tag) == _opaque(etag) for tag in header.split(",") if tag.strip())
-
-
 def record_answer(request: Request[Any, Any, Any], record: dict[str, Any]) -> Response[Any]:
     """A record as JSON with its ETag, or 304 with no body when the client has it already."""
     body = encode_json(record, request.route_handler.default_serializer)
-    etag = etag_of(body)
-    # The compression middleware gzips bigger answers: bytes that differ from those tagged,
-    # so the tag is then weak (as lib/public.py does for the public answers).
-    if len(body) >= SMALLEST_TO_COMPRESS and "gzip" in request.headers.get("accept-encoding", ""):
-        etag = f"W/{etag}"
+    # The compression middleware gzips bigger answers, as lib/public.py does its own.
+    etag = tag_as_sent(request, etag_of(body), len(body))
     if none_match(request.headers.get("if-none-match"), etag):
         return Response(content=b"", status_code=304, headers={"ETag": etag})
     return Response(content=body, media_type=MediaType.JSON, headers={"ETag": etag})
