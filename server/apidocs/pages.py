@@ -38,6 +38,3 @@ class ReferencePage(OpenAPIRenderPlugin):
         context = page.create_template_context(request)
         html: str = engine.get_template(TEMPLATE).render(**context)
         return html.encode()
-
-
-HANDLERS: list[Any] = []  # the page is served by the OpenAPI router (server/app.py)

@@ -7,6 +7,7 @@ document, so the page and /schema/openapi.json never disagree."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -157,7 +158,7 @@ def rules_of(schema: Mapping[str, Any]) -> str:
     if "pattern" in schema:
         words.append(f"matching {schema['pattern']}")
     if "default" in schema:
-        words.append(f"{schema['default']!r} when left out")
+        words.append(f"{json.dumps(schema['default'])} when left out")
     return "; ".join(words)
 
 

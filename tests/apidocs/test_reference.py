@@ -41,6 +41,7 @@ DOCUMENT = {
             "kind": {"type": "string", "enum": ["a", "b"], "description": "What it is"},
             "note": {"type": ["string", "null"], "maxLength": 500},
             "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+            "shown": {"type": "boolean", "default": False},
         }},
     }},
 }  # fmt: skip
@@ -75,6 +76,7 @@ def test_operations_are_grouped_by_tag_with_their_fields_and_answers_in_words():
     assert fields["note"].rules == "up to 500 characters"
     assert fields["tags"].type == "list of string"
     assert fields["tags"].rules == "up to 3 items"
+    assert fields["shown"].rules == "false when left out"  # as JSON writes it
     assert [a.status for a in create.answers] == ["201", "400"]
     assert other.operations[0].who == "Signed-in accounts"  # the document's own security
 
