@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 HTML = {"accept": "text/html"}  # the Accept header of a browser asking for a page
 
 
-
 async def send_form(client, path: str, data: dict, page: Page | None = None):
     """Post a form to `path` as a browser would, with the CSRF token of the page it is on
     (that page is fetched first unless the test has it already)."""

@@ -79,4 +79,3 @@ async def _log(client, reached: str) -> int:
     await client.post("/log", data={**page.inputs, "kind": "event", "people_reached": reached})
     row = await Activity.select(Activity.id).order_by(Activity.id, ascending=False).first()
     return row["id"]
-

@@ -19,6 +19,8 @@ from jinja2 import Environment, nodes
 from litestar.exceptions import NoRouteMatchFoundException
 from litestar.types.internal_types import PathParameterDefinition
 
+from tests.helpers.jinja import dotted
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "web" / "templates"
 SERVER = ROOT / "server"
@@ -61,14 +63,6 @@ def reverse(app, name: str, parameters: list[str]) -> str:
     return app.route_reverse(name, **{p: SAMPLES[types[p]] for p in parameters})
 
 
-def _dotted(node: nodes.Node) -> str:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        return f"{_dotted(node.node)}.{node.attr}"
-    return "?"
-
-
 def _names(node: nodes.Node, kind_paths: list[str]) -> list[str] | None:
     """The route names a url_for's first argument can be (None: not readable here)."""
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
@@ -76,7 +70,7 @@ def _names(node: nodes.Node, kind_paths: list[str]) -> list[str] | None:
     if isinstance(node, nodes.Concat):
         found = [""]
         for part in node.nodes:
-            if _dotted(part) == KIND_PATH:
+            if dotted(part) == KIND_PATH:
                 found = [f + path for f in found for path in kind_paths]
             elif (values := _names(part, kind_paths)) is not None:
                 found = [f + v for f in found for v in values]

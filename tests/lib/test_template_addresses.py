@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, nodes
 
+from tests.helpers.jinja import dotted
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 ADDRESS_ATTRIBUTES = (
     "action", "formaction", "href", "src",
@@ -60,16 +62,8 @@ SET = re.compile(r"\{%-?\s*set\s+(\w+)\s*=(.*?)-?%\}", re.S)
 ENV = Environment(autoescape=True)
 
 
-def _dotted(node: nodes.Node) -> str:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        return f"{_dotted(node.node)}.{node.attr}"
-    return "?"
-
-
 def _from_request(node: nodes.Node) -> bool:
-    return _dotted(node).split(".")[0] == "request"
+    return dotted(node).split(".")[0] == "request"
 
 
 def _number(node: nodes.Node) -> bool:
@@ -91,7 +85,7 @@ def _route_name(node: nodes.Node) -> bool:
     if isinstance(node, nodes.Const):
         return isinstance(node.value, str)
     if isinstance(node, nodes.Concat):
-        return all(_route_name(part) or _dotted(part) == "kind.path" for part in node.nodes)
+        return all(_route_name(part) or dotted(part) == "kind.path" for part in node.nodes)
     return False
 
 
@@ -119,9 +113,9 @@ def allowed(node: nodes.Node, where: str) -> bool:
     if isinstance(node, nodes.Const) or _number(node):
         return True
     if isinstance(node, nodes.Name | nodes.Getattr):
-        dotted = _dotted(node)
+        written = dotted(node)
         known = ADDRESSES.keys() | (QUERIES.keys() if where == "query" else set())
-        return dotted in known or dotted.split(".")[0] == "links" and "links" in known
+        return written in known or written.split(".")[0] == "links" and "links" in known
     if isinstance(node, nodes.Call):
         return _url_for(node)
     if isinstance(node, nodes.CondExpr):

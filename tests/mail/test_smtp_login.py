@@ -57,4 +57,3 @@ async def test_the_app_signs_in_to_the_smtp_server_before_sending(mail_server):
     await send_email("someone@example.org", "Your session on Monday", "See you there.")
     assert accounts.signed_in == ["movement"]  # with the right password, or no sign-in
     assert len(inbox.for_address("someone@example.org")) == 1
-
