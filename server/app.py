@@ -24,7 +24,7 @@ from server.accounts.middleware import AuthMiddleware
 from server.activities import pages as activities_pages
 from server.activities.api import batch
 from server.activities.services import ACTIVITIES
-from server.apidocs.pages import ReferencePage
+from server.apidocs.plugin import ReferencePage
 from server.console import console_router
 from server.home import pages as home_pages
 from server.lib import owner, pages

@@ -45,7 +45,7 @@ ADDRESSES = {
     "ev.link": "the audit log's record pages: a fixed pattern and a record number",
     "about.help_email": "HELP_CONTACT, a setting from the environment, in a mailto: link",
     "document_url": "the OpenAPI document's address, reversed from Litestar's own route "
-    "name for it (server/apidocs/pages.py)",
+    "name for it (server/apidocs/plugin.py)",
 }
 # Query strings the routes make with urllib's urlencode (every '/', '\\', '?', '#' escaped).
 QUERIES = {
