@@ -10,7 +10,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,6 +23,7 @@ from server.accounts.middleware import AuthMiddleware
 from server.activities import pages as activities_pages
 from server.activities.api import batch
 from server.activities.services import ACTIVITIES
+from server.apidocs.document import LiveDocument, read_lists
 from server.apidocs.plugin import ReferencePage
 from server.console import console_router
 from server.home import pages as home_pages
@@ -178,7 +178,11 @@ def create_app() -> Litestar:
             components=[COMPONENTS],
             # The document for tools; /schema itself is our own reference page
             # (server/apidocs), with no viewer that loads scripts from a CDN.
-            render_plugins=[ReferencePage(), JsonRenderPlugin(path=["/openapi.json"])],
+            render_plugins=[ReferencePage(), LiveDocument(path=["/openapi.json"])],
+            # The lists the document names, read before it is made (server/apidocs).
+            openapi_router=Router(
+                "/schema", route_handlers=[], include_in_schema=False, before_request=read_lists
+            ),
         ),
         logging_config=LoggingConfig(
             # Not propagated: the root logger has the same handler, so each line came twice.

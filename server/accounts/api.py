@@ -7,10 +7,12 @@ from typing import Any
 from litestar import Request, Response, get
 
 from server.accounts.services import whoami
-from server.lib.audit import list_events
+from server.lib.audit import list_events, read_event_options
 from server.lib.auth import admin, current_actor, signed_in
+from server.lib.crud_routes import api_query
 from server.lib.links import paged
-from server.lib.openapi import SIGNED_IN, errors
+from server.lib.openapi import SIGNED_IN, described, errors, operation
+from server.lib.validation import QUERY
 
 
 @get(
@@ -36,6 +38,7 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     operation_id="list_audit_events",
     security=SIGNED_IN,
     responses=errors(400, 401, 403),
+    operation_class=operation(parameters=described(read_event_options, QUERY).parameters),
 )
 async def audit(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
-    return paged(request, await list_events(dict(request.query_params)))
+    return paged(request, await list_events(api_query(request)))

@@ -126,7 +126,8 @@ def type_of(document: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     for key in ("oneOf", "anyOf"):
         if key in schema:
-            return " or ".join(dict.fromkeys(type_of(document, s) for s in schema[key]))
+            ways = [s for s in schema[key] if not _empty_text(s)]  # "or empty": in rules
+            return " or ".join(dict.fromkeys(type_of(document, s) for s in ways))
     kind = schema.get("type")
     if isinstance(kind, list):
         return " or ".join(type_of(document, {**schema, "type": k}) for k in kind)
@@ -138,8 +139,23 @@ def type_of(document: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     return f"{kind} ({fmt})" if fmt else str(kind)
 
 
+def _empty_text(schema: Mapping[str, Any]) -> bool:
+    """The schema of an option left empty (the same as left out)."""
+    return schema.get("type") == "string" and schema.get("maxLength") == 0
+
+
+# The patterns the app writes for all text (no hidden control characters; something
+# other than spaces when needed): said in words rather than shown.
+TEXT_PATTERN = "^[^\\u0000"
+
+
 def rules_of(schema: Mapping[str, Any]) -> str:
     """A schema's limits and choices in words."""
+    ways = schema.get("anyOf", [])
+    if ways:  # an option that may also be left empty
+        first: Mapping[str, Any] = next((s for s in ways if not _empty_text(s)), {})
+        rules = rules_of(first)
+        return f"{rules}; or empty" if rules else "or empty"
     words = []
     if "enum" in schema:
         words.append("one of " + ", ".join(str(v) for v in schema["enum"]))
@@ -155,8 +171,12 @@ def rules_of(schema: Mapping[str, Any]) -> str:
         words.append(f"at least {schema['minLength']:,} characters")
     if "maxItems" in schema:
         words.append(f"up to {schema['maxItems']:,} items")
-    if "pattern" in schema:
-        words.append(f"matching {schema['pattern']}")
+    pattern = str(schema.get("pattern", ""))
+    if pattern.startswith(TEXT_PATTERN):
+        words.append("no hidden control characters")
+    elif pattern and schema.get("format") != "date":  # a date's range is in its words
+        shape = pattern.rsplit("|", 1)[-1]  # not the spaces that may stand for none
+        words.append(f"matching {shape}" + (", or only spaces" if shape != pattern else ""))
     if "default" in schema:
         words.append(f"{json.dumps(schema['default'])} when left out")
     return "; ".join(words)

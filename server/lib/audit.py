@@ -18,7 +18,7 @@ from piccolo.custom_types import Combinable
 from schema.tables import AuditEvent
 from server.db import contains, write_transaction
 from server.lib import bulk
-from server.lib.validation import MAX_ID, Form
+from server.lib.validation import MAX_ID, QUERY, Form
 
 CHANGED = "changed"
 
@@ -118,14 +118,20 @@ _JSON = json.JSONEncoder(default=str)
 _EVENT_COLUMNS = ("at", "account", "action", "record_type", "record_id", "changes")
 
 
-async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
-    """The newest audit events, filtered by record type and id, a page at a time, with the
-    total that match (like every other list)."""
-    form = Form(params)
-    form.text("record_type", "a record type", max_length=40, default=None)
+def read_event_options(form: Form) -> None:
+    """The options of the API's list of audit events (its document describes them from
+    this): a record type and id, and the page."""
+    form.text("record_type", "a record type, such as person", max_length=40, default=None)
     form.integer("record_id", "a record id", low=1, high=MAX_ID)
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
+
+
+async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
+    """The newest audit events, filtered by record type and id, a page at a time, with the
+    total that match (like every other list). The options come from the API's query."""
+    form = Form(params, sent_as=QUERY)
+    read_event_options(form)
     clean = form.result()
     query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).output(load_json=True)
     count = AuditEvent.count()

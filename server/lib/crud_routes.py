@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Link
+from litestar.openapi.spec import Link, RequestBody
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.auth import Actor, current_actor
 from server.lib.links import paged
-from server.lib.openapi import ANYONE, SIGNED_IN, described, errors, operation
+from server.lib.openapi import ANYONE, SIGNED_IN, Described, described, errors, operation
 from server.lib.records import (
     Context,
     RecordType,
@@ -24,8 +24,9 @@ from server.lib.records import (
     read_list_options,
     update_record,
 )
-from server.lib.reference import Reference
+from server.lib.reference import NO_LISTS, Reference
 from server.lib.revalidate import record_answer
+from server.lib.validation import JSON, QUERY, Invalid
 
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
@@ -34,8 +35,8 @@ Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JS
 ANSWERS = {
     "list": [],
     "read": [404],
-    "create": [409, 413, 415],
-    "update": [404, 409, 413, 415],
+    "create": [409, 413, 415, 422],
+    "update": [404, 409, 413, 415, 422],
     "delete": [404, 409],
 }
 
@@ -67,6 +68,20 @@ NOT_CHANGED = {
 }
 
 
+def api_query(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """A list's query options, each given once: a second value for the same option is
+    refused, not quietly dropped (which one counted would depend on who read it)."""
+    query: dict[str, str] = {}
+    twice: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in query:
+            twice[key[:60]] = f"Give {key[:60]} once."
+        query[key] = value
+    if twice:
+        raise Invalid(twice)
+    return query
+
+
 def who_may(rt: RecordType, action: str) -> str:
     """Who may take this action on this kind of record, in words (server.lib.records.allow
     decides it; this says the same)."""
@@ -78,22 +93,37 @@ def who_may(rt: RecordType, action: str) -> str:
     return "Coordinators and admins may use it."
 
 
-# The reading of options and fields, for describing them: an admin (who may send every
-# field) with empty reference lists (the council's own slugs and codes are not copied into
-# the document: it says where to find them).
-DESCRIBING = Context(actor=Actor(0, "admin", None), ref=Reference({}, {}, {}))
+# Who the options and fields are described for: an admin, who may send every field.
+DESCRIBER = Actor(0, "admin", None)
 
 
 def list_options(rt: RecordType) -> type:
-    """The list's operation, with its query options (paging and filters) described."""
-    options = described(lambda form: read_list_options(rt, form, DESCRIBING))
-    return operation(parameters=options.parameters)
+    """The list's operation, with its query options (paging and filters) described: at
+    start with empty lists, and again from the lists as they are when the document is
+    served (server/apidocs/document.py)."""
+
+    def options(ref: Reference) -> Described:
+        ctx = Context(actor=DESCRIBER, ref=ref)
+        return described(lambda form: read_list_options(rt, form, ctx), QUERY)
+
+    def live(ref: Reference) -> dict[str, Any]:
+        return {"parameters": [p.to_schema() for p in options(ref).parameters]}
+
+    return operation(parameters=options(NO_LISTS).parameters, live=live)
 
 
 def with_body(rt: RecordType, partial: bool, links: dict[str, Link] | None = None) -> type:
-    """The operation of a create (partial False) or a change, with its body described."""
-    fields = described(lambda form: rt.read(form, DESCRIBING, None))
-    return operation(body=fields.body(partial), links=links)
+    """The operation of a create (partial False) or a change, with its body described,
+    like a list's options above."""
+
+    def fields(ref: Reference) -> RequestBody:
+        ctx = Context(actor=DESCRIBER, ref=ref)
+        return described(lambda form: rt.read(form, ctx, None)).body(partial)
+
+    def live(ref: Reference) -> dict[str, Any]:
+        return {"requestBody": fields(ref).to_schema()}
+
+    return operation(body=fields(NO_LISTS), links=links, live=live)
 
 
 def next_steps(one: str) -> dict[str, Link]:
@@ -138,7 +168,8 @@ def crud_router(
     )
     async def list_(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         ctx = await Context.load(current_actor(request))
-        return paged(request, await list_records(rt, ctx, dict(request.query_params)))
+        query = api_query(request)
+        return paged(request, await list_records(rt, ctx, query, sent_as=QUERY))
 
     @get(
         "/{record_id:int}",
@@ -163,7 +194,7 @@ def crud_router(
     )
     async def create(request: Request[Any, Any, Any], data: Fields) -> Response[dict[str, Any]]:
         ctx = await Context.load(current_actor(request))
-        record = await create_record(rt, ctx, data)
+        record = await create_record(rt, ctx, data, sent_as=JSON)
         # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
         where = f"{request.url.path.rstrip('/')}/{record['id']}"
         return Response(record, status_code=HTTP_201_CREATED, headers={"Location": where})
@@ -179,7 +210,7 @@ def crud_router(
         request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
     ) -> dict[str, Any]:
         ctx = await Context.load(current_actor(request))
-        return await update_record(rt, ctx, record_id, data)
+        return await update_record(rt, ctx, record_id, data, sent_as=JSON)
 
     @delete(
         "/{record_id:int}",

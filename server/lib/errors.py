@@ -21,6 +21,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
@@ -29,7 +30,7 @@ from litestar.utils.scope.state import ScopeState
 from server.lib.bodies import NotJson, explain_body
 from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
-from server.lib.validation import Conflict, Invalid
+from server.lib.validation import Conflict, Invalid, Unprocessable
 
 log = logging.getLogger("movement")
 
@@ -43,6 +44,14 @@ def _json(status: int, message: str, errors: dict[str, str] | None = None) -> Re
 
 def invalid(_: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", exc.errors)
+
+
+def unprocessable(_: Request[Any, Any, Any], exc: Unprocessable) -> Response[Any]:
+    return _json(
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        "Some of what was sent does not fit with the rest, or with the records there.",
+        exc.errors,
+    )
 
 
 def conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
@@ -178,6 +187,7 @@ def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 
 HANDLERS: ExceptionHandlersMap = {
     Invalid: invalid,
+    Unprocessable: unprocessable,
     Conflict: conflict,
     NotFound: not_found,
     Forbidden: forbidden,

@@ -27,7 +27,7 @@ from server.lib import bulk
 from server.lib.audit import changes, created, record, record_many
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
-from server.lib.validation import MAX_ID, Conflict, Form, Invalid
+from server.lib.validation import FORM, MAX_ID, Conflict, Form, Invalid, Unprocessable
 
 Row = dict[str, Any]
 
@@ -181,14 +181,21 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
 
 
 async def validate(
-    rt: RecordType, data: Mapping[str, Any], ctx: Context, old: Row | None
+    rt: RecordType, data: Mapping[str, Any], ctx: Context, old: Row | None, sent_as: str = FORM
 ) -> dict[str, Any]:
     """The values to save of a new record (old None) or of a change: its fields read
-    (every mistake at once), then its rules."""
-    form = Form(data, partial=old is not None)
+    (every mistake at once: Invalid), then its rules, which depend on other fields or on
+    the records there (Unprocessable: the fields fit the API's document, the whole does
+    not)."""
+    form = Form(data, partial=old is not None, sent_as=sent_as)
     rt.read(form, ctx, old)
     clean = form.result()
-    return await rt.rules(clean, ctx, old, data)
+    try:
+        return await rt.rules(clean, ctx, old, data)
+    except Unprocessable:
+        raise
+    except Invalid as problem:
+        raise Unprocessable(problem.errors) from None
 
 
 def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinable]:
@@ -200,10 +207,12 @@ def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinab
     return _scope(rt, ctx) + rt.filters(form, ctx)
 
 
-async def list_records(rt: RecordType, ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
+async def list_records(
+    rt: RecordType, ctx: Context, params: Mapping[str, str], sent_as: str = FORM
+) -> dict[str, Any]:
     """One page of records, newest first, filtered by the query parameters."""
     allow(rt, ctx.actor, "list")
-    form = Form(params)
+    form = Form(params, sent_as=sent_as)
     clauses = read_list_options(rt, form, ctx)
     clean = form.result()
     page, per_page = clean["page"], clean["per_page"]
@@ -274,11 +283,13 @@ def _stamp(rt: RecordType, clean: dict[str, Any]) -> None:
         clean["updated_at"] = datetime.now(UTC)
 
 
-async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+async def create_record(
+    rt: RecordType, ctx: Context, data: Mapping[str, Any], sent_as: str = FORM
+) -> dict[str, Any]:
     """Check and save a new record; returns it as JSON."""
     allow(rt, ctx.actor, "create")
     _refuse_others(rt, ctx, data)
-    clean = await validate(rt, data, ctx, None)
+    clean = await validate(rt, data, ctx, None, sent_as)
     _own(rt, ctx, clean, None)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
@@ -290,7 +301,7 @@ async def create_record(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -
 
 
 async def update_record(
-    rt: RecordType, ctx: Context, record_id: int, data: Mapping[str, Any]
+    rt: RecordType, ctx: Context, record_id: int, data: Mapping[str, Any], sent_as: str = FORM
 ) -> dict[str, Any]:
     """Check and save changes to the fields sent; the others stay as they are."""
     allow(rt, ctx.actor, "update")
@@ -299,7 +310,7 @@ async def update_record(
         old = await fetch(rt, ctx, record_id, lock=True)
         rt.may_change(old, ctx)
         _refuse_others(rt, ctx, data)
-        clean = await validate(rt, data, ctx, old)
+        clean = await validate(rt, data, ctx, old, sent_as)
         _own(rt, ctx, clean, old)
         follow_up = await rt.hold_back(clean, old, ctx)
         what = changes(old, clean, rt.personal)

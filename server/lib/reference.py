@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from schema.tables import Course, Footprint, Programme
+from server.lib.validation import Listed
 
 Row = dict[str, Any]
+
+# The shapes of the names the lists go by: a programme's or course's slug, an area's code.
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
 
 
 @dataclass(frozen=True)
@@ -24,25 +30,33 @@ class Reference:
     def footprint_by_code(self) -> dict[str, Row]:
         return {f["code"]: f for f in self.footprints.values()}
 
-    def programme_ids(self, kind: str | None = None) -> dict[str, int]:
+    def programme_ids(self, kind: str | None = None) -> Listed:
         """Slug to id, for Form.choice; only programmes of one kind when kind is given."""
-        return {
+        ids = {
             p["slug"]: p["id"]
             for p in self.programmes.values()
             if kind is None or p["kind"] == kind
         }
+        return Listed(ids, shape=SLUG, max_length=60, where="GET /api/programmes")
 
-    def footprint_ids(self) -> dict[str, int]:
-        return {f["code"]: f["id"] for f in self.footprints.values()}
+    def footprint_ids(self) -> Listed:
+        ids = {f["code"]: f["id"] for f in self.footprints.values()}
+        return Listed(ids, shape=CODE, max_length=20, where="GET /api/footprints")
 
-    def course_ids(self) -> dict[str, int]:
-        return {c["slug"]: c["id"] for c in self.courses.values()}
+    def course_ids(self) -> Listed:
+        ids = {c["slug"]: c["id"] for c in self.courses.values()}
+        return Listed(ids, shape=SLUG, max_length=80, where="GET /api/courses")
 
     def slug(self, programme_id: int | None) -> str | None:
         return self.programmes[programme_id]["slug"] if programme_id in self.programmes else None
 
     def code(self, footprint_id: int | None) -> str | None:
         return self.footprints[footprint_id]["code"] if footprint_id in self.footprints else None
+
+
+# No programmes, areas or courses: what the API's document is first made with, before the
+# lists as they are are read for each time it is served (server/apidocs/document.py).
+NO_LISTS = Reference({}, {}, {})
 
 
 async def load_reference() -> Reference:

@@ -40,6 +40,14 @@ WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
 # Fields that clients may send back unchanged from a record they read; never written.
 READ_ONLY = frozenset({"id", "created_at", "updated_at"})
 
+# How the values were sent: a page's form (text, read leniently: "1,250", "yes"), a JSON
+# body (JSON types only, exactly as the API's document describes them) or an API query
+# (text in the document's shapes: 12, true, 2025-03-31).
+FORM, JSON, QUERY = "form", "json", "query"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER = re.compile(r"-?[0-9]+")
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
 T = TypeVar("T")
 PARTS = ("day", "month", "year")
 Day = date  # the type, for annotations inside Form (whose method date() hides it)
@@ -51,6 +59,29 @@ class Invalid(Exception):
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = dict(errors)
+
+
+class Unprocessable(Invalid):
+    """Input that fits the API's document, field by field, but breaks a rule that depends
+    on other fields or on the records already there: a record it names is not there, a
+    date before another, a programme the person is not in (HTTP 422 in the API; a page
+    shows it like any other mistake)."""
+
+
+class Listed(dict[str, Any]):
+    """The choices of a field that names a record of one of the council's lists (a
+    programme by its slug, an area by its code), which change as coordinators add to
+    them: a value of the right shape that is not there now is Unprocessable, not Invalid
+    (the API's document gives the shape; GET `where` gives the values)."""
+
+    def __init__(
+        self, choices: Mapping[str, Any], *, shape: re.Pattern[str], max_length: int, where: str
+    ) -> None:
+        super().__init__(choices)
+        self.shape, self.max_length, self.where = shape, max_length, where
+
+    def well_formed(self, key: str) -> bool:
+        return len(key) <= self.max_length and self.shape.fullmatch(key) is not None
 
 
 class Conflict(Exception):
@@ -96,17 +127,33 @@ class Form:
     """Reads fields from one submitted mapping and collects what is wrong with them.
 
     With partial=True (an update), fields that were not sent are left alone: they are
-    neither checked nor written.
+    neither checked nor written. `sent_as` says how the values came (FORM, JSON or QUERY):
+    the API takes only what its document describes, a page what people type.
     """
 
-    def __init__(self, data: Mapping[str, Any], *, partial: bool = False) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], *, partial: bool = False, sent_as: str = FORM
+    ) -> None:
         if not isinstance(data, Mapping):
             raise Invalid({"": "Send a JSON object with the record's fields."})
         self.data = data
         self.partial = partial
+        self.json = sent_as == JSON
+        self.query = sent_as == QUERY
         self.errors: dict[str, str] = {}
+        # Mistakes that depend on the lists as they are (Listed): Unprocessable alone.
+        self.unlisted: dict[str, str] = {}
         self.clean: dict[str, Any] = {}
         self._known: set[str] = set(READ_ONLY)
+
+    def _none(self, raw: object) -> bool:
+        """Nothing given, for a field that is not text: in a JSON body null (the
+        document's none), in an API query an empty value, on a page a blank box."""
+        if self.json:
+            return raw is None
+        if self.query:
+            return raw is None or raw == ""
+        return left_blank(raw)
 
     def _take(self, name: str) -> tuple[bool, Any]:
         """Whether to read the field at all, and its raw value."""
@@ -135,13 +182,18 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
+        if (self.json or self.query) and isinstance(raw, str) and len(raw) > max_length:
+            self.errors[name] = f"{label.capitalize()} must be {max_length} characters or fewer."
+            return
         if _blank(raw):
             self._missing(name, required, default, f"Enter {label}.")
             return
-        if not isinstance(raw, str | int) or isinstance(raw, bool):
+        text = isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool))
+        if not text or (self.json and not isinstance(raw, str)):
             self.errors[name] = f"Enter {label} as text."
             return
-        value = str(raw).strip()
+        # The API's document gives the limits of the value as sent; a page's box, trimmed.
+        value = str(raw) if self.json or self.query else str(raw).strip()
         if CONTROL.search(value):
             self.errors[name] = f"Remove the unusual hidden characters from {label}."
         elif len(value) > max_length:
@@ -149,7 +201,7 @@ class Form:
         elif pattern is not None and not pattern.fullmatch(value):
             self.errors[name] = pattern_hint or f"Check {label}."
         else:
-            self.clean[name] = value
+            self.clean[name] = value.strip()
 
     def name(self, name: str, label: str, *, max_length: int, required: bool = False) -> None:
         """A name (of a person, organisation, area, programme or course): text as above,
@@ -180,7 +232,7 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
-        if _blank(raw):
+        if self._none(raw):
             self._missing(name, required, default, f"Enter {label}.")
             return
         value: int | None = None
@@ -188,9 +240,15 @@ class Form:
             value = raw
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)
-        elif isinstance(raw, str) and WHOLE.fullmatch(raw.strip()):
+        elif isinstance(raw, str) and self.json:
+            pass  # a number in quotes: the API's document asks for a number
+        elif isinstance(raw, str) and self.query and INTEGER.fullmatch(raw):
+            value = int(raw)
+        elif isinstance(raw, str) and not self.query and WHOLE.fullmatch(raw.strip()):
             value = int(raw.strip().replace(",", ""))
-        if value is None:
+        if value is None and self.json:
+            self.errors[name] = f"Send {label} as a whole number, like 12, not in quotes."
+        elif value is None:
             self.errors[name] = f"Enter {label} as a whole number, like 12."
         elif not low <= value <= high:
             self.errors[name] = f"{label.capitalize()} must be from {low:,} to {high:,}."
@@ -215,10 +273,12 @@ class Form:
         if isinstance(raw, DateParts):
             self._date_from_parts(name, label, raw, required, default, allow_future, earliest)
             return
-        if _blank(raw):
+        if self._none(raw):
             self._missing(name, required, default, f"Enter {label}.")
             return
         try:
+            if (self.json or self.query) and not (isinstance(raw, str) and ISO_DATE.fullmatch(raw)):
+                raise ValueError(raw)  # the API takes only the document's YYYY-MM-DD
             value = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
         except ValueError:
             self.errors[name] = f"Enter {label} as a real date, like 2025-03-31."
@@ -292,18 +352,22 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
-        if _blank(raw):
+        if self._none(raw):
             self._missing(name, required, default, f"Choose {label}.")
             return
-        key = str(raw).strip()
-        if key not in choices:
+        key = str(raw) if self.json or self.query else str(raw).strip()
+        if key not in choices or (self.json and not isinstance(raw, str)):
             listed = ", ".join(list(choices)[:12])
             more = ", ..." if len(choices) > 12 else ""
-            self.errors[name] = (
+            message = (
                 f"Choose {label} from: {listed}{more}."
                 if listed
                 else (f"There is no {label} to choose from yet.")
             )
+            if isinstance(choices, Listed) and isinstance(raw, str) and choices.well_formed(key):
+                self.unlisted[name] = message
+            else:
+                self.errors[name] = message
         else:
             self.clean[name] = choices[key]
 
@@ -311,10 +375,13 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
-        if _blank(raw):
+        if self._none(raw):
             self._missing(name, required, None, "Enter an email address.")
             return
-        checked = _checked_email(str(raw).strip())
+        if self.json and not isinstance(raw, str):
+            self.errors[name] = "Send the email address as text."
+            return
+        checked = _checked_email(raw if self.json else str(raw).strip())
         if checked is None:
             self.errors[name] = "Enter an email address like name@example.com."
             return
@@ -324,10 +391,16 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
-        if raw is None or raw == "":
+        if raw is None or (raw == "" and not self.json):
             self.clean[name] = default
         elif isinstance(raw, bool):
             self.clean[name] = raw
+        elif self.json:
+            self.errors[name] = f"Say yes or no for {label}: send true or false."
+        elif self.query and raw in ("true", "false"):
+            self.clean[name] = raw == "true"
+        elif self.query:
+            self.errors[name] = f"Say true or false for {label}."
         elif str(raw).lower() in {"true", "on", "yes", "1"}:
             self.clean[name] = True
         elif str(raw).lower() in {"false", "off", "no", "0"}:
@@ -339,10 +412,14 @@ class Form:
         present, raw = self._take(name)
         if not present:
             return
-        if _blank(raw):
+        if self._none(raw):
             self._missing(name, required, None, f"Send {label}.")
             return
         try:
+            if (self.json or self.query) and not (
+                isinstance(raw, str) and UUID_TEXT.fullmatch(raw)
+            ):
+                raise ValueError(raw)  # the document's form: 8-4-4-4-12 hexadecimal digits
             self.clean[name] = uuid.UUID(str(raw).strip())
         except ValueError:
             self.errors[name] = f"{label.capitalize()} must be a UUID, like {uuid.uuid4()}."
@@ -359,10 +436,13 @@ class Form:
                 )
 
     def result(self) -> dict[str, Any]:
-        """The clean values, or Invalid with every message at once."""
+        """The clean values, or Invalid with every message at once (Unprocessable when
+        the only mistakes are records named that are not in the lists now)."""
         self.check_unknown()
         if self.errors:
-            raise Invalid(self.errors)
+            raise Invalid({**self.errors, **self.unlisted})
+        if self.unlisted:
+            raise Unprocessable(self.unlisted)
         return self.clean
 
 

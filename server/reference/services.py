@@ -13,11 +13,9 @@ from piccolo.custom_types import Combinable
 from schema.tables import Course, Footprint, Organisation, Programme
 from server.db import contains
 from server.lib.records import Context, RecordType, Row, list_records
-from server.lib.reference import Reference
+from server.lib.reference import CODE, SLUG, Reference
 from server.lib.validation import Form, Invalid
 
-SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
 PROGRAMME_KINDS = {"champion": "champion", "friend": "friend"}
 ORGANISATION_KINDS = (
     "employer",

@@ -25,7 +25,7 @@ from schema.tables import ActivityDaily, ExternalCount
 from server.db import generation as db_generation
 from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import Form, Unprocessable
 from server.settings import get_settings
 
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
@@ -48,7 +48,7 @@ def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
     form.date("until", "the last date", allow_future=True)
     clean = form.result()
     if clean["since"] and clean["until"] and clean["since"] > clean["until"]:
-        raise Invalid({"until": "The last date must be on or after the first date."})
+        raise Unprocessable({"until": "The last date must be on or after the first date."})
     return Filters(**clean)
 
 

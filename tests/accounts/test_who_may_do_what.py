@@ -212,13 +212,13 @@ async def test_a_champion_cannot_make_themself_a_trainer_through_the_api(client)
     coordinator = await f.user("coordinator")
     course = {"course": "dementia-friends-champion", "completed_on": "2025-06-01"}
     answer = await client.post("/api/trainings", json=course, headers=champion.headers)
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert answer.json()["errors"]["course"].startswith(
         "Only a coordinator can record Dementia Friends Champion training"
     )
     session = {"programme": "dementia-friends", "held_on": "2025-06-02", "attendees": 20}
     refused = await client.post("/api/friends-sessions", json=session, headers=champion.headers)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     # A champion cannot move a course they have to the trainer's course either.
     mine = await client.post(
         "/api/trainings",
@@ -231,7 +231,7 @@ async def test_a_champion_cannot_make_themself_a_trainer_through_the_api(client)
         json={"course": "dementia-friends-champion"},
         headers=champion.headers,
     )
-    assert moved.status_code == 400
+    assert moved.status_code == 422
     # Staff record it; then the champion runs sessions.
     given = await client.post(
         "/api/trainings",

@@ -102,7 +102,7 @@ async def test_a_name_with_no_letters_makes_no_empty_slug(client, coordinator, p
         json={"name": "!!!", "kind": "friend"} if "programmes" in path else {"name": "???"},
         headers=coordinator.headers,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "at least one letter" in response.json()["errors"]["name"]
 
 

@@ -83,7 +83,7 @@ async def test_a_story_without_consent_cannot_be_approved(client, champion):
         headers=coordinator.headers,
         json={"status": "approved"},
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "agreed to publish" in answer.json()["errors"]["status"]
 
 

@@ -113,7 +113,7 @@ async def test_coordinators_see_a_withdrawn_story_as_withdrawn_and_cannot_approv
     assert decided.status_code == 200
     assert "Withdrawn by its author" in Page(decided.text).text and "Mr Brown" in decided.text
     again = await approve(other, coordinator, story)
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "agreed to publish" in again.json()["errors"]["status"]
     # Nor may a coordinator agree on the author's behalf.
     behalf = await other.patch(
@@ -133,7 +133,7 @@ async def test_coordinators_see_a_withdrawn_story_as_withdrawn_and_cannot_approv
             f"/api/stories/{story}", json={"consent_to_publish": True}, headers=coordinator.headers
         )
         assert behalf.status_code == 403
-        assert (await approve(other, coordinator, story)).status_code == 400
+        assert (await approve(other, coordinator, story)).status_code == 422
     assert await published(other, coordinator) == NOWHERE
 
 
