@@ -14,6 +14,7 @@ from typing import Any
 from piccolo.custom_types import Combinable
 
 from schema.tables import Activity, Membership, Person
+from server.activities import shapes
 from server.lib.records import (
     Context,
     Forbidden,
@@ -252,6 +253,7 @@ def champion_window(row: Row, ctx: Context) -> None:
 
 ACTIVITIES = RecordType(
     name="activity",
+    shape=shapes.Activity,
     table=Activity,
     read=_read_record,
     rules=activity_rules,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
@@ -138,13 +140,36 @@ def next_steps(one: str) -> dict[str, Link]:
     }
 
 
+def page_of(shape: type[msgspec.Struct]) -> type[msgspec.Struct]:
+    """The Struct of one page of a list of these records (PersonPage, ...)."""
+    return msgspec.defstruct(
+        f"{shape.__name__}Page",
+        [("items", list[shape]), ("page", int), ("per_page", int), ("total", int)],  # type: ignore[valid-type]
+        module=shape.__module__,
+    )
+
+
+def typed(rt: RecordType, record: Mapping[str, Any]) -> msgspec.Struct:
+    """A record as the API answers it: its type's Struct (what the document describes)."""
+    return msgspec.convert(record, rt.shape)
+
+
+def answers(handler: Callable[..., Any], shape: Any) -> Callable[..., Any]:
+    """The handler, with the type of what it answers set from the record type: the
+    document describes its body from that."""
+    handler.__annotations__["return"] = shape
+    return handler
+
+
 def crud_router(
     path: str, rt: RecordType, *, plural: str, singular: str, description: str
 ) -> Router:
     """A router with list, read, create, change and delete for one record type. Operation
     ids are list_<plural>, get_<singular>, create_<singular>, update_<singular> and
-    delete_<singular>, e.g. list_people and get_person."""
+    delete_<singular>, e.g. list_people and get_person. Each answers with the record
+    type's Struct (rt.shape), or a page of them."""
     many, one = plural.replace(" ", "_"), singular.replace(" ", "_")
+    page_shape = page_of(rt.shape)
 
     def about(
         action: str, text: str = "", answers: dict[int, ResponseSpec] | None = None
@@ -158,69 +183,75 @@ def crud_router(
             "responses": {**errors(*statuses), **(answers or {})},
         }
 
-    @get(
-        "/",
-        operation_id=f"list_{many}",
-        summary=f"List {plural}",
-        operation_class=list_options(rt),
-        response_headers=[LINK],
-        **about("list", description),
-    )
-    async def list_(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    async def list_(request: Request[Any, Any, Any]) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
-        query = api_query(request)
-        return paged(request, await list_records(rt, ctx, query, sent_as=QUERY))
+        found = await list_records(rt, ctx, api_query(request), sent_as=QUERY)
+        page: Any = page_shape(**{**found, "items": [typed(rt, i) for i in found["items"]]})
+        return paged(request, page)
 
-    @get(
-        "/{record_id:int}",
-        operation_id=f"get_{one}",
-        summary=f"Read one of the {plural}",
-        operation_class=operation(),
-        response_headers=[ETAG],
-        **about("read", answers=NOT_CHANGED),
-    )
     async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
-        return record_answer(request, await get_record(rt, ctx, record_id))
+        return record_answer(request, typed(rt, await get_record(rt, ctx, record_id)))
 
-    @post(
-        "/",
-        operation_id=f"create_{one}",
-        summary=f"Add to the {plural}",
-        status_code=HTTP_201_CREATED,
-        operation_class=with_body(rt, partial=False, links=next_steps(one)),
-        response_headers=[LOCATION],
-        **about("create"),
-    )
-    async def create(request: Request[Any, Any, Any], data: Fields) -> Response[dict[str, Any]]:
+    async def create(request: Request[Any, Any, Any], data: Fields) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
         record = await create_record(rt, ctx, data, sent_as=JSON)
         # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
         where = f"{request.url.path.rstrip('/')}/{record['id']}"
-        return Response(record, status_code=HTTP_201_CREATED, headers={"Location": where})
+        return Response(
+            typed(rt, record), status_code=HTTP_201_CREATED, headers={"Location": where}
+        )
 
-    @patch(
-        "/{record_id:int}",
-        operation_id=f"update_{one}",
-        summary=f"Change some fields of one of the {plural}",
-        operation_class=with_body(rt, partial=True),
-        **about("update"),
-    )
     async def update(
         request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
-    ) -> dict[str, Any]:
+    ) -> Any:
         ctx = await Context.load(current_actor(request))
-        return await update_record(rt, ctx, record_id, data, sent_as=JSON)
+        return typed(rt, await update_record(rt, ctx, record_id, data, sent_as=JSON))
 
-    @delete(
-        "/{record_id:int}",
-        operation_id=f"delete_{one}",
-        summary=f"Delete one of the {plural}",
-        status_code=HTTP_204_NO_CONTENT,
-        **about("delete"),
-    )
     async def remove(request: Request[Any, Any, Any], record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))
         await delete_record(rt, ctx, record_id)
 
-    return Router(path=path, route_handlers=[list_, read, create, update, remove], tags=[plural])
+    one_shape: Any = rt.shape
+    handlers = [
+        get(
+            "/",
+            operation_id=f"list_{many}",
+            summary=f"List {plural}",
+            operation_class=list_options(rt),
+            response_headers=[LINK],
+            **about("list", description),
+        )(answers(list_, Response[page_shape])),  # type: ignore[valid-type]
+        get(
+            "/{record_id:int}",
+            operation_id=f"get_{one}",
+            summary=f"Read one of the {plural}",
+            operation_class=operation(),
+            response_headers=[ETAG],
+            **about("read", answers=NOT_CHANGED),
+        )(answers(read, Response[one_shape])),
+        post(
+            "/",
+            operation_id=f"create_{one}",
+            summary=f"Add to the {plural}",
+            status_code=HTTP_201_CREATED,
+            operation_class=with_body(rt, partial=False, links=next_steps(one)),
+            response_headers=[LOCATION],
+            **about("create"),
+        )(answers(create, Response[one_shape])),
+        patch(
+            "/{record_id:int}",
+            operation_id=f"update_{one}",
+            summary=f"Change some fields of one of the {plural}",
+            operation_class=with_body(rt, partial=True),
+            **about("update"),
+        )(answers(update, one_shape)),
+        delete(
+            "/{record_id:int}",
+            operation_id=f"delete_{one}",
+            summary=f"Delete one of the {plural}",
+            status_code=HTTP_204_NO_CONTENT,
+            **about("delete"),
+        )(remove),
+    ]
+    return Router(path=path, route_handlers=handlers, tags=[plural])

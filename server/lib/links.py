@@ -6,7 +6,8 @@ building addresses itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from litestar import Request, Response
@@ -33,7 +34,16 @@ def page_links(request: Request[Any, Any, Any], page: int, per_page: int, total:
     return ", ".join(links)
 
 
-def paged(request: Request[Any, Any, Any], answer: dict[str, Any]) -> Response[dict[str, Any]]:
+class Paged(Protocol):
+    """A page of a list as the API answers it (a record type's page Struct)."""
+
+    page: int
+    per_page: int
+    total: int
+
+
+def paged(request: Request[Any, Any, Any], answer: Paged | dict[str, Any]) -> Response[Any]:
     """A list's answer ({"items", "page", "per_page", "total"}) with its Link header."""
-    links = page_links(request, answer["page"], answer["per_page"], answer["total"])
+    page = answer if not isinstance(answer, dict) else SimpleNamespace(**answer)
+    links = page_links(request, page.page, page.per_page, page.total)
     return Response(answer, headers={"Link": links})

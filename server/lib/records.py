@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import msgspec
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 from piccolo.table import Table
@@ -112,6 +113,9 @@ async def _no_rows_hook(removed: Sequence[Mapping[str, Any]], added: Sequence[An
 @dataclass(frozen=True)
 class RecordType:
     name: str  # in the audit log and messages, e.g. "activity"
+    # What the API answers for one record: `present` gives its fields, the API's handlers
+    # send them as this Struct, and the API's document describes it.
+    shape: type[msgspec.Struct]
     table: type[Table]
     read: Read
     present: Present

@@ -21,7 +21,7 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def record_answer(request: Request[Any, Any, Any], record: dict[str, Any]) -> Response[Any]:
+def record_answer(request: Request[Any, Any, Any], record: object) -> Response[Any]:
     """A record as JSON with its ETag, or 304 with no body when the client has it already."""
     body = encode_json(record, request.route_handler.default_serializer)
     # The compression middleware gzips bigger answers, as lib/public.py does its own.

@@ -16,6 +16,7 @@ from server.lib.normal import simple
 from server.lib.records import Context, FollowUp, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+from server.people import shapes
 from server.privacy.erase import erase_person
 from server.settings import today
 
@@ -172,6 +173,7 @@ async def before_person_deleted(row: Row, ctx: Context) -> None:
 
 PEOPLE = RecordType(
     name="person",
+    shape=shapes.Person,
     table=Person,
     read=read_person,
     rules=person_rules,
@@ -258,6 +260,7 @@ def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 MEMBERSHIPS = RecordType(
     name="membership",
+    shape=shapes.Membership,
     table=Membership,
     read=read_membership,
     rules=membership_rules,

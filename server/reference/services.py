@@ -15,6 +15,7 @@ from server.db import contains
 from server.lib.records import Context, RecordType, Row, list_records
 from server.lib.reference import CODE, SLUG, Reference
 from server.lib.validation import Form, Invalid
+from server.reference import shapes
 
 PROGRAMME_KINDS = {"champion": "champion", "friend": "friend"}
 ORGANISATION_KINDS = (
@@ -90,6 +91,7 @@ def present_programme(row: Row, ref: Reference) -> dict[str, Any]:
 
 PROGRAMMES = RecordType(
     name="programme",
+    shape=shapes.Programme,
     table=Programme,
     read=read_programme,
     rules=programme_rules,
@@ -126,6 +128,7 @@ def present_footprint(row: Row, ref: Reference) -> dict[str, Any]:
 
 FOOTPRINTS = RecordType(
     name="footprint",
+    shape=shapes.Footprint,
     table=Footprint,
     read=read_footprint,
     present=present_footprint,
@@ -182,6 +185,7 @@ def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 ORGANISATIONS = RecordType(
     name="organisation",
+    shape=shapes.Organisation,
     table=Organisation,
     read=read_organisation,
     present=present_organisation,
@@ -234,6 +238,7 @@ def present_course(row: Row, ref: Reference) -> dict[str, Any]:
 
 COURSES = RecordType(
     name="course",
+    shape=shapes.Course,
     table=Course,
     read=read_course,
     rules=course_rules,

@@ -22,6 +22,7 @@ from server.lib.records import (
 from server.lib.reference import Reference
 from server.lib.validation import MAX_ID, Conflict, Form, Invalid
 from server.people.services import people_named
+from server.sessions import shapes
 
 # Champions record sessions up to this size; bigger ones (a school assembly, an online
 # event) are recorded by a coordinator, so one mistyped number cannot swell the totals.
@@ -145,6 +146,7 @@ def session_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 FRIENDS_SESSIONS = RecordType(
     name="friends session",
+    shape=shapes.FriendsSession,
     table=FriendsSession,
     read=read_session,
     rules=session_rules,
@@ -191,6 +193,7 @@ def external_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 EXTERNAL_COUNTS = RecordType(
     name="external figure",
+    shape=shapes.ExternalCount,
     table=ExternalCount,
     read=read_external,
     present=present_external,

@@ -22,6 +22,7 @@ from server.lib.records import (
 )
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid
+from server.stories import shapes
 
 # withdrawn: its author took back their consent to publish (only that way, never set by hand).
 STATUSES = ("waiting", "approved", "declined", "withdrawn")
@@ -107,6 +108,7 @@ def story_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 STORIES = RecordType(
     name="story",
+    shape=shapes.Story,
     table=Story,
     read=read_story,
     rules=story_rules,

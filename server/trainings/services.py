@@ -18,6 +18,7 @@ from server.lib.reference import Reference
 from server.lib.validation import MAX_ID, Form, Invalid
 from server.people.services import people_named
 from server.settings import today
+from server.trainings import shapes
 
 
 def add_months(day: date, months: int) -> date:
@@ -122,6 +123,7 @@ def training_filters(form: Form, ctx: Context) -> list[Combinable]:
 
 TRAININGS = RecordType(
     name="training",
+    shape=shapes.Training,
     table=TrainingRecord,
     read=read_training,
     rules=training_rules,

@@ -1,0 +1,47 @@
+"""What the API answers about people and their memberships of programmes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+
+class EmailChange(msgspec.Struct):
+    """A new email address waiting for the person to follow the link sent to it."""
+
+    status: str
+    to: str
+    message: str
+
+
+class Person(msgspec.Struct):
+    """A champion, a Friend or anyone else the movement counts."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    postcode: str | None
+    year_of_birth: int | None
+    footprint: str | None
+    organisation: int | None
+    consent_to_contact: bool
+    email_confirmed: bool
+    created_at: datetime
+    updated_at: datetime | None
+    # Only in the answer to a champion's change of their own email address.
+    email_change: EmailChange | msgspec.UnsetType = msgspec.UNSET
+
+
+class Membership(msgspec.Struct):
+    """A person's place in a programme."""
+
+    id: int
+    person: int
+    programme: str | None
+    joined_on: date
+    status: str
+    left_on: date | None
+    created_at: datetime
+    updated_at: datetime | None

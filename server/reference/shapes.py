@@ -1,0 +1,47 @@
+"""What the API answers about the council's lists: programmes, areas, organisations and
+courses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+
+class Programme(msgspec.Struct):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    description: str
+    target: int | None
+    target_date: date | None
+    sort_order: int
+
+
+class Footprint(msgspec.Struct):
+    """An area of the borough."""
+
+    id: int
+    code: str
+    name: str
+
+
+class Organisation(msgspec.Struct):
+    id: int
+    name: str
+    kind: str
+    sector: str
+    footprint: str | None
+
+
+class Course(msgspec.Struct):
+    """A training course, and how long its certificate lasts."""
+
+    id: int
+    slug: str
+    name: str
+    provider: str
+    guided_learning_hours: int | None
+    programme: str | None
+    valid_for_months: int | None

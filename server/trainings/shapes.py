@@ -1,0 +1,20 @@
+"""What the API answers about training records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+
+class Training(msgspec.Struct):
+    """A course a person completed."""
+
+    id: int
+    person: int
+    course: str | None
+    course_name: str | None
+    completed_on: date
+    certificate_number: str | None
+    expires_on: date | None
+    created_at: datetime
