@@ -7,11 +7,12 @@ from typing import Any
 from litestar import Request, Response, get
 
 from server.accounts.services import whoami
+from server.accounts.shapes import AuditPage, Me
 from server.lib.audit import list_events, read_event_options
 from server.lib.auth import admin, current_actor, signed_in
 from server.lib.crud_routes import api_query
 from server.lib.links import paged
-from server.lib.openapi import SIGNED_IN, described, errors, operation
+from server.lib.openapi import SIGNED_IN, answer, described, errors, operation
 from server.lib.validation import QUERY
 
 
@@ -22,7 +23,10 @@ from server.lib.validation import QUERY
     tags=["accounts"],
     operation_id="get_me",
     security=SIGNED_IN,
-    responses=errors(401),
+    responses={
+        **errors(401),
+        200: answer(Me, "The account."),
+    },
 )
 async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     actor = current_actor(request)
@@ -37,7 +41,10 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     tags=["accounts"],
     operation_id="list_audit_events",
     security=SIGNED_IN,
-    responses=errors(400, 401, 403),
+    responses={
+        **errors(400, 401, 403),
+        200: answer(AuditPage, "A page of events, newest first."),
+    },
     operation_class=operation(parameters=described(read_event_options, QUERY).parameters),
 )
 async def audit(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:

@@ -6,14 +6,52 @@ from typing import Annotated, Any
 
 from litestar import Request, post
 from litestar.exceptions import PermissionDeniedException
+from litestar.openapi.spec import OpenAPIMediaType, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import Body
 
-from server.activities.services import log_batch
+from server.activities.services import BATCH_LIMIT, log_batch
+from server.activities.shapes import BatchAnswer
 from server.lib.auth import Actor, current_actor, signed_in
-from server.lib.openapi import SIGNED_IN, errors
+from server.lib.openapi import SIGNED_IN, answer, errors, operation
 from server.lib.owner import owner_tag
 from server.lib.records import Context
 from server.lib.validation import Invalid
+
+# The body: the activities are each checked alone, as POST /api/activities checks its
+# body, but a phone's form may send numbers as text and blanks as "" (an item that is not
+# right is answered "invalid" with its errors, and the rest are saved): so the document
+# lists an item's fields without holding the batch to them.
+ITEM = Schema(
+    type=OpenAPIType.OBJECT,
+    description="An activity, with the fields of POST /api/activities (client_id, programme, "
+    "kind, occurred_on, people_reached, minutes, footprint, note). Each is checked alone.",
+    properties={
+        name: Schema(description=f"As {name} in POST /api/activities.")
+        for name in ("client_id", "programme", "kind", "occurred_on", "people_reached",
+                     "minutes", "footprint", "note")
+    },
+)  # fmt: skip
+BATCH = RequestBody(
+    required=True,
+    content={
+        "application/json": OpenAPIMediaType(
+            schema=Schema(
+                type=OpenAPIType.OBJECT,
+                properties={
+                    "activities": Schema(type=OpenAPIType.ARRAY, items=ITEM, max_items=BATCH_LIMIT),
+                    "owner": Schema(
+                        type=[OpenAPIType.STRING, OpenAPIType.NULL],
+                        description="The tag of the account that queued them (the app "
+                        "sends it); another account's answers 403. Leave it out with a token.",
+                    ),
+                },
+                required=["activities"],
+                additional_properties=False,
+            )
+        )
+    },
+)
 
 
 @post(
@@ -32,7 +70,11 @@ from server.lib.validation import Invalid
     tags=["activities"],
     operation_id="log_activities",
     security=SIGNED_IN,
-    responses=errors(400, 401, 403, 413, 415),
+    responses={
+        **errors(400, 401, 403, 413, 415),
+        200: answer(BatchAnswer, "What became of each activity, in order."),
+    },
+    operation_class=operation(body=BATCH),
 )
 async def batch(
     request: Request[Any, Any, Any],

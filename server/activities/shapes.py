@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 
@@ -24,3 +25,21 @@ class Activity(msgspec.Struct):
     review_reason: str
     created_at: datetime
     updated_at: datetime | None
+
+
+class BatchResult(msgspec.Struct):
+    """What became of one activity of a batch, in the order they were sent."""
+
+    client_id: str | None
+    status: Annotated[
+        str,
+        msgspec.Meta(
+            description="created; duplicate (saved before: never counted twice); or "
+            "invalid (nothing saved: errors says what to fix)."
+        ),
+    ]
+    errors: dict[str, str]
+
+
+class BatchAnswer(msgspec.Struct):
+    results: list[BatchResult]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Response, get
 
 from schema.tables import Programme
-from server.lib.openapi import ANYONE
+from server.lib.openapi import ANYONE, answer
+
+
+class Health(msgspec.Struct):
+    status: str  # "ok", or what is wrong
 
 
 @get(
@@ -17,8 +22,8 @@ from server.lib.openapi import ANYONE
     security=ANYONE,
     sync_to_thread=False,
 )
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+def healthz() -> Health:
+    return Health("ok")
 
 
 @get(
@@ -28,10 +33,11 @@ def healthz() -> dict[str, str]:
     tags=["health"],
     operation_id="get_readiness",
     security=ANYONE,
+    responses={503: answer(Health, "The database does not answer.")},
 )
-async def readyz() -> Response[dict[str, str]]:
+async def readyz() -> Response[Health]:
     try:
         await Programme.count()
     except Exception:  # noqa: BLE001 - any failure means not ready
-        return Response({"status": "database unreachable"}, status_code=503)
-    return Response({"status": "ok"})
+        return Response(Health("database unreachable"), status_code=503)
+    return Response(Health("ok"))

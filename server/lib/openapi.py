@@ -95,6 +95,12 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+def answer(shape: Any, description: str) -> ResponseSpec:
+    """An answer whose body is this Struct, for an operation that sends ready-made bytes
+    or a dict the document could not otherwise describe."""
+    return ResponseSpec(data_container=shape, description=description, generate_examples=False)
+
+
 # The query parameters of a list, described from the one place they are read ----------
 
 # Where the values of a choice come from, when they are records: the document served

@@ -7,22 +7,34 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get
-from litestar.params import Parameter
+from litestar.openapi.spec import Parameter as OpenAPIParameter
 from litestar.response.base import ASGIResponse
 
 from server.lib.auth import current_actor
-from server.lib.openapi import ANYONE, errors
+from server.lib.openapi import ANYONE, answer, described, errors, operation
 from server.lib.public import public
+from server.lib.reference import NO_LISTS, Reference
+from server.lib.validation import QUERY
 from server.public.answers import AREA_SECONDS, area_json, borough_json
 from server.public.query import read_query
 from server.settings import get_settings
-from server.totals.services import totals
+from server.totals.services import read_filter_options, totals
+from server.totals.shapes import Totals
 
 OPTIONS = ("programme", "footprint", "since", "until")
 
 
 def _max_age() -> int:
     return max(get_settings().totals_cache_seconds, 5)
+
+
+def options(ref: Reference) -> list[OpenAPIParameter]:
+    """The filters, described from the code that reads them (server/totals/services.py)."""
+    return described(lambda form: read_filter_options(form, ref), QUERY).parameters
+
+
+def live_options(ref: Reference) -> dict[str, Any]:
+    return {"parameters": [p.to_schema() for p in options(ref)]}
 
 
 @get(
@@ -42,18 +54,11 @@ def _max_age() -> int:
     tags=["totals"],
     operation_id="get_totals",
     security=ANYONE,
-    responses=errors(400, 401),
+    responses={**errors(400, 401, 422), 200: answer(Totals, "The numbers.")},
+    operation_class=operation(parameters=options(NO_LISTS), live=live_options),
 )
-async def get_totals(
-    request: Request[Any, Any, Any],
-    programme: str | None = Parameter(default=None, description="A programme's slug"),
-    footprint: str | None = Parameter(default=None, description="A footprint's code"),
-    since: str | None = Parameter(default=None, description="First date, like 2025-04-01"),
-    until: str | None = Parameter(default=None, description="Last date, like 2026-03-31"),
-) -> ASGIResponse:
-    # The arguments above only describe the options for the API's documentation: every
-    # decision below is made from the one reading of the query that is also passed on.
-    del programme, footprint, since, until
+async def get_totals(request: Request[Any, Any, Any]) -> ASGIResponse:
+    # Every decision below is made from the one reading of the query that is also passed on.
     params = read_query(request, OPTIONS, others=False)
     actor = current_actor(request)
     # A low-level response: this is the busiest public address, and the body is ready-made.

@@ -25,7 +25,7 @@ from schema.tables import ActivityDaily, ExternalCount
 from server.db import generation as db_generation
 from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
-from server.lib.validation import Form, Unprocessable
+from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
 
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
@@ -39,13 +39,19 @@ class Filters:
     until: date | None = None
 
 
-def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
-    """Check the filters of a totals request; Invalid says what to fix."""
-    form = Form(params)
+def read_filter_options(form: Form, ref: Reference) -> None:
+    """The filters of the totals (the API's document describes them from this)."""
     form.choice("programme", "a programme", ref.programme_ids())
     form.choice("footprint", "an area", ref.footprint_ids())
     form.date("since", "the first date", allow_future=True)
     form.date("until", "the last date", allow_future=True)
+
+
+def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
+    """Check the filters of a totals request (a query string, read once and trimmed);
+    Invalid says what to fix."""
+    form = Form(params, sent_as=QUERY)
+    read_filter_options(form, ref)
     clean = form.result()
     if clean["since"] and clean["until"] and clean["since"] > clean["until"]:
         raise Unprocessable({"until": "The last date must be on or after the first date."})
