@@ -23,9 +23,9 @@ from server.lib.validation import Invalid
 # right is answered "invalid" with its errors, and the rest are saved): so the document
 # lists an item's fields without holding the batch to them.
 ITEM = Schema(
-    type=OpenAPIType.OBJECT,
-    description="An activity, with the fields of POST /api/activities (client_id, programme, "
-    "kind, occurred_on, people_reached, minutes, footprint, note). Each is checked alone.",
+    description="An activity: an object with the fields of POST /api/activities (client_id, "
+    "programme, kind, occurred_on, people_reached, minutes, footprint, note). Each is "
+    "checked alone; one that is not right, or not an object, is answered invalid.",
     properties={
         name: Schema(description=f"As {name} in POST /api/activities.")
         for name in ("client_id", "programme", "kind", "occurred_on", "people_reached",

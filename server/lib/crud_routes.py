@@ -35,7 +35,7 @@ Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JS
 
 # The error answers of each action beyond 400, 401 and (when not public) 403.
 ANSWERS = {
-    "list": [],
+    "list": [422],
     "read": [404],
     "create": [409, 413, 415, 422],
     "update": [404, 409, 413, 415, 422],

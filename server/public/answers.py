@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, Unprocessable
 from server.public.measures import PROGRAMME, TOTALS, Measure, allowed
 from server.public.query import query_key
 from server.public.ready import RENDERED, Made, made_json
@@ -78,12 +78,12 @@ async def area_json(params: Mapping[str, str]) -> Made:
     async def make(generation: int) -> Made:
         await totals(dict(params))  # checks every filter, with the same messages as ever
         others = [k for k in ("programme", "since", "until") if params.get(k, "").strip()]
-        if others:
-            raise Invalid({k: AREA_ONLY for k in others})
+        if others:  # each fits the document; together with an area they may not be asked
+            raise Unprocessable({k: AREA_ONLY for k in others})
         numbers = await public_numbers()
         made = numbers.area_json.get(params["footprint"].strip())
         if made is None:  # an area added in another worker since the numbers were made
-            raise Invalid({"footprint": "That area is new. Try again in a minute."})
+            raise Unprocessable({"footprint": "That area is new. Try again in a minute."})
         return made
 
     return await RENDERED.get(key, make)
