@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
+from math import ceil
 from typing import Any
 
 import asyncpg
@@ -19,7 +20,7 @@ from schema.tables import Account, EmailChange, Person
 from server.accounts.services import hash_token, new_link_token, unused_link
 from server.db import write_transaction
 from server.lib.audit import CHANGED, record
-from server.lib.validation import Form, Invalid
+from server.lib.validation import Form, Invalid, Limited
 from server.mail.services import send_email
 from server.settings import get_settings
 from server.site.context import greeting
@@ -79,11 +80,16 @@ async def request_change(person_id: int, account_id: int | None, new_email: str)
     answer must not tell a champion who is in the council's records. Such a request is
     recorded and counted like any other, but its owner gets a note instead of a link."""
     now = datetime.now(UTC)
-    recent = await EmailChange.count().where(
-        (EmailChange.person == person_id) & (EmailChange.created_at >= now - timedelta(hours=1))
+    window = timedelta(hours=1)
+    recent = await (
+        EmailChange.select(EmailChange.created_at)
+        .where((EmailChange.person == person_id) & (EmailChange.created_at >= now - window))
+        .order_by(EmailChange.created_at, ascending=False)
     )
-    if recent >= PER_PERSON:
-        raise Invalid({"email": TOO_MANY})
+    if len(recent) >= PER_PERSON:
+        # Another may be asked for once the oldest of the last PER_PERSON leaves the hour.
+        wait = recent[PER_PERSON - 1]["created_at"] + window - now
+        raise Limited({"email": TOO_MANY}, retry_after=max(1, ceil(wait.total_seconds())))
     token = new_link_token()
     rows = await EmailChange.insert(
         EmailChange(

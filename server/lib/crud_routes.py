@@ -177,6 +177,7 @@ def crud_router(
         words = " ".join(filter(None, [text, who_may(rt, action)]))
         public = action in rt.public
         statuses = [400, 401] + ([] if public else [403]) + ANSWERS[action]
+        statuses += [429] if action in rt.limited else []
         return {
             "description": words,
             "security": ANYONE if public else SIGNED_IN,

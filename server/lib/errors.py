@@ -22,6 +22,7 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
@@ -30,7 +31,7 @@ from litestar.utils.scope.state import ScopeState
 from server.lib.bodies import NotJson, explain_body
 from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
-from server.lib.validation import Conflict, Invalid, Unprocessable
+from server.lib.validation import Conflict, Invalid, Limited, Unprocessable
 
 log = logging.getLogger("movement")
 
@@ -52,6 +53,14 @@ def unprocessable(_: Request[Any, Any, Any], exc: Unprocessable) -> Response[Any
         "Some of what was sent does not fit with the rest, or with the records there.",
         exc.errors,
     )
+
+
+def limited(_: Request[Any, Any, Any], exc: Limited) -> Response[Any]:
+    response = _json(
+        HTTP_429_TOO_MANY_REQUESTS, "Asked too often: wait, then try again.", exc.errors
+    )
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
@@ -188,6 +197,7 @@ def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 HANDLERS: ExceptionHandlersMap = {
     Invalid: invalid,
     Unprocessable: unprocessable,
+    Limited: limited,
     Conflict: conflict,
     NotFound: not_found,
     Forbidden: forbidden,

@@ -70,6 +70,7 @@ WHEN = {
     "use), or with a change made since.",
     413: "What was sent is too big: send less at once.",
     415: "The body is not JSON: send Content-Type: application/json.",
+    429: "Asked too often: Retry-After says in how many seconds to try again.",
     422: "Each field fits this document, but together, or with the records there, they "
     "break a rule: a record named is not there, a date is before another, a champion "
     "names a programme they are not in. Each field's error says what to fix.",

@@ -132,6 +132,8 @@ class RecordType:
     hold_back: HoldBack = _hold_nothing
     in_use: str = "It is still used by other records, so it cannot be deleted."
     unique_message: Mapping[str, str] = field(default_factory=dict)
+    # The actions that may be refused for being asked too often (429).
+    limited: frozenset[str] = frozenset()
     on_rows: OnRows = _no_rows_hook
 
     def column(self, name: str) -> Column:
@@ -191,6 +193,7 @@ async def validate(
     (every mistake at once: Invalid), then its rules, which depend on other fields or on
     the records there (Unprocessable: the fields fit the API's document, the whole does
     not)."""
+    _refuse_staff_fields(rt, ctx, data)
     form = Form(data, partial=old is not None, sent_as=sent_as)
     rt.read(form, ctx, old)
     clean = form.result()
@@ -200,6 +203,25 @@ async def validate(
         raise
     except Invalid as problem:
         raise Unprocessable(problem.errors) from None
+
+
+def _fields_read(rt: RecordType, ctx: Context) -> set[str]:
+    form = Form({})
+    rt.read(form, ctx, None)
+    return form._known
+
+
+def _refuse_staff_fields(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> None:
+    """A champion sending a field only staff may set (a review status, whose story it
+    is) is refused as not allowed (403), not as unknown: the API's document lists every
+    field, as staff may send them."""
+    if not ctx.champion or not isinstance(data, Mapping):
+        return
+    staff = Context(actor=Actor(0, "coordinator", None), ref=ctx.ref)
+    theirs = set(data) & (_fields_read(rt, staff) - _fields_read(rt, ctx))
+    if theirs:
+        named = ", ".join(sorted(str(name) for name in theirs))
+        raise Forbidden(f"Only coordinators and admins can set {named}.")
 
 
 def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinable]:

@@ -68,6 +68,15 @@ class Unprocessable(Invalid):
     shows it like any other mistake)."""
 
 
+class Limited(Invalid):
+    """Asked too often: the messages say when to try again, and `retry_after` in how many
+    seconds (HTTP 429 with Retry-After in the API; a page shows it like any mistake)."""
+
+    def __init__(self, errors: Mapping[str, str], retry_after: int) -> None:
+        super().__init__(errors)
+        self.retry_after = retry_after
+
+
 class Listed(dict[str, Any]):
     """The choices of a field that names a record of one of the council's lists (a
     programme by its slug, an area by its code), which change as coordinators add to

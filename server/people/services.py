@@ -186,6 +186,7 @@ PEOPLE = RecordType(
     unique_message={"email": "Someone else already has this email address."},
     before_delete=before_person_deleted,
     hold_back=email_rules,
+    limited=frozenset({"update"}),  # a champion's new email address: links are limited
 )
 
 

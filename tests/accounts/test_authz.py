@@ -120,7 +120,7 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("GET",    "/api/stories/{theirs}",           "",                 401, 404, 200, 200),
     ("POST",   "/api/stories",                    "new",              401, 201, 201, 201),
     ("POST",   "/api/stories",                    "new, for other",   401, 403, 201, 201),
-    ("PATCH",  "/api/stories/{mine}",             "change",           401, 400, 200, 200),
+    ("PATCH",  "/api/stories/{mine}",             "change",           401, 403, 200, 200),
     ("PATCH",  "/api/stories/{theirs}",           "change",           401, 404, 200, 200),
     ("DELETE", "/api/stories/{theirs}",           "",                 401, 404, 204, 204),
     ("DELETE", "/api/stories/{mine}",             "",                 401, 204, 204, 204),
