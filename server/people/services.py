@@ -15,7 +15,7 @@ from server.db import contains
 from server.lib.normal import simple
 from server.lib.records import Context, FollowUp, RecordType, Row
 from server.lib.reference import Reference
-from server.lib.validation import Form, Invalid
+from server.lib.validation import Form, Invalid, Unprocessable
 from server.people import shapes
 from server.privacy.erase import erase_person
 from server.settings import today
@@ -152,7 +152,7 @@ async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp
     assert ctx.actor is not None  # a champion is signed in
     new = clean.pop("email")
     if new is None:
-        raise Invalid({"email": NO_REMOVING})
+        raise Unprocessable({"email": NO_REMOVING})  # fits the document; not for a champion
     sending = await email_change.request_change(old["id"], ctx.actor.account_id, new)
 
     async def sent() -> dict[str, Any]:
