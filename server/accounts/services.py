@@ -29,7 +29,7 @@ from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
 from server.lib.records import Forbidden
 from server.lib.reference import load_reference
-from server.lib.validation import CONTROL, MAX_ID, Form, Invalid
+from server.lib.validation import CONTROL, MAX_ID, Clash, Form, Invalid
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
@@ -221,7 +221,7 @@ LAST_ADMIN = (
 ADMINS_ONLY = "Only an admin can close an admin's account: this person has one, so ask an admin."
 
 
-class LastAdmin(Invalid):
+class LastAdmin(Clash):
     """The change would leave no active admin."""
 
 

@@ -31,7 +31,7 @@ from litestar.utils.scope.state import ScopeState
 from server.lib.bodies import NotJson, explain_body
 from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
-from server.lib.validation import Conflict, Invalid, Limited, Unprocessable
+from server.lib.validation import Clash, Conflict, Invalid, Limited, Unprocessable
 
 log = logging.getLogger("movement")
 
@@ -52,6 +52,12 @@ def unprocessable(_: Request[Any, Any, Any], exc: Unprocessable) -> Response[Any
         HTTP_422_UNPROCESSABLE_ENTITY,
         "Some of what was sent does not fit with the rest, or with the records there.",
         exc.errors,
+    )
+
+
+def clash(_: Request[Any, Any, Any], exc: Clash) -> Response[Any]:
+    return _json(
+        HTTP_409_CONFLICT, "This would leave the records in a state not allowed.", exc.errors
     )
 
 
@@ -198,6 +204,7 @@ HANDLERS: ExceptionHandlersMap = {
     Invalid: invalid,
     Unprocessable: unprocessable,
     Limited: limited,
+    Clash: clash,
     Conflict: conflict,
     NotFound: not_found,
     Forbidden: forbidden,

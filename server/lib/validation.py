@@ -93,6 +93,11 @@ class Listed(dict[str, Any]):
         return len(key) <= self.max_length and self.shape.fullmatch(key) is not None
 
 
+class Clash(Invalid):
+    """Input that fits, but would leave the records in a state the app does not allow
+    (no active admin left): HTTP 409 in the API; a page shows it like any mistake."""
+
+
 class Conflict(Exception):
     """Input that clashes with a record already there (HTTP 409)."""
 

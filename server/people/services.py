@@ -13,7 +13,7 @@ from schema.tables import Membership, Organisation, Person
 from server.accounts import email_change
 from server.db import contains
 from server.lib.normal import simple
-from server.lib.records import Context, FollowUp, RecordType, Row
+from server.lib.records import Context, FollowUp, Forbidden, RecordType, Row
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid, Unprocessable
 from server.people import shapes
@@ -167,7 +167,10 @@ async def before_person_deleted(row: Row, ctx: Context) -> None:
     """Deleting a person erases them everywhere (server/privacy: roles, training, stories,
     accounts, sessions, tokens, sign-in links, uploads, emails), as when they erase
     themselves. Their activities and the sessions they ran stay, without the link to them,
-    so the totals do not drop. All of it is audited."""
+    so the totals do not drop. All of it is audited. Nobody deletes their own record
+    here: My data is the place, where it is explained and asked twice."""
+    if ctx.actor is not None and row["id"] == ctx.actor.person_id:
+        raise Forbidden("This is your own record: to erase it, use My data, Delete my data.")
     await erase_person(row["id"], by=ctx.actor.account_id if ctx.actor else None)
 
 

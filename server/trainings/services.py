@@ -15,7 +15,7 @@ from server.db import write_transaction
 from server.lib.normal import simple
 from server.lib.records import Context, RecordType, Row, allow, create_many
 from server.lib.reference import Reference
-from server.lib.validation import MAX_ID, Form, Invalid
+from server.lib.validation import MAX_ID, Form, Invalid, Unprocessable
 from server.people.services import people_named
 from server.settings import today
 from server.trainings import shapes
@@ -62,7 +62,7 @@ async def _trainer_course_stays(row: Row, ctx: Context) -> None:
     """A champion may not delete a course that lets them run sessions: staff recorded it."""
     if ctx.champion and row["course"] in trainer_courses(ctx.ref):
         name = ctx.ref.courses[row["course"]]["name"]
-        raise Invalid({"course": STAFF_REMOVE.format(course=name)})
+        raise Unprocessable({"course": STAFF_REMOVE.format(course=name)})
 
 
 def read_training(form: Form, ctx: Context, old: Row | None) -> None:

@@ -244,7 +244,7 @@ async def test_a_champion_cannot_make_themself_a_trainer_through_the_api(client)
     # Nor can the champion delete what staff recorded; their other courses are theirs.
     trainer = f"/api/trainings/{given.json()['id']}"
     kept = await client.delete(trainer, headers=champion.headers)
-    assert kept.status_code == 400
+    assert kept.status_code == 422
     assert kept.json()["errors"]["course"].startswith("Only a coordinator can remove")
     assert (await client.get(trainer, headers=champion.headers)).status_code == 200
     own = await client.delete(f"/api/trainings/{mine.json()['id']}", headers=champion.headers)
