@@ -155,8 +155,10 @@ class Form:
         self.json = sent_as == JSON
         self.query = sent_as == QUERY
         self.errors: dict[str, str] = {}
-        # Mistakes that depend on the lists as they are (Listed): Unprocessable alone.
-        self.unlisted: dict[str, str] = {}
+        # Mistakes the API's document cannot show (a slug of the right shape not in the
+        # lists now, an address of the right form that cannot get email): Unprocessable,
+        # when there is no other.
+        self.unprocessable: dict[str, str] = {}
         self.clean: dict[str, Any] = {}
         self._known: set[str] = set(READ_ONLY)
 
@@ -379,7 +381,7 @@ class Form:
                 else (f"There is no {label} to choose from yet.")
             )
             if isinstance(choices, Listed) and isinstance(raw, str) and choices.well_formed(key):
-                self.unlisted[name] = message
+                self.unprocessable[name] = message
             else:
                 self.errors[name] = message
         else:
@@ -396,6 +398,11 @@ class Form:
             self.errors[name] = "Send the email address as text."
             return
         checked = _checked_email(raw if self.json else str(raw).strip())
+        if checked is None and self.json and "@" in raw:
+            # The document's format (RFC 5322) allows what cannot get email here, such as
+            # an address at a domain kept for testing (.test, .local, .invalid).
+            self.unprocessable[name] = "Enter an email address that can get email."
+            return
         if checked is None:
             self.errors[name] = "Enter an email address like name@example.com."
             return
@@ -454,9 +461,9 @@ class Form:
         the only mistakes are records named that are not in the lists now)."""
         self.check_unknown()
         if self.errors:
-            raise Invalid({**self.errors, **self.unlisted})
-        if self.unlisted:
-            raise Unprocessable(self.unlisted)
+            raise Invalid({**self.errors, **self.unprocessable})
+        if self.unprocessable:
+            raise Unprocessable(self.unprocessable)
         return self.clean
 
 
