@@ -13,7 +13,7 @@ from litestar import Request
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.response import Template
 
-from server.apidocs.reference import sections
+from server.apidocs.reference import sections, shapes
 
 TEMPLATE = "apidocs/reference.html"
 
@@ -30,6 +30,8 @@ class ReferencePage(OpenAPIRenderPlugin):
             context={
                 "info": openapi_schema.get("info", {}),
                 "sections": sections(openapi_schema),
+                "shapes": shapes(openapi_schema),
+                "shape_names": set(openapi_schema.get("components", {}).get("schemas", {})),
                 "document_url": self.get_openapi_json_route(request),  # its route's name
             },
         )

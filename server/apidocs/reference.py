@@ -48,6 +48,17 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """A named body (a component schema, such as Person): its fields, for the page's
+    "What the answers hold"."""
+
+    name: str
+    anchor: str
+    description: str
+    fields: list[Field] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Section:
     name: str
     anchor: str
@@ -226,3 +237,35 @@ def _body_fields(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Fie
 def _body(document: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
     schema = _json_schema(document, answer)
     return type_of(document, schema) if schema else ""
+
+
+def shapes(document: Mapping[str, Any]) -> list[Shape]:
+    """The document's named bodies, in name order, each with its fields."""
+    named = document.get("components", {}).get("schemas", {})
+    out = []
+    for name in sorted(named):
+        schema = named[name]
+        required = set(schema.get("required", []))
+        out.append(
+            Shape(
+                name=name,
+                anchor=shape_anchor(name),
+                description=str(schema.get("description") or ""),
+                fields=[
+                    Field(
+                        name=key,
+                        where="answer",
+                        type=type_of(document, prop),
+                        required=key in required,
+                        rules=rules_of(resolve(document, prop)),
+                        description=str(resolve(document, prop).get("description") or ""),
+                    )
+                    for key, prop in schema.get("properties", {}).items()
+                ],
+            )
+        )
+    return out
+
+
+def shape_anchor(name: str) -> str:
+    return "shape-" + _anchor(name)

@@ -335,6 +335,10 @@ def operation(
             if live is not None and self.operation_id:
                 LIVE[self.operation_id] = live
             self.parameters = [*(self.parameters or []), *(parameters or [])] or None
+            for found in self.parameters or []:
+                if isinstance(found, Parameter) and found.name == "record_id":
+                    found.description = "The record's id, as its list and its creation gave it."
+                    found.schema = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=MAX_ID)
             self.request_body = body or self.request_body
             for status, answer in (self.responses or {}).items():
                 if links and status.startswith("2") and isinstance(answer, OpenAPIResponse):
