@@ -201,6 +201,10 @@ class Form:
         if (self.json or self.query) and isinstance(raw, str) and len(raw) > max_length:
             self.errors[name] = f"{label.capitalize()} must be {max_length} characters or fewer."
             return
+        if (self.json or self.query) and isinstance(raw, str) and CONTROL.search(raw):
+            # Refused even among spaces (some controls count as spaces): as the document says.
+            self.errors[name] = f"Remove the unusual hidden characters from {label}."
+            return
         if _blank(raw):
             self._missing(name, required, default, f"Enter {label}.")
             return
@@ -223,14 +227,18 @@ class Form:
         """A name (of a person, organisation, area, programme or course): text as above,
         without the marks that change the direction of the text."""
         self.text(name, label, max_length=max_length, required=required)
-        value = self.clean.get(name)
+        if name in self.errors:
+            return
+        # The API checks the value as sent (the marks may stand beside spaces, or for
+        # them); a page, the value as trimmed.
+        value = self.data.get(name) if self.json or self.query else self.clean.get(name)
         if isinstance(value, str) and DIRECTION.search(value):
-            del self.clean[name]
+            self.clean.pop(name, None)
             self.errors[name] = (
                 f"Remove the hidden characters that change the direction of the text from {label}."
             )
         elif isinstance(value, str) and INVISIBLE.search(value):
-            del self.clean[name]
+            self.clean.pop(name, None)
             self.errors[name] = (
                 f"Remove the hidden characters (such as zero-width spaces) from {label}."
             )
