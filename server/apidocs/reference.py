@@ -169,7 +169,10 @@ def rules_of(schema: Mapping[str, Any]) -> str:
         return f"{rules}; or empty" if rules else "or empty"
     words = []
     if "enum" in schema:
-        words.append("one of " + ", ".join(str(v) for v in schema["enum"]))
+        words.append(
+            "one of "
+            + ", ".join(v if isinstance(v, str) else json.dumps(v) for v in schema["enum"])
+        )
     if "minimum" in schema and "maximum" in schema:
         words.append(f"from {schema['minimum']:,} to {schema['maximum']:,}")
     elif "minimum" in schema:

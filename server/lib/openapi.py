@@ -196,6 +196,8 @@ class Described(Form):
                             description=words)  # fmt: skip
         elif not required and isinstance(schema.type, OpenAPIType):
             schema.type = [schema.type, OpenAPIType.NULL]  # left out or null: none
+            if schema.enum is not None:
+                schema.enum = [*schema.enum, None]
         self.fields.append((name, schema, required))
 
     @property
