@@ -220,14 +220,13 @@ def _json_schema(document: Mapping[str, Any], holder: Mapping[str, Any]) -> Mapp
     return media.get("schema", {}) if isinstance(media, Mapping) else {}
 
 
-def _body_fields(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Field]:
-    body = resolve(document, op.get("requestBody", {}))
-    schema = resolve(document, _json_schema(document, body))
+def _fields(document: Mapping[str, Any], schema: Mapping[str, Any], where: str) -> list[Field]:
+    """The properties of an object schema, each as a Field."""
     required = set(schema.get("required", []))
     return [
         Field(
             name=name,
-            where="body",
+            where=where,
             type=type_of(document, prop),
             required=name in required,
             rules=rules_of(resolve(document, prop)),
@@ -235,6 +234,11 @@ def _body_fields(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Fie
         )
         for name, prop in schema.get("properties", {}).items()
     ]
+
+
+def _body_fields(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Field]:
+    body = resolve(document, op.get("requestBody", {}))
+    return _fields(document, resolve(document, _json_schema(document, body)), "body")
 
 
 def _body(document: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
@@ -245,29 +249,15 @@ def _body(document: Mapping[str, Any], answer: Mapping[str, Any]) -> str:
 def shapes(document: Mapping[str, Any]) -> list[Shape]:
     """The document's named bodies, in name order, each with its fields."""
     named = document.get("components", {}).get("schemas", {})
-    out = []
-    for name in sorted(named):
-        schema = named[name]
-        required = set(schema.get("required", []))
-        out.append(
-            Shape(
-                name=name,
-                anchor=shape_anchor(name),
-                description=str(schema.get("description") or ""),
-                fields=[
-                    Field(
-                        name=key,
-                        where="answer",
-                        type=type_of(document, prop),
-                        required=key in required,
-                        rules=rules_of(resolve(document, prop)),
-                        description=str(resolve(document, prop).get("description") or ""),
-                    )
-                    for key, prop in schema.get("properties", {}).items()
-                ],
-            )
+    return [
+        Shape(
+            name=name,
+            anchor=shape_anchor(name),
+            description=str(named[name].get("description") or ""),
+            fields=_fields(document, named[name], "answer"),
         )
-    return out
+        for name in sorted(named)
+    ]
 
 
 def shape_anchor(name: str) -> str:
