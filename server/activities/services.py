@@ -192,7 +192,9 @@ async def activity_rules(
         clean["footprint"] = await default_footprint(clean.get("person"))
     if clean.get("person") and not await Person.exists().where(Person.id == clean["person"]):
         raise Invalid({"person": f"There is no person with id {clean['person']}."})
-    settle_review(clean, old, staff_set=staff and "review_status" in sent)
+    if clean.get("review_status") is None:
+        clean.pop("review_status", None)  # null, or left out: settled below, or as it was
+    settle_review(clean, old, staff_set=staff and "review_status" in clean)
     return clean
 
 

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import msgspec
+
+from server.lib.shapes import AreaCode, Created, MaybePersonId, ProgrammeSlug, ReviewStatus, Updated
 
 
 class Activity(msgspec.Struct):
     """Something a champion did: who it reached, when, for how long."""
 
     id: int
-    client_id: str
-    person: int | None
-    programme: str | None
+    client_id: Annotated[
+        str,
+        msgspec.Meta(description="The id the phone made for it: sent twice, it is saved once."),
+    ]
+    person: MaybePersonId
+    programme: ProgrammeSlug
     kind: str
     occurred_on: date
-    footprint: str | None
+    footprint: AreaCode
     people_reached: int
     minutes: int
     note: str
-    review_status: str
+    review_status: ReviewStatus
     review_reason: str
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: Created
+    updated_at: Updated
 
 
 class BatchResult(msgspec.Struct):

@@ -119,10 +119,13 @@ _NAME_ONLY = (
     r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # marks that turn the text around
     r"\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2028\u2029\u2060-\u2064\u3164\uffa0\ufeff"
 )
-# What Python's str.strip() takes away (str.isspace), the controls among them left out.
+# What Python's str.strip() takes away: the characters str.isspace() is true of.
 _SPACE = (
-    r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u001c-\u001f"
+    r"\u0009-\u000d\u001c-\u001f\u0020\u0085\u00a0\u1680\u2000-\u200a"
+    r"\u2028\u2029\u202f\u205f\u3000"
 )
+# Those of them that are not control characters (a control is refused even among spaces).
+_PLAIN_SPACE = r"\u0009\u000a\u000d\u0020\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def text_pattern(
@@ -134,7 +137,7 @@ def text_pattern(
     not required."""
     if shape is not None:
         whole = f"^(?:{shape.pattern})$"
-        return whole if required else f"^[{_SPACE}]*$|{whole}"
+        return whole if required else f"^[{_PLAIN_SPACE}]*$|{whole}"
     refused = _CONTROL + (_NAME_ONLY if name else "")
     if not required:
         return f"^[^{refused}]*$"

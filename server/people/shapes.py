@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
+
+from server.lib.shapes import AreaCode, Created, PersonId, ProgrammeSlug, Updated
 
 
 class EmailChange(msgspec.Struct):
@@ -24,12 +26,12 @@ class Person(msgspec.Struct):
     phone: str | None
     postcode: str | None
     year_of_birth: int | None
-    footprint: str | None
+    footprint: AreaCode
     organisation: int | None
     consent_to_contact: bool
     email_confirmed: bool
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: Created
+    updated_at: Updated
     # Only in the answer to a champion's change of their own email address.
     email_change: EmailChange | msgspec.UnsetType = msgspec.UNSET
 
@@ -38,10 +40,10 @@ class Membership(msgspec.Struct):
     """A person's place in a programme."""
 
     id: int
-    person: int
-    programme: str | None
+    person: PersonId
+    programme: ProgrammeSlug
     joined_on: date
     status: str
     left_on: date | None
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: Created
+    updated_at: Updated

@@ -7,6 +7,8 @@ from datetime import date
 
 import msgspec
 
+from server.lib.shapes import AreaCode, ProgrammeSlug
+
 
 class Programme(msgspec.Struct):
     id: int
@@ -32,7 +34,7 @@ class Organisation(msgspec.Struct):
     name: str
     kind: str
     sector: str
-    footprint: str | None
+    footprint: AreaCode
 
 
 class Course(msgspec.Struct):
@@ -43,5 +45,5 @@ class Course(msgspec.Struct):
     name: str
     provider: str
     guided_learning_hours: int | None
-    programme: str | None
+    programme: ProgrammeSlug
     valid_for_months: int | None

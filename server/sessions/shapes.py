@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
+
+from server.lib.shapes import AreaCode, Created, ProgrammeSlug, ReviewStatus
 
 
 class FriendsSession(msgspec.Struct):
     """A session where people became Dementia or Autism Friends."""
 
     id: int
-    programme: str | None
+    programme: ProgrammeSlug
     held_on: date
-    footprint: str | None
+    footprint: AreaCode
     venue: str
     run_by: int | None
     attendees: int
     note: str
-    review_status: str
-    created_at: datetime
+    review_status: ReviewStatus
+    created_at: Created
 
 
 class ExternalCount(msgspec.Struct):
     """A running total of Friends from elsewhere (such as the national programme)."""
 
     id: int
-    programme: str | None
-    footprint: str | None
+    programme: ProgrammeSlug
+    footprint: AreaCode
     friends: int
     as_of: date
     source: str
     note: str
-    created_at: datetime
+    created_at: Created

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
+
+from server.lib.shapes import Created, MaybePersonId, ProgrammeSlug
 
 
 class Story(msgspec.Struct):
     """A champion's story in their own words, and whether it may be published."""
 
     id: int
-    person: int | None
-    programme: str | None
+    person: MaybePersonId
+    programme: ProgrammeSlug
     text: str
     consent_to_publish: bool
     status: str
-    created_at: datetime
+    created_at: Created

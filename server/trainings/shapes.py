@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
+
+from server.lib.shapes import CourseSlug, Created, PersonId
 
 
 class Training(msgspec.Struct):
     """A course a person completed."""
 
     id: int
-    person: int
-    course: str | None
+    person: PersonId
+    course: CourseSlug
     course_name: str | None
     completed_on: date
     certificate_number: str | None
     expires_on: date | None
-    created_at: datetime
+    created_at: Created

@@ -57,6 +57,25 @@ def test_the_text_pattern_takes_what_the_reader_takes(name, required):
         assert bool(pattern.search(text)) == taken, (repr(text), required, name)
 
 
+@pytest.mark.parametrize("required", [False, True])
+def test_a_shaped_text_pattern_takes_what_the_reader_takes(required):
+    """A phone number: its shape, or (when it may be left out) only spaces; never a control
+    character, even among spaces."""
+    from server.people.services import PHONE
+
+    pattern = re.compile(text_pattern(required=required, shape=PHONE))
+    texts = TRIED + [a + b for a in TRIED for b in TRIED] + ["01942 123456", " 01942 123456"]
+    for text in texts:
+        form = Form({"x": text}, sent_as=JSON)
+        form.text("x", "a phone number", max_length=40, required=required, pattern=PHONE)
+        try:
+            form.result()
+            taken = True
+        except Invalid:
+            taken = False
+        assert bool(pattern.search(text)) == taken, (repr(text), required)
+
+
 async def _document(client) -> dict:
     return (await client.get("/schema/openapi.json")).json()
 

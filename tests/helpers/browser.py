@@ -58,6 +58,20 @@ def start_server(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`movement serve` on a free port, with the test process's database; overrides are
     settings (SMTP_HOST="" for a server without email)."""
+    return _start(smtp_port, log_name, overrides, measured=True)
+
+
+def start_unmeasured_server(
+    smtp_port: int, log_name: str = "server.log", **overrides: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """start_server, with coverage not following it: for a server that only answers a
+    test tool's thousands of requests, which coverage would slow several times over."""
+    return _start(smtp_port, log_name, overrides, measured=False)
+
+
+def _start(
+    smtp_port: int, log_name: str, overrides: dict[str, str], measured: bool
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -72,6 +86,8 @@ def start_server(
         "TOTALS_CACHE_SECONDS": "0",
         **overrides,
     }
+    if not measured:
+        env.pop("COVERAGE_PROCESS_CONFIG", None)
     log = open(ARTIFACTS / log_name, "wb")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "movement"), "serve"], env=env, stdout=log, stderr=log

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from tests.environment import ENGINE, PG_NAME, PG_SERVER, pg_admin
-from tests.helpers.browser import ARTIFACTS, ROOT, start_server
+from tests.helpers.browser import ARTIFACTS, ROOT, start_unmeasured_server
 from tests.helpers.cli import BIN
 
 ST = Path(sys.executable).parent / "st"
@@ -103,7 +103,7 @@ def served(env: dict[str, str], role: str):
     """`movement serve` on that database, without email; yields its base address."""
     names = ("DATA_DIR", "DATABASE_URL")
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    server, base = start_server(
+    server, base = start_unmeasured_server(
         1, log_name=f"schemathesis/{ENGINE}-{role}-server.log", SMTP_HOST="",
         **{n: env[n] for n in names},
     )  # fmt: skip
