@@ -67,7 +67,8 @@ def test_schemathesis_finds_no_failure(runs, role):
     )
     report = found.run.report
     assert report, f"Schemathesis wrote no report; its output is in {saved}"
-    assert report["phases"]["stateful"]["status"] != "skip", (
+    # Anyone may create nothing, so only the signed-in roles have links to follow.
+    assert role == "anonymous" or report["phases"]["stateful"]["status"] != "skip", (
         f"The stateful phase did not run (are the document's links gone?); see {saved}"
     )
     code = found.run.code  # not `found.run.code` below: pytest would print the whole output
