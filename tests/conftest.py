@@ -30,9 +30,26 @@ def pytest_report_header() -> str:
     return f"movement: database engine {ENGINE} ({os.environ['DATABASE_URL']})"
 
 
+SCHEMATHESIS = "test_schemathesis.py"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The Schemathesis tests last: their runs go on in the background meanwhile.
+    items.sort(key=lambda item: item.path.name == SCHEMATHESIS)
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
         if ENGINE == "postgres":
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the Schemathesis runs this session will check, in the background."""
+    from tests.helpers.schemathesis import start_in_background
+
+    roles = [
+        item.callspec.params["role"]
+        for item in session.items
+        if item.path.name == SCHEMATHESIS and hasattr(item, "callspec")
+    ]
+    start_in_background(roles)
