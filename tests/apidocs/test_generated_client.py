@@ -6,7 +6,6 @@ the operation (tests/helpers/generated_client.py)."""
 from __future__ import annotations
 
 import math
-import uuid
 from collections import Counter
 
 import httpx
@@ -16,6 +15,7 @@ import pytest_asyncio
 from schema.tables import Activity
 from server.settings import today
 from tests.helpers import factories as f
+from tests.helpers.console import market_stall
 from tests.helpers.generated_client import answer, body_model, forget, generate, operation, typed
 
 
@@ -52,19 +52,6 @@ async def api(generated, app, coordinator):
         yield signed_in
 
 
-def activity(people_reached: int, minutes: int) -> dict[str, object]:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "programme": "health-champions",
-        "kind": "conversation",
-        "occurred_on": today().isoformat(),
-        "people_reached": people_reached,
-        "minutes": minutes,
-        "footprint": "WC",
-        "note": "Logged with a generated client.",
-    }
-
-
 # 120 minutes in all: the totals count hours to one decimal place.
 BATCH = [(4, 30), (7, 45), (11, 45)]
 
@@ -80,7 +67,7 @@ async def log_batch(generated, api, batch):
 
 async def test_a_batch_logged_with_the_generated_client_is_saved(generated, api):
     await f.footprint("WC")
-    batch = [activity(*numbers) for numbers in BATCH]
+    batch = [market_stall(*numbers) for numbers in BATCH]
     results = await log_batch(generated, api, batch)
     assert [str(r.client_id) for r in results] == [a["client_id"] for a in batch]
     assert [r.status for r in results] == ["created"] * len(batch)
@@ -116,7 +103,7 @@ async def test_the_totals_grow_by_exactly_what_the_generated_client_logs(
 
     before, before_ours = await totals()
     assert (before.activities, before.reach, before.hours) == (1, 5, 1.0)
-    await log_batch(generated, api, [activity(*numbers) for numbers in BATCH])
+    await log_batch(generated, api, [market_stall(*numbers) for numbers in BATCH])
     after, after_ours = await totals()
 
     reach = sum(people for people, _ in BATCH)
