@@ -13,6 +13,7 @@ from litestar import Request
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.response import Template
 
+from server.apidocs.document import live_document
 from server.apidocs.reference import sections, shapes
 
 TEMPLATE = "apidocs/reference.html"
@@ -25,6 +26,8 @@ class ReferencePage(OpenAPIRenderPlugin):
         super().__init__(path="/", favicon="")
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        # The same document /schema/openapi.json sends, with the lists as they are now.
+        openapi_schema = live_document(openapi_schema, request.state.reference)
         page = Template(
             TEMPLATE,
             context={

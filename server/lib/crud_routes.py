@@ -28,7 +28,7 @@ from server.lib.records import (
 )
 from server.lib.reference import NO_LISTS, Reference
 from server.lib.revalidate import record_answer
-from server.lib.validation import JSON, QUERY, Invalid
+from server.lib.validation import JSON, QUERY, Invalid, given_twice
 
 Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
 
@@ -73,15 +73,11 @@ NOT_CHANGED = {
 def api_query(request: Request[Any, Any, Any]) -> dict[str, str]:
     """A list's query options, each given once: a second value for the same option is
     refused, not quietly dropped (which one counted would depend on who read it)."""
-    query: dict[str, str] = {}
-    twice: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in query:
-            twice[key[:60]] = f"Give {key[:60]} once."
-        query[key] = value
+    pairs = list(request.query_params.multi_items())
+    twice = given_twice(pairs)
     if twice:
         raise Invalid(twice)
-    return query
+    return dict(pairs)
 
 
 def who_may(rt: RecordType, action: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -108,6 +109,18 @@ class Conflict(Exception):
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def given_twice(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """A query's keys given more than once, each with its message: which of the values
+    would count depends on who reads it (the framework keeps the last, a dict the first),
+    so such a query is refused."""
+    counts = Counter(key for key, _ in pairs)
+    return {
+        key[:40]: f"Give {key[:40]!r} once only (it was given {count} times)."
+        for key, count in counts.items()
+        if count > 1
+    }
 
 
 def left_blank(value: object) -> bool:

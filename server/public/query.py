@@ -11,14 +11,14 @@ and an empty one is the same as leaving the option out.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request
 
-from server.lib.validation import Invalid
+from server.lib.validation import Invalid, given_twice
 
 
 def _plain(key: str) -> str:
@@ -76,9 +76,7 @@ def _read(
                 if k not in known
             }
         )
-    for key, count in Counter(key for key, _ in pairs).items():
-        if count > 1:
-            errors[key[:40]] = f"Give {key[:40]!r} once only (it was given {count} times)."
+    errors.update(given_twice(pairs))
     for key, _ in pairs:
         plain = _plain(key)
         if key not in known and plain in known:
