@@ -7,10 +7,18 @@ from typing import Annotated
 
 import msgspec
 
-from server.lib.shapes import AreaCode, Created, MaybePersonId, ProgrammeSlug, ReviewStatus, Updated
+from server.lib.shapes import (
+    Answer,
+    AreaCode,
+    Created,
+    MaybePersonId,
+    ProgrammeSlug,
+    ReviewStatus,
+    Updated,
+)
 
 
-class Activity(msgspec.Struct):
+class Activity(Answer):
     """Something a champion did: who it reached, when, for how long."""
 
     id: int

@@ -27,3 +27,9 @@ ReviewStatus = Annotated[
         "it first; rejected: it never counts."
     ),
 ]
+
+
+class Answer(msgspec.Struct, forbid_unknown_fields=True):
+    """A record as the API answers it. A field the record type's `present` gives that is
+    not declared here is an error, not dropped: what is sent and what the document says
+    cannot drift apart."""

@@ -6,10 +6,10 @@ from datetime import date
 
 import msgspec
 
-from server.lib.shapes import AreaCode, Created, PersonId, ProgrammeSlug, Updated
+from server.lib.shapes import Answer, AreaCode, Created, PersonId, ProgrammeSlug, Updated
 
 
-class EmailChange(msgspec.Struct):
+class EmailChange(Answer):
     """A new email address waiting for the person to follow the link sent to it."""
 
     status: str
@@ -17,7 +17,7 @@ class EmailChange(msgspec.Struct):
     message: str
 
 
-class Person(msgspec.Struct):
+class Person(Answer):
     """A champion, a Friend or anyone else the movement counts."""
 
     id: int
@@ -36,7 +36,7 @@ class Person(msgspec.Struct):
     email_change: EmailChange | msgspec.UnsetType = msgspec.UNSET
 
 
-class Membership(msgspec.Struct):
+class Membership(Answer):
     """A person's place in a programme."""
 
     id: int

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import msgspec
-
-from server.lib.shapes import AreaCode, ProgrammeSlug
+from server.lib.shapes import Answer, AreaCode, ProgrammeSlug
 
 
-class Programme(msgspec.Struct):
+class Programme(Answer):
     id: int
     slug: str
     name: str
@@ -21,7 +19,7 @@ class Programme(msgspec.Struct):
     sort_order: int
 
 
-class Footprint(msgspec.Struct):
+class Footprint(Answer):
     """An area of the borough."""
 
     id: int
@@ -29,7 +27,7 @@ class Footprint(msgspec.Struct):
     name: str
 
 
-class Organisation(msgspec.Struct):
+class Organisation(Answer):
     id: int
     name: str
     kind: str
@@ -37,7 +35,7 @@ class Organisation(msgspec.Struct):
     footprint: AreaCode
 
 
-class Course(msgspec.Struct):
+class Course(Answer):
     """A training course, and how long its certificate lasts."""
 
     id: int

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import msgspec
-
-from server.lib.shapes import AreaCode, Created, ProgrammeSlug, ReviewStatus
+from server.lib.shapes import Answer, AreaCode, Created, ProgrammeSlug, ReviewStatus
 
 
-class FriendsSession(msgspec.Struct):
+class FriendsSession(Answer):
     """A session where people became Dementia or Autism Friends."""
 
     id: int
@@ -24,7 +22,7 @@ class FriendsSession(msgspec.Struct):
     created_at: Created
 
 
-class ExternalCount(msgspec.Struct):
+class ExternalCount(Answer):
     """A running total of Friends from elsewhere (such as the national programme)."""
 
     id: int

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from server.lib.shapes import Created, MaybePersonId, ProgrammeSlug
+from server.lib.shapes import Answer, Created, MaybePersonId, ProgrammeSlug
 
 
-class Story(msgspec.Struct):
+class Story(Answer):
     """A champion's story in their own words, and whether it may be published."""
 
     id: int

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import msgspec
-
-from server.lib.shapes import CourseSlug, Created, PersonId
+from server.lib.shapes import Answer, CourseSlug, Created, PersonId
 
 
-class Training(msgspec.Struct):
+class Training(Answer):
     """A course a person completed."""
 
     id: int

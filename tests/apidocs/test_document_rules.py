@@ -170,3 +170,19 @@ async def test_the_reference_lists_the_fields_of_each_answer(client):
     person = page.text.split('id="shape-person"', 1)[1].split("</table>", 1)[0]
     for field in ("email", "year_of_birth", "consent_to_contact", "created_at"):
         assert f"<code>{field}</code>" in person
+
+
+async def test_an_answer_with_a_field_its_struct_does_not_declare_is_an_error(client):
+    """present() and the record type's Struct cannot drift apart: a field the document
+    does not describe is not sent quietly, nor dropped quietly."""
+    import msgspec
+
+    from server.lib.crud_routes import typed
+    from server.reference.services import FOOTPRINTS
+
+    admin = (await f.user("admin")).headers
+    made = (await client.post("/api/footprints", json={"code": "LW", "name": "Lowton"},
+                              headers=admin)).json()  # fmt: skip
+    assert typed(FOOTPRINTS, made) == FOOTPRINTS.shape(**made)
+    with pytest.raises(msgspec.ValidationError):
+        typed(FOOTPRINTS, {**made, "secret": "not in the document"})
