@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
 
 from server.accounts.services import whoami
 from server.accounts.shapes import AuditPage, Me
 from server.lib.audit import list_events, read_event_options
-from server.lib.auth import admin, current_actor, signed_in
+from server.lib.auth import AppRequest, admin, current_actor, signed_in
 from server.lib.crud_routes import api_query
 from server.lib.links import paged
 from server.lib.openapi import SIGNED_IN, answer, described, errors, operation
@@ -28,7 +28,7 @@ from server.lib.validation import QUERY
         200: answer(Me, "The account."),
     },
 )
-async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def me(request: AppRequest) -> dict[str, Any]:
     actor = current_actor(request)
     assert actor is not None  # the guard made sure
     return await whoami(actor)
@@ -47,5 +47,5 @@ async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
     },
     operation_class=operation(parameters=described(read_event_options, QUERY).parameters),
 )
-async def audit(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+async def audit(request: AppRequest) -> Response[dict[str, Any]]:
     return paged(request, await list_events(api_query(request)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
@@ -13,7 +13,7 @@ from litestar.response import Template
 from server.accounts import email_change
 from server.accounts.pages import COPY_ALL
 from server.accounts.services import is_link_token
-from server.lib.auth import Actor, current_actor
+from server.lib.auth import Actor, AppRequest, current_actor
 from server.lib.pages import signed_in_pages
 from server.lib.validation import Invalid
 
@@ -24,14 +24,14 @@ async def _send(sending: Any) -> None:
     await sending
 
 
-def _actor(request: Request[Any, Any, Any]) -> Actor:
+def _actor(request: AppRequest) -> Actor:
     actor = current_actor(request)
     assert actor is not None  # the sign-in guard let them in
     return actor
 
 
 @get("/my-email", include_in_schema=False, name="my-email")
-async def my_email_page(request: Request[Any, Any, Any]) -> Template:
+async def my_email_page(request: AppRequest) -> Template:
     actor = _actor(request)
     current = await email_change.my_email(actor.person_id)
     context: dict[str, Any] = {"errors": {}, "email": "", "current": current}
@@ -39,7 +39,7 @@ async def my_email_page(request: Request[Any, Any, Any]) -> Template:
 
 
 @post("/my-email", include_in_schema=False, status_code=200)
-async def change_my_email(request: Request[Any, Any, Any], data: Form) -> Template:
+async def change_my_email(request: AppRequest, data: Form) -> Template:
     actor = _actor(request)
     raw = data.get("email", "")
     try:

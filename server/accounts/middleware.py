@@ -5,9 +5,7 @@ that ride on the session cookie. The guards that read the Actor are in server.li
 from __future__ import annotations
 
 import hmac
-from typing import Any
 
-from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -15,7 +13,7 @@ from litestar.types import Receive, Scope, Send
 
 from server.accounts.services import actor_for_token
 from server.accounts.sign_in import actor_for_session
-from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from server.lib.auth import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Connection
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
@@ -34,9 +32,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             return
         await super().__call__(scope, receive, send)
 
-    async def authenticate_request(
-        self, connection: ASGIConnection[Any, Any, Any, Any]
-    ) -> AuthenticationResult:
+    async def authenticate_request(self, connection: Connection) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
@@ -55,7 +51,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=actor, auth="session" if actor else None)
 
 
-def _check_api_csrf(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+def _check_api_csrf(connection: Connection) -> None:
     """The API skips the CSRF middleware (token clients need none), so a write to it that
     rides on the session cookie must show the CSRF cookie's value in a header."""
     if connection.scope.get("method") in {"GET", "HEAD", "OPTIONS"}:

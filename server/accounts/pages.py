@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.accounts import sign_in
 from server.accounts.cookies import fresh_csrf_cookie, session_cookie
 from server.accounts.services import is_link_token, note_device
-from server.lib.auth import SESSION_COOKIE, current_actor
+from server.lib.auth import SESSION_COOKIE, AppRequest, current_actor
 from server.lib.client import client_address
 from server.lib.pages import url
 from server.lib.validation import Invalid
@@ -24,14 +24,14 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 @get("/sign-in", include_in_schema=False, name="sign-in")
-async def sign_in_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def sign_in_page(request: AppRequest) -> Template | Redirect:
     if current_actor(request) is not None:
         return Redirect(url(request, "home"))
     return Template("accounts/sign_in.html", context={"errors": {}, "email": ""})
 
 
 @post("/sign-in", include_in_schema=False, status_code=200)
-async def ask_for_link(request: Request[Any, Any, Any], data: Form) -> Template:
+async def ask_for_link(request: AppRequest, data: Form) -> Template:
     raw = data.get("email", "")
     address = client_address(request)
     try:
@@ -80,7 +80,7 @@ async def confirm_page(token: FromPath[str]) -> Template:
 
 
 @post("/sign-in/{token:str}", include_in_schema=False, name="sign-in-use-link")
-async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
+async def use_link(request: AppRequest, token: FromPath[str]) -> Template | Redirect:
     if not is_link_token(token):
         return _link_not_valid(404)
     try:
@@ -95,7 +95,7 @@ async def use_link(request: Request[Any, Any, Any], token: FromPath[str]) -> Tem
 
 
 @post("/sign-out", name="sign-out", include_in_schema=False)
-async def sign_out(request: Request[Any, Any, Any], data: Form) -> Redirect:
+async def sign_out(request: AppRequest, data: Form) -> Redirect:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
         await sign_in.sign_out(token, everywhere=data.get("everywhere") == "yes")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, post
+from litestar import post
 from litestar.exceptions import PermissionDeniedException
 from litestar.openapi.spec import OpenAPIMediaType, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
@@ -12,7 +12,7 @@ from litestar.params import Body
 
 from server.activities.services import BATCH_LIMIT, log_batch
 from server.activities.shapes import BatchAnswer
-from server.lib.auth import Actor, current_actor, signed_in
+from server.lib.auth import Actor, AppRequest, current_actor, signed_in
 from server.lib.openapi import SIGNED_IN, answer, errors, operation
 from server.lib.owner import owner_tag
 from server.lib.records import Context
@@ -77,7 +77,7 @@ BATCH = RequestBody(
     operation_class=operation(body=BATCH),
 )
 async def batch(
-    request: Request[Any, Any, Any],
+    request: AppRequest,
     data: Annotated[dict[str, Any], Body(description='{"activities": [...]}')],
 ) -> dict[str, Any]:
     actor = current_actor(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -17,6 +17,7 @@ from server.activities.services import (
     log_from_form,
 )
 from server.home.services import my_numbers
+from server.lib.auth import AppRequest
 from server.lib.pages import (
     FormData,
     PageContext,
@@ -54,7 +55,7 @@ async def log_page(ctx: PageContext) -> Template:
 
 @post("/log", include_in_schema=False, status_code=303)
 async def log_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+    request: AppRequest, ctx: PageContext, data: FormData
 ) -> Template | Redirect:
     return await form_post(
         ctx,
@@ -68,7 +69,7 @@ async def log_activity(
 
 
 @get("/activities", include_in_schema=False, name="my-activities")
-async def my_activities(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def my_activities(request: AppRequest, ctx: PageContext) -> Template:
     actor = ctx.actor
     assert actor is not None  # the sign-in guard let them in
     page = await list_records(ACTIVITIES, ctx, {"person": str(actor.person_id or 0)})
@@ -119,7 +120,7 @@ async def edit_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
 
 @post("/activities/{record_id:int}/edit", include_in_schema=False, status_code=303)
 async def change_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     sent = fields(data, EDITABLE)
     try:
@@ -152,7 +153,7 @@ async def delete_confirm_page(ctx: PageContext, record_id: FromPath[int]) -> Tem
 
 @post("/activities/{record_id:int}/delete", include_in_schema=False, status_code=303)
 async def delete_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int]
 ) -> Template | Redirect:
     try:
         await delete_record(ACTIVITIES, ctx, record_id)

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from server.db import one_connection
+from server.lib.auth import AppRequest
 from server.lib.openapi import LIVE
 from server.lib.reference import Reference, load_reference
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-async def read_lists(request: Request[Any, Any, Any]) -> None:
+async def read_lists(request: AppRequest) -> None:
     """Before the document is made (the schema router's before_request): the lists."""
     async with one_connection():
         request.state.reference = await load_reference()
@@ -53,5 +53,5 @@ def live_document(document: dict[str, Any], ref: Reference) -> dict[str, Any]:
 class LiveDocument(JsonRenderPlugin):
     """The document as JSON, at /schema/openapi.json."""
 
-    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+    def render(self, request: AppRequest, openapi_schema: dict[str, Any]) -> bytes:
         return self.render_json(request, live_document(openapi_schema, request.state.reference))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.response import Template
 
 from server.apidocs.document import live_document
 from server.apidocs.reference import sections, shapes
+from server.lib.auth import AppRequest
 
 TEMPLATE = "apidocs/reference.html"
 
@@ -25,7 +25,7 @@ class ReferencePage(OpenAPIRenderPlugin):
     def __init__(self) -> None:
         super().__init__(path="/", favicon="")
 
-    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+    def render(self, request: AppRequest, openapi_schema: dict[str, Any]) -> bytes:
         # The same document /schema/openapi.json sends, with the lists as they are now.
         openapi_schema = live_document(openapi_schema, request.state.reference)
         page = Template(

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -23,7 +23,7 @@ from server.accounts import services as accounts
 from server.accounts.sign_in import TooManyRequests, request_link
 from server.console.exports import download, wanted_format
 from server.console.record_forms import RecordForm, form_handlers
-from server.lib.auth import ROLES, Actor, admin, current_actor
+from server.lib.auth import ROLES, Actor, AppRequest, admin, current_actor
 from server.lib.client import client_address
 from server.lib.pages import FormData, PageContext, fields, url
 from server.lib.records import (
@@ -42,7 +42,7 @@ from server.reference.services import (
 )
 from server.settings import get_settings
 
-AnyRequest = Request[Any, Any, Any]
+AnyRequest = AppRequest
 
 
 def page(template: str, code: int = 200, /, **context: Any) -> Template:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.response import Template
 
 from server.activities.services import KINDS
@@ -14,7 +14,7 @@ from server.console.common import REVIEW_WORDS, STATUS_NAMES
 from server.console.exports import download, wanted_format
 from server.lib.audit import filter_choices, search_events
 from server.lib.audit_names import ACTION_WORDS, RECORD_WORDS, in_words
-from server.lib.auth import admin
+from server.lib.auth import AppRequest, admin
 from server.lib.pages import url
 from server.lib.validation import Invalid, read_date_filters
 from server.settings import get_settings
@@ -51,9 +51,7 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def _with_links(
-    request: Request[Any, Any, Any], items: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _with_links(request: AppRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each event with a link to its record (not for deletions: it is gone)."""
     out = []
     for item in items:
@@ -71,7 +69,7 @@ def _for_file(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @get("/audit", name="console-audit", guards=[admin])
-async def audit_log(request: Request[Any, Any, Any]) -> Template | Response[bytes]:
+async def audit_log(request: AppRequest) -> Template | Response[bytes]:
     sent = read_date_filters(request.query_params)
     params = {k: v for k, v in sent.items() if k in (*FILTERS, "page", "per_page")}
     zone = get_settings().time_zone

@@ -4,10 +4,7 @@ Console modules import from here, never from each other's menu-item modules."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar.connection import ASGIConnection
-
+from server.lib.auth import Connection
 from server.lib.pages import url
 
 # A role's status, in words.
@@ -20,6 +17,6 @@ REVIEW_WORDS = {
 }
 
 
-def person_address(request: ASGIConnection[Any, Any, Any, Any], person_id: int, saved: str) -> str:
+def person_address(request: Connection, person_id: int, saved: str) -> str:
     """A person's page in the console, saying what was just saved (?saved=...)."""
     return url(request, "console-person", {"saved": saved}, person_id=person_id)

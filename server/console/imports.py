@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
@@ -21,7 +21,7 @@ from server.imports import jobs
 from server.imports.fields import FIELDS, PERSON
 from server.imports.files import Unreadable
 from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG
-from server.lib.auth import current_actor
+from server.lib.auth import AppRequest, current_actor
 from server.lib.pages import FormData, PageContext, url
 from server.lib.validation import Conflict, Invalid
 
@@ -33,7 +33,7 @@ GROUPS = [
 ]
 
 
-async def _upload_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def _upload_context(request: AppRequest) -> dict[str, Any]:
     params = {k: v for k, v in request.query_params.items() if k == "page"}
     try:
         history = await jobs.list_jobs(params)
@@ -49,11 +49,11 @@ async def _upload_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 @get("/import", name="console-import")
-async def import_page(request: Request[Any, Any, Any]) -> Template:
+async def import_page(request: AppRequest) -> Template:
     return Template("console/imports/upload.html", context=await _upload_context(request))
 
 
-def _too_big(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _too_big(request: AppRequest, exc: HTTPException) -> Response[Any]:
     """The body was over the limit before the form could even be read."""
     context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}, **LIMITS}
     return Template("console/imports/upload.html", status_code=413, context=context)
@@ -65,7 +65,7 @@ def _too_big(request: Request[Any, Any, Any], exc: HTTPException) -> Response[An
     request_max_body_size=UPLOAD_LIMIT,
     exception_handlers={413: _too_big},
 )
-async def upload(request: Request[Any, Any, Any], ctx: PageContext) -> Template | Redirect:
+async def upload(request: AppRequest, ctx: PageContext) -> Template | Redirect:
     form = await request.form()
     sent = form.get("file")
     message = "Choose a CSV or XLSX file to upload."
@@ -101,7 +101,7 @@ def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, A
     }
 
 
-def _where_next(request: Request[Any, Any, Any], job: dict[str, Any]) -> Redirect | None:
+def _where_next(request: AppRequest, job: dict[str, Any]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
     if job["shown_status"] in ("running", "done", "stopped", "failed", "expired", "discarded"):
         return Redirect(url(request, "console-import-job", job_id=job["id"]), status_code=303)
@@ -109,9 +109,7 @@ def _where_next(request: Request[Any, Any, Any], job: dict[str, Any]) -> Redirec
 
 
 @get("/import/{job_id:int}/columns", name="console-import-columns")
-async def columns_page(
-    request: Request[Any, Any, Any], job_id: FromPath[int]
-) -> Template | Redirect:
+async def columns_page(request: AppRequest, job_id: FromPath[int]) -> Template | Redirect:
     job = await jobs.get_job(job_id, with_sheet=True)
     if (elsewhere := _where_next(request, job)) is not None:
         return elsewhere
@@ -121,7 +119,7 @@ async def columns_page(
 
 @post("/import/{job_id:int}/columns", name="console-import-choose")
 async def choose_columns(
-    request: Request[Any, Any, Any], ctx: PageContext, job_id: FromPath[int], data: FormData
+    request: AppRequest, ctx: PageContext, job_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     try:
         await jobs.preview(job_id, ctx, data)
@@ -136,9 +134,7 @@ async def choose_columns(
 
 
 @get("/import/{job_id:int}/preview", name="console-import-preview")
-async def preview_page(
-    request: Request[Any, Any, Any], job_id: FromPath[int]
-) -> Template | Redirect:
+async def preview_page(request: AppRequest, job_id: FromPath[int]) -> Template | Redirect:
     job = await jobs.get_job(job_id)
     if (elsewhere := _where_next(request, job)) is not None:
         return elsewhere
@@ -149,9 +145,7 @@ async def preview_page(
 
 
 @post("/import/{job_id:int}/run", name="console-import-run")
-async def run_import(
-    request: Request[Any, Any, Any], ctx: PageContext, job_id: FromPath[int]
-) -> Redirect:
+async def run_import(request: AppRequest, ctx: PageContext, job_id: FromPath[int]) -> Redirect:
     if await jobs.claim(job_id):
         jobs.start_in_background(job_id, ctx)
     return Redirect(url(request, "console-import-job", job_id=job_id), status_code=303)
@@ -171,7 +165,7 @@ async def job_page(request: HTMXRequest, job_id: FromPath[int]) -> Template | Re
 
 
 @post("/import/{job_id:int}/discard", name="console-import-discard")
-async def discard_upload(request: Request[Any, Any, Any], job_id: FromPath[int]) -> Redirect:
+async def discard_upload(request: AppRequest, job_id: FromPath[int]) -> Redirect:
     actor = current_actor(request)
     try:
         await jobs.discard(job_id, actor.account_id if actor else None)
@@ -184,9 +178,7 @@ PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))
 
 
 @get("/import/{job_id:int}/problems", name="console-import-problems")
-async def problems(
-    request: Request[Any, Any, Any], job_id: FromPath[int]
-) -> Response[Any] | Template:
+async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[Any] | Template:
     job = await jobs.get_job(job_id)
     try:
         fmt = wanted_format(request.query_params.get("format"))

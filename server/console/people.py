@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.activities.services import KINDS
 from server.console.common import REVIEW_WORDS, STATUS_NAMES, person_address
 from server.console.exports import download, wanted_format
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import (
     Context,
@@ -31,7 +32,7 @@ from server.people.merge import KEEP, OTHER, merge_people, merge_preview
 from server.people.services import MEMBERSHIPS, PEOPLE, STATUSES
 from server.settings import today
 
-Req = Request[Any, Any, Any]
+Req = AppRequest
 PEOPLE_COLUMNS = (
     ("id", "Id"),
     ("name", "Name"),

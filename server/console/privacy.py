@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.response import Redirect, Template
 
-from server.lib.auth import admin, current_actor
+from server.lib.auth import AppRequest, admin, current_actor
 from server.lib.pages import FormData, url
 from server.lib.validation import Invalid
 from server.privacy.notice import DEFAULT_NOTICE, KEYS, load_texts, render, save_texts
@@ -32,13 +32,13 @@ def _page(
 
 
 @get("/admin/privacy", name="console-admin-privacy", guards=[admin])
-async def privacy_settings(request: Request[Any, Any, Any]) -> Template:
+async def privacy_settings(request: AppRequest) -> Template:
     saved = request.query_params.get("saved") == "1"
     return _page(await load_texts(), {}, saved=saved)
 
 
 @post("/admin/privacy", name="console-admin-privacy-save", guards=[admin])
-async def save_privacy(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def save_privacy(request: AppRequest, data: FormData) -> Template | Redirect:
     actor = current_actor(request)
     try:
         await save_texts(data, actor.account_id if actor else None)

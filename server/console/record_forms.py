@@ -11,19 +11,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from litestar import Request, post
+from litestar import post
 from litestar.handlers import HTTPRouteHandler, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import Guard
 
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
 from server.lib.records import Context, RecordType, create_record, delete_record, update_record
 
 # The form's context: for a new record (record_id None) or one record (NotFound: a 404
 # page), with what was sent (None: nothing yet) as its values.
 FormContext = Callable[[Context, int | None, Mapping[str, Any] | None], Awaitable[dict[str, Any]]]
-AnyRequest = Request[Any, Any, Any]
+AnyRequest = AppRequest
 Save = Callable[[Context, dict[str, Any], int | None], Awaitable[Any]]
 
 

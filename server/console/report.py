@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Request, get
+from litestar import get
 from litestar.response import Template
 
 from server.console.figures import (
@@ -22,6 +22,7 @@ from server.console.figures import (
     programme_chart,
     programme_rows,
 )
+from server.lib.auth import AppRequest
 from server.lib.validation import Invalid
 from server.settings import today
 from server.totals.quarter import Report, quarter_choices, quarterly_report
@@ -83,7 +84,7 @@ def report_context(report: Report) -> dict[str, Any]:
 
 
 @get("/report", name="console-report")
-async def report_page(request: Request[Any, Any, Any]) -> Template:
+async def report_page(request: AppRequest) -> Template:
     """The report for ?quarter= (a quarter that has started), ready to print."""
     chosen = request.query_params.get("quarter")
     day = today()

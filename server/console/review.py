@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
@@ -19,6 +19,7 @@ from server.activities.services import (
     review_queue,
 )
 from server.console.exports import download, wanted_format
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
 from server.lib.records import Context, get_record
 from server.lib.validation import Conflict, Invalid
@@ -112,9 +113,7 @@ def _queue_rows(ctx: Context, items: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 @get("/review", name="console-review")
-async def queue_page(
-    request: Request[Any, Any, Any], ctx: PageContext
-) -> Template | Response[bytes]:
+async def queue_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
     if request.query_params.get("format"):
         try:
             fmt = wanted_format(request.query_params.get("format"))
@@ -127,9 +126,7 @@ async def queue_page(
     return await _queue_page(ctx, request.query_params)
 
 
-async def _decide(
-    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
-) -> Page:
+async def _decide(request: AppRequest, ctx: Context, record_id: int, decision: str) -> Page:
     try:
         await review_activity(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -146,9 +143,7 @@ async def _decide(
     name="console-review-activity-approve",
     status_code=303,
 )
-async def approve_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def approve_activity(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide(request, ctx, record_id, "approve")
 
 
@@ -157,15 +152,11 @@ async def approve_activity(
     name="console-review-activity-reject",
     status_code=303,
 )
-async def reject_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def reject_activity(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide(request, ctx, record_id, "reject")
 
 
-async def _decide_session(
-    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
-) -> Page:
+async def _decide_session(request: AppRequest, ctx: Context, record_id: int, decision: str) -> Page:
     try:
         await review_session(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -180,9 +171,7 @@ async def _decide_session(
     name="console-review-session-approve",
     status_code=303,
 )
-async def approve_session(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def approve_session(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide_session(request, ctx, record_id, "approve")
 
 
@@ -191,9 +180,7 @@ async def approve_session(
     name="console-review-session-reject",
     status_code=303,
 )
-async def reject_session(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def reject_session(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide_session(request, ctx, record_id, "reject")
 
 
@@ -219,7 +206,7 @@ async def correct_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
 
 @post("/review/activities/{record_id:int}/correct", status_code=303)
 async def correct_activity(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Page:
     context = await _correct_context(ctx, record_id)
     if context["activity"]["review_status"] != "needs-review":
@@ -256,13 +243,11 @@ async def _stories_page(
 
 
 @get("/review/stories", name="console-review-stories")
-async def stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def stories_page(request: AppRequest, ctx: PageContext) -> Template:
     return await _stories_page(ctx, request.query_params)
 
 
-async def _decide_story(
-    request: Request[Any, Any, Any], ctx: Context, record_id: int, decision: str
-) -> Page:
+async def _decide_story(request: AppRequest, ctx: Context, record_id: int, decision: str) -> Page:
     try:
         await decide_story(ctx, record_id, decision)
     except (Conflict, Invalid) as exc:
@@ -274,18 +259,14 @@ async def _decide_story(
 @post(
     "/review/stories/{record_id:int}/approve", name="console-review-story-approve", status_code=303
 )
-async def approve_story(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def approve_story(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide_story(request, ctx, record_id, "approve")
 
 
 @post(
     "/review/stories/{record_id:int}/decline", name="console-review-story-decline", status_code=303
 )
-async def decline_story(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Page:
+async def decline_story(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Page:
     return await _decide_story(request, ctx, record_id, "decline")
 
 
@@ -302,7 +283,7 @@ async def edit_story_page(ctx: PageContext, record_id: FromPath[int]) -> Templat
 
 @post("/review/stories/{record_id:int}/edit", status_code=303)
 async def edit_story(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int], data: FormData
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Page:
     sent = fields(data, ("text",))
     return await save_or_show_again(
@@ -326,9 +307,7 @@ STORY_COLUMNS = (
 
 
 @get("/review/stories/decided", name="console-review-decided")
-async def decided_page(
-    request: Request[Any, Any, Any], ctx: PageContext
-) -> Template | Response[bytes]:
+async def decided_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
     params = request.query_params
     filters = {k: params.get(k, "") for k in ("status", "programme")}
     try:

@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import get
 from litestar.response import Redirect, Response, Template
 
 from server.console.exports import download, wanted_format
 from server.console.record_forms import RecordForm, delete_handler, form_handlers
+from server.lib.auth import AppRequest
 from server.lib.pages import PageContext
 from server.lib.records import (
     Context,
@@ -95,7 +96,7 @@ Lister = Callable[[Context, Mapping[str, str], int], Awaitable[dict[str, Any]]]
 
 
 async def _list_page(
-    request: Request[Any, Any, Any],
+    request: AppRequest,
     ctx: Context,
     lister: Lister,
     names: tuple[str, ...],
@@ -134,9 +135,7 @@ async def _list_page(
 
 
 @get("/sessions", name="console-sessions")
-async def sessions_page(
-    request: Request[Any, Any, Any], ctx: PageContext
-) -> Template | Response[bytes]:
+async def sessions_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
     return await _list_page(
         request,
         ctx,
@@ -185,7 +184,7 @@ async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, 
 
 
 @get("/sessions/runners", name="console-session-runners")
-async def runner_search(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def runner_search(request: AppRequest, ctx: PageContext) -> Template:
     """The "Run by" choices for what is typed in the search box, as the form shows them:
     htmx asks for them as the coordinator types (the Find button does the same without
     JavaScript)."""
@@ -257,9 +256,7 @@ async def _counted_now(ctx: Context) -> dict[str, Any]:
 
 
 @get("/sessions/external", name="console-external")
-async def external_page(
-    request: Request[Any, Any, Any], ctx: PageContext
-) -> Template | Response[bytes]:
+async def external_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
     return await _list_page(
         request,
         ctx,

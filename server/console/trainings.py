@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.console.common import person_address
 from server.console.exports import download, wanted_format
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
 from server.lib.records import Context, create_record, delete_record, fetch, update_record
 from server.lib.validation import Invalid, form_value
@@ -36,7 +37,7 @@ EXPIRING_COLUMNS = (
     ("email", "Email"),
     ("phone", "Phone"),
 )
-Req = Request[Any, Any, Any]
+Req = AppRequest
 TRAINING_FIELDS = ("course", "completed_on", "certificate_number", "expires_on")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import get
 from litestar.response import Template
 
+from server.lib.auth import AppRequest
 from server.lib.pages import url
 from server.lib.validation import Invalid
 from server.settings import get_settings
@@ -27,7 +28,7 @@ def _params(options: Options) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-def embed_codes(request: Request[Any, Any, Any], options: Options, base: str) -> dict[str, str]:
+def embed_codes(request: AppRequest, options: Options, base: str) -> dict[str, str]:
     """The three ways to put the widget on a page, for these options, and the previews.
     The codes are pasted into other sites, so they are absolute (BASE_URL and the public
     paths /embed, /embed.js and /totals.svg, which those sites keep); the previews on this
@@ -61,7 +62,7 @@ def embed_codes(request: Request[Any, Any, Any], options: Options, base: str) ->
 
 
 @get("/widget", name="console-widget")
-async def widget_builder(request: Request[Any, Any, Any]) -> Template:
+async def widget_builder(request: AppRequest) -> Template:
     slugs = await programme_slugs()
     areas = await footprint_names()
     params = request.query_params

@@ -4,11 +4,13 @@ route. The middleware that finds the Actor is server.accounts.middleware: lib kn
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
-from litestar.connection import ASGIConnection
+from litestar.connection import ASGIConnection, Request
+from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.handlers.http_handlers import HTTPRouteHandler
 
 ROLES = ("champion", "coordinator", "admin")
 SESSION_COOKIE = "movement_session"
@@ -35,18 +37,25 @@ class Actor:
         return self.role == "admin"
 
 
-def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+# What the authentication middleware (server.accounts.middleware) puts on every request:
+# the Actor or None for the public, and how they signed in.
+SignedInBy = Literal["token", "session"] | None
+AppRequest = Request[Actor | None, SignedInBy, State]
+Connection = ASGIConnection[HTTPRouteHandler, Actor | None, SignedInBy, State]
+
+
+def current_actor(connection: Connection) -> Actor | None:
     user = connection.scope.get("user")
     return user if isinstance(user, Actor) else None
 
 
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+def signed_in(connection: Connection, _: BaseRouteHandler) -> None:
     """Guard: any signed-in account."""
     if current_actor(connection) is None:
         raise NotAuthorizedException("Sign in first: send Authorization: Bearer <your token>.")
 
 
-def staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+def staff(connection: Connection, handler: BaseRouteHandler) -> None:
     """Guard: coordinators and admins."""
     signed_in(connection, handler)
     actor = current_actor(connection)
@@ -54,7 +63,7 @@ def staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHand
         raise PermissionDeniedException("Only coordinators and admins can do this.")
 
 
-def admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+def admin(connection: Connection, handler: BaseRouteHandler) -> None:
     """Guard: admins only."""
     signed_in(connection, handler)
     actor = current_actor(connection)

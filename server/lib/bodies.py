@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from litestar import Request
+from server.lib.auth import AppRequest
 
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 
@@ -22,13 +22,13 @@ def is_json(media_type: str) -> bool:
     )
 
 
-def has_body(request: Request[Any, Any, Any]) -> bool:
+def has_body(request: AppRequest) -> bool:
     """Whether the request says it carries a body (a length above 0, or sent in chunks)."""
     length = request.headers.get("content-length", "").strip()
     return "transfer-encoding" in request.headers or (length not in ("", "0"))
 
 
-async def json_bodies_only(request: Request[Any, Any, Any]) -> None:
+async def json_bodies_only(request: AppRequest) -> None:
     """A before_request hook for the whole app: a write under /api/ with a body that is
     not JSON is refused before the body is read. Without it a text/plain body that
     happens to hold JSON was taken, and a form's body got a confusing JSON error.

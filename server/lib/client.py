@@ -10,10 +10,8 @@ them is the client's. Whatever is further left was written by the client and pro
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
-from litestar.connection import ASGIConnection
-
+from server.lib.auth import Connection
 from server.settings import Network, get_settings
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -21,7 +19,7 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_HOPS = 20
 
 
-def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+def client_address(connection: Connection) -> str:
     """The address to count limits by and to record: the direct peer's, unless that is a
     trusted proxy, then the one the proxies say they were reached from."""
     peer = connection.client.host if connection.client else ""
@@ -43,7 +41,7 @@ def _trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
     return any(address in network for network in trusted)
 
 
-def _hops(connection: ASGIConnection[Any, Any, Any, Any]) -> list[str]:
+def _hops(connection: Connection) -> list[str]:
     """The addresses the proxies passed on, oldest first: from X-Forwarded-For, or where
     there is none, from the for= of each element of the standard Forwarded header."""
     headers = connection.headers

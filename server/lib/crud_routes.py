@@ -6,14 +6,14 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Response, Router, delete, get, patch, post
+from litestar import Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Link, RequestBody
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.lib.auth import Actor, current_actor
+from server.lib.auth import Actor, AppRequest, current_actor
 from server.lib.links import paged
 from server.lib.openapi import ANYONE, SIGNED_IN, Described, described, errors, operation
 from server.lib.records import (
@@ -70,7 +70,7 @@ NOT_CHANGED = {
 }
 
 
-def api_query(request: Request[Any, Any, Any]) -> dict[str, str]:
+def api_query(request: AppRequest) -> dict[str, str]:
     """A list's query options, each given once: a second value for the same option is
     refused, not quietly dropped (which one counted would depend on who read it)."""
     pairs = list(request.query_params.multi_items())
@@ -180,17 +180,17 @@ def crud_router(
             "responses": {**errors(*statuses), **(answers or {})},
         }
 
-    async def list_(request: Request[Any, Any, Any]) -> Response[Any]:
+    async def list_(request: AppRequest) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
         found = await list_records(rt, ctx, api_query(request), sent_as=QUERY)
         page: Any = page_shape(**{**found, "items": [typed(rt, i) for i in found["items"]]})
         return paged(request, page)
 
-    async def read(request: Request[Any, Any, Any], record_id: FromPath[int]) -> Response[Any]:
+    async def read(request: AppRequest, record_id: FromPath[int]) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
         return record_answer(request, typed(rt, await get_record(rt, ctx, record_id)))
 
-    async def create(request: Request[Any, Any, Any], data: Fields) -> Response[Any]:
+    async def create(request: AppRequest, data: Fields) -> Response[Any]:
         ctx = await Context.load(current_actor(request))
         record = await create_record(rt, ctx, data, sent_as=JSON)
         # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
@@ -199,13 +199,11 @@ def crud_router(
             typed(rt, record), status_code=HTTP_201_CREATED, headers={"Location": where}
         )
 
-    async def update(
-        request: Request[Any, Any, Any], record_id: FromPath[int], data: Fields
-    ) -> Any:
+    async def update(request: AppRequest, record_id: FromPath[int], data: Fields) -> Any:
         ctx = await Context.load(current_actor(request))
         return typed(rt, await update_record(rt, ctx, record_id, data, sent_as=JSON))
 
-    async def remove(request: Request[Any, Any, Any], record_id: FromPath[int]) -> None:
+    async def remove(request: AppRequest, record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))
         await delete_record(rt, ctx, record_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import MediaType, Response
 from litestar.exceptions import (
     ClientException,
     HTTPException,
@@ -28,6 +28,7 @@ from litestar.status_codes import (
 from litestar.types import ExceptionHandlersMap
 from litestar.utils.scope.state import ScopeState
 
+from server.lib.auth import AppRequest
 from server.lib.bodies import NotJson, explain_body
 from server.lib.pages import url
 from server.lib.records import Forbidden, NotFound, SignInNeeded
@@ -43,11 +44,11 @@ def _json(status: int, message: str, errors: dict[str, str] | None = None) -> Re
     return Response(content=body, status_code=status, media_type=MediaType.JSON)
 
 
-def invalid(_: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
+def invalid(_: AppRequest, exc: Invalid) -> Response[Any]:
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", exc.errors)
 
 
-def unprocessable(_: Request[Any, Any, Any], exc: Unprocessable) -> Response[Any]:
+def unprocessable(_: AppRequest, exc: Unprocessable) -> Response[Any]:
     return _json(
         HTTP_422_UNPROCESSABLE_ENTITY,
         "Some of what was sent does not fit with the rest, or with the records there.",
@@ -55,13 +56,13 @@ def unprocessable(_: Request[Any, Any, Any], exc: Unprocessable) -> Response[Any
     )
 
 
-def clash(_: Request[Any, Any, Any], exc: Clash) -> Response[Any]:
+def clash(_: AppRequest, exc: Clash) -> Response[Any]:
     return _json(
         HTTP_409_CONFLICT, "This would leave the records in a state not allowed.", exc.errors
     )
 
 
-def limited(_: Request[Any, Any, Any], exc: Limited) -> Response[Any]:
+def limited(_: AppRequest, exc: Limited) -> Response[Any]:
     response = _json(
         HTTP_429_TOO_MANY_REQUESTS, "Asked too often: wait, then try again.", exc.errors
     )
@@ -69,23 +70,23 @@ def limited(_: Request[Any, Any, Any], exc: Limited) -> Response[Any]:
     return response
 
 
-def conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+def conflict(_: AppRequest, exc: Conflict) -> Response[Any]:
     return _json(HTTP_409_CONFLICT, "This clashes with a record already there.", exc.errors)
 
 
-def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+def not_found(request: AppRequest, exc: NotFound) -> Response[Any]:
     if wants_page(request):
         return page(HTTP_404_NOT_FOUND)
     return _json(HTTP_404_NOT_FOUND, str(exc) or "Not found.")
 
 
-def forbidden(request: Request[Any, Any, Any], exc: Forbidden) -> Response[Any]:
+def forbidden(request: AppRequest, exc: Forbidden) -> Response[Any]:
     if wants_page(request):
         return page(HTTP_403_FORBIDDEN)
     return _json(HTTP_403_FORBIDDEN, str(exc) or "You cannot do this.")
 
 
-def sign_in(_: Request[Any, Any, Any], exc: SignInNeeded) -> Response[Any]:
+def sign_in(_: AppRequest, exc: SignInNeeded) -> Response[Any]:
     response = _json(
         HTTP_401_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <your token>."
     )
@@ -101,7 +102,7 @@ _PLAIN = {
 }
 
 
-def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+def validation(_: AppRequest, exc: ValidationException) -> Response[Any]:
     """Litestar's own checks (a body that is not JSON, a path id that is not a number)."""
     errors: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
@@ -117,7 +118,7 @@ def validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", errors or None)
 
 
-def not_json(_: Request[Any, Any, Any], exc: NotJson) -> Response[Any]:
+def not_json(_: AppRequest, exc: NotJson) -> Response[Any]:
     return _json(
         HTTP_415_UNSUPPORTED_MEDIA_TYPE,
         "Send the body as JSON.",
@@ -125,7 +126,7 @@ def not_json(_: Request[Any, Any, Any], exc: NotJson) -> Response[Any]:
     )
 
 
-def too_deep(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+def too_deep(_: AppRequest, exc: RecursionError) -> Response[Any]:
     return _json(
         HTTP_400_BAD_REQUEST,
         "The body is not valid JSON.",
@@ -145,7 +146,7 @@ PAGE_ERRORS = {
 }
 
 
-def wants_page(request: Request[Any, Any, Any]) -> bool:
+def wants_page(request: AppRequest) -> bool:
     """A browser asking for a page gets an HTML error page; the API and scripts get JSON."""
     path = request.scope.get("path", "")
     if path.startswith(("/api/", "/schema", "/healthz", "/readyz")):
@@ -160,14 +161,14 @@ def page(status: int) -> Response[Any]:
     )
 
 
-def unreadable(request: Request[Any, Any, Any]) -> Response[Any]:
+def unreadable(request: AppRequest) -> Response[Any]:
     """A body the JSON parser refused: the app's own 400, saying what to fix."""
     body = ScopeState.from_scope(request.scope).body
     sent = body if isinstance(body, bytes) else b""
     return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", explain_body(sent))
 
 
-def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def http(request: AppRequest, exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ClientException) and isinstance(exc.__cause__, SerializationException):
         if not wants_page(request):
             return unreadable(request)
@@ -190,7 +191,7 @@ def http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     )
 
 
-def unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def unexpected(request: AppRequest, exc: Exception) -> Response[Any]:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_page(request):
         return page(HTTP_500_INTERNAL_SERVER_ERROR)

@@ -10,12 +10,13 @@ from types import SimpleNamespace
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
-from litestar import Request, Response
+from litestar import Response
 
+from server.lib.auth import AppRequest
 from server.lib.pages import page_count
 
 
-def page_links(request: Request[Any, Any, Any], page: int, per_page: int, total: int) -> str:
+def page_links(request: AppRequest, page: int, per_page: int, total: int) -> str:
     """The Link header's value for this page of a list."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     path = request.url.path
@@ -42,7 +43,7 @@ class Paged(Protocol):
     total: int
 
 
-def paged(request: Request[Any, Any, Any], answer: Paged | dict[str, Any]) -> Response[Any]:
+def paged(request: AppRequest, answer: Paged | dict[str, Any]) -> Response[Any]:
     """A list's answer ({"items", "page", "per_page", "total"}) with its Link header."""
     page = answer if not isinstance(answer, dict) else SimpleNamespace(**answer)
     links = page_links(request, page.page, page.per_page, page.total)

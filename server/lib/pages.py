@@ -7,8 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from litestar import Request, Router
-from litestar.connection import ASGIConnection
+from litestar import Router
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.handlers import BaseRouteHandler
@@ -17,7 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from server.lib.auth import current_actor
+from server.lib.auth import AppRequest, Connection, current_actor
 from server.lib.records import Context
 from server.lib.validation import (
     PARTS,
@@ -82,7 +81,7 @@ def error_page(heading: str, message: str, status: int = 400) -> Template:
 
 
 def url(
-    connection: ASGIConnection[Any, Any, Any, Any],
+    connection: Connection,
     name: str,
     /,
     query: Mapping[str, str] | None = None,
@@ -99,20 +98,20 @@ class SignInFirst(Exception):
     """A page for signed-in people asked by someone signed out: they go to sign in."""
 
 
-def signed_in_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+def signed_in_page(connection: Connection, _: BaseRouteHandler) -> None:
     """Guard of the champions' pages (any signed-in account)."""
     # OPTIONS (which methods a path takes) needs no sign-in, as before the guard.
     if current_actor(connection) is None and connection.scope.get("method") != "OPTIONS":
         raise SignInFirst
 
 
-def to_sign_in(request: Request[Any, Any, Any], _: SignInFirst) -> Redirect:
+def to_sign_in(request: AppRequest, _: SignInFirst) -> Redirect:
     """Off to sign in: 303 whatever the method (see the other page, with GET), as the
     console's guard does."""
     return Redirect(url(request, "sign-in"), status_code=303)
 
 
-async def request_context(request: Request[Any, Any, Any]) -> Context:
+async def request_context(request: AppRequest) -> Context:
     """The `ctx` of every page behind a sign-in guard: the signed-in person's context."""
     return await Context.load(current_actor(request))
 

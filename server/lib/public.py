@@ -8,10 +8,11 @@ costs the server no more than sending bytes it already has."""
 from __future__ import annotations
 
 import gzip
-from typing import Any, Protocol
+from typing import Protocol
 
-from litestar import Request
 from litestar.response.base import ASGIResponse
+
+from server.lib.auth import AppRequest
 
 # The addresses that answer everyone alike: no account read, no cookie set (a cookie would
 # also stop shared caches from keeping them).
@@ -36,7 +37,7 @@ def _opaque(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
 
-def tag_as_sent(request: Request[Any, Any, Any], etag: str, size: int) -> str:
+def tag_as_sent(request: AppRequest, etag: str, size: int) -> str:
     """The tag of a body as it will be sent: a body big enough to be gzipped, to a client
     that takes gzip, is other bytes, so a strong tag may not be shared with it (weak)."""
     gzipped = size >= SMALLEST_TO_COMPRESS and "gzip" in request.headers.get("accept-encoding", "")
@@ -59,7 +60,7 @@ class Ready(Protocol):
 
 
 def public(
-    request: Request[Any, Any, Any],
+    request: AppRequest,
     made: Ready,
     media_type: str,
     max_age: int = 60,

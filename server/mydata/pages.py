@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
+from litestar import Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from server.accounts.cookies import session_cookie
-from server.lib.auth import Actor, current_actor
+from server.lib.auth import Actor, AppRequest, current_actor
 from server.lib.pages import signed_in_pages, url
 from server.lib.records import Forbidden
 from server.lib.validation import Invalid
@@ -23,7 +23,7 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 PRIVATE = {"Cache-Control": "no-store"}  # nobody else's browser or proxy may keep it
 
 
-def _actor(request: Request[Any, Any, Any]) -> Actor:
+def _actor(request: AppRequest) -> Actor:
     actor = current_actor(request)
     assert actor is not None  # the sign-in guard let them in
     return actor
@@ -35,7 +35,7 @@ async def my_data_page() -> Template:
 
 
 @get("/my-data/all", name="my-data-all", include_in_schema=False)
-async def everything_page(request: Request[Any, Any, Any]) -> Template:
+async def everything_page(request: AppRequest) -> Template:
     sections = await my_data(_actor(request))
     shown = [(s, readable_rows(s)) for s in sections]
     return Template("mydata/everything.html", context={"sections": shown}, headers=PRIVATE)
@@ -51,19 +51,19 @@ def _file(body: bytes, media_type: str, extension: str) -> Response[bytes]:
 
 
 @get("/my-data/download", name="my-data-download", include_in_schema=False)
-async def download(request: Request[Any, Any, Any]) -> Response[bytes]:
+async def download(request: AppRequest) -> Response[bytes]:
     data = as_json(await my_data(_actor(request)))
     body = json.dumps(data, indent=2, default=str, ensure_ascii=False).encode()
     return _file(body, "application/json", "json")
 
 
 @get("/my-data/download.csv", name="my-data-download-csv", include_in_schema=False)
-async def download_csv(request: Request[Any, Any, Any]) -> Response[bytes]:
+async def download_csv(request: AppRequest) -> Response[bytes]:
     return _file(as_csv(await my_data(_actor(request))), "text/csv; charset=utf-8", "csv")
 
 
 @post("/my-data/delete", name="my-data-delete", include_in_schema=False, status_code=303)
-async def delete_me(request: Request[Any, Any, Any], data: FormData) -> Template | Redirect:
+async def delete_me(request: AppRequest, data: FormData) -> Template | Redirect:
     actor = _actor(request)
     if data.get("confirm") != "yes":
         return Template(

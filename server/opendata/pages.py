@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, get
+from litestar import get
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
+from server.lib.auth import AppRequest
 from server.lib.public import public
 from server.public.opendata import COLUMNS, LICENCE, LICENCE_URL
 from server.public.query import read_query
@@ -19,14 +18,14 @@ LINK = f'<{LICENCE_URL}>; rel="license"'
 
 
 @get("/open-data/monthly.json", name="open-data-json", include_in_schema=False)
-async def monthly_json(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def monthly_json(request: AppRequest) -> ASGIResponse:
     read_query(request, ())  # no options, but a key given twice is refused everywhere
     made = await made_json()
     return public(request, made, "application/json", extra=[("link", LINK)])
 
 
 @get("/open-data/monthly.csv", name="open-data-csv", include_in_schema=False)
-async def monthly_csv(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def monthly_csv(request: AppRequest) -> ASGIResponse:
     read_query(request, ())
     made = await made_csv()
     extra = [

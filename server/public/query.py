@@ -16,8 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request
-
+from server.lib.auth import AppRequest
 from server.lib.validation import Invalid, given_twice
 
 
@@ -44,7 +43,7 @@ _READ: OrderedDict[tuple[bytes, tuple[str, ...], bool], Query | dict[str, str]] 
 _READ_SIZE = 2048
 
 
-def read_query(request: Request[Any, Any, Any], names: Iterable[str], others: bool = True) -> Query:
+def read_query(request: AppRequest, names: Iterable[str], others: bool = True) -> Query:
     """The query's options, each given at most once, trimmed, blank ones left out. Other
     keys are refused with others=False (the API), and otherwise dropped (an embedding
     page's own), so that nothing but the options can reach a decision or a cache's key."""

@@ -14,11 +14,11 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.response import Template
 
 from server.activities.services import KINDS
-from server.lib.auth import current_actor
+from server.lib.auth import AppRequest, current_actor
 from server.lib.reference import load_reference
 from server.settings import PROJECT_ROOT
 
@@ -84,7 +84,7 @@ async def manifest() -> Response[dict[str, Any]]:
     )
 
 
-def shell(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> Template:
+def shell(request: AppRequest, template: str, context: dict[str, Any]) -> Template:
     """A page of the shell: no account marked on it (see server.lib.owner), and kept by the
     worker only when nobody is signed in on the request."""
     anonymous = current_actor(request) is None
@@ -93,27 +93,27 @@ def shell(request: Request[Any, Any, Any], template: str, context: dict[str, Any
 
 
 @get("/offline", include_in_schema=False)
-async def offline(request: Request[Any, Any, Any]) -> Template:
+async def offline(request: AppRequest) -> Template:
     """What the worker shows for a page it cannot fetch: no signal, but logging works."""
     return shell(request, "offline.html", {"stands_for": "", "kinds": KINDS})
 
 
 @get("/offline/home", include_in_schema=False)
-async def offline_home(request: Request[Any, Any, Any]) -> Template:
+async def offline_home(request: AppRequest) -> Template:
     """Home without signal: the way to log, and what waits on the phone (no numbers: they
     are personal, and never kept)."""
     return shell(request, "offline.html", {"stands_for": "home", "kinds": KINDS})
 
 
 @get("/offline/activities", include_in_schema=False)
-async def offline_activities(request: Request[Any, Any, Any]) -> Template:
+async def offline_activities(request: AppRequest) -> Template:
     """My activities without signal: only what waits on the phone, listed by the page's
     script from the queue for the account seen last."""
     return shell(request, "offline.html", {"stands_for": "activities", "kinds": KINDS})
 
 
 @get("/offline/log", include_in_schema=False)
-async def offline_log(request: Request[Any, Any, Any]) -> Template:
+async def offline_log(request: AppRequest) -> Template:
     """The log form for when there is no signal: every programme and area (the public
     lists), nothing chosen. The phone fills in the date, and the programme and area the
     account used last; what is saved waits in the phone's queue (web/static/js/queue.js)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.response import Redirect, Template
 
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.sessions.services import (
@@ -37,14 +38,14 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
 
 
 @get("/sessions/new", include_in_schema=False, name="new-session")
-async def new_session_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def new_session_page(request: AppRequest, ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("sessions/new.html", context=await _context(ctx, saved))
 
 
 @post("/sessions/new", include_in_schema=False, status_code=303)
 async def record_session(
-    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+    request: AppRequest, ctx: PageContext, data: FormData
 ) -> Template | Redirect:
     return await form_post(
         ctx,

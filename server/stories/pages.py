@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.stories.services import (
@@ -42,15 +43,13 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
 
 
 @get("/stories/new", include_in_schema=False, name="new-story")
-async def new_story_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def new_story_page(request: AppRequest, ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("stories/new.html", context=await _context(ctx, saved))
 
 
 @post("/stories/new", include_in_schema=False, status_code=303)
-async def share_story(
-    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
-) -> Template | Redirect:
+async def share_story(request: AppRequest, ctx: PageContext, data: FormData) -> Template | Redirect:
     def save(ctx: Context, sent: dict[str, Any]) -> Any:
         consent = sent["consent_to_publish"] == "yes"  # a ticked box sends "yes"
         return create_record(STORIES, ctx, {**sent, "consent_to_publish": consent})
@@ -67,7 +66,7 @@ async def share_story(
 
 
 @get("/stories", include_in_schema=False, name="my-stories")
-async def my_stories_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def my_stories_page(request: AppRequest, ctx: PageContext) -> Template:
     done = DONE.get(request.query_params.get("done", ""))
     return Template("stories/mine.html", context={"stories": await my_stories(ctx), "done": done})
 
@@ -92,7 +91,7 @@ async def confirm_delete(ctx: PageContext, record_id: FromPath[int]) -> Template
 
 
 async def _act(
-    request: Request[Any, Any, Any],
+    request: AppRequest,
     ctx: Context,
     done: str,
     act: Callable[[Context], Awaitable[Any]],
@@ -104,7 +103,7 @@ async def _act(
 
 @post("/stories/{record_id:int}/withdraw", include_in_schema=False, status_code=303)
 async def withdraw_story(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int]
 ) -> Redirect:
     return await _act(request, ctx, "withdrawn", lambda ctx: set_my_consent(ctx, record_id, False))
 
@@ -116,15 +115,13 @@ async def withdraw_story(
     status_code=303,
 )
 async def consent_again(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int]
 ) -> Redirect:
     return await _act(request, ctx, "consent", lambda ctx: set_my_consent(ctx, record_id, True))
 
 
 @post("/stories/{record_id:int}/delete", include_in_schema=False, status_code=303)
-async def delete_story(
-    request: Request[Any, Any, Any], ctx: PageContext, record_id: FromPath[int]
-) -> Redirect:
+async def delete_story(request: AppRequest, ctx: PageContext, record_id: FromPath[int]) -> Redirect:
     return await _act(request, ctx, "deleted", lambda ctx: delete_my_story(ctx, record_id))
 
 

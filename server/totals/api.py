@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import get
 from litestar.openapi.spec import Parameter as OpenAPIParameter
 from litestar.response.base import ASGIResponse
 
-from server.lib.auth import current_actor
+from server.lib.auth import AppRequest, current_actor
 from server.lib.openapi import ANYONE, answer, described, errors, operation
 from server.lib.public import public
 from server.lib.reference import NO_LISTS, Reference
@@ -57,7 +57,7 @@ def live_options(ref: Reference) -> dict[str, Any]:
     responses={**errors(400, 401, 422), 200: answer(Totals, "The numbers.")},
     operation_class=operation(parameters=options(NO_LISTS), live=live_options),
 )
-async def get_totals(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def get_totals(request: AppRequest) -> ASGIResponse:
     # Every decision below is made from the one reading of the query that is also passed on.
     params = read_query(request, OPTIONS, others=False)
     actor = current_actor(request)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import get, post
 from litestar.response import Redirect, Template
 
+from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, form_post, signed_in_pages, url
 from server.lib.records import Context, create_record
 from server.settings import today
@@ -32,14 +33,14 @@ async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
 
 
 @get("/training", include_in_schema=False, name="training")
-async def training_page(request: Request[Any, Any, Any], ctx: PageContext) -> Template:
+async def training_page(request: AppRequest, ctx: PageContext) -> Template:
     saved = request.query_params.get("saved") == "1"
     return Template("trainings/training.html", context=await _context(ctx, saved))
 
 
 @post("/training", include_in_schema=False, status_code=303)
 async def add_training(
-    request: Request[Any, Any, Any], ctx: PageContext, data: FormData
+    request: AppRequest, ctx: PageContext, data: FormData
 ) -> Template | Redirect:
     return await form_post(
         ctx,

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Request, get
+from litestar import get
 from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
+from server.lib.auth import AppRequest
 from server.lib.public import public
 from server.public.query import query_key, read_query
 from server.public.ready import RENDERED, Made
@@ -38,7 +39,7 @@ def wants_story(params: dict[str, str]) -> bool:
 
 
 async def _answer(
-    request: Request[Any, Any, Any],
+    request: AppRequest,
     params: dict[str, str],
     kind: str,
     render: Callable[[WidgetView], bytes],
@@ -67,7 +68,7 @@ def _keep(params: dict[str, str]) -> dict[str, Any]:
 
 
 @get("/embed", name="embed", include_in_schema=False)
-async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def embed(request: AppRequest) -> ASGIResponse:
     params = read_query(request, OPTIONS)
     part = params.get("part") == "1"
     made = await _answer(request, params, "embed", lambda view: render_embed(view, part))
@@ -81,13 +82,13 @@ async def embed(request: Request[Any, Any, Any]) -> ASGIResponse:
 
 
 @get("/embed.js", include_in_schema=False)
-async def embed_script(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def embed_script(request: AppRequest) -> ASGIResponse:
     read_query(request, ())  # the script takes no options, but the same rule holds
     return public(request, SCRIPT_MADE, "text/javascript; charset=utf-8", max_age=300)
 
 
 @get("/totals.svg", name="badge", include_in_schema=False)
-async def badge(request: Request[Any, Any, Any]) -> ASGIResponse:
+async def badge(request: AppRequest) -> ASGIResponse:
     params = read_query(request, OPTIONS)
     made = await _answer(request, params, "badge", render_badge)
     return public(request, made, "image/svg+xml", **_keep(params))
