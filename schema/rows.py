@@ -1,0 +1,135 @@
+"""What a row of each record table holds, for the type checker: `Table.select()` gives
+plain dicts, and the code that reads them by name says which of these it has
+(server.lib.rows.rows_as). A row from the database has every column; the values a change
+sets (a record type's clean fields) are some of them, so the keys are not all required.
+tests/test_rows.py checks each against its table in tables.py: same columns, same types.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TypedDict
+from uuid import UUID
+
+
+class FootprintRow(TypedDict, total=False):
+    id: int
+    name: str
+    code: str
+
+
+class OrganisationRow(TypedDict, total=False):
+    id: int
+    name: str
+    kind: str
+    sector: str
+    footprint: int | None
+
+
+class ProgrammeRow(TypedDict, total=False):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    description: str
+    target: int | None
+    target_date: date | None
+    sort_order: int
+
+
+class PersonRow(TypedDict, total=False):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    postcode: str | None
+    year_of_birth: int | None
+    footprint: int | None
+    organisation: int | None
+    consent_to_contact: bool
+    created_at: datetime
+    updated_at: datetime
+    email_confirmed: bool
+
+
+class MembershipRow(TypedDict, total=False):
+    id: int
+    person: int
+    programme: int
+    joined_on: date
+    status: str
+    left_on: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CourseRow(TypedDict, total=False):
+    id: int
+    slug: str
+    name: str
+    provider: str
+    guided_learning_hours: int | None
+    programme: int | None
+    valid_for_months: int | None
+
+
+class TrainingRecordRow(TypedDict, total=False):
+    id: int
+    person: int
+    course: int
+    completed_on: date
+    certificate_number: str | None
+    expires_on: date | None
+    created_at: datetime
+
+
+class ActivityRow(TypedDict, total=False):
+    id: int
+    client_id: UUID
+    person: int | None
+    programme: int
+    kind: str
+    occurred_on: date
+    footprint: int | None
+    people_reached: int
+    minutes: int
+    note: str
+    review_status: str
+    review_reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class FriendsSessionRow(TypedDict, total=False):
+    id: int
+    programme: int
+    held_on: date
+    footprint: int | None
+    venue: str
+    run_by: int | None
+    attendees: int
+    note: str
+    created_at: datetime
+    review_status: str
+
+
+class ExternalCountRow(TypedDict, total=False):
+    id: int
+    programme: int
+    footprint: int | None
+    friends: int
+    as_of: date
+    source: str
+    note: str
+    created_at: datetime
+
+
+class StoryRow(TypedDict, total=False):
+    id: int
+    person: int | None
+    programme: int | None
+    text: str
+    consent_to_publish: bool
+    status: str
+    created_at: datetime
+    reviewed_at: datetime | None
