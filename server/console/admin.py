@@ -8,14 +8,14 @@ changed through server.accounts.services, which audits each change as the admin 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Response, get, post
 from litestar.exceptions import PermissionDeniedException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -45,25 +45,25 @@ from server.settings import get_settings
 AnyRequest = AppRequest
 
 
-def page(template: str, code: int = 200, /, **context: Any) -> Template:
+def page(template: str, code: int = 200, /, **context: object) -> Template:
     """A settings page, with the Settings menu item marked."""
     return Template(
         f"console/admin/{template}", status_code=code, context={"section": "admin", **context}
     )
 
 
-def query(params: Mapping[str, Any], **changes: Any) -> str:
+def query(params: Mapping[str, object], **changes: object) -> str:
     """The current query string with some parameters changed (None: left out)."""
     merged = {**params, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def local_times(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def local_times(items: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
     """Accounts with their times in the council's time zone (the database keeps UTC)."""
     zone = ZoneInfo(get_settings().time_zone)
     keys = ("created_at", "last_sign_in")
     return [
-        {**a, **{k: a[k].astimezone(zone) for k in keys if isinstance(a.get(k), datetime)}}
+        {**a, **{k: t.astimezone(zone) for k in keys if isinstance(t := a.get(k), datetime)}}
         for a in items
     ]
 
@@ -85,17 +85,17 @@ async def settings_page() -> Template:
 NEW_DEFAULTS = {"sort_order": "100", "kind": "", "sector": "public"}
 
 
-def reference_handlers(kind: ReferenceKind) -> list[Any]:
+def reference_handlers(kind: ReferenceKind) -> list[HTTPRouteHandler]:
     """List, add, change and delete for one kind of reference record."""
     base = f"/admin/{kind.path}"
     names = tuple(f.name for f in kind.fields)
     tag = f"console-admin-{kind.path}"
 
     async def form_context(
-        ctx: Context, record_id: int | None, sent: Mapping[str, Any] | None
-    ) -> dict[str, Any]:
+        ctx: Context, record_id: int | None, sent: Mapping[str, object] | None
+    ) -> dict[str, object]:
         """The form: empty (with defaults), a record's values, or (sent) what was typed."""
-        values: dict[str, Any] = {}
+        values: dict[str, str] = {}
         if record_id is not None:
             item = await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
             values = form_values(item)
@@ -130,7 +130,7 @@ def reference_handlers(kind: ReferenceKind) -> list[Any]:
     async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes]:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
-        context: dict[str, Any] = {
+        context: dict[str, object] = {
             "kind": kind,
             "values": params,
             "choices": field_choices(ctx.ref),
@@ -212,7 +212,7 @@ DONE = {
 async def users(request: AnyRequest) -> Template | Response[bytes]:
     params = dict(request.query_params)
     fmt = params.pop("format", None)
-    context: dict[str, Any] = {"values": params, "roles": ROLES, "errors": {}}
+    context: dict[str, object] = {"values": params, "roles": ROLES, "errors": {}}
     try:
         if fmt is not None:
             found = await accounts.list_accounts(params, everything=True)
@@ -235,7 +235,7 @@ async def users(request: AnyRequest) -> Template | Response[bytes]:
 
 
 async def _new_user_page(
-    values: Mapping[str, Any], errors: Mapping[str, str], status: int
+    values: Mapping[str, object], errors: Mapping[str, str], status: int
 ) -> Template:
     search = str(values.get("search") or "")
     people = await accounts.find_people(search) if search.strip() else []
@@ -295,7 +295,7 @@ async def user(request: AnyRequest, account_id: FromPath[int]) -> Template:
 
 
 async def _account_change(
-    request: AnyRequest, account_id: int, change: Callable[[], Awaitable[Any]], done: str
+    request: AnyRequest, account_id: int, change: Callable[[], Awaitable[None]], done: str
 ) -> Template | Redirect:
     try:
         await change()
@@ -378,7 +378,7 @@ async def send_link(request: AnyRequest, account_id: FromPath[int]) -> Template 
     )
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     settings_page,
     users,
     new_user,

@@ -3,10 +3,11 @@ council's time zone), what and what changed, filtered, a page at a time or downl
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from litestar import Response, get
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
 from server.activities.services import KINDS
@@ -46,26 +47,35 @@ COLUMNS = (
 )
 
 
-def _query(params: dict[str, Any], **changes: Any) -> str:
+def _query(params: Mapping[str, object], **changes: object) -> str:
     merged = {**params, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def _with_links(request: AppRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_links(
+    request: AppRequest, items: Iterable[Mapping[str, object]]
+) -> list[dict[str, object]]:
     """Each event with a link to its record (not for deletions: it is gone)."""
     out = []
     for item in items:
-        page = RECORD_PAGES.get(item["record_type"])
+        record_type = item["record_type"]
+        page = RECORD_PAGES.get(record_type) if isinstance(record_type, str) else None
         link = ""
         if page is not None and item["action"] != "delete":
-            name, parameter = page
-            link = url(request, name, **{parameter: item["record_id"]})
+            name, parameter = page  # the record's number goes in the path, with no query
+            link = url(request, name, query=None, **{parameter: item["record_id"]})
         out.append({**item, "link": link})
     return out
 
 
-def _for_file(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**item, "what": "; ".join(f"{k}: {v}" for k, v in item["changes"])} for item in items]
+def _what(changes: object) -> str:
+    """What changed, on one line: the event's (field, words) pairs."""
+    assert isinstance(changes, list)  # lib.audit.describe_changes
+    return "; ".join(f"{k}: {v}" for k, v in changes)
+
+
+def _for_file(items: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    return [{**item, "what": _what(item["changes"])} for item in items]
 
 
 @get("/audit", name="console-audit", guards=[admin])
@@ -73,7 +83,7 @@ async def audit_log(request: AppRequest) -> Template | Response[bytes]:
     sent = read_date_filters(request.query_params)
     params = {k: v for k, v in sent.items() if k in (*FILTERS, "page", "per_page")}
     zone = get_settings().time_zone
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "section": "audit",
         "values": params,
         "choices": await filter_choices(),
@@ -108,4 +118,4 @@ async def audit_log(request: AppRequest) -> Template | Response[bytes]:
     )
 
 
-HANDLERS: list[Any] = [audit_log]
+HANDLERS: list[HTTPRouteHandler] = [audit_log]

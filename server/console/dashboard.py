@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from litestar import Response, get
+from litestar.handlers import HTTPRouteHandler
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
@@ -84,7 +84,7 @@ def describe(view: Dashboard) -> str:
     return f"Showing {what}, {where}, {when}."
 
 
-def view_context(request: HTMXRequest, view: Dashboard, day: date) -> dict[str, Any]:
+def view_context(request: HTMXRequest, view: Dashboard, day: date) -> dict[str, object]:
     """What dashboard.html shows for these figures."""
     return {
         **options(view.ref),
@@ -110,7 +110,7 @@ FROM_THE_LIST = {
 }
 
 
-async def error_context(params: Mapping[str, Any], exc: Invalid) -> dict[str, Any]:
+async def error_context(params: Mapping[str, object], exc: Invalid) -> dict[str, object]:
     """The form again with a message beside each filter to fix, and no figures."""
     errors = {k: FROM_THE_LIST.get(k, v) for k, v in exc.errors.items()}
     return {
@@ -175,7 +175,7 @@ MONTH_COLUMNS: Columns = [
 HEADLINE_COLUMNS: Columns = [("name", "Figure"), ("value", "Number")]
 
 
-def sheets(view: Dashboard) -> dict[str, tuple[Columns, list[dict[str, Any]]]]:
+def sheets(view: Dashboard) -> dict[str, tuple[Columns, Sequence[Mapping[str, object]]]]:
     """Each table of the dashboard as (columns, rows); the filters go in the headline."""
     f = view.totals["filters"]
     filters = [
@@ -207,7 +207,7 @@ def wanted_table(value: str | None) -> str:
 
 
 @get("/export", name="console-dashboard-export")
-async def export(request: HTMXRequest) -> Response[Any] | Template:
+async def export(request: HTMXRequest) -> Response[bytes] | Template:
     """The dashboard's figures for the same filters: XLSX with a sheet for each table, or
     CSV of one table (table=headline, programmes (the default), areas or months)."""
     params = read_date_filters(request.query_params)
@@ -225,4 +225,4 @@ async def export(request: HTMXRequest) -> Response[Any] | Template:
     return download_workbook("dashboard", list(sheets(view).items()))
 
 
-HANDLERS: list[Any] = [dashboard_page, export]
+HANDLERS: list[HTTPRouteHandler] = [dashboard_page, export]

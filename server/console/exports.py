@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from litestar import Response
 from openpyxl import Workbook
@@ -31,7 +30,7 @@ def wanted_format(value: str | None) -> str:
     return fmt
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,11 +40,11 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def _text(value: Any) -> Any:
+def _text(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _csv_bytes(columns: Columns, rows: Iterable[Mapping[str, Any]]) -> bytes:
+def _csv_bytes(columns: Columns, rows: Iterable[Mapping[str, object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([heading for _, heading in columns])
@@ -55,7 +54,7 @@ def _csv_bytes(columns: Columns, rows: Iterable[Mapping[str, Any]]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode()
 
 
-def _xlsx_bytes(title: str, columns: Columns, rows: Iterable[Mapping[str, Any]]) -> bytes:
+def _xlsx_bytes(title: str, columns: Columns, rows: Iterable[Mapping[str, object]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([heading for _, heading in columns])
@@ -67,7 +66,7 @@ def _xlsx_bytes(title: str, columns: Columns, rows: Iterable[Mapping[str, Any]])
 
 
 def download(
-    name: str, columns: Columns, rows: Iterable[Mapping[str, Any]], fmt: str
+    name: str, columns: Columns, rows: Iterable[Mapping[str, object]], fmt: str
 ) -> Response[bytes]:
     """A file to download, named after the list and today's date."""
     body = _csv_bytes(columns, rows) if fmt == "csv" else _xlsx_bytes(name, columns, rows)
@@ -82,7 +81,7 @@ def download(
     )
 
 
-Sheet = tuple[str, tuple[Columns, Iterable[Mapping[str, Any]]]]  # (title, (columns, rows))
+Sheet = tuple[str, tuple[Columns, Iterable[Mapping[str, object]]]]  # (title, (columns, rows))
 
 
 def download_workbook(name: str, sheets: Sequence[Sheet]) -> Response[bytes]:

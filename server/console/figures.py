@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from server.console.charts import Chart, bar_chart, column_chart
 from server.totals.dashboard import Dashboard, target_progress
@@ -16,15 +15,30 @@ def long_date(day: date | None) -> str:
     return f"{day:%-d %B %Y}" if day else ""
 
 
-def progress_text(progress: Mapping[str, Any] | None) -> str:
+def progress_text(progress: Mapping[str, object] | None) -> str:
     """'412 of 500 (82%) by 31 March 2027', or that there is no target."""
     if progress is None:
         return "No target set"
     text = f"{progress['done']:,} of {progress['target']:,} ({progress['percent']}%)"
-    return f"{text} by {long_date(progress['by'])}" if progress["by"] else text
+    by = progress["by"]  # the target's date (a date column), or None
+    return f"{text} by {long_date(by)}" if isinstance(by, date) else text
 
 
-def programme_rows(view: Dashboard) -> list[dict[str, Any]]:
+def _number(value: object) -> float:
+    """A count or an amount of the totals (an int or a float), for a chart."""
+    if isinstance(value, int | float):
+        return value
+    raise TypeError(f"A chart needs a number, not {value!r}.")
+
+
+def _day(value: object) -> date:
+    """A month of the breakdowns (the date of its first day)."""
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"A month is a date, not {value!r}.")
+
+
+def programme_rows(view: Dashboard) -> list[dict[str, object]]:
     """The programme table: the totals' figures, new this month and target progress."""
     rows = []
     for p in view.totals["programmes"]:
@@ -57,12 +71,12 @@ def _joined_words(since: date | None, until: date | None) -> tuple[str, str] | N
 
 
 def headline_rows(
-    totals: Mapping[str, Any], since: date | None = None, until: date | None = None
-) -> list[dict[str, Any]]:
+    totals: Mapping[str, object], since: date | None = None, until: date | None = None
+) -> list[dict[str, object]]:
     """The headline figures with their names, in the order shown and exported. With a
     first date, the names of the figures that count people say they joined in those dates."""
     joined = _joined_words(since, until)
-    rows = [
+    rows: list[dict[str, object]] = [
         {"key": key, "name": name, "value": totals[key], "hint": hint}
         for key, name, hint in (
             (
@@ -96,19 +110,19 @@ def month_label(day: date, short: bool = False) -> str:
     return f"{day:%b %Y}" if short else f"{day:%B %Y}"
 
 
-def month_charts(months: Sequence[Mapping[str, Any]], prefix: str) -> dict[str, Chart]:
+def month_charts(months: Sequence[Mapping[str, object]], prefix: str) -> dict[str, Chart]:
     """Activities and people reached, month by month."""
     every = -(-len(months) // 6)  # six labels at most under the columns: every 4th of 24
     short = [
-        month_label(m["month"], True) if (len(months) - 1 - i) % every == 0 else ""
+        month_label(_day(m["month"]), True) if (len(months) - 1 - i) % every == 0 else ""
         for i, m in enumerate(months)
     ]
-    full = [month_label(m["month"]) for m in months]
+    full = [month_label(_day(m["month"])) for m in months]
     return {
         key: column_chart(
             f"{prefix}-{key}",
             title,
-            [(f, m[key]) for f, m in zip(full, months, strict=True)],
+            [(f, _number(m[key])) for f, m in zip(full, months, strict=True)],
             short,
         )
         for key, title in (
@@ -118,14 +132,14 @@ def month_charts(months: Sequence[Mapping[str, Any]], prefix: str) -> dict[str, 
     }
 
 
-def programme_chart(programmes: Sequence[Mapping[str, Any]], prefix: str) -> Chart:
+def programme_chart(programmes: Sequence[Mapping[str, object]], prefix: str) -> Chart:
     """Each programme's size: its members, or for Friends programmes its Friends."""
     friend = [p["kind"] == "friend" for p in programmes]
     return bar_chart(
         f"{prefix}-programmes",
         "Size of each programme: members, or Friends",
         [
-            (p["name"], p["friends"] if f else p["members"])
+            (str(p["name"]), _number(p["friends"] if f else p["members"]))
             for p, f in zip(programmes, friend, strict=True)
         ],
         [
@@ -138,5 +152,6 @@ def programme_chart(programmes: Sequence[Mapping[str, Any]], prefix: str) -> Cha
     )
 
 
-def area_chart(areas: Sequence[Mapping[str, Any]], key: str, title: str, chart_id: str) -> Chart:
-    return bar_chart(chart_id, title, [(a["name"], a[key]) for a in areas], label_width=215)
+def area_chart(areas: Sequence[Mapping[str, object]], key: str, title: str, chart_id: str) -> Chart:
+    rows = [(str(a["name"]), _number(a[key])) for a in areas]
+    return bar_chart(chart_id, title, rows, label_width=215)

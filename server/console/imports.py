@@ -7,11 +7,12 @@ database (server/imports/jobs.py), so any worker can answer the next request.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from litestar import Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
@@ -33,7 +34,7 @@ GROUPS = [
 ]
 
 
-async def _upload_context(request: AppRequest) -> dict[str, Any]:
+async def _upload_context(request: AppRequest) -> dict[str, object]:
     params = {k: v for k, v in request.query_params.items() if k == "page"}
     try:
         history = await jobs.list_jobs(params)
@@ -53,7 +54,7 @@ async def import_page(request: AppRequest) -> Template:
     return Template("console/imports/upload.html", context=await _upload_context(request))
 
 
-def _too_big(request: AppRequest, exc: HTTPException) -> Response[Any]:
+def _too_big(request: AppRequest, exc: HTTPException) -> Template:
     """The body was over the limit before the form could even be read."""
     context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}, **LIMITS}
     return Template("console/imports/upload.html", status_code=413, context=context)
@@ -82,8 +83,9 @@ async def upload(request: AppRequest, ctx: PageContext) -> Template | Redirect:
     return Template("console/imports/upload.html", status_code=400, context=context)
 
 
-def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def _columns_context(job: Mapping[str, object], values: Mapping[str, object]) -> dict[str, object]:
     sheet = job["sheet"]
+    assert isinstance(sheet, dict)  # the uploaded sheet's JSON (get_job with_sheet=True)
     headings: list[str] = sheet.get("headings", [])
     rows = sheet.get("rows", [])
     examples = [
@@ -101,7 +103,7 @@ def _columns_context(job: dict[str, Any], values: dict[str, Any]) -> dict[str, A
     }
 
 
-def _where_next(request: AppRequest, job: dict[str, Any]) -> Redirect | None:
+def _where_next(request: AppRequest, job: Mapping[str, object]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
     if job["shown_status"] in ("running", "done", "stopped", "failed", "expired", "discarded"):
         return Redirect(url(request, "console-import-job", job_id=job["id"]), status_code=303)
@@ -178,7 +180,7 @@ PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))
 
 
 @get("/import/{job_id:int}/problems", name="console-import-problems")
-async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[Any] | Template:
+async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[bytes]:
     job = await jobs.get_job(job_id)
     try:
         fmt = wanted_format(request.query_params.get("format"))
@@ -188,7 +190,7 @@ async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[Any] 
     return download(f"import-{job_id}-problems", PROBLEM_COLUMNS, found, fmt)
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     import_page,
     upload,
     columns_page,

@@ -7,9 +7,9 @@ audit log are the same as the API's."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from litestar import Response, get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -48,7 +48,7 @@ PEOPLE_COLUMNS = (
 ANY_ORGANISATION = "Any organisation"
 
 
-def _choices(ctx: Context) -> dict[str, Any]:
+def _choices(ctx: Context) -> dict[str, object]:
     return {
         "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
         "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
@@ -112,8 +112,11 @@ async def person_page(request: Req, ctx: PageContext, person_id: FromPath[int]) 
 
 
 async def _person_form(
-    ctx: Context, values: dict[str, Any], sent: Mapping[str, Any] | None = None, **more: Any
-) -> dict[str, Any]:
+    ctx: Context,
+    values: Mapping[str, object],
+    sent: Mapping[str, object] | None = None,
+    **more: object,
+) -> dict[str, object]:
     """The person form's context; the organisation's choices are for what was sent, if
     anything (the one chosen, and what the search box finds)."""
     now = {**values, **(sent or {})}
@@ -140,24 +143,26 @@ async def organisation_search(request: Req) -> Template:
     return Template("console/people/_organisations.html", context=context)
 
 
-def _found_again(context: Mapping[str, Any], sent: Mapping[str, Any]) -> Template:
+def _found_again(context: Mapping[str, object], sent: Mapping[str, object]) -> Template:
     """The person form again after Find, with everything typed kept, saving nothing."""
+    kept = context["values"]
+    assert isinstance(kept, Mapping)  # the values _person_form was given
     values = {
-        **context["values"],
+        **kept,
         **sent,
         "consent_to_contact": sent["consent_to_contact"] == "true",
     }
     return Template("console/people/person_form.html", context={**context, "values": values})
 
 
-def _sent_person(data: Mapping[str, Any]) -> dict[str, Any]:
+def _sent_person(data: Mapping[str, object]) -> dict[str, object]:
     """The person form's fields. An unticked box sends nothing: that means no consent."""
     sent = fields(data, svc.PERSON_FIELDS)
     sent["consent_to_contact"] = "true" if data.get("consent_to_contact") else "false"
     return sent
 
 
-def _searched(data: Mapping[str, Any]) -> dict[str, Any]:
+def _searched(data: Mapping[str, object]) -> dict[str, str]:
     """The organisation search box, which is not one of the person's fields."""
     return {"organisation_q": str(data.get("organisation_q") or "")}
 
@@ -186,8 +191,8 @@ async def add_person(request: Req, ctx: PageContext, data: FormData) -> Template
 
 
 async def _edit_context(
-    ctx: Context, person_id: int, sent: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+    ctx: Context, person_id: int, sent: Mapping[str, object] | None = None
+) -> dict[str, object]:
     row = await fetch(PEOPLE, ctx, person_id)
     values = svc.person_values(row, ctx.ref)
     return await _person_form(ctx, values, sent, person=row)
@@ -228,7 +233,7 @@ QUICK = {
 }
 
 
-async def _new_membership_context(ctx: Context, person_id: int) -> dict[str, Any]:
+async def _new_membership_context(ctx: Context, person_id: int) -> dict[str, object]:
     row = await fetch(PEOPLE, ctx, person_id)
     return {
         "section": "people",
@@ -262,8 +267,8 @@ async def add_membership(
     )
 
 
-async def _membership_context(ctx: Context, membership_id: int) -> dict[str, Any]:
-    row = await svc.membership_with_person(ctx, membership_id)
+def _membership_page(row: Mapping[str, object]) -> dict[str, object]:
+    """The role's edit form: svc.membership_with_person's row, and its values."""
     values = {k: "" if row[k] is None else str(row[k]) for k in MEMBERSHIP_EDIT}
     return {
         "section": "people",
@@ -274,6 +279,10 @@ async def _membership_context(ctx: Context, membership_id: int) -> dict[str, Any
     }
 
 
+async def _membership_context(ctx: Context, membership_id: int) -> dict[str, object]:
+    return _membership_page(await svc.membership_with_person(ctx, membership_id))
+
+
 @get("/memberships/{membership_id:int}/edit", name="console-membership-edit")
 async def edit_membership_page(ctx: PageContext, membership_id: FromPath[int]) -> Template:
     context = await _membership_context(ctx, membership_id)
@@ -281,10 +290,15 @@ async def edit_membership_page(ctx: PageContext, membership_id: FromPath[int]) -
 
 
 async def _change_membership(
-    request: Req, ctx: Context, membership_id: int, sent: dict[str, Any], shown: dict[str, Any]
+    request: Req,
+    ctx: Context,
+    membership_id: int,
+    sent: Mapping[str, object],
+    shown: Mapping[str, object],
 ) -> Template | Redirect:
-    context = await _membership_context(ctx, membership_id)
-    person = context["membership"]["person"]
+    row = await svc.membership_with_person(ctx, membership_id)
+    context = _membership_page(row)
+    person = row["person"]
     return await save_or_show_again(
         lambda: update_record(MEMBERSHIPS, ctx, membership_id, sent),
         "console/people/membership_edit.html",
@@ -325,7 +339,7 @@ async def quick_membership_change(
 # Merging two records of one person ----------------------------------------------------
 
 
-def _other_id(raw: Any) -> int:
+def _other_id(raw: object) -> int:
     text = str(raw or "").strip()
     if not text:
         raise Invalid({"other": "Enter the other record's id, or find it by name or email."})
@@ -335,11 +349,13 @@ def _other_id(raw: Any) -> int:
 
 
 async def _merge_context(
-    ctx: Context, person_id: int, params: Mapping[str, Any], choices: Mapping[str, str]
-) -> dict[str, Any]:
+    ctx: Context, person_id: int, params: Mapping[str, object], choices: Mapping[str, str]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The merge page's context, and the mistakes it shows (its "errors")."""
     keep = await fetch(PEOPLE, ctx, person_id)  # NotFound: a 404 page
     q = str(params.get("q") or "").strip()[:100]
-    context: dict[str, Any] = {
+    errors: dict[str, str] = {}
+    context: dict[str, object] = {
         "section": "people",
         "person": keep,
         "values": {"q": q, "other": str(params.get("other") or "")},
@@ -357,16 +373,17 @@ async def _merge_context(
             other = _other_id(params.get("other"))
             context["preview"] = await merge_preview(ctx, person_id, other, choices)
         except NotFound as exc:
-            context["errors"] = {"other": str(exc)}
+            errors = {"other": str(exc)}
         except Invalid as exc:
-            context["errors"] = exc.errors
-    return context
+            errors = exc.errors
+    context["errors"] = errors
+    return context, errors
 
 
 @get("/people/{person_id:int}/merge", name="console-person-merge")
 async def merge_page(request: Req, ctx: PageContext, person_id: FromPath[int]) -> Template:
-    context = await _merge_context(ctx, person_id, request.query_params, {})
-    status = 400 if context["errors"] else 200
+    context, errors = await _merge_context(ctx, person_id, request.query_params, {})
+    status = 400 if errors else 200
     return Template("console/people/merge.html", status_code=status, context=context)
 
 
@@ -375,8 +392,8 @@ async def merge(
     request: Req, ctx: PageContext, person_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
     choices = {k: str(data.get(f"choose_{k}") or "") for k in MERGE_FIELDS}
-    context = await _merge_context(ctx, person_id, {"other": data.get("other")}, choices)
-    errors = dict(context["errors"])
+    context, shown = await _merge_context(ctx, person_id, {"other": data.get("other")}, choices)
+    errors = dict(shown)
     if not errors and not data.get("other"):
         errors["other"] = "Enter the other record's id, or find it by name or email."
     if not errors and not data.get("confirm"):
@@ -393,7 +410,7 @@ async def merge(
     )
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     people_list,
     organisation_search,
     people_download,

@@ -3,9 +3,10 @@ its contact details, written by the council; every change is in the audit log.""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from litestar import get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 
 from server.lib.auth import AppRequest, admin, current_actor
@@ -15,7 +16,7 @@ from server.privacy.notice import DEFAULT_NOTICE, KEYS, load_texts, render, save
 
 
 def _page(
-    values: dict[str, Any], errors: dict[str, str], status: int = 200, **more: Any
+    values: Mapping[str, object], errors: dict[str, str], status: int = 200, **more: object
 ) -> Template:
     texts = {k: str(values.get(k) or "") for k in KEYS}
     return Template(
@@ -47,4 +48,4 @@ async def save_privacy(request: AppRequest, data: FormData) -> Template | Redire
     return Redirect(url(request, "console-admin-privacy", {"saved": "1"}), status_code=303)
 
 
-HANDLERS: list[Any] = [privacy_settings, save_privacy]
+HANDLERS: list[HTTPRouteHandler] = [privacy_settings, save_privacy]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from litestar import post
 from litestar.handlers import HTTPRouteHandler, get
@@ -23,9 +23,12 @@ from server.lib.records import Context, RecordType, create_record, delete_record
 
 # The form's context: for a new record (record_id None) or one record (NotFound: a 404
 # page), with what was sent (None: nothing yet) as its values.
-FormContext = Callable[[Context, int | None, Mapping[str, Any] | None], Awaitable[dict[str, Any]]]
+FormContext = Callable[
+    [Context, int | None, Mapping[str, object] | None], Awaitable[dict[str, object]]
+]
 AnyRequest = AppRequest
-Save = Callable[[Context, dict[str, Any], int | None], Awaitable[Any]]
+# Saves what was sent (a new record when record_id is None); what it answers is only passed on.
+Save = Callable[[Context, Mapping[str, object], int | None], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def form_handlers(spec: RecordForm) -> list[HTTPRouteHandler]:
     """The form to add a record and the form to change one, each shown and sent."""
     guards = list(spec.guards)
 
-    async def saving(ctx: Context, sent: dict[str, Any], record_id: int | None) -> Any:
+    async def saving(ctx: Context, sent: Mapping[str, object], record_id: int | None) -> object:
         if spec.save is not None:
             return await spec.save(ctx, sent, record_id)
         if record_id is None:

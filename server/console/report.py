@@ -8,10 +8,8 @@ and charts kept whole across pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from litestar import get
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
 from server.console.figures import (
@@ -28,13 +26,13 @@ from server.settings import today
 from server.totals.quarter import Report, quarter_choices, quarterly_report
 
 
-def headline(report: Report) -> list[dict[str, Any]]:
+def headline(report: Report) -> list[dict[str, object]]:
     """Each headline figure at the quarter's end and added during it."""
     added = {row["key"]: row["value"] for row in headline_rows(report.during.totals)}
     return [{**row, "added": added[row["key"]]} for row in headline_rows(report.at_end.totals)]
 
 
-def programmes(report: Report) -> list[dict[str, Any]]:
+def programmes(report: Report) -> list[dict[str, object]]:
     """Each programme: its size and target progress at the end, what it did in the quarter."""
     during = {p["slug"]: p for p in report.during.totals["programmes"]}
     return [
@@ -50,7 +48,7 @@ def programmes(report: Report) -> list[dict[str, Any]]:
     ]
 
 
-def areas(report: Report) -> list[dict[str, Any]]:
+def areas(report: Report) -> list[dict[str, object]]:
     """Each area: people and Friends at the end, activities during the quarter."""
     zero = {"activities": 0, "reach": 0, "hours": 0.0}
     during = {a["name"]: a for a in report.during.footprints}
@@ -60,7 +58,7 @@ def areas(report: Report) -> list[dict[str, Any]]:
     ]
 
 
-def report_context(report: Report) -> dict[str, Any]:
+def report_context(report: Report) -> dict[str, object]:
     end = long_date(report.quarter.end)
     return {
         "report": report,
@@ -88,11 +86,12 @@ async def report_page(request: AppRequest) -> Template:
     """The report for ?quarter= (a quarter that has started), ready to print."""
     chosen = request.query_params.get("quarter")
     day = today()
-    context: Mapping[str, Any] = {
+    choices = [
+        (q.code, f"{q.name}{' (so far)' if q.end >= day else ''}") for q in quarter_choices(day)
+    ]
+    context: dict[str, object] = {
         "section": "report",
-        "choices": [
-            (q.code, f"{q.name}{' (so far)' if q.end >= day else ''}") for q in quarter_choices(day)
-        ],
+        "choices": choices,
         "values": {"quarter": (chosen or "").strip()},
         "errors": {},
     }
@@ -103,14 +102,11 @@ async def report_page(request: AppRequest) -> Template:
             "console/report.html", status_code=400, context={**context, "errors": exc.errors}
         )
     values = {"quarter": report.quarter.code}
-    if all(code != report.quarter.code for code, _ in context["choices"]):
-        context = {
-            **context,
-            "choices": [*context["choices"], (values["quarter"], report.quarter.name)],
-        }
+    if all(code != report.quarter.code for code, _ in choices):
+        context = {**context, "choices": [*choices, (values["quarter"], report.quarter.name)]}
     return Template(
         "console/report.html", context={**context, **report_context(report), "values": values}
     )
 
 
-HANDLERS: list[Any] = [report_page]
+HANDLERS: list[HTTPRouteHandler] = [report_page]

@@ -3,11 +3,11 @@ stories waiting for approval (approve with consent, correct the spelling, declin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from litestar import get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
@@ -21,7 +21,7 @@ from server.activities.services import (
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
-from server.lib.records import Context, get_record
+from server.lib.records import Context, Row, get_record
 from server.lib.validation import Conflict, Invalid
 from server.sessions.services import SESSION_REVIEW_OVER, review_session, sessions_waiting
 from server.stories.services import (
@@ -45,10 +45,18 @@ DONE = {
 }
 
 
-def _names(ctx: Context) -> dict[str, Any]:
+def _programme_names(ctx: Context) -> dict[int, str]:
+    return {p["id"]: p["name"] for p in ctx.ref.programmes.values()}
+
+
+def _footprint_names(ctx: Context) -> dict[int, str]:
+    return {f["id"]: f["name"] for f in ctx.ref.footprints.values()}
+
+
+def _names(ctx: Context) -> dict[str, object]:
     return {
-        "programme_names": {p["id"]: p["name"] for p in ctx.ref.programmes.values()},
-        "footprint_names": {f["id"]: f["name"] for f in ctx.ref.footprints.values()},
+        "programme_names": _programme_names(ctx),
+        "footprint_names": _footprint_names(ctx),
         "kinds": KINDS,
         "section": "review",
     }
@@ -99,14 +107,24 @@ QUEUE_COLUMNS = (
 )
 
 
-def _queue_rows(ctx: Context, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = _names(ctx)
+def _name(names: Mapping[int, str], record_id: object) -> str:
+    """The name of a programme or area by its id, or "" where there is none."""
+    return names.get(record_id, "") if isinstance(record_id, int) else ""
+
+
+def _kind_name(kind: object) -> object:
+    """An activity's kind in words (its code where KINDS has no words for it)."""
+    return KINDS.get(kind, kind) if isinstance(kind, str) else kind
+
+
+def _queue_rows(ctx: Context, items: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    programmes, footprints = _programme_names(ctx), _footprint_names(ctx)
     return [
         {
             **item,
-            "programme_name": names["programme_names"].get(item["programme"], ""),
-            "footprint_name": names["footprint_names"].get(item["footprint"], ""),
-            "kind_name": KINDS.get(item["kind"], item["kind"]),
+            "programme_name": _name(programmes, item["programme"]),
+            "footprint_name": _name(footprints, item["footprint"]),
+            "kind_name": _kind_name(item["kind"]),
         }
         for item in items
     ]
@@ -184,8 +202,8 @@ async def reject_session(request: AppRequest, ctx: PageContext, record_id: FromP
     return await _decide_session(request, ctx, record_id, "reject")
 
 
-async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
-    activity = await review_item(ctx, record_id)  # NotFound: a 404 page
+def _correct_context(ctx: Context, activity: Row) -> dict[str, object]:
+    """The correction form for an activity (review_item's row)."""
     values = {k: "" if activity[k] is None else str(activity[k]) for k in CORRECTABLE}
     values["footprint"] = ctx.ref.code(activity["footprint"]) or ""
     return {
@@ -200,7 +218,8 @@ async def _correct_context(ctx: Context, record_id: int) -> dict[str, Any]:
 
 @get("/review/activities/{record_id:int}/correct", name="console-review-activity-correct")
 async def correct_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
-    context = await _correct_context(ctx, record_id)
+    activity = await review_item(ctx, record_id)  # NotFound: a 404 page
+    context = _correct_context(ctx, activity)
     return Template("console/review/correct.html", context=context)
 
 
@@ -208,8 +227,9 @@ async def correct_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
 async def correct_activity(
     request: AppRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
 ) -> Page:
-    context = await _correct_context(ctx, record_id)
-    if context["activity"]["review_status"] != "needs-review":
+    activity = await review_item(ctx, record_id)  # NotFound: a 404 page
+    context = _correct_context(ctx, activity)
+    if activity["review_status"] != "needs-review":
         refused = Conflict({"": "This activity is no longer waiting for review."})
         return await _queue_page(ctx, {}, refused)
     sent = fields(data, CORRECTABLE)
@@ -270,7 +290,7 @@ async def decline_story(request: AppRequest, ctx: PageContext, record_id: FromPa
     return await _decide_story(request, ctx, record_id, "decline")
 
 
-async def _story_context(ctx: Context, record_id: int) -> dict[str, Any]:
+async def _story_context(ctx: Context, record_id: int) -> dict[str, object]:
     story = await get_record(STORIES, ctx, record_id)  # NotFound: a 404 page
     return {**_names(ctx), "story": story, "values": {"text": story["text"]}, "errors": {}}
 
@@ -329,7 +349,7 @@ async def decided_page(request: AppRequest, ctx: PageContext) -> Template | Resp
     return Template("console/review/decided.html", context=context, status_code=status)
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     queue_page,
     approve_activity,
     reject_activity,

@@ -4,10 +4,10 @@ figures (Friends counted by others, such as the national Dementia Friends progra
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
 from urllib.parse import urlencode
 
 from litestar import get
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Response, Template
 
 from server.console.exports import download, wanted_format
@@ -70,29 +70,44 @@ EXTERNAL_COLUMNS = (
 )
 
 
-def _choices(ctx: Context) -> dict[str, Any]:
+def _programme_names(ctx: Context) -> dict[str, str]:
+    return {p["slug"]: p["name"] for p in ctx.ref.programmes.values()}
+
+
+def _footprint_names(ctx: Context) -> dict[str, str]:
+    return {f["code"]: f["name"] for f in ctx.ref.footprints.values()}
+
+
+def _choices(ctx: Context) -> dict[str, object]:
     """The lists every sessions page offers, and names to show for ids and codes."""
     friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
     return {
         "section": "sessions",
         "programmes": [(p["slug"], p["name"]) for p in friends],
         "footprints": [(f["code"], f["name"]) for f in ctx.ref.footprints.values()],
-        "programme_names": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
-        "footprint_names": {f["code"]: f["name"] for f in ctx.ref.footprints.values()},
+        "programme_names": _programme_names(ctx),
+        "footprint_names": _footprint_names(ctx),
     }
 
 
-def _named(items: list[dict[str, Any]], choices: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _name(names: Mapping[str, str], key: object) -> str:
+    """The name for a slug or code, or "" where there is none."""
+    return names.get(key, "") if isinstance(key, str) else ""
+
+
+def _named(items: list[dict[str, object]], ctx: Context) -> list[dict[str, object]]:
     """Rows for a download, with names instead of slugs and codes."""
+    programmes, footprints = _programme_names(ctx), _footprint_names(ctx)
     for item in items:
-        item["programme_name"] = choices["programme_names"].get(item["programme"], "")
-        item["footprint_name"] = choices["footprint_names"].get(item["footprint"], "")
+        item["programme_name"] = _name(programmes, item["programme"])
+        item["footprint_name"] = _name(footprints, item["footprint"])
         if "counts" in item:
             item["counts_now"] = item["counts"]
     return items
 
 
-Lister = Callable[[Context, Mapping[str, str], int], Awaitable[dict[str, Any]]]
+# A page of a list (sessions_list, external_list), as list_records answers.
+Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Mapping[str, object]]]
 
 
 async def _list_page(
@@ -102,7 +117,7 @@ async def _list_page(
     names: tuple[str, ...],
     template: str,
     download_as: tuple[str, tuple[tuple[str, str], ...]],
-    more: Callable[[Context], Awaitable[dict[str, Any]]] | None = None,
+    more: Callable[[Context], Awaitable[dict[str, object]]] | None = None,
 ) -> Template | Response[bytes]:
     """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
     cannot be used show the page again with what to fix (400)."""
@@ -114,7 +129,7 @@ async def _list_page(
         if params.get("format"):
             fmt = wanted_format(params.get("format"))
             items = await every_page(lister, ctx, filters)
-            return download(download_as[0], download_as[1], _named(items, choices), fmt)
+            return download(download_as[0], download_as[1], _named(items, ctx), fmt)
         listing = await lister(ctx, params, 50)
     except Invalid as exc:
         listing, errors, status = EMPTY, exc.errors, 400
@@ -147,11 +162,11 @@ async def sessions_page(request: AppRequest, ctx: PageContext) -> Template | Res
 
 
 async def _session_form(
-    ctx: Context, record_id: int | None = None, sent: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+    ctx: Context, record_id: int | None = None, sent: Mapping[str, object] | None = None
+) -> dict[str, object]:
     """The session form's context: the record's values (or what was sent), and the "Run by"
     choices: the person chosen, and the people the search box finds."""
-    values: dict[str, Any] = {"held_on": today().isoformat()}
+    values: dict[str, object] = {"held_on": today().isoformat()}
     if record_id is not None:
         session = await get_record(FRIENDS_SESSIONS, ctx, record_id)  # NotFound: a 404 page
         values = {k: "" if session[k] is None else str(session[k]) for k in SESSION_FIELDS}
@@ -165,7 +180,7 @@ async def _session_form(
     }
 
 
-async def _runner_choices(ctx: Context, values: Mapping[str, Any]) -> dict[str, Any]:
+async def _runner_choices(ctx: Context, values: Mapping[str, object]) -> dict[str, object]:
     """The person chosen as "Run by" (kept first, ticked) and those the search finds."""
     chosen = str(values.get("run_by") or "").strip()
     query = str(values.get("run_by_q") or "")
@@ -198,7 +213,7 @@ async def _person_name(person_id: int) -> str:
     return (await person_names({person_id})).get(person_id, "")
 
 
-async def _save_session(ctx: Context, sent: Mapping[str, Any], record_id: int | None) -> Any:
+async def _save_session(ctx: Context, sent: Mapping[str, object], record_id: int | None) -> object:
     """Read "Run by" (a person chosen, or else a name or number typed in the search box),
     then save through FRIENDS_SESSIONS; every problem is reported at once."""
     data = {k: v for k, v in sent.items() if k in SESSION_FIELDS and k != "run_by"}
@@ -243,7 +258,7 @@ SESSION_FORM = RecordForm(
 # External figures ----------------------------------------------------------------------
 
 
-async def _counted_now(ctx: Context) -> dict[str, Any]:
+async def _counted_now(ctx: Context) -> dict[str, object]:
     """Friends counted elsewhere now, for each Friends programme (from the totals)."""
     data = (await totals({})).data
     return {
@@ -269,9 +284,9 @@ async def external_page(request: AppRequest, ctx: PageContext) -> Template | Res
 
 
 async def _external_form(
-    ctx: Context, record_id: int | None = None, sent: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    values: dict[str, Any] = {"as_of": today().isoformat()}
+    ctx: Context, record_id: int | None = None, sent: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    values: dict[str, object] = {"as_of": today().isoformat()}
     if record_id is not None:
         figure = await get_record(EXTERNAL_COUNTS, ctx, record_id)  # NotFound: a 404 page
         values = {k: "" if figure[k] is None else str(figure[k]) for k in EXTERNAL_FIELDS}
@@ -300,7 +315,7 @@ EXTERNAL_FORM = RecordForm(
 )
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     sessions_page,
     runner_search,
     *form_handlers(SESSION_FORM),

@@ -4,9 +4,10 @@ person's training records through TRAININGS (the same rules and audit as the API
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from litestar import Response, get, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -14,7 +15,7 @@ from server.console.common import person_address
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
-from server.lib.records import Context, create_record, delete_record, fetch, update_record
+from server.lib.records import Context, Row, create_record, delete_record, fetch, update_record
 from server.lib.validation import Invalid, form_value
 from server.people.console import people_by_ids, search_people
 from server.people.services import PEOPLE
@@ -45,7 +46,7 @@ def _courses(ctx: Context) -> list[tuple[str, str]]:
     return [(c["slug"], c["name"]) for c in ctx.ref.courses.values()]
 
 
-def _filter_choices(ctx: Context) -> dict[str, Any]:
+def _filter_choices(ctx: Context) -> dict[str, object]:
     return {
         "courses": _courses(ctx),
         "programmes": [(p["slug"], p["name"]) for p in ctx.ref.programmes.values()],
@@ -60,7 +61,12 @@ async def expiring_page(request: Req, ctx: PageContext) -> Template:
     params = {k: request.query_params.get(k) or "" for k in (*EXPIRING_FILTERS, "page")}
     params = {k: v for k, v in params.items() if v}
     query = {k: v for k, v in params.items() if k != "page"}
-    context = {"section": "trainings", "values": params, "query": query, "errors": {}}
+    context: dict[str, object] = {
+        "section": "trainings",
+        "values": params,
+        "query": query,
+        "errors": {},
+    }
     context.update(_filter_choices(ctx))
     try:
         found = await expiring_trainings(ctx, params)
@@ -85,14 +91,18 @@ async def expiring_download(request: Req, ctx: PageContext) -> Response[bytes] |
 # A cohort -----------------------------------------------------------------------------
 
 
-async def _cohort_context(ctx: Context, q: str) -> dict[str, Any]:
+async def _cohort_context(
+    ctx: Context, q: str, kept: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The cohort form, with the people the search finds; `kept`: the course and date
+    chosen before the search."""
     found = (await search_people(ctx, {"q": q}))["items"] if q else []
     return {
         "section": "trainings",
         "courses": _courses(ctx),
         "q": q,
         "found": found,
-        "values": {"completed_on": today().isoformat(), "person": []},
+        "values": {"completed_on": today().isoformat(), "person": [], **(kept or {})},
         "errors": {},
         "summary": None,
     }
@@ -101,10 +111,9 @@ async def _cohort_context(ctx: Context, q: str) -> dict[str, Any]:
 @get("/trainings/cohort", name="console-trainings-cohort")
 async def cohort_page(request: Req, ctx: PageContext) -> Template:
     q = (request.query_params.get("q") or "").strip()[:100]
-    context = await _cohort_context(ctx, q)
-    for key in ("course", "completed_on"):  # kept across a search
-        if request.query_params.get(key):
-            context["values"][key] = request.query_params[key]
+    # The course and date chosen are kept across a search.
+    kept = {k: v for k in ("course", "completed_on") if (v := request.query_params.get(k))}
+    context = await _cohort_context(ctx, q, kept)
     return Template("console/trainings/cohort.html", context=context)
 
 
@@ -135,7 +144,7 @@ async def record_cohort_page(request: Req, ctx: PageContext, data: FormData) -> 
 # One person's training records --------------------------------------------------------
 
 
-async def _training_form(ctx: Context, person_id: int, **more: Any) -> dict[str, Any]:
+async def _training_form(ctx: Context, person_id: int, **more: object) -> dict[str, object]:
     person = await fetch(PEOPLE, ctx, person_id)
     return {
         "section": "people",
@@ -168,8 +177,8 @@ async def add_training(
     )
 
 
-async def _edit_context(ctx: Context, training_id: int) -> dict[str, Any]:
-    row = await fetch(TRAININGS, ctx, training_id)
+async def _edit_context(ctx: Context, row: Row) -> dict[str, object]:
+    """The form to change a training record (its row, as fetched)."""
     values = {k: "" if row[k] is None else str(row[k]) for k in TRAINING_FIELDS}
     values["course"] = ctx.ref.courses.get(row["course"], {}).get("slug", "")
     return await _training_form(ctx, row["person"], values=values, training=row)
@@ -177,7 +186,8 @@ async def _edit_context(ctx: Context, training_id: int) -> dict[str, Any]:
 
 @get("/trainings/{training_id:int}/edit", name="console-training-edit")
 async def edit_training_page(ctx: PageContext, training_id: FromPath[int]) -> Template:
-    context = await _edit_context(ctx, training_id)
+    row = await fetch(TRAININGS, ctx, training_id)
+    context = await _edit_context(ctx, row)
     return Template("console/trainings/training_form.html", context=context)
 
 
@@ -185,9 +195,10 @@ async def edit_training_page(ctx: PageContext, training_id: FromPath[int]) -> Te
 async def change_training(
     request: Req, ctx: PageContext, training_id: FromPath[int], data: FormData
 ) -> Template | Redirect:
-    context = await _edit_context(ctx, training_id)
+    row = await fetch(TRAININGS, ctx, training_id)
+    context = await _edit_context(ctx, row)
     sent = fields(data, TRAINING_FIELDS)
-    person = context["person"]["id"]
+    person = row["person"]
     return await save_or_show_again(
         lambda: update_record(TRAININGS, ctx, training_id, sent),
         "console/trainings/training_form.html",
@@ -205,7 +216,7 @@ async def remove_training(request: Req, ctx: PageContext, training_id: FromPath[
     return Redirect(person_address(request, row["person"], "training-deleted"), status_code=303)
 
 
-HANDLERS: list[Any] = [
+HANDLERS: list[HTTPRouteHandler] = [
     expiring_page,
     expiring_download,
     cohort_page,

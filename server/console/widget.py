@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from litestar import get
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
 from server.lib.auth import AppRequest
@@ -90,4 +90,4 @@ async def widget_builder(request: AppRequest) -> Template:
     )
 
 
-HANDLERS: list[Any] = [widget_builder]
+HANDLERS: list[HTTPRouteHandler] = [widget_builder]
