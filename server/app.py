@@ -83,40 +83,70 @@ PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
 def api_routers() -> list[Router]:
     """One router per record type, under /api/."""
-    specs = [
-        ("people", PEOPLE, "people", "person", "Champions see only themselves."),
-        ("memberships", MEMBERSHIPS, "memberships", "membership", "Champions see only their own."),
-        ("trainings", TRAININGS, "trainings", "training", "Champions see and add only their own."),
-        (
-            "activities",
-            ACTIVITIES,
-            "activities",
-            "activity",
-            "Champions see and log only their own.",
-        ),
-        (
-            "friends-sessions",
-            FRIENDS_SESSIONS,
-            "friends sessions",
-            "friends session",
-            "Champions see and add only the sessions they ran.",
-        ),
-        ("external-counts", EXTERNAL_COUNTS, "external counts", "external count", ""),
-        ("programmes", PROGRAMMES, "programmes", "programme", ""),
-        ("footprints", FOOTPRINTS, "footprints", "footprint", ""),
-        ("organisations", ORGANISATIONS, "organisations", "organisation", ""),
-        ("courses", COURSES, "courses", "course", ""),
-        (
-            "stories",
-            STORIES,
-            "stories",
-            "story",
-            "Champions see, add, withdraw, delete only their own.",
-        ),
-    ]
     return [
-        crud_router(f"/api/{path}", rt, plural=plural, singular=singular, description=text)
-        for path, rt, plural, singular, text in specs
+        crud_router(
+            "/api/people",
+            PEOPLE,
+            plural="people",
+            singular="person",
+            description="Champions see only themselves.",
+        ),
+        crud_router(
+            "/api/memberships",
+            MEMBERSHIPS,
+            plural="memberships",
+            singular="membership",
+            description="Champions see only their own.",
+        ),
+        crud_router(
+            "/api/trainings",
+            TRAININGS,
+            plural="trainings",
+            singular="training",
+            description="Champions see and add only their own.",
+        ),
+        crud_router(
+            "/api/activities",
+            ACTIVITIES,
+            plural="activities",
+            singular="activity",
+            description="Champions see and log only their own.",
+        ),
+        crud_router(
+            "/api/friends-sessions",
+            FRIENDS_SESSIONS,
+            plural="friends sessions",
+            singular="friends session",
+            description="Champions see and add only the sessions they ran.",
+        ),
+        crud_router(
+            "/api/external-counts",
+            EXTERNAL_COUNTS,
+            plural="external counts",
+            singular="external count",
+            description="",
+        ),
+        crud_router(
+            "/api/programmes", PROGRAMMES, plural="programmes", singular="programme", description=""
+        ),
+        crud_router(
+            "/api/footprints", FOOTPRINTS, plural="footprints", singular="footprint", description=""
+        ),
+        crud_router(
+            "/api/organisations",
+            ORGANISATIONS,
+            plural="organisations",
+            singular="organisation",
+            description="",
+        ),
+        crud_router("/api/courses", COURSES, plural="courses", singular="course", description=""),
+        crud_router(
+            "/api/stories",
+            STORIES,
+            plural="stories",
+            singular="story",
+            description="Champions see, add, withdraw, delete only their own.",
+        ),
     ]
 
 

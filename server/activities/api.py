@@ -79,7 +79,7 @@ BATCH = RequestBody(
 async def batch(
     request: AppRequest,
     data: Annotated[dict[str, Any], Body(description='{"activities": [...]}')],
-) -> dict[str, Any]:
+) -> dict[str, object]:
     actor = current_actor(request)
     unknown = set(data) - {"activities", "owner"}
     if unknown:

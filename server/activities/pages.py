@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -11,10 +10,10 @@ from litestar.response import Redirect, Template
 from server.activities.services import (
     ACTIVITIES,
     KINDS,
-    champion_window,
     changeable,
     log_form_defaults,
     log_from_form,
+    still_changeable,
 )
 from server.home.services import my_numbers
 from server.lib.auth import AppRequest
@@ -77,14 +76,14 @@ async def my_activities(request: AppRequest, ctx: PageContext) -> Template:
     return Template(
         "activities/list.html",
         context={
-            "items": page["items"],
-            "total": page["total"],
+            "items": page.items,
+            "total": page.total,
             "kinds": KINDS,
             "saved": saved,
             # After saving, the confirmation says where their numbers stand now.
             "mine": await my_numbers(actor.person_id) if saved else None,
             "deleted": request.query_params.get("deleted") == "1",
-            "changeable": changeable(page["items"], ctx),
+            "changeable": changeable(page.items, ctx),
             "programmes": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
         },
     )
@@ -93,10 +92,11 @@ async def my_activities(request: AppRequest, ctx: PageContext) -> Template:
 EDITABLE = FIELDS[1:]  # everything but the client_id
 
 
-async def _edit_context(ctx: Context, record_id: int) -> dict[str, Any]:
+async def _edit_context(ctx: Context, record_id: int) -> dict[str, object]:
     record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
     defaults = await log_form_defaults(ctx)
-    values = {k: ("" if record[k] is None else str(record[k])) for k in EDITABLE}
+    saved = msgspec.structs.asdict(record)
+    values = {k: ("" if saved[k] is None else str(saved[k])) for k in EDITABLE}
     return {
         **defaults,
         "values": values,
@@ -141,7 +141,7 @@ async def delete_confirm_page(ctx: PageContext, record_id: FromPath[int]) -> Tem
     and the red button is never next to Save."""
     record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
     try:
-        champion_window(record, ctx)
+        still_changeable(record.created_at, ctx)
     except Forbidden as exc:
         return _too_late(str(exc))
     programmes = {p["slug"]: p["name"] for p in ctx.ref.programmes.values()}

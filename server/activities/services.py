@@ -9,17 +9,19 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from piccolo.custom_types import Combinable
 
+from schema.rows import ActivityRow, ProgrammeRow
 from schema.tables import Activity, Membership, Person
 from server.activities import shapes
 from server.lib.records import (
     Context,
     Forbidden,
+    Page,
     RecordType,
-    Row,
+    Sent,
     create_many,
     create_record,
     get_record,
@@ -27,6 +29,7 @@ from server.lib.records import (
     validate,
 )
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.lib.validation import (
     CONTROL,
     EARLIEST,
@@ -125,16 +128,16 @@ def read_activity(
     form.text("note", "a note", max_length=NOTE_LENGTH)
 
 
-def settle_review(clean: dict[str, Any], old: Row | None, staff_set: bool) -> None:
+def settle_review(clean: ActivityRow, old: ActivityRow | None, staff_set: bool) -> None:
     """Mark implausible numbers for review, unless a coordinator has just decided."""
     if staff_set and "review_status" in clean:
         clean["review_reason"] = (
-            "" if clean["review_status"] == "not-needed" else ((old or {}).get("review_reason", ""))
+            "" if clean["review_status"] == "not-needed" else (old or {}).get("review_reason", "")
         )
         return
     if old is not None and old["review_status"] == "rejected":
         return  # stays rejected until a coordinator says otherwise
-    merged = {**(old or {}), **clean}
+    merged: ActivityRow = {**(old or {}), **clean}
     if old is not None and "people_reached" not in clean and "minutes" not in clean:
         return
     status, reason = review_for(merged["people_reached"], merged["minutes"])
@@ -153,7 +156,7 @@ async def champion_programmes(person_id: int | None) -> set[int]:
     return {row["programme"] for row in rows}
 
 
-def check_programme(clean: Mapping[str, Any], mine: set[int], ref: Reference) -> str | None:
+def check_programme(clean: Mapping[str, object], mine: set[int], ref: Reference) -> str | None:
     if clean.get("programme") is None or clean["programme"] in mine:
         return None
     names = ", ".join(sorted(ref.programmes[p]["slug"] for p in mine if p in ref.programmes))
@@ -169,13 +172,13 @@ async def default_footprint(person_id: int | None) -> int | None:
     return row["footprint"] if row else None
 
 
-def _read_record(form: Form, ctx: Context, old: Row | None) -> None:
+def _read_record(form: Form, ctx: Context, old: ActivityRow | None) -> None:
     read_activity(form, ctx, staff=ctx.actor is not None and ctx.actor.is_staff)
 
 
 async def activity_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+    clean: ActivityRow, ctx: Context, old: ActivityRow | None, sent: Sent
+) -> ActivityRow:
     staff = ctx.actor is not None and ctx.actor.is_staff
     if old is not None and "client_id" in clean and clean["client_id"] != old["client_id"]:
         raise Invalid({"client_id": "The client_id of an activity cannot change."})
@@ -198,23 +201,23 @@ async def activity_rules(
     return clean
 
 
-def present_activity(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "client_id": str(row["client_id"]),
-        "person": row["person"],
-        "programme": ref.slug(row["programme"]),
-        "kind": row["kind"],
-        "occurred_on": row["occurred_on"],
-        "footprint": ref.code(row["footprint"]),
-        "people_reached": row["people_reached"],
-        "minutes": row["minutes"],
-        "note": row["note"],
-        "review_status": row["review_status"],
-        "review_reason": row["review_reason"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def present_activity(row: ActivityRow, ref: Reference) -> shapes.Activity:
+    return shapes.Activity(
+        id=row["id"],
+        client_id=str(row["client_id"]),
+        person=row["person"],
+        programme=ref.slug(row["programme"]),
+        kind=row["kind"],
+        occurred_on=row["occurred_on"],
+        footprint=ref.code(row["footprint"]),
+        people_reached=row["people_reached"],
+        minutes=row["minutes"],
+        note=row["note"],
+        review_status=row["review_status"],
+        review_reason=row["review_reason"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 def activity_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -237,15 +240,19 @@ def activity_filters(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
-async def keep_rollups(old: Row | None, new: Row | None, ctx: Context) -> None:
+async def keep_rollups(old: ActivityRow | None, new: ActivityRow | None, ctx: Context) -> None:
     await rollup.keep([old] if old else [], [new] if new else [])
 
 
-def champion_window(row: Row, ctx: Context) -> None:
+def champion_window(row: ActivityRow, ctx: Context) -> None:
     """Champions may change or delete their own activities for 30 days after logging them."""
+    still_changeable(row["created_at"], ctx)
+
+
+def still_changeable(created: datetime, ctx: Context) -> None:
+    """Forbidden once a champion's activity logged then is past changing."""
     if not ctx.champion:
         return
-    created = row["created_at"]
     if datetime.now(UTC) - created > timedelta(days=CHAMPION_EDIT_DAYS):
         raise Forbidden(
             f"You can change an activity for {CHAMPION_EDIT_DAYS} days after you log it. "
@@ -256,6 +263,7 @@ def champion_window(row: Row, ctx: Context) -> None:
 ACTIVITIES = RecordType(
     name="activity",
     shape=shapes.Activity,
+    row=ActivityRow,
     table=Activity,
     read=_read_record,
     rules=activity_rules,
@@ -279,7 +287,7 @@ ACTIVITIES = RecordType(
 SAME_ACTIVITY = tuple(f for f in FIELDS if f not in ("client_id", "review_status"))
 
 
-async def log_from_form(ctx: Context, sent: Mapping[str, Any], tries: int = 3) -> None:
+async def log_from_form(ctx: Context, sent: Mapping[str, object], tries: int = 3) -> None:
     """Save the log form. Its client_id, drawn with the form, makes a form sent twice (a
     double tap, a resend) one activity. But a browser refills a form's hidden client_id
     after Back, so a different activity typed into that form arrives with a client_id
@@ -290,15 +298,14 @@ async def log_from_form(ctx: Context, sent: Mapping[str, Any], tries: int = 3) -
         await create_record(ACTIVITIES, ctx, sent)
     except Conflict:
         clean = await validate(ACTIVITIES, sent, ctx, None)
+        client_id = clean["client_id"]
         if await _already_saved(clean) or tries == 0:
             raise
         said = repr([str(clean.get(name)) for name in SAME_ACTIVITY])
-        await log_from_form(
-            ctx, {**sent, "client_id": str(uuid.uuid5(clean["client_id"], said))}, tries - 1
-        )
+        await log_from_form(ctx, {**sent, "client_id": str(uuid.uuid5(client_id, said))}, tries - 1)
 
 
-async def _already_saved(clean: Mapping[str, Any]) -> bool:
+async def _already_saved(clean: Mapping[str, object]) -> bool:
     """Whether the activity saved under this client_id is this one: the same person, and
     the same in every field."""
     columns = [Activity._meta.get_column_by_name(name) for name in SAME_ACTIVITY]
@@ -317,7 +324,7 @@ BATCH_FIELDS = frozenset(
 )
 
 
-def _plainly_valid(item: Any, choices: Choices) -> dict[str, Any] | None:
+def _plainly_valid(item: object, choices: Choices) -> ActivityRow | None:
     """A batch item's clean values when it is plainly valid, read as read_activity reads
     it (the same values, in the same order), at a fraction of the cost: a phone sends
     hundreds, almost all of them so. None for anything else, which then goes through
@@ -389,8 +396,8 @@ def _plain_note(raw: Any) -> str | None:
 
 
 def _read_item(
-    item: Any, ctx: Context, mine: set[int] | None, footprint: int | None, choices: Choices
-) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    item: object, ctx: Context, mine: set[int] | None, footprint: int | None, choices: Choices
+) -> tuple[ActivityRow | None, dict[str, str]]:
     """One batch item: its clean values, or its errors."""
     if not isinstance(item, Mapping):
         return None, {"": "Each activity must be a JSON object."}
@@ -399,7 +406,7 @@ def _read_item(
         form = Form(item)
         read_activity(form, ctx, staff=False, batch=True, choices=choices)
         try:
-            clean = form.result()
+            clean = cast(ActivityRow, form.result())  # read_activity's readers typed each
         except Invalid as exc:
             return None, exc.errors
     if clean.get("client_id") is None:
@@ -469,7 +476,7 @@ async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> set[uuid.UUID
 # The log-an-activity page ----------------------------------------------------------------
 
 
-def _default_programme(programmes: list[dict[str, Any]]) -> str:
+def _default_programme(programmes: list[ProgrammeRow]) -> str:
     """The one programme to pre-fill: the only one, or the only champion programme of a
     champion who is also a Friend."""
     if len(programmes) == 1:
@@ -478,7 +485,23 @@ def _default_programme(programmes: list[dict[str, Any]]) -> str:
     return str(champion[0]["slug"]) if len(champion) == 1 else ""
 
 
-async def log_form_defaults(ctx: Context) -> dict[str, Any]:
+class Named(TypedDict):
+    """A programme (by slug) or an area (by code) as a form's choice shows it."""
+
+    slug: str
+    name: str
+
+
+class LogForm(TypedDict):
+    """What the log page offers, and the values it starts with."""
+
+    programmes: list[Named]
+    kinds: dict[str, str]
+    footprints: list[dict[str, str]]
+    values: dict[str, str]
+
+
+async def log_form_defaults(ctx: Context) -> LogForm:
     """What the log page offers and pre-fills: the champion's own programmes (all of them
     for coordinators), the areas, the area they used last (or their own), and today."""
     assert ctx.actor is not None
@@ -510,15 +533,15 @@ async def log_form_defaults(ctx: Context) -> dict[str, Any]:
     }
 
 
-def changeable(items: list[dict[str, Any]], ctx: Context) -> set[int]:
+def changeable(items: list[shapes.Activity], ctx: Context) -> set[int]:
     """The ids of the listed activities this person may still change."""
     out = set()
     for item in items:
         try:
-            champion_window(item, ctx)
+            still_changeable(item.created_at, ctx)
         except Forbidden:
             continue
-        out.add(item["id"])
+        out.add(item.id)
     return out
 
 
@@ -549,7 +572,7 @@ async def waiting_for_review() -> int:
     return int(await Activity.count().where(Activity.review_status == WAITING))
 
 
-async def review_queue(params: Mapping[str, str], per_page: int = 25) -> dict[str, Any]:
+async def review_queue(params: Mapping[str, str], per_page: int = 25) -> Page[ReviewItem]:
     """The activities marked for review, the longest waiting first, a page at a time, each
     with the name of the person who logged it (None if their record was deleted).
     per_page=0: all of them (for a download)."""
@@ -562,11 +585,11 @@ async def review_queue(params: Mapping[str, str], per_page: int = 25) -> dict[st
     )
     if per_page:
         query = query.limit(per_page).offset((page - 1) * per_page)
-    rows = await query
-    return {"items": rows, "page": page, "per_page": per_page, "total": await waiting_for_review()}
+    rows = rows_as(ReviewItem, await query)
+    return Page(items=rows, page=page, per_page=per_page, total=await waiting_for_review())
 
 
-def _check_correction(fixes: Mapping[str, Any], ctx: Context) -> None:
+def _check_correction(fixes: Mapping[str, object], ctx: Context) -> None:
     """A correction replaces the numbers, so none of them may be left blank (a blank date
     would otherwise become today, and blank minutes 0). Every problem is listed at once."""
     missing = {
@@ -581,8 +604,8 @@ def _check_correction(fixes: Mapping[str, Any], ctx: Context) -> None:
 
 
 async def review_activity(
-    ctx: Context, record_id: int, decision: str, corrected: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+    ctx: Context, record_id: int, decision: str, corrected: Mapping[str, object] | None = None
+) -> shapes.Activity:
     """A coordinator's decision on an activity waiting for review: approve it (it counts),
     correct it (the corrected fields, then approved) or reject it (it never counts).
 
@@ -591,17 +614,23 @@ async def review_activity(
     someone else has already decided otherwise is a Conflict."""
     status = DECISIONS[decision]
     current = await get_record(ACTIVITIES, ctx, record_id)
-    if current["review_status"] != WAITING:
-        if current["review_status"] == status and decision != "correct":
+    if current.review_status != WAITING:
+        if current.review_status == status and decision != "correct":
             return current
-        said = _ALREADY.get(current["review_status"], "decided")
+        said = _ALREADY.get(current.review_status, "decided")
         raise Conflict({"": f"This activity is no longer waiting for review: it was {said}."})
     fixes = {k: v for k, v in (corrected or {}).items() if k in CORRECTABLE}
     _check_correction(fixes, ctx)
     return await update_record(ACTIVITIES, ctx, record_id, {**fixes, "review_status": status})
 
 
-async def review_item(ctx: Context, record_id: int) -> Row:
+class ReviewItem(ActivityRow):
+    """An activity waiting for review, with the name of who logged it (None: erased)."""
+
+    person_name: str | None
+
+
+async def review_item(ctx: Context, record_id: int) -> ReviewItem:
     """One activity as the queue shows it: its row, with the name of who logged it."""
     await get_record(ACTIVITIES, ctx, record_id)  # NotFound, with the role rules
     row = await (
@@ -610,4 +639,4 @@ async def review_item(ctx: Context, record_id: int) -> Row:
         .first()
     )
     assert row is not None
-    return row
+    return cast(ReviewItem, row)

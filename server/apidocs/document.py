@@ -39,10 +39,11 @@ def live_document(document: dict[str, Any], ref: Reference) -> dict[str, Any]:
                 continue
             fresh = refresh(ref)
             op = dict(op)
-            if "parameters" in fresh:
-                named = {p["name"] for p in fresh["parameters"]}
+            parameters = fresh.get("parameters")
+            if isinstance(parameters, list):
+                named = {p["name"] for p in parameters}
                 kept = [p for p in op.get("parameters", []) if p["name"] not in named]
-                op["parameters"] = kept + fresh["parameters"]
+                op["parameters"] = kept + parameters
             if "requestBody" in fresh:
                 op["requestBody"] = fresh["requestBody"]
             item[method] = op

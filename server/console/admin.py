@@ -30,7 +30,6 @@ from server.lib.records import (
     Context,
     NotFound,
     delete_record,
-    get_record,
 )
 from server.lib.validation import Conflict, Invalid
 from server.reference.services import (
@@ -39,6 +38,7 @@ from server.reference.services import (
     field_choices,
     form_values,
     list_reference,
+    reference_item,
 )
 from server.settings import get_settings
 
@@ -97,7 +97,7 @@ def reference_handlers(kind: ReferenceKind) -> list[HTTPRouteHandler]:
         """The form: empty (with defaults), a record's values, or (sent) what was typed."""
         values: dict[str, str] = {}
         if record_id is not None:
-            item = await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
+            item = await reference_item(kind, ctx, record_id)  # NotFound: a 404 page
             values = form_values(item)
         elif sent is None:
             values = {k: v for k, v in NEW_DEFAULTS.items() if k in names}
@@ -140,7 +140,7 @@ def reference_handlers(kind: ReferenceKind) -> list[HTTPRouteHandler]:
         try:
             if fmt is not None:
                 rows = await list_reference(kind, ctx, params, everything=True)
-                return download(kind.path, kind.columns, rows["items"], wanted_format(fmt))
+                return download(kind.path, kind.columns, rows.items, wanted_format(fmt))
             found = await list_reference(kind, ctx, params)
         except Invalid as exc:
             return page(
@@ -158,21 +158,24 @@ def reference_handlers(kind: ReferenceKind) -> list[HTTPRouteHandler]:
         return page(
             "list.html",
             **context,
-            **found,
+            items=found.items,
+            page=found.page,
+            per_page=found.per_page,
+            total=found.total,
             filters=query({k: params.get(k) for k in kind.filters}),
             paged=query(params, page=None),  # page= is added by the pagination macro
         )
 
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm", guards=[admin])
     async def confirm(ctx: PageContext, record_id: FromPath[int]) -> Template:
-        item = await get_record(kind.rt, ctx, record_id)
+        item = await reference_item(kind, ctx, record_id)
         return page("delete.html", kind=kind, item=item, errors={})
 
     @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", guards=[admin], status_code=303)
     async def remove(
         request: AnyRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
     ) -> Template | Redirect:
-        item = await get_record(kind.rt, ctx, record_id)
+        item = await reference_item(kind, ctx, record_id)
         if data.get("confirm") != "yes":
             errors = {"confirm": f"Confirm that you want to delete this {kind.one}."}
             return page("delete.html", 400, kind=kind, item=item, errors=errors)

@@ -63,7 +63,9 @@ def _with_links(
         link = ""
         if page is not None and item["action"] != "delete":
             name, parameter = page  # the record's number goes in the path, with no query
-            link = url(request, name, query=None, **{parameter: item["record_id"]})
+            record_id = item["record_id"]
+            assert isinstance(record_id, int)
+            link = url(request, name, query=None, **{parameter: record_id})
         out.append({**item, "link": link})
     return out
 

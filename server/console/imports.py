@@ -105,8 +105,10 @@ def _columns_context(job: Mapping[str, object], values: Mapping[str, object]) ->
 
 def _where_next(request: AppRequest, job: Mapping[str, object]) -> Redirect | None:
     """A job past the columns step goes to its own page."""
+    job_id = job["id"]
+    assert isinstance(job_id, int)
     if job["shown_status"] in ("running", "done", "stopped", "failed", "expired", "discarded"):
-        return Redirect(url(request, "console-import-job", job_id=job["id"]), status_code=303)
+        return Redirect(url(request, "console-import-job", job_id=job_id), status_code=303)
     return None
 
 

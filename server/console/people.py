@@ -27,6 +27,7 @@ from server.lib.records import (
 )
 from server.lib.validation import MAX_ID, Invalid
 from server.people import console as svc
+from server.people import shapes
 from server.people.merge import FIELDS as MERGE_FIELDS
 from server.people.merge import KEEP, OTHER, merge_people, merge_preview
 from server.people.services import MEMBERSHIPS, PEOPLE, STATUSES
@@ -135,11 +136,10 @@ async def organisation_search(request: Req) -> Template:
     """The person form's organisation choices for what is typed in its search box: htmx
     asks as the coordinator types (the Find button does the same without JavaScript)."""
     params = request.query_params
-    context = await svc.organisation_search(
-        params.get("organisation_q"), params.get("organisation")
-    )
+    found = await svc.organisation_search(params.get("organisation_q"), params.get("organisation"))
     # The people list's filter asks with blank=any: its empty choice is "any", not "none".
-    context["org_blank"] = ANY_ORGANISATION if params.get("blank") == "any" else "None"
+    blank = ANY_ORGANISATION if params.get("blank") == "any" else "None"
+    context = {**found, "org_blank": blank}
     return Template("console/people/_organisations.html", context=context)
 
 
@@ -185,7 +185,7 @@ async def add_person(request: Req, ctx: PageContext, data: FormData) -> Template
         "console/people/person_form.html",
         context,
         {**searched, "consent_to_contact": sent["consent_to_contact"] == "true"},
-        lambda made: person_address(request, made["id"], "person"),
+        lambda made: person_address(request, _saved_id(made), "person"),
         on_conflict="show",
     )
 
@@ -427,3 +427,9 @@ HANDLERS: list[HTTPRouteHandler] = [
     merge_page,
     merge,
 ]
+
+
+def _saved_id(made: shapes.Person | None) -> int:
+    """The id of the person just saved (on_conflict="show": there always is one)."""
+    assert made is not None
+    return made.id

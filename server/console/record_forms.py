@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from litestar import post
 from litestar.handlers import HTTPRouteHandler, get
@@ -35,7 +35,7 @@ Save = Callable[[Context, Mapping[str, object], int | None], Awaitable[object]]
 class RecordForm:
     """One kind of record's form pages in the console (paths are under /console)."""
 
-    rt: RecordType
+    rt: RecordType[Any, Any]  # the record type of this form: each has its own row and answer
     template: str  # the form, for adding and changing
     names: tuple[str, ...]  # the fields read from the form
     context: FormContext

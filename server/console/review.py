@@ -4,6 +4,7 @@ stories waiting for approval (approve with consent, correct the spelling, declin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from litestar import get, post
@@ -14,6 +15,7 @@ from litestar.response import Redirect, Response, Template
 from server.activities.services import (
     CORRECTABLE,
     KINDS,
+    ReviewItem,
     review_activity,
     review_item,
     review_queue,
@@ -21,7 +23,8 @@ from server.activities.services import (
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, fields, save_or_show_again, url
-from server.lib.records import Context, Row, get_record
+from server.lib.records import Context, get_record
+from server.lib.records import Page as Listing
 from server.lib.validation import Conflict, Invalid
 from server.sessions.services import SESSION_REVIEW_OVER, review_session, sessions_waiting
 from server.stories.services import (
@@ -62,7 +65,12 @@ def _names(ctx: Context) -> dict[str, object]:
     }
 
 
-EMPTY = {"items": [], "page": 1, "per_page": 25, "total": 0}
+T = TypeVar("T")
+
+
+def _nothing(per_page: int) -> Listing[T]:
+    """An empty page, for a list whose filters could not be used."""
+    return Listing(items=[], page=1, per_page=per_page, total=0)
 
 
 async def _queue_page(
@@ -71,17 +79,19 @@ async def _queue_page(
     """The activity queue; when a decision was refused (409) or the page number is not
     one (400), the message at the top."""
     errors, status = ({}, 200) if refused is None else (refused.errors, _status(refused))
+    queue: Listing[ReviewItem]
     try:
         queue = await review_queue(params)
     except Invalid as exc:
-        queue, errors, status = EMPTY, exc.errors, 400
+        queue = _nothing(25)
+        errors, status = exc.errors, 400
     stories = await stories_waiting({})
     context = {
         **_names(ctx),
         "queue": queue,
         "sessions": await sessions_waiting(),
         "session_limit": SESSION_REVIEW_OVER,
-        "stories_waiting": stories["total"],
+        "stories_waiting": stories.total,
         "errors": errors,
         "done": DONE.get(params.get("done", "")),
     }
@@ -138,9 +148,7 @@ async def queue_page(request: AppRequest, ctx: PageContext) -> Template | Respon
         except Invalid as exc:
             return await _queue_page(ctx, {}, exc)
         every = await review_queue({}, per_page=0)
-        return download(
-            "activities-to-review", QUEUE_COLUMNS, _queue_rows(ctx, every["items"]), fmt
-        )
+        return download("activities-to-review", QUEUE_COLUMNS, _queue_rows(ctx, every.items), fmt)
     return await _queue_page(ctx, request.query_params)
 
 
@@ -202,9 +210,10 @@ async def reject_session(request: AppRequest, ctx: PageContext, record_id: FromP
     return await _decide_session(request, ctx, record_id, "reject")
 
 
-def _correct_context(ctx: Context, activity: Row) -> dict[str, object]:
+def _correct_context(ctx: Context, activity: ReviewItem) -> dict[str, object]:
     """The correction form for an activity (review_item's row)."""
-    values = {k: "" if activity[k] is None else str(activity[k]) for k in CORRECTABLE}
+    fields_of: Mapping[str, object] = activity
+    values = {k: "" if fields_of[k] is None else str(fields_of[k]) for k in CORRECTABLE}
     values["footprint"] = ctx.ref.code(activity["footprint"]) or ""
     return {
         **_names(ctx),
@@ -252,7 +261,8 @@ async def _stories_page(
     try:
         stories = await stories_waiting(params)
     except Invalid as exc:
-        stories, errors, status = EMPTY, exc.errors, 400
+        stories = _nothing(20)
+        errors, status = exc.errors, 400
     context = {
         **_names(ctx),
         "stories": stories,
@@ -292,7 +302,7 @@ async def decline_story(request: AppRequest, ctx: PageContext, record_id: FromPa
 
 async def _story_context(ctx: Context, record_id: int) -> dict[str, object]:
     story = await get_record(STORIES, ctx, record_id)  # NotFound: a 404 page
-    return {**_names(ctx), "story": story, "values": {"text": story["text"]}, "errors": {}}
+    return {**_names(ctx), "story": story, "values": {"text": story.text}, "errors": {}}
 
 
 @get("/review/stories/{record_id:int}/edit", name="console-review-story-edit")
@@ -334,10 +344,11 @@ async def decided_page(request: AppRequest, ctx: PageContext) -> Template | Resp
         if params.get("format"):
             fmt = wanted_format(params.get("format"))
             every = await stories_decided(params, ctx, per_page=0)
-            return download("stories", STORY_COLUMNS, every["items"], fmt)
+            return download("stories", STORY_COLUMNS, every.items, fmt)
         stories, errors, status = await stories_decided(params, ctx), {}, 200
     except Invalid as exc:
-        stories, errors, status = EMPTY, exc.errors, 400
+        stories = _nothing(20)
+        errors, status = exc.errors, 400
     context = {
         **_names(ctx),
         "stories": stories,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import get
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Response, Template
@@ -20,6 +21,9 @@ from server.lib.records import (
     get_record,
     update_record,
     validate,
+)
+from server.lib.records import (
+    Page as Listing,
 )
 from server.lib.validation import MAX_ID, Invalid, read_date_filters
 from server.sessions.services import (
@@ -44,7 +48,7 @@ SESSION_FIELDS = ("programme", "held_on", "footprint", "venue", "attendees", "ru
 # The form also sends the "Run by" search box, and "find" from its Find button.
 SESSION_FORM_FIELDS = (*SESSION_FIELDS, "run_by_q")
 EXTERNAL_FIELDS = ("programme", "footprint", "friends", "as_of", "source", "note")
-EMPTY = {"items": [], "page": 1, "per_page": 50, "total": 0}
+EMPTY: Listing[dict[str, object]] = Listing(items=[], page=1, per_page=50, total=0)
 DONE = {
     "added": "Saved.",
     "changed": "Your changes are saved.",
@@ -107,7 +111,7 @@ def _named(items: list[dict[str, object]], ctx: Context) -> list[dict[str, objec
 
 
 # A page of a list (sessions_list, external_list), as list_records answers.
-Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Mapping[str, object]]]
+Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Listing[dict[str, object]]]]
 
 
 async def _list_page(
@@ -169,7 +173,8 @@ async def _session_form(
     values: dict[str, object] = {"held_on": today().isoformat()}
     if record_id is not None:
         session = await get_record(FRIENDS_SESSIONS, ctx, record_id)  # NotFound: a 404 page
-        values = {k: "" if session[k] is None else str(session[k]) for k in SESSION_FIELDS}
+        saved = msgspec.structs.asdict(session)
+        values = {k: "" if saved[k] is None else str(saved[k]) for k in SESSION_FIELDS}
     values.update(sent or {})
     return {
         **_choices(ctx),
@@ -219,7 +224,7 @@ async def _save_session(ctx: Context, sent: Mapping[str, object], record_id: int
     data = {k: v for k, v in sent.items() if k in SESSION_FIELDS and k != "run_by"}
     current = None
     if record_id is not None:
-        current = (await get_record(FRIENDS_SESSIONS, ctx, record_id))["run_by"]
+        current = (await get_record(FRIENDS_SESSIONS, ctx, record_id)).run_by
     errors: dict[str, str] = {}
     try:
         data["run_by"] = await read_runner(sent.get("run_by") or sent.get("run_by_q"), ctx, current)
@@ -289,7 +294,8 @@ async def _external_form(
     values: dict[str, object] = {"as_of": today().isoformat()}
     if record_id is not None:
         figure = await get_record(EXTERNAL_COUNTS, ctx, record_id)  # NotFound: a 404 page
-        values = {k: "" if figure[k] is None else str(figure[k]) for k in EXTERNAL_FIELDS}
+        saved = msgspec.structs.asdict(figure)
+        values = {k: "" if saved[k] is None else str(saved[k]) for k in EXTERNAL_FIELDS}
     values.update(sent or {})
     return {
         **_choices(ctx),

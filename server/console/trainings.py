@@ -11,11 +11,12 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from schema.rows import TrainingRecordRow
 from server.console.common import person_address
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
 from server.lib.pages import FormData, PageContext, error_page, fields, save_or_show_again
-from server.lib.records import Context, Row, create_record, delete_record, fetch, update_record
+from server.lib.records import Context, create_record, delete_record, fetch, update_record
 from server.lib.validation import Invalid, form_value
 from server.people.console import people_by_ids, search_people
 from server.people.services import PEOPLE
@@ -177,10 +178,12 @@ async def add_training(
     )
 
 
-async def _edit_context(ctx: Context, row: Row) -> dict[str, object]:
+async def _edit_context(ctx: Context, row: TrainingRecordRow) -> dict[str, object]:
     """The form to change a training record (its row, as fetched)."""
-    values = {k: "" if row[k] is None else str(row[k]) for k in TRAINING_FIELDS}
-    values["course"] = ctx.ref.courses.get(row["course"], {}).get("slug", "")
+    saved: Mapping[str, object] = row
+    values = {k: "" if saved[k] is None else str(saved[k]) for k in TRAINING_FIELDS}
+    course = ctx.ref.courses.get(row["course"])
+    values["course"] = course["slug"] if course else ""
     return await _training_form(ctx, row["person"], values=values, training=row)
 
 

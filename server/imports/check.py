@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from schema.rows import PersonRow
 from schema.tables import Organisation
 from server.imports.dates import NotADate, parse_date
 from server.imports.fields import BY_KEY
@@ -193,7 +194,7 @@ def _name(row: Row) -> Any:
     return " ".join(p for p in parts if p) or None
 
 
-async def _person(row: Row, look: Lookups) -> dict[str, Any]:
+async def _person(row: Row, look: Lookups) -> PersonRow:
     names = ", ".join(sorted({f["name"] for f in look.ctx.ref.footprints.values()}))
     data: dict[str, Any] = {
         "name": _name(row),
@@ -221,7 +222,7 @@ async def _person(row: Row, look: Lookups) -> dict[str, Any]:
             elif key == "name" and "name" not in row.values:
                 key = "first_name" if "first_name" in row.values else "last_name"
             row.bad_value(key if key in BY_KEY else "name", message)
-        return {}
+        return PersonRow()
     if consent is None:
         clean.pop("consent_to_contact", None)  # not in the file: not "no"
     if organisation is not None:
@@ -293,4 +294,4 @@ async def check_row(
     person = await _person(row, look)
     membership = _membership(row, look)
     training = _training(row, look)
-    return RowPlan(number, person, membership, training, row.problems)
+    return RowPlan(number, dict(person), membership, training, row.problems)

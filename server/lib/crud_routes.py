@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, TypedDict, TypeVar
 
 import msgspec
 from litestar import Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Link, RequestBody
+from litestar.openapi.spec import Link, RequestBody, SecurityRequirement
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -18,7 +18,9 @@ from server.lib.links import paged
 from server.lib.openapi import ANYONE, SIGNED_IN, Described, described, errors, operation
 from server.lib.records import (
     Context,
+    R,
     RecordType,
+    S,
     create_record,
     delete_record,
     get_record,
@@ -30,7 +32,19 @@ from server.lib.reference import NO_LISTS, Reference
 from server.lib.revalidate import record_answer
 from server.lib.validation import JSON, QUERY, Invalid, given_twice
 
-Fields = Annotated[dict[str, Any], Body(description="The record's fields as a JSON object.")]
+Fields = Annotated[dict[str, object], Body(description="The record's fields as a JSON object.")]
+
+
+# A route handler, as answers() gives it back.
+H = TypeVar("H", bound=Callable[..., object])
+
+
+class About(TypedDict):
+    """What a record route's decorator is told of who may use it and what it answers."""
+
+    description: str
+    security: list[SecurityRequirement]
+    responses: dict[int, ResponseSpec]
 
 
 # The error answers of each action beyond 400, 401 and (when not public) 403.
@@ -80,7 +94,7 @@ def api_query(request: AppRequest) -> dict[str, str]:
     return dict(pairs)
 
 
-def who_may(rt: RecordType, action: str) -> str:
+def who_may(rt: RecordType[R, S], action: str) -> str:
     """Who may take this action on this kind of record, in words (server.lib.records.allow
     decides it; this says the same)."""
     if action in rt.public:
@@ -95,7 +109,7 @@ def who_may(rt: RecordType, action: str) -> str:
 DESCRIBER = Actor(0, "admin", None)
 
 
-def list_options(rt: RecordType) -> type:
+def list_options(rt: RecordType[R, S]) -> type:
     """The list's operation, with its query options (paging and filters) described: at
     start with empty lists, and again from the lists as they are when the document is
     served (server/apidocs/document.py)."""
@@ -104,13 +118,13 @@ def list_options(rt: RecordType) -> type:
         ctx = Context(actor=DESCRIBER, ref=ref)
         return described(lambda form: read_list_options(rt, form, ctx), QUERY)
 
-    def live(ref: Reference) -> dict[str, Any]:
+    def live(ref: Reference) -> dict[str, object]:
         return {"parameters": [p.to_schema() for p in options(ref).parameters]}
 
     return operation(parameters=options(NO_LISTS).parameters, live=live)
 
 
-def with_body(rt: RecordType, partial: bool, links: dict[str, Link] | None = None) -> type:
+def with_body(rt: RecordType[R, S], partial: bool, links: dict[str, Link] | None = None) -> type:
     """The operation of a create (partial False) or a change, with its body described,
     like a list's options above."""
 
@@ -118,7 +132,7 @@ def with_body(rt: RecordType, partial: bool, links: dict[str, Link] | None = Non
         ctx = Context(actor=DESCRIBER, ref=ref)
         return described(lambda form: rt.read(form, ctx, None)).body(partial)
 
-    def live(ref: Reference) -> dict[str, Any]:
+    def live(ref: Reference) -> dict[str, object]:
         return {"requestBody": fields(ref).to_schema()}
 
     return operation(body=fields(NO_LISTS), links=links, live=live)
@@ -145,12 +159,7 @@ def page_of(shape: type[msgspec.Struct]) -> type[msgspec.Struct]:
     )
 
 
-def typed(rt: RecordType, record: Mapping[str, Any]) -> msgspec.Struct:
-    """A record as the API answers it: its type's Struct (what the document describes)."""
-    return msgspec.convert(record, rt.shape)
-
-
-def answers(handler: Callable[..., Any], shape: Any) -> Callable[..., Any]:
+def answers(handler: H, shape: object) -> H:
     """The handler, with the type of what it answers set from the record type: the
     document describes its body from that."""
     handler.__annotations__["return"] = shape
@@ -158,7 +167,7 @@ def answers(handler: Callable[..., Any], shape: Any) -> Callable[..., Any]:
 
 
 def crud_router(
-    path: str, rt: RecordType, *, plural: str, singular: str, description: str
+    path: str, rt: RecordType[R, S], *, plural: str, singular: str, description: str
 ) -> Router:
     """A router with list, read, create, change and delete for one record type. Operation
     ids are list_<plural>, get_<singular>, create_<singular>, update_<singular> and
@@ -167,9 +176,7 @@ def crud_router(
     many, one = plural.replace(" ", "_"), singular.replace(" ", "_")
     page_shape = page_of(rt.shape)
 
-    def about(
-        action: str, text: str = "", answers: dict[int, ResponseSpec] | None = None
-    ) -> dict[str, Any]:
+    def about(action: str, text: str = "", answers: dict[int, ResponseSpec] | None = None) -> About:
         words = " ".join(filter(None, [text, who_may(rt, action)]))
         public = action in rt.public
         statuses = [400, 401] + ([] if public else [403]) + ANSWERS[action]
@@ -180,34 +187,35 @@ def crud_router(
             "responses": {**errors(*statuses), **(answers or {})},
         }
 
-    async def list_(request: AppRequest) -> Response[Any]:
+    async def list_(request: AppRequest) -> Response[msgspec.Struct]:
         ctx = await Context.load(current_actor(request))
         found = await list_records(rt, ctx, api_query(request), sent_as=QUERY)
-        page: Any = page_shape(**{**found, "items": [typed(rt, i) for i in found["items"]]})
+        page = page_shape(
+            items=found.items, page=found.page, per_page=found.per_page, total=found.total
+        )
         return paged(request, page)
 
-    async def read(request: AppRequest, record_id: FromPath[int]) -> Response[Any]:
+    async def read(request: AppRequest, record_id: FromPath[int]) -> Response[S]:
         ctx = await Context.load(current_actor(request))
-        return record_answer(request, typed(rt, await get_record(rt, ctx, record_id)))
+        return record_answer(request, await get_record(rt, ctx, record_id))
 
-    async def create(request: AppRequest, data: Fields) -> Response[Any]:
+    async def create(request: AppRequest, data: Fields) -> Response[S]:
         ctx = await Context.load(current_actor(request))
         record = await create_record(rt, ctx, data, sent_as=JSON)
         # The new record's own address (this router's path and its id), as RFC 9110 asks of a 201.
-        where = f"{request.url.path.rstrip('/')}/{record['id']}"
-        return Response(
-            typed(rt, record), status_code=HTTP_201_CREATED, headers={"Location": where}
-        )
+        where = f"{request.url.path.rstrip('/')}/{getattr(record, 'id')}"  # noqa: B009
+        return Response(record, status_code=HTTP_201_CREATED, headers={"Location": where})
 
-    async def update(request: AppRequest, record_id: FromPath[int], data: Fields) -> Any:
+    async def update(request: AppRequest, record_id: FromPath[int], data: Fields) -> S:
         ctx = await Context.load(current_actor(request))
-        return typed(rt, await update_record(rt, ctx, record_id, data, sent_as=JSON))
+        return await update_record(rt, ctx, record_id, data, sent_as=JSON)
 
     async def remove(request: AppRequest, record_id: FromPath[int]) -> None:
         ctx = await Context.load(current_actor(request))
         await delete_record(rt, ctx, record_id)
 
-    one_shape: Any = rt.shape
+    # What the document says a read or a create answers: made from this record type's Struct.
+    one_answer = Response[rt.shape]  # type: ignore[name-defined]
     handlers = [
         get(
             "/",
@@ -226,7 +234,7 @@ def crud_router(
             operation_class=operation(),
             response_headers=[ETAG],
             **about("read", answers=NOT_CHANGED),
-        )(answers(read, Response[one_shape])),
+        )(answers(read, one_answer)),
         post(
             "/",
             operation_id=f"create_{one}",
@@ -236,7 +244,7 @@ def crud_router(
             operation_class=with_body(rt, partial=False, links=next_steps(one)),
             response_headers=[LOCATION],
             **about("create"),
-        )(answers(create, Response[one_shape])),
+        )(answers(create, one_answer)),
         patch(
             "/{record_id:int}",
             operation_id=f"update_{one}",
@@ -244,7 +252,7 @@ def crud_router(
             response_description="The record, as it is now.",
             operation_class=with_body(rt, partial=True),
             **about("update"),
-        )(answers(update, one_shape)),
+        )(answers(update, rt.shape)),
         delete(
             "/{record_id:int}",
             operation_id=f"delete_{one}",

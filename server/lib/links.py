@@ -6,10 +6,11 @@ building addresses itself."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import TypeVar
 from urllib.parse import quote, urlencode
 
+import msgspec
 from litestar import Response
 
 from server.lib.auth import AppRequest
@@ -35,16 +36,18 @@ def page_links(request: AppRequest, page: int, per_page: int, total: int) -> str
     return ", ".join(links)
 
 
-class Paged(Protocol):
-    """A page of a list as the API answers it (a record type's page Struct)."""
-
-    page: int
-    per_page: int
-    total: int
+# A page of a list as the API answers it: a record type's page Struct ({"items", "page",
+# "per_page", "total"}), or the same as a mapping.
+P = TypeVar("P", bound=msgspec.Struct | Mapping[str, object])
 
 
-def paged(request: AppRequest, answer: Paged | dict[str, Any]) -> Response[Any]:
-    """A list's answer ({"items", "page", "per_page", "total"}) with its Link header."""
-    page = answer if not isinstance(answer, dict) else SimpleNamespace(**answer)
-    links = page_links(request, page.page, page.per_page, page.total)
-    return Response(answer, headers={"Link": links})
+def paged(request: AppRequest, answer: P) -> Response[P]:
+    """A list's answer with its Link header."""
+    fields = answer if isinstance(answer, Mapping) else msgspec.structs.asdict(answer)
+    page, per_page, total = (_whole(fields[name]) for name in ("page", "per_page", "total"))
+    return Response(answer, headers={"Link": page_links(request, page, per_page, total)})
+
+
+def _whole(value: object) -> int:
+    assert isinstance(value, int), value
+    return value

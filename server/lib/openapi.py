@@ -96,7 +96,7 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-def answer(shape: Any, description: str) -> ResponseSpec:
+def answer(shape: type, description: str) -> ResponseSpec:
     """An answer whose body is this Struct, for an operation that sends ready-made bytes
     or a dict the document could not otherwise describe."""
     return ResponseSpec(data_container=shape, description=description, generate_examples=False)
@@ -306,7 +306,7 @@ class Described(Form):
         self.integer(name, label, low=1, high=MAX_ID, required=required)
 
 
-def described(read: Callable[[Form], Any], sent_as: str = JSON) -> Described:
+def described(read: Callable[[Form], object], sent_as: str = JSON) -> Described:
     """The fields that `read` reads from a Form."""
     form = Described(sent_as)
     read(form)
@@ -316,7 +316,7 @@ def described(read: Callable[[Form], Any], sent_as: str = JSON) -> Described:
 # The operations whose options or body name the council's own lists, or today's date:
 # the document served describes them again for each request, from the lists as they are
 # (server/apidocs/document.py). Each gives its query parameters, or its body, as JSON.
-Live = Callable[[Reference], dict[str, Any]]
+Live = Callable[[Reference], dict[str, object]]
 LIVE: dict[str, Live] = {}
 
 
@@ -348,9 +348,9 @@ def operation(
             for status, answer in (self.responses or {}).items():
                 if links and status.startswith("2") and isinstance(answer, OpenAPIResponse):
                     answer.links = {**(answer.links or {}), **links}
-                headers: dict[str, Any] = getattr(answer, "headers", None) or {}
-                for found in headers.values():
-                    if isinstance(found, OpenAPIHeader) and found.schema is None:
-                        found.schema = Schema(type=OpenAPIType.STRING)
+                headers: dict[str, object] = getattr(answer, "headers", None) or {}
+                for header in headers.values():
+                    if isinstance(header, OpenAPIHeader) and header.schema is None:
+                        header.schema = Schema(type=OpenAPIType.STRING)
 
     return Described

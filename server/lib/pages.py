@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Router
@@ -28,27 +28,29 @@ from server.lib.validation import (
     form_value,
 )
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# A form as sent: each field's text (a list of them where a name is sent more than once).
+FormData = Annotated[dict[str, object], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # A handler's `ctx: PageContext` is the signed-in person's Context, given by the router
 # behind a sign-in or staff guard (request_context): the one request context of pages.
 PageContext = NamedDependency[Context]
 
 
-def fields(data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def fields(data: Mapping[str, object], names: tuple[str, ...]) -> dict[str, object]:
     """Only the named fields of a form (not its CSRF token), blank when missing; a date's
     day, month and year boxes (and time's hours and minutes) read as one field."""
     return {name: form_value(data, name) for name in names}
 
 
-Done = str | Callable[[Any], str]
+# What was saved: a page goes on to an address made from it (None after a double tap).
+T = TypeVar("T")
 
 
 async def save_or_show_again(
-    save: Callable[[], Awaitable[Any]],
+    save: Callable[[], Awaitable[T]],
     template: str,
-    context: Mapping[str, Any],
-    sent: Mapping[str, Any],
-    done: Done,
+    context: Mapping[str, object],
+    sent: Mapping[str, object],
+    done: str | Callable[[T | None], str],
     *,
     on_conflict: Literal["done", "show"] = "done",
     rename: Mapping[str, str] | None = None,
@@ -66,7 +68,8 @@ async def save_or_show_again(
         if isinstance(exc, Conflict) and on_conflict == "done":
             return Redirect(done if isinstance(done, str) else done(None), status_code=303)
         errors = {(rename or {}).get(k, k): v for k, v in exc.errors.items()}
-        values = {**context.get("values", {}), **sent}
+        typed = context.get("values")
+        values = {**(typed if isinstance(typed, Mapping) else {}), **sent}
         return Template(
             template, status_code=400, context={**context, "values": values, "errors": errors}
         )
@@ -85,7 +88,7 @@ def url(
     name: str,
     /,
     query: Mapping[str, str] | None = None,
-    **path: Any,
+    **path: str | int,
 ) -> str:
     """The address of the route called `name` (its handler's name=), with a query string:
     links and redirects are built from route names, not written out (the templates do the
@@ -132,11 +135,11 @@ def signed_in_pages(*handlers: ControllerRouterHandler) -> Router:
 
 async def form_post(
     ctx: Context,
-    data: Mapping[str, Any],
+    data: Mapping[str, object],
     names: tuple[str, ...],
-    save: Callable[[Context, dict[str, Any]], Awaitable[Any]],
+    save: Callable[[Context, dict[str, object]], Awaitable[object]],
     template: str,
-    context: Callable[[Context], Awaitable[dict[str, Any]]],
+    context: Callable[[Context], Awaitable[Mapping[str, object]]],
     done: str,
 ) -> Template | Redirect:
     """A signed-in page's form sent: saved, or shown again with errors."""

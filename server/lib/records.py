@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from types import TracebackType
+from typing import Generic, TypeVar, cast
 
 import asyncpg
 import msgspec
@@ -28,9 +29,15 @@ from server.lib import bulk
 from server.lib.audit import changes, created, record, record_many
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
+from server.lib.rows import row_as, rows_as
 from server.lib.validation import FORM, MAX_ID, Conflict, Form, Invalid, Unprocessable
 
-Row = dict[str, Any]
+# A record type's row: the TypedDict of its table in schema/rows.py (a change's clean
+# values are some of its keys), and what the API answers for one record: its Struct.
+R = TypeVar("R", bound=Mapping[str, object])
+S = TypeVar("S", bound=msgspec.Struct)
+# What was sent as it came (a JSON body, a form, a query), before any check.
+Sent = Mapping[str, object]
 
 
 class NotFound(Exception):
@@ -64,72 +71,71 @@ class Context:
 
 # Reads each field of a record from a Form (a new one, or, with old, a change: the Form is
 # partial then). Only reading: the document of the API describes the fields from it.
-Read = Callable[[Form, Context, Row | None], None]
+Read = Callable[[Form, Context, R | None], None]
 # What is checked and settled once the fields are read: the clean values, the context, the
 # record as it was (None: a new one) and what was sent as it was; returns the values to save.
-Rules = Callable[
-    [dict[str, Any], Context, Row | None, Mapping[str, Any]], Awaitable[dict[str, Any]]
-]
-Present = Callable[[Row, Reference], dict[str, Any]]
+Rules = Callable[[R, Context, R | None, Sent], Awaitable[R]]
+Present = Callable[[R, Reference], S]
 Filters = Callable[[Form, Context], list[Combinable]]
-OnChange = Callable[[Row | None, Row | None, Context], Awaitable[None]]
-MayChange = Callable[[Row, Context], None]
-BeforeDelete = Callable[[Row, Context], Awaitable[None]]
-# What to do once a change is saved; its answer is added to the record's JSON.
-FollowUp = Callable[[], Awaitable[dict[str, Any]]]
+OnChange = Callable[[R | None, R | None, Context], Awaitable[None]]
+MayChange = Callable[[R, Context], None]
+BeforeDelete = Callable[[R, Context], Awaitable[None]]
+# What to do once a change is saved; its answer's fields are set on the record's answer.
+FollowUp = Callable[[], Awaitable[dict[str, object]]]
 # Takes out of a change what must not be saved yet (a new email waiting for its link).
-HoldBack = Callable[[dict[str, Any], Row, Context], Awaitable[FollowUp | None]]
+HoldBack = Callable[[R, R, Context], Awaitable[FollowUp | None]]
 # What a bulk write of this kind also changes (the rollups), given the rows as they were
 # and as they are (an insert removes nothing; an update is both), in its transaction.
-OnRows = Callable[[Sequence[Mapping[str, Any]], Sequence[Mapping[str, Any]]], Awaitable[None]]
+OnRows = Callable[[Sequence[Mapping[str, object]], Sequence[Mapping[str, object]]], Awaitable[None]]
 
 
-async def _keep(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+async def _keep(clean: R, ctx: Context, old: R | None, sent: Sent) -> R:
     return clean
 
 
-async def _no_change_hook(old: Row | None, new: Row | None, ctx: Context) -> None:
+async def _no_change_hook(old: object, new: object, ctx: Context) -> None:
     return None
 
 
-def _no_rule(row: Row, ctx: Context) -> None:
+def _no_rule(row: object, ctx: Context) -> None:
     return None
 
 
-async def _nothing_before_delete(row: Row, ctx: Context) -> None:
+async def _nothing_before_delete(row: object, ctx: Context) -> None:
     return None
 
 
-async def _hold_nothing(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
+async def _hold_nothing(clean: object, old: object, ctx: Context) -> FollowUp | None:
     return None
 
 
-async def _no_rows_hook(removed: Sequence[Mapping[str, Any]], added: Sequence[Any]) -> None:
+async def _no_rows_hook(
+    removed: Sequence[Mapping[str, object]], added: Sequence[Mapping[str, object]]
+) -> None:
     return None
 
 
 @dataclass(frozen=True)
-class RecordType:
+class RecordType(Generic[R, S]):
     name: str  # in the audit log and messages, e.g. "activity"
     # What the API answers for one record: `present` gives its fields, the API's handlers
     # send them as this Struct, and the API's document describes it.
-    shape: type[msgspec.Struct]
+    shape: type[S]
     table: type[Table]
-    read: Read
-    present: Present
+    row: type[R]  # its table's row, from schema/rows.py
+    read: Read[R]
+    present: Present[R, S]
     filters: Filters
-    rules: Rules = _keep
+    rules: Rules[R] = _keep
     owner: str | None = None
     champion_may: frozenset[str] = frozenset()
     public: frozenset[str] = frozenset()
     personal: frozenset[str] = frozenset()
     order_by: tuple[tuple[str, bool], ...] = (("id", True),)
-    on_change: OnChange = _no_change_hook
-    before_delete: BeforeDelete = _nothing_before_delete
-    may_change: MayChange = _no_rule
-    hold_back: HoldBack = _hold_nothing
+    on_change: OnChange[R] = _no_change_hook
+    before_delete: BeforeDelete[R] = _nothing_before_delete
+    may_change: MayChange[R] = _no_rule
+    hold_back: HoldBack[R] = _hold_nothing
     in_use: str = "It is still used by other records, so it cannot be deleted."
     unique_message: Mapping[str, str] = field(default_factory=dict)
     # The actions that may be refused for being asked too often (429).
@@ -157,7 +163,21 @@ class Kind:
     on_rows: OnRows = _no_rows_hook
 
 
-def allow(rt: RecordType, actor: Actor | None, action: str) -> None:
+# What a page of a list holds: records, or the rows a page shows.
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, and how many there are in all."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+
+def allow(rt: RecordType[R, S], actor: Actor | None, action: str) -> None:
     """Raise unless this actor may take this action on this kind of record at all."""
     if action in rt.public:
         return
@@ -169,7 +189,7 @@ def allow(rt: RecordType, actor: Actor | None, action: str) -> None:
         raise Forbidden(f"Champions cannot {action} {rt.name} records.")
 
 
-def _scope(rt: RecordType, ctx: Context) -> list[Combinable]:
+def _scope(rt: RecordType[R, S], ctx: Context) -> list[Combinable]:
     """Champions see only their own records."""
     if ctx.champion and rt.owner is not None:
         assert ctx.actor is not None
@@ -187,8 +207,8 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
 
 
 async def validate(
-    rt: RecordType, data: Mapping[str, Any], ctx: Context, old: Row | None, sent_as: str = FORM
-) -> dict[str, Any]:
+    rt: RecordType[R, S], data: Sent, ctx: Context, old: R | None, sent_as: str = FORM
+) -> R:
     """The values to save of a new record (old None) or of a change: its fields read
     (every mistake at once: Invalid), then its rules, which depend on other fields or on
     the records there (Unprocessable: the fields fit the API's document, the whole does
@@ -196,7 +216,8 @@ async def validate(
     _refuse_staff_fields(rt, ctx, data)
     form = Form(data, partial=old is not None, sent_as=sent_as)
     rt.read(form, ctx, old)
-    clean = form.result()
+    # The readers have checked each value and set it with its column's type.
+    clean = cast(R, form.result())
     try:
         return await rt.rules(clean, ctx, old, data)
     except Unprocessable:
@@ -205,13 +226,13 @@ async def validate(
         raise Unprocessable(problem.errors) from None
 
 
-def _fields_read(rt: RecordType, ctx: Context) -> set[str]:
+def _fields_read(rt: RecordType[R, S], ctx: Context) -> set[str]:
     form = Form({})
     rt.read(form, ctx, None)
     return form._known
 
 
-def _refuse_staff_fields(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> None:
+def _refuse_staff_fields(rt: RecordType[R, S], ctx: Context, data: Sent) -> None:
     """A champion sending a field only staff may set (a review status, whose story it
     is) is refused as not allowed (403), not as unknown: the API's document lists every
     field, as staff may send them."""
@@ -224,7 +245,7 @@ def _refuse_staff_fields(rt: RecordType, ctx: Context, data: Mapping[str, Any]) 
         raise Forbidden(f"Only coordinators and admins can set {named}.")
 
 
-def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinable]:
+def read_list_options(rt: RecordType[R, S], form: Form, ctx: Context) -> list[Combinable]:
     """Read a list's options (the page, and the record type's filters) from its query; the
     clauses that choose its records. The API's document describes the options from this
     (server/lib/openapi.py, Described)."""
@@ -234,14 +255,14 @@ def read_list_options(rt: RecordType, form: Form, ctx: Context) -> list[Combinab
 
 
 async def list_records(
-    rt: RecordType, ctx: Context, params: Mapping[str, str], sent_as: str = FORM
-) -> dict[str, Any]:
+    rt: RecordType[R, S], ctx: Context, params: Mapping[str, str], sent_as: str = FORM
+) -> Page[S]:
     """One page of records, newest first, filtered by the query parameters."""
     allow(rt, ctx.actor, "list")
     form = Form(params, sent_as=sent_as)
     clauses = read_list_options(rt, form, ctx)
     clean = form.result()
-    page, per_page = clean["page"], clean["per_page"]
+    page, per_page = int(clean["page"]), int(clean["per_page"])
     where = _where(clauses)
     query = rt.table.select()
     count = rt.table.count()
@@ -251,15 +272,11 @@ async def list_records(
     for name, descending in rt.order_by:
         query = query.order_by(rt.column(name), ascending=not descending)
     rows = await query.limit(per_page).offset((page - 1) * per_page)
-    return {
-        "items": [rt.present(row, ctx.ref) for row in rows],
-        "page": page,
-        "per_page": per_page,
-        "total": await count,
-    }
+    items = [rt.present(row, ctx.ref) for row in rows_as(rt.row, rows)]
+    return Page(items=items, page=page, per_page=per_page, total=await count)
 
 
-async def fetch(rt: RecordType, ctx: Context, record_id: int, lock: bool = False) -> Row:
+async def fetch(rt: RecordType[R, S], ctx: Context, record_id: int, lock: bool = False) -> R:
     """The raw row, if this actor may see it. With lock=True (inside a write transaction),
     no one else can change the row until the transaction ends: on PostgreSQL a row lock;
     on SQLite the write transaction already holds the whole database."""
@@ -269,18 +286,18 @@ async def fetch(rt: RecordType, ctx: Context, record_id: int, lock: bool = False
     query = rt.table.select().where(where)  # type: ignore[arg-type]
     if lock and is_postgres():
         query = query.lock_rows()
-    row = await query.first()
+    row = row_as(rt.row, await query.first())
     if row is None:
         raise NotFound(f"There is no {rt.name} with id {record_id}.")
     return row
 
 
-async def get_record(rt: RecordType, ctx: Context, record_id: int) -> dict[str, Any]:
+async def get_record(rt: RecordType[R, S], ctx: Context, record_id: int) -> S:
     allow(rt, ctx.actor, "read")
     return rt.present(await fetch(rt, ctx, record_id), ctx.ref)
 
 
-def _refuse_others(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> None:
+def _refuse_others(rt: RecordType[R, S], ctx: Context, data: Sent) -> None:
     """Before any other check: a champion naming someone else as the owner is refused."""
     if not ctx.champion or rt.owner is None or not isinstance(data, Mapping):
         return
@@ -290,10 +307,10 @@ def _refuse_others(rt: RecordType, ctx: Context, data: Mapping[str, Any]) -> Non
         raise Forbidden(f"You can only add or change your own {rt.name} records.")
 
 
-def _own(rt: RecordType, ctx: Context, clean: dict[str, Any], old: Row | None) -> None:
+def _own(rt: RecordType[R, S], ctx: Context, clean: R, old: R | None) -> R:
     """A champion's records always belong to the champion."""
     if not ctx.champion or rt.owner is None:
-        return
+        return clean
     assert ctx.actor is not None
     mine = ctx.actor.person_id
     if mine is None:
@@ -301,34 +318,44 @@ def _own(rt: RecordType, ctx: Context, clean: dict[str, Any], old: Row | None) -
     if rt.owner in clean and clean[rt.owner] not in (None, mine):
         raise Forbidden(f"You can only add or change your own {rt.name} records.")
     if old is None or rt.owner in clean:
-        clean[rt.owner] = mine
+        return _with(clean, rt.owner, mine)
+    return clean
 
 
-def _stamp(rt: RecordType, clean: dict[str, Any]) -> None:
+def _stamp(rt: RecordType[R, S], clean: R) -> R:
     if "updated_at" in {c._meta.name for c in rt.table._meta.columns}:
-        clean["updated_at"] = datetime.now(UTC)
+        return _with(clean, "updated_at", datetime.now(UTC))
+    return clean
 
 
-async def create_record(
-    rt: RecordType, ctx: Context, data: Mapping[str, Any], sent_as: str = FORM
-) -> dict[str, Any]:
+def _with(clean: R, column: str, value: object) -> R:
+    """The clean values with one column set (a column of R's table: its row has it)."""
+    return cast(R, {**clean, column: value})
+
+
+def _id(row: Mapping[str, object]) -> int:
+    value = row["id"]
+    assert isinstance(value, int)
+    return value
+
+
+async def create_record(rt: RecordType[R, S], ctx: Context, data: Sent, sent_as: str = FORM) -> S:
     """Check and save a new record; returns it as JSON."""
     allow(rt, ctx.actor, "create")
     _refuse_others(rt, ctx, data)
-    clean = await validate(rt, data, ctx, None, sent_as)
-    _own(rt, ctx, clean, None)
+    clean = _own(rt, ctx, await validate(rt, data, ctx, None, sent_as), None)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
         rows = await rt.table.insert(rt.table(**clean)).returning(*rt.table._meta.columns)
-        row = rows[0]
-        await record(account, "create", rt.name, row["id"], changes(None, clean, rt.personal))
+        row = rows_as(rt.row, rows)[0]
+        await record(account, "create", rt.name, _id(row), changes(None, clean, rt.personal))
         await rt.on_change(None, row, ctx)
     return rt.present(row, ctx.ref)
 
 
 async def update_record(
-    rt: RecordType, ctx: Context, record_id: int, data: Mapping[str, Any], sent_as: str = FORM
-) -> dict[str, Any]:
+    rt: RecordType[R, S], ctx: Context, record_id: int, data: Sent, sent_as: str = FORM
+) -> S:
     """Check and save changes to the fields sent; the others stay as they are."""
     allow(rt, ctx.actor, "update")
     account = ctx.actor.account_id if ctx.actor else None
@@ -336,28 +363,27 @@ async def update_record(
         old = await fetch(rt, ctx, record_id, lock=True)
         rt.may_change(old, ctx)
         _refuse_others(rt, ctx, data)
-        clean = await validate(rt, data, ctx, old, sent_as)
-        _own(rt, ctx, clean, old)
+        clean = _own(rt, ctx, await validate(rt, data, ctx, old, sent_as), old)
         follow_up = await rt.hold_back(clean, old, ctx)
         what = changes(old, clean, rt.personal)
         row = old
         if what:
-            _stamp(rt, clean)
+            clean = _stamp(rt, clean)
             rows = await (
                 rt.table.update(dict(clean))  # type: ignore[arg-type]  # names are columns
                 .where(rt.table._meta.primary_key == record_id)
                 .returning(*rt.table._meta.columns)
             )
-            row = rows[0]
+            row = rows_as(rt.row, rows)[0]
             await record(account, "update", rt.name, record_id, what)
             await rt.on_change(old, row, ctx)
     answer = rt.present(row, ctx.ref)
     if follow_up is not None:
-        answer.update(await follow_up())
+        answer = msgspec.structs.replace(answer, **await follow_up())
     return answer
 
 
-async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
+async def delete_record(rt: RecordType[R, S], ctx: Context, record_id: int) -> None:
     allow(rt, ctx.actor, "delete")
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
@@ -373,7 +399,7 @@ async def delete_record(rt: RecordType, ctx: Context, record_id: int) -> None:
 # import, a merge, an erasure), with the same audit and rollups as one record at a time.
 
 
-def _default(table: type[Table], name: str) -> Any:
+def _default(table: type[Table], name: str) -> object:
     value = table._meta.get_column_by_name(name).get_default_value()
     return value.python() if hasattr(value, "python") else value  # e.g. TimestamptzNow
 
@@ -381,10 +407,10 @@ def _default(table: type[Table], name: str) -> Any:
 async def create_many(
     kind: Kind,
     account: int | None,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, object]],
     *,
     columns: Sequence[str],
-    defaults: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, object] | None = None,
     logged: Sequence[str] | None = None,
     skip_on: str | None = None,
 ) -> list[int | None]:
@@ -408,7 +434,7 @@ async def create_many(
     return ids
 
 
-Update = tuple[int, Mapping[str, Any], Mapping[str, Any] | None]  # id, values, logged
+Update = tuple[int, Mapping[str, object], Mapping[str, object] | None]  # id, values, logged
 
 
 async def update_many(
@@ -435,8 +461,8 @@ async def update_many(
             await kind.on_rows([old[u[0]] for u in updates], after)
 
 
-async def _rows_by_id(table: type[Table], ids: list[int]) -> dict[int, Row]:
-    out: dict[int, Row] = {}
+async def _rows_by_id(table: type[Table], ids: list[int]) -> dict[int, dict[str, object]]:
+    out: dict[int, dict[str, object]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         rows = await table.select().where(table._meta.primary_key.is_in(part))
@@ -447,13 +473,15 @@ async def _rows_by_id(table: type[Table], ids: list[int]) -> dict[int, Row]:
 class _translate_integrity:  # noqa: N801 - used as a context manager
     """Turn the database's refusals (a duplicate, a record still in use) into Conflict."""
 
-    def __init__(self, rt: RecordType) -> None:
+    def __init__(self, rt: RecordType[R, S]) -> None:
         self.rt = rt
 
     async def __aenter__(self) -> None:
         return None
 
-    async def __aexit__(self, kind: type[BaseException] | None, exc: Any, tb: Any) -> bool:
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
         if exc is None:
             return False
         text = str(exc).lower()

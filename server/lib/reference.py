@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from schema.rows import CourseRow, FootprintRow, ProgrammeRow
 from schema.tables import Course, Footprint, Programme
+from server.lib.rows import rows_as
 from server.lib.validation import Listed
-
-Row = dict[str, Any]
 
 # The shapes of the names the lists go by: a programme's or course's slug, an area's code.
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -18,16 +17,16 @@ CODE = re.compile(r"[A-Za-z0-9-]{1,20}")
 
 @dataclass(frozen=True)
 class Reference:
-    programmes: dict[int, Row]
-    footprints: dict[int, Row]
-    courses: dict[int, Row]
+    programmes: dict[int, ProgrammeRow]
+    footprints: dict[int, FootprintRow]
+    courses: dict[int, CourseRow]
 
     @property
-    def programme_by_slug(self) -> dict[str, Row]:
+    def programme_by_slug(self) -> dict[str, ProgrammeRow]:
         return {p["slug"]: p for p in self.programmes.values()}
 
     @property
-    def footprint_by_code(self) -> dict[str, Row]:
+    def footprint_by_code(self) -> dict[str, FootprintRow]:
         return {f["code"]: f for f in self.footprints.values()}
 
     def programme_ids(self, kind: str | None = None) -> Listed:
@@ -65,7 +64,7 @@ async def load_reference() -> Reference:
     footprints = await Footprint.select().order_by(Footprint.name)
     courses = await Course.select().order_by(Course.name)
     return Reference(
-        programmes={p["id"]: p for p in programmes},
-        footprints={f["id"]: f for f in footprints},
-        courses={c["id"]: c for c in courses},
+        programmes={p["id"]: p for p in rows_as(ProgrammeRow, programmes)},
+        footprints={f["id"]: f for f in rows_as(FootprintRow, footprints)},
+        courses={c["id"]: c for c in rows_as(CourseRow, courses)},
     )

@@ -487,6 +487,24 @@ class Form:
             raise Unprocessable(self.unprocessable)
         return self.clean
 
+    def got(self, name: str, kind: type[T]) -> T | None:
+        """A clean value, as the type its reader gives (an integer's int, a date's date, a
+        text's str, a choice's id): None when it was not given."""
+        value = self.clean.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, kind):  # pragma: no cover - a reader and its caller disagree
+            raise TypeError(f"{name} is {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    def needed(self, name: str, kind: type[T]) -> T:
+        """A clean value that is always there once result() has not refused the form (a
+        required field, or one with a default)."""
+        value = self.got(name, kind)
+        if value is None:  # pragma: no cover - a reader and its caller disagree
+            raise TypeError(f"{name} has no value")
+        return value
+
 
 def _number(text: str, digits: int) -> int | None:
     """A box's whole number (up to `digits` digits), or None."""

@@ -5,17 +5,20 @@ so the console and the API keep the same rules and the same audit log."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TypedDict
 
 from piccolo.custom_types import Combinable
 
+from schema.rows import ActivityRow, MembershipRow, PersonRow, TrainingRecordRow
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
 from server.accounts.addresses import holders, taken_message
 from server.db import contains
 from server.lib.normal import search_text
 from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Conflict, Form
+from server.people import shapes
 from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
 from server.settings import today
 
@@ -41,20 +44,48 @@ def filter_params(params: Mapping[str, str]) -> dict[str, str]:
     return {k: str(params[k]) for k in (*FILTERS, "page") if params.get(k) not in (None, "")}
 
 
-async def _roles_of(ids: Iterable[int], ref: Reference) -> dict[int, list[dict[str, Any]]]:
+class Role(TypedDict):
+    """A person's place in a programme, as the people list shows it."""
+
+    name: str
+    status: str
+
+
+class Listed(TypedDict):
+    """A person as the people list and its download show them."""
+
+    id: int
+    name: str
+    email: str | None
+    area: str
+    programmes: list[Role]
+    programmes_text: str
+
+
+class PeoplePage(TypedDict):
+    items: list[Listed]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+def _programme_name(ref: Reference, programme_id: int) -> str:
+    return ref.programmes[programme_id]["name"] if programme_id in ref.programmes else "?"
+
+
+async def _roles_of(ids: Iterable[int], ref: Reference) -> dict[int, list[Role]]:
     """Each person's memberships, in programme order, for a page of people."""
     wanted = list(ids)
     if not wanted:
         return {}
-    rows = await Membership.select().where(Membership.person.is_in(wanted))
+    rows = rows_as(MembershipRow, await Membership.select().where(Membership.person.is_in(wanted)))
     order = {pid: n for n, pid in enumerate(ref.programmes)}
     rows.sort(key=lambda r: order.get(r["programme"], 0))
-    out: dict[int, list[dict[str, Any]]] = {}
+    out: dict[int, list[Role]] = {}
     for row in rows:
-        programme = ref.programmes.get(row["programme"], {})
-        out.setdefault(row["person"], []).append(
-            {"name": programme.get("name", "?"), "status": row["status"]}
-        )
+        role = Role(name=_programme_name(ref, row["programme"]), status=row["status"])
+        out.setdefault(row["person"], []).append(role)
     return out
 
 
@@ -62,28 +93,33 @@ def _area(ref: Reference, footprint_id: int | None) -> str:
     return str(ref.footprints[footprint_id]["name"]) if footprint_id in ref.footprints else ""
 
 
-def _listed(row: Mapping[str, Any], roles: list[dict[str, Any]], ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "email": row["email"],
-        "area": _area(ref, row["footprint"]),
-        "programmes": roles,
-        "programmes_text": "; ".join(f"{r['name']} ({r['status']})" for r in roles),
-    }
+def _listed(row: PersonRow, roles: list[Role], ref: Reference) -> Listed:
+    return Listed(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        area=_area(ref, row["footprint"]),
+        programmes=roles,
+        programmes_text="; ".join(f"{r['name']} ({r['status']})" for r in roles),
+    )
 
 
-async def search_people(ctx: Context, params: Mapping[str, str]) -> dict[str, Any]:
+async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
     """One page of people matching the filters, with their area and programmes.
     Invalid (from the checks of PEOPLE's filters) says which filter to fix."""
     page = await list_records(PEOPLE, ctx, {**filter_params(params), "per_page": str(PER_PAGE)})
     codes = ctx.ref.footprint_ids()
     # The list shows the area's name: back from the code PEOPLE presents to its id.
-    rows = [{**p, "footprint": codes.get(p["footprint"] or "")} for p in page["items"]]
+    rows = [
+        PersonRow(id=p.id, name=p.name, email=p.email, footprint=codes.get(p.footprint or ""))
+        for p in page.items
+    ]
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     items = [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
-    pages = max(1, -(-page["total"] // PER_PAGE))
-    return {**page, "items": items, "pages": pages}
+    pages = max(1, -(-page.total // PER_PAGE))
+    return PeoplePage(
+        items=items, page=page.page, per_page=page.per_page, total=page.total, pages=pages
+    )
 
 
 def _where(clauses: list[Combinable]) -> Combinable | None:
@@ -93,7 +129,7 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
     return out
 
 
-async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[dict[str, Any]]:
+async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[Listed]:
     """Every person matching the filters (all pages), as rows for a CSV or XLSX file."""
     form = Form(filter_params({k: v for k, v in params.items() if k != "page"}))
     where = _where(people_filters(form, ctx))
@@ -101,7 +137,7 @@ async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[d
     query = Person.select().order_by(Person.name).order_by(Person.id)
     if where is not None:
         query = query.where(where)
-    rows = await query
+    rows = rows_as(PersonRow, await query)
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
 
@@ -109,7 +145,17 @@ async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[d
 ORGANISATION_MATCHES = 20  # organisations the person form's search shows at once
 
 
-async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
+class OrganisationChoices(TypedDict):
+    """The person form's organisation search: (id, name) choices, the one chosen, the words
+    searched for, and whether there were more than those shown."""
+
+    org_choices: list[tuple[str, str]]
+    org_chosen: str
+    org_query: str
+    org_more: bool
+
+
+async def organisation_search(text: object, chosen: object) -> OrganisationChoices:
     """The person form's organisation choices: the one chosen (first) and up to
     ORGANISATION_MATCHES whose name holds the text, by name, and whether there were more.
     A search, not a list of every organisation: a borough may have thousands."""
@@ -129,28 +175,41 @@ async def organisation_search(text: Any, chosen: Any) -> dict[str, Any]:
     if picked.isdigit() and picked not in {i for i, _ in found} and int(picked) <= MAX_ID:
         row = await Organisation.select(Organisation.name).where(Organisation.id == int(picked))
         found[:0] = [(picked, row[0]["name"])] if row else []
-    return {"org_choices": found, "org_chosen": picked, "org_query": typed, "org_more": more}
+    return OrganisationChoices(org_choices=found, org_chosen=picked, org_query=typed, org_more=more)
 
 
-def person_values(row: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
+def person_values(row: PersonRow, ref: Reference) -> dict[str, object]:
     """A person's record as the form shows it (text, codes and ids)."""
-    values: dict[str, Any] = {k: "" if row.get(k) is None else str(row[k]) for k in PERSON_FIELDS}
+    saved: Mapping[str, object] = row
+    values: dict[str, object] = {
+        k: "" if saved.get(k) is None else str(saved[k]) for k in PERSON_FIELDS
+    }
     values["footprint"] = ref.code(row.get("footprint")) or ""
     values["consent_to_contact"] = bool(row.get("consent_to_contact"))
     return values
 
 
-async def _memberships(person_id: int, ref: Reference) -> list[dict[str, Any]]:
-    rows = await Membership.select().where(Membership.person == person_id)
+class MembershipShown(MembershipRow):
+    programme_name: str
+
+
+class TrainingShown(TrainingRecordRow):
+    course_name: str
+    days_left: int | None
+
+
+class ActivityShown(ActivityRow):
+    programme_name: str
+
+
+async def _memberships(person_id: int, ref: Reference) -> list[MembershipShown]:
+    rows = rows_as(MembershipRow, await Membership.select().where(Membership.person == person_id))
     order = {pid: n for n, pid in enumerate(ref.programmes)}
     rows.sort(key=lambda r: order.get(r["programme"], 0))
-    return [
-        {**r, "programme_name": ref.programmes.get(r["programme"], {}).get("name", "?")}
-        for r in rows
-    ]
+    return [MembershipShown(**r, programme_name=_programme_name(ref, r["programme"])) for r in rows]
 
 
-async def _trainings(person_id: int, ref: Reference) -> list[dict[str, Any]]:
+async def _trainings(person_id: int, ref: Reference) -> list[TrainingShown]:
     rows = (
         await TrainingRecord.select()
         .where(TrainingRecord.person == person_id)
@@ -158,16 +217,16 @@ async def _trainings(person_id: int, ref: Reference) -> list[dict[str, Any]]:
     )
     now = today()
     return [
-        {
+        TrainingShown(
             **r,
-            "course_name": ref.courses.get(r["course"], {}).get("name", "?"),
-            "days_left": (r["expires_on"] - now).days if r["expires_on"] else None,
-        }
-        for r in rows
+            course_name=ref.courses[r["course"]]["name"] if r["course"] in ref.courses else "?",
+            days_left=(r["expires_on"] - now).days if r["expires_on"] else None,
+        )
+        for r in rows_as(TrainingRecordRow, rows)
     ]
 
 
-async def _activities(person_id: int, ref: Reference) -> tuple[list[dict[str, Any]], int]:
+async def _activities(person_id: int, ref: Reference) -> tuple[list[ActivityShown], int]:
     rows = (
         await Activity.select()
         .where(Activity.person == person_id)
@@ -177,12 +236,12 @@ async def _activities(person_id: int, ref: Reference) -> tuple[list[dict[str, An
     )
     count = await Activity.count().where(Activity.person == person_id)
     return [
-        {**r, "programme_name": ref.programmes.get(r["programme"], {}).get("name", "?")}
-        for r in rows
+        ActivityShown(**r, programme_name=_programme_name(ref, r["programme"]))
+        for r in rows_as(ActivityRow, rows)
     ], count
 
 
-async def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
+async def person_page(ctx: Context, person_id: int) -> dict[str, object]:
     """Everything the person's page shows: details, roles, training, latest activities."""
     row = await fetch(PEOPLE, ctx, person_id)
     organisation = None
@@ -204,25 +263,35 @@ async def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
     }
 
 
-async def membership_with_person(ctx: Context, membership_id: int) -> dict[str, Any]:
+class MembershipWithPerson(MembershipShown):
+    person_name: str
+
+
+async def membership_with_person(ctx: Context, membership_id: int) -> MembershipWithPerson:
     """A membership, with its programme's name and its person's name (for its edit page)."""
     row = await fetch(MEMBERSHIPS, ctx, membership_id)
     person = await Person.select(Person.id, Person.name).where(Person.id == row["person"]).first()
     if person is None:  # pragma: no cover - the database cascades
         raise NotFound(f"There is no membership with id {membership_id}.")
-    programme = ctx.ref.programmes.get(row["programme"], {})
-    return {**row, "programme_name": programme.get("name", "?"), "person_name": person["name"]}
+    return MembershipWithPerson(
+        **row,
+        programme_name=_programme_name(ctx.ref, row["programme"]),
+        person_name=person["name"],
+    )
 
 
-async def people_by_ids(ctx: Context, ids: Iterable[str]) -> list[dict[str, Any]]:
+async def people_by_ids(ctx: Context, ids: Iterable[str]) -> list[Listed]:
     """The people with these ids (as sent by ticked boxes; others are left out), listed."""
     wanted = [int(i) for i in ids if str(i).isdigit() and 0 < int(i) <= MAX_ID]
-    rows = await Person.select().where(Person.id.is_in(wanted or [0])).order_by(Person.name)
+    rows = rows_as(
+        PersonRow,
+        await Person.select().where(Person.id.is_in(wanted or [0])).order_by(Person.name),
+    )
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
 
 
-async def _refuse_taken_email(sent: Mapping[str, Any], person_id: int | None) -> None:
+async def _refuse_taken_email(sent: Mapping[str, object], person_id: int | None) -> None:
     """An email already on someone else's record is never given to another record: say
     whose it is and whether they confirmed it, beside the email field."""
     email = str(sent.get("email") or "").strip().lower()
@@ -231,13 +300,13 @@ async def _refuse_taken_email(sent: Mapping[str, Any], person_id: int | None) ->
         raise Conflict({"email": taken_message(holder)})
 
 
-async def add_person(ctx: Context, sent: Mapping[str, Any]) -> dict[str, Any]:
+async def add_person(ctx: Context, sent: Mapping[str, object]) -> shapes.Person:
     """The console's Add a person: PEOPLE's rules, with a clear word on a taken email."""
     await _refuse_taken_email(sent, None)
     return await create_record(PEOPLE, ctx, sent)
 
 
-async def change_person(ctx: Context, person_id: int, sent: Mapping[str, Any]) -> dict[str, Any]:
+async def change_person(ctx: Context, person_id: int, sent: Mapping[str, object]) -> shapes.Person:
     """The console's change of a person's details, likewise."""
     await _refuse_taken_email(sent, person_id)
     return await update_record(PEOPLE, ctx, person_id, sent)

@@ -10,9 +10,10 @@ person once; nothing else in them changes (activities keep the area where they h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TypedDict
 
+from schema.rows import MembershipRow, PersonRow
 from schema.tables import (
     Account,
     FriendsSession,
@@ -24,7 +25,8 @@ from schema.tables import (
 from server.activities.services import ACTIVITIES
 from server.db import write_transaction
 from server.lib.audit import changes, record, record_many
-from server.lib.records import Context, Kind, Row, Update, allow, fetch, update_many
+from server.lib.records import Context, Kind, Update, allow, fetch, update_many
+from server.lib.rows import rows_as
 from server.lib.validation import Invalid
 from server.people.services import MEMBERSHIPS, PEOPLE, YOUNG, check_young_age
 from server.trainings.services import TRAININGS
@@ -53,15 +55,23 @@ MOVED: tuple[tuple[Kind, str], ...] = (
 )
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == ""
 
 
-def default_choices(keep: Row, other: Row) -> dict[str, str]:
+def default_choices(keep: Fields, other: Fields) -> dict[str, str]:
     """Keep the kept record's values, filling its gaps from the other record."""
     return {
         name: OTHER if _empty(keep[name]) and not _empty(other[name]) else KEEP for name in FIELDS
     }
+
+
+# A person's fields by name, for the loops over FIELDS.
+Fields = Mapping[str, object]
+
+
+def _same(keep: Fields, other: Fields, name: str) -> bool:
+    return keep[name] == other[name]
 
 
 def _refuse_self(keep_id: int, other_id: int) -> None:
@@ -71,10 +81,12 @@ def _refuse_self(keep_id: int, other_id: int) -> None:
         )
 
 
-async def _shown(row: Row, ctx: Context) -> dict[str, str]:
+async def _shown(row: PersonRow, ctx: Context) -> dict[str, str]:
     """A person's fields as text for the side-by-side table."""
-    out = {k: "" if row[k] is None else str(row[k]) for k in FIELDS}
-    out["footprint"] = str(ctx.ref.footprints.get(row["footprint"], {}).get("name", ""))
+    fields: Fields = row
+    out = {k: "" if fields[k] is None else str(fields[k]) for k in FIELDS}
+    area = ctx.ref.footprints.get(row["footprint"] or 0)
+    out["footprint"] = area["name"] if area else ""
     out["consent_to_contact"] = "Yes" if row["consent_to_contact"] else "No"
     if row["organisation"]:
         org = (
@@ -94,9 +106,18 @@ async def _counts(person_id: int) -> dict[str, int]:
     return out
 
 
+class MergePreview(TypedDict):
+    """Both records, each field side by side with the choice for it, and what would move."""
+
+    keep: PersonRow
+    other: PersonRow
+    rows: list[dict[str, object]]
+    moves: dict[str, int]
+
+
 async def merge_preview(
     ctx: Context, keep_id: int, other_id: int, choices: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+) -> MergePreview:
     """Both records side by side, what would move, and the choice for each field."""
     allow(PEOPLE, ctx.actor, "update")
     _refuse_self(keep_id, other_id)
@@ -109,15 +130,16 @@ async def merge_preview(
             "label": label,
             "keep": shown_keep[name],
             "other": shown_other[name],
-            "same": keep[name] == other[name],
+            "same": _same(keep, other, name),
             "choice": chosen.get(name, KEEP),
         }
         for name, label in FIELDS.items()
     ]
-    return {"keep": keep, "other": other, "rows": rows, "moves": await _counts(other_id)}
+    moves = await _counts(other_id)
+    return MergePreview(keep=keep, other=other, rows=rows, moves=moves)
 
 
-def _chosen_values(keep: Row, other: Row, choices: Mapping[str, str]) -> dict[str, Any]:
+def _chosen_values(keep: Fields, other: Fields, choices: Mapping[str, str]) -> dict[str, object]:
     chosen = {**default_choices(keep, other), **{k: v for k, v in choices.items() if v}}
     wrong = {k: "Choose which value to keep." for k in FIELDS if chosen[k] not in (KEEP, OTHER)}
     if wrong:
@@ -125,28 +147,32 @@ def _chosen_values(keep: Row, other: Row, choices: Mapping[str, str]) -> dict[st
     return {k: (other if chosen[k] == OTHER else keep)[k] for k in FIELDS}
 
 
-def _combined(mine: Row, theirs: Row) -> dict[str, Any]:
+def _combined(mine: MembershipRow, theirs: MembershipRow) -> MembershipRow:
     """One membership out of two of the same programme."""
     status = min(mine["status"], theirs["status"], key=lambda s: RANK.get(s, 3))
     lefts = [d for d in (mine["left_on"], theirs["left_on"]) if d is not None]
     left_on = max(lefts) if status == "left" and lefts else None
-    return {
-        "joined_on": min(mine["joined_on"], theirs["joined_on"]),
-        "status": status,
-        "left_on": left_on,
-    }
+    return MembershipRow(
+        joined_on=min(mine["joined_on"], theirs["joined_on"]), status=status, left_on=left_on
+    )
 
 
-async def _merge_memberships(keep_id: int, other_id: int, account: int | None) -> list[Row]:
+async def _merge_memberships(
+    keep_id: int, other_id: int, account: int | None
+) -> list[MembershipRow]:
     """Move the other's memberships; where both are in a programme, keep one. Returns the
     kept person's memberships afterwards."""
     mine = {
-        r["programme"]: r for r in await Membership.select().where(Membership.person == keep_id)
+        r["programme"]: r
+        for r in rows_as(
+            MembershipRow, await Membership.select().where(Membership.person == keep_id)
+        )
     }
     moved: list[Update] = []
     updated: list[Update] = []
-    dropped: list[tuple[int, Any]] = []
-    for theirs in await Membership.select().where(Membership.person == other_id):
+    dropped: list[tuple[int, dict[str, object]]] = []
+    theirs_all = await Membership.select().where(Membership.person == other_id)
+    for theirs in rows_as(MembershipRow, theirs_all):
         kept = mine.get(theirs["programme"])
         if kept is None:
             moved.append((theirs["id"], {"person": keep_id}, {"person": [other_id, keep_id]}))
@@ -160,7 +186,7 @@ async def _merge_memberships(keep_id: int, other_id: int, account: int | None) -
     await Membership.delete().where(Membership.id.is_in([i for i, _ in dropped] or [0]))
     await update_many(MEMBERSHIPS.kind, account, moved + updated)
     await record_many(account, "delete", "membership", dropped)
-    return list(await Membership.select().where(Membership.person == keep_id))
+    return rows_as(MembershipRow, await Membership.select().where(Membership.person == keep_id))
 
 
 async def _move_the_rest(keep_id: int, other_id: int, account: int | None) -> None:
@@ -171,12 +197,13 @@ async def _move_the_rest(keep_id: int, other_id: int, account: int | None) -> No
         await update_many(kind, account, moves)
 
 
-def _check_young(ctx: Context, values: Row, memberships: list[Row]) -> None:
+def _check_young(ctx: Context, values: Fields, memberships: list[MembershipRow]) -> None:
     """The kept record must still pass the Young Health Champions age rule."""
+    born = values["year_of_birth"]
+    assert born is None or isinstance(born, int)
     for m in memberships:
         if ctx.ref.slug(m["programme"]) == YOUNG:
-            joined: date = m["joined_on"]
-            problem = check_young_age(values["year_of_birth"], joined)
+            problem = check_young_age(born, m["joined_on"])
             if problem:
                 raise Invalid({"year_of_birth": problem})
 

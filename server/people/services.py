@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from piccolo.custom_types import Combinable
 
+from schema.rows import MembershipRow, PersonRow
 from schema.tables import Membership, Organisation, Person
 from server.accounts import email_change
 from server.db import contains
 from server.lib.normal import simple
-from server.lib.records import Context, FollowUp, Forbidden, RecordType, Row
+from server.lib.records import Context, FollowUp, Forbidden, RecordType, Sent
 from server.lib.reference import Reference
 from server.lib.validation import Form, Invalid, Unprocessable
 from server.people import shapes
@@ -27,13 +26,13 @@ YOUNG = "young-health-champions"
 YOUNG_AGES = (14, 24)
 
 
-async def _check_organisation(clean: dict[str, Any]) -> None:
+async def _check_organisation(clean: PersonRow) -> None:
     org = clean.get("organisation")
     if org is not None and not await Organisation.exists().where(Organisation.id == org):
         raise Invalid({"organisation": f"There is no organisation with id {org}."})
 
 
-def read_person(form: Form, ctx: Context, old: Row | None) -> None:
+def read_person(form: Form, ctx: Context, old: PersonRow | None) -> None:
     form.name("name", "the person's name", max_length=200, required=True)
     form.email("email")
     form.text(
@@ -60,29 +59,30 @@ def read_person(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def person_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
-    if clean.get("postcode"):
-        clean["postcode"] = clean["postcode"].upper()
+    clean: PersonRow, ctx: Context, old: PersonRow | None, sent: Sent
+) -> PersonRow:
+    postcode = clean.get("postcode")
+    if postcode:
+        clean["postcode"] = postcode.upper()
     await _check_organisation(clean)
     return clean
 
 
-def present_person(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "postcode": row["postcode"],
-        "year_of_birth": row["year_of_birth"],
-        "footprint": ref.code(row["footprint"]),
-        "organisation": row["organisation"],
-        "consent_to_contact": row["consent_to_contact"],
-        "email_confirmed": row["email_confirmed"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def present_person(row: PersonRow, ref: Reference) -> shapes.Person:
+    return shapes.Person(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        phone=row["phone"],
+        postcode=row["postcode"],
+        year_of_birth=row["year_of_birth"],
+        footprint=ref.code(row["footprint"]),
+        organisation=row["organisation"],
+        consent_to_contact=row["consent_to_contact"],
+        email_confirmed=row["email_confirmed"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 def people_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -140,7 +140,7 @@ async def people_named(names: set[str]) -> dict[str, list[int]]:
 NO_REMOVING = "You cannot remove your email address here: send a new one, or ask your coordinator."
 
 
-async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp | None:
+async def email_rules(clean: PersonRow, old: PersonRow, ctx: Context) -> FollowUp | None:
     """A new email from a champion for their own record waits for the link sent to it (the
     old address stays until then); one from staff is saved, as not yet confirmed."""
     if "email" not in clean or clean["email"] == old["email"]:
@@ -155,15 +155,15 @@ async def email_rules(clean: dict[str, Any], old: Row, ctx: Context) -> FollowUp
         raise Unprocessable({"email": NO_REMOVING})  # fits the document; not for a champion
     sending = await email_change.request_change(old["id"], ctx.actor.account_id, new)
 
-    async def sent() -> dict[str, Any]:
+    async def sent() -> dict[str, object]:
         await sending
         message = email_change.SENT.format(email=new)
-        return {"email_change": {"status": "link-sent", "to": new, "message": message}}
+        return {"email_change": shapes.EmailChange(status="link-sent", to=new, message=message)}
 
     return sent
 
 
-async def before_person_deleted(row: Row, ctx: Context) -> None:
+async def before_person_deleted(row: PersonRow, ctx: Context) -> None:
     """Deleting a person erases them everywhere (server/privacy: roles, training, stories,
     accounts, sessions, tokens, sign-in links, uploads, emails), as when they erase
     themselves. Their activities and the sessions they ran stay, without the link to them,
@@ -178,6 +178,7 @@ PEOPLE = RecordType(
     name="person",
     shape=shapes.Person,
     table=Person,
+    row=PersonRow,
     read=read_person,
     rules=person_rules,
     present=present_person,
@@ -208,7 +209,7 @@ def check_young_age(year_of_birth: int | None, joined_on: date) -> str | None:
     return None
 
 
-def read_membership(form: Form, ctx: Context, old: Row | None) -> None:
+def read_membership(form: Form, ctx: Context, old: MembershipRow | None) -> None:
     form.reference("person", "the person's id", required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids(), required=True)
     form.date("joined_on", "the date they joined", default=today())
@@ -217,9 +218,9 @@ def read_membership(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def membership_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
-    merged = {**(old or {}), **clean}
+    clean: MembershipRow, ctx: Context, old: MembershipRow | None, sent: Sent
+) -> MembershipRow:
+    merged: MembershipRow = {**(old or {}), **clean}
     person = await Person.select(Person.year_of_birth).where(Person.id == merged["person"]).first()
     if person is None:
         raise Invalid({"person": f"There is no person with id {merged['person']}."})
@@ -229,22 +230,23 @@ async def membership_rules(
             raise Invalid({"programme": problem})
     if merged["status"] == "left" and merged.get("left_on") is None:
         clean["left_on"] = today()
-    if merged.get("left_on") and merged["left_on"] < merged["joined_on"]:
+    left_on = merged.get("left_on")
+    if left_on and left_on < merged["joined_on"]:
         raise Invalid({"left_on": "The date they left must be on or after the date they joined."})
     return clean
 
 
-def present_membership(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "person": row["person"],
-        "programme": ref.slug(row["programme"]),
-        "joined_on": row["joined_on"],
-        "status": row["status"],
-        "left_on": row["left_on"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
+def present_membership(row: MembershipRow, ref: Reference) -> shapes.Membership:
+    return shapes.Membership(
+        id=row["id"],
+        person=row["person"],
+        programme=ref.slug(row["programme"]),
+        joined_on=row["joined_on"],
+        status=row["status"],
+        left_on=row["left_on"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
 
 
 def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -265,6 +267,7 @@ def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
 MEMBERSHIPS = RecordType(
     name="membership",
     shape=shapes.Membership,
+    row=MembershipRow,
     table=Membership,
     read=read_membership,
     rules=membership_rules,

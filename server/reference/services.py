@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import msgspec
 from piccolo.custom_types import Combinable
 
+from schema.rows import CourseRow, FootprintRow, OrganisationRow, ProgrammeRow
 from schema.tables import Course, Footprint, Organisation, Programme
 from server.db import contains
-from server.lib.records import Context, RecordType, Row, list_records
+from server.lib.records import Context, Page, RecordType, Sent, get_record, list_records
 from server.lib.reference import CODE, SLUG, Reference
 from server.lib.validation import Form, Invalid
 from server.reference import shapes
@@ -49,7 +51,7 @@ def _no_filters(form: Form, ctx: Context) -> list[Combinable]:
 # Programmes ---------------------------------------------------------------------------
 
 
-def read_programme(form: Form, ctx: Context, old: Row | None) -> None:
+def read_programme(form: Form, ctx: Context, old: ProgrammeRow | None) -> None:
     form.name("name", "the programme's name", max_length=100, required=True)
     form.text(
         "slug",
@@ -67,8 +69,8 @@ def read_programme(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def programme_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+    clean: ProgrammeRow, ctx: Context, old: ProgrammeRow | None, sent: Sent
+) -> ProgrammeRow:
     if old is None and not clean.get("slug"):
         clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
@@ -76,22 +78,23 @@ async def programme_rules(
     return clean
 
 
-def present_programme(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "name": row["name"],
-        "kind": row["kind"],
-        "description": row["description"],
-        "target": row["target"],
-        "target_date": row["target_date"],
-        "sort_order": row["sort_order"],
-    }
+def present_programme(row: ProgrammeRow, ref: Reference) -> shapes.Programme:
+    return shapes.Programme(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        kind=row["kind"],
+        description=row["description"],
+        target=row["target"],
+        target_date=row["target_date"],
+        sort_order=row["sort_order"],
+    )
 
 
 PROGRAMMES = RecordType(
     name="programme",
     shape=shapes.Programme,
+    row=ProgrammeRow,
     table=Programme,
     read=read_programme,
     rules=programme_rules,
@@ -110,7 +113,7 @@ PROGRAMMES = RecordType(
 # Footprints ---------------------------------------------------------------------------
 
 
-def read_footprint(form: Form, ctx: Context, old: Row | None) -> None:
+def read_footprint(form: Form, ctx: Context, old: FootprintRow | None) -> None:
     form.name("name", "the area's name", max_length=100, required=True)
     form.text(
         "code",
@@ -122,13 +125,14 @@ def read_footprint(form: Form, ctx: Context, old: Row | None) -> None:
     )
 
 
-def present_footprint(row: Row, ref: Reference) -> dict[str, Any]:
-    return {"id": row["id"], "code": row["code"], "name": row["name"]}
+def present_footprint(row: FootprintRow, ref: Reference) -> shapes.Footprint:
+    return shapes.Footprint(id=row["id"], code=row["code"], name=row["name"])
 
 
 FOOTPRINTS = RecordType(
     name="footprint",
     shape=shapes.Footprint,
+    row=FootprintRow,
     table=Footprint,
     read=read_footprint,
     present=present_footprint,
@@ -149,7 +153,7 @@ FOOTPRINTS = RecordType(
 # Organisations ------------------------------------------------------------------------
 
 
-def read_organisation(form: Form, ctx: Context, old: Row | None) -> None:
+def read_organisation(form: Form, ctx: Context, old: OrganisationRow | None) -> None:
     form.name("name", "the organisation's name", max_length=200, required=True)
     form.choice(
         "kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS}, default="other"
@@ -158,14 +162,14 @@ def read_organisation(form: Form, ctx: Context, old: Row | None) -> None:
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
 
 
-def present_organisation(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "kind": row["kind"],
-        "sector": row["sector"],
-        "footprint": ref.code(row["footprint"]),
-    }
+def present_organisation(row: OrganisationRow, ref: Reference) -> shapes.Organisation:
+    return shapes.Organisation(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        sector=row["sector"],
+        footprint=ref.code(row["footprint"]),
+    )
 
 
 def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -186,6 +190,7 @@ def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
 ORGANISATIONS = RecordType(
     name="organisation",
     shape=shapes.Organisation,
+    row=OrganisationRow,
     table=Organisation,
     read=read_organisation,
     present=present_organisation,
@@ -198,7 +203,7 @@ ORGANISATIONS = RecordType(
 # Courses ------------------------------------------------------------------------------
 
 
-def read_course(form: Form, ctx: Context, old: Row | None) -> None:
+def read_course(form: Form, ctx: Context, old: CourseRow | None) -> None:
     form.name("name", "the course's name", max_length=200, required=True)
     form.text(
         "slug",
@@ -215,8 +220,8 @@ def read_course(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def course_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+    clean: CourseRow, ctx: Context, old: CourseRow | None, sent: Sent
+) -> CourseRow:
     if old is None and not clean.get("slug"):
         clean["slug"] = slug_from_name(clean["name"])
     if clean.get("slug") is None:
@@ -224,21 +229,22 @@ async def course_rules(
     return clean
 
 
-def present_course(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "slug": row["slug"],
-        "name": row["name"],
-        "provider": row["provider"],
-        "guided_learning_hours": row["guided_learning_hours"],
-        "programme": ref.slug(row["programme"]),
-        "valid_for_months": row["valid_for_months"],
-    }
+def present_course(row: CourseRow, ref: Reference) -> shapes.Course:
+    return shapes.Course(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        provider=row["provider"],
+        guided_learning_hours=row["guided_learning_hours"],
+        programme=ref.slug(row["programme"]),
+        valid_for_months=row["valid_for_months"],
+    )
 
 
 COURSES = RecordType(
     name="course",
     shape=shapes.Course,
+    row=CourseRow,
     table=Course,
     read=read_course,
     rules=course_rules,
@@ -271,7 +277,7 @@ class ReferenceKind:
     """A kind of reference record on the settings pages: its address, names and fields."""
 
     path: str  # under /console/admin/
-    rt: RecordType
+    rt: RecordType[Any, Any]  # any of the four: each has its own row and answer
     title: str  # "Programmes"
     one: str  # "programme", in messages
     fields: tuple[Field, ...]
@@ -370,7 +376,7 @@ def field_choices(ref: Reference) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def form_values(item: Mapping[str, Any]) -> dict[str, str]:
+def form_values(item: Mapping[str, object]) -> dict[str, str]:
     """A record as a form shows it: every value as text, blank for none."""
     return {
         key: "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
@@ -378,10 +384,10 @@ def form_values(item: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def for_list(item: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
+def for_list(item: Mapping[str, object], ref: Reference) -> dict[str, object]:
     """A record with the names of what it refers to, for a list or a download."""
-    programme = ref.programme_by_slug.get(item.get("programme") or "")
-    area = ref.footprint_by_code.get(item.get("footprint") or "")
+    programme = ref.programme_by_slug.get(str(item.get("programme") or ""))
+    area = ref.footprint_by_code.get(str(item.get("footprint") or ""))
     return {
         **item,
         "programme_name": programme["name"] if programme else "",
@@ -390,22 +396,28 @@ def for_list(item: Mapping[str, Any], ref: Reference) -> dict[str, Any]:
 
 
 async def list_reference(
-    kind: ReferenceKind, ctx: Context, params: Mapping[str, Any], *, everything: bool = False
-) -> dict[str, Any]:
+    kind: ReferenceKind, ctx: Context, params: Mapping[str, str], *, everything: bool = False
+) -> Page[dict[str, object]]:
     """A page of one kind of reference record (or all of them, for a download), filtered
     by the kind's own filters; other query parameters are ignored."""
     wanted = {k: v for k, v in params.items() if k in kind.filters and v != ""}
     if not everything:
         page = await list_records(kind.rt, ctx, {**wanted, **_paging(params)})
-        return {**page, "items": [for_list(i, ctx.ref) for i in page["items"]]}
-    items: list[dict[str, Any]] = []
+        listed = [for_list(msgspec.structs.asdict(i), ctx.ref) for i in page.items]
+        return Page(items=listed, page=page.page, per_page=page.per_page, total=page.total)
+    items: list[dict[str, object]] = []
     for number in range(1, 201):  # reference lists are short: at most 100,000 rows
         page = await list_records(kind.rt, ctx, {**wanted, "page": str(number), "per_page": "500"})
-        items.extend(for_list(i, ctx.ref) for i in page["items"])
-        if len(items) >= page["total"] or not page["items"]:
+        items.extend(for_list(msgspec.structs.asdict(i), ctx.ref) for i in page.items)
+        if len(items) >= page.total or not page.items:
             break
-    return {"items": items, "page": 1, "per_page": len(items), "total": len(items)}
+    return Page(items=items, page=1, per_page=len(items), total=len(items))
 
 
-def _paging(params: Mapping[str, Any]) -> dict[str, Any]:
+async def reference_item(kind: ReferenceKind, ctx: Context, record_id: int) -> dict[str, object]:
+    """One reference record's fields, by name (NotFound if there is none)."""
+    return msgspec.structs.asdict(await get_record(kind.rt, ctx, record_id))
+
+
+def _paging(params: Mapping[str, str]) -> dict[str, str]:
     return {k: params[k] for k in ("page", "per_page") if k in params}

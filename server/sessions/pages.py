@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import get, post
 from litestar.response import Redirect, Template
 
@@ -21,7 +19,7 @@ from server.settings import today
 FIELDS = ("programme", "held_on", "venue", "footprint", "attendees", "note")
 
 
-async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+async def _context(ctx: Context, saved: bool = False) -> dict[str, object]:
     programmes = await session_form_choices(ctx)
     return {
         "programmes": [(p["slug"], p["name"]) for p in programmes],

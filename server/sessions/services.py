@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
 
+import msgspec
+from piccolo.columns import Column
 from piccolo.custom_types import Combinable
 
+from schema.rows import ExternalCountRow, FriendsSessionRow, ProgrammeRow
 from schema.tables import ExternalCount, FriendsSession, Membership, Person, TrainingRecord
 from server.db import contains
 from server.lib.normal import search_text, simple
 from server.lib.records import (
     Context,
+    Page,
     RecordType,
-    Row,
+    Sent,
     get_record,
     list_records,
     update_record,
 )
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Conflict, Form, Invalid
 from server.people.services import people_named
 from server.sessions import shapes
@@ -34,7 +38,7 @@ REVIEW_STATUSES = ("not-needed", "needs-review", "approved", "rejected")
 WAITING = "needs-review"
 
 
-def _date_range(form: Form, column: Any) -> list[Combinable]:
+def _date_range(form: Form, column: Column) -> list[Combinable]:
     form.date("since", "the first date", allow_future=True)
     form.date("until", "the last date", allow_future=True)
     out: list[Combinable] = []
@@ -45,7 +49,7 @@ def _date_range(form: Form, column: Any) -> list[Combinable]:
     return out
 
 
-def read_session(form: Form, ctx: Context, old: Row | None) -> None:
+def read_session(form: Form, ctx: Context, old: FriendsSessionRow | None) -> None:
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
     form.date("held_on", "the date it was held", required=True)
     form.choice("footprint", "the area", ctx.ref.footprint_ids())
@@ -58,8 +62,8 @@ def read_session(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def session_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+    clean: FriendsSessionRow, ctx: Context, old: FriendsSessionRow | None, sent: Sent
+) -> FriendsSessionRow:
     if clean.get("review_status") is None:
         clean.pop("review_status", None)  # not given: a new session's default, or as it was
     run_by = clean.get("run_by")
@@ -72,7 +76,7 @@ async def session_rules(
     return clean
 
 
-def settle_review(clean: dict[str, Any], old: Row | None) -> None:
+def settle_review(clean: FriendsSessionRow, old: FriendsSessionRow | None) -> None:
     """A champion's session of more than SESSION_REVIEW_OVER people waits for review; so
     does an approved one whose number a champion changes to more than that. A rejected
     one stays rejected until a coordinator says otherwise."""
@@ -102,7 +106,7 @@ async def may_run_sessions(person_id: int | None, programme_id: int) -> bool:
 
 
 async def _check_champion_session(
-    merged: Mapping[str, Any], person_id: int | None, ctx: Context
+    merged: FriendsSessionRow, person_id: int | None, ctx: Context
 ) -> None:
     if not await may_run_sessions(person_id, merged["programme"]):
         name = ctx.ref.programmes[merged["programme"]]["name"]
@@ -118,19 +122,19 @@ async def _check_champion_session(
         )
 
 
-def present_session(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "programme": ref.slug(row["programme"]),
-        "held_on": row["held_on"],
-        "footprint": ref.code(row["footprint"]),
-        "venue": row["venue"],
-        "run_by": row["run_by"],
-        "attendees": row["attendees"],
-        "note": row["note"],
-        "review_status": row["review_status"],
-        "created_at": row["created_at"],
-    }
+def present_session(row: FriendsSessionRow, ref: Reference) -> shapes.FriendsSession:
+    return shapes.FriendsSession(
+        id=row["id"],
+        programme=ref.slug(row["programme"]),
+        held_on=row["held_on"],
+        footprint=ref.code(row["footprint"]),
+        venue=row["venue"],
+        run_by=row["run_by"],
+        attendees=row["attendees"],
+        note=row["note"],
+        review_status=row["review_status"],
+        created_at=row["created_at"],
+    )
 
 
 def session_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -147,6 +151,7 @@ def session_filters(form: Form, ctx: Context) -> list[Combinable]:
 FRIENDS_SESSIONS = RecordType(
     name="friends session",
     shape=shapes.FriendsSession,
+    row=FriendsSessionRow,
     table=FriendsSession,
     read=read_session,
     rules=session_rules,
@@ -159,7 +164,7 @@ FRIENDS_SESSIONS = RecordType(
 )
 
 
-def read_external(form: Form, ctx: Context, old: Row | None) -> None:
+def read_external(form: Form, ctx: Context, old: ExternalCountRow | None) -> None:
     form.choice("programme", "a Friends programme", ctx.ref.programme_ids("friend"), required=True)
     form.choice(
         "footprint", "the area (leave it out for the whole borough)", ctx.ref.footprint_ids()
@@ -170,17 +175,17 @@ def read_external(form: Form, ctx: Context, old: Row | None) -> None:
     form.text("note", "a note", max_length=500)
 
 
-def present_external(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "programme": ref.slug(row["programme"]),
-        "footprint": ref.code(row["footprint"]),
-        "friends": row["friends"],
-        "as_of": row["as_of"],
-        "source": row["source"],
-        "note": row["note"],
-        "created_at": row["created_at"],
-    }
+def present_external(row: ExternalCountRow, ref: Reference) -> shapes.ExternalCount:
+    return shapes.ExternalCount(
+        id=row["id"],
+        programme=ref.slug(row["programme"]),
+        footprint=ref.code(row["footprint"]),
+        friends=row["friends"],
+        as_of=row["as_of"],
+        source=row["source"],
+        note=row["note"],
+        created_at=row["created_at"],
+    )
 
 
 def external_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -194,6 +199,7 @@ def external_filters(form: Form, ctx: Context) -> list[Combinable]:
 EXTERNAL_COUNTS = RecordType(
     name="external figure",
     shape=shapes.ExternalCount,
+    row=ExternalCountRow,
     table=ExternalCount,
     read=read_external,
     present=present_external,
@@ -203,7 +209,7 @@ EXTERNAL_COUNTS = RecordType(
 )
 
 
-async def session_form_choices(ctx: Context) -> list[dict[str, Any]]:
+async def session_form_choices(ctx: Context) -> list[ProgrammeRow]:
     """The Friends programmes the signed-in person may record sessions for."""
     assert ctx.actor is not None
     friends = [p for p in ctx.ref.programmes.values() if p["kind"] == "friend"]
@@ -240,7 +246,7 @@ def _may_run(ctx: Context) -> Combinable | None:
     return Person.id.is_in(members) | Person.id.is_in(trained)
 
 
-async def find_runners(ctx: Context, text: Any) -> tuple[list[tuple[int, str]], bool]:
+async def find_runners(ctx: Context, text: object) -> tuple[list[tuple[int, str]], bool]:
     """Up to RUNNER_MATCHES people who may run Friends sessions whose name holds the text
     (or whose record number it is), by name, and whether there were more. Only the
     console's staff search; a champion records their own sessions and searches nobody."""
@@ -273,7 +279,7 @@ async def _runners_among(ctx: Context, ids: list[int]) -> list[int]:
     return sorted(r["id"] for r in rows)
 
 
-async def read_runner(text: Any, ctx: Context, current: int | None = None) -> int | None:
+async def read_runner(text: object, ctx: Context, current: int | None = None) -> int | None:
     """The person a coordinator chose as "Run by": blank (nobody), a choice (their record
     number, as "Pat Hart (#12)", "#12" or "12"), or a name that only one person who may run
     sessions has (matched as names are everywhere: normal.simple). Invalid says what to fix."""
@@ -323,44 +329,52 @@ async def person_names(ids: set[int]) -> dict[int, str]:
     return {row["id"]: row["name"] for row in rows}
 
 
+# A session or a figure as the console lists it: its record's fields and a few more.
+Listed = dict[str, object]
+
+
 async def sessions_list(
     ctx: Context, params: Mapping[str, str], per_page: int = 50
-) -> dict[str, Any]:
+) -> Page[Listed]:
     """A page of Friends sessions, newest first, filtered by programme, area and dates,
     each with the name of the person who ran it. Invalid says which filter to fix."""
     page = await list_records(
         FRIENDS_SESSIONS, ctx, {**_only(params, SESSION_FILTERS), "per_page": str(per_page)}
     )
-    names = await person_names({item["run_by"] for item in page["items"] if item["run_by"]})
-    for item in page["items"]:
-        item["run_by_name"] = names.get(item["run_by"], "")
-    return page
+    names = await person_names({item.run_by for item in page.items if item.run_by})
+    items = [
+        {**msgspec.structs.asdict(item), "run_by_name": names.get(item.run_by or 0, "")}
+        for item in page.items
+    ]
+    return Page(items=items, page=page.page, per_page=page.per_page, total=page.total)
 
 
-async def every_page(lister: Any, ctx: Context, params: Mapping[str, str]) -> list[dict[str, Any]]:
+Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Page[Listed]]]
+
+
+async def every_page(lister: Lister, ctx: Context, params: Mapping[str, str]) -> list[Listed]:
     """Every item of a filtered list, for a download (pages of 500)."""
-    items: list[dict[str, Any]] = []
+    items: list[Listed] = []
     page = 1
     while True:
         got = await lister(ctx, {**params, "page": str(page)}, 500)
-        items.extend(got["items"])
-        if page * 500 >= got["total"]:
+        items.extend(got.items)
+        if page * 500 >= got.total:
             return items
         page += 1
 
 
 async def external_list(
     ctx: Context, params: Mapping[str, str], per_page: int = 50
-) -> dict[str, Any]:
+) -> Page[Listed]:
     """A page of external figures, newest first, each marked with whether it counts now:
     only the newest figure of each source for a programme and area counts."""
     page = await list_records(
         EXTERNAL_COUNTS, ctx, {**_only(params, EXTERNAL_FILTERS), "per_page": str(per_page)}
     )
     counting = await counting_figures()
-    for item in page["items"]:
-        item["counts"] = item["id"] in counting
-    return page
+    items = [{**msgspec.structs.asdict(item), "counts": item.id in counting} for item in page.items]
+    return Page(items=items, page=page.page, per_page=page.per_page, total=page.total)
 
 
 async def counting_figures() -> set[int]:
@@ -373,7 +387,7 @@ async def counting_figures() -> set[int]:
         .order_by(ExternalCount.as_of)
         .order_by(ExternalCount.id)
     )
-    latest: dict[tuple[Any, ...], int] = {}
+    latest: dict[tuple[int, int | None, str], int] = {}
     for row in rows:
         latest[(row["programme"], row["footprint"], row["source"].strip().lower())] = row["id"]
     return set(latest.values())
@@ -390,28 +404,35 @@ async def external_sources() -> list[str]:
 DECISIONS = {"approve": "approved", "reject": "rejected"}
 
 
-async def sessions_waiting() -> list[Row]:
+class WaitingSession(FriendsSessionRow):
+    """A session waiting for review, with the name of who ran it (None: none, or erased)."""
+
+    run_by_name: str | None
+
+
+async def sessions_waiting() -> list[WaitingSession]:
     """The Friends sessions waiting for a coordinator's review, the longest waiting first,
     with the name of who ran them (None if their record was deleted)."""
-    return list(
+    return rows_as(
+        WaitingSession,
         await FriendsSession.select(
             *FriendsSession.all_columns(), FriendsSession.run_by.name.as_alias("run_by_name")
         )
         .where(FriendsSession.review_status == WAITING)
         .order_by(FriendsSession.created_at)
-        .order_by(FriendsSession.id)
+        .order_by(FriendsSession.id),
     )
 
 
-async def review_session(ctx: Context, record_id: int, decision: str) -> dict[str, Any]:
+async def review_session(ctx: Context, record_id: int, decision: str) -> shapes.FriendsSession:
     """A coordinator's decision on a session waiting for review: approve it (it counts) or
     reject it (it never counts). Saved through FRIENDS_SESSIONS, so the audit log and the
     checks are the API's. Deciding again what was just decided (a double tap) changes
     nothing; a session decided otherwise already is a Conflict."""
     status = DECISIONS[decision]
     current = await get_record(FRIENDS_SESSIONS, ctx, record_id)
-    if current["review_status"] != WAITING:
-        if current["review_status"] == status:
+    if current.review_status != WAITING:
+        if current.review_status == status:
             return current
         raise Conflict({"": "This session is no longer waiting for review."})
     return await update_record(FRIENDS_SESSIONS, ctx, record_id, {"review_status": status})

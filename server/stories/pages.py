@@ -32,7 +32,7 @@ DONE = {
 }
 
 
-async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+async def _context(ctx: Context, saved: bool = False) -> dict[str, object]:
     return {
         "stories": await my_stories(ctx),
         "values": {},

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from piccolo.custom_types import Combinable
+from piccolo.query import Select
 
+from schema.rows import StoryRow
 from schema.tables import Story
 from server.db import write_transaction
 from server.lib.records import (
     Context,
     Forbidden,
     NotFound,
+    Page,
     RecordType,
-    Row,
+    Sent,
     delete_record,
     get_record,
     update_record,
 )
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.lib.validation import Form, Invalid
 from server.stories import shapes
 
@@ -35,7 +38,7 @@ ONLY_CONSENT = (
 ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it."
 
 
-def read_story(form: Form, ctx: Context, old: Row | None) -> None:
+def read_story(form: Form, ctx: Context, old: StoryRow | None) -> None:
     if old is not None and ctx.champion and isinstance(form.data, Mapping):
         # An author may take their consent back or give it again; new words would be
         # published without a coordinator reading them.
@@ -50,9 +53,7 @@ def read_story(form: Form, ctx: Context, old: Row | None) -> None:
         form.choice("status", "a status", SET_BY_HAND, default="waiting")
 
 
-async def story_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
+async def story_rules(clean: StoryRow, ctx: Context, old: StoryRow | None, sent: Sent) -> StoryRow:
     if old is None and clean.get("person") is None and ctx.actor is not None:
         clean["person"] = ctx.actor.person_id  # a coordinator's own story
     if "text" in clean and len(clean["text"]) < SHORTEST:
@@ -67,7 +68,7 @@ async def story_rules(
     return clean
 
 
-def _consent_changed(clean: dict[str, Any], old: Row | None, ctx: Context) -> None:
+def _consent_changed(clean: StoryRow, old: StoryRow | None, ctx: Context) -> None:
     """Consent taken back withdraws the story at once, whatever its status (whoever records
     it). Once a story exists, only its author can give consent (nobody agrees for them),
     and it then goes back to a coordinator to approve (again)."""
@@ -83,16 +84,16 @@ def _consent_changed(clean: dict[str, Any], old: Row | None, ctx: Context) -> No
             clean["status"] = "waiting"
 
 
-def present_story(row: Row, ref: Reference) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "person": row["person"],
-        "programme": ref.slug(row["programme"]),
-        "text": row["text"],
-        "consent_to_publish": row["consent_to_publish"],
-        "status": row["status"],
-        "created_at": row["created_at"],
-    }
+def present_story(row: StoryRow, ref: Reference) -> shapes.Story:
+    return shapes.Story(
+        id=row["id"],
+        person=row["person"],
+        programme=ref.slug(row["programme"]),
+        text=row["text"],
+        consent_to_publish=row["consent_to_publish"],
+        status=row["status"],
+        created_at=row["created_at"],
+    )
 
 
 def story_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -110,6 +111,7 @@ STORIES = RecordType(
     name="story",
     shape=shapes.Story,
     table=Story,
+    row=StoryRow,
     read=read_story,
     rules=story_rules,
     present=present_story,
@@ -133,7 +135,14 @@ NO_CONSENT = (
 )
 
 
-def _with_names() -> Any:
+class Named(StoryRow):
+    """A story with the names of its author and programme (None: erased, or none)."""
+
+    person_name: str | None
+    programme_name: str | None
+
+
+def _with_names() -> Select[Story]:
     return Story.select(
         *Story.all_columns(),
         Story.person.name.as_alias("person_name"),
@@ -147,7 +156,7 @@ def _page_number(value: str | None) -> int:
     return int(form.result()["page"])
 
 
-async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> dict[str, Any]:
+async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> Page[Named]:
     """Stories waiting for a coordinator, the longest waiting first, with author and
     programme names."""
     page = _page_number(params.get("page"))
@@ -161,7 +170,7 @@ async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> dict
         .offset((page - 1) * per_page)
     )
     total = await Story.count().where(waiting)
-    return {"items": rows, "page": page, "per_page": per_page, "total": total}
+    return Page(items=rows_as(Named, rows), page=page, per_page=per_page, total=total)
 
 
 def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable, int]:
@@ -180,7 +189,7 @@ def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable,
 
 async def stories_decided(
     params: Mapping[str, str], ctx: Context, per_page: int = 20
-) -> dict[str, Any]:
+) -> Page[Named]:
     """Stories already approved, declined or withdrawn by their authors, the latest
     decision first; filtered by
     status and programme (Invalid says what to fix). per_page=0: all of them."""
@@ -194,15 +203,16 @@ async def stories_decided(
     if per_page:
         query = query.limit(per_page).offset((page - 1) * per_page)
     total = await Story.count().where(where)
-    return {"items": await query, "page": page, "per_page": per_page, "total": total}
+    rows = rows_as(Named, await query)
+    return Page(items=rows, page=page, per_page=per_page, total=total)
 
 
-async def decide_story(ctx: Context, record_id: int, decision: str) -> dict[str, Any]:
+async def decide_story(ctx: Context, record_id: int, decision: str) -> shapes.Story:
     """Approve (only with the author's consent to publish) or decline a story, through
     STORIES (so audited), and note when it was decided."""
     status = DECISIONS[decision]
     story = await get_record(STORIES, ctx, record_id)
-    if status == "approved" and not story["consent_to_publish"]:
+    if status == "approved" and not story.consent_to_publish:
         raise Invalid({"": NO_CONSENT})
     async with write_transaction():
         saved = await update_record(STORIES, ctx, record_id, {"status": status})
@@ -210,7 +220,7 @@ async def decide_story(ctx: Context, record_id: int, decision: str) -> dict[str,
     return saved
 
 
-async def correct_story_text(ctx: Context, record_id: int, text: Any) -> dict[str, Any]:
+async def correct_story_text(ctx: Context, record_id: int, text: object) -> shapes.Story:
     """Change a story's words (spelling, say). The audit log notes that the text changed,
     never the text itself."""
     return await update_record(STORIES, ctx, record_id, {"text": text})
@@ -219,7 +229,7 @@ async def correct_story_text(ctx: Context, record_id: int, text: Any) -> dict[st
 # Authors' own stories (the app's "My stories") -----------------------------------------
 
 
-async def my_stories(ctx: Context) -> list[dict[str, Any]]:
+async def my_stories(ctx: Context) -> list[shapes.Story]:
     """The signed-in person's own stories, newest first (staff too: only their own)."""
     assert ctx.actor is not None
     rows = await (
@@ -227,19 +237,19 @@ async def my_stories(ctx: Context) -> list[dict[str, Any]]:
         .where(Story.person == (ctx.actor.person_id or 0))
         .order_by(Story.id, ascending=False)
     )
-    return [present_story(row, ctx.ref) for row in rows]
+    return [present_story(row, ctx.ref) for row in rows_as(StoryRow, rows)]
 
 
-async def my_story(ctx: Context, record_id: int) -> dict[str, Any]:
+async def my_story(ctx: Context, record_id: int) -> shapes.Story:
     """One of the signed-in person's own stories; NotFound for anyone else's, coordinators
     included (they review stories in the console, not here)."""
     story = await get_record(STORIES, ctx, record_id)
-    if ctx.actor is None or story["person"] != ctx.actor.person_id:
+    if ctx.actor is None or story.person != ctx.actor.person_id:
         raise NotFound(f"There is no story with id {record_id}.")
     return story
 
 
-async def set_my_consent(ctx: Context, record_id: int, consent: bool) -> dict[str, Any]:
+async def set_my_consent(ctx: Context, record_id: int, consent: bool) -> shapes.Story:
     """Take back (False) or give again (True) the consent to publish one's own story.
     Taken back, it leaves the widget and the report at once; given again, it waits for a
     coordinator to approve it again."""

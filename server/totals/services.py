@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
+from schema.rows import ProgrammeRow
 from schema.tables import ActivityDaily, ExternalCount
 from server.db import generation as db_generation
 from server.lib.public import gzip_body
@@ -232,7 +233,7 @@ def _hours(minutes: int) -> float:
 
 
 def _programme_totals(
-    p: dict[str, Any], sums: dict[str, int], members: int, attendees: int, external: int
+    p: ProgrammeRow, sums: dict[str, int], members: int, attendees: int, external: int
 ) -> dict[str, Any]:
     """One programme's numbers. Friends count only for Friends programmes."""
     is_friend = p["kind"] == "friend"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import get, post
 from litestar.response import Redirect, Template
 
@@ -16,7 +14,7 @@ from server.trainings.services import TRAININGS, my_trainings, trainer_courses
 FIELDS = ("course", "completed_on", "certificate_number")
 
 
-async def _context(ctx: Context, saved: bool = False) -> dict[str, Any]:
+async def _context(ctx: Context, saved: bool = False) -> dict[str, object]:
     trainers = trainer_courses(ctx.ref)
     return {
         "trainings": await my_trainings(ctx),

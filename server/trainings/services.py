@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TypedDict
 
+import msgspec
 from piccolo.custom_types import Combinable
 
+from schema.rows import TrainingRecordRow
 from schema.tables import Membership, Person, TrainingRecord
 from server.accounts.addresses import doubt, holders
 from server.db import write_transaction
 from server.lib.normal import simple
-from server.lib.records import Context, RecordType, Row, allow, create_many
+from server.lib.records import Context, RecordType, Sent, allow, create_many
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Form, Invalid, Unprocessable
 from server.people.services import people_named
 from server.settings import today
@@ -58,14 +61,14 @@ def _check_trainer_course(course_ids: set[int], ctx: Context) -> None:
         raise Invalid({"course": STAFF_ONLY.format(course=ctx.ref.courses[trainers[0]]["name"])})
 
 
-async def _trainer_course_stays(row: Row, ctx: Context) -> None:
+async def _trainer_course_stays(row: TrainingRecordRow, ctx: Context) -> None:
     """A champion may not delete a course that lets them run sessions: staff recorded it."""
     if ctx.champion and row["course"] in trainer_courses(ctx.ref):
         name = ctx.ref.courses[row["course"]]["name"]
         raise Unprocessable({"course": STAFF_REMOVE.format(course=name)})
 
 
-def read_training(form: Form, ctx: Context, old: Row | None) -> None:
+def read_training(form: Form, ctx: Context, old: TrainingRecordRow | None) -> None:
     form.reference("person", "the person's id", required=ctx.actor is None or not ctx.champion)
     form.choice("course", "a course", ctx.ref.course_ids(), required=True)
     form.date("completed_on", "the date it was completed", required=True)
@@ -74,9 +77,9 @@ def read_training(form: Form, ctx: Context, old: Row | None) -> None:
 
 
 async def training_rules(
-    clean: dict[str, Any], ctx: Context, old: Row | None, sent: Mapping[str, Any]
-) -> dict[str, Any]:
-    merged = {**(old or {}), **clean}
+    clean: TrainingRecordRow, ctx: Context, old: TrainingRecordRow | None, sent: Sent
+) -> TrainingRecordRow:
+    merged: TrainingRecordRow = {**(old or {}), **clean}
     if ctx.champion:
         _check_trainer_course({merged["course"], (old or merged)["course"]}, ctx)
     if clean.get("person") and not await Person.exists().where(Person.id == clean["person"]):
@@ -85,23 +88,24 @@ async def training_rules(
     if old is None and merged.get("expires_on") is None and months:
         clean["expires_on"] = add_months(merged["completed_on"], months)
         merged["expires_on"] = clean["expires_on"]
-    if merged.get("expires_on") and merged["expires_on"] <= merged["completed_on"]:
+    expires_on = merged.get("expires_on")
+    if expires_on and expires_on <= merged["completed_on"]:
         raise Invalid({"expires_on": "The expiry date must be after the date it was completed."})
     return clean
 
 
-def present_training(row: Row, ref: Reference) -> dict[str, Any]:
-    course = ref.courses.get(row["course"], {})
-    return {
-        "id": row["id"],
-        "person": row["person"],
-        "course": course.get("slug"),
-        "course_name": course.get("name"),
-        "completed_on": row["completed_on"],
-        "certificate_number": row["certificate_number"],
-        "expires_on": row["expires_on"],
-        "created_at": row["created_at"],
-    }
+def present_training(row: TrainingRecordRow, ref: Reference) -> shapes.Training:
+    course = ref.courses.get(row["course"])
+    return shapes.Training(
+        id=row["id"],
+        person=row["person"],
+        course=course["slug"] if course else None,
+        course_name=course["name"] if course else None,
+        completed_on=row["completed_on"],
+        certificate_number=row["certificate_number"],
+        expires_on=row["expires_on"],
+        created_at=row["created_at"],
+    )
 
 
 def training_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -124,6 +128,7 @@ def training_filters(form: Form, ctx: Context) -> list[Combinable]:
 TRAININGS = RecordType(
     name="training",
     shape=shapes.Training,
+    row=TrainingRecordRow,
     table=TrainingRecord,
     read=read_training,
     rules=training_rules,
@@ -137,7 +142,7 @@ TRAININGS = RecordType(
 )
 
 
-async def my_trainings(ctx: Context) -> list[dict[str, Any]]:
+async def my_trainings(ctx: Context) -> list[dict[str, object]]:
     """The signed-in person's training, newest first, with days left where it expires."""
     assert ctx.actor is not None
     rows = (
@@ -147,11 +152,11 @@ async def my_trainings(ctx: Context) -> list[dict[str, Any]]:
     )
     now = today()
     out = []
-    for row in rows:
-        item = present_training(row, ctx.ref)
+    for row in rows_as(TrainingRecordRow, rows):
         expires = row["expires_on"]
-        item["days_left"] = (expires - now).days if expires else None
-        out.append(item)
+        days_left = (expires - now).days if expires else None
+        item = msgspec.structs.asdict(present_training(row, ctx.ref))
+        out.append({**item, "days_left": days_left})
     return out
 
 
@@ -188,15 +193,33 @@ def _expiring_clauses(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
-def _expiring_row(row: Row, ref: Reference) -> dict[str, Any]:
+class Expiring(TrainingRecordRow):
+    """A training running out, with its person's name and contact details."""
+
+    name: str
+    email: str | None
+    phone: str | None
+    consent: bool
+
+
+class ExpiringPage(TypedDict):
+    items: list[dict[str, object]]
+    page: int
+    total: int
+    pages: int
+
+
+def _expiring_row(row: Expiring, ref: Reference) -> dict[str, object]:
     """A qualification running out; contact details only if the person agreed to contact."""
-    days = (row["expires_on"] - today()).days
+    expires_on = row["expires_on"]
+    assert expires_on is not None  # only trainings that expire are chosen
+    days = (expires_on - today()).days
     consent = bool(row["consent"])
     return {
         "id": row["id"],
         "person": row["person"],
         "name": row["name"],
-        "course_name": ref.courses.get(row["course"], {}).get("name", "?"),
+        "course_name": ref.courses[row["course"]]["name"] if row["course"] in ref.courses else "?",
         "completed_on": row["completed_on"],
         "expires_on": row["expires_on"],
         "days_left": days,
@@ -208,8 +231,8 @@ def _expiring_row(row: Row, ref: Reference) -> dict[str, Any]:
 
 
 async def expiring_trainings(
-    ctx: Context, params: Mapping[str, Any], *, every_page: bool = False
-) -> dict[str, Any]:
+    ctx: Context, params: Mapping[str, str], *, every_page: bool = False
+) -> ExpiringPage:
     """Qualifications that run out in the next 90 days or ran out in the last 30, soonest
     first, filtered by course, programme (any role in it) and area. One page, or with
     every_page=True all of them (for a download)."""
@@ -217,7 +240,7 @@ async def expiring_trainings(
     form = Form({k: params[k] for k in (*EXPIRING_FILTERS, "page") if params.get(k)})
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     clauses = _expiring_clauses(form, ctx)
-    page = form.result()["page"]
+    page = int(form.result()["page"])
     where = clauses[0]
     for clause in clauses[1:]:
         where = where & clause
@@ -235,13 +258,13 @@ async def expiring_trainings(
     )
     if not every_page:
         query = query.limit(EXPIRING_PER_PAGE).offset((page - 1) * EXPIRING_PER_PAGE)
-    items = [_expiring_row(r, ctx.ref) for r in await query]
+    items = [_expiring_row(r, ctx.ref) for r in rows_as(Expiring, await query)]
     total = await TrainingRecord.count().where(where)
     pages = max(1, -(-total // EXPIRING_PER_PAGE))
-    return {"items": items, "page": page, "total": total, "pages": pages}
+    return ExpiringPage(items=items, page=page, total=total, pages=pages)
 
 
-def _as_list(value: Any) -> list[str]:
+def _as_list(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
@@ -268,7 +291,28 @@ async def _match_names(names: list[str]) -> dict[str, list[int]]:
     return await people_named({simple(n) for n in names})
 
 
-async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]:
+class Resolved(TypedDict):
+    """The people a cohort names: their ids, and what could not be matched, and why."""
+
+    ids: list[int]
+    not_found: list[str]
+    ambiguous: list[str]
+    to_check: list[str]
+
+
+class Cohort(TypedDict):
+    """What recording a cohort did: who was added, who had it, what did not match."""
+
+    course_name: str
+    completed_on: date
+    added: list[str]
+    already: list[str]
+    not_found: list[str]
+    ambiguous: list[str]
+    to_check: list[str]
+
+
+async def resolve_people(ticked: list[str], pasted: list[str]) -> Resolved:
     """Person ids from ticked boxes and from pasted emails or names, and what did not match
     (unknown, or a name that more than one person has)."""
     ids = [int(v) for v in ticked if v.strip().isdigit() and 0 < int(v) <= MAX_ID]
@@ -308,7 +352,7 @@ async def resolve_people(ticked: list[str], pasted: list[str]) -> dict[str, Any]
     }
 
 
-def _cohort_form(data: Mapping[str, Any], ctx: Context) -> tuple[Form, list[str], list[str]]:
+def _cohort_form(data: Mapping[str, object], ctx: Context) -> tuple[Form, list[str], list[str]]:
     form = Form({k: data.get(k) for k in ("course", "completed_on")})
     form.choice("course", "a course", ctx.ref.course_ids(), required=True)
     form.date("completed_on", "the date it was completed", required=True)
@@ -321,7 +365,7 @@ def _cohort_form(data: Mapping[str, Any], ctx: Context) -> tuple[Form, list[str]
     return form, ticked, pasted
 
 
-async def record_cohort(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
+async def record_cohort(ctx: Context, data: Mapping[str, object]) -> Cohort:
     """One course on one date for many people at once. People who already have that course
     on that date are not added again. Returns who was added, who had it, and what did not
     match; Invalid if the course, the date or the people are missing."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -179,10 +180,12 @@ def test_every_field_a_record_reads_is_in_its_documented_body():
     from server.trainings.services import TRAININGS
 
     describing = Context(actor=DESCRIBER, ref=NO_LISTS)
-    kinds = [ACTIVITIES, MEMBERSHIPS, PEOPLE, COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES,
-             EXTERNAL_COUNTS, FRIENDS_SESSIONS, STORIES, TRAININGS]  # fmt: skip
+    kinds: list[RecordType[Any, Any]] = [
+        ACTIVITIES, MEMBERSHIPS, PEOPLE, COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES,
+        EXTERNAL_COUNTS, FRIENDS_SESSIONS, STORIES, TRAININGS,
+    ]  # fmt: skip
 
-    def reading(rt: RecordType) -> Callable[[Form], None]:
+    def reading(rt: RecordType[Any, Any]) -> Callable[[Form], None]:
         return lambda form: rt.read(form, describing, None)
 
     for rt in kinds:
