@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import post
 from litestar.exceptions import PermissionDeniedException
@@ -78,17 +78,17 @@ BATCH = RequestBody(
 )
 async def batch(
     request: AppRequest,
-    data: Annotated[dict[str, Any], Body(description='{"activities": [...]}')],
-) -> dict[str, object]:
+    data: Annotated[dict[str, object], Body(description='{"activities": [...]}')],
+) -> BatchAnswer:
     actor = current_actor(request)
     unknown = set(data) - {"activities", "owner"}
     if unknown:
         raise Invalid({k[:60]: "This field is not known: send only activities." for k in unknown})
     check_owner(actor, data.get("owner"), by_cookie=request.scope.get("auth") == "session")
-    return {"results": await log_batch(await Context.load(actor), data.get("activities"))}
+    return BatchAnswer(results=await log_batch(await Context.load(actor), data.get("activities")))
 
 
-def check_owner(actor: Actor | None, owner: Any, by_cookie: bool) -> None:
+def check_owner(actor: Actor | None, owner: object, by_cookie: bool) -> None:
     """A phone's queue is sent only as the account that queued it: a shared phone may hold
     another person's items, and the session cookie is whoever signed in last."""
     if owner is None and not by_cookie:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypedDict, cast
+from typing import TypedDict, cast
 
 from piccolo.custom_types import Combinable
 
@@ -360,7 +360,7 @@ def _plainly_valid(item: object, choices: Choices) -> ActivityRow | None:
     }  # fmt: skip
 
 
-def _plain_date(raw: Any, default: date) -> date | None:
+def _plain_date(raw: object, default: date) -> date | None:
     """Form.date's value for a plainly valid date (None: let Form say what is wrong)."""
     if raw is None:
         return default
@@ -375,7 +375,7 @@ def _plain_date(raw: Any, default: date) -> date | None:
     return value if EARLIEST <= value <= LATEST and not after_today(value) else None
 
 
-def _plain_choice(raw: Any, choices: Mapping[str, int]) -> int | None | bool:
+def _plain_choice(raw: object, choices: Mapping[str, int]) -> int | None | bool:
     """Form.choice's value of an optional choice (False: let Form say what is wrong)."""
     if raw is None:
         return None
@@ -385,7 +385,7 @@ def _plain_choice(raw: Any, choices: Mapping[str, int]) -> int | None | bool:
     return None if not key else choices.get(key, False)
 
 
-def _plain_note(raw: Any) -> str | None:
+def _plain_note(raw: object) -> str | None:
     """Form.text's value for a note (None: let Form say what is wrong)."""
     if raw is None:
         return ""
@@ -419,7 +419,7 @@ def _read_item(
     return clean, {}
 
 
-async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
+async def log_batch(ctx: Context, items: object) -> list[shapes.BatchResult]:
     """Save up to 500 activities at once; each gets created, duplicate or invalid, in order.
 
     Sending the same batch again is safe: an activity whose client_id is already saved is a
@@ -433,22 +433,24 @@ async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
     mine = await champion_programmes(person) if ctx.champion else None
     footprint = await default_footprint(person)
     choices = Choices.of(ctx.ref)
-    results: list[dict[str, Any]] = []
-    rows: dict[uuid.UUID, dict[str, Any]] = {}
-    valid: list[tuple[dict[str, Any], uuid.UUID]] = []
+    results: list[shapes.BatchResult] = []
+    rows: dict[uuid.UUID, ActivityRow] = {}
+    valid: list[tuple[shapes.BatchResult, uuid.UUID]] = []
     for item in items:
         clean, errors = _read_item(item, ctx, mine, footprint, choices)
         raw_id = item.get("client_id") if isinstance(item, Mapping) else None
         client_id = raw_id[:100] if isinstance(raw_id, str) else None
-        results.append({"client_id": client_id, "status": "invalid", "errors": errors})
+        results.append(shapes.BatchResult(client_id=client_id, status="invalid", errors=errors))
         if clean is not None:
-            results[-1]["client_id"] = str(clean["client_id"])
-            valid.append((results[-1], clean["client_id"]))
-            if clean["client_id"] not in rows:
-                rows[clean["client_id"]] = {**clean, "person": person}
+            key = clean["client_id"]
+            results[-1].client_id = str(key)
+            valid.append((results[-1], key))
+            if key not in rows:
+                rows[key] = clean
+                clean["person"] = person
     created = await _insert_new(ctx, list(rows.values()))
     for result, key in valid:
-        result["status"] = "created" if key in created else "duplicate"
+        result.status = "created" if key in created else "duplicate"
         created.discard(key)  # the same one again later in the batch: a duplicate
     return results
 
@@ -457,7 +459,7 @@ async def log_batch(ctx: Context, items: Any) -> list[dict[str, Any]]:
 BATCH_COLUMNS = (*FIELDS, "review_reason", "created_at", "updated_at")
 
 
-async def _insert_new(ctx: Context, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+async def _insert_new(ctx: Context, rows: list[ActivityRow]) -> set[uuid.UUID]:
     """Insert the rows whose client_id is new; returns their client_ids."""
     if not rows:
         return set()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import get
 from litestar.response import Redirect, Response, Template
 
@@ -49,7 +47,7 @@ async def favicon() -> Redirect:
 
 @get("/accessibility", include_in_schema=False, name="accessibility")
 async def accessibility() -> Template:
-    context: dict[str, Any] = {"about": service()}
+    context: dict[str, object] = {"about": service()}
     return Template("site/accessibility.html", context=context)
 
 

@@ -5,7 +5,6 @@ it works without JavaScript)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from litestar import get, post
 from litestar.params import FromPath
@@ -22,6 +21,7 @@ from server.stories.services import (
     my_story,
     set_my_consent,
 )
+from server.stories.shapes import Story
 
 FIELDS = ("text", "programme", "consent_to_publish")
 # What each action says on the list afterwards (?done=...).
@@ -50,7 +50,7 @@ async def new_story_page(request: AppRequest, ctx: PageContext) -> Template:
 
 @post("/stories/new", include_in_schema=False, status_code=303)
 async def share_story(request: AppRequest, ctx: PageContext, data: FormData) -> Template | Redirect:
-    def save(ctx: Context, sent: dict[str, Any]) -> Any:
+    def save(ctx: Context, sent: dict[str, object]) -> Awaitable[Story]:
         consent = sent["consent_to_publish"] == "yes"  # a ticked box sends "yes"
         return create_record(STORIES, ctx, {**sent, "consent_to_publish": consent})
 
@@ -94,7 +94,7 @@ async def _act(
     request: AppRequest,
     ctx: Context,
     done: str,
-    act: Callable[[Context], Awaitable[Any]],
+    act: Callable[[Context], Awaitable[object]],
 ) -> Redirect:
     """A confirmed action on one of my stories, then back to the list saying it is done."""
     await act(ctx)
