@@ -25,6 +25,7 @@ class Field:
     required: bool
     rules: str  # limits and choices, in words
     description: str
+    example: str = ""  # the first of the schema's examples, as JSON ("" when none)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def type_of(document: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     "Person" (a named object), "string or null"."""
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
+    if len(schema.get("allOf", [])) == 1:  # a named body with words of its own beside it
+        return type_of(document, schema["allOf"][0])
     for key in ("oneOf", "anyOf"):
         if key in schema:
             ways = [s for s in schema[key] if not _empty_text(s)]  # "or empty": in rules
@@ -196,6 +199,14 @@ def rules_of(schema: Mapping[str, Any]) -> str:
     return "; ".join(words)
 
 
+def example_of(schema: Mapping[str, Any]) -> str:
+    """The first example a schema gives, written as JSON; "" when it gives none."""
+    examples = schema.get("examples")
+    if not isinstance(examples, list) or not examples:
+        return ""
+    return json.dumps(examples[0], ensure_ascii=False)
+
+
 def _parameters(document: Mapping[str, Any], op: Mapping[str, Any]) -> list[Field]:
     out = []
     for parameter in op.get("parameters", []):
@@ -230,7 +241,11 @@ def _fields(document: Mapping[str, Any], schema: Mapping[str, Any], where: str) 
             type=type_of(document, prop),
             required=name in required,
             rules=rules_of(resolve(document, prop)),
-            description=str(resolve(document, prop).get("description") or ""),
+            # The field's own words; else, for a field that only names a body, the body's.
+            description=str(
+                prop.get("description") or resolve(document, prop).get("description") or ""
+            ),
+            example=example_of(prop),
         )
         for name, prop in schema.get("properties", {}).items()
     ]

@@ -30,6 +30,7 @@ from server.lib.records import (
 )
 from server.lib.reference import NO_LISTS, Reference
 from server.lib.revalidate import record_answer
+from server.lib.shapes import PageNumber, PerPage, Total
 from server.lib.validation import JSON, QUERY, Invalid, given_twice
 
 Fields = Annotated[dict[str, object], Body(description="The record's fields as a JSON object.")]
@@ -152,9 +153,10 @@ def next_steps(one: str) -> dict[str, Link]:
 
 def page_of(shape: type[msgspec.Struct]) -> type[msgspec.Struct]:
     """The Struct of one page of a list of these records (PersonPage, ...)."""
+    items = Annotated[list[shape], msgspec.Meta(description="The records on this page.")]  # type: ignore[valid-type]
     return msgspec.defstruct(
         f"{shape.__name__}Page",
-        [("items", list[shape]), ("page", int), ("per_page", int), ("total", int)],  # type: ignore[valid-type]
+        [("items", items), ("page", PageNumber), ("per_page", PerPage), ("total", Total)],
         module=shape.__module__,
     )
 

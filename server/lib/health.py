@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Response, get
 
@@ -10,7 +12,14 @@ from server.lib.openapi import ANYONE, answer
 
 
 class Health(msgspec.Struct):
-    status: str  # "ok", or what is wrong
+    status: Annotated[
+        str,
+        msgspec.Meta(
+            description='"ok", or what is wrong, such as "database unreachable" (GET /readyz, '
+            "with 503).",
+            examples=["ok"],
+        ),
+    ]
 
 
 @get(

@@ -50,12 +50,21 @@ ANYONE: list[SecurityRequirement] = [{}, {BEARER: []}]
 class ErrorBody(msgspec.Struct):
     """What every error answer of the API says (server/lib/errors.py sends it)."""
 
-    message: Annotated[str, msgspec.Meta(description="What went wrong, in plain words.")]
+    message: Annotated[
+        str,
+        msgspec.Meta(
+            description="What went wrong, in plain words.",
+            examples=["Some of what was sent needs fixing."],
+        ),
+    ]
     errors: Annotated[
         dict[str, str],
         msgspec.Meta(
             description='Where fields are at fault: for each field ("" for the body as a '
-            "whole), what to fix. Left out when no field is at fault."
+            "whole), what to fix. Left out when no field is at fault.",
+            examples=[
+                {"people_reached": "The number of people reached must be from 0 to 100,000."}
+            ],
         ),
     ] = msgspec.field(default_factory=dict)
 

@@ -3,16 +3,18 @@ checked here against the readers themselves, and against the app's answers."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
 import pytest
 
+from server.apidocs.reference import shape_anchor
 from server.lib.openapi import date_pattern, text_pattern
 from server.lib.validation import JSON, Form, Invalid
 from server.settings import today
 from tests.helpers import factories as f
-from tests.helpers.html import Page
+from tests.helpers.html import Page, Tables
 
 
 def test_a_date_pattern_takes_exactly_the_days_of_its_range():
@@ -170,6 +172,123 @@ async def test_the_reference_lists_the_fields_of_each_answer(client):
     person = page.text.split('id="shape-person"', 1)[1].split("</table>", 1)[0]
     for field in ("email", "year_of_birth", "consent_to_contact", "created_at"):
         assert f"<code>{field}</code>" in person
+
+
+async def test_the_reference_says_what_each_field_of_each_answer_is(client):
+    """Every body's table on the page has a row for each of its fields, with the document's
+    description of it and its first example."""
+    document = await _document(client)
+    tables = Tables((await client.get("/schema")).text).tables
+    for name, schema in document["components"]["schemas"].items():
+        header, *rows = tables[f"fields-{shape_anchor(name)}"]
+        assert header[:4] == ["Name", "Type", "Always there", "What it is"], name
+        shown = {row[0]: row for row in rows}
+        assert list(shown) == list(schema.get("properties", {})), name
+        for field, prop in schema.get("properties", {}).items():
+            words = " ".join(prop["description"].split())
+            assert shown[field][3] == words, (name, field)
+            if prop.get("examples"):
+                example = json.dumps(prop["examples"][0], ensure_ascii=False)
+                assert shown[field][4] == example, (name, field)
+    year = {row[0]: row for row in tables["fields-shape-person"]}["year_of_birth"]
+    assert year[3].startswith("The year they were born") and year[4] == "1984"
+
+
+def _undescribed(where: str, schema: dict) -> list[str]:
+    """Each property of this schema, and of the objects and $defs within it, that has no
+    description of its own, as "Schema.property" (a nested one as "Schema.field.property")."""
+    missing = []
+    for name, prop in schema.get("properties", {}).items():
+        if not str(prop.get("description") or "").strip():
+            missing.append(f"{where}.{name}")
+        missing += _undescribed(f"{where}.{name}", prop)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            missing += _undescribed(where, schema[key])
+    for key in ("oneOf", "anyOf", "allOf"):
+        for way in schema.get(key, []):
+            missing += _undescribed(where, way)
+    for name, inner in schema.get("$defs", {}).items():
+        missing += _undescribed(name, inner)
+    return missing
+
+
+async def test_every_field_of_every_body_says_what_it_is(client):
+    """Each property of each named body (and of any object or $defs inside one) has a
+    description: a field the document only names and types is not documented."""
+    document = await _document(client)
+    schemas = document["components"]["schemas"]
+    assert {"Activity", "Person", "Totals", "ErrorBody", "Health"} <= set(schemas)
+    missing = [m for name, schema in schemas.items() for m in _undescribed(name, schema)]
+    assert missing == [], "Fields without a description: " + ", ".join(missing)
+
+
+def _choices():
+    """The values the code gives a field, by (schema, field): its description names them all."""
+    from server.activities.services import KINDS, REVIEW_STATUSES
+    from server.lib.auth import ROLES
+    from server.people.services import STATUSES as MEMBERSHIP
+    from server.reference.services import ORGANISATION_KINDS, PROGRAMME_KINDS, SECTORS
+    from server.sessions.services import REVIEW_STATUSES as SESSION_REVIEW
+    from server.stories.services import STATUSES as STORY
+
+    return {
+        ("Activity", "kind"): KINDS,
+        ("Activity", "review_status"): REVIEW_STATUSES,
+        ("FriendsSession", "review_status"): SESSION_REVIEW,
+        ("Membership", "status"): MEMBERSHIP,
+        ("MembershipStatus", "status"): MEMBERSHIP,
+        ("Story", "status"): STORY,
+        ("Organisation", "kind"): ORGANISATION_KINDS,
+        ("Organisation", "sector"): SECTORS,
+        ("Programme", "kind"): PROGRAMME_KINDS,
+        ("ProgrammeTotals", "kind"): PROGRAMME_KINDS,
+        ("Me", "role"): ROLES,
+    }
+
+
+async def test_a_fields_description_names_every_value_the_code_gives_it(client):
+    """A kind or status added in the code (an activity kind: CONTRIBUTING, Recipe A) must be
+    named in the answer's description too (server/<feature>/shapes.py)."""
+    schemas = (await _document(client))["components"]["schemas"]
+    unnamed = [
+        f"{name}.{field}: {value}"
+        for (name, field), values in _choices().items()
+        for value in values
+        if not re.search(
+            rf"(?<![\w-]){re.escape(value)}(?![\w-])",
+            schemas[name]["properties"][field]["description"],
+        )
+    ]
+    assert unnamed == [], "Values not named in the description: " + ", ".join(unnamed)
+
+
+def test_a_field_without_a_description_is_named():
+    """The walk above finds a field without words however deep it is, and names it."""
+    schema = {
+        "properties": {
+            "said": {"type": "integer", "description": "How many."},
+            "unsaid": {"type": "integer"},
+            "blank": {"type": "string", "description": " "},
+            "inner": {
+                "description": "An object inside.",
+                "properties": {"deep": {"type": "string"}},
+            },
+            "listed": {
+                "description": "A list of objects.",
+                "type": "array",
+                "items": {"type": "object", "properties": {"item": {"type": "string"}}},
+            },
+        },
+        "$defs": {"Other": {"properties": {"also": {"type": "string"}}}},
+    }
+    assert _undescribed("Thing", schema) == [
+        "Thing.unsaid",
+        "Thing.blank",
+        "Thing.inner.deep",
+        "Thing.listed.item",
+        "Other.also",
+    ]
 
 
 async def test_an_answer_with_a_field_its_struct_does_not_declare_is_an_error(client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.apidocs.reference import sections
+from server.apidocs.reference import sections, shapes
 from tests.helpers.html import Page
 
 DOCUMENT = {
@@ -79,6 +79,29 @@ def test_operations_are_grouped_by_tag_with_their_fields_and_answers_in_words():
     assert fields["shown"].rules == "false when left out"  # as JSON writes it
     assert [a.status for a in create.answers] == ["201", "400"]
     assert other.operations[0].who == "Signed-in accounts"  # the document's own security
+
+
+def test_an_answers_fields_have_their_own_words_type_and_first_example():
+    document = {"components": {"schemas": {
+        "Inner": {"type": "object", "description": "The body's own words"},
+        "Outer": {"type": "object", "required": ["inner"], "properties": {
+            "inner": {"allOf": [{"$ref": "#/components/schemas/Inner"}],
+                      "description": "The field's words"},
+            "named": {"$ref": "#/components/schemas/Inner"},
+            "code": {"type": ["string", "null"], "description": "A code",
+                     "examples": ["WC", "WN"]},
+            "count": {"type": "integer", "examples": [0]},
+        }},
+    }}}  # fmt: skip
+    inner, outer = shapes(document)
+    assert (inner.name, inner.fields) == ("Inner", [])
+    fields = {f.name: f for f in outer.fields}
+    assert (fields["inner"].type, fields["inner"].description) == ("Inner", "The field's words")
+    assert fields["inner"].required and not fields["code"].required
+    # A field that only names a body: the body's words.
+    assert fields["named"].description == "The body's own words"
+    assert (fields["code"].example, fields["count"].example) == ('"WC"', "0")
+    assert fields["named"].example == ""
 
 
 async def test_the_page_lists_every_operation_of_the_apps_own_document(client):
