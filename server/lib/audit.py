@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from piccolo.custom_types import Combinable
@@ -18,32 +18,33 @@ from piccolo.custom_types import Combinable
 from schema.tables import AuditEvent
 from server.db import contains, write_transaction
 from server.lib import bulk
+from server.lib.rows import JSON, rows_as
 from server.lib.validation import MAX_ID, QUERY, Form
 
 CHANGED = "changed"
 
 
-_AS_THEY_ARE = frozenset({int, float, str, bool, type(None)})
+# Values the log keeps as they are: most values, let through first (batches audit
+# thousands). A tuple of types for isinstance, which tells mypy what passes.
+_AS_THEY_ARE = (int, float, str, bool, type(None))
 
 
-def _plain(value: Any) -> Any:
-    if type(value) in _AS_THEY_ARE:  # most values, at once (batches audit thousands)
+def _plain(value: object) -> str | int | float | bool | None:
+    if isinstance(value, _AS_THEY_ARE):  # most values, at once
         return value
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
     return str(value)
 
 
 def changes(
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any],
+    old: Mapping[str, object] | None,
+    new: Mapping[str, object],
     personal: Iterable[str] = (),
-) -> dict[str, Any]:
+) -> dict[str, JSON]:
     """What differs between two versions of a record: {field: [old, new]} (or "changed")."""
     hidden = set(personal)
-    out: dict[str, Any] = {}
+    out: dict[str, JSON] = {}
     for key, value in new.items():
         before = None if old is None else old.get(key)
         if old is not None and before == value:
@@ -58,20 +59,20 @@ def changes(
 
 
 def created(
-    new: Mapping[str, Any], fields: Sequence[str] | None = None, personal: Iterable[str] = ()
-) -> dict[str, Any]:
+    new: Mapping[str, object], fields: Sequence[str] | None = None, personal: Iterable[str] = ()
+) -> dict[str, JSON]:
     """What a "create" event records of a new record: changes(None, new, personal), of
     only `fields` (those given, in that order) when named. One pass over the values, as
     bulk writes make thousands of these."""
     hidden = personal if isinstance(personal, frozenset | set) else frozenset(personal)
-    out: dict[str, Any] = {}
+    out: dict[str, JSON] = {}
     for key in new if fields is None else fields:
         if key in new:
             value = new[key]
             if key in hidden:
                 out[key] = CHANGED
             else:
-                out[key] = value if type(value) in _AS_THEY_ARE else _plain(value)
+                out[key] = value if isinstance(value, _AS_THEY_ARE) else _plain(value)
     return out
 
 
@@ -80,7 +81,7 @@ async def record(
     action: str,
     record_type: str,
     record_id: int,
-    what: Mapping[str, Any],
+    what: Mapping[str, object],
 ) -> None:
     """Add one event; call it inside the transaction that made the change."""
     await AuditEvent.insert(
@@ -95,7 +96,10 @@ async def record(
 
 
 async def record_many(
-    account_id: int | None, action: str, record_type: str, ids_and_changes: list[tuple[int, Any]]
+    account_id: int | None,
+    action: str,
+    record_type: str,
+    ids_and_changes: Iterable[tuple[int, Mapping[str, object]]],
 ) -> None:
     """Add many events at once (batches, imports, merges, erasure): one prepared statement
     for them all. Call it inside the write transaction that made the changes."""
@@ -108,7 +112,8 @@ async def record_many(
         await bulk.insert(AuditEvent, _EVENT_COLUMNS, rows)
 
 
-def _as_dict(what: Any) -> dict[str, Any]:
+def _as_dict(what: Mapping[str, object]) -> dict[str, object]:
+    """The JSON encoder writes only dicts as objects (another mapping would become text)."""
     return what if type(what) is dict else dict(what)
 
 
@@ -127,7 +132,19 @@ def read_event_options(form: Form) -> None:
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
 
 
-async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
+class AuditRow(TypedDict):
+    """An audit event as the table holds it (every column)."""
+
+    id: int
+    at: datetime
+    account: int | None
+    action: str
+    record_type: str
+    record_id: int
+    changes: JSON
+
+
+async def list_events(params: Mapping[str, str]) -> dict[str, object]:
     """The newest audit events, filtered by record type and id, a page at a time, with the
     total that match (like every other list). The options come from the API's query."""
     form = Form(params, sent_as=QUERY)
@@ -141,7 +158,8 @@ async def list_events(params: Mapping[str, str]) -> dict[str, Any]:
     if clean["record_id"]:
         query = query.where(AuditEvent.record_id == clean["record_id"])
         count = count.where(AuditEvent.record_id == clean["record_id"])
-    rows = await query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+    query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+    rows = rows_as(AuditRow, await query)
     return {
         "items": rows,
         "page": clean["page"],
@@ -156,10 +174,18 @@ SYSTEM = "system"  # events with no account: the command line, or an account sin
 EXPORT_LIMIT = 100_000  # rows in one download; narrow the filters for more
 
 
+class _RecordTypeRow(TypedDict):
+    record_type: str
+
+
+class _ActionRow(TypedDict):
+    action: str
+
+
 async def filter_choices() -> dict[str, list[str]]:
     """The record types and actions that appear in the log, for the filters' lists."""
-    types = await AuditEvent.select(AuditEvent.record_type).distinct()
-    actions = await AuditEvent.select(AuditEvent.action).distinct()
+    types = rows_as(_RecordTypeRow, await AuditEvent.select(AuditEvent.record_type).distinct())
+    actions = rows_as(_ActionRow, await AuditEvent.select(AuditEvent.action).distinct())
     return {
         "record_types": sorted(r["record_type"] for r in types),
         "actions": sorted(a["action"] for a in actions),
@@ -201,7 +227,7 @@ def event_filters(form: Form, choices: Mapping[str, list[str]], zone: str) -> li
     return out
 
 
-def describe_value(value: Any) -> str:
+def describe_value(value: object) -> str:
     """A value from the log as people read it."""
     if value is None or value == "":
         return "(blank)"
@@ -210,7 +236,7 @@ def describe_value(value: Any) -> str:
     return str(value)
 
 
-def describe_changes(what: Any) -> list[tuple[str, str]]:
+def describe_changes(what: JSON) -> list[tuple[str, str]]:
     """What changed, for people to read: (field, "old → new"), (field, "changed") for
     personal fields, or (field, value) for a new record's fields."""
     if not isinstance(what, Mapping):
@@ -226,7 +252,17 @@ def describe_changes(what: Any) -> list[tuple[str, str]]:
     return out
 
 
-def who(row: Mapping[str, Any]) -> str:
+# The account's columns beside an event's (EVENT_COLUMNS), named as piccolo names joins.
+_AccountColumns = TypedDict(
+    "_AccountColumns", {"account.email": str | None, "account.erased_at": datetime | None}
+)
+
+
+class LoggedEvent(AuditRow, _AccountColumns):
+    """An audit event with its account's email and erasure (EVENT_COLUMNS)."""
+
+
+def who(row: LoggedEvent) -> str:
     """Who made a change: the account's email; "an erased account #n" for an account whose
     person was erased (their events stay, under that pseudonym); or "system"."""
     if row.get("account") is None:
@@ -236,7 +272,8 @@ def who(row: Mapping[str, Any]) -> str:
     return str(row.get("account.email") or SYSTEM)
 
 
-def _shown(row: Mapping[str, Any], zone: str) -> dict[str, Any]:
+def _shown(row: LoggedEvent, zone: str) -> dict[str, object]:
+    """An event for the console's page and download (values only they read)."""
     at = row["at"]
     local = at.astimezone(ZoneInfo(zone)) if isinstance(at, datetime) else None
     what = row["changes"]
@@ -269,9 +306,18 @@ EVENT_COLUMNS = (
 )
 
 
+class EventSearch(TypedDict):
+    """A page of the console's audit log (or all of it, for a download)."""
+
+    items: list[dict[str, object]]
+    page: int
+    per_page: int
+    total: int
+
+
 async def search_events(
-    params: Mapping[str, Any], zone: str, *, everything: bool = False
-) -> dict[str, Any]:
+    params: Mapping[str, object], zone: str, *, everything: bool = False
+) -> EventSearch:
     """A page of audit events, newest first, with the filters above; with everything=True,
     all of them (up to EXPORT_LIMIT) for a download. Times are in the council's zone."""
     form = Form(params)
@@ -287,7 +333,7 @@ async def search_events(
         query = query.limit(EXPORT_LIMIT)
     else:
         query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
-    rows = await query.output(load_json=True)
+    rows = rows_as(LoggedEvent, await query.output(load_json=True))
     return {
         "items": [_shown(row, zone) for row in rows],
         "page": clean["page"],

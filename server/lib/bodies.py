@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import NoReturn
 
 from server.lib.auth import AppRequest
+from server.lib.rows import JSON
 
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 
@@ -47,7 +48,7 @@ class _NotANumber(ValueError):
     """NaN or Infinity, which JSON does not allow."""
 
 
-def _no_constants(word: str) -> Any:
+def _no_constants(word: str) -> NoReturn:
     raise _NotANumber(word)
 
 
@@ -65,7 +66,7 @@ def _where(path: list[str | int]) -> str:
     return out[:120]
 
 
-def _odd_value(value: Any, path: list[str | int]) -> tuple[str, str] | None:
+def _odd_value(value: JSON, path: list[str | int]) -> tuple[str, str] | None:
     """The first text with a lone surrogate or number too big for a double, with its place."""
     if isinstance(value, str):
         if any("\ud800" <= c <= "\udfff" for c in value):
@@ -104,7 +105,7 @@ def explain_body(body: bytes) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         return {"": f"The body is not UTF-8 text (byte {exc.start + 1}): send it as UTF-8."}
     try:
-        value = json.loads(text, parse_constant=_no_constants, parse_int=_whole)
+        value: JSON = json.loads(text, parse_constant=_no_constants, parse_int=_whole)
     except _NotANumber as exc:
         return {"": f"{exc} is not a number JSON allows: send a number."}
     except RecursionError:

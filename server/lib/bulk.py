@@ -19,18 +19,22 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TypeVar
 
+import aiosqlite
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from piccolo.engine.sqlite import convert_datetime_in
 from piccolo.table import Table
 
 from server.db import engine, is_postgres
 
 MAX_PARAMETERS = 30_000  # both drivers take up to 32,766 parameters in one statement
-Values = Sequence[Any]
+Values = Sequence[object]  # one row's values, in the order of its columns
+T = TypeVar("T")
 
 
-def once(value: Any) -> Any:
+def once(value: T) -> T | str:
     """A value that many rows share, as the driver stores it, worked out once: on SQLite,
     piccolo's adapter would otherwise turn the same datetime into text for every row."""
     if isinstance(value, datetime) and not is_postgres():
@@ -38,11 +42,38 @@ def once(value: Any) -> Any:
     return value
 
 
-def _connection() -> Any:
+def _connection() -> object:
+    """The open write transaction's connection (piccolo's engine types it loosely; see
+    _postgres and _sqlite)."""
     transaction = engine().current_transaction.get()
     if transaction is None:
         raise RuntimeError("Bulk writes must run inside server.db.write_transaction().")
     return transaction.connection
+
+
+def _postgres() -> asyncpg.Connection | PoolConnectionProxy:
+    """The write transaction's connection on PostgreSQL: asyncpg's, or the pool's proxy of
+    one. asyncpg ships no type information (the asyncpg-stubs package has it), so mypy
+    checks nothing of what is done with it yet."""
+    connection = _connection()
+    if not isinstance(connection, asyncpg.Connection | PoolConnectionProxy):
+        raise TypeError(f"Expected an asyncpg connection, not {type(connection).__name__}.")
+    return connection
+
+
+def _sqlite() -> aiosqlite.Connection:
+    """The write transaction's connection on SQLite: piccolo's engine opens aiosqlite's."""
+    connection = _connection()
+    if not isinstance(connection, aiosqlite.Connection):
+        raise TypeError(f"Expected an aiosqlite connection, not {type(connection).__name__}.")
+    return connection
+
+
+def _id(value: object) -> int:
+    """An id as either driver gives it back: an integer."""
+    if not isinstance(value, int):
+        raise TypeError(f"Expected an id, not {type(value).__name__}.")
+    return value
 
 
 @lru_cache(maxsize=256)
@@ -64,8 +95,8 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
     SQLite, how many rows it changed (-1 on PostgreSQL: asyncpg does not say)."""
     if not rows:
         return 0
-    connection = _connection()
     if is_postgres():
+        connection = _postgres()
         insert = _ONE_ROW_INSERT.fullmatch(sql)
         if insert is None:
             await connection.executemany(_numbered(sql), rows)
@@ -79,18 +110,17 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
             many = head + ", ".join(group for _ in part) + tail
             await connection.execute(_numbered(many), *[v for row in part for v in row])
         return -1
-    cursor = await connection.executemany(sql, rows)
+    cursor = await _sqlite().executemany(sql, rows)
     count = int(cursor.rowcount)
     await cursor.close()
     return count
 
 
-async def fetch(sql: str, values: Values) -> list[tuple[Any, ...]]:
+async def fetch(sql: str, values: Values) -> list[tuple[object, ...]]:
     """The rows of one statement (written with ? placeholders), as tuples."""
-    connection = _connection()
     if is_postgres():
-        return [tuple(r) for r in await connection.fetch(_numbered(sql), *values)]
-    cursor = await connection.execute(sql, values)
+        return [tuple(r) for r in await _postgres().fetch(_numbered(sql), *values)]
+    cursor = await _sqlite().execute(sql, values)
     found = await cursor.fetchall()
     await cursor.close()
     # piccolo's SQLite connections give rows as dicts
@@ -128,9 +158,9 @@ async def _insert_postgres(
     conflict = f' ON CONFLICT ("{key}") DO NOTHING' if key else ""
     back = f'id, "{key}"' if key else "id"
     sql = await _unnest_insert(table, columns) + f"{conflict} RETURNING {back}"
-    saved = [tuple(r) for r in await _connection().fetch(sql, *_by_column(columns, rows))]
+    saved = [tuple(r) for r in await _postgres().fetch(sql, *_by_column(columns, rows))]
     if skip_on is None:
-        return [int(r[0]) for r in saved]  # in the order of the arrays, as unnest reads them
+        return [_id(r[0]) for r in saved]  # in the order of the arrays, as unnest reads them
     return _ids_by_value(rows, saved, skip_on)
 
 
@@ -140,12 +170,12 @@ async def insert(table: type[Table], columns: Sequence[str], rows: Sequence[Valu
         return
     if is_postgres():
         sql = await _unnest_insert(table, columns)
-        await _connection().execute(sql, *_by_column(columns, rows))
+        await _postgres().execute(sql, *_by_column(columns, rows))
     else:
         await execute_many(insert_sql(table, columns), rows)
 
 
-def _by_column(columns: Sequence[str], rows: Sequence[Values]) -> list[list[Any]]:
+def _by_column(columns: Sequence[str], rows: Sequence[Values]) -> list[list[object]]:
     return [list(values) for values in zip(*rows, strict=True)] if rows else [[] for _ in columns]
 
 
@@ -157,7 +187,7 @@ async def _unnest_insert(table: type[Table], columns: Sequence[str]) -> str:
     array cast to the column's own type (read from the database once per process)."""
     name = table._meta.tablename
     if name not in _TYPES:
-        found = await _connection().fetch(
+        found = await _postgres().fetch(
             "SELECT column_name, udt_name FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND table_name = $1",
             name,
@@ -175,33 +205,33 @@ async def _insert_sqlite(
     every id above the highest one before is one of these rows, in the order inserted."""
     name = table._meta.tablename
     top = f'SELECT COALESCE(MAX(id), 0) FROM "{name}"'  # noqa: S608
-    before = int((await fetch(top, []))[0][0])
+    before = _id((await fetch(top, []))[0][0])
     key = None if skip_on is None else columns[skip_on]
     conflict = f' ON CONFLICT ("{key}") DO NOTHING' if key else ""
     inserted = await execute_many(insert_sql(table, columns) + conflict, rows)
-    after = int((await fetch(top, []))[0][0])
+    after = _id((await fetch(top, []))[0][0])
     if inserted == len(rows) == after - before:
         return list(range(before + 1, after + 1))  # the usual case: all new, no gaps
     back = f'id, "{key}"' if key else "id"
     sql = f'SELECT {back} FROM "{name}" WHERE id > ? ORDER BY id'  # noqa: S608
     saved = await fetch(sql, [before])
     if skip_on is None:
-        return [int(r[0]) for r in saved]
+        return [_id(r[0]) for r in saved]
     return _ids_by_value(rows, saved, skip_on)
 
 
 def _ids_by_value(
-    rows: Sequence[Values], saved: list[tuple[Any, ...]], skip_on: int
+    rows: Sequence[Values], saved: list[tuple[object, ...]], skip_on: int
 ) -> list[int | None]:
     """Each row's new id, matched on its unique value (None: not inserted). A value sent
     twice is saved once, by the first row that has it."""
-    by_value = {str(value): int(row_id) for row_id, value in saved}
+    by_value = {str(value): _id(row_id) for row_id, value in saved}
     return [by_value.pop(str(row[skip_on]), None) for row in rows]
 
 
-async def update(table: type[Table], changes: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+async def update(table: type[Table], changes: Iterable[tuple[int, Mapping[str, object]]]) -> None:
     """Set some columns of some rows by id: one prepared statement per set of columns."""
-    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    by_columns: dict[tuple[str, ...], list[list[object]]] = {}
     for row_id, values in changes:
         columns = tuple(sorted(values))
         by_columns.setdefault(columns, []).append([*(values[c] for c in columns), row_id])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from litestar import MediaType, Response
 from litestar.exceptions import (
@@ -37,18 +37,25 @@ from server.lib.validation import Clash, Conflict, Invalid, Limited, Unprocessab
 log = logging.getLogger("movement")
 
 
-def _json(status: int, message: str, errors: dict[str, str] | None = None) -> Response[Any]:
-    body: dict[str, Any] = {"message": message}
+class ErrorBody(TypedDict):
+    """What the API sends with an error: a message, and what to fix by field when known."""
+
+    message: str
+    errors: NotRequired[dict[str, str]]
+
+
+def _json(status: int, message: str, errors: dict[str, str] | None = None) -> Response[ErrorBody]:
+    body: ErrorBody = {"message": message}
     if errors is not None:
         body["errors"] = errors
     return Response(content=body, status_code=status, media_type=MediaType.JSON)
 
 
-def invalid(_: AppRequest, exc: Invalid) -> Response[Any]:
+def invalid(_: AppRequest, exc: Invalid) -> Response[ErrorBody]:
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", exc.errors)
 
 
-def unprocessable(_: AppRequest, exc: Unprocessable) -> Response[Any]:
+def unprocessable(_: AppRequest, exc: Unprocessable) -> Response[ErrorBody]:
     return _json(
         HTTP_422_UNPROCESSABLE_ENTITY,
         "Some of what was sent does not fit with the rest, or with the records there.",
@@ -56,13 +63,13 @@ def unprocessable(_: AppRequest, exc: Unprocessable) -> Response[Any]:
     )
 
 
-def clash(_: AppRequest, exc: Clash) -> Response[Any]:
+def clash(_: AppRequest, exc: Clash) -> Response[ErrorBody]:
     return _json(
         HTTP_409_CONFLICT, "This would leave the records in a state not allowed.", exc.errors
     )
 
 
-def limited(_: AppRequest, exc: Limited) -> Response[Any]:
+def limited(_: AppRequest, exc: Limited) -> Response[ErrorBody]:
     response = _json(
         HTTP_429_TOO_MANY_REQUESTS, "Asked too often: wait, then try again.", exc.errors
     )
@@ -70,23 +77,23 @@ def limited(_: AppRequest, exc: Limited) -> Response[Any]:
     return response
 
 
-def conflict(_: AppRequest, exc: Conflict) -> Response[Any]:
+def conflict(_: AppRequest, exc: Conflict) -> Response[ErrorBody]:
     return _json(HTTP_409_CONFLICT, "This clashes with a record already there.", exc.errors)
 
 
-def not_found(request: AppRequest, exc: NotFound) -> Response[Any]:
+def not_found(request: AppRequest, exc: NotFound) -> Response[ErrorBody] | Template:
     if wants_page(request):
         return page(HTTP_404_NOT_FOUND)
     return _json(HTTP_404_NOT_FOUND, str(exc) or "Not found.")
 
 
-def forbidden(request: AppRequest, exc: Forbidden) -> Response[Any]:
+def forbidden(request: AppRequest, exc: Forbidden) -> Response[ErrorBody] | Template:
     if wants_page(request):
         return page(HTTP_403_FORBIDDEN)
     return _json(HTTP_403_FORBIDDEN, str(exc) or "You cannot do this.")
 
 
-def sign_in(_: AppRequest, exc: SignInNeeded) -> Response[Any]:
+def sign_in(_: AppRequest, exc: SignInNeeded) -> Response[ErrorBody]:
     response = _json(
         HTTP_401_UNAUTHORIZED, "Sign in first: send Authorization: Bearer <your token>."
     )
@@ -102,7 +109,7 @@ _PLAIN = {
 }
 
 
-def validation(_: AppRequest, exc: ValidationException) -> Response[Any]:
+def validation(_: AppRequest, exc: ValidationException) -> Response[ErrorBody]:
     """Litestar's own checks (a body that is not JSON, a path id that is not a number)."""
     errors: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
@@ -118,7 +125,7 @@ def validation(_: AppRequest, exc: ValidationException) -> Response[Any]:
     return _json(HTTP_400_BAD_REQUEST, "Some of what was sent needs fixing.", errors or None)
 
 
-def not_json(_: AppRequest, exc: NotJson) -> Response[Any]:
+def not_json(_: AppRequest, exc: NotJson) -> Response[ErrorBody]:
     return _json(
         HTTP_415_UNSUPPORTED_MEDIA_TYPE,
         "Send the body as JSON.",
@@ -126,7 +133,7 @@ def not_json(_: AppRequest, exc: NotJson) -> Response[Any]:
     )
 
 
-def too_deep(_: AppRequest, exc: RecursionError) -> Response[Any]:
+def too_deep(_: AppRequest, exc: RecursionError) -> Response[ErrorBody]:
     return _json(
         HTTP_400_BAD_REQUEST,
         "The body is not valid JSON.",
@@ -154,21 +161,21 @@ def wants_page(request: AppRequest) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def page(status: int) -> Response[Any]:
+def page(status: int) -> Template:
     heading, message = PAGE_ERRORS.get(status, PAGE_ERRORS[500 if status >= 500 else 400])
     return Template(
         "error.html", status_code=status, context={"heading": heading, "message": message}
     )
 
 
-def unreadable(request: AppRequest) -> Response[Any]:
+def unreadable(request: AppRequest) -> Response[ErrorBody]:
     """A body the JSON parser refused: the app's own 400, saying what to fix."""
     body = ScopeState.from_scope(request.scope).body
     sent = body if isinstance(body, bytes) else b""
     return _json(HTTP_400_BAD_REQUEST, "The body is not valid JSON.", explain_body(sent))
 
 
-def http(request: AppRequest, exc: HTTPException) -> Response[Any]:
+def http(request: AppRequest, exc: HTTPException) -> Response[ErrorBody] | Template | Redirect:
     if isinstance(exc, ClientException) and isinstance(exc.__cause__, SerializationException):
         if not wants_page(request):
             return unreadable(request)
@@ -183,15 +190,16 @@ def http(request: AppRequest, exc: HTTPException) -> Response[Any]:
     headers = dict(exc.headers or {})
     if exc.status_code == HTTP_401_UNAUTHORIZED:
         headers.setdefault("WWW-Authenticate", "Bearer")
+    body: ErrorBody = {"message": message}
     return Response(
-        content={"message": message},
+        content=body,
         status_code=exc.status_code,
         media_type=MediaType.JSON,
         headers=headers,
     )
 
 
-def unexpected(request: AppRequest, exc: Exception) -> Response[Any]:
+def unexpected(request: AppRequest, exc: Exception) -> Response[ErrorBody] | Template:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_page(request):
         return page(HTTP_500_INTERNAL_SERVER_ERROR)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
@@ -25,12 +25,12 @@ def owner_tag(account_id: int) -> str:
     return hmac.new(key, f"phone-owner:{account_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def account_attribute(context: Mapping[str, Any]) -> Markup:
+def account_attribute(context: Mapping[str, object]) -> Markup:
     """For base.html's <body>: data-account="<tag>", or "" when nobody is signed in. The
     app's shell (a page the service worker keeps, the same for everyone) has none: the
     phone then goes on with the account it saw last."""
-    request = context.get("request")
-    if context.get("shell") or request is None:
+    request = context.get("request")  # the request the page is drawn for, if any
+    if context.get("shell") or not isinstance(request, ASGIConnection):
         return Markup("")
     actor = current_actor(request)
     tag = owner_tag(actor.account_id) if actor is not None else ""

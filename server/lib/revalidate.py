@@ -8,7 +8,6 @@ shared cache keep it."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from litestar import MediaType, Response
 from litestar.serialization import encode_json
@@ -22,7 +21,7 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def record_answer(request: AppRequest, record: object) -> Response[Any]:
+def record_answer(request: AppRequest, record: object) -> Response[bytes]:
     """A record as JSON with its ETag, or 304 with no body when the client has it already."""
     body = encode_json(record, request.route_handler.default_serializer)
     # The compression middleware gzips bigger answers, as lib/public.py does its own.
