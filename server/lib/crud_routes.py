@@ -197,7 +197,7 @@ def crud_router(
         )
         return paged(request, page)
 
-    async def read(request: AppRequest, record_id: FromPath[int]) -> Response[S]:
+    async def read(request: AppRequest, record_id: FromPath[int]) -> Response[bytes]:
         ctx = await Context.load(current_actor(request))
         return record_answer(request, await get_record(rt, ctx, record_id))
 

@@ -125,7 +125,7 @@ async def test_a_batch_of_activities_is_counted_at_once():
     ctx = await staff_context()
     assert (await totals({})).data["activities"] == 0
     results = await log_batch(ctx, [item() for _ in range(3)])
-    assert [r["status"] for r in results] == ["created"] * 3
+    assert [r.status for r in results] == ["created"] * 3
     assert (await totals({})).data["activities"] == 3
 
 
@@ -255,7 +255,7 @@ async def test_new_ids_follow_the_rows_whatever_was_already_there():
     first = [item() for _ in range(3)]
     await log_batch(ctx, first[1:2])
     results = await log_batch(ctx, [*first, item()])
-    assert [r["status"] for r in results] == ["created", "duplicate", "created", "created"]
+    assert [r.status for r in results] == ["created", "duplicate", "created", "created"]
     by_client = {str(r["client_id"]): r["id"] for r in await Activity.select()}
     events = await AuditEvent.select().where(AuditEvent.record_type == "activity")
     for event in events:
