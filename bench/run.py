@@ -478,7 +478,9 @@ async def _raw_insert(url: str, footprint: str) -> float:
 
     pg = await asyncpg.connect(url)
     try:
-        ids = dict(await pg.fetchrow(_RAW_IDS.format("$1"), footprint))
+        found = await pg.fetchrow(_RAW_IDS.format("$1"), footprint)
+        assert found is not None, "the demo data has this area's programme and person"
+        ids = dict(found)
         rows = raw_rows(ids)
         marks = ", ".join(f"${n + 1}" for n in range(len(RAW_COLUMNS)))
         started = time.perf_counter()
