@@ -9,12 +9,12 @@ champions' age rule is applied once we know who the person is: see match.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TypedDict, TypeVar
 
-from schema.rows import PersonRow
+from schema.rows import CourseRow, MembershipRow, PersonRow, ProgrammeRow, TrainingRecordRow
 from schema.tables import Organisation
 from server.imports.dates import NotADate, parse_date
 from server.imports.fields import BY_KEY
@@ -30,6 +30,15 @@ NO = {"no", "n", "false", "0", "not given", "declined", "refused"}
 STATUS_WORDS = {"inactive": "left", "ended": "left", "on hold": "paused", "current": "active"}
 PERSON_FIELDS = ("name", "email", "phone", "postcode", "year_of_birth", "footprint")
 VALUE_SHOWN = 60
+T = TypeVar("T")
+
+
+class ProblemJSON(TypedDict):
+    """A problem or a note as the preview and the summary keep it."""
+
+    row: int
+    field: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Problem:
     field: str  # the field's label, or "" for the whole row
     message: str
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ProblemJSON:
         return {"row": self.row, "field": self.field, "message": self.message}
 
 
@@ -48,9 +57,13 @@ class RowPlan:
     record if the row has them."""
 
     row: int
-    person: dict[str, Any]
-    membership: dict[str, Any] | None = None
-    training: dict[str, Any] | None = None
+    # The fields PEOPLE reads, as its rules leave them (consent_to_contact only when the
+    # file gives it); {} when the person has problems.
+    person: PersonRow
+    # programme, joined_on, status, left_on (the person is added when it is written)
+    membership: MembershipRow | None = None
+    # course, completed_on, certificate_number, expires_on (the person: as above)
+    training: TrainingRecordRow | None = None
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -81,7 +94,7 @@ class Lookups:
         )
 
 
-def _names_and_slugs(rows: Any) -> dict[str, int]:
+def _names_and_slugs(rows: Iterable[ProgrammeRow | CourseRow]) -> dict[str, int]:
     out: dict[str, int] = {}
     for row in rows:
         for key in (row["slug"], row["name"], row["name"].removesuffix("s")):
@@ -98,16 +111,16 @@ def shown(value: object) -> str:
 class Row:
     """One row's cells by field, and the problems found in it so far."""
 
-    def __init__(self, number: int, cells: list[Any], mapping: Mapping[str, str]) -> None:
+    def __init__(self, number: int, cells: Sequence[object], mapping: Mapping[str, str]) -> None:
         self.number = number
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, object] = {}  # the cells as the file has them, not yet checked
         for index, key in mapping.items():
             i = int(index)
             value = cells[i] if i < len(cells) else ""
             self.values[key] = value.strip() if isinstance(value, str) else value
         self.problems: list[Problem] = []
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> object:
         value = self.values.get(key, "")
         return None if value == "" or value is None else value
 
@@ -141,7 +154,7 @@ class Row:
             return None
 
 
-def _postcode(value: Any) -> str | None:
+def _postcode(value: object) -> str | None:
     """WN11AA and wn1  1aa are WN1 1AA: the space goes before the last three characters."""
     if value is None:
         return None
@@ -149,7 +162,8 @@ def _postcode(value: Any) -> str | None:
     return f"{text[:-3]} {text[-3:]}" if 5 <= len(text) <= 8 else str(value)
 
 
-def _year_of_birth(row: Row) -> Any:
+def _year_of_birth(row: Row) -> object:
+    """The year to check: the file's year of birth as it is, or the year of its date."""
     if row.get("year_of_birth") is not None:
         return row.get("year_of_birth")
     value = row.get("date_of_birth")
@@ -166,7 +180,7 @@ def _year_of_birth(row: Row) -> Any:
     return born.year
 
 
-def _choose(row: Row, key: str, table: Mapping[str, Any], advice: str) -> Any:
+def _choose(row: Row, key: str, table: Mapping[str, T], advice: str) -> T | None:
     value = row.get(key)
     if value is None:
         return None
@@ -187,7 +201,7 @@ def _consent(row: Row) -> bool | None:
     return None
 
 
-def _name(row: Row) -> Any:
+def _name(row: Row) -> object:
     if "name" in row.values:
         return row.get("name")
     parts = [str(row.get(k) or "").strip() for k in ("first_name", "last_name")]
@@ -196,7 +210,7 @@ def _name(row: Row) -> Any:
 
 async def _person(row: Row, look: Lookups) -> PersonRow:
     names = ", ".join(sorted({f["name"] for f in look.ctx.ref.footprints.values()}))
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "name": _name(row),
         "email": row.get("email"),
         "phone": row.get("phone"),
@@ -230,7 +244,7 @@ async def _person(row: Row, look: Lookups) -> PersonRow:
     return clean
 
 
-def _dated(row: Row, key: str, label: str, when: date | None, default: date | None) -> Any:
+def _dated(row: Row, key: str, label: str, when: date | None, default: date | None) -> date | None:
     """A date through the API's own rules (not in the future, not before 2010)."""
     if when is None and row.get(key) is not None:
         return None  # could not be read: already reported
@@ -239,10 +253,11 @@ def _dated(row: Row, key: str, label: str, when: date | None, default: date | No
     if form.errors:
         row.bad_value(key, form.errors[key])
         return None
-    return form.clean[key]
+    day: date = form.clean[key]  # Form.date gives a date
+    return day
 
 
-def _membership(row: Row, look: Lookups) -> dict[str, Any] | None:
+def _membership(row: Row, look: Lookups) -> MembershipRow | None:
     joined = row.date("joined_on")
     if row.get("programme") is None:
         if row.get("joined_on") is not None or row.get("status") is not None:
@@ -261,7 +276,7 @@ def _membership(row: Row, look: Lookups) -> dict[str, Any] | None:
     return {"programme": programme, "joined_on": joined_on, "status": status, "left_on": left_on}
 
 
-def _training(row: Row, look: Lookups) -> dict[str, Any] | None:
+def _training(row: Row, look: Lookups) -> TrainingRecordRow | None:
     completed = row.date("completed_on")
     certificate = row.get("certificate_number")
     if row.get("course") is None:
@@ -287,11 +302,11 @@ def _training(row: Row, look: Lookups) -> dict[str, Any] | None:
 
 
 async def check_row(
-    number: int, cells: list[Any], mapping: Mapping[str, str], look: Lookups
+    number: int, cells: Sequence[object], mapping: Mapping[str, str], look: Lookups
 ) -> RowPlan:
     """One row's person, membership and training record, or its problems."""
     row = Row(number, cells, mapping)
     person = await _person(row, look)
     membership = _membership(row, look)
     training = _training(row, look)
-    return RowPlan(number, dict(person), membership, training, row.problems)
+    return RowPlan(number, person, membership, training, row.problems)

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from server.imports.fields import is_heading
 from server.imports.limits import (
@@ -39,7 +39,7 @@ from server.imports.limits import (
 )
 from server.imports.xlsx import Cell, xlsx_records
 
-__all__ = ["Cell", "Sheet", "Unreadable", "read_sheet"]
+__all__ = ["Cell", "Sheet", "SheetJSON", "Unreadable", "read_sheet"]
 
 HEADING_SEARCH = 20  # the headings are looked for in this many first rows
 HEADING_LENGTH = 100
@@ -47,6 +47,15 @@ DELIMITERS = (",", ";", "\t", "|")
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 LOOKS_LIKE_DATA = re.compile(r".*@.*|[0-9 ./:-]+")
+
+
+class SheetJSON(TypedDict, total=False):
+    """A Sheet as the job keeps it (ImportJob.sheet); {} once its rows are deleted. JSON
+    gives each row back as a list, [row number, cells], which unpacks as the tuple does."""
+
+    headings: list[str]
+    heading_row: int
+    rows: list[tuple[int, list[Cell]]]
 
 
 @dataclass(frozen=True)
@@ -58,11 +67,11 @@ class Sheet:
     heading_row: int
     rows: list[tuple[int, list[Cell]]]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SheetJSON:
         return {"headings": self.headings, "heading_row": self.heading_row, "rows": self.rows}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Sheet:
+    def from_json(cls, data: SheetJSON) -> Sheet:
         return cls(
             headings=list(data.get("headings", [])),
             heading_row=int(data.get("heading_row", 1)),

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypedDict
 
 from piccolo.columns import Column
 
 from schema.tables import ImportJob
 from server.db import write_transaction
-from server.imports.check import Lookups, RowPlan
+from server.imports.check import Lookups, ProblemJSON, RowPlan
 from server.imports.fields import guess_mapping, read_mapping
 from server.imports.files import Sheet
 from server.imports.match import Plan, build_plan, check_rows
@@ -26,6 +27,7 @@ from server.imports.run import write_plan
 from server.imports.upload import read_upload
 from server.lib.audit import record
 from server.lib.records import Context, NotFound
+from server.lib.rows import row_as, rows_as
 from server.lib.validation import MAX_ID, Conflict, Form
 from server.settings import today
 
@@ -43,10 +45,19 @@ DISCARDED_MESSAGE = "This upload was discarded, and its rows deleted. Nothing wa
 SHOWN_PROBLEMS = 500  # on the page; the download has them all
 PER_PAGE = 20
 _running: set[asyncio.Task[None]] = set()  # only so that running tasks are not collected
+# What the rows' checks depend on besides the file (see _checked_for), compared whole.
+CheckedFor = tuple[
+    dict[str, str],  # the columns chosen
+    tuple[dict[str, str], dict[str, int], dict[str, int], dict[str, int]],  # Lookups' names
+    Mapping[int, object],  # the reference lists: areas, programmes, courses
+    Mapping[int, object],
+    Mapping[int, object],
+    date,  # today
+]
 # The rows a preview checked, by job, for the import to use again in this worker: checking
 # each row is most of the work, and depends only on the file (which does not change), the
 # columns chosen, the reference lists and the day. Who each row is, is worked out again.
-_CHECKED: dict[int, tuple[tuple[Any, ...], list[RowPlan]]] = {}
+_CHECKED: dict[int, tuple[CheckedFor, list[RowPlan]]] = {}
 KEEP_CHECKED = 4  # jobs
 LIST_COLUMNS = (
     ImportJob.id, ImportJob.filename, ImportJob.status, ImportJob.total_rows,
@@ -55,15 +66,69 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
+class _ListedRow(TypedDict):
+    """A job as LIST_COLUMNS select it."""
+
+    id: int
+    filename: str
+    status: str
+    total_rows: int
+    rows_done: int
+    error: str
+    created_at: datetime
+    updated_at: datetime
+    account: int | None
+    by: str | None  # the account's email
+
+
+class Report(TypedDict, total=False):
+    """What a preview found (ImportJob.preview): all three, or {} before the preview and
+    once the import has run."""
+
+    counts: dict[str, int]
+    problems: list[ProblemJSON]
+    notes: list[ProblemJSON]
+
+
+class Summary(Report, total=False):
+    """What the import did (ImportJob.summary): {} until it has finished; its problems
+    and notes are taken out after KEEP_UPLOADS_FOR."""
+
+    message: str
+
+
+class ListedJob(_ListedRow):
+    """A job in the history list."""
+
+    shown_status: str
+    summary: Summary
+
+
+class JobPage(TypedDict):
+    items: list[ListedJob]
+    page: int
+    total: int
+
+
+class _Summary(TypedDict):
+    id: int
+    summary: Summary
+
+
+class _Progress(TypedDict):
+    rows_done: int
+    total_rows: int
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def shown_status(job: dict[str, Any]) -> str:
+def shown_status(status: str, updated_at: datetime) -> str:
     """The status to show: a running job whose worker went quiet is 'stopped'."""
-    if job["status"] == "running" and _now() - job["updated_at"] > STALE_AFTER:
+    if status == "running" and _now() - updated_at > STALE_AFTER:
         return "stopped"
-    return str(job["status"])
+    return status
 
 
 async def create_job(ctx: Context, filename: str, content: bytes) -> int:
@@ -92,45 +157,53 @@ async def get_job(job_id: int, with_sheet: bool = False) -> dict[str, Any]:
     job = await query.first()
     if job is None:
         raise NotFound(f"There is no import {job_id}.")
-    job["shown_status"] = shown_status(job)
+    job["shown_status"] = shown_status(job["status"], job["updated_at"])
     return job
 
 
-async def list_jobs(params: dict[str, str]) -> dict[str, Any]:
+async def list_jobs(params: Mapping[str, str]) -> JobPage:
     """Past imports, newest first, a page at a time."""
     form = Form(params)
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     page = form.result()["page"]
-    rows = await (
-        ImportJob.select(*LIST_COLUMNS)
+    rows = rows_as(
+        _ListedRow,
+        await ImportJob.select(*LIST_COLUMNS)
         .order_by(ImportJob.id, ascending=False)
         .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+        .offset((page - 1) * PER_PAGE),
     )
-    summaries = (
+    summaries = rows_as(
+        _Summary,
         await ImportJob.select(ImportJob.id, ImportJob.summary)
         .where(ImportJob.id.is_in([r["id"] for r in rows] or [0]))
-        .output(load_json=True)
+        .output(load_json=True),
     )
     by_id = {s["id"]: s["summary"] for s in summaries}
-    for row in rows:
-        row["shown_status"] = shown_status(row)
-        row["summary"] = by_id.get(row["id"]) or {}
-    return {"items": rows, "page": page, "total": await ImportJob.count()}
+    items: list[ListedJob] = [
+        {
+            **row,
+            "shown_status": shown_status(row["status"], row["updated_at"]),
+            "summary": by_id.get(row["id"]) or {},
+        }
+        for row in rows
+    ]
+    return {"items": items, "page": page, "total": await ImportJob.count()}
 
 
-def _editable(job: dict[str, Any]) -> None:
-    if job["shown_status"] in ("expired", "discarded"):
-        raise Conflict({"": job["error"] or EXPIRED_MESSAGE})
-    if job["shown_status"] in ("running", "done"):
+def _editable(shown: str, error: str) -> None:
+    """Conflict unless the job's columns may still be chosen."""
+    if shown in ("expired", "discarded"):
+        raise Conflict({"": error or EXPIRED_MESSAGE})
+    if shown in ("running", "done"):
         raise Conflict({"": "This file has already been imported. Upload it again to start over."})
 
 
-async def preview(job_id: int, ctx: Context, data: dict[str, Any]) -> None:
+async def preview(job_id: int, ctx: Context, data: Mapping[str, object]) -> None:
     """Save the columns chosen and work out what the import would do (nothing else is
     saved). Invalid when the columns chosen do not make sense."""
     job = await get_job(job_id, with_sheet=True)
-    _editable(job)
+    _editable(job["shown_status"], job["error"])
     sheet = Sheet.from_json(job["sheet"])
     mapping = read_mapping(data, sheet.headings)
     look = await Lookups.load(ctx)
@@ -150,7 +223,7 @@ async def preview(job_id: int, ctx: Context, data: dict[str, Any]) -> None:
     ).where(ImportJob.id == job_id)
 
 
-def _checked_for(mapping: dict[str, str], look: Lookups) -> tuple[Any, ...]:
+def _checked_for(mapping: dict[str, str], look: Lookups) -> CheckedFor:
     """What the rows' checks depend on besides the file."""
     ref = look.ctx.ref
     lists = (look.footprints, look.organisations, look.programmes, look.courses)
@@ -166,7 +239,7 @@ def _checked_rows(job_id: int, mapping: dict[str, str], look: Lookups) -> list[R
     return kept[1]
 
 
-def preview_json(plan: Plan) -> dict[str, Any]:
+def preview_json(plan: Plan) -> Report:
     return {
         "counts": plan.counts(),
         "problems": [p.as_json() for p in plan.problems],
@@ -215,7 +288,7 @@ def _counted(count: int, one: str, many: str) -> str:
     return one if count == 1 else many.format(f"{count:,}")
 
 
-def _message(counts: dict[str, Any]) -> str:
+def _message(counts: Mapping[str, int]) -> str:
     """One sentence for the history list and the job page."""
     skipped, unchanged = counts["problem_rows"], counts["unchanged_rows"]
     changed = counts["rows"] - skipped - unchanged
@@ -245,7 +318,7 @@ async def run_job(job_id: int, ctx: Context) -> None:
             plan, [n for n, _ in sheet.rows], account, lambda n: _progress(job_id, n)
         )
         counts = done_summary(plan, done)
-        result = {"counts": counts, "message": _message(counts), **preview_json(plan)}
+        result: Summary = {"counts": counts, "message": _message(counts), **preview_json(plan)}
         result["counts"] = counts
         await ImportJob.update(
             {
@@ -263,10 +336,11 @@ async def run_job(job_id: int, ctx: Context) -> None:
 
 
 async def _failed(job_id: int) -> None:
-    row = (
+    row = row_as(
+        _Progress,
         await ImportJob.select(ImportJob.rows_done, ImportJob.total_rows)
         .where(ImportJob.id == job_id)
-        .first()
+        .first(),
     )
     done, total = (row["rows_done"], row["total_rows"]) if row else (0, 0)
     await ImportJob.update(
@@ -289,7 +363,7 @@ async def discard(job_id: int, by: int | None) -> None:
     if job["shown_status"] in ("running", "done", "expired", "discarded"):
         raise Conflict({"": "This upload cannot be discarded now."})
     not_live = (ImportJob.status != "running") | (ImportJob.updated_at < _now() - STALE_AFTER)
-    values: dict[Column | str, Any] = {
+    values: dict[Column | str, object] = {
         "status": "discarded", "sheet": {}, "preview": {}, "error": DISCARDED_MESSAGE
     }  # fmt: skip
     async with write_transaction():
@@ -323,10 +397,11 @@ async def clear_old_uploads(now: datetime) -> int:
         .where(left & (ImportJob.updated_at < cutoff))
         .returning(ImportJob.id)
     )
-    done = await (
-        ImportJob.select(ImportJob.id, ImportJob.summary)
+    done = rows_as(
+        _Summary,
+        await ImportJob.select(ImportJob.id, ImportJob.summary)
         .where((ImportJob.status == "done") & (ImportJob.updated_at < cutoff))
-        .output(load_json=True)
+        .output(load_json=True),
     )
     cleared = 0
     for job in done:

@@ -20,13 +20,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import TypeVar
 
+from schema.rows import MembershipRow, PersonRow, TrainingRecordRow
 from schema.tables import Membership, Person, TrainingRecord
 from server.accounts.addresses import Holder, doubt, signing_in_elsewhere
 from server.imports.check import Lookups, Problem, RowPlan, check_row
 from server.imports.files import Sheet
 from server.lib.normal import simple
+from server.lib.rows import rows_as
 from server.people.services import YOUNG, check_young_age, people_named
 
 IN_CHUNK = 500
@@ -40,6 +43,11 @@ NOUNS = {
 HOW = ("email", "name and year of birth", "name and postcode")
 
 Ref = tuple[str, int]  # ("old", person id) or ("new", number of the new person)
+# A way to recognise a person: (how, (simple name, year of birth or compact postcode)).
+Key = tuple[str, tuple[str, int | str]]
+# What earlier rows of the file add: (person, programme) or (person, course, date).
+Link = tuple[Ref, int] | tuple[Ref, int, date]
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,13 +59,16 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     refs: dict[int, Ref] = field(default_factory=dict)  # row number -> person
-    new_people: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # new person number -> their fields from the rows about them (the first row's, with
+    # gaps filled from later rows'), as they are written
+    new_people: dict[int, dict[str, object]] = field(default_factory=dict)
     creates: dict[int, int] = field(default_factory=dict)  # row number -> new person made
-    fills: dict[int, tuple[int, dict[str, Any]]] = field(default_factory=dict)
-    old: dict[int, dict[str, Any]] = field(default_factory=dict)  # matched people as they are
+    # row number -> (person id, the fields the row fills in)
+    fills: dict[int, tuple[int, dict[str, object]]] = field(default_factory=dict)
+    old: dict[int, PersonRow] = field(default_factory=dict)  # matched people as they are
     matched_by: dict[int, str] = field(default_factory=dict)  # person id -> how
-    memberships: dict[int, dict[str, Any]] = field(default_factory=dict)  # row -> membership
-    trainings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    memberships: dict[int, MembershipRow] = field(default_factory=dict)  # row -> membership
+    trainings: dict[int, TrainingRecordRow] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         changed = set(self.creates) | set(self.fills) | set(self.memberships) | set(self.trainings)
@@ -77,51 +88,51 @@ class Plan:
         }
 
 
-def _chunks(values: Iterable[Any]) -> list[list[Any]]:
+def _chunks(values: Iterable[T]) -> list[list[T]]:
     items = list(values)
     return [items[i : i + IN_CHUNK] for i in range(0, len(items), IN_CHUNK)]
 
 
-async def _people_by_email(emails: set[str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+async def _people_by_email(emails: set[str]) -> list[PersonRow]:
+    rows: list[PersonRow] = []
     for chunk in _chunks(sorted(emails)):
-        rows += await Person.select().where(Person.email.is_in(chunk))
+        rows += rows_as(PersonRow, await Person.select().where(Person.email.is_in(chunk)))
     return rows
 
 
-async def _people_by_name(names: set[str]) -> list[dict[str, Any]]:
+async def _people_by_name(names: set[str]) -> list[PersonRow]:
     """People whose name is one of these (already normal.simple)."""
     found = await people_named(names)
     ids = sorted({person_id for ids in found.values() for person_id in ids})
-    rows: list[dict[str, Any]] = []
+    rows: list[PersonRow] = []
     for chunk in _chunks(ids):
-        rows += await Person.select().where(Person.id.is_in(chunk))
+        rows += rows_as(PersonRow, await Person.select().where(Person.id.is_in(chunk)))
     return rows
 
 
-def _keys(person: dict[str, Any]) -> list[tuple[str, Any]]:
+def _keys(person: PersonRow) -> list[Key]:
     """The ways to recognise a person, best first."""
     name = simple(person.get("name") or "")
-    keys: list[tuple[str, Any]] = []
-    if person.get("year_of_birth"):
-        keys.append((HOW[1], (name, person["year_of_birth"])))
-    if person.get("postcode"):
-        keys.append((HOW[2], (name, "".join(person["postcode"].split()).upper())))
+    keys: list[Key] = []
+    if year := person.get("year_of_birth"):
+        keys.append((HOW[1], (name, year)))
+    if postcode := person.get("postcode"):
+        keys.append((HOW[2], (name, "".join(postcode.split()).upper())))
     return keys
 
 
 class Matcher:
     """Finds the person a row is about, among those recorded and those new in the file."""
 
-    def __init__(self, existing: Iterable[dict[str, Any]]) -> None:
+    def __init__(self, existing: Iterable[PersonRow]) -> None:
         self.by_email: dict[str, Ref] = {}
-        self.by_key: dict[tuple[str, Any], list[Ref]] = {}
+        self.by_key: dict[Key, list[Ref]] = {}
         self.email_of: dict[Ref, str | None] = {}
         self.new = 0
         for person in existing:
             self.add(("old", person["id"]), person)
 
-    def add(self, ref: Ref, person: dict[str, Any]) -> None:
+    def add(self, ref: Ref, person: PersonRow) -> None:
         email = person.get("email")
         self.email_of[ref] = email
         if email:
@@ -131,7 +142,7 @@ class Matcher:
             if ref not in refs:
                 refs.append(ref)
 
-    def add_new(self, person: dict[str, Any]) -> Ref:
+    def add_new(self, person: PersonRow) -> Ref:
         self.new += 1
         ref = ("new", self.new)
         self.add(ref, person)
@@ -141,7 +152,7 @@ class Matcher:
         self.email_of[ref] = email
         self.by_email.setdefault(email, ref)
 
-    def find(self, person: dict[str, Any]) -> tuple[Ref | None, str, str | None]:
+    def find(self, person: PersonRow) -> tuple[Ref | None, str, str | None]:
         """The person's ref and how they were matched, or a problem when unsure."""
         email = person.get("email")
         if email and email in self.by_email:
@@ -192,7 +203,7 @@ async def build_plan(
             )))  # fmt: skip
         else:
             good.append(checked_row)
-    emails = {r.person["email"] for r in good if r.person.get("email")}
+    emails = {email for r in good if (email := r.person.get("email"))}
     names = {simple(r.person["name"]) for r in good}
     found = await _people_by_email(emails) + await _people_by_name(names)
     plan.old = {p["id"]: p for p in found}
@@ -210,8 +221,8 @@ async def build_plan(
             continue
         if ref is None:
             ref = matcher.add_new(row.person)
-        elif row.person.get("email") and not matcher.email_of.get(ref):
-            matcher.set_email(ref, row.person["email"])
+        elif (email := row.person.get("email")) and not matcher.email_of.get(ref):
+            matcher.set_email(ref, email)
         plan.refs[row.row] = ref
         how[row.row] = by
         plan.rows.append(row)
@@ -221,13 +232,13 @@ async def build_plan(
     return plan
 
 
-async def _unsure_addresses(people: Iterable[dict[str, Any]]) -> set[int]:
+async def _unsure_addresses(people: Iterable[PersonRow]) -> set[int]:
     """Of the people found, those with an unconfirmed email who sign in with another."""
     unconfirmed = [(p["id"], p["email"]) for p in people if p["email"] and not p["email_confirmed"]]
     return await signing_in_elsewhere(unconfirmed)
 
 
-def _address_problem(row: dict[str, Any], person: dict[str, Any], unsure: set[int]) -> str | None:
+def _address_problem(row: PersonRow, person: PersonRow, unsure: set[int]) -> str | None:
     """Why a row must not be matched to the record holding its email, or None."""
     holder = Holder(
         person_id=person["id"],
@@ -269,32 +280,41 @@ def _check_young(plan: Plan, young: int | None) -> None:
     plan.rows = kept
 
 
-async def _existing_links(ids: list[int]) -> tuple[set[tuple[int, int]], set[tuple[Any, ...]]]:
+async def _existing_links(
+    ids: list[int],
+) -> tuple[set[tuple[int, int]], set[tuple[int, int, date]]]:
     """(person, programme) of memberships and (person, course, date) of training records
     already recorded for these people."""
     memberships: set[tuple[int, int]] = set()
-    trainings: set[tuple[Any, ...]] = set()
+    trainings: set[tuple[int, int, date]] = set()
     for chunk in _chunks(ids):
-        for m in await Membership.select(Membership.person, Membership.programme).where(
-            Membership.person.is_in(chunk)
+        for m in rows_as(
+            MembershipRow,
+            await Membership.select(Membership.person, Membership.programme).where(
+                Membership.person.is_in(chunk)
+            ),
         ):
             memberships.add((m["person"], m["programme"]))
-        for t in await TrainingRecord.select(
-            TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on
-        ).where(TrainingRecord.person.is_in(chunk)):
+        for t in rows_as(
+            TrainingRecordRow,
+            await TrainingRecord.select(
+                TrainingRecord.person, TrainingRecord.course, TrainingRecord.completed_on
+            ).where(TrainingRecord.person.is_in(chunk)),
+        ):
             trainings.add((t["person"], t["course"], t["completed_on"]))
     return memberships, trainings
 
 
-def _same(key: str, a: Any, b: Any) -> bool:
+def _same(key: str, a: object, b: object) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return "".join(a.split()).lower() == "".join(b.split()).lower()
     return bool(a == b)
 
 
-def _fill(plan: Plan, row: RowPlan, person_id: int, state: dict[str, Any]) -> None:
-    """Fill the recorded person's empty fields from this row; note what differs."""
-    filled: dict[str, Any] = {}
+def _fill(plan: Plan, row: RowPlan, person_id: int, state: dict[str, object]) -> None:
+    """Fill the recorded person's empty fields from this row; note what differs.
+    `state`: the person as recorded, with what earlier rows filled in."""
+    filled: dict[str, object] = {}
     for key in (*FILLABLE, "consent_to_contact"):
         value = row.person.get(key)
         if value is None or value == "":
@@ -315,7 +335,7 @@ async def _changes(plan: Plan, how: dict[int, str]) -> None:
     old_ids = sorted({ref[1] for ref in plan.refs.values() if ref[0] == "old"})
     memberships, trainings = await _existing_links(old_ids)
     state = {i: dict(plan.old[i]) for i in old_ids}
-    planned: set[tuple[Any, ...]] = set()  # what earlier rows of the file already add
+    planned: set[Link] = set()  # what earlier rows of the file already add
     for row in plan.rows:
         kind, number = ref = plan.refs[row.row]
         if kind == "new" and number not in plan.new_people:

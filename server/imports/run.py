@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from server.db import refresh_statistics, write_transaction
 from server.imports.match import Plan, Ref
@@ -90,7 +89,7 @@ async def write_plan(
     return done
 
 
-def summary(plan: Plan, done: Done) -> dict[str, Any]:
+def summary(plan: Plan, done: Done) -> dict[str, int]:
     """The counts the job page shows when the import has finished."""
     counts = plan.counts()
     counts.update(

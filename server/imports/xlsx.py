@@ -14,7 +14,6 @@ import math
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
-from typing import Any
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
@@ -40,7 +39,8 @@ NOT_A_WORKBOOK = (
 )
 
 
-def _cell(value: Any) -> Cell:
+def _cell(value: object) -> Cell:
+    """A value as openpyxl read it (None, bool, a date or time, a number or text), as a cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -98,11 +98,11 @@ class _RootReached(Exception):
     """The XML's first element has begun: no DOCTYPE can come after it."""
 
 
-def _refuse(*_: Any) -> None:
+def _refuse(*_: object) -> None:
     raise Unreadable(NOT_PLAIN_XML)
 
 
-def _root_reached(*_: Any) -> None:
+def _root_reached(*_: object) -> None:
     raise _RootReached
 
 
