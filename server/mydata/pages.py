@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Response, get, post
 from litestar.enums import RequestEncodingType
@@ -19,7 +19,7 @@ from server.mydata.services import erase_me, my_data
 from server.privacy.download import as_csv, as_json, readable_rows
 
 CONFIRM = "Tick the box to say you understand, to delete your account."
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+FormData = Annotated[dict[str, object], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PRIVATE = {"Cache-Control": "no-store"}  # nobody else's browser or proxy may keep it
 
 

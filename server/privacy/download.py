@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.lib.cells import neutralise
 from server.lib.validation import describe_minutes
 from server.privacy.holdings import HOLDINGS
-from server.privacy.registry import Holding
+from server.privacy.registry import Holding, Row
 from server.privacy.subject import Subject, subject_of
 from server.settings import get_settings
 
-Row = dict[str, Any]
 # The order a person reads them in (erasure goes in another order); others follow.
 READING_ORDER = ("person", "accounts", "memberships", "trainings", "activities",
                  "friends_sessions", "stories", "sessions", "sign_in_links", "api_tokens",
@@ -31,11 +29,11 @@ class Section:
     title: str
     intro: str
     headings: list[tuple[str, str]]  # (key, heading)
-    rows: list[Row]
+    rows: Sequence[Row]
     words: dict[str, Mapping[str, str]] = field(default_factory=dict)  # key -> code -> words
 
 
-async def _rows(holding: Holding, subject: Subject) -> list[Row]:
+async def _rows(holding: Holding, subject: Subject) -> Sequence[Row]:
     if holding.fetch is not None:
         return await holding.fetch(subject)
     table = holding.table
@@ -63,14 +61,16 @@ async def everything(person_id: int | None, account_id: int | None) -> list[Sect
     return out
 
 
-def as_json(sections: list[Section]) -> dict[str, Any]:
+def as_json(sections: list[Section]) -> dict[str, object]:
     """Each section's rows by its key; the person's details as one object."""
-    out: dict[str, Any] = {s.key: s.rows for s in sections}
-    out["person"] = out["person"][0] if out.get("person") else None
+    rows = {s.key: s.rows for s in sections}
+    out: dict[str, object] = dict(rows)
+    person = rows.get("person")
+    out["person"] = person[0] if person else None
     return out
 
 
-def readable(value: Any, words: Mapping[str, str] | None = None) -> str:
+def readable(value: object, words: Mapping[str, str] | None = None) -> str:
     """A value as a person reads it: dates in words, times in the council's time zone,
     codes in words."""
     if value is None or value == "":
@@ -91,15 +91,15 @@ def readable(value: Any, words: Mapping[str, str] | None = None) -> str:
 TIME_SPENT = frozenset({"minutes"})
 
 
+def _shown(section: Section, key: str, value: object) -> str:
+    if key in TIME_SPENT and isinstance(value, int):
+        return describe_minutes(value)
+    return readable(value, section.words.get(key))
+
+
 def readable_rows(section: Section) -> list[list[str]]:
     return [
-        [
-            describe_minutes(row[key])
-            if key in TIME_SPENT and isinstance(row.get(key), int)
-            else readable(row.get(key), section.words.get(key))
-            for key, _ in section.headings
-        ]
-        for row in section.rows
+        [_shown(section, key, row.get(key)) for key, _ in section.headings] for row in section.rows
     ]
 
 

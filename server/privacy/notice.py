@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -102,7 +101,7 @@ def _block_html(lines: list[str]) -> list[str]:
     return out
 
 
-def read_texts(data: Mapping[str, Any]) -> dict[str, str]:
+def read_texts(data: Mapping[str, object]) -> dict[str, str]:
     """The console form's three texts, checked; Invalid says what to fix."""
     form = Form({k: data.get(k, "") for k in KEYS})
     form.name("council_name", "the council's name", max_length=200)
@@ -112,7 +111,7 @@ def read_texts(data: Mapping[str, Any]) -> dict[str, str]:
     return {k: clean.get(k) or "" for k in KEYS}
 
 
-async def save_texts(data: Mapping[str, Any], by: int | None) -> None:
+async def save_texts(data: Mapping[str, object], by: int | None) -> None:
     """Save the texts an admin wrote (an empty one goes back to the default) and audit it:
     the council's name old and new; the contact and the notice as "changed"."""
     new = read_texts(data)
@@ -123,7 +122,7 @@ async def save_texts(data: Mapping[str, Any], by: int | None) -> None:
             SiteText.key.is_in(list(KEYS))
         )
         old = {k: "" for k in KEYS} | {r["key"]: r["value"] for r in rows}
-        what: dict[str, Any] = {}
+        what: dict[str, list[str] | str] = {}  # [old, new], or CHANGED
         for key in KEYS:
             if old[key] == new[key]:
                 continue

@@ -12,9 +12,8 @@ column of that name is known to be a hash (HASH_COLUMNS).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
@@ -22,8 +21,10 @@ from piccolo.table import Table
 
 from server.privacy.subject import Subject
 
-Row = dict[str, Any]
-Fetch = Callable[[Subject], Awaitable[list[Row]]]
+# A row of the download: its fields by key, with whatever values the columns hold (the
+# download only shows them as text or JSON).
+Row = Mapping[str, object]
+Fetch = Callable[[Subject], Awaitable[Sequence[Row]]]
 Erase = Callable[[Subject, int | None], Awaitable[int]]
 
 # How erasure treats a holding's rows.
@@ -58,7 +59,7 @@ class Holding:
     personal: tuple[str, ...]  # every column that can hold personal data
     action: str = DELETE
     audit_as: str = ""  # record type of the audit events for rows erased
-    detach: dict[str, Any] = field(default_factory=dict)  # values set by DETACH
+    detach: dict[str, object] = field(default_factory=dict)  # values set by DETACH
     kept_because: str = ""  # for KEEP
     fetch: Fetch | None = None  # rows for the download, when not a plain select
     erase: Erase | None = None  # for CUSTOM

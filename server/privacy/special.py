@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TypedDict
 
 from piccolo.custom_types import Combinable
 
@@ -24,6 +24,7 @@ from schema.tables import (
 from server.activities.services import KINDS
 from server.lib.audit import CHANGED, record
 from server.lib.audit_names import field_word
+from server.lib.rows import JSON, rows_as
 from server.lib.validation import describe_minutes
 from server.privacy.subject import Subject
 
@@ -94,17 +95,41 @@ INTERNAL = frozenset(
 )  # fmt: skip
 
 
-async def audit_events(subject: Subject) -> list[dict[str, Any]]:
+class _Event(TypedDict):
+    """An audit event (every column: AuditEvent.select())."""
+
+    id: int
+    at: datetime
+    account: int | None
+    action: str
+    record_type: str
+    record_id: int
+    changes: JSON  # an object; SQLite may hand it back as text
+
+
+class EventShown(TypedDict):
+    """An audit event as the download shows it."""
+
+    at: datetime
+    who: str
+    action: str
+    record_type: str
+    record_id: int
+    changes: str
+
+
+async def audit_events(subject: Subject) -> list[EventShown]:
     """Every audit event made by the person's accounts or about their records, oldest first.
     Who made a change is "you", "a member of staff" or "the system": staff are not named."""
     by_them = AuditEvent.account.is_in(list(subject.account_ids) or [0])
-    rows = await (
-        AuditEvent.select()
+    rows = rows_as(
+        _Event,
+        await AuditEvent.select()
         .where(by_them | await _about(subject))
         .order_by(AuditEvent.id)
-        .output(load_json=True)
+        .output(load_json=True),
     )
-    out = []
+    out: list[EventShown] = []
     for row in rows:
         what = row["changes"]
         if isinstance(what, str):  # SQLite may hand the JSON back as text
@@ -123,7 +148,7 @@ async def audit_events(subject: Subject) -> list[dict[str, Any]]:
     return out
 
 
-def changes_in_words(what: Any) -> str:
+def changes_in_words(what: object) -> str:
     """What changed, as a person reads it: "Name changed" (personal values are never kept),
     "People reached: from 12 to 30", "What you did: A conversation", "Time spent: 1 hour
     30 minutes"; the app's own numbers left out."""
@@ -147,7 +172,7 @@ def changes_in_words(what: Any) -> str:
 FIELD_LABELS = {"kind": "What you did", "minutes": "Time spent", "occurred_on": "Date"}
 
 
-def _said(key: str, value: Any) -> str:
+def _said(key: str, value: object) -> str:
     """One value in words: codes, minutes and dates as the pages show them."""
     if value is None or value == "":
         return "blank"

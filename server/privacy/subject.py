@@ -6,13 +6,14 @@ Molly" or in two columns, are still theirs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from schema.rows import PersonRow
 from schema.tables import Account, EmailChange, Person
 from server.lib import normal
 from server.lib.normal import simple
+from server.lib.rows import row_as
 
 NAME_FIELDS = frozenset({"name", "first_name", "last_name"})  # import fields (imports/fields.py)
 
@@ -57,7 +58,7 @@ class Subject:
         ends = self._ends_of_name()
         return bool(ends) and ends <= set(normal.name_words(text))
 
-    def _named_in(self, cells: list[Any]) -> bool:
+    def _named_in(self, cells: Sequence[object]) -> bool:
         """A cell holds their first and last name, or cells that hold nothing but words of
         their name (a Surname and a Forename column) hold both between them."""
         ends, words = self._ends_of_name(), set(normal.name_words(self.name))
@@ -73,7 +74,7 @@ class Subject:
         return ends <= found
 
     def row_is_about(
-        self, cells: Iterable[object], strict: bool, mapping: Mapping[str, Any] | None = None
+        self, cells: Iterable[object], strict: bool, mapping: Mapping[str, str] | None = None
     ) -> bool:
         """Whether a spreadsheet row is about the person: by email or phone number; by
         name too, and (strict, for a download, which must not show a namesake's row) only
@@ -122,7 +123,7 @@ async def subject_of(person_id: int | None, account_id: int | None = None) -> Su
     """The subject for a person (with every account they have, and every address they
     have had or asked for) or, for an account that belongs to no person, for that account
     alone."""
-    person = await Person.select().where(Person.id == (person_id or 0)).first()
+    person = row_as(PersonRow, await Person.select().where(Person.id == (person_id or 0)).first())
     where = Account.person == person_id if person else Account.id == (account_id or 0)
     accounts = await Account.select(Account.id, Account.email).where(where)
     emails = {normal.email(a["email"]) for a in accounts}
