@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import NotRequired, TypedDict
 
 from piccolo.columns import Column
 
@@ -20,7 +20,7 @@ from schema.tables import ImportJob
 from server.db import write_transaction
 from server.imports.check import Lookups, ProblemJSON, RowPlan
 from server.imports.fields import guess_mapping, read_mapping
-from server.imports.files import Sheet
+from server.imports.files import Sheet, SheetJSON
 from server.imports.match import Plan, build_plan, check_rows
 from server.imports.run import summary as done_summary
 from server.imports.run import write_plan
@@ -104,6 +104,17 @@ class ListedJob(_ListedRow):
     summary: Summary
 
 
+class Job(_ListedRow):
+    """One job as get_job gives it: what it is, the columns chosen (column number to
+    field), what the preview found and the import did, and (asked for) the sheet's rows."""
+
+    mapping: dict[str, str]
+    preview: Report
+    summary: Summary
+    sheet: NotRequired[SheetJSON]
+    shown_status: str
+
+
 class JobPage(TypedDict):
     items: list[ListedJob]
     page: int
@@ -146,7 +157,7 @@ async def create_job(ctx: Context, filename: str, content: bytes) -> int:
     return int(rows[0]["id"])
 
 
-async def get_job(job_id: int, with_sheet: bool = False) -> dict[str, Any]:
+async def get_job(job_id: int, with_sheet: bool = False) -> Job:
     """One job (without its rows unless asked); NotFound if there is none."""
     if not 1 <= job_id <= MAX_ID:
         raise NotFound(f"There is no import {job_id}.")
@@ -154,7 +165,7 @@ async def get_job(job_id: int, with_sheet: bool = False) -> dict[str, Any]:
     if with_sheet:
         columns.append(ImportJob.sheet)
     query = ImportJob.select(*columns).where(ImportJob.id == job_id).output(load_json=True)
-    job = await query.first()
+    job = row_as(Job, await query.first())  # shown_status is set here
     if job is None:
         raise NotFound(f"There is no import {job_id}.")
     job["shown_status"] = shown_status(job["status"], job["updated_at"])

@@ -34,7 +34,7 @@ async def upload(client, content: bytes, name: str = "register.csv"):
     )
 
 
-async def finished(job_id: int) -> dict:
+async def finished(job_id: int):
     """The job once its background task is done (it runs in this event loop)."""
     for _ in range(600):
         job = await jobs.get_job(job_id)

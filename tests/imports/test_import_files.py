@@ -30,7 +30,7 @@ def as_form(mapping: dict[str, str]) -> dict[str, str]:
     return {f"column-{i}": key for i, key in mapping.items()}
 
 
-async def imported(ctx: Context, content: bytes, name: str = "people.csv") -> dict:
+async def imported(ctx: Context, content: bytes, name: str = "people.csv"):
     """Upload, take the guessed columns, preview and import (in this task); the job."""
     job_id = await jobs.create_job(ctx, name, content)
     job = await jobs.get_job(job_id)
@@ -40,7 +40,7 @@ async def imported(ctx: Context, content: bytes, name: str = "people.csv") -> di
     return await jobs.get_job(job_id)
 
 
-async def previewed(ctx: Context, content: bytes) -> dict:
+async def previewed(ctx: Context, content: bytes):
     job_id = await jobs.create_job(ctx, "people.csv", content)
     await jobs.preview(job_id, ctx, as_form((await jobs.get_job(job_id))["mapping"]))
     return (await jobs.get_job(job_id))["preview"]
