@@ -212,8 +212,8 @@ async def export(request: HTMXRequest) -> Response[bytes] | Template:
     CSV of one table (table=headline, programmes (the default), areas or months)."""
     params = read_date_filters(request.query_params)
     try:
-        fmt = wanted_format(params.get("format"))
-        table = wanted_table(params.get("table")) if fmt == "csv" else ""
+        fmt = wanted_format(request.query_params.get("format"))
+        table = wanted_table(request.query_params.get("table")) if fmt == "csv" else ""
         view = await dashboard(params, today())
     except Invalid as exc:
         errors = {("" if k == "format" else k): v for k, v in exc.errors.items()}

@@ -111,7 +111,7 @@ def _named(items: list[dict[str, object]], ctx: Context) -> list[dict[str, objec
 
 
 # A page of a list (sessions_list, external_list), as list_records answers.
-Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Listing[dict[str, object]]]]
+Lister = Callable[[Context, Mapping[str, object], int], Awaitable[Listing[dict[str, object]]]]
 
 
 async def _list_page(
@@ -131,7 +131,7 @@ async def _list_page(
     status, errors = 200, {}
     try:
         if params.get("format"):
-            fmt = wanted_format(params.get("format"))
+            fmt = wanted_format(request.query_params.get("format"))
             items = await every_page(lister, ctx, filters)
             return download(download_as[0], download_as[1], _named(items, ctx), fmt)
         listing = await lister(ctx, params, 50)
@@ -145,7 +145,7 @@ async def _list_page(
         "values": filters,
         "errors": errors,
         "query": query,
-        "done": DONE.get(params.get("done", "")),
+        "done": DONE.get(request.query_params.get("done", "")),
     }
     return Template(template, context=context, status_code=status)
 

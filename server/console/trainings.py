@@ -26,6 +26,7 @@ from server.trainings.services import (
     EXPIRING_DAYS,
     EXPIRING_FILTERS,
     TRAININGS,
+    as_list,
     expiring_trainings,
     record_cohort,
 )
@@ -133,7 +134,7 @@ async def record_cohort_page(request: Req, ctx: PageContext, data: FormData) -> 
         summary = await record_cohort(ctx, sent)
     except Invalid as exc:
         # The people ticked stay listed and ticked.
-        found = await people_by_ids(ctx, sent["person"])
+        found = await people_by_ids(ctx, as_list(sent.get("person")))
         return Template(
             "console/trainings/cohort.html",
             status_code=400,

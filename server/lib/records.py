@@ -255,7 +255,7 @@ def read_list_options(rt: RecordType[R, S], form: Form, ctx: Context) -> list[Co
 
 
 async def list_records(
-    rt: RecordType[R, S], ctx: Context, params: Mapping[str, str], sent_as: str = FORM
+    rt: RecordType[R, S], ctx: Context, params: Sent, sent_as: str = FORM
 ) -> Page[S]:
     """One page of records, newest first, filtered by the query parameters."""
     allow(rt, ctx.actor, "list")

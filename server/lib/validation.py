@@ -78,14 +78,14 @@ class Limited(Invalid):
         self.retry_after = retry_after
 
 
-class Listed(dict[str, Any]):
+class Listed(dict[str, int]):
     """The choices of a field that names a record of one of the council's lists (a
     programme by its slug, an area by its code), which change as coordinators add to
     them: a value of the right shape that is not there now is Unprocessable, not Invalid
     (the API's document gives the shape; GET `where` gives the values)."""
 
     def __init__(
-        self, choices: Mapping[str, Any], *, shape: re.Pattern[str], max_length: int, where: str
+        self, choices: Mapping[str, int], *, shape: re.Pattern[str], max_length: int, where: str
     ) -> None:
         super().__init__(choices)
         self.shape, self.max_length, self.where = shape, max_length, where
@@ -159,7 +159,7 @@ class Form:
     """
 
     def __init__(
-        self, data: Mapping[str, Any], *, partial: bool = False, sent_as: str = FORM
+        self, data: Mapping[str, object], *, partial: bool = False, sent_as: str = FORM
     ) -> None:
         if not isinstance(data, Mapping):
             raise Invalid({"": "Send a JSON object with the record's fields."})
@@ -184,14 +184,14 @@ class Form:
             return raw is None or raw == ""
         return left_blank(raw)
 
-    def _take(self, name: str) -> tuple[bool, Any]:
+    def _take(self, name: str) -> tuple[bool, object]:
         """Whether to read the field at all, and its raw value."""
         self._known.add(name)
         if self.partial and name not in self.data:
             return False, None
         return True, self.data.get(name)
 
-    def _missing(self, name: str, required: bool, default: Any, message: str) -> None:
+    def _missing(self, name: str, required: bool, default: object, message: str) -> None:
         if required:
             self.errors[name] = message
         else:
@@ -419,7 +419,7 @@ class Form:
             self.errors[name] = "Send the email address as text."
             return
         checked = _checked_email(raw if self.json else str(raw).strip())
-        if checked is None and self.json and "@" in raw:
+        if checked is None and self.json and isinstance(raw, str) and "@" in raw:
             # The document's format (RFC 5322) allows what cannot get email here, such as
             # an address at a domain kept for testing (.test, .local, .invalid).
             self.unprocessable[name] = "Enter an email address that can get email."
@@ -585,7 +585,7 @@ def describe_minutes(total: int) -> str:
 TIME_BOXES = {"minutes": ("time_hours", "time_minutes")}
 
 
-def form_value(data: Mapping[str, Any], name: str) -> Any:
+def form_value(data: Mapping[str, object], name: str) -> object:
     """One field of a page's form: the date boxes or the hours-and-minutes boxes read as
     one value when the page sent them, else the field as sent (ISO text, a number)."""
     boxes = [f"{name}-{p}" for p in PARTS]
@@ -599,14 +599,14 @@ def form_value(data: Mapping[str, Any], name: str) -> Any:
 
 
 def read_date_filters(
-    params: Mapping[str, Any], names: tuple[str, ...] = ("since", "until")
-) -> dict[str, Any]:
+    params: Mapping[str, str], names: tuple[str, ...] = ("since", "until")
+) -> dict[str, str | DateParts]:
     """A list's query parameters with each date filter's day, month and year boxes read as
     one value. A real date becomes ISO text, so the page's links and downloads carry ISO
     (and older links with ISO `since=` keep working); a date typed wrong stays as the
     boxes, so the filter's Form.date gives the GOV.UK message and the page shows the boxes
     again as typed; blank boxes are no filter."""
-    out = dict(params)
+    out: dict[str, str | DateParts] = dict(params)
     for name in names:
         boxes = [f"{name}-{p}" for p in PARTS]
         if not any(box in out for box in boxes):

@@ -316,7 +316,7 @@ async def read_runner(text: object, ctx: Context, current: int | None = None) ->
     )
 
 
-def _only(params: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+def _only(params: Mapping[str, object], names: tuple[str, ...]) -> dict[str, object]:
     """The query parameters a list knows, without blanks (other keys would be refused)."""
     return {k: params[k] for k in names if str(params.get(k) or "").strip()}
 
@@ -334,7 +334,7 @@ Listed = dict[str, object]
 
 
 async def sessions_list(
-    ctx: Context, params: Mapping[str, str], per_page: int = 50
+    ctx: Context, params: Mapping[str, object], per_page: int = 50
 ) -> Page[Listed]:
     """A page of Friends sessions, newest first, filtered by programme, area and dates,
     each with the name of the person who ran it. Invalid says which filter to fix."""
@@ -349,10 +349,10 @@ async def sessions_list(
     return Page(items=items, page=page.page, per_page=page.per_page, total=page.total)
 
 
-Lister = Callable[[Context, Mapping[str, str], int], Awaitable[Page[Listed]]]
+Lister = Callable[[Context, Mapping[str, object], int], Awaitable[Page[Listed]]]
 
 
-async def every_page(lister: Lister, ctx: Context, params: Mapping[str, str]) -> list[Listed]:
+async def every_page(lister: Lister, ctx: Context, params: Mapping[str, object]) -> list[Listed]:
     """Every item of a filtered list, for a download (pages of 500)."""
     items: list[Listed] = []
     page = 1
@@ -365,7 +365,7 @@ async def every_page(lister: Lister, ctx: Context, params: Mapping[str, str]) ->
 
 
 async def external_list(
-    ctx: Context, params: Mapping[str, str], per_page: int = 50
+    ctx: Context, params: Mapping[str, object], per_page: int = 50
 ) -> Page[Listed]:
     """A page of external figures, newest first, each marked with whether it counts now:
     only the newest figure of each source for a programme and area counts."""

@@ -264,7 +264,8 @@ async def expiring_trainings(
     return ExpiringPage(items=items, page=page, total=total, pages=pages)
 
 
-def _as_list(value: object) -> list[str]:
+def as_list(value: object) -> list[str]:
+    """A form field sent once (a value) or more than once (a list), as a list of text."""
     if value is None:
         return []
     if isinstance(value, list | tuple):
@@ -356,7 +357,7 @@ def _cohort_form(data: Mapping[str, object], ctx: Context) -> tuple[Form, list[s
     form = Form({k: data.get(k) for k in ("course", "completed_on")})
     form.choice("course", "a course", ctx.ref.course_ids(), required=True)
     form.date("completed_on", "the date it was completed", required=True)
-    ticked = _as_list(data.get("person"))
+    ticked = as_list(data.get("person"))
     pasted = split_people_list(str(data.get("people_list") or ""))
     if not ticked and not pasted:
         form.errors["people_list"] = "Tick some people, or paste their emails or names."
