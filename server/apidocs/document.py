@@ -8,14 +8,17 @@ that request, so a client or a tester reading it is told exactly what is accepte
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypeGuard
 
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from server.apidocs.reference import json_list, json_object, json_text
 from server.db import one_connection
 from server.lib.auth import AppRequest
 from server.lib.openapi import LIVE
 from server.lib.reference import Reference, load_reference
+from server.lib.rows import JSON
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -26,33 +29,60 @@ async def read_lists(request: AppRequest) -> None:
         request.state.reference = await load_reference()
 
 
-def live_document(document: dict[str, Any], ref: Reference) -> dict[str, Any]:
+def is_json(value: object) -> TypeGuard[JSON]:
+    """Whether a value is JSON all the way down: strings, numbers, booleans and nulls, in
+    lists and in objects with text keys."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list):
+        return all(is_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and is_json(item) for key, item in value.items())
+    return False
+
+
+def live_document(document: Mapping[str, JSON], ref: Reference) -> dict[str, JSON]:
     """The document with each live operation's query options, or body, made again from
     these lists; the document Litestar made is left as it is."""
-    paths: dict[str, Any] = {}
-    for path, item in document.get("paths", {}).items():
-        item = dict(item)
+    paths: dict[str, JSON] = {}
+    for path, found in json_object(document.get("paths")).items():
+        item = dict(json_object(found))
         for method in METHODS:
-            op = item.get(method)
-            refresh = LIVE.get(op.get("operationId", "")) if op else None
-            if op is None or refresh is None:
+            op = json_object(item.get(method))
+            operation_id = json_text(op.get("operationId"))
+            refresh = LIVE.get(operation_id)  # every live operation has an id ("" has none)
+            if refresh is None:
                 continue
             fresh = refresh(ref)
-            op = dict(op)
-            parameters = fresh.get("parameters")
-            if isinstance(parameters, list):
-                named = {p["name"] for p in parameters}
-                kept = [p for p in op.get("parameters", []) if p["name"] not in named]
-                op["parameters"] = kept + parameters
-            if "requestBody" in fresh:
-                op["requestBody"] = fresh["requestBody"]
-            item[method] = op
+            # Made by Litestar's to_schema(), though server/lib/openapi.py types it `object`:
+            # proved JSON before it goes into the document (a mistake there fails loudly here).
+            if not is_json(fresh):
+                raise TypeError(f"The live description of {operation_id} is not JSON")
+            item[method] = _refreshed(op, json_object(fresh))
         paths[path] = item
     return {**document, "paths": paths}
+
+
+def _refreshed(op: Mapping[str, JSON], fresh: Mapping[str, JSON]) -> dict[str, JSON]:
+    """An operation with the query options, or the body, it was given again."""
+    changed = dict(op)
+    parameters = fresh.get("parameters")
+    if isinstance(parameters, list):
+        named = {_name(p) for p in parameters}
+        kept = [p for p in json_list(op.get("parameters")) if _name(p) not in named]
+        changed["parameters"] = kept + parameters
+    if "requestBody" in fresh:
+        changed["requestBody"] = fresh["requestBody"]
+    return changed
+
+
+def _name(parameter: JSON) -> str:
+    return json_text(json_object(parameter).get("name"))
 
 
 class LiveDocument(JsonRenderPlugin):
     """The document as JSON, at /schema/openapi.json."""
 
-    def render(self, request: AppRequest, openapi_schema: dict[str, Any]) -> bytes:
+    # Litestar types the document loosely (its own signature); it is its to_schema(), JSON.
+    def render(self, request: AppRequest, openapi_schema: Mapping[str, JSON]) -> bytes:
         return self.render_json(request, live_document(openapi_schema, request.state.reference))

@@ -7,14 +7,15 @@ Content-Security-Policy, no viewer loaded from anywhere) from the document."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.response import Template
 
 from server.apidocs.document import live_document
-from server.apidocs.reference import sections, shapes
+from server.apidocs.reference import json_object, sections, shapes
 from server.lib.auth import AppRequest
+from server.lib.rows import JSON
 
 TEMPLATE = "apidocs/reference.html"
 
@@ -25,16 +26,18 @@ class ReferencePage(OpenAPIRenderPlugin):
     def __init__(self) -> None:
         super().__init__(path="/", favicon="")
 
-    def render(self, request: AppRequest, openapi_schema: dict[str, Any]) -> bytes:
+    # Litestar types the document loosely (its own signature); it is its to_schema(), JSON.
+    def render(self, request: AppRequest, openapi_schema: Mapping[str, JSON]) -> bytes:
         # The same document /schema/openapi.json sends, with the lists as they are now.
-        openapi_schema = live_document(openapi_schema, request.state.reference)
+        document = live_document(openapi_schema, request.state.reference)
+        named = shapes(document)
         page = Template(
             TEMPLATE,
             context={
-                "info": openapi_schema.get("info", {}),
-                "sections": sections(openapi_schema),
-                "shapes": shapes(openapi_schema),
-                "shape_names": set(openapi_schema.get("components", {}).get("schemas", {})),
+                "info": json_object(document.get("info")),
+                "sections": sections(document),
+                "shapes": named,
+                "shape_names": {shape.name for shape in named},
                 "document_url": self.get_openapi_json_route(request),  # its route's name
             },
         )

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from server.apidocs.reference import sections, shapes
+from server.lib.rows import JSON
 from tests.helpers.html import Page
 
-DOCUMENT = {
+SCHEMAS: dict[str, JSON] = {
+    "Page": {"type": "object"},
+    "ThingIn": {"type": "object", "required": ["kind"], "properties": {
+        "kind": {"type": "string", "enum": ["a", "b"], "description": "What it is"},
+        "note": {"type": ["string", "null"], "maxLength": 500},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        "shown": {"type": "boolean", "default": False},
+    }},
+}  # fmt: skip
+DOCUMENT: dict[str, JSON] = {
     "openapi": "3.1.0",
     "info": {"title": "Movement", "version": "1"},
     "security": [{"bearer": []}],
@@ -35,20 +45,12 @@ DOCUMENT = {
         "/api/other": {"delete": {"operationId": "delete_other", "responses": {}}},
     },
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                   "schemas": {
-        "Page": {"type": "object"},
-        "ThingIn": {"type": "object", "required": ["kind"], "properties": {
-            "kind": {"type": "string", "enum": ["a", "b"], "description": "What it is"},
-            "note": {"type": ["string", "null"], "maxLength": 500},
-            "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
-            "shown": {"type": "boolean", "default": False},
-        }},
-    }},
+                   "schemas": SCHEMAS},
 }  # fmt: skip
 
 
 def test_who_may_use_it_is_left_unsaid_when_the_document_declares_no_security():
-    document = {**DOCUMENT, "components": {"schemas": DOCUMENT["components"]["schemas"]}}
+    document: dict[str, JSON] = {**DOCUMENT, "components": {"schemas": SCHEMAS}}
     listing = sections(document)[0].operations[0]
     assert listing.who == ""
     assert listing.operation_id == "list_things"
@@ -82,7 +84,7 @@ def test_operations_are_grouped_by_tag_with_their_fields_and_answers_in_words():
 
 
 def test_an_answers_fields_have_their_own_words_type_and_first_example():
-    document = {"components": {"schemas": {
+    document: dict[str, JSON] = {"components": {"schemas": {
         "Inner": {"type": "object", "description": "The body's own words"},
         "Outer": {"type": "object", "required": ["inner"], "properties": {
             "inner": {"allOf": [{"$ref": "#/components/schemas/Inner"}],
