@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TypedDict
 
 from schema.tables import ActivityMonthly
 from server.db import is_postgres
 from server.lib.cells import neutralise
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.public.measures import MONTHLY, TOGETHER
 from server.totals.services import COUNTED_SESSION
 
@@ -36,6 +37,9 @@ COLUMNS = (
 )
 
 Key = tuple[str, int, int]  # (month, programme, area)
+# A row of the open data: the month, programme and area as text, and each count (an int,
+# hours a float; None where hidden).
+MonthlyRow = dict[str, str | int | float | None]
 
 
 def _month(column: str) -> str:
@@ -44,41 +48,64 @@ def _month(column: str) -> str:
     return f"substr({column}, 1, 7)"
 
 
+class _Cell(TypedDict):
+    m: str  # the month, YYYY-MM
+    programme: int
+    area: int  # 0 for none
+
+
+class _ActivityCell(_Cell):
+    activities: int
+    reach: int
+    minutes: int
+
+
+class _JoinedCell(_Cell):
+    new_members: int
+
+
+class _SessionCell(_Cell):
+    friends_from_sessions: int  # a SUM of an INTEGER column
+
+
+def _key(row: _Cell) -> Key:
+    return (row["m"], int(row["programme"]), int(row["area"] or 0))
+
+
 async def monthly_counts() -> dict[Key, dict[str, int]]:
     """(month, programme id, area id or 0) -> the counts and minutes of that month."""
     out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*COUNTS, "minutes"), 0))
-    queries = [
-        (
-            f"SELECT {_month('month')} AS m, programme, footprint AS area, "
-            "activities, people_reached AS reach, minutes FROM activity_monthly",
-            ("activities", "reach", "minutes"),
-        ),
-        (
-            f"SELECT {_month('m.joined_on')} AS m, m.programme AS programme, "
-            "COALESCE(p.footprint, 0) AS area, COUNT(*) AS new_members "
-            "FROM membership m JOIN person p ON p.id = m.person WHERE m.status = 'active' "
-            f"GROUP BY {_month('m.joined_on')}, m.programme, COALESCE(p.footprint, 0)",
-            ("new_members",),
-        ),
-        (
-            f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
-            "SUM(attendees) AS friends_from_sessions FROM friends_session "
-            f"WHERE {COUNTED_SESSION} "
-            f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)",
-            ("friends_from_sessions",),
-        ),
-    ]
-    for sql, names in queries:
-        for row in await ActivityMonthly.raw(sql):
-            cell = out[(row["m"], int(row["programme"]), int(row["area"] or 0))]
-            for name in names:
-                cell[name] += int(row[name] or 0)
+    activities = await ActivityMonthly.raw(
+        f"SELECT {_month('month')} AS m, programme, footprint AS area, "
+        "activities, people_reached AS reach, minutes FROM activity_monthly"
+    )
+    for row in rows_as(_ActivityCell, activities):
+        cell = out[_key(row)]
+        cell["activities"] += int(row["activities"] or 0)
+        cell["reach"] += int(row["reach"] or 0)
+        cell["minutes"] += int(row["minutes"] or 0)
+    joined = await ActivityMonthly.raw(
+        f"SELECT {_month('m.joined_on')} AS m, m.programme AS programme, "
+        "COALESCE(p.footprint, 0) AS area, COUNT(*) AS new_members "
+        "FROM membership m JOIN person p ON p.id = m.person WHERE m.status = 'active' "
+        f"GROUP BY {_month('m.joined_on')}, m.programme, COALESCE(p.footprint, 0)"
+    )
+    for new in rows_as(_JoinedCell, joined):
+        out[_key(new)]["new_members"] += int(new["new_members"] or 0)
+    sessions = await ActivityMonthly.raw(
+        f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
+        "SUM(attendees) AS friends_from_sessions FROM friends_session "
+        f"WHERE {COUNTED_SESSION} "
+        f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)"
+    )
+    for held in rows_as(_SessionCell, sessions):
+        out[_key(held)]["friends_from_sessions"] += int(held["friends_from_sessions"] or 0)
     return dict(out)
 
 
 def monthly_rows(
     counts: dict[Key, dict[str, int]], ref: Reference, hidden: frozenset[Hashable]
-) -> list[dict[str, Any]]:
+) -> list[MonthlyRow]:
     """The open data's rows, a hidden number as None. A row with nothing to count is left
     out, unless a number in it is hidden (leaving it out would say that it is 0)."""
     rows = []
@@ -94,7 +121,7 @@ def monthly_rows(
                 }
                 if not gone and not any(cell.values()):
                     continue
-                row: dict[str, Any] = {
+                row: MonthlyRow = {
                     "month": month,
                     "programme": info["slug"],
                     "programme_name": info["name"],
@@ -108,7 +135,7 @@ def monthly_rows(
     return rows
 
 
-def as_csv(rows: list[dict[str, Any]]) -> bytes:
+def as_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
     """The rows as CSV: hidden numbers empty, and names that a spreadsheet would run as a
     formula (an area called "=HYPERLINK(...)") kept as text, as in the console's exports."""
     out = io.StringIO()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from typing import Any
 from urllib.parse import urlencode
 
 from server.lib.auth import AppRequest
@@ -30,7 +29,7 @@ class Query(dict[str, str]):
 
     key: str = ""
 
-    def _refuse(self, *_: Any, **__: Any) -> None:
+    def _refuse(self, *_: object, **__: object) -> None:
         raise TypeError("The options as read cannot be changed: copy them with dict().")
 
     __setitem__ = __delitem__ = _refuse

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import msgspec
 
@@ -30,7 +29,7 @@ class Made:
         return gzip_body(self.body)
 
 
-def made_json(data: dict[str, Any], fresh_until: float, generation: int) -> Made:
+def made_json(data: Mapping[str, object], fresh_until: float, generation: int) -> Made:
     """JSON bytes whose tag leaves out as_at, so that it changes only when a number does."""
     body = msgspec.json.encode(data)
     same = msgspec.json.encode({k: v for k, v in data.items() if k != "as_at"})

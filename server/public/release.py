@@ -27,6 +27,7 @@ from server.public.opendata import (
     LICENCE,
     LICENCE_URL,
     Key,
+    MonthlyRow,
     as_csv,
     monthly_counts,
     monthly_rows,
@@ -49,16 +50,20 @@ class PublicNumbers:
     fresh_until: float
     as_at: datetime
     names: dict[str, str]  # area code -> name, in name order
+    # compute_totals' answer as the public sees it, and so typed as that answer is.
     borough: dict[str, Any]
     areas: dict[str, dict[str, Any]]
-    monthly: list[dict[str, Any]]
+    monthly: list[MonthlyRow]
     hidden: frozenset[Hashable]
     small_number: int
     area_json: dict[str, Made] = field(default_factory=dict)
 
 
 def _facts(
-    ref: Reference, borough: Cached, per_area: dict[str, Cached], counts: dict[Key, dict[str, int]]
+    ref: Reference,
+    borough: Cached[dict[str, Any]],
+    per_area: dict[str, Cached[dict[str, Any]]],
+    counts: dict[Key, dict[str, int]],
 ) -> Facts:
     codes = list(per_area)
     programmes = [(p["slug"], p["kind"]) for p in borough.data["programmes"]]
@@ -102,10 +107,22 @@ def area_view(
     return out
 
 
-_DECIDED: tuple[tuple[Any, ...], frozenset[Hashable]] | None = None
+# Everything in Facts that what to hide depends on, with the small number, as _same_facts
+# lays it out: small, codes, programmes (slug, kind), months, then the cells, Friends
+# counted elsewhere and people, each as sorted (key, count) pairs.
+SameFacts = tuple[
+    int,
+    tuple[str, ...],
+    tuple[tuple[str, str], ...],
+    tuple[str, ...],
+    tuple[tuple[tuple[str, str, str, str], int], ...],
+    tuple[tuple[tuple[str, str], int], ...],
+    tuple[tuple[str, int], ...],
+]
+_DECIDED: tuple[SameFacts, frozenset[Hashable]] | None = None
 
 
-def _same_facts(facts: Facts, small: int) -> tuple[Any, ...]:
+def _same_facts(facts: Facts, small: int) -> SameFacts:
     """Everything that what to hide depends on, in an order that does not depend on the
     order the database gave the rows in."""
     return (

@@ -33,7 +33,7 @@ def options(ref: Reference) -> list[OpenAPIParameter]:
     return described(lambda form: read_filter_options(form, ref), QUERY).parameters
 
 
-def live_options(ref: Reference) -> dict[str, Any]:
+def live_options(ref: Reference) -> dict[str, Any]:  # lib.openapi.Live; to_schema()'s dicts
     return {"parameters": [p.to_schema() for p in options(ref)]}
 
 

@@ -14,15 +14,20 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal, TypedDict, TypeVar, overload
 
 from schema.tables import ActivityDaily, ExternalCount
 from server.lib.reference import Reference
+from server.lib.rows import rows_as
 from server.totals.services import (
     FAR_FUTURE,
     FAR_PAST,
+    ExternalFigure,
     Filters,
+    RollupSums,
     _Where,
+    add_sums,
     membership_where,
     session_where,
     split_range,
@@ -31,9 +36,10 @@ from server.totals.services import (
 NO_AREA = 0  # the key of "no area given" (the rollups store 0, other tables NULL)
 MONTHS = 24  # the monthly series covers this many months at most
 Sums = dict[str, int]
+R = TypeVar("R")
 
 
-def _day(value: Any) -> date:
+def _day(value: date | str) -> date:
     """A date from a raw query (SQLite may give text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -55,16 +61,28 @@ def months_back(day: date, count: int) -> date:
 # Activities, reach and minutes from the rollups ---------------------------------------
 
 
-async def activity_sums_by(f: Filters, by: str) -> dict[Any, Sums]:
-    """Activities, reach and minutes grouped by "footprint" (id, 0 for none) or by "month"
-    (its first day), read from the monthly rollup for whole months and the daily rollup for
-    the days at either edge of the range, as the totals do."""
+class _AreaSums(RollupSums):
+    k: int  # the area's id, 0 for none
+
+
+class _DaySums(RollupSums):
+    k: date | str  # the month's or the day's date
+
+
+def _no_sums() -> Sums:
+    return {"activities": 0, "reach": 0, "minutes": 0}
+
+
+async def _rollup_rows(f: Filters, by: str, shape: type[R]) -> list[R]:
+    """The rollups' sums grouped by area ("footprint") or by month or day, for the whole
+    months of the range from the monthly rollup and the days at either edge from the daily
+    one, as the totals read them."""
     months, days = split_range(f.since, f.until)
     reads = []
     if months:
         reads.append(("activity_monthly", "month", months))
     reads.extend(("activity_daily", "day", d) for d in days)
-    out: dict[Any, Sums] = defaultdict(lambda: {"activities": 0, "reach": 0, "minutes": 0})
+    out: list[R] = []
     for table, period, (low, high) in reads:
         where = _Where()
         where.add(f"{period} >= {{}} AND {period} <= {{}}", low, high)
@@ -78,12 +96,29 @@ async def activity_sums_by(f: Filters, by: str) -> dict[Any, Sums]:
             f"SUM(minutes) AS minutes FROM {table} WHERE {where.sql} GROUP BY {group}",
             *where.args,
         )
-        for row in rows:
-            key = int(row["k"] or NO_AREA) if by == "footprint" else month_start(_day(row["k"]))
-            sums = out[key]
-            for name in sums:
-                sums[name] += int(row[name] or 0)
-    return dict(out)
+        out += rows_as(shape, rows)
+    return out
+
+
+@overload
+async def activity_sums_by(f: Filters, by: Literal["footprint"]) -> dict[int, Sums]: ...
+@overload
+async def activity_sums_by(f: Filters, by: Literal["month"]) -> dict[date, Sums]: ...
+async def activity_sums_by(
+    f: Filters, by: Literal["footprint", "month"]
+) -> dict[int, Sums] | dict[date, Sums]:
+    """Activities, reach and minutes grouped by "footprint" (keyed by the area's id, 0 for
+    none) or by "month" (keyed by its first day), read from the monthly rollup for whole
+    months and the daily rollup for the days at either edge of the range, as the totals do."""
+    if by == "footprint":
+        areas: defaultdict[int, Sums] = defaultdict(_no_sums)
+        for row in await _rollup_rows(f, by, _AreaSums):
+            add_sums(areas[int(row["k"] or NO_AREA)], row)
+        return dict(areas)
+    months: defaultdict[date, Sums] = defaultdict(_no_sums)
+    for day in await _rollup_rows(f, by, _DaySums):
+        add_sums(months[month_start(_day(day["k"]))], day)
+    return dict(months)
 
 
 # People and roles ---------------------------------------------------------------------
@@ -117,13 +152,24 @@ def _members_sql(f: Filters, where: _Where, friends: str) -> str:
     )
 
 
+class _AreaMembers(TypedDict):
+    """People, roles and Friends roles of one area (a SUM of counts is numeric, so a
+    Decimal, on PostgreSQL)."""
+
+    k: int | None  # the area's id, None for none
+    people: int
+    roles: int | Decimal
+    friend_roles: int | Decimal
+
+
 async def members_by_area(f: Filters, friend_kind: frozenset[int]) -> dict[int, Sums]:
     """By the area of the person: distinct people with an active role, their roles, and
     those of their roles in Friends programmes."""
     where = membership_where(f)
     friends = ", ".join("{}" for _ in friend_kind) or "NULL"
-    rows = await ActivityDaily.raw(
-        _members_sql(f, where, friends), *sorted(friend_kind), *where.args
+    rows = rows_as(
+        _AreaMembers,
+        await ActivityDaily.raw(_members_sql(f, where, friends), *sorted(friend_kind), *where.args),
     )
     return {
         int(row["k"] or NO_AREA): {
@@ -135,9 +181,26 @@ async def members_by_area(f: Filters, friend_kind: frozenset[int]) -> dict[int, 
     }
 
 
-async def new_roles_by(f: Filters, by: str) -> dict[Any, int]:
-    """Active roles that joined within the filters' dates, by "programme" or by "month"
-    (grouped by the day joined in SQL, then by month here: the same on both engines)."""
+class _ProgrammeJoined(TypedDict):
+    k: int  # the programme's id
+    n: int
+
+
+class _DayJoined(TypedDict):
+    k: date | str  # the day joined
+    n: int
+
+
+@overload
+async def new_roles_by(f: Filters, by: Literal["programme"]) -> dict[int, int]: ...
+@overload
+async def new_roles_by(f: Filters, by: Literal["month"]) -> dict[date, int]: ...
+async def new_roles_by(
+    f: Filters, by: Literal["programme", "month"]
+) -> dict[int, int] | dict[date, int]:
+    """Active roles that joined within the filters' dates, by "programme" (keyed by its id)
+    or by "month" (keyed by its first day; grouped by the day joined in SQL, then by month
+    here: the same on both engines)."""
     where = membership_where(f)
     source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
     group = "m.programme" if by == "programme" else "m.joined_on"
@@ -145,30 +208,45 @@ async def new_roles_by(f: Filters, by: str) -> dict[Any, int]:
         f"SELECT {group} AS k, COUNT(*) AS n FROM {source} WHERE {where.sql} GROUP BY {group}",
         *where.args,
     )
-    out: dict[Any, int] = defaultdict(int)
-    for row in rows:
-        key = row["k"] if by == "programme" else month_start(_day(row["k"]))
-        out[key] += int(row["n"])
-    return dict(out)
+    if by == "programme":
+        programmes: defaultdict[int, int] = defaultdict(int)
+        for row in rows_as(_ProgrammeJoined, rows):
+            programmes[row["k"]] += int(row["n"])
+        return dict(programmes)
+    months: defaultdict[date, int] = defaultdict(int)
+    for day in rows_as(_DayJoined, rows):
+        months[month_start(_day(day["k"]))] += int(day["n"])
+    return dict(months)
 
 
 # Friends made in sessions and counted elsewhere ---------------------------------------
 
 
+class _AreaAttendees(TypedDict):
+    k: int | None  # the area's id, None for none
+    programme: int
+    n: int
+
+
 async def attendees_by_area(f: Filters) -> dict[tuple[int, int], int]:
-    """Session attendees by (area where the session was held, programme)."""
+    """Session attendees by (id of the area where the session was held, 0 for none;
+    programme id)."""
     where = session_where(f)
-    rows = await ActivityDaily.raw(
-        "SELECT footprint AS k, programme, SUM(attendees) AS n FROM friends_session "
-        f"WHERE {where.sql} GROUP BY footprint, programme",
-        *where.args,
+    rows = rows_as(
+        _AreaAttendees,
+        await ActivityDaily.raw(
+            "SELECT footprint AS k, programme, SUM(attendees) AS n FROM friends_session "
+            f"WHERE {where.sql} GROUP BY footprint, programme",
+            *where.args,
+        ),
     )
     return {(int(row["k"] or NO_AREA), row["programme"]): int(row["n"] or 0) for row in rows}
 
 
 async def external_by_area(f: Filters) -> dict[tuple[int, int], int]:
-    """Friends counted elsewhere by (area, programme): each source's latest figure, or what
-    it grew by within the dates (the rule of services._external, kept per area)."""
+    """Friends counted elsewhere by (area id, 0 for none; programme id): each source's latest
+    figure, or what it grew by within the dates (the rule of services._external, kept per
+    area)."""
     query = ExternalCount.select(
         ExternalCount.programme,
         ExternalCount.footprint,
@@ -180,9 +258,10 @@ async def external_by_area(f: Filters) -> dict[tuple[int, int], int]:
         query = query.where(ExternalCount.programme == f.programme)
     if f.footprint:
         query = query.where(ExternalCount.footprint == f.footprint)
-    latest: dict[tuple[Any, ...], int] = {}
-    before: dict[tuple[Any, ...], int] = {}
-    for row in await query:
+    # Keyed by (area id or 0, programme id, source as written, folded).
+    latest: dict[tuple[int, int, str], int] = {}
+    before: dict[tuple[int, int, str], int] = {}
+    for row in rows_as(ExternalFigure, await query):
         key = (row["footprint"] or NO_AREA, row["programme"], row["source"].strip().lower())
         if f.until is None or row["as_of"] <= f.until:
             latest[key] = row["friends"]
@@ -203,7 +282,7 @@ def _hours(minutes: int) -> float:
 
 @dataclass(frozen=True)
 class _ByArea:
-    sums: dict[Any, Sums]
+    sums: dict[int, Sums]  # by area id, 0 for none
     members: dict[int, Sums]
     attendees: dict[tuple[int, int], int]
     external: dict[tuple[int, int], int]
@@ -238,6 +317,8 @@ def _area_row(area: int, code: str, name: str, data: _ByArea, ref: Reference) ->
 async def footprint_rows(f: Filters, ref: Reference) -> list[dict[str, Any]]:
     """One row per area (only the chosen one when filtered), and a last row "No area given"
     for what was recorded without one, when there is any."""
+    # Plain dicts, not TypedDicts: tests/console/test_console_dashboard.py sums them by
+    # variable keys. Each has code and name (str), hours (float) and the counts (int).
     sums, members, attendees, external = await asyncio.gather(
         activity_sums_by(f, "footprint"),
         members_by_area(f, _friend_kind(ref)),
@@ -265,7 +346,20 @@ def month_window(f: Filters, today: date) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
-async def month_rows(f: Filters, today: date) -> list[dict[str, Any]]:
+class MonthRow(TypedDict):
+    """One month's numbers on the dashboard, and the dates they cover."""
+
+    month: date  # its first day
+    since: date
+    until: date
+    whole: bool  # not cut short by the filters' dates
+    activities: int
+    reach: int
+    hours: float
+    new_roles: int
+
+
+async def month_rows(f: Filters, today: date) -> list[MonthRow]:
     """One row per month of the window, oldest first: activities, reach, hours and new roles.
     Each row also says the dates it covers (a month cut short by the filters' dates)."""
     window = month_window(f, today)
@@ -276,7 +370,7 @@ async def month_rows(f: Filters, today: date) -> list[dict[str, Any]]:
     sums, joined = await asyncio.gather(
         activity_sums_by(inside, "month"), new_roles_by(inside, "month")
     )
-    rows = []
+    rows: list[MonthRow] = []
     month = month_start(start)
     while month <= end:
         s = sums.get(month, {"activities": 0, "reach": 0, "minutes": 0})
@@ -303,7 +397,13 @@ async def new_this_month(f: Filters, today: date) -> dict[int, int]:
     return await new_roles_by(this_month, "programme")
 
 
-async def compute_breakdowns(f: Filters, ref: Reference, today: date) -> dict[str, Any]:
+class Breakdowns(TypedDict):
+    footprints: list[dict[str, Any]]
+    months: list[MonthRow]
+    new_this_month: dict[str, int]  # by programme slug
+
+
+async def compute_breakdowns(f: Filters, ref: Reference, today: date) -> Breakdowns:
     """Everything the dashboard shows beyond the totals themselves (uncached)."""
     areas, months, new = await asyncio.gather(
         footprint_rows(f, ref), month_rows(f, today), new_this_month(f, today)
@@ -312,7 +412,9 @@ async def compute_breakdowns(f: Filters, ref: Reference, today: date) -> dict[st
         "footprints": areas,
         "months": months,
         # Keyed by slug: the cache stores this as JSON, whose keys are text.
-        "new_this_month": {ref.slug(k): n for k, n in new.items() if k in ref.programmes},
+        "new_this_month": {
+            ref.programmes[k]["slug"]: n for k, n in new.items() if k in ref.programmes
+        },
     }
 
 

@@ -8,25 +8,29 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import DateParts
-from server.totals.breakdown import breakdown_key, compute_breakdowns
-from server.totals.services import BREAKDOWN_CACHE, Filters, read_filters, totals
+from server.totals.breakdown import Breakdowns, MonthRow, breakdown_key, compute_breakdowns
+from server.totals.services import Filters, TotalsCache, read_filters, totals
 
 FILTERS = ("programme", "footprint", "since", "until")
+# The breakdowns (by area and month: no personal data), kept and cleared with the totals
+# (the same write generation) so that the two always agree.
+BREAKDOWN_CACHE: TotalsCache[Breakdowns] = TotalsCache()
 
 
-def filter_params(params: Mapping[str, Any]) -> dict[str, Any]:
+def filter_params(params: Mapping[str, object]) -> dict[str, str | DateParts]:
     """Only the filters of a query string, trimmed, without the blank ones (a GET form
     sends every field, filled or not). Anything else in the address is left alone."""
-    out: dict[str, Any] = {}
+    out: dict[str, str | DateParts] = {}
     for name in FILTERS:
-        if isinstance(params.get(name), DateParts):  # boxes typed wrong: Form says why
-            out[name] = params[name]
+        given = params.get(name)
+        if isinstance(given, DateParts):  # boxes typed wrong: Form says why
+            out[name] = given
             continue
-        value = str(params.get(name) or "").strip()
+        value = str(given or "").strip()
         if value:
             out[name] = value
     return out
@@ -41,17 +45,19 @@ class Dashboard:
     ref: Reference
     totals: dict[str, Any]  # compute_totals' answer, as /api/totals sends it
     footprints: list[dict[str, Any]]
-    months: list[dict[str, Any]]
+    months: list[MonthRow]
     new_this_month: dict[str, int]  # by programme slug
 
 
-async def dashboard(params: Mapping[str, Any], today: date) -> Dashboard:
+async def dashboard(params: Mapping[str, object], today: date) -> Dashboard:
     """The dashboard's figures for a request's filters; Invalid says what to fix."""
-    clean = filter_params(params)
+    given = filter_params(params)
     ref = await load_reference()
-    f = read_filters(clean, ref)
+    f = read_filters(given, ref)
+    # Every filter is text now: read_filters refused any date left as boxes typed wrong.
+    clean = {k: v for k, v in given.items() if isinstance(v, str)}
 
-    async def compute() -> dict[str, Any]:
+    async def compute() -> Breakdowns:
         return await compute_breakdowns(f, ref, today)
 
     # Both at once: on SQLite each query has a connection (and a thread) of its own.
@@ -69,9 +75,17 @@ async def dashboard(params: Mapping[str, Any], today: date) -> Dashboard:
     )
 
 
-def target_progress(programme: Mapping[str, Any]) -> dict[str, Any] | None:
+class Progress(TypedDict):
+    done: int
+    target: int
+    percent: int
+    by: date | None
+
+
+def target_progress(programme: Mapping[str, Any]) -> Progress | None:
     """How far a programme is towards its target, or None without one. Friends programmes
     count their Friends (named and counted), others their members."""
+    # Untyped values: a programme of compute_totals' answer (see there), or a test's dict.
     target = programme.get("target")
     if not target:
         return None

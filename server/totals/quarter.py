@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from schema.tables import Story
+from server.lib.rows import rows_as
 from server.lib.validation import EARLIEST, Invalid
 from server.settings import get_settings
 from server.totals.dashboard import Dashboard, dashboard
@@ -88,7 +89,14 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
-async def approved_stories(quarter: Quarter) -> list[dict[str, Any]]:
+class StoryShown(TypedDict):
+    """A story's words and the name of its programme (None: no programme), nothing else."""
+
+    text: str
+    programme: str | None
+
+
+async def approved_stories(quarter: Quarter) -> list[StoryShown]:
     """Stories approved in the quarter (or, approved with no date noted, shared in it) whose
     authors agreed to publish them: their words and programme only, never who wrote them."""
     low, high = _utc(quarter.start), _utc(quarter.end + timedelta(days=1))
@@ -103,7 +111,9 @@ async def approved_stories(quarter: Quarter) -> list[dict[str, Any]]:
         .order_by(Story.id, ascending=False)
         .limit(STORIES_SHOWN)
     )
-    return [{"text": row["text"], "programme": row["programme"]} for row in rows]
+    return [
+        {"text": row["text"], "programme": row["programme"]} for row in rows_as(StoryShown, rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ class Report:
     quarter: Quarter
     during: Dashboard  # what happened in the quarter (what was added in it)
     at_end: Dashboard  # everything up to the quarter's last day
-    stories: list[dict[str, Any]]
+    stories: list[StoryShown]
 
 
 async def quarterly_report(value: str | None, today: date) -> Report:

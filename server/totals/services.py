@@ -15,17 +15,20 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypedDict
 from urllib.parse import urlencode
 
 import msgspec
+from typing_extensions import TypeVar
 
 from schema.rows import ProgrammeRow
 from schema.tables import ActivityDaily, ExternalCount
 from server.db import generation as db_generation
 from server.lib.public import gzip_body
 from server.lib.reference import Reference, load_reference
+from server.lib.rows import rows_as
 from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
 
@@ -48,7 +51,7 @@ def read_filter_options(form: Form, ref: Reference) -> None:
     form.date("until", "the last date", allow_future=True)
 
 
-def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
+def read_filters(params: Mapping[str, object], ref: Reference) -> Filters:
     """Check the filters of a totals request (a query string, read once and trimmed);
     Invalid says what to fix."""
     form = Form(params, sent_as=QUERY)
@@ -65,9 +68,9 @@ def read_filters(params: Mapping[str, Any], ref: Reference) -> Filters:
 class _Where:
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.args: list[Any] = []
+        self.args: list[object] = []
 
-    def add(self, sql: str, *args: Any) -> None:
+    def add(self, sql: str, *args: object) -> None:
         self.parts.append(sql)
         self.args.extend(args)
 
@@ -107,6 +110,26 @@ def split_range(
     return (first, _month_start(last_end)), days
 
 
+class RollupSums(TypedDict):
+    """Activities, reach and minutes summed from a rollup (a SUM of its BIGINT columns is
+    numeric, so a Decimal, on PostgreSQL; an int on SQLite)."""
+
+    activities: int | Decimal
+    reach: int | Decimal
+    minutes: int | Decimal
+
+
+class _ProgrammeSums(RollupSums):
+    programme: int
+
+
+def add_sums(sums: dict[str, int], row: RollupSums) -> None:
+    """Add a rollup row's sums to activities, reach and minutes."""
+    sums["activities"] += int(row["activities"] or 0)
+    sums["reach"] += int(row["reach"] or 0)
+    sums["minutes"] += int(row["minutes"] or 0)
+
+
 async def _activity_sums(f: Filters) -> dict[int, dict[str, int]]:
     months, days = split_range(f.since, f.until)
     reads = []
@@ -126,10 +149,9 @@ async def _activity_sums(f: Filters) -> dict[int, dict[str, int]]:
             f"SUM(minutes) AS minutes FROM {table} WHERE {where.sql} GROUP BY programme",
             *where.args,
         )
-        for row in rows:
+        for row in rows_as(_ProgrammeSums, rows):
             sums = out.setdefault(row["programme"], {"activities": 0, "reach": 0, "minutes": 0})
-            for key in sums:
-                sums[key] += int(row[key] or 0)
+            add_sums(sums, row)
     return out
 
 
@@ -149,18 +171,35 @@ def membership_where(f: Filters) -> _Where:
     return where
 
 
+class _Count(TypedDict):
+    n: int
+
+
+class _ProgrammeCount(TypedDict):
+    """A count (or a SUM of an INTEGER column) for one programme."""
+
+    programme: int
+    n: int
+
+
 async def _members(f: Filters) -> tuple[int, dict[int, int]]:
     """Distinct people with an active membership, and active memberships per programme."""
     where = membership_where(f)
     # The person's row is needed only for their area; without it the index answers alone.
     source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
-    people = await ActivityDaily.raw(
-        f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
+    people = rows_as(
+        _Count,
+        await ActivityDaily.raw(
+            f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
+        ),
     )
-    rows = await ActivityDaily.raw(
-        f"SELECT m.programme AS programme, COUNT(*) AS n FROM {source} WHERE {where.sql} "
-        "GROUP BY m.programme",
-        *where.args,
+    rows = rows_as(
+        _ProgrammeCount,
+        await ActivityDaily.raw(
+            f"SELECT m.programme AS programme, COUNT(*) AS n FROM {source} WHERE {where.sql} "
+            "GROUP BY m.programme",
+            *where.args,
+        ),
     )
     return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
 
@@ -187,12 +226,25 @@ def session_where(f: Filters) -> _Where:
 
 async def _session_attendees(f: Filters) -> dict[int, int]:
     where = session_where(f)
-    rows = await ActivityDaily.raw(
-        f"SELECT programme, SUM(attendees) AS n FROM friends_session WHERE {where.sql} "
-        "GROUP BY programme",
-        *where.args,
+    rows = rows_as(
+        _ProgrammeCount,
+        await ActivityDaily.raw(
+            f"SELECT programme, SUM(attendees) AS n FROM friends_session WHERE {where.sql} "
+            "GROUP BY programme",
+            *where.args,
+        ),
     )
     return {row["programme"]: int(row["n"] or 0) for row in rows}
+
+
+class ExternalFigure(TypedDict):
+    """A figure of Friends counted elsewhere, as the totals read it."""
+
+    programme: int
+    footprint: int | None
+    source: str
+    friends: int
+    as_of: date
 
 
 async def _external(f: Filters) -> dict[int, int]:
@@ -214,9 +266,10 @@ async def _external(f: Filters) -> dict[int, int]:
         query = query.where(ExternalCount.programme == f.programme)
     if f.footprint:
         query = query.where(ExternalCount.footprint == f.footprint)
-    latest_by: dict[tuple[Any, ...], int] = {}
-    before_by: dict[tuple[Any, ...], int] = {}
-    for row in await query:
+    # Keyed by (programme id, area id or None, source as written, folded).
+    latest_by: dict[tuple[int, int | None, str], int] = {}
+    before_by: dict[tuple[int, int | None, str], int] = {}
+    for row in rows_as(ExternalFigure, await query):
         key = (row["programme"], row["footprint"], row["source"].strip().lower())
         if f.until is None or row["as_of"] <= f.until:
             latest_by[key] = row["friends"]
@@ -232,9 +285,26 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
+class ProgrammeNumbers(TypedDict):
+    """One programme's numbers in the totals (shapes.ProgrammeTotals documents them)."""
+
+    slug: str
+    name: str
+    kind: str
+    members: int
+    friends: int
+    friends_from_sessions: int
+    friends_from_elsewhere: int
+    reach: int
+    activities: int
+    hours: float
+    target: int | None
+    target_date: date | None
+
+
 def _programme_totals(
     p: ProgrammeRow, sums: dict[str, int], members: int, attendees: int, external: int
-) -> dict[str, Any]:
+) -> ProgrammeNumbers:
     """One programme's numbers. Friends count only for Friends programmes."""
     is_friend = p["kind"] == "friend"
     from_sessions = attendees if is_friend else 0
@@ -257,6 +327,9 @@ def _programme_totals(
 
 async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
     """Work out every number for these filters (uncached)."""
+    # A plain dict, not a TypedDict, while tests add keys to the answer and its programmes
+    # (tests/public/test_public_measures.py) and index it by variable keys
+    # (tests/console/test_console_dashboard.py): its values are what shapes.Totals says.
     sums = await _activity_sums(f)
     people, members = await _members(f)
     attendees = await _session_attendees(f)
@@ -297,11 +370,17 @@ async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
 # A short-lived cache in each worker ---------------------------------------------------
 
 
+# What a cache keeps: the totals, or the dashboard's breakdowns (any mapping by default:
+# a TypeVar's default is in typing from Python 3.13; typing_extensions comes with
+# Litestar and Piccolo until then).
+D = TypeVar("D", bound=Mapping[str, object], default=Mapping[str, object])
+
+
 @dataclass(frozen=True)
-class Cached:
+class Cached(Generic[D]):
     body: bytes
     etag: str
-    data: dict[str, Any]
+    data: D
     made: float
     generation: int = -1  # the database's write generation it was worked out under
 
@@ -310,7 +389,7 @@ class Cached:
         return gzip_body(self.body)
 
 
-class TotalsCache:
+class TotalsCache(Generic[D]):
     """Keeps computed totals for TOTALS_CACHE_SECONDS. Each worker has its own, so with
     several workers a number can be that many seconds old; in the worker that wrote, an
     entry made before the write's commit (server.db.generation) is stale at once.
@@ -318,8 +397,8 @@ class TotalsCache:
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self.entries: OrderedDict[str, Cached] = OrderedDict()
-        self.pending: dict[str, tuple[int, asyncio.Future[Cached]]] = {}
+        self.entries: OrderedDict[str, Cached[D]] = OrderedDict()
+        self.pending: dict[str, tuple[int, asyncio.Future[Cached[D]]]] = {}
 
     @property
     def generation(self) -> int:
@@ -329,13 +408,13 @@ class TotalsCache:
     def clear(self) -> None:
         self.entries.clear()
 
-    def _fresh(self, key: str, ttl: int, generation: int) -> Cached | None:
+    def _fresh(self, key: str, ttl: int, generation: int) -> Cached[D] | None:
         hit = self.entries.get(key)
         if hit is not None and hit.generation == generation and time.monotonic() - hit.made < ttl:
             return hit
         return None
 
-    async def get(self, key: str, compute: Callable[[], Awaitable[dict[str, Any]]]) -> Cached:
+    async def get(self, key: str, compute: Callable[[], Awaitable[D]]) -> Cached[D]:
         ttl = get_settings().totals_cache_seconds
         generation = db_generation()
         hit = self._fresh(key, ttl, generation)
@@ -346,7 +425,7 @@ class TotalsCache:
         # may have read the database before it, and the writer must see their change.
         if pending is not None and pending[0] == generation:
             return await asyncio.shield(pending[1])
-        future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Cached[D]] = asyncio.get_running_loop().create_future()
         self.pending[key] = (generation, future)
         try:
             entry = _entry(await compute(), generation)
@@ -367,7 +446,7 @@ class TotalsCache:
                 del self.pending[key]
 
 
-def _entry(data: dict[str, Any], generation: int) -> Cached:
+def _entry(data: D, generation: int) -> Cached[D]:
     body = msgspec.json.encode(data)
     # The tag leaves out as_at, so that it changes only when a number does: a client
     # that asks again gets 304 however often the totals are worked out.
@@ -380,13 +459,10 @@ def hash_body(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
-CACHE = TotalsCache()
-# The console dashboard's breakdowns (by area and month: no personal data), kept and
-# cleared with the totals so that the two always agree.
-BREAKDOWN_CACHE = TotalsCache()
+CACHE: TotalsCache[dict[str, Any]] = TotalsCache()
 
 
-async def totals(params: Mapping[str, str]) -> Cached:
+async def totals(params: Mapping[str, str]) -> Cached[dict[str, Any]]:
     """The totals for a request's filters, from the cache when fresh. The cache is keyed on
     the parameters as sent, so a fresh answer costs no database query at all."""
     # Encoded, so that no two different sets of filters share a key ("a=1%26footprint%3DX"

@@ -5,7 +5,7 @@ If-None-Match with 304."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 
 from litestar import get
 from litestar.response import Template
@@ -60,7 +60,14 @@ async def _answer(
     return await RENDERED.get(key, make)  # a hit: the options were read when it was made
 
 
-def _keep(params: dict[str, str]) -> dict[str, Any]:
+class _Keeping(TypedDict, total=False):
+    """How long an answer may be kept: public()'s arguments of that name."""
+
+    max_age: int
+    revalidate: bool
+
+
+def _keep(params: dict[str, str]) -> _Keeping:
     """How long browsers and shared caches may keep an answer: one with a story is checked
     again each time (a cheap 304 while the story stands), so a withdrawn story never
     lingers in anyone's cache."""

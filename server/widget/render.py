@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -76,7 +75,7 @@ def render_badge(view: WidgetView) -> bytes:
     if len(view.options.programmes) == 1 and view.lines:  # one programme's badge
         count, noun = view.lines[0].count, view.lines[0].name
     value = f"{count:,} {noun}" if count is not None else f"{noun}: not shown"
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "view": view,
         "label": label,
         "value": value,
