@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 from schema.tables import Account, Person
 from server.lib.normal import simple
+from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Invalid
 
 IN_CHUNK = 500
@@ -47,14 +48,22 @@ async def signing_in_elsewhere(people: Iterable[tuple[int, str | None]]) -> set[
     return out
 
 
+class _Holding(TypedDict):
+    id: int
+    name: str
+    email: str  # one of those asked for, so never None here
+    email_confirmed: bool
+
+
 async def holders(emails: Iterable[str]) -> dict[str, Holder]:
     """The person holding each of these (lower-case) addresses, where anyone does."""
     wanted = sorted({e for e in emails if e})
-    rows: list[dict[str, Any]] = []
+    rows: list[_Holding] = []
     for start in range(0, len(wanted), IN_CHUNK):
-        rows += await Person.select(
+        found = await Person.select(
             Person.id, Person.name, Person.email, Person.email_confirmed
         ).where(Person.email.is_in(wanted[start : start + IN_CHUNK]))
+        rows += rows_as(_Holding, found)
     elsewhere = await signing_in_elsewhere((r["id"], r["email"]) for r in rows)
     return {
         r["email"]: Holder(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Response, get
 
 from server.accounts.services import whoami
@@ -28,7 +26,7 @@ from server.lib.validation import QUERY
         200: answer(Me, "The account."),
     },
 )
-async def me(request: AppRequest) -> dict[str, Any]:
+async def me(request: AppRequest) -> dict[str, object]:
     actor = current_actor(request)
     assert actor is not None  # the guard made sure
     return await whoami(actor)
@@ -47,5 +45,5 @@ async def me(request: AppRequest) -> dict[str, Any]:
     },
     operation_class=operation(parameters=described(read_event_options, QUERY).parameters),
 )
-async def audit(request: AppRequest) -> Response[dict[str, Any]]:
+async def audit(request: AppRequest) -> Response[dict[str, object]]:
     return paged(request, await list_events(api_query(request)))

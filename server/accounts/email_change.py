@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from math import ceil
-from typing import Any
+from typing import TypedDict
 
 import asyncpg
 
@@ -36,6 +36,20 @@ SENT = (
     "We have sent a link to {email}. Your email address changes when you open it "
     "(it works once, for 24 hours). Until then your old address stays."
 )
+
+
+class EmailChangeRow(TypedDict):
+    """Every column of a change of email address waiting for its link."""
+
+    id: int
+    person: int
+    account: int | None
+    new_email: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    old_email: str | None
 
 
 class ChangeNotValid(Exception):
@@ -109,8 +123,8 @@ async def request_change(person_id: int, account_id: int | None, new_email: str)
     return send_email(new_email, "Confirm your new email address", body, secret=True)
 
 
-async def _pending(token: str, now: datetime) -> dict[str, Any]:
-    change = await unused_link(EmailChange, token, now)
+async def _pending(token: str, now: datetime) -> EmailChangeRow:
+    change = await unused_link(EmailChange, EmailChangeRow, token, now)
     if change is None:
         raise ChangeNotValid(LINK_NOT_VALID)
     return change

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated
 
 from litestar import get, post
 from litestar.background_tasks import BackgroundTask
@@ -17,10 +18,10 @@ from server.lib.auth import Actor, AppRequest, current_actor
 from server.lib.pages import signed_in_pages
 from server.lib.validation import Invalid
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = Annotated[dict[str, object], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-async def _send(sending: Any) -> None:
+async def _send(sending: Awaitable[None]) -> None:
     await sending
 
 
@@ -34,7 +35,7 @@ def _actor(request: AppRequest) -> Actor:
 async def my_email_page(request: AppRequest) -> Template:
     actor = _actor(request)
     current = await email_change.my_email(actor.person_id)
-    context: dict[str, Any] = {"errors": {}, "email": "", "current": current}
+    context: dict[str, object] = {"errors": {}, "email": "", "current": current}
     return Template("accounts/my_email.html", context=context)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated
 
 from litestar import get, post
 from litestar.background_tasks import BackgroundTask
@@ -20,7 +21,7 @@ from server.lib.validation import Invalid
 
 COPY_ALL = "If you copied the link from the email, check that you copied all of it."
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = Annotated[dict[str, object], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @get("/sign-in", include_in_schema=False, name="sign-in")
@@ -54,7 +55,7 @@ async def ask_for_link(request: AppRequest, data: Form) -> Template:
     return Template("accounts/check_email.html", context={"email": email}, background=background)
 
 
-async def _await(sending: Any) -> None:
+async def _await(sending: Awaitable[None]) -> None:
     await sending
 
 

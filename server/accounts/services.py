@@ -8,7 +8,7 @@ import secrets
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypedDict, TypeVar
 
 import asyncpg
 from piccolo.custom_types import Combinable
@@ -29,7 +29,10 @@ from server.lib.audit import CHANGED, record, record_many
 from server.lib.auth import ROLES, Actor
 from server.lib.records import Forbidden
 from server.lib.reference import load_reference
+from server.lib.rows import row_as, rows_as
 from server.lib.validation import CONTROL, MAX_ID, Clash, Form, Invalid
+
+T = TypeVar("T")
 
 # last_used_at is written at most this often, so that reading the API costs no write.
 TOKEN_TOUCH_INTERVAL = timedelta(hours=1)
@@ -56,10 +59,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def unused_link(table: type[Table], token: str, now: datetime) -> dict[str, Any] | None:
+async def unused_link(table: type[Table], shape: type[T], token: str, now: datetime) -> T | None:
     """The row of a link (a sign-in link, an email change) that has not been used or run
-    out, locked on PostgreSQL so that two taps at once change things only once. Call it
-    inside the write transaction that uses the link."""
+    out, every column, as `shape` (the TypedDict of the table's columns); locked on
+    PostgreSQL so that two taps at once change things only once. Call it inside the write
+    transaction that uses the link."""
     columns = {c._meta.name: c for c in table._meta.columns}
     query = table.select().where(
         (columns["token_hash"] == hash_token(token))
@@ -69,7 +73,7 @@ async def unused_link(table: type[Table], token: str, now: datetime) -> dict[str
     if is_postgres():
         query = query.lock_rows()
     row = await query.first()
-    return None if row is None else dict(row)
+    return None if row is None else row_as(shape, dict(row))
 
 
 async def create_account(
@@ -292,6 +296,30 @@ def _all(clauses: list[Combinable]) -> Combinable | None:
     return out
 
 
+class AccountRow(TypedDict):
+    """Every column of an account."""
+
+    id: int
+    email: str
+    role: str
+    person: int | None
+    active: bool
+    created_at: datetime
+    erased_at: datetime | None
+
+
+class AccountListed(TypedDict):
+    """An account as the console lists it (ACCOUNT_COLUMNS)."""
+
+    id: int
+    email: str
+    role: str
+    active: bool
+    created_at: datetime
+    person: int | None
+    name: str | None  # the person's name (None: no person)
+
+
 ACCOUNT_COLUMNS = (
     Account.id,
     Account.email,
@@ -318,7 +346,26 @@ async def _last_sign_in(ids: list[int]) -> dict[int, datetime]:
     return out
 
 
-async def list_accounts(params: Mapping[str, Any], *, everything: bool = False) -> dict[str, Any]:
+class AccountSeen(AccountListed):
+    """An account as the console lists it, with when it last signed in (None: never)."""
+
+    last_sign_in: datetime | None
+
+
+class AccountShown(AccountSeen):
+    """One account on its console page: also how many API tokens it has that still work."""
+
+    live_tokens: int
+
+
+class AccountsPage(TypedDict):
+    items: list[AccountSeen]
+    page: int
+    per_page: int
+    total: int
+
+
+async def list_accounts(params: Mapping[str, object], *, everything: bool = False) -> AccountsPage:
     """A page of accounts (by email) with their person's name and last sign-in; with
     everything=True, every account that matches (for a download)."""
     form = Form(params)
@@ -332,9 +379,9 @@ async def list_accounts(params: Mapping[str, Any], *, everything: bool = False) 
         query, count = query.where(where), count.where(where)
     if not everything:
         query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
-    rows = await query
+    rows = rows_as(AccountListed, await query)
     last = await _last_sign_in([r["id"] for r in rows])
-    items = [{**r, "last_sign_in": last.get(r["id"])} for r in rows]
+    items: list[AccountSeen] = [{**r, "last_sign_in": last.get(r["id"])} for r in rows]
     return {
         "items": items,
         "page": clean["page"],
@@ -343,11 +390,12 @@ async def list_accounts(params: Mapping[str, Any], *, everything: bool = False) 
     }
 
 
-async def get_account(account_id: int) -> dict[str, Any]:
+async def get_account(account_id: int) -> AccountShown:
     """One account with its person's name and last sign-in; NoSuchAccount if missing."""
     if not 1 <= account_id <= MAX_ID:
         raise NoSuchAccount()
-    row = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
+    found = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
+    row = row_as(AccountListed, found)
     if row is None:
         raise NoSuchAccount()
     last = await _last_sign_in([account_id])
@@ -357,29 +405,57 @@ async def get_account(account_id: int) -> dict[str, Any]:
     return {**row, "last_sign_in": last.get(account_id), "live_tokens": live_tokens}
 
 
-async def find_people(text: str, limit: int = 20) -> list[dict[str, Any]]:
+class _PersonFound(TypedDict):
+    id: int
+    name: str
+    email: str | None
+
+
+class PersonFound(_PersonFound):
+    """A person found by name or email, with their account's email (None: no account)."""
+
+    account: str | None
+
+
+class _AccountOf(TypedDict):
+    person: int | None
+    email: str
+
+
+async def find_people(text: str, limit: int = 20) -> list[PersonFound]:
     """People whose name or email contains the text, with the email of any account they
     already have (to link a new account to someone already recorded)."""
     text = text.strip()[:100]
     if not text or CONTROL.search(text):
         return []
-    people = await (
-        Person.select(Person.id, Person.name, Person.email)
+    people = rows_as(
+        _PersonFound,
+        await Person.select(Person.id, Person.name, Person.email)
         .where(contains(Person.name, text) | contains(Person.email, text))
         .order_by(Person.name)
-        .limit(limit)
+        .limit(limit),
     )
     ids = [p["id"] for p in people]
-    accounts = (
+    accounts = rows_as(
+        _AccountOf,
         await Account.select(Account.person, Account.email).where(Account.person.is_in(ids))
         if ids
-        else []
+        else [],
     )
     has = {a["person"]: a["email"] for a in accounts}
     return [{**p, "account": has.get(p["id"])} for p in people]
 
 
-def _read_new_account(data: Mapping[str, Any]) -> dict[str, Any]:
+class NewAccount(TypedDict):
+    """The console's new-account form, read."""
+
+    email: str
+    role: str
+    person: str  # "new", or a person's id
+    name: str | None
+
+
+def _read_new_account(data: Mapping[str, object]) -> NewAccount:
     form = Form(data)
     form.email("email", required=True)
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
@@ -390,10 +466,15 @@ def _read_new_account(data: Mapping[str, Any]) -> dict[str, Any]:
         raise Invalid({"person": "Choose someone from the list, or a new person."})
     if clean["person"] == "new" and not clean["name"]:
         raise Invalid({"name": "Enter the person's name."})
-    return clean
+    return {
+        "email": clean["email"],
+        "role": clean["role"],
+        "person": clean["person"],
+        "name": clean["name"],
+    }
 
 
-async def _person_for(clean: dict[str, Any], by: int | None) -> int:
+async def _person_for(clean: NewAccount, by: int | None) -> int:
     """The person the new account belongs to: the one chosen, or a new one."""
     if clean["person"] != "new":
         person_id = int(clean["person"])
@@ -414,7 +495,7 @@ async def _person_for(clean: dict[str, Any], by: int | None) -> int:
     return int(rows[0]["id"])
 
 
-async def add_account(data: Mapping[str, Any], by: int | None) -> dict[str, Any]:
+async def add_account(data: Mapping[str, object], by: int | None) -> AccountRow:
     """Make an account from the console's form (email, role, and person: "new" with a name,
     or a person's id). Audited as the admin who did it; no personal values in the log."""
     clean = _read_new_account(data)
@@ -431,14 +512,20 @@ async def add_account(data: Mapping[str, Any], by: int | None) -> dict[str, Any]
     except (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError) as exc:
         # Someone else added the same email at the same moment.
         raise Invalid({"email": f"There is already an account for {clean['email']}."}) from exc
-    return dict(rows[0])
+    return rows_as(AccountRow, rows)[0]
 
 
 class NoLongerAdmin(Exception):
     """The admin making a change stopped being one while the request was on its way."""
 
 
-async def _locked_account(account_id: int, by: Actor) -> dict[str, Any]:
+class _AccountState(TypedDict):
+    id: int
+    role: str
+    active: bool
+
+
+async def _locked_account(account_id: int, by: Actor) -> _AccountState:
     """The account to change, with it, the admin's own account and every active admin's
     locked in one query, in id order: keep_an_admin locks the active admins later in the
     same transaction, and taking them all at once here means two admins changing each
@@ -455,7 +542,8 @@ async def _locked_account(account_id: int, by: Actor) -> dict[str, Any]:
         )
         .order_by(Account.id)
     )
-    rows = {r["id"]: r for r in await (query.lock_rows() if is_postgres() else query)}
+    found = await (query.lock_rows() if is_postgres() else query)
+    rows = {r["id"]: r for r in rows_as(_AccountState, found)}
     me = rows.get(by.account_id)
     if me is None or me["role"] != "admin" or not me["active"]:
         raise NoLongerAdmin()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -93,7 +93,7 @@ class AuditEvent(msgspec.Struct):
         msgspec.Meta(description="The id of the record it was done to.", examples=[7]),
     ]
     changes: Annotated[
-        Any,
+        object,  # the audit JSON column as server.lib.audit wrote it: any JSON value
         msgspec.Meta(
             description="What changed, field by field: the value saved, for a create; "
             '[before, after], for an update. A personal field says "changed" instead of '

@@ -7,6 +7,7 @@ import math
 import secrets
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from schema.tables import Account, SignInLink, WebSession
 from server.accounts.email_change import confirm_on_sign_in
@@ -35,6 +36,18 @@ class TooManyRequests(Exception):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class SignInLinkRow(TypedDict):
+    """Every column of a sign-in link."""
+
+    id: int
+    email: str
+    token_hash: str
+    requested_from: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
 
 
 ADDRESS_WINDOW = timedelta(hours=1)
@@ -150,7 +163,7 @@ async def complete(token: str) -> str:
     """Use a sign-in link: returns a new session token for the cookie."""
     now = datetime.now(UTC)
     async with write_transaction():
-        link = await unused_link(SignInLink, token, now)  # two taps: one signs in
+        link = await unused_link(SignInLink, SignInLinkRow, token, now)  # two taps: one signs in
         if link is None:
             raise LinkNotValid()
         await SignInLink.update({SignInLink.used_at: now}).where(SignInLink.id == link["id"])
