@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 from server.settings import SettingsError, get_settings
 
@@ -156,7 +155,7 @@ def demo(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         try:
-            counts: dict[str, Any] = await load_demo(scale=args.scale, progress=_progress())
+            counts: dict[str, int] = await load_demo(scale=args.scale, progress=_progress())
         except DemoRefused as exc:
             print(exc, file=sys.stderr)
             return 1

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
+from types import TracebackType
 from typing import Any
 
 import aiosqlite
@@ -26,6 +27,8 @@ from piccolo.table import Table
 
 def engine() -> Engine[Any]:
     """The engine configured in piccolo_conf.py from DATABASE_URL."""
+    # Untyped: its transaction (and connection) is SQLite's or PostgreSQL's, and lib/bulk.py and
+    # demo/write.py use each engine's connection as its own.
     found = engine_finder()
     if found is None:  # pragma: no cover - piccolo_conf always defines DB
         raise RuntimeError("piccolo_conf.py defines no DB")
@@ -152,8 +155,15 @@ class SQLitePool(SQLiteEngine):
     passes 1,000 pages of WAL: measured on a 1.2 million activity database, that was half
     the time of a phone's batch of 500."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        path: str = "piccolo.sqlite",
+        log_queries: bool = False,
+        log_responses: bool = False,
+        **connection_kwargs: object,
+    ) -> None:
+        """As SQLiteEngine's: connection_kwargs go to sqlite3.connect."""
+        super().__init__(path, log_queries, log_responses, **connection_kwargs)
         self.idle: list[aiosqlite.Connection] = []
         self.pooling = False
         self.checkpoint: asyncio.Task[None] | None = None  # the latest one started
@@ -217,10 +227,10 @@ class SQLitePool(SQLiteEngine):
     async def _run_in_new_connection(
         self,
         query: str,
-        args: list[Any] | None = None,
+        args: list[object] | None = None,
         query_type: str = "generic",
-        table: Any = None,
-    ) -> Any:
+        table: type[Table] | None = None,
+    ) -> object:
         if not self.pooling or self.get_version_sync() < 3.35:  # older: no RETURNING
             return await super()._run_in_new_connection(query, args, query_type, table)
         connection = await self.get_connection()
@@ -235,12 +245,12 @@ class SQLitePool(SQLiteEngine):
 
     async def _run_in_existing_connection(
         self,
-        connection: Any,
+        connection: aiosqlite.Connection,
         query: str,
-        args: list[Any] | None = None,
+        args: list[object] | None = None,
         query_type: str = "generic",
-        table: Any = None,
-    ) -> Any:
+        table: type[Table] | None = None,
+    ) -> object:
         """As piccolo's, without the PRAGMA foreign_keys it sends before every query of a
         transaction (a no-op there, as SQLite documents; every connection has it on)."""
         if self.get_version_sync() < 3.35:
@@ -277,7 +287,12 @@ class _PooledTransaction(SQLiteTransaction):
         self.context = self.engine.current_transaction.set(self)
         return self
 
-    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+    async def __aexit__(
+        self,
+        exception_type: type[BaseException] | None,
+        exception: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
         if self._parent:
             return exception is None
         try:
@@ -323,7 +338,7 @@ class SQLiteConnection(sqlite3.Connection):
       the WAL file is cut back to WAL_KEEP bytes after one.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # sqlite3.connect's, passed on
         super().__init__(*args, **kwargs)
         self.create_function("movement_fold", 1, _sqlite_fold, deterministic=True)
         self.execute("PRAGMA synchronous=NORMAL")

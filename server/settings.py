@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,18 @@ def _time_zone() -> str:
     return name
 
 
-def _smtp() -> dict[str, Any]:
+class _Smtp(TypedDict):
+    """The Settings fields for sending email."""
+
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: str
+    smtp_from: str
+    smtp_tls: str
+
+
+def _smtp() -> _Smtp:
     tls = os.environ.get("SMTP_TLS", "").strip().lower() or "starttls"
     if tls not in {"starttls", "ssl", "none"}:
         raise SettingsError(f"SMTP_TLS must be starttls, ssl or none, not {tls!r}")

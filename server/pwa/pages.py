@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from typing import Any
 
 from litestar import Response, get
 from litestar.response import Template
@@ -56,7 +55,7 @@ async def service_worker() -> Response[str]:
 
 
 @get("/manifest.webmanifest", name="manifest", include_in_schema=False)
-async def manifest() -> Response[dict[str, Any]]:
+async def manifest() -> Response[dict[str, object]]:
     icons = [
         {
             "src": f"/static/icons/icon-{size}{suffix}.png",
@@ -84,7 +83,7 @@ async def manifest() -> Response[dict[str, Any]]:
     )
 
 
-def shell(request: AppRequest, template: str, context: dict[str, Any]) -> Template:
+def shell(request: AppRequest, template: str, context: dict[str, object]) -> Template:
     """A page of the shell: no account marked on it (see server.lib.owner), and kept by the
     worker only when nobody is signed in on the request."""
     anonymous = current_actor(request) is None
@@ -118,7 +117,7 @@ async def offline_log(request: AppRequest) -> Template:
     lists), nothing chosen. The phone fills in the date, and the programme and area the
     account used last; what is saved waits in the phone's queue (web/static/js/queue.js)."""
     ref = await load_reference()
-    context = {
+    context: dict[str, object] = {
         "programmes": [{"slug": p["slug"], "name": p["name"]} for p in ref.programmes.values()],
         "kinds": KINDS,
         "footprints": [{"code": x["code"], "name": x["name"]} for x in ref.footprints.values()],
