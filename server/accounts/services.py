@@ -86,23 +86,23 @@ async def create_account(
     form.email("email", required=True)
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
     form.name("name", "the person's name", max_length=200)
-    clean = form.result()
-    name = clean.get("name")
-    if await Account.exists().where(Account.email == clean["email"]):
-        raise Invalid({"email": f"There is already an account for {clean['email']}."})
+    form.result()
+    name, address = form.got("name", str), form.needed("email", str)
+    if await Account.exists().where(Account.email == address):
+        raise Invalid({"email": f"There is already an account for {address}."})
     async with write_transaction():
-        found = await person_for_new_account(clean["email"], person_id)
+        found = await person_for_new_account(address, person_id)
         person = None if found is None else {"id": found}
         if person is None:
             rows = await Person.insert(
-                Person(name=name or clean["email"].split("@")[0], email=clean["email"])
+                Person(name=name or address.split("@")[0], email=address)
             ).returning(Person.id)
             person = rows[0]
             await record(None, "create", "person", person["id"], {"name": "changed"})
         rows = await Account.insert(
-            Account(email=clean["email"], role=clean["role"], person=person["id"])
+            Account(email=address, role=form.needed("role", str), person=person["id"])
         ).returning(*Account.all_columns())
-        await record(None, "create", "account", rows[0]["id"], {"role": clean["role"]})
+        await record(None, "create", "account", rows[0]["id"], {"role": form.needed("role", str)})
     return rows[0]
 
 
@@ -279,8 +279,7 @@ def account_filters(form: Form) -> list[Combinable]:
     form.choice("status", "active or deactivated", ACCOUNT_STATUSES)
     clean = form.clean
     out: list[Combinable] = []
-    if clean.get("q"):
-        q = clean["q"]
+    if q := form.got("q", str):
         out.append(contains(Account.email, q) | contains(Account.person.name, q))
     if clean.get("role"):
         out.append(Account.role == clean["role"])
@@ -372,20 +371,21 @@ async def list_accounts(params: Mapping[str, object], *, everything: bool = Fals
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
     where = _all(account_filters(form))
-    clean = form.result()
+    form.result()
+    page, per_page = form.needed("page", int), form.needed("per_page", int)
     query = Account.select(*ACCOUNT_COLUMNS).order_by(Account.email)
     count = Account.count()
     if where is not None:
         query, count = query.where(where), count.where(where)
     if not everything:
-        query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+        query = query.limit(per_page).offset((page - 1) * per_page)
     rows = rows_as(AccountListed, await query)
     last = await _last_sign_in([r["id"] for r in rows])
     items: list[AccountSeen] = [{**r, "last_sign_in": last.get(r["id"])} for r in rows]
     return {
         "items": items,
-        "page": clean["page"],
-        "per_page": clean["per_page"],
+        "page": page,
+        "per_page": per_page,
         "total": await count,
     }
 
@@ -461,16 +461,17 @@ def _read_new_account(data: Mapping[str, object]) -> NewAccount:
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
     form.text("person", "who the account is for", max_length=12, default="new")
     form.name("name", "the person's name", max_length=200)
-    clean = form.result()
-    if clean["person"] != "new" and not clean["person"].isdigit():
+    form.result()
+    person, name = form.needed("person", str), form.got("name", str)
+    if person != "new" and not person.isdigit():
         raise Invalid({"person": "Choose someone from the list, or a new person."})
-    if clean["person"] == "new" and not clean["name"]:
+    if person == "new" and not name:
         raise Invalid({"name": "Enter the person's name."})
     return {
-        "email": clean["email"],
-        "role": clean["role"],
-        "person": clean["person"],
-        "name": clean["name"],
+        "email": form.needed("email", str),
+        "role": form.needed("role", str),
+        "person": person,
+        "name": name,
     }
 
 
@@ -556,7 +557,8 @@ async def change_role(account_id: int, raw_role: object, by: Actor) -> None:
     """Give an account another role; an admin cannot take away their own admin role."""
     form = Form({"role": raw_role})
     form.choice("role", "a role", {r: r for r in ROLES}, required=True)
-    role = form.result()["role"]
+    form.result()
+    role = form.needed("role", str)
     async with write_transaction():
         row = await _locked_account(account_id, by)
         if row["role"] == role:

@@ -566,7 +566,8 @@ _MUST_HAVE = {
 def _page_number(params: Mapping[str, str], name: str = "page") -> int:
     form = Form({name: params.get(name, "")})
     form.integer(name, "the page number", low=1, high=100_000, default=1)
-    return int(form.result()[name])
+    form.result()
+    return form.needed(name, int)
 
 
 async def waiting_for_review() -> int:

@@ -253,8 +253,7 @@ def _dated(row: Row, key: str, label: str, when: date | None, default: date | No
     if form.errors:
         row.bad_value(key, form.errors[key])
         return None
-    day: date = form.clean[key]  # Form.date gives a date
-    return day
+    return form.needed(key, date)
 
 
 def _membership(row: Row, look: Lookups) -> MembershipRow | None:
@@ -296,7 +295,7 @@ def _training(row: Row, look: Lookups) -> TrainingRecordRow | None:
     return {
         "course": course,
         "completed_on": completed_on,
-        "certificate_number": form.clean["certificate_number"],
+        "certificate_number": form.got("certificate_number", str),
         "expires_on": add_months(completed_on, months) if months else None,
     }
 

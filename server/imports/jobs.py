@@ -176,7 +176,8 @@ async def list_jobs(params: Mapping[str, str]) -> JobPage:
     """Past imports, newest first, a page at a time."""
     form = Form(params)
     form.integer("page", "the page number", low=1, high=100_000, default=1)
-    page = form.result()["page"]
+    form.result()
+    page = form.needed("page", int)
     rows = rows_as(
         _ListedRow,
         await ImportJob.select(*LIST_COLUMNS)

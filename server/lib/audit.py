@@ -150,6 +150,7 @@ async def list_events(params: Mapping[str, str]) -> dict[str, object]:
     form = Form(params, sent_as=QUERY)
     read_event_options(form)
     clean = form.result()
+    page, per_page = form.needed("page", int), form.needed("per_page", int)
     query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).output(load_json=True)
     count = AuditEvent.count()
     if clean["record_type"]:
@@ -158,12 +159,12 @@ async def list_events(params: Mapping[str, str]) -> dict[str, object]:
     if clean["record_id"]:
         query = query.where(AuditEvent.record_id == clean["record_id"])
         count = count.where(AuditEvent.record_id == clean["record_id"])
-    query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+    query = query.limit(per_page).offset((page - 1) * per_page)
     rows = rows_as(AuditRow, await query)
     return {
         "items": rows,
-        "page": clean["page"],
-        "per_page": clean["per_page"],
+        "page": page,
+        "per_page": per_page,
         "total": await count,
     }
 
@@ -212,16 +213,18 @@ def event_filters(form: Form, choices: Mapping[str, list[str]], zone: str) -> li
         out.append(AuditEvent.record_type == c["record_type"])
     if c.get("action"):
         out.append(AuditEvent.action == c["action"])
-    if c.get("account") and c["account"].lower() == SYSTEM:
+    account = form.got("account", str)
+    since, until = form.got("since", date), form.got("until", date)
+    if account and account.lower() == SYSTEM:
         out.append(AuditEvent.account.is_null())
-    elif c.get("account"):
-        out.append(contains(AuditEvent.account.email, c["account"].lower()))
-    if c.get("since") and c.get("until") and c["until"] < c["since"]:
+    elif account:
+        out.append(contains(AuditEvent.account.email, account.lower()))
+    if since and until and until < since:
         form.errors["until"] = "The last date must be the same as or after the first date."
-    if c.get("since"):
-        out.append(AuditEvent.at >= _local_midnight(c["since"], zone))
-    if c.get("until"):
-        out.append(AuditEvent.at < _local_midnight(c["until"] + timedelta(days=1), zone))
+    if since:
+        out.append(AuditEvent.at >= _local_midnight(since, zone))
+    if until:
+        out.append(AuditEvent.at < _local_midnight(until + timedelta(days=1), zone))
     if c.get("record_id"):
         out.append(AuditEvent.record_id == c["record_id"])
     return out
@@ -324,7 +327,8 @@ async def search_events(
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     form.integer("per_page", "the number per page", low=1, high=500, default=50)
     clauses = event_filters(form, await filter_choices(), zone)
-    clean = form.result()
+    form.result()
+    page, per_page = form.needed("page", int), form.needed("per_page", int)
     query = AuditEvent.select(*EVENT_COLUMNS).order_by(AuditEvent.id, ascending=False)
     count = AuditEvent.count()
     for clause in clauses:
@@ -332,11 +336,11 @@ async def search_events(
     if everything:
         query = query.limit(EXPORT_LIMIT)
     else:
-        query = query.limit(clean["per_page"]).offset((clean["page"] - 1) * clean["per_page"])
+        query = query.limit(per_page).offset((page - 1) * per_page)
     rows = rows_as(LoggedEvent, await query.output(load_json=True))
     return {
         "items": [_shown(row, zone) for row in rows],
-        "page": clean["page"],
-        "per_page": clean["per_page"],
+        "page": page,
+        "per_page": per_page,
         "total": await count,
     }

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -172,7 +172,7 @@ class Form:
         # lists now, an address of the right form that cannot get email): Unprocessable,
         # when there is no other.
         self.unprocessable: dict[str, str] = {}
-        self.clean: dict[str, Any] = {}
+        self.clean: dict[str, object] = {}
         self._known: set[str] = set(READ_ONLY)
 
     def _none(self, raw: object) -> bool:
@@ -477,7 +477,7 @@ class Form:
                     "This field is not known: remove it or check its spelling."
                 )
 
-    def result(self) -> dict[str, Any]:
+    def result(self) -> dict[str, object]:
         """The clean values, or Invalid with every message at once (Unprocessable when
         the only mistakes are records named that are not in the lists now)."""
         self.check_unknown()

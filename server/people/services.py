@@ -93,8 +93,8 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     form.choice("status", "a status", {s: s for s in STATUSES})
     c = form.clean
     out: list[Combinable] = []
-    if c.get("q"):
-        out.append(contains(Person.name, c["q"]) | contains(Person.email, c["q"]))
+    if q := form.got("q", str):
+        out.append(contains(Person.name, q) | contains(Person.email, q))
     if c.get("footprint"):
         out.append(Person.footprint == c["footprint"])
     if c.get("organisation"):

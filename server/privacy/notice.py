@@ -107,8 +107,8 @@ def read_texts(data: Mapping[str, object]) -> dict[str, str]:
     form.name("council_name", "the council's name", max_length=200)
     form.text("contact", "the contact details", max_length=1000)
     form.text("notice", "the notice", max_length=20_000)
-    clean = form.result()
-    return {k: clean.get(k) or "" for k in KEYS}
+    form.result()
+    return {k: form.got(k, str) or "" for k in KEYS}
 
 
 async def save_texts(data: Mapping[str, object], by: int | None) -> None:

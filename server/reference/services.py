@@ -178,8 +178,8 @@ def organisation_filters(form: Form, ctx: Context) -> list[Combinable]:
     form.choice("kind", "the kind of organisation", {k: k for k in ORGANISATION_KINDS})
     clean = form.clean
     out: list[Combinable] = []
-    if clean.get("q"):
-        out.append(contains(Organisation.name, clean["q"]))
+    if q := form.got("q", str):
+        out.append(contains(Organisation.name, q))
     if clean.get("footprint"):
         out.append(Organisation.footprint == clean["footprint"])
     if clean.get("kind"):

@@ -153,7 +153,8 @@ def _with_names() -> Select[Story]:
 def _page_number(value: str | None) -> int:
     form = Form({"page": value or ""})
     form.integer("page", "the page number", low=1, high=100_000, default=1)
-    return int(form.result()["page"])
+    form.result()
+    return form.needed("page", int)
 
 
 async def stories_waiting(params: Mapping[str, str], per_page: int = 20) -> Page[Named]:
@@ -184,7 +185,7 @@ def _decided_where(params: Mapping[str, str], ctx: Context) -> tuple[Combinable,
         where = where & (Story.status == clean["status"])
     if clean["programme"]:
         where = where & (Story.programme == clean["programme"])
-    return where, int(clean["page"])
+    return where, form.needed("page", int)
 
 
 async def stories_decided(

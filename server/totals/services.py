@@ -56,10 +56,16 @@ def read_filters(params: Mapping[str, object], ref: Reference) -> Filters:
     Invalid says what to fix."""
     form = Form(params, sent_as=QUERY)
     read_filter_options(form, ref)
-    clean = form.result()
-    if clean["since"] and clean["until"] and clean["since"] > clean["until"]:
+    form.result()
+    since, until = form.got("since", date), form.got("until", date)
+    if since and until and since > until:
         raise Unprocessable({"until": "The last date must be on or after the first date."})
-    return Filters(**clean)
+    return Filters(
+        programme=form.got("programme", int),
+        footprint=form.got("footprint", int),
+        since=since,
+        until=until,
+    )
 
 
 # Where clauses for raw SQL: each helper returns (sql, args) with {} placeholders.

@@ -118,10 +118,11 @@ def training_filters(form: Form, ctx: Context) -> list[Combinable]:
         out.append(TrainingRecord.person == c["person"])
     if c.get("course"):
         out.append(TrainingRecord.course == c["course"])
-    if c.get("expiring_within_days") is not None:
+    within = form.got("expiring_within_days", int)
+    if within is not None:
         now = today()
         out.append(TrainingRecord.expires_on >= now)
-        out.append(TrainingRecord.expires_on <= now + timedelta(days=c["expiring_within_days"]))
+        out.append(TrainingRecord.expires_on <= now + timedelta(days=within))
     return out
 
 
@@ -240,7 +241,8 @@ async def expiring_trainings(
     form = Form({k: params[k] for k in (*EXPIRING_FILTERS, "page") if params.get(k)})
     form.integer("page", "the page number", low=1, high=100_000, default=1)
     clauses = _expiring_clauses(form, ctx)
-    page = int(form.result()["page"])
+    form.result()
+    page = form.needed("page", int)
     where = clauses[0]
     for clause in clauses[1:]:
         where = where & clause
@@ -372,9 +374,9 @@ async def record_cohort(ctx: Context, data: Mapping[str, object]) -> Cohort:
     match; Invalid if the course, the date or the people are missing."""
     allow(TRAININGS, ctx.actor, "create")
     form, ticked, pasted = _cohort_form(data, ctx)
-    clean = form.result()
+    form.result()
     found = await resolve_people(ticked, pasted)
-    course, done = clean["course"], clean["completed_on"]
+    course, done = form.needed("course", int), form.needed("completed_on", date)
     months = ctx.ref.courses[course]["valid_for_months"]
     expires = add_months(done, months) if months else None
     account = ctx.actor.account_id if ctx.actor else None
