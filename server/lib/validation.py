@@ -493,7 +493,7 @@ class Form:
         value = self.clean.get(name)
         if value is None:
             return None
-        if not isinstance(value, kind):  # pragma: no cover - a reader and its caller disagree
+        if not isinstance(value, kind):  # a reader and its caller disagree
             raise TypeError(f"{name} is {type(value).__name__}, not {kind.__name__}")
         return value
 
@@ -501,7 +501,7 @@ class Form:
         """A clean value that is always there once result() has not refused the form (a
         required field, or one with a default)."""
         value = self.got(name, kind)
-        if value is None:  # pragma: no cover - a reader and its caller disagree
+        if value is None:  # a reader and its caller disagree
             raise TypeError(f"{name} has no value")
         return value
 

@@ -73,3 +73,18 @@ def test_today_is_the_councils_today(settings):
     settings(TIME_ZONE="Mars/Olympus")
     with pytest.raises(SettingsError, match="TIME_ZONE"):
         get_settings()
+
+
+def test_a_clean_value_is_read_back_as_the_type_its_reader_gives():
+    form = Form({"page": "3", "since": "2025-04-01", "q": ""})
+    form.integer("page", "the page number", low=1, high=10, default=1)
+    form.date("since", "the first date")
+    form.text("q", "words to search for", max_length=10, default=None)
+    form.result()
+    assert form.needed("page", int) == 3
+    assert form.got("since", date) == date(2025, 4, 1)
+    assert form.got("q", str) is None  # left blank: not given
+    with pytest.raises(TypeError, match="page is int, not str"):
+        form.got("page", str)  # a caller that disagrees with the reader fails loudly
+    with pytest.raises(TypeError, match="q has no value"):
+        form.needed("q", str)
