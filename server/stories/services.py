@@ -41,9 +41,10 @@ ONLY_THE_AUTHOR = "Only the person who shared this story can agree to publish it
 def read_story(form: Form, ctx: Context, old: StoryRow | None) -> None:
     if old is not None and ctx.champion and isinstance(form.data, Mapping):
         # An author may take their consent back or give it again; new words would be
-        # published without a coordinator reading them.
-        if extra := [str(k)[:60] for k in form.data if k != "consent_to_publish"]:
-            raise Invalid({k: ONLY_CONSENT for k in extra})
+        # published without a coordinator reading them. The fields fit the document (staff
+        # may send them): this role may not, so 403, as for a field only staff set.
+        if any(k != "consent_to_publish" for k in form.data):
+            raise Forbidden(ONLY_CONSENT)
     form.text("text", "your story", max_length=LONGEST, required=True)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.boolean("consent_to_publish", "consent to publish")
