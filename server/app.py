@@ -27,6 +27,7 @@ from server.apidocs.document import LiveDocument, read_lists
 from server.apidocs.plugin import ReferencePage
 from server.console import console_router
 from server.home import pages as home_pages
+from server.join import pages as join_pages  # Joining (issue 15)
 from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER
 from server.lib.bodies import json_bodies_only
@@ -77,6 +78,8 @@ PAGE_MODULES = (
     widget_pages,
     site_pages,
     opendata_pages,
+    # Joining (issue 15)
+    join_pages,
 )
 PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
