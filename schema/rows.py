@@ -133,3 +133,35 @@ class StoryRow(TypedDict, total=False):
     status: str
     created_at: datetime
     reviewed_at: datetime | None
+
+
+# Joining (issue 15) -----------------------------------------------------------------------
+
+
+class ApplicationRow(TypedDict, total=False):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    postcode: str
+    year_of_birth: int
+    footprint: int | None
+    organisation: str
+    consent_to_contact: bool
+    parent_name: str
+    parent_email: str | None
+    parent_consent: bool
+    parent_checked_at: datetime | None
+    status: str
+    message: str
+    person: int | None
+    requested_from: str
+    waiting_key: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class ApplicationProgrammeRow(TypedDict, total=False):
+    id: int
+    application: int
+    programme: int

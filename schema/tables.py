@@ -326,3 +326,47 @@ class Chore(_Table):
 
     name = Varchar(length=60, unique=True)
     last_run_at = Timestamptz(null=True, default=None)
+
+
+# Joining (issue 15) -----------------------------------------------------------------------
+
+
+class Application(_Table):
+    """A resident's request to join the movement, sent from the public /join page. Not a
+    person, and counted in no total, until a coordinator approves it (then `person` is the
+    record it became). Declined ones are deleted 30 days after the decision.
+
+    `waiting_key` is a digest of the person's details while the application waits (NULL once
+    it is decided): unique, so the same application sent twice is one application."""
+
+    name = Varchar(length=200)
+    email = Varchar(length=254, null=True, default=None, index=True)
+    phone = Varchar(length=40, null=True, default=None)
+    postcode = Varchar(length=10)
+    year_of_birth = Integer()
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.set_null)
+    organisation = Varchar(length=200, default="")
+    consent_to_contact = Boolean(default=False)
+    # Asked only of the young (PARENT_CONSENT_UNDER): who agreed, and whether the applicant
+    # said they did; the coordinator checks it with them before approving.
+    parent_name = Varchar(length=200, default="")
+    parent_email = Varchar(length=254, null=True, default=None)
+    parent_consent = Boolean(default=False)
+    parent_checked_at = Timestamptz(null=True, default=None)
+    # waiting | more-asked | approved | declined
+    status = Varchar(length=20, default="waiting", index=True)
+    message = Text(default="")  # what the coordinator asked for, or why it was declined
+    person = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
+    requested_from = Varchar(length=64, default="", index=True)
+    waiting_key = Varchar(length=64, null=True, default=None, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    decided_at = Timestamptz(null=True, default=None)
+
+
+class ApplicationProgramme(_Table):
+    """A programme an application is interested in: one row per programme chosen."""
+
+    application = ForeignKey(
+        references=Application, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)

@@ -27,6 +27,8 @@ from server.apidocs.document import LiveDocument, read_lists
 from server.apidocs.plugin import ReferencePage
 from server.console import console_router
 from server.home import pages as home_pages
+from server.join import api as join_api  # Joining (issue 15)
+from server.join import pages as join_pages  # Joining (issue 15)
 from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER
 from server.lib.bodies import json_bodies_only
@@ -77,6 +79,8 @@ PAGE_MODULES = (
     widget_pages,
     site_pages,
     opendata_pages,
+    # Joining (issue 15)
+    join_pages,
 )
 PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
@@ -173,6 +177,8 @@ def create_app() -> Litestar:
             *PAGES,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
+            # Joining (issue 15)
+            *join_api.HANDLERS,
         ],
         middleware=[
             RefuseOddPaths,  # first: before anything reads the address

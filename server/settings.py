@@ -174,6 +174,9 @@ class Settings:
     """Who runs the service, as every page's footer, the sign-in page and emails say it."""
     help_contact: str = field(metadata={"env": "HELP_CONTACT"})
     """Where people get help: an email address (shown as a link) or a phone number."""
+    # Joining (issue 15)
+    parent_consent_under: int = field(metadata={"env": "PARENT_CONSENT_UNDER"})
+    """Someone joining who may be younger than this gives a parent's or carer's consent."""
 
     @property
     def is_postgres(self) -> bool:
@@ -229,4 +232,6 @@ def get_settings() -> Settings:
         **_smtp(),
         service_owner=_line("SERVICE_OWNER", "your local council"),
         help_contact=_line("HELP_CONTACT", ""),
+        # Joining (issue 15)
+        parent_consent_under=_int("PARENT_CONSENT_UNDER", 16, 0, 25),
     )

@@ -13,6 +13,7 @@ from litestar.di import Provide
 
 from server.console import (
     admin,
+    applicants,  # Joining (issue 15)
     audit,
     dashboard,
     imports,
@@ -28,7 +29,9 @@ from server.lib.auth import staff
 from server.lib.pages import request_context
 
 PARTS = (
-    dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy
+    dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy,
+    # Joining (issue 15)
+    applicants,
 )  # fmt: skip
 
 

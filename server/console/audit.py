@@ -29,6 +29,7 @@ RECORD_PAGES = {
     "footprint": ("console-admin-footprints-edit", "record_id"),
     "course": ("console-admin-courses-edit", "record_id"),
     "organisation": ("console-admin-organisations-edit", "record_id"),
+    "application": ("console-applicant", "application_id"),  # Joining (issue 15)
 }
 # Coded values in what changed, in the words the console uses for them.
 CODES = {

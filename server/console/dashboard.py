@@ -28,6 +28,7 @@ from server.console.figures import (
     programme_chart,
     programme_rows,
 )
+from server.join.queue import waiting  # Joining (issue 15)
 from server.lib.pages import url
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import Invalid, read_date_filters
@@ -133,7 +134,10 @@ async def dashboard_page(request: HTMXRequest) -> Template:
         view = await dashboard(params, day)
     except Invalid as exc:
         return Template(template, status_code=400, context=await error_context(params, exc))
-    return Template(template, context=view_context(request, view, day))
+    # Joining (issue 15): the applications waiting, above the figures.
+    return Template(
+        template, context={**view_context(request, view, day), "applications": await waiting()}
+    )
 
 
 # Downloads ----------------------------------------------------------------------------

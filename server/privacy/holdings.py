@@ -7,6 +7,7 @@ from schema.tables import (
     Account,
     Activity,
     ApiToken,
+    Application,
     AuditEvent,
     EmailChange,
     FriendsSession,
@@ -41,6 +42,12 @@ STORY_STATUS = {
     "declined": "Not published",
     "withdrawn": "Withdrawn by you",
 }
+APPLICATION_STATUS = {  # Joining (issue 15)
+    "waiting": "Waiting for a coordinator",
+    "more-asked": "More information asked",
+    "approved": "Accepted",
+    "declined": "Declined",
+}
 ROLES = {"champion": "Champion", "coordinator": "Coordinator", "admin": "Administrator"}
 ACTIONS = {"create": "Added", "update": "Changed", "delete": "Deleted", "erase": "Erased"}
 RECORD_TYPES = {
@@ -54,6 +61,7 @@ RECORD_TYPES = {
     "api_token": "API token",
     "web_session": "Sign-in",
     "email_change": "Email address change",
+    "application": "Application to join",  # Joining (issue 15)
 }
 
 IMPORTS = Holding(
@@ -195,6 +203,31 @@ HOLDINGS: tuple[Holding, ...] = (
         personal=("account", "changes"), action=KEEP, fetch=audit_events,
         kept_because="it never holds personal values, and its account becomes "
         "\"an erased account #n\"",
+    ),
+    # Joining (issue 15): applications sent from /join under any of their addresses, or
+    # that became their record. Erased with the person (before their own row, since an
+    # approved one points at it).
+    Holding(
+        Application, "applications", "Your applications to join",
+        "What you sent when you asked to join, and what a coordinator decided. A declined "
+        "application is deleted 30 days after the decision.",
+        about=lambda s: Application.email.is_in(list(s.emails) or [""])
+        | (Application.person == s.person_id),
+        fields=(f("created_at", "Sent", Application.created_at),
+                f("name", "Name", Application.name), f("email", "Email", Application.email),
+                f("phone", "Mobile", Application.phone),
+                f("postcode", "Postcode", Application.postcode),
+                f("year_of_birth", "Year of birth", Application.year_of_birth),
+                f("area", "Area", Application.footprint.name),
+                f("organisation", "Organisation", Application.organisation),
+                f("parent_name", "Parent or carer", Application.parent_name),
+                f("parent_email", "Parent's or carer's email", Application.parent_email),
+                f("status", "Status", Application.status, APPLICATION_STATUS),
+                f("message", "Message from the coordinator", Application.message),
+                f("requested_from", "From internet address", Application.requested_from)),
+        personal=("name", "email", "phone", "postcode", "organisation", "parent_name",
+                  "parent_email", "message", "person", "requested_from", "waiting_key"),
+        audit_as="application",
     ),
     Holding(
         Person, "person", "Your details", "What we know about you.",

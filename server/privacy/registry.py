@@ -131,4 +131,6 @@ NOT_PERSONAL: dict[str, str] = {
     "site_text.key": CODE,
     "site_text.value": "the council's own public text (privacy notice, name, contact)",
     "chore.name": CODE,
+    # Joining (issue 15)
+    "application.status": CODE,
 }  # fmt: skip

@@ -29,6 +29,7 @@ from schema.tables import (
 )
 from server.db import engine, write_transaction
 from server.imports.jobs import KEEP_UPLOADS_FOR, clear_old_uploads
+from server.join.queue import delete_declined  # Joining (issue 15)
 
 log = logging.getLogger("movement")
 CHORE = "privacy-cleanup"
@@ -41,6 +42,7 @@ SESSIONS_FOR = timedelta(days=90)  # after a session ended
 OUTBOX_FOR = timedelta(days=7)
 AUDIT_DETAILS_FOR = timedelta(days=730)
 AUDIT_EVENTS_FOR = timedelta(days=6 * 365)
+DECLINED_APPLICATIONS_FOR = timedelta(days=30)  # Joining (issue 15): after the decision
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,10 @@ RULES = (
     Rule("outbox", "emails in the development outbox", "7 days", _outbox),
     Rule("audit details", "what changed, in the audit log", "2 years", _audit_details),
     Rule("audit events", "the audit log's events", "6 years", _audit_events),
+    # Joining (issue 15)
+    Rule("declined applications", "applications to join that a coordinator declined",
+         "30 days after the decision",
+         lambda now: delete_declined(now - DECLINED_APPLICATIONS_FOR)),
 )  # fmt: skip
 assert KEEP_UPLOADS_FOR == timedelta(days=7)  # the rule above says so
 

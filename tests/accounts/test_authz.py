@@ -38,6 +38,8 @@ import pytest
 from schema.tables import (
     Account,
     Activity,
+    Application,
+    ApplicationProgramme,
     Course,
     ExternalCount,
     Footprint,
@@ -159,6 +161,12 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("POST",   "/api/activities/batch",           "batch",            401, 200, 200, 200),
     ("GET",    "/api/me",                         "",                 401, 200, 200, 200),
     ("GET",    "/api/audit",                      "",                 401, 403, 403, 200),
+    # Joining (issue 15): applications to join, staff only; the decisions are POST actions.
+    ("GET",    "/api/applications",               "",                 401, 403, 200, 200),
+    ("GET",    "/api/applications/{rec}",         "",                 401, 403, 200, 200),
+    ("POST",   "/api/applications/{theirs}/ask",  "ask",              401, 403, 200, 200),
+    ("POST",   "/api/applications/{theirs}/decline", "decline",       401, 403, 200, 200),
+    ("POST",   "/api/applications/{rec}/approve", "approve",          401, 403, 200, 200),
 ]
 # fmt: on
 
@@ -189,6 +197,7 @@ TABLES: dict[str, Any] = {
     "footprints": Footprint,
     "organisations": Organisation,
     "courses": Course,
+    "applications": Application,  # Joining (issue 15)
 }
 
 # A valid body to add a record of each type.
@@ -249,7 +258,17 @@ UPDATE_TO_OTHER: dict[str, dict[str, Any]] = {
 }
 
 
+# Joining (issue 15): the bodies of the decisions on an application.
+ACTIONS: dict[str, dict[str, Any]] = {
+    "approve": {},
+    "ask": {"message": "Which school do you go to?"},
+    "decline": {"reason": "Lives outside the borough."},
+}
+
+
 def body_for(name: str, resource: str) -> dict[str, Any] | None:
+    if name in ACTIONS:
+        return ACTIONS[name]
     if name == "batch":
         return {
             "activities": [
@@ -403,6 +422,20 @@ async def _unowned(group: str) -> int:
     return saved[0]["id"]
 
 
+async def _application(name: str) -> int:
+    """An application to join, waiting, with one programme (Joining, issue 15)."""
+    email = name.split()[0].lower() + "@example.org"
+    rows = await Application.insert(
+        Application(name=name, email=email, postcode="WN1 1AA", year_of_birth=1980,
+                    consent_to_contact=True)
+    ).returning(Application.id)  # fmt: skip
+    programme = await f.programme_id("health-champions")
+    await ApplicationProgramme.insert(
+        ApplicationProgramme(application=rows[0]["id"], programme=programme)
+    )
+    return int(rows[0]["id"])
+
+
 async def make_world(role: str, group: str) -> World:
     headers, me = await _account(role)
     other = await f.person("Other Person")
@@ -425,6 +458,8 @@ async def make_world(role: str, group: str) -> World:
         ids = {"mine": await _session(me), "theirs": await _session(other)}
     elif group == "stories":
         ids = {"mine": await _story(me), "theirs": await _story(other)}
+    elif group == "applications":  # Joining (issue 15)
+        ids = {"rec": await _application("Sam Okafor"), "theirs": await _application("Lee Ward")}
     elif group not in OWNED and group != "api":
         ids = {"rec": await _unowned(group)}
     return World(role, headers, me, other, ids)
@@ -439,7 +474,8 @@ async def snapshot(world: World, group: str, path: str) -> Any:
     key = table._meta.primary_key
     if "{" not in path.split("?")[0]:
         return sorted(row["id"] for row in await table.select(key))
-    record_id = int(world.fill(path).rsplit("/", 1)[1])
+    # The record's id: the last number in the path (an action's path ends in its name).
+    record_id = int([p for p in world.fill(path).split("/") if p.isdigit()][-1])
     return await table.select().where(key == record_id).first()
 
 

@@ -41,6 +41,7 @@ IDS = [
     (r"^/console/admin/programmes/", t.Programme),
     (r"^/console/admin/courses/", t.Course),
     (r"^/console/admin/organisations/", t.Organisation),
+    (r"^/console/applicants/", t.Application),  # Joining (issue 15)
 ]
 # Pages whose screenshots are looked at (test-artifacts/screenshots/layout-*.png).
 SHOTS = (
@@ -105,6 +106,15 @@ async def _demo_like_data(base: str) -> None:
         assert (await api.post("/api/friends-sessions", json=session)).status_code == 201
         story = {"text": "I put leaflets in the church toilets.", "consent_to_publish": True}
         assert (await api.post("/api/stories", json=story)).status_code == 201
+    # Joining (issue 15): a young applicant, whose page shows every part.
+    await t.Application.insert(
+        t.Application(
+            name="Bartholomew Featherstonehaugh-Montgomery Junior", email="bfm@example.org",
+            postcode="WN1 1AA", year_of_birth=today().year - 15, consent_to_contact=True,
+            parent_name="Bartholomew Featherstonehaugh-Montgomery", parent_consent=True,
+            parent_email="bartholomew.featherstonehaugh-montgomery@example.org",
+        )
+    )  # fmt: skip
 
 
 async def _upload(page, base: str) -> None:

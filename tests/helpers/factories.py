@@ -35,6 +35,9 @@ TEST_TABLES = (
     t.Person,
     t.Organisation,
     t.Footprint,
+    # Joining (issue 15): their links to people and areas are set to null when those go.
+    t.ApplicationProgramme,
+    t.Application,
 )
 
 

@@ -1,0 +1,1 @@
+"""Joining the movement: the public /join page, the applications it makes."""
