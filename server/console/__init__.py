@@ -15,6 +15,7 @@ from server.console import (
     admin,
     audit,
     dashboard,
+    events,  # Upcoming sessions (issue 15)
     imports,
     people,
     privacy,
@@ -28,7 +29,8 @@ from server.lib.auth import staff
 from server.lib.pages import request_context
 
 PARTS = (
-    dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy
+    dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy,
+    events,  # Upcoming sessions (issue 15)
 )  # fmt: skip
 
 

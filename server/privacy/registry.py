@@ -131,4 +131,10 @@ NOT_PERSONAL: dict[str, str] = {
     "site_text.key": CODE,
     "site_text.value": "the council's own public text (privacy notice, name, contact)",
     "chore.name": CODE,
+    # Upcoming sessions (issue 15)
+    "upcoming_session.title": "a public session's title, published on /events",
+    "upcoming_session.venue": "a public place where a session is held",
+    "upcoming_session.accessibility": "about a venue's access, published on /events",
+    "upcoming_session.status": CODE,
+    "booking.status": CODE,
 }  # fmt: skip
