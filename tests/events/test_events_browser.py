@@ -98,16 +98,24 @@ async def test_attendance_is_recorded_and_the_friends_total_rises_by_exactly_tha
     await context.close()
 
 
-async def test_the_pages_at_desk_size(chromium, live_server):
+@pytest.mark.parametrize("viewport", [NARROW, DESK], ids=["390", "1280"])
+async def test_the_pages_pass_axe_core(chromium, live_server, viewport):
+    """axe-core runs JavaScript, so the pages are checked here with it on: the list, a
+    session's page, and its form with every error shown."""
     await f.footprint("WC", "Wigan Central")
     session = await publish_upcoming(
         capacity=12, footprint=await _wc(), accessibility="Step-free; hearing loop"
     )
-    context, page = await _tab(chromium, DESK, js=True)
+    context, page = await _tab(chromium, viewport, js=True)
+    width = viewport["width"]
     await page.goto(f"{live_server}/events")
     assert await axe_violations(page) == []
-    await screenshot(page, "events-1280")
+    await screenshot(page, f"events-{width}")
     await page.goto(f"{live_server}/events/{session}")
     assert await axe_violations(page) == []
-    await screenshot(page, "event-1280")
+    await screenshot(page, f"event-{width}")
+    await page.get_by_role("button", name="Book my place").click()
+    await page.get_by_role("heading", name="There is a problem").wait_for()
+    assert await axe_violations(page) == []
+    await screenshot(page, f"event-errors-{width}")
     await context.close()
