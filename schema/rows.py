@@ -165,3 +165,38 @@ class ApplicationProgrammeRow(TypedDict, total=False):
     id: int
     application: int
     programme: int
+
+
+# Upcoming sessions (issue 15)
+
+
+class UpcomingSessionRow(TypedDict, total=False):
+    id: int
+    programme: int
+    title: str
+    starts_at: datetime
+    minutes: int
+    venue: str
+    footprint: int | None
+    capacity: int
+    accessibility: str
+    bookable: bool
+    organiser: int | None
+    status: str
+    friends_session: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class BookingRow(TypedDict, total=False):
+    id: int
+    session: int
+    name: str
+    email: str | None
+    mobile: str | None
+    status: str
+    attended: bool
+    token_hash: str | None
+    requested_from: str
+    reminded_at: datetime | None
+    created_at: datetime

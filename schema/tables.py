@@ -370,3 +370,44 @@ class ApplicationProgramme(_Table):
         references=Application, null=False, on_delete=OnDelete.cascade, index=True
     )
     programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
+
+
+# Upcoming sessions (issue 15) ---------------------------------------------------------
+
+
+class UpcomingSession(_Table):
+    """A Friends session published before it happens, which residents may book. Once its
+    attendance is recorded it becomes the FriendsSession that counts (friends_session)."""
+
+    programme = ForeignKey(references=Programme, null=False, on_delete=OnDelete.restrict)
+    title = Varchar(length=200)
+    starts_at = Timestamptz(index=True)
+    minutes = Integer(default=60)  # how long it lasts
+    venue = Varchar(length=200, default="")
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
+    capacity = Integer(default=20)
+    accessibility = Varchar(length=500, default="")
+    bookable = Boolean(default=True)  # listed on /events, and the public may book
+    organiser = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null, index=True)
+    status = Varchar(length=20, default="scheduled")  # scheduled | cancelled
+    friends_session = ForeignKey(references=FriendsSession, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Booking(_Table):
+    """A resident's place at an upcoming session (no account). Their name and contact are
+    deleted 30 days after the session (server/privacy/retention.py)."""
+
+    session = ForeignKey(
+        references=UpcomingSession, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    name = Varchar(length=200)
+    email = Varchar(length=254, null=True, default=None)
+    mobile = Varchar(length=20, null=True, default=None)
+    status = Varchar(length=20, default="booked")  # booked | waiting | cancelled
+    attended = Boolean(default=False)
+    token_hash = Varchar(length=64, null=True, default=None, unique=True)  # to cancel
+    requested_from = Varchar(length=64, default="", index=True)  # for the per-address limit
+    reminded_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

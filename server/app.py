@@ -26,6 +26,10 @@ from server.activities.services import ACTIVITIES
 from server.apidocs.document import LiveDocument, read_lists
 from server.apidocs.plugin import ReferencePage
 from server.console import console_router
+from server.events import api as events_api  # Upcoming sessions (issue 15)
+from server.events import pages as events_pages  # Upcoming sessions (issue 15)
+from server.events import reminders  # Upcoming sessions (issue 15)
+from server.events.services import UPCOMING  # Upcoming sessions (issue 15)
 from server.home import pages as home_pages
 from server.join import api as join_api  # Joining (issue 15)
 from server.join import pages as join_pages  # Joining (issue 15)
@@ -81,6 +85,7 @@ PAGE_MODULES = (
     opendata_pages,
     # Joining (issue 15)
     join_pages,
+    events_pages,  # Upcoming sessions (issue 15)
 )
 PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
@@ -151,6 +156,17 @@ def api_routers() -> list[Router]:
             singular="story",
             description="Champions see, add, withdraw, delete only their own.",
         ),
+        # Upcoming sessions (issue 15)
+        crud_router(
+            "/api/upcoming-sessions",
+            UPCOMING,
+            plural="upcoming sessions",
+            singular="upcoming session",
+            description="Friends sessions published before they happen. Champions trained to "
+            "run sessions see, publish and change only those they organise. The date and "
+            "start time are sent as starts_on (YYYY-MM-DD) and start_time (HH:MM) on the "
+            "council's clock; the answer gives starts_at in UTC.",
+        ),
     ]
 
 
@@ -174,6 +190,7 @@ def create_app() -> Litestar:
             me,
             audit,
             *api_routers(),
+            *events_api.HANDLERS,  # Upcoming sessions (issue 15)
             *PAGES,
             console_router(),
             create_static_files_router(path="/static", directories=[WEB / "static"]),
@@ -182,7 +199,9 @@ def create_app() -> Litestar:
         ],
         middleware=[
             RefuseOddPaths,  # first: before anything reads the address
-            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS]),
+            DefineMiddleware(
+                AuthMiddleware, exclude=["^/static/", "^/healthz$", *WIDGET_PATHS, *EVENT_FEEDS]
+            ),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -190,13 +209,21 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.base_url.startswith("https://"),
             # The API checks its own: token clients need none, cookie clients send the header.
-            exclude=["^/api/", "^/healthz$", "^/readyz$", "^/static/", "^/schema", *WIDGET_PATHS],
+            exclude=[
+                "^/api/",
+                "^/healthz$",
+                "^/readyz$",
+                "^/static/",
+                "^/schema",
+                *WIDGET_PATHS,
+                *EVENT_FEEDS,
+            ],
         ),
         before_request=json_bodies_only,
         before_send=[security_headers, cache_headers, allow_header],
         exception_handlers=HANDLERS,
-        on_startup=[db.start, retention.start_cleanup],
-        on_shutdown=[retention.stop_cleanup, db.stop],
+        on_startup=[db.start, retention.start_cleanup, reminders.start_reminders],
+        on_shutdown=[retention.stop_cleanup, reminders.stop_reminders, db.stop],
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(
             directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=_templates
@@ -204,7 +231,7 @@ def create_app() -> Litestar:
         compression_config=CompressionConfig(
             backend="gzip",
             minimum_size=SMALLEST_TO_COMPRESS,
-            exclude=PUBLIC_PATHS,  # compressed once per answer, not per request
+            exclude=[*PUBLIC_PATHS, *EVENT_FEEDS],  # compressed once per answer, not per request
         ),
         openapi_config=OpenAPIConfig(
             title="Movement",
@@ -235,3 +262,9 @@ def create_app() -> Litestar:
 
 
 logging.getLogger("movement").setLevel(logging.INFO)
+
+
+# Upcoming sessions (issue 15) ---------------------------------------------------------
+# The public feeds of upcoming sessions answer everyone alike through server.lib.public
+# (compressed once, CORS, ETag): no account read, no cookie set, as for the widget.
+EVENT_FEEDS = [r"^/events\.(ics|json)$", r"^/events/[^/]+\.ics$"]

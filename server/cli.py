@@ -194,6 +194,17 @@ def cleanup(_: argparse.Namespace) -> int:
     return _run(work)
 
 
+def reminders(_: argparse.Namespace) -> int:
+    """Email tomorrow's session reminders now (the app also does it by itself, daily)."""
+    from server.events.reminders import send_reminders
+
+    async def work() -> int:
+        print(f"Reminders sent: {await send_reminders():,}")
+        return 0
+
+    return _run(work)
+
+
 def backup(args: argparse.Namespace) -> int:
     """SQLite: a consistent copy, made while the app serves. PostgreSQL: the pg_dump command."""
     from server import backup as backups
@@ -305,6 +316,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "cleanup", help="delete personal data kept longer than the retention rules allow"
     ).set_defaults(func=cleanup)
+    sub.add_parser(
+        "reminders", help="email tomorrow's session reminders now (the app does it daily)"
+    ).set_defaults(func=reminders)
     back = sub.add_parser("backup", help="back the database up to a file (safe while serving)")
     back.add_argument("path", type=Path, help="the file to write, like movement-backup.sqlite")
     back.set_defaults(func=backup)

@@ -16,6 +16,7 @@ from server.console import (
     applicants,  # Joining (issue 15)
     audit,
     dashboard,
+    events,  # Upcoming sessions (issue 15)
     imports,
     people,
     privacy,
@@ -32,6 +33,7 @@ PARTS = (
     dashboard, people, trainings, sessions, review, imports, report, widget, admin, audit, privacy,
     # Joining (issue 15)
     applicants,
+    events,  # Upcoming sessions (issue 15)
 )  # fmt: skip
 
 

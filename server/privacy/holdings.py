@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from schema.tables import (
+from schema.tables import (  # Upcoming sessions (issue 15)
     Account,
     Activity,
     ApiToken,
     Application,
     AuditEvent,
+    Booking,
     EmailChange,
     FriendsSession,
     ImportJob,
@@ -18,6 +19,7 @@ from schema.tables import (
     SignInLink,
     Story,
     TrainingRecord,
+    UpcomingSession,
     WebSession,
 )
 from server.activities.services import KINDS
@@ -244,3 +246,33 @@ HOLDINGS: tuple[Holding, ...] = (
         personal=("name", "email", "email_confirmed", "phone", "postcode"),
     ),
 )  # fmt: skip
+
+
+# Upcoming sessions (issue 15): before the others, so that erasure sees them first.
+EVENT_HOLDINGS: tuple[Holding, ...] = (
+    Holding(
+        Booking, "bookings", "Places you booked at sessions",
+        "Places you booked at upcoming sessions with this email address. They are deleted "
+        "30 days after the session.",
+        about=by_email(Booking.email),
+        fields=(f("created_at", "Booked", Booking.created_at),
+                f("session", "Session", Booking.session.title),
+                f("starts_at", "Session starts", Booking.session.starts_at),
+                f("name", "Name", Booking.name), f("email", "Email", Booking.email),
+                f("mobile", "Mobile", Booking.mobile), f("status", "Status", Booking.status),
+                f("attended", "You came", Booking.attended)),
+        personal=("name", "email", "mobile", "requested_from"), audit_as="booking",
+    ),
+    Holding(
+        UpcomingSession, "upcoming_sessions", "Upcoming sessions you run",
+        "If you delete your account, the sessions stay, without your name.",
+        about=by_person(UpcomingSession.organiser),
+        fields=(f("starts_at", "Starts", UpcomingSession.starts_at),
+                f("title", "Title", UpcomingSession.title),
+                f("venue", "Venue", UpcomingSession.venue),
+                f("status", "Status", UpcomingSession.status)),
+        personal=("organiser",), action=DETACH, detach={"organiser": None},
+        audit_as="upcoming_session",
+    ),
+)  # fmt: skip
+HOLDINGS = (*EVENT_HOLDINGS, *HOLDINGS)

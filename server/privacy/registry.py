@@ -133,4 +133,10 @@ NOT_PERSONAL: dict[str, str] = {
     "chore.name": CODE,
     # Joining (issue 15)
     "application.status": CODE,
+    # Upcoming sessions (issue 15)
+    "upcoming_session.title": "a public session's title, published on /events",
+    "upcoming_session.venue": "a public place where a session is held",
+    "upcoming_session.accessibility": "about a venue's access, published on /events",
+    "upcoming_session.status": CODE,
+    "booking.status": CODE,
 }  # fmt: skip

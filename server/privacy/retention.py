@@ -121,7 +121,7 @@ async def _audit_events(now: datetime) -> int:
     return len(rows)
 
 
-RULES = (
+RULES: tuple[Rule, ...] = (
     Rule("import uploads", "rows of uploaded spreadsheets not imported", "7 days",
          clear_old_uploads),
     Rule("sign-in links", "email and internet address of each sign-in link", "30 days",
@@ -187,3 +187,26 @@ async def stop_cleanup() -> None:
     while _task:
         task = _task.pop()
         task.cancel()
+
+
+# Upcoming sessions (issue 15) ---------------------------------------------------------
+BOOKINGS_FOR = timedelta(days=30)  # after the session
+
+
+async def _bookings(now: datetime) -> int:
+    """Bookings (a name, an email or a mobile number) of sessions that started more than
+    BOOKINGS_FOR ago. Who came is already counted in the session's Friends session."""
+    from schema.tables import Booking, UpcomingSession
+
+    old = UpcomingSession.select(UpcomingSession.id).where(
+        UpcomingSession.starts_at < now - BOOKINGS_FOR
+    )
+    rows = await Booking.delete().where(Booking.session.is_in(old)).returning(Booking.id)
+    return len(rows)
+
+
+RULES = (
+    *RULES,
+    Rule("bookings", "names, emails and mobile numbers of people who booked a session",
+         "30 days after the session", _bookings),
+)  # fmt: skip

@@ -19,6 +19,8 @@ PRIVATE_PATHS = (
     "/stories",
     "/training",
     "/sessions",
+    "/upcoming",  # Upcoming sessions (issue 15): a champion's own
+    "/bookings/",  # a booking's cancel link
     "/api/",
     "/schema",
     "/sign-in/",

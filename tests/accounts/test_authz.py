@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -50,6 +50,7 @@ from schema.tables import (
     Programme,
     Story,
     TrainingRecord,
+    UpcomingSession,
 )
 from server.accounts.services import revoke_tokens
 from server.totals import rollup
@@ -167,6 +168,23 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("POST",   "/api/applications/{theirs}/ask",  "ask",              401, 403, 200, 200),
     ("POST",   "/api/applications/{theirs}/decline", "decline",       401, 403, 200, 200),
     ("POST",   "/api/applications/{rec}/approve", "approve",          401, 403, 200, 200),
+    # Upcoming sessions (issue 15): a champion trained to run sessions sees, publishes and
+    # changes only those they organise, sees their bookings and records who came; only
+    # staff delete.
+    ("GET",    "/api/upcoming-sessions",          "",                 401, 200, 200, 200),
+    ("GET",    "/api/upcoming-sessions/{mine}",   "",                 401, 200, 200, 200),
+    ("GET",    "/api/upcoming-sessions/{theirs}", "",                 401, 404, 200, 200),
+    ("POST",   "/api/upcoming-sessions",          "new",              401, 201, 201, 201),
+    ("POST",   "/api/upcoming-sessions",          "new, for other",   401, 403, 201, 201),
+    ("PATCH",  "/api/upcoming-sessions/{mine}",   "change",           401, 200, 200, 200),
+    ("PATCH",  "/api/upcoming-sessions/{mine}",   "change, to other", 401, 403, 200, 200),
+    ("PATCH",  "/api/upcoming-sessions/{theirs}", "change",           401, 404, 200, 200),
+    ("GET",    "/api/upcoming-sessions/{mine}/bookings", "",          401, 200, 200, 200),
+    ("GET",    "/api/upcoming-sessions/{theirs}/bookings", "",        401, 404, 200, 200),
+    ("POST",   "/api/upcoming-sessions/{mine}/attendance", "attendance", 401, 200, 200, 200),
+    ("POST",   "/api/upcoming-sessions/{theirs}/attendance", "attendance", 401, 404, 200, 200),
+    ("DELETE", "/api/upcoming-sessions/{theirs}", "",                 401, 403, 204, 204),
+    ("DELETE", "/api/upcoming-sessions/{mine}",   "",                 401, 403, 204, 204),
 ]
 # fmt: on
 
@@ -184,6 +202,7 @@ OWNED = {
     "activities": "person",
     "friends-sessions": "run_by",
     "stories": "person",
+    "upcoming-sessions": "organiser",  # Upcoming sessions (issue 15)
 }
 TABLES: dict[str, Any] = {
     "people": Person,
@@ -198,6 +217,7 @@ TABLES: dict[str, Any] = {
     "organisations": Organisation,
     "courses": Course,
     "applications": Application,  # Joining (issue 15)
+    "upcoming-sessions": UpcomingSession,  # Upcoming sessions (issue 15)
 }
 
 # A valid body to add a record of each type.
@@ -230,12 +250,21 @@ CREATE: dict[str, dict[str, Any]] = {
     "footprints": {"name": "Leigh", "code": "LE"},
     "organisations": {"name": "Hindley Walking Group"},
     "courses": {"name": "Community Defibrillator Training"},
+    "upcoming-sessions": {
+        "programme": "dementia-friends",
+        "title": "Dementia Friends Information Session",
+        "starts_on": (TODAY + timedelta(days=14)).isoformat(),
+        "start_time": "14:00",
+        "venue": "Wigan Library",
+        "capacity": 12,
+    },
 }
 CREATE_FOR_OTHER: dict[str, dict[str, Any]] = {
     "trainings": {**CREATE["trainings"], "person": "{other}"},
     "activities": {**CREATE["activities"], "person": "{other}"},
     "friends-sessions": {**CREATE["friends-sessions"], "run_by": "{other}"},
     "stories": {**CREATE["stories"], "person": "{other}"},
+    "upcoming-sessions": {**CREATE["upcoming-sessions"], "organiser": "{other}"},
 }
 # A valid change to one field of each type.
 UPDATE: dict[str, dict[str, Any]] = {
@@ -250,11 +279,13 @@ UPDATE: dict[str, dict[str, Any]] = {
     "footprints": {"name": "Renamed Area"},
     "organisations": {"name": "Renamed Group"},
     "courses": {"provider": "Royal Society for Public Health"},
+    "upcoming-sessions": {"title": "Changed by the test"},
 }
 UPDATE_TO_OTHER: dict[str, dict[str, Any]] = {
     "trainings": {"person": "{other}"},
     "activities": {"person": "{other}"},
     "friends-sessions": {"run_by": "{other}"},
+    "upcoming-sessions": {"organiser": "{other}"},
 }
 
 
@@ -269,6 +300,8 @@ ACTIONS: dict[str, dict[str, Any]] = {
 def body_for(name: str, resource: str) -> dict[str, Any] | None:
     if name in ACTIONS:
         return ACTIONS[name]
+    if name == "attendance":
+        return {"attended": [], "walk_ins": 4}
     if name == "batch":
         return {
             "activities": [
@@ -391,6 +424,20 @@ async def _session(person: int) -> int:
     return rows[0]["id"]
 
 
+async def _upcoming(person: int) -> int:
+    rows = await UpcomingSession.insert(
+        UpcomingSession(
+            programme=await f.programme_id("dementia-friends"),
+            title="Dementia Friends",
+            starts_at=datetime.now(UTC) - timedelta(hours=1),
+            venue="Wigan Library",
+            capacity=10,
+            organiser=person,
+        )
+    ).returning(UpcomingSession.id)
+    return rows[0]["id"]
+
+
 async def _story(person: int) -> int:
     rows = await Story.insert(
         Story(
@@ -460,6 +507,11 @@ async def make_world(role: str, group: str) -> World:
         ids = {"mine": await _story(me), "theirs": await _story(other)}
     elif group == "applications":  # Joining (issue 15)
         ids = {"rec": await _application("Sam Okafor"), "theirs": await _application("Lee Ward")}
+    elif group == "upcoming-sessions":
+        # Trained to run sessions: a member of Dementia Friends. Started an hour ago, so
+        # that who came can be recorded.
+        await f.join(me, "dementia-friends")
+        ids = {"mine": await _upcoming(me), "theirs": await _upcoming(other)}
     elif group not in OWNED and group != "api":
         ids = {"rec": await _unowned(group)}
     return World(role, headers, me, other, ids)
@@ -514,7 +566,7 @@ async def check(client, world: World, group: str, row: tuple[str, str, str, int]
         seen = {item["id"] for item in response.json()["items"]}
         if seen != expected_list(world, group, path):
             problems.append(f"listed {sorted(seen)}, expected {expected_list(world, group, path)}")
-    elif method == "POST" and group in OWNED and world.role == "champion":
+    elif method == "POST" and group in OWNED and world.role == "champion" and "{" not in path:
         owner = response.json()[OWNED[group]]
         if owner != world.me:
             problems.append(f"a champion's new record belongs to {owner}, not to {world.me}")
@@ -559,6 +611,7 @@ def test_the_matrix_covers_every_api_route(app):
                     if method not in ("HEAD", "OPTIONS"):
                         routes.add((method, shape(route.path)))
     covered = {(method, shape(path)) for method, path, *_ in MATRIX}
-    assert len(routes) == 4 + 5 * len(TABLES)
+    # 4 others, 5 per record type, and a session's bookings and attendance (issue 15).
+    assert len(routes) == 4 + 5 * len(TABLES) + 2
     assert covered == routes
     assert len(MATRIX) == len({(m, p, b) for m, p, b, *_ in MATRIX}), "a row is repeated"

@@ -15,6 +15,8 @@ from server.totals import rollup
 
 # Every table that tests write, children before parents.
 TEST_TABLES = (
+    t.Booking,  # Upcoming sessions (issue 15): before the tables they refer to
+    t.UpcomingSession,
     t.ImportJob,
     t.SiteText,
     t.OutboxMessage,
