@@ -185,6 +185,10 @@ async def test_the_dashboard_shows_how_many_wait_and_for_how_long(client):
     assert "No applications to join are waiting." in none.text
     await send_application(client)
     await send_application(client, name="Lee Ward", email="lee@example.org")
+    today = Page((await client.get("/console/", headers=HTML)).text)
+    assert "the oldest was sent today." in today.text  # not "0 days"
+    queue = Page((await client.get("/console/applicants", headers=HTML)).text)
+    assert "(today)" in queue.text and "0 days" not in queue.text
     await Application.update(
         {Application.created_at: datetime.now(UTC) - timedelta(days=3, hours=1)}
     ).where(Application.name == "Sam Okafor")
