@@ -14,10 +14,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from schema.rows import UpcomingSessionRow
-from schema.tables import Booking, Chore, UpcomingSession
+from schema.tables import Booking, UpcomingSession
 from server.db import engine, write_transaction
 from server.events.bookings import cancel_url_note
 from server.events.services import when_text
+from server.lib import chores
 from server.lib.rows import rows_as
 from server.mail.services import send_email
 from server.settings import local_time, today
@@ -30,14 +31,7 @@ LOOK_EVERY = 600  # seconds between a worker's looks at whether it is due (with 
 
 async def claim(now: datetime | None = None) -> bool:
     """True for the one caller that moves the reminders' last run on, once a day."""
-    now = now or datetime.now(UTC)
-    await Chore.insert(Chore(name=CHORE, last_run_at=None)).on_conflict(
-        target=Chore.name, action="DO NOTHING"
-    )
-    due = (Chore.name == CHORE) & (Chore.last_run_at.is_null() | (Chore.last_run_at < now - EVERY))
-    async with write_transaction():
-        rows = await Chore.update({Chore.last_run_at: now}).where(due).returning(Chore.id)
-    return bool(rows)
+    return await chores.claim(CHORE, EVERY, now)
 
 
 async def _tomorrows(now: datetime) -> list[UpcomingSessionRow]:

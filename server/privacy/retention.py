@@ -21,7 +21,6 @@ from piccolo.querystring import QueryString
 
 from schema.tables import (
     AuditEvent,
-    Chore,
     EmailChange,
     OutboxMessage,
     SignInLink,
@@ -30,6 +29,7 @@ from schema.tables import (
 from server.db import engine, write_transaction
 from server.imports.jobs import KEEP_UPLOADS_FOR, clear_old_uploads
 from server.join.queue import delete_declined  # Joining (issue 15)
+from server.lib import chores
 
 log = logging.getLogger("movement")
 CHORE = "privacy-cleanup"
@@ -152,14 +152,7 @@ async def run_cleanup(now: datetime | None = None) -> dict[str, int]:
 
 async def claim(now: datetime | None = None) -> bool:
     """True for the one caller that moves the clean-up's last run on, when it is due."""
-    now = now or datetime.now(UTC)
-    await Chore.insert(Chore(name=CHORE, last_run_at=None)).on_conflict(
-        target=Chore.name, action="DO NOTHING"
-    )
-    due = (Chore.name == CHORE) & (Chore.last_run_at.is_null() | (Chore.last_run_at < now - EVERY))
-    async with write_transaction():
-        rows = await Chore.update({Chore.last_run_at: now}).where(due).returning(Chore.id)
-    return bool(rows)
+    return await chores.claim(CHORE, EVERY, now)
 
 
 async def _loop() -> None:
