@@ -44,7 +44,7 @@ from server.lib.headers import allow_header, allowed_methods, security_headers
 from server.lib.health import healthz, readyz
 from server.lib.openapi import COMPONENTS
 from server.lib.paths import RefuseOddPaths
-from server.lib.public import PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
+from server.lib.public import EVENT_FEEDS, PUBLIC_PATHS, SMALLEST_TO_COMPRESS, WIDGET_PATHS
 from server.mail import pages as mail_pages
 from server.mydata import pages as mydata_pages
 from server.opendata import pages as opendata_pages
@@ -262,9 +262,3 @@ def create_app() -> Litestar:
 
 
 logging.getLogger("movement").setLevel(logging.INFO)
-
-
-# Upcoming sessions (issue 15) ---------------------------------------------------------
-# The public feeds of upcoming sessions answer everyone alike through server.lib.public
-# (compressed once, CORS, ETag): no account read, no cookie set, as for the widget.
-EVENT_FEEDS = [r"^/events\.(ics|json)$", r"^/events/[^/]+\.ics$"]

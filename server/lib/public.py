@@ -17,6 +17,9 @@ from server.lib.auth import AppRequest
 # The addresses that answer everyone alike: no account read, no cookie set (a cookie would
 # also stop shared caches from keeping them).
 WIDGET_PATHS = [r"^/embed", r"^/totals\.svg$", r"^/open-data/"]
+# The public feeds of upcoming sessions (server/events), answered the same way: compressed
+# once, CORS, ETag, no account read, no cookie set.
+EVENT_FEEDS = [r"^/events\.(ics|json)$", r"^/events/[^/]+\.ics$"]
 # Every address answered through `public`, for the compression middleware to skip.
 PUBLIC_PATHS = [r"^/api/totals$", *WIDGET_PATHS]
 SMALLEST_TO_COMPRESS = 1000

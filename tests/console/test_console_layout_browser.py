@@ -42,6 +42,7 @@ IDS = [
     (r"^/console/admin/courses/", t.Course),
     (r"^/console/admin/organisations/", t.Organisation),
     (r"^/console/applicants/", t.Application),  # Joining (issue 15)
+    (r"^/console/upcoming/", t.UpcomingSession),  # Upcoming sessions (issue 15)
 ]
 # Pages whose screenshots are looked at (test-artifacts/screenshots/layout-*.png).
 SHOTS = (
@@ -114,6 +115,17 @@ async def _demo_like_data(base: str) -> None:
             parent_name="Bartholomew Featherstonehaugh-Montgomery", parent_consent=True,
             parent_email="bartholomew.featherstonehaugh-montgomery@example.org",
         )
+    )  # fmt: skip
+    # Upcoming sessions (issue 15): one with a long title and a booking, for its pages.
+    from tests.helpers.events import publish_upcoming
+
+    upcoming = await publish_upcoming(
+        organiser=champion.person_id,
+        title="Dementia Friends Information Session for the Featherstonehaugh-Montgomery family",
+    )
+    await t.Booking.insert(
+        t.Booking(session=upcoming, name="Bartholomew Featherstonehaugh-Montgomery",
+                  email="bfm2@example.org")
     )  # fmt: skip
 
 

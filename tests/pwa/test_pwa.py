@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from schema.tables import Activity, WebSession
-from server.lib.public import WIDGET_PATHS
+from server.lib.public import EVENT_FEEDS, WIDGET_PATHS
 from server.pwa import pages as pwa
 from tests.helpers import factories as f
 from tests.helpers.html import Page
@@ -130,7 +130,7 @@ def every_route(app) -> list[tuple[str, str]]:
 def is_public(path: str) -> bool:
     """The addresses that answer everyone alike, reading no account (/api/totals reads
     one, and so answers an account no-store)."""
-    return any(re.search(rule, path) for rule in WIDGET_PATHS)
+    return any(re.search(rule, path) for rule in [*WIDGET_PATHS, *EVENT_FEEDS])
 
 
 def cache_problems(answers) -> list[str]:
