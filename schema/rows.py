@@ -98,6 +98,11 @@ class ActivityRow(TypedDict, total=False):
     review_reason: str
     created_at: datetime
     updated_at: datetime
+    setting: str
+    postcode: str | None
+    service: int | None
+    take_up: str
+    take_up_at: datetime | None
 
 
 class FriendsSessionRow(TypedDict, total=False):
@@ -200,3 +205,38 @@ class BookingRow(TypedDict, total=False):
     requested_from: str
     reminded_at: datetime | None
     created_at: datetime
+
+
+class ServiceRow(TypedDict, total=False):
+    id: int
+    name: str
+    kind: str
+    footprint: int | None
+    active: bool
+    created_at: datetime
+
+
+class TopicRow(TypedDict, total=False):
+    id: int
+    slug: str
+    name: str
+    active: bool
+    sort_order: int
+
+
+class ActivityTopicRow(TypedDict, total=False):
+    id: int
+    activity: int
+    topic: int
+
+
+class PostcodeAreaRow(TypedDict, total=False):
+    id: int
+    postcode: str
+    lsoa: str
+
+
+class AreaDeprivationRow(TypedDict, total=False):
+    id: int
+    lsoa: str
+    imd_decile: int

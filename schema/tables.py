@@ -122,6 +122,18 @@ class TrainingRecord(_Table):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class Service(_Table):
+    """A service that champions signpost people to (stop smoking, a health check, a debt
+    advice line), kept by the council in the console. A service that signposts name is
+    never deleted, only retired (active False), so old activities keep their name."""
+
+    name = Varchar(length=200, unique=True)
+    kind = Varchar(length=100, default="")  # the council's own words: "Stop smoking"
+    footprint = ForeignKey(references=Footprint, null=True, on_delete=OnDelete.restrict)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Activity(_Table):
     """Something a champion did, and how many people it reached."""
 
@@ -138,6 +150,17 @@ class Activity(_Table):
     review_reason = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # Impact (issue 16), all optional. Where it happened: a kind of place ("" not given, or
+    # home | gp-practice | school-college | workplace | community-venue | online |
+    # street-event | other) and the place's postcode (for the deprivation of the area
+    # reached; cleared when the person is erased). A signpost names the service the person
+    # was sent to, and later whether they took it up ("" not known yet | yes | no |
+    # dont-know) and when that was said.
+    setting = Varchar(length=30, default="")
+    postcode = Varchar(length=10, null=True, default=None)
+    service = ForeignKey(references=Service, null=True, on_delete=OnDelete.restrict, index=True)
+    take_up = Varchar(length=10, default="")
+    take_up_at = Timestamptz(null=True, default=None)
 
 
 class ActivityDaily(_Table):
@@ -411,3 +434,42 @@ class Booking(_Table):
     requested_from = Varchar(length=64, default="", index=True)  # for the per-address limit
     reminded_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+# Impact (issue 16) ----------------------------------------------------------------------
+
+
+class Topic(_Table):
+    """A health topic an activity can be about. The council keeps the list; it ships with
+    NHS England's Core20PLUS5 clinical areas and six more (migration t10_00). A topic in use
+    is retired (active False), never deleted."""
+
+    slug = Varchar(length=60, unique=True)
+    name = Varchar(length=100, unique=True)
+    active = Boolean(default=True)
+    sort_order = Integer(default=100)
+
+
+class ActivityTopic(_Table):
+    """A topic an activity was about: one row per topic chosen.
+
+    Unique index: activity_topic_key (activity, topic)."""
+
+    activity = ForeignKey(references=Activity, null=False, on_delete=OnDelete.cascade, index=True)
+    topic = ForeignKey(references=Topic, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class PostcodeArea(_Table):
+    """The council's postcode-to-LSOA lookup, uploaded in the console. Postcodes are kept
+    normalised (capitals, one space before the last three characters)."""
+
+    postcode = Varchar(length=10, unique=True)
+    lsoa = Varchar(length=12, index=True)  # an LSOA code, such as E01006215
+
+
+class AreaDeprivation(_Table):
+    """The Index of Multiple Deprivation decile of each LSOA (1: the most deprived 10% of
+    England), uploaded in the console. Quintile = (decile + 1) // 2."""
+
+    lsoa = Varchar(length=12, unique=True)
+    imd_decile = Integer()
