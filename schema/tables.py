@@ -461,7 +461,8 @@ class ActivityTopic(_Table):
 
 class PostcodeArea(_Table):
     """The council's postcode-to-LSOA lookup, uploaded in the console. Postcodes are kept
-    normalised (capitals, one space before the last three characters)."""
+    in capitals without spaces (WN11AA, server.lib.normal.postcode); a query compares
+    another table's postcode with REPLACE(UPPER(postcode), ' ', '')."""
 
     postcode = Varchar(length=10, unique=True)
     lsoa = Varchar(length=12, index=True)  # an LSOA code, such as E01006215

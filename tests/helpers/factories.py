@@ -27,7 +27,9 @@ TEST_TABLES = (
     t.AuditEvent,
     t.ApiToken,
     t.Account,
+    t.ActivityTopic,  # Impact (issue 16): before the activities it names
     t.Activity,
+    t.Service,
     t.ActivityDaily,
     t.ActivityMonthly,
     t.FriendsSession,
@@ -40,6 +42,9 @@ TEST_TABLES = (
     # Joining (issue 15): their links to people and areas are set to null when those go.
     t.ApplicationProgramme,
     t.Application,
+    # Impact (issue 16): the council's deprivation lookups
+    t.PostcodeArea,
+    t.AreaDeprivation,
 )
 
 
