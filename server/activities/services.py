@@ -6,7 +6,7 @@ Every write keeps the rollups (server/totals/rollup.py) in step, in the same tra
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict, cast
@@ -244,6 +244,13 @@ async def keep_rollups(old: ActivityRow | None, new: ActivityRow | None, ctx: Co
     await rollup.keep([old] if old else [], [new] if new else [])
 
 
+async def remember_topics(row: ActivityRow, ctx: Context) -> None:
+    """Before an activity is deleted, which deletes its topics too: the topics, on the row
+    that the rollups are then handed (server/totals/rollup.py)."""
+    saved = await rollup.topics_of([row["id"]])
+    cast(MutableMapping[str, object], row)["topics"] = saved.get(row["id"], [])
+
+
 def champion_window(row: ActivityRow, ctx: Context) -> None:
     """Champions may change or delete their own activities for 30 days after logging them."""
     still_changeable(row["created_at"], ctx)
@@ -274,6 +281,7 @@ ACTIVITIES = RecordType(
     order_by=(("occurred_on", True), ("id", True)),
     on_change=keep_rollups,
     on_rows=rollup.keep,
+    before_delete=remember_topics,
     may_change=champion_window,
     personal=PERSONAL,
     unique_message={"client_id": "An activity with this client_id is already recorded."},

@@ -2,8 +2,10 @@
 
 Every figure here counts what the totals count (README "How the numbers are counted"): the
 activities that are not rejected, of the chosen programme, in the chosen area, done within
-the dates; and the people with an active role, joined within the dates. Each breakdown is
-one grouped query, whatever the number of settings, topics or areas.
+the dates; and the people with an active role, joined within the dates. The activities'
+breakdowns read the facet rollups (server/totals/rollup.py), whole months from the monthly
+one and the days at either edge from the daily one, as the totals do, so their cost does not
+grow with the number of activities; people are counted from their roles, as the totals do.
 
 - By setting: each activity once, under the kind of place it happened ("" not given). The
   rows add up to the totals' activities, reach and minutes.
@@ -26,13 +28,11 @@ from typing import TypedDict
 
 from schema.tables import ActivityDaily
 from server.lib.rows import rows_as
-from server.totals.rollup import NOT_COUNTED
-from server.totals.services import Filters, _Where, membership_where
+from server.totals.services import Filters, _Where, membership_where, split_range
 
 NO_TOPIC = 0  # the key of activities about no topic
 NOT_KNOWN = 0  # the quintile of a place or home the lookups cannot place
 QUINTILES = (1, 2, 3, 4, 5)
-SIGNPOSTING = "signposting"
 
 # The quintile of a postcode column, through the lookups (NULL when it cannot be placed).
 _LOOKUP = (
@@ -86,66 +86,61 @@ def quintile(decile: int) -> int:
     return (decile + 1) // 2
 
 
-def activity_where(f: Filters) -> _Where:
-    """Counted activities (the activity must be "a" in the query) for the filters."""
-    where = _Where()
-    excluded = ", ".join(f"'{status}'" for status in sorted(NOT_COUNTED))
-    where.add(f"a.review_status NOT IN ({excluded})")
-    if f.programme:
-        where.add("a.programme = {}", f.programme)
-    if f.footprint:
-        where.add("a.footprint = {}", f.footprint)
-    if f.since:
-        where.add("a.occurred_on >= {}", f.since)
-    if f.until:
-        where.add("a.occurred_on <= {}", f.until)
-    return where
-
-
-class _ReachRow(TypedDict):
-    key: str | int | None
+class _FacetRow(TypedDict):
+    value: str
     activities: int | Decimal
-    reach: int | Decimal | None
-    minutes: int | Decimal | None
+    reach: int | Decimal
+    minutes: int | Decimal
 
 
-def _reach(row: _ReachRow) -> Reach:
-    return Reach(int(row["activities"]), int(row["reach"] or 0), int(row["minutes"] or 0))
-
-
-_SUMS = "COUNT(*) AS activities, SUM(a.people_reached) AS reach, SUM(a.minutes) AS minutes"
-
-
-async def _grouped(key: str, source: str, f: Filters) -> list[_ReachRow]:
-    where = activity_where(f)
-    return rows_as(
-        _ReachRow,
-        await ActivityDaily.raw(
-            f"SELECT {key} AS key, {_SUMS} FROM {source} WHERE {where.sql} GROUP BY {key}",
+async def facet_sums(facet: str, f: Filters) -> dict[str, Reach]:
+    """The counted activities under each value of one facet (values with none left out)."""
+    months, days = split_range(f.since, f.until)
+    reads = []
+    if months:
+        reads.append(("activity_facet_monthly", "month", months))
+    reads.extend(("activity_facet_daily", "day", d) for d in days)
+    sums: dict[str, list[int]] = {}
+    for table, period, (low, high) in reads:
+        where = _Where()
+        where.add(f"{period} >= {{}} AND {period} <= {{}}", low, high)
+        where.add("facet = {}", facet)
+        if f.programme:
+            where.add("programme = {}", f.programme)
+        if f.footprint:
+            where.add("footprint = {}", f.footprint)
+        rows = await ActivityDaily.raw(
+            "SELECT value, SUM(activities) AS activities, SUM(people_reached) AS reach, "
+            f"SUM(minutes) AS minutes FROM {table} WHERE {where.sql} GROUP BY value",
             *where.args,
-        ),
-    )
+        )
+        for row in rows_as(_FacetRow, rows):
+            total = sums.setdefault(row["value"], [0, 0, 0])
+            total[0] += int(row["activities"])
+            total[1] += int(row["reach"])
+            total[2] += int(row["minutes"])
+    return {value: Reach(*total) for value, total in sums.items() if total[0]}
+
+
+def _number(value: str, blank: int) -> int:
+    return int(value) if value else blank
 
 
 async def by_setting(f: Filters) -> dict[str, Reach]:
     """Each setting that counted activities have (the key "": not given)."""
-    rows = await _grouped("a.setting", "activity a", f)
-    return {str(row["key"] or ""): _reach(row) for row in rows}
+    return await facet_sums("setting", f)
 
 
 async def by_topic(f: Filters) -> dict[int, Reach]:
     """Each topic's id (NO_TOPIC: activities about none), with the activities about it."""
-    rows = await _grouped(
-        "at.topic", "activity a LEFT JOIN activity_topic at ON at.activity = a.id", f
-    )
-    return {int(row["key"] or NO_TOPIC): _reach(row) for row in rows}
+    found = await facet_sums("topic", f)
+    return {_number(value, NO_TOPIC): reach for value, reach in found.items()}
 
 
 async def activities_by_quintile(f: Filters) -> dict[int, Reach]:
     """Each deprivation quintile of the places where counted activities happened."""
-    source = "activity a " + _LOOKUP.format(column="a.postcode")
-    rows = await _grouped(_QUINTILE, source, f)
-    return {int(row["key"] or NOT_KNOWN): _reach(row) for row in rows}
+    found = await facet_sums("quintile", f)
+    return {_number(value, NOT_KNOWN): reach for value, reach in found.items()}
 
 
 class _CountRow(TypedDict):
@@ -170,35 +165,21 @@ async def people_by_quintile(f: Filters) -> dict[int, int]:
     return {int(row["key"] or NOT_KNOWN): int(row["n"]) for row in rows}
 
 
-class _SignpostRow(TypedDict):
-    service: int | None
-    take_up: str
-    activities: int
-    reach: int | Decimal | None
+TAKE_UP = ("yes", "no", "dont-know")
 
 
 async def signposts(f: Filters) -> list[Signposts]:
     """The counted signposting activities by the service named, most signposts first."""
-    where = activity_where(f)
-    where.add("a.kind = {}", SIGNPOSTING)
-    rows = rows_as(
-        _SignpostRow,
-        await ActivityDaily.raw(
-            "SELECT a.service AS service, a.take_up AS take_up, COUNT(*) AS activities, "
-            f"SUM(a.people_reached) AS reach FROM activity a WHERE {where.sql} "
-            "GROUP BY a.service, a.take_up",
-            *where.args,
-        ),
-    )
     by_service: dict[int | None, dict[str, int]] = {}
-    for row in rows:
-        sums = by_service.setdefault(row["service"], dict.fromkeys(
-            ("activities", "reach", "yes", "no", "dont-know", ""), 0
-        ))
-        sums["activities"] += int(row["activities"])
-        sums["reach"] += int(row["reach"] or 0)
-        answer = row["take_up"] if row["take_up"] in ("yes", "no", "dont-know") else ""
-        sums[answer] += int(row["activities"])
+    for value, reach in (await facet_sums("signpost", f)).items():
+        service, _, answer = value.partition(":")
+        sums = by_service.setdefault(
+            int(service) if service else None,
+            dict.fromkeys(("activities", "reach", *TAKE_UP, ""), 0),
+        )
+        sums["activities"] += reach.activities
+        sums["reach"] += reach.reach
+        sums[answer if answer in TAKE_UP else ""] += reach.activities
     found = [
         Signposts(
             service=service,

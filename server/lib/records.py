@@ -430,7 +430,7 @@ async def create_many(
         made = [(i, row) for i, row in zip(ids, rows, strict=True) if i is not None]
         events = [(i, created(row, logged, kind.personal)) for i, row in made]
         await record_many(account, "create", kind.name, events)
-        await kind.on_rows([], [row for _, row in made])
+        await kind.on_rows([], [{**row, "id": i} for i, row in made])
     return ids
 
 

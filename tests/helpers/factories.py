@@ -32,6 +32,8 @@ TEST_TABLES = (
     t.Service,
     t.ActivityDaily,
     t.ActivityMonthly,
+    t.ActivityFacetDaily,
+    t.ActivityFacetMonthly,
     t.FriendsSession,
     t.ExternalCount,
     t.TrainingRecord,
