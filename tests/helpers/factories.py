@@ -27,7 +27,8 @@ TEST_TABLES = (
     t.AuditEvent,
     t.ApiToken,
     t.Account,
-    t.Activity,
+    t.Activity,  # its topics (activity_topic) go with it
+    t.Service,  # Impact (issue 16): after the activities that name one
     t.ActivityDaily,
     t.ActivityMonthly,
     t.FriendsSession,
