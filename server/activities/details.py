@@ -117,7 +117,7 @@ def details_problems(
         errors["take_up"] = "Only signposting has a take-up: leave it out for this activity."
     elif "take_up" not in clean and old is not None and old.get("take_up") and not signpost:
         clean["take_up"] = ""  # no longer a signpost: nothing to follow up
-    if "take_up" in clean and (old is None or clean["take_up"] != old.get("take_up")):
+    if "take_up" in clean and clean["take_up"] != (old.get("take_up") if old else ""):
         clean["take_up_at"] = datetime.now(UTC) if clean["take_up"] else None
     if problem := _topics_problem(clean.get(TOPICS), lists, had_topics):
         errors[TOPICS] = problem

@@ -417,8 +417,8 @@ def _plainly_valid(item: object, choices: Choices) -> ActivityRow | None:
     return cast(ActivityRow, {
         "client_id": client_id, "programme": programme_id, "kind": kind.strip(),
         "occurred_on": occurred_on, "footprint": footprint, "people_reached": reached,
-        "minutes": minutes, "note": note, "setting": "", "postcode": None, "service": None,
-        TOPICS: [],
+        "minutes": minutes, "note": note, "setting": "", "postcode": None, TOPICS: [],
+        "service": None,
     })  # fmt: skip
 
 
@@ -490,8 +490,11 @@ def _read_item(
         return None, {"client_id": "Send a client_id (a UUID made on the phone) with each one."}
     if mine is not None and (problem := check_programme(clean, mine, ctx.ref)):
         return None, {"programme": problem}
-    if problems := details_problems(cast(dict[str, object], clean), None, lists):
+    values = cast(dict[str, object], clean)  # with the topics, which are not a column
+    if problems := details_problems(values, None, lists):
         return None, problems
+    if not values.get(TOPICS):
+        values.pop(TOPICS, None)  # none: nothing to save or audit, as for one activity
     if clean.get("footprint") is None:
         clean["footprint"] = footprint
     settle_review(clean, None, staff_set=False)

@@ -144,7 +144,7 @@ def list_handlers(kind: ListKind) -> list[HTTPRouteHandler]:
             await get_record(kind.rt, ctx, record_id)  # NotFound: a 404 page
         return {
             "section": "lists",
-            "kind": kind,
+            "listed": kind,
             "values": values,
             "errors": {},
             "choices": _choices(ctx.ref),
@@ -170,7 +170,7 @@ def list_handlers(kind: ListKind) -> list[HTTPRouteHandler]:
     async def listing(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
-        context: dict[str, object] = {"kind": kind, "kinds": KINDS, "errors": {}}
+        context: dict[str, object] = {"listed": kind, "errors": {}}
         context["saved"] = SAVED.get(params.get("saved", ""), "")
         try:
             if fmt is not None:
@@ -205,7 +205,7 @@ def list_handlers(kind: ListKind) -> list[HTTPRouteHandler]:
     @get(f"{base}/{{record_id:int}}/delete", name=f"{tag}-confirm")
     async def confirm(ctx: PageContext, record_id: FromPath[int]) -> Template:
         item = await get_record(kind.rt, ctx, record_id)
-        return _page("delete.html", kind=kind, item=item, errors={})
+        return _page("delete.html", listed=kind, item=item, errors={})
 
     @post(f"{base}/{{record_id:int}}/delete", name=f"{tag}-delete", status_code=303)
     async def remove(
@@ -214,11 +214,11 @@ def list_handlers(kind: ListKind) -> list[HTTPRouteHandler]:
         item = await get_record(kind.rt, ctx, record_id)
         if data.get("confirm") != "yes":
             errors = {"confirm": f"Confirm that you want to delete this {kind.one}."}
-            return _page("delete.html", 400, kind=kind, item=item, errors=errors)
+            return _page("delete.html", 400, listed=kind, item=item, errors=errors)
         try:
             await delete_record(kind.rt, ctx, record_id)
         except Conflict as exc:
-            return _page("delete.html", 409, kind=kind, item=item, in_use=exc.errors.get(""))
+            return _page("delete.html", 409, listed=kind, item=item, in_use=exc.errors.get(""))
         return Redirect(url(request, tag, {"saved": "deleted"}), status_code=303)
 
     return [listing, *forms, retire, restore, confirm, remove]
