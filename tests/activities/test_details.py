@@ -65,7 +65,9 @@ async def test_a_signpost_with_every_detail_is_saved_and_answered(client, champi
 
 
 async def test_details_left_out_are_none(client, champion):
-    made = await client.post("/api/activities", json=activity(kind="event"), headers=champion.headers)
+    made = await client.post(
+        "/api/activities", json=activity(kind="event"), headers=champion.headers
+    )
     answer = made.json()
     assert [answer[k] for k in ("setting", "postcode", "topics", "service", "take_up")] == [
         None,
@@ -175,9 +177,11 @@ async def test_topics_can_be_changed_and_the_audit_log_says_how(client, champion
         f"/api/activities/{record_id}", json={"topics": None}, headers=champion.headers
     )
     assert cleared.json()["topics"] == []
-    events = await AuditEvent.select(AuditEvent.action, AuditEvent.changes).where(
-        AuditEvent.record_id == record_id
-    ).order_by(AuditEvent.id)
+    events = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.changes)
+        .where(AuditEvent.record_id == record_id)
+        .order_by(AuditEvent.id)
+    )
     said = [e["changes"] for e in events]
     assert '"topics": ["alcohol"]' in said[0]
     assert '"topics": [["alcohol"], ["smoking"]]' in said[1]
@@ -299,9 +303,11 @@ async def test_the_batch_takes_details_and_checks_them(client, champion):
     )
     got = await client.get(f"/api/activities/{saved['id']}", headers=champion.headers)
     assert got.json()["topics"] == ["hypertension"]
-    event = await AuditEvent.select(AuditEvent.changes).where(
-        AuditEvent.record_id == saved["id"]
-    ).first()
+    event = (
+        await AuditEvent.select(AuditEvent.changes)
+        .where(AuditEvent.record_id == saved["id"])
+        .first()
+    )
     assert '"topics": ["hypertension"]' in event["changes"]
 
 
