@@ -48,6 +48,12 @@ async def topic_rules(clean: TopicRow, ctx: Context, old: TopicRow | None, sent:
     # so renaming a topic keeps it.
     if old is None:
         clean["slug"] = _slug_from_name(clean["name"])
+        # Said beside the name (the form has no slug); the unique index still decides.
+        if await Topic.exists().where(Topic.slug == clean["slug"]):
+            taken = "Another topic already has this name."
+            if not await Topic.exists().where(Topic.name == clean["name"]):
+                taken = "Another topic already has a name so close to this one: change a word."
+            raise Invalid({"name": taken})
     return clean
 
 
