@@ -232,8 +232,12 @@ def _choices():
     from server.sessions.services import REVIEW_STATUSES as SESSION_REVIEW
     from server.stories.services import STATUSES as STORY
 
+    from server.activities.details import SETTINGS, TAKE_UP
+
     return {
         ("Activity", "kind"): KINDS,
+        ("Activity", "setting"): SETTINGS,
+        ("Activity", "take_up"): TAKE_UP,
         ("Activity", "review_status"): REVIEW_STATUSES,
         ("FriendsSession", "review_status"): SESSION_REVIEW,
         ("Membership", "status"): MEMBERSHIP,
