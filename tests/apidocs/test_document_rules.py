@@ -225,14 +225,13 @@ async def test_every_field_of_every_body_says_what_it_is(client):
 
 def _choices():
     """The values the code gives a field, by (schema, field): its description names them all."""
+    from server.activities.details import SETTINGS, TAKE_UP
     from server.activities.services import KINDS, REVIEW_STATUSES
     from server.lib.auth import ROLES
     from server.people.services import STATUSES as MEMBERSHIP
     from server.reference.services import ORGANISATION_KINDS, PROGRAMME_KINDS, SECTORS
     from server.sessions.services import REVIEW_STATUSES as SESSION_REVIEW
     from server.stories.services import STATUSES as STORY
-
-    from server.activities.details import SETTINGS, TAKE_UP
 
     return {
         ("Activity", "kind"): KINDS,
