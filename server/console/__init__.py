@@ -12,12 +12,14 @@ from litestar import Router
 from litestar.di import Provide
 
 from server.console import (
+    activities,  # Impact (issue 16): one activity and its details
     admin,
     applicants,  # Joining (issue 15)
     audit,
     dashboard,
     events,  # Upcoming sessions (issue 15)
     imports,
+    lists,  # Impact (issue 16): topics and services
     people,
     privacy,
     report,
@@ -34,6 +36,8 @@ PARTS = (
     # Joining (issue 15)
     applicants,
     events,  # Upcoming sessions (issue 15)
+    lists,  # Impact (issue 16): topics and services
+    activities,  # Impact (issue 16): one activity and its details
 )  # fmt: skip
 
 

@@ -6,9 +6,10 @@ the impact breakdowns (server/impact/figures.py): the same sums for each setting
 deprivation quintile of the place, topic and signpost (service and take-up).
 
 Each activity row handed to `keep` is as selected from the table. Its topics are read
-from activity_topic by its id, unless the row carries them as "topics" (a list of topic
-ids): a writer that changes an activity's topics calls `topics_changed`, and a delete
-hands the row with its topics (read before the delete removed them).
+from activity_topic by its id when `keep` is called, unless the row carries them as
+"topic_ids": so a writer saves the topics of a new activity before calling `keep`, hands
+the old row of a change with the topics it had, and a delete hands the row with its topics
+(read before the delete removed them). `topics_changed` moves an activity's topics alone.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def _add(delta: Delta, sign: int, row: Mapping[str, object]) -> None:
 
 
 def _topics(row: Mapping[str, object], saved: Mapping[int, list[int]]) -> Collection[int]:
-    given = row.get("topics")
+    given = row.get("topic_ids")
     if given is not None:
         assert isinstance(given, Collection)
         return [int(t) for t in given]
@@ -209,7 +210,7 @@ async def facet_deltas(
     if not counted:
         return {}
     quintiles = await place_quintiles(str(r["postcode"]) for r in counted if r.get("postcode"))
-    unsaid = [r.get("id") for r in counted if r.get("topics") is None]
+    unsaid = [r.get("id") for r in counted if r.get("topic_ids") is None]
     saved = await topics_of(i for i in unsaid if isinstance(i, int))
     out: dict[FacetKey, Delta] = defaultdict(Delta)
     for sign, rows in ((-1, removed), (1, added)):
