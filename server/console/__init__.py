@@ -23,6 +23,7 @@ from server.console import (
     report,
     review,
     sessions,
+    social_value,  # Impact (issue 16)
     trainings,
     widget,
 )
@@ -34,6 +35,7 @@ PARTS = (
     # Joining (issue 15)
     applicants,
     events,  # Upcoming sessions (issue 15)
+    social_value,  # Impact (issue 16)
 )  # fmt: skip
 
 
