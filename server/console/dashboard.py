@@ -211,7 +211,9 @@ def impact_sheets(view: Dashboard) -> dict[str, tuple[Columns, Sequence[Mapping[
     impact = view.impact
     if impact is None:
         return {}
-    quintiles = [{**q, "quintile": int(q["key"]) if q["key"] else None} for q in impact["quintiles"]]
+    quintiles = [
+        {**q, "quintile": int(q["key"]) if q["key"] else None} for q in impact["quintiles"]
+    ]
     return {
         "settings": (SETTING_COLUMNS, impact["settings"]),
         "topics": (TOPIC_COLUMNS, impact["topics"]),

@@ -100,9 +100,9 @@ async def topic_rows(found: dict[int, Reach]) -> list[ReachRow]:
     activities about none."""
     topics = rows_as(
         _TopicName,
-        await Topic.select(Topic.id, Topic.slug, Topic.name, Topic.active).order_by(
-            Topic.sort_order
-        ).order_by(Topic.name),
+        await Topic.select(Topic.id, Topic.slug, Topic.name, Topic.active)
+        .order_by(Topic.sort_order)
+        .order_by(Topic.name),
     )
     rows = [
         _reach_row(t["slug"], t["name"], found.get(t["id"]))
