@@ -168,17 +168,23 @@ def impact_charts(impact: Impact | None, prefix: str) -> dict[str, Chart]:
         return {}
     quintiles = [q for q in impact["quintiles"] if q["key"]]
 
-    def bars(rows: Sequence[Mapping[str, object]], key: str, title: str, name: str) -> Chart:
+    def bars(
+        rows: Sequence[Mapping[str, object]], key: str, title: str, name: str, wide: bool = False
+    ) -> Chart:
         points = [(str(r["name"]), _number(r[key])) for r in rows]
         if not any(value for _, value in points):
             points = []  # nothing known: "Nothing to show" rather than bars of nought
+        if wide:  # long names: as wide as the programmes' chart
+            return bar_chart(f"{prefix}-{name}", title, points, width=720, label_width=280)
         return bar_chart(f"{prefix}-{name}", title, points, label_width=215)
 
     return {
         "settings": bars(
             impact["settings"], "activities", "Activities in each kind of place", "settings"
         ),
-        "topics": bars(impact["topics"], "activities", "Activities about each topic", "topics"),
+        "topics": bars(
+            impact["topics"], "activities", "Activities about each topic", "topics", wide=True
+        ),
         "quintile_people": bars(
             quintiles,
             "people",
