@@ -10,7 +10,7 @@ from litestar import get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 
-from server.impact.social_value import AUDIT_TYPE, MAX_RATE, pounds, rate_values, save_rate
+from server.impact.social_value import MAX_RATE, pounds, rate_values, save_rate
 from server.lib.auth import AppRequest, admin, current_actor
 from server.lib.pages import FormData, url
 from server.lib.validation import Invalid
@@ -27,7 +27,6 @@ def _page(
             "values": {k: str(values.get(k) or "") for k in ("rate", "source")},
             "errors": errors,
             "max_rate": pounds(MAX_RATE),
-            "audit_type": AUDIT_TYPE,
             **more,
         },
     )

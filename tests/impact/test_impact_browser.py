@@ -31,7 +31,12 @@ async def test_the_impact_sections_read_well_at_a_desk_and_on_a_phone(chromium, 
         await add_session(context, live_server, user.email)
         page = await context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))  # noqa: B023
+
+        def note(message, errors=errors):
+            if message.type == "error":
+                errors.append(message.text)
+
+        page.on("console", note)
 
         await page.goto(f"{live_server}/console/")
         for section in SECTIONS:
