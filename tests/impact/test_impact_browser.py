@@ -73,3 +73,23 @@ async def test_the_impact_sections_read_well_at_a_desk_and_on_a_phone(chromium, 
             await screenshot(page, "impact-report-print")
         assert errors == []
         await context.close()
+
+    # An admin changes the rate on a phone: a mistake is shown beside the field, then saved.
+    admin = await f.user("admin")
+    context = await chromium.new_context(viewport=SIZES["phone"], locale="en-GB")
+    context.set_default_timeout(10_000)
+    await add_session(context, live_server, admin.email)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/console/admin/social-value")
+    assert await page.input_value("#rate") == "15.00"
+    await page.fill("#rate", "12.505")
+    await page.get_by_role("button", name="Save the rate").click()
+    await page.locator("#rate-error").wait_for()
+    assert "nearest penny" in await page.locator("#rate-error").inner_text()
+    assert await page.input_value("#rate") == "12.505"
+    await screenshot(page, "impact-rate-error-phone")
+    assert await axe_violations(page) == []
+    await page.fill("#rate", "12.50")
+    await page.get_by_role("button", name="Save the rate").click()
+    await page.get_by_text("Saved. The quarterly report uses it now.").wait_for()
+    await context.close()
