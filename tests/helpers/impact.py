@@ -34,16 +34,24 @@ from __future__ import annotations
 from datetime import date
 
 from schema import tables as t
-from server.db import note_write
+from server.db import note_write, write_transaction
+from server.totals import rollup
 from tests.helpers import factories as f
 
 QUARTER = "2026-Q3"
 SINCE, UNTIL = "2026-07-01", "2026-09-30"
 
 
-async def impact_movement() -> dict[str, int]:
-    """The movement above; the ids of its services and area."""
+async def impact_movement(lookups: bool = True) -> dict[str, int]:
+    """The movement above (without the lookups when asked); the ids of its services and
+    area. The totals' rollups are rebuilt last, once the topics are there."""
     north = await f.footprint("N", "North")
+    if lookups:
+        await add_lookups()
+    return await _people_and_activities(north)
+
+
+async def add_lookups() -> None:
     await t.PostcodeArea.insert(
         t.PostcodeArea(postcode="WN11AA", lsoa="E01TEST01"),
         t.PostcodeArea(postcode="WN11AB", lsoa="E01TEST02"),
@@ -54,6 +62,9 @@ async def impact_movement() -> dict[str, int]:
         t.AreaDeprivation(lsoa="E01TEST02", imd_decile=4),
         t.AreaDeprivation(lsoa="E01TEST03", imd_decile=10),
     )
+
+
+async def _people_and_activities(north: int) -> dict[str, int]:
     people = {}
     for name, postcode, programme, joined in (
         ("Ann", "WN1 1AA", "health-champions", date(2026, 7, 10)),
@@ -103,7 +114,6 @@ async def impact_movement() -> dict[str, int]:
          "minutes": 45, "review_status": "rejected"},
         {**common, "kind": "event", "occurred_on": date(2026, 6, 30),
          "setting": "workplace", "postcode": "WN3 3AA", "people_reached": 20, "minutes": 120},
-        counted=True,
     )  # fmt: skip
     topics = {r["slug"]: r["id"] for r in await t.Topic.select(t.Topic.slug, t.Topic.id)}
     await t.ActivityTopic.insert(
@@ -111,5 +121,7 @@ async def impact_movement() -> dict[str, int]:
         t.ActivityTopic(activity=ids[0], topic=topics["alcohol"]),
         t.ActivityTopic(activity=ids[1], topic=topics["smoking"]),
     )
+    async with write_transaction():
+        await rollup.rebuild()
     note_write()
     return {"north": north, "smoking": smoking, "check": check}

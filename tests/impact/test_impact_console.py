@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from schema import tables as t
-from server.db import note_write
 from tests.helpers import factories as f
 from tests.helpers.html import HTML, Page, Tables, send_form
 from tests.helpers.impact import QUARTER, SINCE, UNTIL, impact_movement
@@ -102,10 +101,7 @@ async def test_the_dashboard_shows_people_and_places_by_deprivation_quintile(cli
 
 
 async def test_without_lookups_every_quintile_is_not_known_and_it_says_where_to_upload(client):
-    await impact_movement()
-    await t.PostcodeArea.delete(force=True)
-    await t.AreaDeprivation.delete(force=True)
-    note_write()
+    await impact_movement(lookups=False)
     await signed_in(client)
     answer = await client.get(f"/console/{QUARTER_QUERY}", headers=HTML)
     rows = Tables(answer.text).rows("deprivation-table")
