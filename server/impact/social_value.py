@@ -25,7 +25,9 @@ KEYS = (RATE_KEY, SOURCE_KEY)
 MAX_RATE = Decimal("100")  # pounds an hour: far above any pay rate a council would cite
 SOURCE_LENGTH = 300
 PENNY = Decimal("0.01")
-AMOUNT = re.compile(r"£?\s*(-?[\d,]*\.?\d*)")
+# Pounds and pence, with or without a pound sign. No commas: no rate reaches a thousand,
+# and "12,50" (a decimal comma) must not be read as £1,250 or £12.50 by guesswork.
+AMOUNT = re.compile(r"£?\s*(-?\d*\.?\d*)")
 AUDIT_TYPE = "social_value"
 
 
@@ -77,7 +79,7 @@ def _read_amount(raw: object) -> tuple[Decimal | None, str]:
     if not text:
         return None, ""
     match = AMOUNT.fullmatch(text)
-    number = match.group(1).replace(",", "") if match else ""
+    number = match.group(1) if match else ""
     try:
         value = Decimal(number) if number not in ("", "-", ".", "-.") else None
     except InvalidOperation:

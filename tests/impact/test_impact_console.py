@@ -328,6 +328,8 @@ async def test_an_admin_sets_the_rate_sees_it_again_and_the_change_is_audited(cl
     [
         ("twelve", SOURCE, "rate",
          "Enter the rate as an amount of money for each hour, like 12.50."),
+        ("12,50", SOURCE, "rate",
+         "Enter the rate as an amount of money for each hour, like 12.50."),
         ("0", SOURCE, "rate", "The rate must be more than £0."),
         ("-3", SOURCE, "rate", "The rate must be more than £0."),
         ("12.505", SOURCE, "rate", "Give the rate to the nearest penny, like 12.50."),
