@@ -25,6 +25,7 @@ from server.console import (
     report,
     review,
     sessions,
+    social_value,  # Impact (issue 16)
     trainings,
     widget,
 )
@@ -38,6 +39,7 @@ PARTS = (
     events,  # Upcoming sessions (issue 15)
     lists,  # Impact (issue 16): topics and services
     activities,  # Impact (issue 16): one activity and its details
+    social_value,  # Impact (issue 16)
 )  # fmt: skip
 
 

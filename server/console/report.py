@@ -12,14 +12,17 @@ from litestar import get
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
+from server.console.charts import number
 from server.console.figures import (
     area_chart,
     headline_rows,
+    impact_charts,
     long_date,
     month_charts,
     programme_chart,
     programme_rows,
 )
+from server.impact.social_value import estimate, load_rate, pounds, whole_pounds
 from server.lib.auth import AppRequest
 from server.lib.validation import Invalid
 from server.settings import today
@@ -105,8 +108,39 @@ async def report_page(request: AppRequest) -> Template:
     if all(code != report.quarter.code for code, _ in choices):
         context = {**context, "choices": [*choices, (values["quarter"], report.quarter.name)]}
     return Template(
-        "console/report.html", context={**context, **report_context(report), "values": values}
+        "console/report.html",
+        context={
+            **context,
+            **report_context(report),
+            **await impact_context(report),  # Impact (issue 16)
+            "values": values,
+        },
     )
 
 
 HANDLERS: list[HTTPRouteHandler] = [report_page]
+
+
+# Impact (issue 16): who and where the reach went in the quarter, signposting, and the
+# social value of the time given (an estimate) -------------------------------------------
+
+
+async def impact_context(report: Report) -> dict[str, object]:
+    """The impact sections for the quarter (during it), and the social value estimate:
+    the quarter's hours times the council's rate, with the sum written out."""
+    rate = await load_rate()
+    hours = float(report.during.totals["hours"])
+    social: dict[str, object] = {"set": rate is not None, "hours": number(hours)}
+    if rate is not None:
+        value = estimate(hours, rate.pounds)
+        social.update(
+            rate=pounds(rate.pounds),
+            source=rate.source,
+            value=pounds(value),
+            about=whole_pounds(value),
+        )
+    return {
+        "impact": report.during.impact,
+        "impact_charts": impact_charts(report.during.impact, "report-chart"),
+        "social_value": social,
+    }

@@ -193,3 +193,38 @@ async def signposts(f: Filters) -> list[Signposts]:
         for service, sums in by_service.items()
     ]
     return sorted(found, key=lambda s: (s.service is None, -s.activities, s.service or 0))
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """How much of the council's deprivation lookups is loaded."""
+
+    postcodes: int  # postcodes with an LSOA
+    areas: int  # LSOAs with a decile
+    placed: int  # postcodes whose LSOA has a decile: the ones a quintile can be given
+
+    @property
+    def loaded(self) -> bool:
+        return self.placed > 0
+
+
+class _SizesRow(TypedDict):
+    postcodes: int
+    areas: int
+    placed: int
+
+
+async def lookup_sizes() -> Lookups:
+    """How many postcodes and LSOAs the lookups hold, and how many postcodes can be placed
+    in a quintile (their LSOA has a decile)."""
+    rows = rows_as(
+        _SizesRow,
+        await ActivityDaily.raw(
+            "SELECT (SELECT COUNT(*) FROM postcode_area) AS postcodes, "
+            "(SELECT COUNT(*) FROM area_deprivation) AS areas, "
+            "(SELECT COUNT(*) FROM postcode_area pa "
+            "JOIN area_deprivation d ON d.lsoa = pa.lsoa) AS placed"
+        ),
+    )
+    row = rows[0]
+    return Lookups(int(row["postcodes"]), int(row["areas"]), int(row["placed"]))

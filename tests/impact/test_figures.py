@@ -179,3 +179,15 @@ async def test_signposts_by_service_with_take_up():
 
 def test_quintiles_of_deciles():
     assert [figures.quintile(d) for d in range(1, 11)] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+async def test_lookup_sizes_count_what_can_be_placed():
+    assert await figures.lookup_sizes() == figures.Lookups(0, 0, 0)
+    assert not (await figures.lookup_sizes()).loaded
+    await movement()
+    # One more postcode in an LSOA with no decile, and one LSOA no postcode is in.
+    await t.PostcodeArea.insert(t.PostcodeArea(postcode="WN99ZZ", lsoa="E09"))
+    await t.AreaDeprivation.insert(t.AreaDeprivation(lsoa="E08", imd_decile=7))
+    sizes = await figures.lookup_sizes()
+    assert sizes == figures.Lookups(postcodes=4, areas=4, placed=3)
+    assert sizes.loaded
