@@ -32,6 +32,17 @@ from server.totals.services import Filters, _Where, membership_where
 NO_TOPIC = 0  # the key of activities about no topic
 NOT_KNOWN = 0  # the quintile of a place or home the lookups cannot place
 QUINTILES = (1, 2, 3, 4, 5)
+# The settings an activity can name (Activity.setting), in the words the public reads.
+SETTING_NAMES = {
+    "home": "Home",
+    "gp-practice": "GP practice",
+    "school-college": "School or college",
+    "workplace": "Workplace",
+    "community-venue": "Community venue",
+    "online": "Online",
+    "street-event": "Street or event",
+    "other": "Other",
+}
 SIGNPOSTING = "signposting"
 
 # The quintile of a postcode column, through the lookups (NULL when it cannot be placed).
