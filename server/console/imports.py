@@ -1,4 +1,5 @@
-"""Console: import people, memberships and training records from a CSV or XLSX file.
+"""Console: import people, memberships and training records from a CSV or XLSX file, or
+the lists the council keeps (signposting services, the postcode and deprivation lookups).
 
 Upload -> choose what each column holds -> preview (every problem by row) -> import in the
 background -> the job page follows its progress. Each step reads and writes the job in the
@@ -19,19 +20,22 @@ from litestar.response import Redirect, Template
 
 from server.console.exports import download, wanted_format
 from server.imports import jobs
-from server.imports.fields import FIELDS, PERSON
+from server.imports.fields import PERSON
 from server.imports.files import Unreadable
-from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG
+from server.imports.kinds import KINDS, MODES, PEOPLE, columns_of, kind_of
+from server.imports.limits import FILE_SIZE, MAX_FILE_BYTES, SHOWN, TOO_BIG, too_big
 from server.lib.auth import AppRequest, current_actor
 from server.lib.pages import FormData, PageContext, url
 from server.lib.validation import Conflict, Invalid
 
 UPLOAD_LIMIT = MAX_FILE_BYTES + 256 * 1024  # the file and the rest of the form
-LIMITS = {"limits": SHOWN, "file_size": FILE_SIZE}  # shown on the upload page
-GROUPS = [
-    (group, [(f.key, f.label) for f in FIELDS if f.group == group])
-    for group in dict.fromkeys(f.group for f in FIELDS)
-]
+# Shown on the upload page: the limits, and the kinds of file to choose from.
+LIMITS = {
+    "limits": SHOWN,
+    "file_size": FILE_SIZE,
+    "kinds": [(k.key, k.label, k.hint) for k in KINDS.values()],
+    "kind_names": {k.key: k.label for k in KINDS.values()},
+}
 
 
 async def _upload_context(request: AppRequest) -> dict[str, object]:
@@ -45,6 +49,7 @@ async def _upload_context(request: AppRequest) -> dict[str, object]:
         "history": history,
         "errors": {},
         "per_page": jobs.PER_PAGE,
+        "values": {"kind": PEOPLE},
         **LIMITS,
     }
 
@@ -56,7 +61,13 @@ async def import_page(request: AppRequest) -> Template:
 
 def _too_big(request: AppRequest, exc: HTTPException) -> Template:
     """The body was over the limit before the form could even be read."""
-    context = {"section": "import", "history": None, "errors": {"file": TOO_BIG}, **LIMITS}
+    context = {
+        "section": "import",
+        "history": None,
+        "errors": {"file": TOO_BIG},
+        "values": {"kind": PEOPLE},
+        **LIMITS,
+    }
     return Template("console/imports/upload.html", status_code=413, context=context)
 
 
@@ -69,17 +80,23 @@ def _too_big(request: AppRequest, exc: HTTPException) -> Template:
 async def upload(request: AppRequest, ctx: PageContext) -> Template | Redirect:
     form = await request.form()
     sent = form.get("file")
+    kind = str(form.get("kind") or PEOPLE)  # a form from before the choice: people
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = "Choose what the file holds."
+        kind = PEOPLE
     message = "Choose a CSV or XLSX file to upload."
-    if isinstance(sent, UploadFile) and sent.filename:
+    if isinstance(sent, UploadFile) and sent.filename and not errors:
         content = await sent.read(MAX_FILE_BYTES + 1)
         try:
             if len(content) > MAX_FILE_BYTES:
-                raise Unreadable(TOO_BIG)
-            job_id = await jobs.create_job(ctx, sent.filename, content)
+                raise Unreadable(too_big(kind))
+            job_id = await jobs.create_job(ctx, sent.filename, content, kind)
             return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
         except Unreadable as exc:
             message = str(exc)
-    context = {**await _upload_context(request), "errors": {"file": message}}
+    errors.setdefault("file", message)
+    context = {**await _upload_context(request), "errors": errors, "values": {"kind": kind}}
     return Template("console/imports/upload.html", status_code=400, context=context)
 
 
@@ -92,11 +109,16 @@ def _columns_context(job: Mapping[str, object], values: Mapping[str, object]) ->
         [str(c[i]) for _, c in rows if i < len(c) and str(c[i]).strip()][:3]
         for i in range(len(headings))
     ]
+    mapping = job["mapping"]
+    assert isinstance(mapping, dict)
+    kind = kind_of(mapping)
     return {
         "section": "import",
         "job": job,
+        "kind": kind,
+        "modes": MODES,
         "columns": list(zip(range(len(headings)), headings, examples, strict=True)),
-        "groups": GROUPS,
+        "groups": kind.groups,
         "values": values,
         "errors": {},
         "person_group": PERSON,
@@ -117,7 +139,10 @@ async def columns_page(request: AppRequest, job_id: FromPath[int]) -> Template |
     job = await jobs.get_job(job_id, with_sheet=True)
     if (elsewhere := _where_next(request, job)) is not None:
         return elsewhere
-    values = {f"column-{i}": key for i, key in job["mapping"].items()}
+    values: dict[str, object] = {
+        f"column-{i}": key for i, key in columns_of(job["mapping"]).items()
+    }
+    values["mode"] = job["mapping"].get("mode", "replace")
     return Template("console/imports/columns.html", context=_columns_context(job, values))
 
 
@@ -131,7 +156,7 @@ async def choose_columns(
         job = await jobs.get_job(job_id, with_sheet=True)
         if (elsewhere := _where_next(request, job)) is not None:
             return elsewhere
-        sent = {k: v for k, v in data.items() if k.startswith("column-")}
+        sent = {k: v for k, v in data.items() if k.startswith("column-") or k == "mode"}
         context = {**_columns_context(job, sent), "errors": exc.errors}
         return Template("console/imports/columns.html", status_code=400, context=context)
     return Redirect(url(request, "console-import-preview", job_id=job_id), status_code=303)
@@ -144,7 +169,13 @@ async def preview_page(request: AppRequest, job_id: FromPath[int]) -> Template |
         return elsewhere
     if job["shown_status"] != "ready":
         return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
-    context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS, **job["preview"]}
+    context = {
+        "section": "import",
+        "job": job,
+        "kind": kind_of(job["mapping"]),
+        "shown": jobs.SHOWN_PROBLEMS,
+        **job["preview"],
+    }
     return Template("console/imports/preview.html", context=context)
 
 
@@ -162,7 +193,8 @@ async def job_page(request: HTMXRequest, job_id: FromPath[int]) -> Template | Re
         return Redirect(url(request, "console-import-columns", job_id=job_id), status_code=303)
     if job["shown_status"] == "ready":
         return Redirect(url(request, "console-import-preview", job_id=job_id), status_code=303)
-    context = {"section": "import", "job": job, "shown": jobs.SHOWN_PROBLEMS}
+    kind = kind_of(job["mapping"])
+    context = {"section": "import", "job": job, "kind": kind, "shown": jobs.SHOWN_PROBLEMS}
     if request.htmx:
         return Template("console/imports/_progress.html", context=context)
     return Template("console/imports/job.html", context=context)

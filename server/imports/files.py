@@ -25,17 +25,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypedDict
 
-from server.imports.fields import is_heading
+from server.imports.kinds import KINDS, PEOPLE, Kind
 from server.imports.limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_TEXT_CHARS,
-    SPLIT,
-    TOO_BIG,
     TOO_MUCH_TEXT,
     Unreadable,
+    too_big,
+    too_many_rows,
 )
 from server.imports.xlsx import Cell, xlsx_records
 
@@ -79,19 +79,20 @@ class Sheet:
         )
 
 
-def read_sheet(content: bytes) -> Sheet:
-    """The file's headings and rows, or Unreadable with what to do about it."""
+def read_sheet(content: bytes, kind: str = PEOPLE) -> Sheet:
+    """The file's headings and rows, or Unreadable with what to do about it (the headings
+    looked for, and the advice on a file too big, are the kind's)."""
     if not content.strip():
         raise Unreadable("The file is empty.")
     if len(content) > MAX_FILE_BYTES:
-        raise Unreadable(TOO_BIG)
+        raise Unreadable(too_big(kind))
     if content.startswith(OLD_EXCEL_MAGIC):
         raise Unreadable(
             "This is an old-style Excel file (.xls). Open it in Excel and save it as "
             "an Excel Workbook (.xlsx) or as CSV, then upload that."
         )
     records = xlsx_records(content) if content.startswith(XLSX_MAGIC) else _csv_records(content)
-    return _with_headings(records)
+    return _with_headings(records, KINDS[kind])
 
 
 # CSV ------------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ def _blank(cell: Cell) -> bool:
     return isinstance(cell, str) and not cell
 
 
-def _non_blank_rows(records: Iterable[list[Cell]]) -> Iterator[tuple[int, list[Cell]]]:
+def _non_blank_rows(records: Iterable[list[Cell]], kind: str) -> Iterator[tuple[int, list[Cell]]]:
     """The rows with something in them, numbered as in the file; Unreadable as soon as
     the file passes a limit, so that no more of it is read or kept."""
     filled = text = 0
@@ -179,15 +180,11 @@ def _non_blank_rows(records: Iterable[list[Cell]]) -> Iterator[tuple[int, list[C
             )
         filled += 1
         if filled > MAX_ROWS + HEADING_SEARCH:  # exactly, once the headings are found
-            raise Unreadable(_too_many_rows())
+            raise Unreadable(too_many_rows(kind))
         text += _text_length(number, cells)
         if text > MAX_TEXT_CHARS:
             raise Unreadable(TOO_MUCH_TEXT)
         yield number, cells[:MAX_COLUMNS]
-
-
-def _too_many_rows() -> str:
-    return f"The file has more than {MAX_ROWS:,} rows of people. {SPLIT}"
 
 
 def _text_length(number: int, cells: list[Cell]) -> int:
@@ -214,12 +211,12 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _heading_row(rows: list[tuple[int, list[Cell]]]) -> int:
+def _heading_row(rows: list[tuple[int, list[Cell]]], kind: Kind) -> int:
     """Which of the first rows holds the headings: the first naming two fields we know,
     else the first with two cells filled in (a title row above has one)."""
     first = rows[:HEADING_SEARCH]
     for i, (_, cells) in enumerate(first):
-        if sum(1 for c in cells if isinstance(c, str) and is_heading(c)) >= 2:
+        if sum(1 for c in cells if isinstance(c, str) and kind.is_heading(c)) >= 2:
             return i
     for i, (_, cells) in enumerate(first):
         if sum(1 for c in cells if not _blank(c)) >= 2:
@@ -227,25 +224,28 @@ def _heading_row(rows: list[tuple[int, list[Cell]]]) -> int:
     return 0
 
 
-def _with_headings(records: Iterable[list[Cell]]) -> Sheet:
+def _with_headings(records: Iterable[list[Cell]], kind: Kind) -> Sheet:
     """The headings row (refusing a file without one) and the rows of data under it."""
-    rows = list(_non_blank_rows(records))
+    rows = list(_non_blank_rows(records, kind.key))
     if not rows:
         raise Unreadable("The file is empty: it has no rows with anything in them.")
-    at = _heading_row(rows)
+    at = _heading_row(rows, kind)
     number, cells = rows[at]
-    known = [c for c in cells if isinstance(c, str) and is_heading(c)]
+    known = [c for c in cells if isinstance(c, str) and kind.is_heading(c)]
     filled = [c for c in cells if not _blank(c)]
     if not known and any(not isinstance(c, str) or LOOKS_LIKE_DATA.fullmatch(c) for c in filled):
         raise Unreadable(
-            "We could not find the column headings. Add a row above the people that names "
-            "each column, like Name, Email, Date of birth, and upload the file again."
+            "We could not find the column headings. Add a row above the "
+            f"{kind.rows_word} that names each column, like {kind.example_headings}, and "
+            "upload the file again."
         )
     data = rows[at + 1 :]
     if not data:
-        raise Unreadable("The file has column headings but no rows of people under them.")
+        raise Unreadable(
+            f"The file has column headings but no rows of {kind.rows_word} under them."
+        )
     if len(data) > MAX_ROWS:
-        raise Unreadable(_too_many_rows())
+        raise Unreadable(too_many_rows(kind.key))
     width = max(_width(cells), *(_width(c) for _, c in data))
     headings = [
         (str(cells[i]).strip()[:HEADING_LENGTH] if i < len(cells) and not _blank(cells[i]) else "")

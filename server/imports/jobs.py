@@ -19,8 +19,10 @@ from piccolo.columns import Column
 from schema.tables import ImportJob
 from server.db import write_transaction
 from server.imports.check import Lookups, ProblemJSON, RowPlan
-from server.imports.fields import guess_mapping, read_mapping
 from server.imports.files import Sheet, SheetJSON
+from server.imports.kinds import KINDS, PEOPLE, Kind, kind_of
+from server.imports.lookups import ListPlan, build_list_plan, holdings, list_message
+from server.imports.lookups import write_list_plan as write_list
 from server.imports.match import Plan, build_plan, check_rows
 from server.imports.run import summary as done_summary
 from server.imports.run import write_plan
@@ -102,6 +104,7 @@ class ListedJob(_ListedRow):
 
     shown_status: str
     summary: Summary
+    kind: str  # what the file holds (server/imports/kinds.py)
 
 
 class Job(_ListedRow):
@@ -126,6 +129,10 @@ class _Summary(TypedDict):
     summary: Summary
 
 
+class _SummaryAndMapping(_Summary):
+    mapping: dict[str, str]
+
+
 class _Progress(TypedDict):
     rows_done: int
     total_rows: int
@@ -142,15 +149,16 @@ def shown_status(status: str, updated_at: datetime) -> str:
     return status
 
 
-async def create_job(ctx: Context, filename: str, content: bytes) -> int:
+async def create_job(ctx: Context, filename: str, content: bytes, kind: str = PEOPLE) -> int:
     """Read an uploaded file and keep it as a new job; Unreadable says what is wrong, and
-    then nothing is kept. The file is read in a process of its own, within the time limit."""
-    upload = await read_upload(content)
+    then nothing is kept. The file is read in a process of its own, within the time limit.
+    `kind`: what the file holds (a key of server/imports/kinds.py KINDS)."""
+    upload = await read_upload(content, kind)
     job = ImportJob(
         account=ctx.actor.account_id if ctx.actor else None,
         filename=(filename or "upload").strip()[:255],
         sheet=upload.sheet_json,
-        mapping=guess_mapping(upload.headings),
+        mapping=KINDS[kind].guess_mapping(upload.headings),
         total_rows=upload.rows,
     )
     rows = await ImportJob.insert(job).returning(ImportJob.id)
@@ -186,17 +194,20 @@ async def list_jobs(params: Mapping[str, str]) -> JobPage:
         .offset((page - 1) * PER_PAGE),
     )
     summaries = rows_as(
-        _Summary,
-        await ImportJob.select(ImportJob.id, ImportJob.summary)
+        _SummaryAndMapping,
+        await ImportJob.select(ImportJob.id, ImportJob.summary, ImportJob.mapping)
         .where(ImportJob.id.is_in([r["id"] for r in rows] or [0]))
         .output(load_json=True),
     )
-    by_id = {s["id"]: s["summary"] for s in summaries}
+    by_id = {s["id"]: s for s in summaries}
     items: list[ListedJob] = [
         {
             **row,
             "shown_status": shown_status(row["status"], row["updated_at"]),
-            "summary": by_id.get(row["id"]) or {},
+            "summary": by_id[row["id"]]["summary"] or {} if row["id"] in by_id else {},
+            "kind": kind_of(by_id[row["id"]]["mapping"] or {}).key
+            if row["id"] in by_id
+            else PEOPLE,
         }
         for row in rows
     ]
@@ -217,7 +228,11 @@ async def preview(job_id: int, ctx: Context, data: Mapping[str, object]) -> None
     job = await get_job(job_id, with_sheet=True)
     _editable(job["shown_status"], job["error"])
     sheet = Sheet.from_json(job["sheet"])
-    mapping = read_mapping(data, sheet.headings)
+    kind = kind_of(job["mapping"])
+    mapping = kind.read_mapping(data, sheet.headings)
+    if kind.key != PEOPLE:
+        await _preview_list(job_id, kind, sheet, mapping, ctx)
+        return
     look = await Lookups.load(ctx)
     checked = await check_rows(sheet, mapping, look)
     plan = await build_plan(sheet, mapping, look, checked)
@@ -225,6 +240,21 @@ async def preview(job_id: int, ctx: Context, data: Mapping[str, object]) -> None
     while len(_CHECKED) >= KEEP_CHECKED:
         del _CHECKED[next(iter(_CHECKED))]  # the oldest
     _CHECKED[job_id] = (_checked_for(mapping, look), checked)
+    await ImportJob.update(
+        {
+            ImportJob.mapping: mapping,
+            ImportJob.preview: preview_json(plan),
+            ImportJob.status: "ready",
+            ImportJob.updated_at: _now(),
+        }
+    ).where(ImportJob.id == job_id)
+
+
+async def _preview_list(
+    job_id: int, kind: Kind, sheet: Sheet, mapping: dict[str, str], ctx: Context
+) -> None:
+    """The preview of a list the council keeps (services, a lookup)."""
+    plan = await build_list_plan(kind, sheet, mapping, ctx)
     await ImportJob.update(
         {
             ImportJob.mapping: mapping,
@@ -251,7 +281,7 @@ def _checked_rows(job_id: int, mapping: dict[str, str], look: Lookups) -> list[R
     return kept[1]
 
 
-def preview_json(plan: Plan) -> Report:
+def preview_json(plan: Plan | ListPlan) -> Report:
     return {
         "counts": plan.counts(),
         "problems": [p.as_json() for p in plan.problems],
@@ -321,6 +351,10 @@ async def run_job(job_id: int, ctx: Context) -> None:
     try:
         job = await get_job(job_id, with_sheet=True)
         sheet = Sheet.from_json(job["sheet"])
+        kind = kind_of(job["mapping"])
+        if kind.key != PEOPLE:
+            await _run_list(job_id, kind, sheet, job["mapping"], ctx)
+            return
         look = await Lookups.load(ctx)
         checked = _checked_rows(job_id, job["mapping"], look)
         plan = await build_plan(sheet, job["mapping"], look, checked)
@@ -345,6 +379,30 @@ async def run_job(job_id: int, ctx: Context) -> None:
     except Exception:
         log.exception("Import %s failed", job_id)
         await _failed(job_id)
+
+
+async def _run_list(
+    job_id: int, kind: Kind, sheet: Sheet, mapping: dict[str, str], ctx: Context
+) -> None:
+    """Import a list: worked out again against what is held now, then written."""
+    plan = await build_list_plan(kind, sheet, mapping, ctx)
+    await _progress(job_id, 0)
+    account = ctx.actor.account_id if ctx.actor else None
+    numbers = [n for n, _ in sheet.rows]
+    await write_list(plan, numbers, account, job_id, lambda n: _progress(job_id, n))
+    counts = {**plan.counts(), **await holdings()}
+    result: Summary = {"counts": counts, "message": list_message(plan), **preview_json(plan)}
+    result["counts"] = counts
+    await ImportJob.update(
+        {
+            ImportJob.status: "done",
+            ImportJob.summary: result,
+            ImportJob.sheet: {},
+            ImportJob.preview: {},
+            ImportJob.rows_done: len(sheet.rows),
+            ImportJob.updated_at: _now(),
+        }
+    ).where(ImportJob.id == job_id)
 
 
 async def _failed(job_id: int) -> None:

@@ -42,6 +42,9 @@ UNPACKED_SIZE = _mb(MAX_UNPACKED_BYTES)
 SHOWN = [
     f"The file can be up to {FILE_SIZE}.",
     f"Up to {MAX_ROWS:,} rows of people and {MAX_COLUMNS} columns.",
+    f"For the lookups, the same {MAX_ROWS:,} rows: a borough's postcodes (about 10,000) fit, "
+    "the national postcode file (2.6 million) does not; the IMD deciles of every LSOA in "
+    "England (about 33,000) fit.",
     f"Up to {MAX_CELL_CHARS:,} characters in a cell, and {MAX_TEXT_CHARS:,} in all the cells.",
     f"An Excel file is stored zipped: opened up, each sheet in it (and the text of its "
     f"cells) can be up to {PART_SIZE}, and the whole file up to {UNPACKED_SIZE}.",
@@ -50,6 +53,30 @@ SHOWN = [
 
 SPLIT = "Split it into smaller files and upload each one."
 TOO_BIG = f"The file is bigger than {FILE_SIZE}. {SPLIT}"
+# The national postcode lookup (ONS's, about 2.6 million postcodes) is far past every
+# limit, and splitting it would not help: a borough's postcodes (about 10,000) are well
+# within them. The national IMD deciles (about 33,000 LSOAs, a 2 MB file) fit.
+NATIONAL = (
+    "A postcode lookup here needs only your borough's postcodes (about 10,000 rows), not "
+    "the national file of 2.6 million: filter it to your borough's postcodes and upload that."
+)
+
+
+def too_big(kind: str) -> str:
+    """The message for a file over MAX_FILE_BYTES, with the advice that fits its kind."""
+    if kind == "postcodes":
+        return f"The file is bigger than {FILE_SIZE}. {NATIONAL}"
+    return TOO_BIG
+
+
+def too_many_rows(kind: str) -> str:
+    """The message for a file with more than MAX_ROWS rows."""
+    if kind == "postcodes":
+        return f"The file has more than {MAX_ROWS:,} rows. {NATIONAL}"
+    words = {"people": "people", "services": "services", "deprivation": "areas"}
+    return f"The file has more than {MAX_ROWS:,} rows of {words.get(kind, 'data')}. {SPLIT}"
+
+
 TOO_SLOW = (
     f"Reading this file took longer than {READ_SECONDS} seconds, so we stopped and saved "
     f"nothing. {SPLIT}"

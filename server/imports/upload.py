@@ -52,16 +52,17 @@ class _Failed:
     text: str
 
 
-async def read_upload(content: bytes) -> Upload:
+async def read_upload(content: bytes, kind: str = "people") -> Upload:
     """The file read in a process of its own, or Unreadable saying what is wrong with it;
-    past READ_SECONDS the process is stopped and the file refused."""
-    return await anyio.to_thread.run_sync(_read_in_process, content, READ_SECONDS)
+    past READ_SECONDS the process is stopped and the file refused. `kind`: what the file
+    holds (server/imports/kinds.py), whose headings are looked for."""
+    return await anyio.to_thread.run_sync(_read_in_process, content, READ_SECONDS, kind)
 
 
-def _read_in_process(content: bytes, seconds: float) -> Upload:
+def _read_in_process(content: bytes, seconds: float, kind: str = "people") -> Upload:
     """On a worker thread: start the process, wait for its answer, and end it."""
     receiver, sender = _PROCESSES.Pipe(duplex=False)
-    process = _PROCESSES.Process(target=_read, args=(content, sender), daemon=True)
+    process = _PROCESSES.Process(target=_read, args=(content, sender, kind), daemon=True)
     process.start()
     sender.close()  # the process has its own copy: this one would hide its end
     try:
@@ -84,11 +85,11 @@ def _read_in_process(content: bytes, seconds: float) -> Upload:
     return outcome
 
 
-def _read(content: bytes, sender: Connection) -> None:
+def _read(content: bytes, sender: Connection, kind: str = "people") -> None:
     """In the reading process: read the file and send back what was found, or why not."""
     outcome: Upload | str | _Failed
     try:
-        sheet = read_sheet(content)
+        sheet = read_sheet(content, kind)
         outcome = Upload(sheet.headings, len(sheet.rows), json.dumps(sheet.as_json()))
     except Unreadable as exc:
         outcome = str(exc)

@@ -1,4 +1,5 @@
-"""/open-data: the monthly numbers as CSV and JSON, under the Open Government Licence."""
+"""/open-data: the monthly numbers, and the borough's breakdowns by setting, topic and
+deprivation, as CSV and JSON, under the Open Government Licence."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from litestar.response.base import ASGIResponse
 
 from server.lib.auth import AppRequest
 from server.lib.public import public
+from server.public import breakdowns
 from server.public.opendata import COLUMNS, LICENCE, LICENCE_URL
 from server.public.query import read_query
+from server.public.release import breakdowns_csv as made_breakdowns_csv
+from server.public.release import breakdowns_json as made_breakdowns_json
 from server.public.release import monthly_csv as made_csv
 from server.public.release import monthly_json as made_json
+from server.public.release import public_numbers
 from server.settings import get_settings
 
 LINK = f'<{LICENCE_URL}>; rel="license"'
@@ -35,12 +40,33 @@ async def monthly_csv(request: AppRequest) -> ASGIResponse:
     return public(request, made, "text/csv; charset=utf-8", extra=extra)
 
 
+@get("/open-data/breakdowns.json", name="open-data-breakdowns-json", include_in_schema=False)
+async def breakdowns_json(request: AppRequest) -> ASGIResponse:
+    read_query(request, ())
+    made = await made_breakdowns_json()
+    return public(request, made, "application/json", extra=[("link", LINK)])
+
+
+@get("/open-data/breakdowns.csv", name="open-data-breakdowns-csv", include_in_schema=False)
+async def breakdowns_csv(request: AppRequest) -> ASGIResponse:
+    read_query(request, ())
+    made = await made_breakdowns_csv()
+    extra = [
+        ("link", LINK),
+        ("content-disposition", 'inline; filename="health-movement-breakdowns.csv"'),
+    ]
+    return public(request, made, "text/csv; charset=utf-8", extra=extra)
+
+
 @get("/open-data", name="open-data", include_in_schema=False)
 async def open_data_page() -> Template:
+    numbers = await public_numbers()  # made once for everything public, and kept
     return Template(
         "opendata/open_data.html",
         context={
             "columns": COLUMNS,
+            "breakdown_columns": breakdowns.COLUMNS,
+            "tables": breakdowns.tables(numbers.breakdowns),
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "small_number": get_settings().small_number,
@@ -48,4 +74,4 @@ async def open_data_page() -> Template:
     )
 
 
-HANDLERS = [monthly_json, monthly_csv, open_data_page]
+HANDLERS = [monthly_json, monthly_csv, breakdowns_json, breakdowns_csv, open_data_page]

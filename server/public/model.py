@@ -6,12 +6,23 @@ programme, Friends counted elsewhere (E, which have no months here); for each ar
 people (P). An area's all-time number for a programme is a cell of its own, tied to its
 months by a relation that always holds (the total is the sum of the months), so that what
 the widget shows and what the open data shows are checked together.
+
+The borough's breakdowns (server/public/breakdowns.py) add a cell for each group and
+measure, for all time: ("part", breakdown, group, measure). The settings and the place's
+deprivation quintiles each divide the counted activities (and their reach) with nothing
+left over, so their groups add up to the borough's activities (and reach): the sum of every
+area's and programme's all-time total. The home quintiles divide the borough's people
+(every area's P). Those relations always hold. Topics overlap (an activity can be about
+several), so they are cells with no relation: each is at most the total, which is no
+equation. These relations are all there is between the breakdowns and the other cells: the
+breakdowns, the areas and the months are each one way of dividing the same activities, and
+such one-way totals of a table are tied to each other only through the grand total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.public.algebra import Var
 from server.public.measures import FRIEND_CELLS, MONTHLY, PROGRAMME, TOGETHER, TOTALS, Measure
@@ -19,6 +30,13 @@ from server.public.suppress import Item
 
 NO_AREA = ""
 BY_MONTH = ("M", "S", "R", "A", "H")
+# The breakdowns whose groups divide a family's total (measure -> family); the others'
+# groups (topics) overlap. Keys and measures as in server/public/breakdowns.py.
+PARTITIONS = {
+    "setting": {"activities": "A", "reach": "R"},
+    "place_deprivation": {"activities": "A", "reach": "R"},
+    "home_deprivation": {"people": "P"},
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,9 @@ class Facts:
     cells: Mapping[tuple[str, str, str, str], int]  # (family, area, slug, month) -> count
     elsewhere: Mapping[tuple[str, str], int]  # (area, slug) -> Friends counted elsewhere
     people: Mapping[str, int]  # area -> people
+    # The borough's breakdowns: (breakdown, group, measure) -> count, for every number
+    # published (0 too), in the order published.
+    parts: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def areas(self) -> list[str]:
@@ -45,6 +66,10 @@ def cell(family: str, area: str, slug: str, month: str) -> Var:
     return ("cell", family, area, slug, month)
 
 
+def part(breakdown: str, group: str, measure: str) -> Var:
+    return ("part", breakdown, group, measure)
+
+
 def values_of(facts: Facts) -> dict[Var, int]:
     values: dict[Var, int] = {}
     for (family, area, slug, month), count in facts.cells.items():
@@ -55,6 +80,8 @@ def values_of(facts: Facts) -> dict[Var, int]:
         values[total("E", area, slug)] = count
     for area, count in facts.people.items():
         values[total("P", area)] = count
+    for key, count in facts.parts.items():
+        values[part(*key)] = count
     return values
 
 
@@ -121,9 +148,38 @@ def borough_items(facts: Facts) -> list[Item]:
     return items
 
 
-def relations(facts: Facts) -> list[dict[Var, int]]:
-    """An all-time total is the sum of its months."""
+def breakdown_items(facts: Facts) -> list[Item]:
+    """The borough's breakdowns: each number on its own, hidden when small (a unit each,
+    the same as server.public.breakdowns.unit)."""
+    return [
+        Item(("breakdown", *key), {part(*key): 1}, ("breakdown", *key), True, 0)
+        for key in facts.parts
+    ]
+
+
+def breakdown_relations(facts: Facts) -> list[dict[Var, int]]:
+    """The groups of a breakdown that divides a total add up to it."""
     out = []
+    for breakdown, measures in PARTITIONS.items():
+        for measure, family in measures.items():
+            sums: dict[Var, int] = {
+                part(*key): 1 for key in facts.parts if key[0] == breakdown and key[2] == measure
+            }
+            if not sums:
+                continue
+            if family == "P":
+                sums.update({total("P", a): -1 for a in facts.areas})
+            else:
+                sums.update(
+                    {total(family, a, s): -1 for a in facts.areas for s, _ in facts.programmes}
+                )
+            out.append(sums)
+    return out
+
+
+def relations(facts: Facts) -> list[dict[Var, int]]:
+    """An all-time total is the sum of its months; a breakdown's groups, of its total."""
+    out = breakdown_relations(facts)
     for family in BY_MONTH:
         for area in facts.areas:
             for slug, _kind in facts.programmes:
@@ -136,7 +192,7 @@ def relations(facts: Facts) -> list[dict[Var, int]]:
 def model(facts: Facts) -> tuple[list[Item], list[dict[Var, int]], set[Hashable]]:
     """Every public number, the relations between cells, and the units no address
     publishes (the "no area" totals)."""
-    items = [*borough_items(facts), *monthly_items(facts)]
+    items = [*borough_items(facts), *monthly_items(facts), *breakdown_items(facts)]
     for area in facts.areas:
         items += area_items(facts, area)
     unpublished = {

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from server.lib.reference import Reference, load_reference
+from server.public import breakdowns as parts
 from server.public.measures import PROGRAMME, TOGETHER, TOTALS, Measure, allowed
 from server.public.model import NO_AREA, Facts, model, values_of
 from server.public.opendata import (
@@ -54,6 +55,7 @@ class PublicNumbers:
     borough: dict[str, Any]
     areas: dict[str, dict[str, Any]]
     monthly: list[MonthlyRow]
+    breakdowns: list[parts.BreakdownRow]  # the borough's, for all time
     hidden: frozenset[Hashable]
     small_number: int
     area_json: dict[str, Made] = field(default_factory=dict)
@@ -64,6 +66,7 @@ def _facts(
     borough: Cached[dict[str, Any]],
     per_area: dict[str, Cached[dict[str, Any]]],
     counts: dict[Key, dict[str, int]],
+    split: parts.Breakdowns,
 ) -> Facts:
     codes = list(per_area)
     programmes = [(p["slug"], p["kind"]) for p in borough.data["programmes"]]
@@ -83,7 +86,12 @@ def _facts(
         whole = int(_programme(borough.data, slug)["friends_from_elsewhere"])
         elsewhere[(NO_AREA, slug)] = max(0, whole - sum(found.values()))
     months = sorted({key[0] for key in counts})
-    return Facts(codes, programmes, months, cells, elsewhere, people)
+    published = {
+        (b, group, measure): split.counts.get((b, group, measure), 0)
+        for b, group, _name in split.groups
+        for measure in parts.MEASURES[b]
+    }
+    return Facts(codes, programmes, months, cells, elsewhere, people, published)
 
 
 def _programme(data: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -118,6 +126,7 @@ SameFacts = tuple[
     tuple[tuple[tuple[str, str, str, str], int], ...],
     tuple[tuple[tuple[str, str], int], ...],
     tuple[tuple[str, int], ...],
+    tuple[tuple[tuple[str, str, str], int], ...],
 ]
 _DECIDED: tuple[SameFacts, frozenset[Hashable]] | None = None
 
@@ -133,6 +142,7 @@ def _same_facts(facts: Facts, small: int) -> SameFacts:
         tuple(sorted(facts.cells.items())),
         tuple(sorted(facts.elsewhere.items())),
         tuple(sorted(facts.people.items())),
+        tuple(sorted(facts.parts.items())),
     )
 
 
@@ -159,7 +169,8 @@ async def _make(generation: int) -> PublicNumbers:
     names = {info["code"]: info["name"] for info in ref.footprints.values()}
     per_area = {code: await totals({"footprint": code}) for code in names}
     counts = await monthly_counts()
-    facts = _facts(ref, borough, per_area, counts)
+    found = await parts.breakdown_counts()
+    facts = _facts(ref, borough, per_area, counts, found)
     small = get_settings().small_number
     hidden = await _hidden(facts, small)
     ttl = get_settings().totals_cache_seconds
@@ -174,6 +185,7 @@ async def _make(generation: int) -> PublicNumbers:
         borough=allowed(borough.data),
         areas=areas,
         monthly=monthly_rows(counts, ref, hidden),
+        breakdowns=parts.breakdown_rows(found, hidden),
         hidden=hidden,
         small_number=small,
     )
@@ -282,3 +294,44 @@ async def monthly_csv() -> Made:
         return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
 
     return await RENDERED.get("open-data:csv", make)
+
+
+BREAKDOWN_NOTE = (
+    "For the whole borough and all time. A count under {small} is null (shown as empty in "
+    "the CSV), and so is at least one more number of the same breakdown where the others "
+    "and the borough's total would give it away: the settings and the deprivation "
+    "quintiles each add up to the borough's total. Topics overlap (one activity can be "
+    "about several), so they add up to more than the total."
+)
+
+
+async def breakdowns_json() -> Made:
+    """/open-data/breakdowns.json, made once per set of public numbers."""
+
+    async def make(generation: int) -> Made:
+        numbers = await public_numbers()
+        document = {
+            "title": "Health Movement for Change: activities by setting, topic and "
+            "deprivation, and people by the deprivation of their home",
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "as_at": numbers.as_at,
+            "small_number": numbers.small_number,
+            "note": BREAKDOWN_NOTE.format(small=numbers.small_number),
+            "columns": [{"name": n, "description": d} for n, d in parts.COLUMNS],
+            "rows": numbers.breakdowns,
+        }
+        return made_json(document, numbers.fresh_until, numbers.generation)
+
+    return await RENDERED.get("open-data:breakdowns-json", make)
+
+
+async def breakdowns_csv() -> Made:
+    """/open-data/breakdowns.csv: the same rows."""
+
+    async def make(generation: int) -> Made:
+        numbers = await public_numbers()
+        body = parts.as_csv(numbers.breakdowns)
+        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+
+    return await RENDERED.get("open-data:breakdowns-csv", make)

@@ -8,7 +8,11 @@ elimination), so that the two cannot share a mistake.
 True cells: ("M"|"S"|"A"|"R"|"N"|"E", area, programme, month) for members who joined,
 Friends from sessions, activities, reach, minutes and growth of figures from elsewhere;
 ("P", area) people; ("Pm", area, month) people with a role that started that month.
-Area "" is "no area".
+Area "" is "no area". The borough's breakdowns (open data, all time): ("part", breakdown,
+group, measure), counted here from the activities, their topics, the people and the two
+lookups; the settings and the place's quintiles each add up to all the activities (and
+reach), the home quintiles to all the people: `breakdown_relations` writes those sums,
+which an attacker knows too, as equations that always hold.
 """
 
 from __future__ import annotations
@@ -90,8 +94,60 @@ async def read_truth() -> Truth:
         cells[("P", area)] = len(who)
     for (area, m), who in started.items():
         cells[("Pm", area, m)] = len(who)
+    await _breakdowns(cells, {p for who in people.values() for p in who})
     areas = [*sorted(codes.values()), ""]
     return Truth(areas, [(p["slug"], p["kind"]) for p in progs], months, cells)
+
+
+async def _quintiles() -> dict[str, str]:
+    """Compact postcode -> its deprivation quintile ("1" to "5"), through the lookups."""
+    deciles = {r["lsoa"]: r["imd_decile"] for r in await t.AreaDeprivation.select()}
+    return {
+        r["postcode"]: str((deciles[r["lsoa"]] + 1) // 2)
+        for r in await t.PostcodeArea.select()
+        if r["lsoa"] in deciles
+    }
+
+
+def _quintile(postcode: str | None, quintiles: dict[str, str]) -> str:
+    compact = "".join((postcode or "").split()).upper()
+    return quintiles.get(compact, "not-known")
+
+
+async def _breakdowns(cells: dict[Cell, int], people: set[int]) -> None:
+    """The breakdowns' true cells, straight from the tables."""
+    quintiles = await _quintiles()
+    slugs = {r["id"]: r["slug"] for r in await t.Topic.select(t.Topic.id, t.Topic.slug)}
+    topics: dict[int, list[str]] = defaultdict(list)
+    for r in await t.ActivityTopic.select():
+        topics[r["activity"]].append(slugs[r["topic"]])
+    for r in await t.Activity.select().where(t.Activity.review_status != "rejected"):
+        groups = [("setting", r["setting"] or "not-given")]
+        groups.append(("place_deprivation", _quintile(r["postcode"], quintiles)))
+        groups += [("topic", slug) for slug in topics[r["id"]]]
+        for breakdown, group in groups:
+            cells[("part", breakdown, group, "activities")] += 1
+            cells[("part", breakdown, group, "reach")] += r["people_reached"]
+    for r in await t.Person.select(t.Person.id, t.Person.postcode):
+        if r["id"] in people:
+            cells[("part", "home_deprivation", _quintile(r["postcode"], quintiles), "people")] += 1
+
+
+def breakdown_relations(truth: Truth, groups: dict[str, list[str]]) -> list[Terms]:
+    """What always holds: a partition's groups (all those published) add up to its total."""
+    out = []
+    for breakdown in ("setting", "place_deprivation"):
+        for measure, family in (("activities", "A"), ("reach", "R")):
+            terms: Terms = {("part", breakdown, g, measure): 1 for g in groups[breakdown]}
+            for a in truth.areas:
+                for s, _kind in truth.programmes:
+                    for m in truth.months:
+                        terms[(family, a, s, m)] = -1
+            out.append(terms)
+    terms = {("part", "home_deprivation", g, "people"): 1 for g in groups["home_deprivation"]}
+    terms.update({("P", a): -1 for a in truth.areas})
+    out.append(terms)
+    return out
 
 
 def _months(days: list[date]) -> list[str]:
@@ -162,6 +218,7 @@ class Published:
     shown: list[tuple[Terms, int, str]] = field(default_factory=list)
     hidden: list[tuple[Terms, str]] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    relations: list[Terms] = field(default_factory=list)  # sums of cells that are always 0
 
     def add(self, terms: Terms, value: float | None, where: str, hours: bool = False) -> None:
         if value is SKIP:  # type: ignore[comparison-overlap]
@@ -280,6 +337,7 @@ def derivable(published: Published, targets: list[tuple[Terms, str]]) -> list[st
     cells at 0, as counts are never below 0)."""
     known: set = set()
     equations = [dict(terms) for terms, _v, _w in published.shown]
+    equations += [dict(terms) for terms in published.relations]  # never "all 0": signs mix
     for terms, value, _w in published.shown:
         if value == 0:
             known.update(terms)

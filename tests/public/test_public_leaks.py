@@ -130,3 +130,34 @@ async def test_open_data_csv_cells_cannot_run_as_formulas(client):
         assert names[f"Z{i}"] == "'" + name
     rows = (await client.get("/open-data/monthly.json")).json()["rows"]
     assert {r["area_name"] for r in rows} >= set(starts)  # the JSON keeps the names as they are
+
+
+@pytest.mark.slow
+async def test_a_small_setting_or_quintile_cannot_be_worked_out_from_the_borough_total(client):
+    area = await f.footprint("LE", "Leigh")
+    health = await f.programme_id("health-champions")
+    await t.PostcodeArea.insert(t.PostcodeArea(postcode="WN71AA", lsoa="E01000001"))
+    await t.AreaDeprivation.insert(t.AreaDeprivation(lsoa="E01000001", imd_decile=3))
+    common = {"programme": health, "kind": "event", "occurred_on": date(2026, 3, 2),
+              "footprint": area, "people_reached": 4}  # fmt: skip
+    school = [{**common, "setting": "school-college", "postcode": "WN7 1AA"}] * 20
+    online = [{**common, "setting": "online", "people_reached": 1}] * 2
+    await f.activities(*school, *online, counted=True)
+    for i in range(12):  # 10 at home in quintile 2, 2 without a postcode
+        person = await f.person(f"P {i}", footprint=area, postcode="WN7 1AA" if i < 10 else None)
+        await f.join(person, "health-champions")
+    note_write()
+    borough = (await client.get("/api/totals")).json()
+    assert (borough["activities"], borough["reach"], borough["people"]) == (22, 82, 12)
+    rows = (await client.get("/open-data/breakdowns.json")).json()["rows"]
+    for breakdown, measure, total in (
+        ("setting", "activities", 22), ("setting", "reach", 82),
+        ("place_deprivation", "activities", 22), ("place_deprivation", "reach", 82),
+        ("home_deprivation", "people", 12),
+    ):  # fmt: skip
+        shown = [r["value"] for r in rows
+                 if (r["breakdown"], r["measure"]) == (breakdown, measure)]  # fmt: skip
+        # The borough's total less the groups shown would be the one hidden (2 online,
+        # 2 in no known place, 2 people at no known address).
+        assert shown.count(None) >= 2, (breakdown, measure, shown)
+        assert total - sum(v for v in shown if v is not None) > 2

@@ -1,6 +1,7 @@
 """Proof, over HTTP as the public: no number the public can read lets anyone work out a
 hidden one, or a small one, by any linear combination (tests/helpers/public_proof.py), in the demo
-data and in random small movements with tiny areas."""
+data and in random small movements with tiny areas (with settings, topics, postcodes and the
+deprivation lookups, for the breakdowns of the open data)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from server.db import note_write
 from server.demo import load_demo
 from server.totals import rollup
 from tests.helpers import factories as f
+from tests.helpers.html import Page
 from tests.helpers.public_proof import (
     Published,
     Truth,
+    breakdown_relations,
     derivable,
     people_terms,
     read_truth,
@@ -151,6 +154,32 @@ async def read_open_data(client, pub: Published, truth: Truth) -> None:
                         pub.add({(family, area, slug, month): 1}, 0, "open data: row left out")
 
 
+async def read_breakdowns(client, pub: Published, truth: Truth) -> None:
+    """/open-data/breakdowns.json, its CSV and the tables of /open-data: each number a cell
+    of its own, with the sums that always hold between them and the other cells."""
+    rows = (await get_json(client, "/open-data/breakdowns.json"))["rows"]
+    text = (await client.get("/open-data/breakdowns.csv")).text
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == len(rows)
+    page = Page((await client.get("/open-data")).text).text
+    groups: dict[str, list[str]] = {}
+    for row, line in zip(rows, table, strict=True):
+        key = ("part", row["breakdown"], row["group"], row["measure"])
+        assert line["value"] == ("" if row["value"] is None else str(row["value"]))
+        pub.add({key: 1}, row["value"], f"open data breakdown {key[1:]}")
+        if row["value"] is None:  # the page hides it too
+            assert f"{row['group_name']} not shown" in page or row["measure"] != "activities"
+        groups.setdefault(row["breakdown"], [])
+        if row["group"] not in groups[row["breakdown"]]:
+            groups[row["breakdown"]].append(row["group"])
+    for terms in breakdown_relations(truth, groups):
+        assert truth.value(terms) == 0, terms  # every group that counts is published
+        pub.relations.append(terms)
+    for cell, value in truth.cells.items():  # a group left out must count nothing
+        if cell[0] == "part" and cell[2] not in groups.get(cell[1], []):
+            assert value == 0 or (cell[1], cell[2]) == ("topic", ""), cell
+
+
 def small_cells(truth: Truth) -> list[tuple[dict, str]]:
     """Every true number about one area (or no area) that is small."""
     out = []
@@ -159,6 +188,8 @@ def small_cells(truth: Truth) -> list[tuple[dict, str]]:
             out.append(({cell: 1}, f"small cell {cell}"))
         if cell[0] == "P" and 0 < value < SMALL:
             out.append(({cell: 1}, f"small number of people {cell}"))
+        if cell[0] == "part" and 0 < value < SMALL:
+            out.append(({cell: 1}, f"small breakdown {cell}"))
     for area in truth.areas[:-1]:  # a figure from elsewhere for the whole borough is the borough's
         for slug in truth.friend_slugs:
             terms = {("E", area, slug, m): 1 for m in truth.months}
@@ -185,6 +216,7 @@ async def prove(client) -> Published:
     await read_api(client, pub, truth, champion)
     await read_widgets(client, pub, truth, names)
     await read_open_data(client, pub, truth)
+    await read_breakdowns(client, pub, truth)
     assert not pub.wrong, pub.wrong[:5]
     # Nothing shown for one area (or no area) may be small.
     for terms, value, where in pub.shown:
@@ -259,10 +291,43 @@ async def random_movement(seed: int) -> None:
         )
         for _ in range(rng.randint(0, 60))
     ]
-    if rows:
-        await t.Activity.insert(*rows)
+    await lookups_and_places(seed, rows)
     await rollup.rebuild()
     note_write()
+
+
+POSTCODES = [None, "WN1 1AA", "wn2 2bb", "WN3 3CC", "WN4 4DD", "WN9 9ZZ"]
+SETTINGS = ["", "home", "gp-practice", "school-college", "online", "street-event"]
+
+
+async def lookups_and_places(seed: int, rows: list) -> None:
+    """The deprivation lookups, and a setting, a place's postcode and topics for each
+    activity and a postcode for each person, drawn from a generator of their own (so the
+    movement is the one each seed always made). WN44DD's LSOA has no decile; WN99ZZ is in
+    no lookup."""
+    rng = random.Random(seed + 1000)
+    await t.PostcodeArea.insert(
+        *[t.PostcodeArea(postcode=p, lsoa=f"E0100000{i}")
+          for i, p in enumerate(["WN11AA", "WN22BB", "WN33CC", "WN44DD"], start=1)]
+    )  # fmt: skip
+    await t.AreaDeprivation.insert(
+        *[t.AreaDeprivation(lsoa=f"E0100000{i}", imd_decile=d)
+          for i, d in ((1, 1), (2, rng.randint(1, 10)), (3, 9))]
+    )  # fmt: skip
+    for row in rows:
+        row.setting = rng.choice(SETTINGS)
+        row.postcode = rng.choice(POSTCODES)
+    if not rows:
+        return
+    ids = [r["id"] for r in await t.Activity.insert(*rows).returning(t.Activity.id)]
+    topics = [r["id"] for r in await t.Topic.select(t.Topic.id)][:4]
+    links = {(a, topic) for a in ids for topic in rng.sample(topics, rng.choice([0, 0, 1, 2]))}
+    if links:
+        await t.ActivityTopic.insert(*[t.ActivityTopic(activity=a, topic=b) for a, b in links])
+    for person in await t.Person.select(t.Person.id):
+        await t.Person.update({t.Person.postcode: rng.choice(POSTCODES)}).where(
+            t.Person.id == person["id"]
+        )
 
 
 @pytest.mark.slow
