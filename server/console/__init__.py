@@ -24,6 +24,7 @@ from server.console import (
     review,
     sessions,
     trainings,
+    wellbeing,  # Wellbeing (issue 16)
     widget,
 )
 from server.lib.auth import staff
@@ -34,6 +35,7 @@ PARTS = (
     # Joining (issue 15)
     applicants,
     events,  # Upcoming sessions (issue 15)
+    wellbeing,  # Wellbeing (issue 16)
 )  # fmt: skip
 
 

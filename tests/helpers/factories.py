@@ -41,6 +41,7 @@ TEST_TABLES = (
     t.ApplicationProgramme,
     t.Application,
 )
+TEST_TABLES = (t.WellbeingAnswer, *TEST_TABLES)  # Wellbeing (issue 16): before people
 
 
 async def empty_tables() -> None:
