@@ -90,15 +90,15 @@ async def get_my_wellbeing(request: AppRequest) -> shapes.MyWellbeing:
     "out or null; at least one must be answered unless you skip. 409 when nothing is due "
     "(answered or skipped already). Answers the same as GET.",
     tags=TAGS,
-    operation_id="answer_my_wellbeing",
+    operation_id="log_my_wellbeing",
     security=SIGNED_IN,
     responses={**errors(400, 401, 409)},
     operation_class=operation(body=described(read_answers).body(partial=False)),
 )
-async def answer_my_wellbeing(request: AppRequest, data: Sent) -> shapes.MyWellbeing:
+async def log_my_wellbeing(request: AppRequest, data: Sent) -> shapes.MyWellbeing:
     ctx = await Context.load(current_actor(request))
     await answer(ctx, data, sent_as=JSON)
     return await _mine(_person(request))
 
 
-HANDLERS = [get_my_wellbeing, answer_my_wellbeing]
+HANDLERS = [get_my_wellbeing, log_my_wellbeing]

@@ -125,8 +125,9 @@ async def due_points(person_id: int | None, on: date | None = None) -> list[DueP
 def read_answers(form: Form) -> None:
     """What a person sends: each score (0 to 10, or none to leave it blank), or skip. The
     API's document describes the body from this."""
-    for measure in MEASURES:
-        form.integer(measure.key, f"your answer to “{measure.name}”", low=0, high=10)
+    for number, measure in enumerate(MEASURES, start=1):
+        label = f"your answer to question {number} ({measure.name.lower()})"
+        form.integer(measure.key, label, low=0, high=10)
     form.boolean("skip", "whether you choose not to answer this time")
 
 
