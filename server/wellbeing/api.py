@@ -87,12 +87,13 @@ async def get_my_wellbeing(request: AppRequest) -> shapes.MyWellbeing:
     summary="Answer my wellbeing questions",
     description="Saves your answers, or skip: true, for every point open now (one answer "
     "for each programme due, when several are due at once). Each question may be left "
-    "out or null; at least one must be answered unless you skip. 409 when nothing is due "
-    "(answered or skipped already). Answers the same as GET.",
+    "out or null; at least one must be answered unless you skip (422 when none is, or "
+    "when answers and skip are both sent). 409 when nothing is due (answered or skipped "
+    "already). Answers the same as GET.",
     tags=TAGS,
     operation_id="log_my_wellbeing",
     security=SIGNED_IN,
-    responses={**errors(400, 401, 409)},
+    responses={**errors(400, 401, 409, 422)},
     operation_class=operation(body=described(read_answers).body(partial=False)),
 )
 async def log_my_wellbeing(request: AppRequest, data: Sent) -> shapes.MyWellbeing:

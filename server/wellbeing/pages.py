@@ -18,8 +18,8 @@ from server.wellbeing.services import answer, due_points
 # What the page says after a save or a skip (?done=...): its heading and a sentence.
 DONE = {
     "saved": ("Thank you", "Your answers are saved."),
-    "skipped": ("Questions skipped", "You skipped these questions. We will ask again at the "
-                "next point."),
+    "skipped": ("Questions skipped", "You skipped these questions. We will ask again next "
+                "time."),
 }  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from server.db import one_connection, write_transaction
 from server.lib.audit import created, record_many
 from server.lib.records import Context
 from server.lib.rows import rows_as
-from server.lib.validation import FORM, Conflict, Form, Invalid
+from server.lib.validation import FORM, Conflict, Form, Unprocessable
 from server.settings import get_settings, today
 from server.trainings.services import add_months
 from server.wellbeing.figures import MEASURES, SCORES, Answer, Group, group_figures
@@ -132,17 +132,19 @@ def read_answers(form: Form) -> None:
 
 
 def _clean(data: Mapping[str, object], sent_as: str) -> tuple[dict[str, int | None], bool]:
-    """The scores and the choice to skip, checked: Invalid says what to fix."""
+    """The scores and the choice to skip, checked: Invalid (a field that is wrong) or
+    Unprocessable (right fields that together do not make sense) says what to fix."""
     form = Form(data, sent_as=sent_as)
     read_answers(form)
     form.result()
     scores = {key: form.got(key, int) for key in SCORES}
     skip = bool(form.got("skip", bool))
     given = any(v is not None for v in scores.values())
+    # Each field may be right by itself and the whole still not make sense (422).
     if skip and given:
-        raise Invalid({"skip": "Send either your answers or skip, not both."})
+        raise Unprocessable({"skip": "Send either your answers or skip, not both."})
     if not skip and not given:
-        raise Invalid({SCORES[0]: EMPTY})
+        raise Unprocessable({SCORES[0]: EMPTY})
     return scores, skip
 
 
@@ -294,7 +296,7 @@ async def wellbeing_figures(as_at: date | None = None) -> Figures:
         small=small,
         borough=group_figures(
             "borough",
-            "The borough (each person once)",
+            "All champion programmes (each person once)",
             [a for a in answers if a.programme in champion_ids],
             follow_ups,
             small,

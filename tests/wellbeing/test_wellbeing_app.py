@@ -76,7 +76,7 @@ async def test_skipping_records_the_choice_and_keeps_nothing_ticked(client, cham
     sent = await send_form(client, "/wellbeing", {"life_satisfaction": "4", "action": "skip"})
     assert sent.headers["location"] == "/wellbeing?done=skipped"
     done = Page((await client.get(sent.headers["location"], headers=HTML)).text)
-    assert done.h1 == "Questions skipped" and "We will ask again at the next point." in done.text
+    assert done.h1 == "Questions skipped" and "We will ask again next time." in done.text
     assert await _rows(champion.person_id) == [{
         "programme.slug": "health-champions", "months": 0, "life_satisfaction": None,
         "worthwhile": None, "happiness": None, "anxiety": None, "skipped": True}]  # fmt: skip
@@ -142,12 +142,13 @@ async def test_the_api_answers_and_skips_only_for_the_person_signed_in(client, c
     assert [q["key"] for q in mine["questions"]] == [
         "life_satisfaction", "worthwhile", "happiness", "anxiety"]  # fmt: skip
     assert mine["answers"] == [] and mine["small_number"] == 5
-    wrong = [({"life_satisfaction": 11}, "life_satisfaction"), ({"worthwhile": "7"}, "worthwhile"),
-             ({}, "life_satisfaction"), ({"skip": True, "happiness": 3}, "skip"),
-             ({"mood": 3}, "mood")]  # fmt: skip
-    for body, field in wrong:
+    wrong = [({"life_satisfaction": 11}, "life_satisfaction", 400),
+             ({"worthwhile": "7"}, "worthwhile", 400), ({"mood": 3}, "mood", 400),
+             ({}, "life_satisfaction", 422),
+             ({"skip": True, "happiness": 3}, "skip", 422)]  # fmt: skip
+    for body, field, status in wrong:
         refused = await client.post("/api/me/wellbeing", headers=champion.headers, json=body)
-        assert refused.status_code == 400 and field in refused.json()["errors"], body
+        assert refused.status_code == status and field in refused.json()["errors"], body
     sent = await client.post("/api/me/wellbeing", headers=champion.headers,
                              json={"life_satisfaction": 9, "anxiety": None})  # fmt: skip
     assert sent.status_code == 200 and sent.json()["due"] == []
