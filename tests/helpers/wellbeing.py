@@ -18,14 +18,10 @@ async def answers(
 ) -> None:
     """One row: the four scores in ONS order (life satisfaction, worthwhile, happiness,
     anxiety), or None for "chose to skip"."""
-    values = dict(zip(SCORES, scores or (None,) * 4, strict=True))
+    values: dict[str, object] = dict(zip(SCORES, scores or (None,) * 4, strict=True))
     await WellbeingAnswer.insert(
-        WellbeingAnswer(
-            person=person,
-            programme=programme,
-            months=months,
-            skipped=scores is None,
-            answered_at=at or datetime.now(UTC),
-            **values,
-        )
-    )
+        WellbeingAnswer.from_dict({
+            "person": person, "programme": programme, "months": months,
+            "skipped": scores is None, "answered_at": at or datetime.now(UTC), **values,
+        })
+    )  # fmt: skip

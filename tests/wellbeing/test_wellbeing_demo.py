@@ -15,7 +15,7 @@ SCALE = 0.05  # about 150 people: enough recent champions for a figure, and quic
 async def test_the_demo_has_plausible_answers_that_the_console_can_show():
     counts = await load_demo(SCALE)
     rows = await t.WellbeingAnswer.select(
-        t.WellbeingAnswer.all_columns(), t.WellbeingAnswer.programme.kind.as_alias("kind")
+        *t.WellbeingAnswer.all_columns(), t.WellbeingAnswer.programme.kind.as_alias("kind")
     )
     assert counts["wellbeing_answers"] == len(rows) > 0
     assert {r["kind"] for r in rows} == {"champion"}
