@@ -192,6 +192,41 @@ class ActivityMonthly(_Table):
     minutes = BigInt(default=0)
 
 
+class ActivityFacetDaily(_Table):
+    """Counted activities by day, programme, area and one facet of them (issue 16), kept in
+    step with every activity write like ActivityDaily, so that the breakdowns by setting,
+    topic, deprivation and signpost never scan the activities. Facets and their values:
+    setting (the code, "" not given), quintile (1 to 5 of the place's postcode, "" not
+    known), topic (the topic's id, "" none) and signpost (for signposting only:
+    "<service id or nothing>:<take-up>"). footprint 0 means no area given.
+
+    Unique index: activity_facet_daily_key (day, programme, footprint, facet, value)."""
+
+    day = Date()
+    programme = Integer()
+    footprint = Integer()
+    facet = Varchar(length=10)
+    value = Varchar(length=40)
+    activities = BigInt(default=0)
+    people_reached = BigInt(default=0)
+    minutes = BigInt(default=0)
+
+
+class ActivityFacetMonthly(_Table):
+    """The same as ActivityFacetDaily by month (month is the first day of the month).
+
+    Unique index: activity_facet_monthly_key (month, programme, footprint, facet, value)."""
+
+    month = Date()
+    programme = Integer()
+    footprint = Integer()
+    facet = Varchar(length=10)
+    value = Varchar(length=40)
+    activities = BigInt(default=0)
+    people_reached = BigInt(default=0)
+    minutes = BigInt(default=0)
+
+
 class FriendsSession(_Table):
     """A session that creates Friends, such as a Dementia Friends Information Session."""
 
@@ -461,7 +496,8 @@ class ActivityTopic(_Table):
 
 class PostcodeArea(_Table):
     """The council's postcode-to-LSOA lookup, uploaded in the console. Postcodes are kept
-    normalised (capitals, one space before the last three characters)."""
+    in capitals without spaces (WN11AA, server.lib.normal.postcode); a query compares
+    another table's postcode with REPLACE(UPPER(postcode), ' ', '')."""
 
     postcode = Varchar(length=10, unique=True)
     lsoa = Varchar(length=12, index=True)  # an LSOA code, such as E01006215

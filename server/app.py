@@ -22,6 +22,7 @@ from server.accounts.api import audit, me
 from server.accounts.middleware import AuthMiddleware
 from server.activities import pages as activities_pages
 from server.activities.api import batch
+from server.activities.lists import SERVICES, TOPICS
 from server.activities.services import ACTIVITIES
 from server.apidocs.document import LiveDocument, read_lists
 from server.apidocs.plugin import ReferencePage
@@ -37,7 +38,7 @@ from server.lib import owner, pages
 from server.lib.auth import CSRF_COOKIE, CSRF_HEADER
 from server.lib.bodies import json_bodies_only
 from server.lib.caching import cache_headers
-from server.lib.crud_routes import crud_router
+from server.lib.crud_routes import READ_ONLY_ACTIONS, crud_router
 from server.lib.errors import HANDLERS
 from server.lib.head import head_like_get
 from server.lib.headers import allow_header, allowed_methods, security_headers
@@ -152,6 +153,25 @@ def api_routers() -> list[Router]:
             description="",
         ),
         crud_router("/api/courses", COURSES, plural="courses", singular="course", description=""),
+        # Impact (issue 16): the lists an activity's details name, kept in the console.
+        crud_router(
+            "/api/topics",
+            TOPICS,
+            plural="topics",
+            singular="topic",
+            description="The health topics an activity can be about, in the forms' order. "
+            "Coordinators keep the list in the console.",
+            actions=READ_ONLY_ACTIONS,
+        ),
+        crud_router(
+            "/api/services",
+            SERVICES,
+            plural="services",
+            singular="service",
+            description="The services champions signpost people to, by name. Coordinators "
+            "keep the list in the console.",
+            actions=READ_ONLY_ACTIONS,
+        ),
         crud_router(
             "/api/stories",
             STORIES,

@@ -24,12 +24,14 @@ from server.lib.validation import Invalid
 # lists an item's fields without holding the batch to them.
 ITEM = Schema(
     description="An activity: an object with the fields of POST /api/activities (client_id, "
-    "programme, kind, occurred_on, people_reached, minutes, footprint, note). Each is "
-    "checked alone; one that is not right, or not an object, is answered invalid.",
+    "programme, kind, occurred_on, people_reached, minutes, footprint, note, and the "
+    "optional setting, postcode, topics and service; take_up is said later, with PATCH). "
+    "Each is checked alone; one that is not right, or not an object, is answered invalid.",
     properties={
         name: Schema(description=f"As {name} in POST /api/activities.")
         for name in ("client_id", "programme", "kind", "occurred_on", "people_reached",
-                     "minutes", "footprint", "note")
+                     "minutes", "footprint", "note", "setting", "postcode", "topics",
+                     "service")
     },
 )  # fmt: skip
 BATCH = RequestBody(
@@ -61,7 +63,8 @@ BATCH = RequestBody(
     summary="Log up to 500 activities at once",
     description=(
         'Body: {"activities": [{"client_id", "programme", "kind", "occurred_on", '
-        '"people_reached", "minutes", "footprint", "note"}], "owner"}. Answer: {"results": '
+        '"people_reached", "minutes", "footprint", "note", "setting", "postcode", "topics", '
+        '"service"}], "owner"}. Answer: {"results": '
         '[{"client_id", "status": "created" | "duplicate" | "invalid", "errors"}]}, one per '
         "activity, in order. Sending the same activity again never counts it twice. "
         '"owner" is the tag of the account that queued them (the app sends it; signed in '

@@ -7,14 +7,26 @@ from litestar import get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from server.activities.details import (
+    SETTINGS,
+    TAKE_UP,
+    TAKE_UP_CLOSED,
+    TAKE_UP_DAYS,
+    TAKE_UP_SHORT,
+    offered,
+    take_up_open,
+)
 from server.activities.services import (
     ACTIVITIES,
     KINDS,
     changeable,
     log_form_defaults,
     log_from_form,
+    service_names,
     still_changeable,
+    topic_names,
 )
+from server.activities.shapes import Activity
 from server.home.services import my_numbers
 from server.lib.auth import AppRequest
 from server.lib.pages import (
@@ -34,6 +46,7 @@ from server.lib.records import (
     list_records,
     update_record,
 )
+from server.lib.validation import left_blank
 
 FIELDS = (
     "client_id",
@@ -44,6 +57,11 @@ FIELDS = (
     "people_reached",
     "minutes",
     "note",
+    # More details (optional)
+    "setting",
+    "topics",
+    "postcode",
+    "service",
 )
 
 
@@ -73,6 +91,7 @@ async def my_activities(request: AppRequest, ctx: PageContext) -> Template:
     assert actor is not None  # the sign-in guard let them in
     page = await list_records(ACTIVITIES, ctx, {"person": str(actor.person_id or 0)})
     saved = request.query_params.get("saved") == "1"
+    signposts = [a for a in page.items if a.kind == "signposting"]
     return Template(
         "activities/list.html",
         context={
@@ -85,6 +104,13 @@ async def my_activities(request: AppRequest, ctx: PageContext) -> Template:
             "deleted": request.query_params.get("deleted") == "1",
             "changeable": changeable(page.items, ctx),
             "programmes": {p["slug"]: p["name"] for p in ctx.ref.programmes.values()},
+            "settings": SETTINGS,
+            "topic_names": await topic_names(),
+            "services": await service_names(),
+            "take_up_words": TAKE_UP_SHORT,
+            "take_up_open": {a.id for a in signposts if take_up_open(a.occurred_on)},
+            "take_up_said": request.query_params.get("saved") == "take-up",
+            "take_up_days": TAKE_UP_DAYS,
         },
     )
 
@@ -96,9 +122,14 @@ async def _edit_context(ctx: Context, record_id: int) -> dict[str, object]:
     record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
     defaults = await log_form_defaults(ctx)
     saved = msgspec.structs.asdict(record)
-    values = {k: ("" if saved[k] is None else str(saved[k])) for k in EDITABLE}
+    values: dict[str, object] = {
+        k: ("" if saved[k] is None else str(saved[k])) for k in EDITABLE if k != "topics"
+    }
+    values["topics"] = record.topics
     return {
         **defaults,
+        # What it has now is offered even when retired since, so saving keeps it.
+        "details": await offered(record.topics, record.service),
         "values": values,
         "errors": {},
         "editing": record_id,  # the form posts to this activity's edit page
@@ -162,6 +193,72 @@ async def delete_activity(
     return Redirect(url(request, "my-activities", {"deleted": "1"}), status_code=303)
 
 
+# Whether a signposted person took the service up -------------------------------------
+
+
+async def _take_up_context(ctx: Context, record_id: int) -> dict[str, object]:
+    record = await get_record(ACTIVITIES, ctx, record_id)  # NotFound: not theirs
+    services = await service_names()
+    return {
+        "a": record,
+        "kinds": KINDS,
+        "service_name": services.get(record.service) if record.service else None,
+        "choices": list(TAKE_UP.items()),
+        "values": {"take_up": record.take_up or ""},
+        "errors": {},
+        "take_up_days": TAKE_UP_DAYS,
+    }
+
+
+def _not_a_signpost() -> Template:
+    return Template(
+        "error.html",
+        status_code=404,
+        context={
+            "heading": "Page not found",
+            "message": "Only signposting has a take-up to add.",
+        },
+    )
+
+
+@get("/activities/{record_id:int}/take-up", name="activity-take-up", include_in_schema=False)
+async def take_up_page(ctx: PageContext, record_id: FromPath[int]) -> Template:
+    """ "Did they go?" for a signpost: yes, no or don't know, for 90 days after it."""
+    context = await _take_up_context(ctx, record_id)
+    record = context["a"]
+    assert isinstance(record, Activity)
+    if record.kind != "signposting":
+        return _not_a_signpost()
+    if ctx.champion and not take_up_open(record.occurred_on):
+        return _too_late(TAKE_UP_CLOSED)
+    return Template("activities/take_up.html", context=context)
+
+
+@post("/activities/{record_id:int}/take-up", include_in_schema=False, status_code=303)
+async def say_take_up(
+    request: AppRequest, ctx: PageContext, record_id: FromPath[int], data: FormData
+) -> Template | Redirect:
+    sent = fields(data, ("take_up",))
+    context = await _take_up_context(ctx, record_id)
+    record = context["a"]
+    assert isinstance(record, Activity)
+    if record.kind != "signposting":
+        return _not_a_signpost()
+    if left_blank(sent["take_up"]):
+        context["errors"] = {"take_up": "Choose whether they went: yes, no or don't know."}
+        return Template("activities/take_up.html", status_code=400, context=context)
+    try:
+        return await save_or_show_again(
+            lambda: update_record(ACTIVITIES, ctx, record_id, sent),
+            "activities/take_up.html",
+            context,
+            sent,
+            url(request, "my-activities", {"saved": "take-up"}),
+        )
+    except Forbidden as exc:
+        return _too_late(str(exc))
+
+
 HANDLERS = [
     signed_in_pages(
         log_page,
@@ -171,5 +268,7 @@ HANDLERS = [
         change_activity,
         delete_confirm_page,
         delete_activity,
+        take_up_page,
+        say_take_up,
     )
 ]

@@ -6,16 +6,31 @@ Every write keeps the rollups (server/totals/rollup.py) in step, in the same tra
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict, cast
 
+import msgspec
 from piccolo.custom_types import Combinable
 
 from schema.rows import ActivityRow, ProgrammeRow
 from schema.tables import Activity, Membership, Person
 from server.activities import shapes
+from server.activities.details import (
+    DETAILS,
+    TOPICS,
+    Lists,
+    add_topics,
+    check_take_up_window,
+    details_problems,
+    offered,
+    only_take_up,
+    read_details,
+    save_topics,
+    topics_of,
+)
+from server.db import write_transaction
 from server.lib.records import (
     Context,
     Forbidden,
@@ -29,7 +44,7 @@ from server.lib.records import (
     validate,
 )
 from server.lib.reference import Reference
-from server.lib.rows import rows_as
+from server.lib.rows import JSON, rows_as
 from server.lib.validation import (
     CONTROL,
     EARLIEST,
@@ -60,8 +75,9 @@ PLAUSIBLE_MINUTES = 600
 CHAMPION_EDIT_DAYS = 30
 BATCH_LIMIT = 500
 NOTE_LENGTH = 500
-# Free text may name people: the audit log says it changed, never what it says.
-PERSONAL = frozenset({"note"})
+# Free text may name people, and a place's postcode may be someone's home: the audit log
+# says they changed, never what they say (both are erased with the person).
+PERSONAL = frozenset({"note", "postcode"})
 # An activity's own fields, in order: what the audit log records of a new one, and the
 # columns the demo loader writes first.
 FIELDS = (
@@ -126,6 +142,7 @@ def read_activity(
     )
     form.duration("minutes", "the time spent", high=1440, default=0)
     form.text("note", "a note", max_length=NOTE_LENGTH)
+    read_details(form, batch=batch)
 
 
 def settle_review(clean: ActivityRow, old: ActivityRow | None, staff_set: bool) -> None:
@@ -198,7 +215,19 @@ async def activity_rules(
     if clean.get("review_status") is None:
         clean.pop("review_status", None)  # null, or left out: settled below, or as it was
     settle_review(clean, old, staff_set=staff and "review_status" in clean)
+    await _settle_details(clean, old, ctx)
     return clean
+
+
+async def _settle_details(clean: ActivityRow, old: ActivityRow | None, ctx: Context) -> None:
+    """The details checked against the lists as they are (Invalid: what to fix), and the
+    take-up's 90 days for champions (Forbidden)."""
+    values = cast(dict[str, object], clean)  # with the topics, which are not a column
+    had = (await topics_of([old["id"]])).get(old["id"], []) if old and TOPICS in values else []
+    problems = details_problems(values, old, await Lists.load(), had)
+    if problems:
+        raise Invalid(problems)
+    check_take_up_window(values, old, ctx)
 
 
 def present_activity(row: ActivityRow, ref: Reference) -> shapes.Activity:
@@ -217,7 +246,32 @@ def present_activity(row: ActivityRow, ref: Reference) -> shapes.Activity:
         review_reason=row["review_reason"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        setting=row["setting"] or None,
+        postcode=row["postcode"],
+        topics=[],  # added by with_topics, for a whole page at once
+        service=row["service"],
+        take_up=row["take_up"] or None,
+        take_up_at=row["take_up_at"],
     )
+
+
+async def with_topics(answers: list[shapes.Activity]) -> list[shapes.Activity]:
+    """The activities with their topics, read in one go."""
+    found = await topics_of([a.id for a in answers]) if answers else {}
+    return [msgspec.structs.replace(a, topics=found[a.id]) if a.id in found else a for a in answers]
+
+
+async def keep_topics(
+    record_id: int, values: Mapping[str, object], old: ActivityRow | None, ctx: Context
+) -> dict[str, JSON]:
+    chosen = values.get(TOPICS)
+    if not isinstance(chosen, list):
+        return {}
+    before = (await topics_of([record_id])).get(record_id, []) if old is not None else []
+    if old is not None:  # the rollups take the old row's topics from it, not from the table
+        had = await rollup.topics_of([record_id])
+        cast(MutableMapping[str, object], old)["topic_ids"] = had.get(record_id, [])
+    return await save_topics(record_id, [str(slug) for slug in chosen], before)
 
 
 def activity_filters(form: Form, ctx: Context) -> list[Combinable]:
@@ -244,8 +298,19 @@ async def keep_rollups(old: ActivityRow | None, new: ActivityRow | None, ctx: Co
     await rollup.keep([old] if old else [], [new] if new else [])
 
 
-def champion_window(row: ActivityRow, ctx: Context) -> None:
-    """Champions may change or delete their own activities for 30 days after logging them."""
+async def remember_topics(row: ActivityRow, ctx: Context) -> None:
+    """Before an activity is deleted, which deletes its topics too: the topics, on the row
+    that the rollups are then handed (server/totals/rollup.py)."""
+    saved = await rollup.topics_of([row["id"]])
+    cast(MutableMapping[str, object], row)["topic_ids"] = saved.get(row["id"], [])
+
+
+def champion_window(row: ActivityRow, ctx: Context, sent: Sent | None) -> None:
+    """Champions may change or delete their own activities for 30 days after logging them;
+    saying whether a signposted person took the service up has 90 days from the activity's
+    date of its own (activity_rules)."""
+    if sent is not None and only_take_up(sent):
+        return
     still_changeable(row["created_at"], ctx)
 
 
@@ -274,9 +339,13 @@ ACTIVITIES = RecordType(
     order_by=(("occurred_on", True), ("id", True)),
     on_change=keep_rollups,
     on_rows=rollup.keep,
+    before_delete=remember_topics,
     may_change=champion_window,
     personal=PERSONAL,
     unique_message={"client_id": "An activity with this client_id is already recorded."},
+    links=frozenset({TOPICS}),
+    save_links=keep_topics,
+    complete=with_topics,
 )
 
 
@@ -284,7 +353,7 @@ ACTIVITIES = RecordType(
 
 # What makes two activities the same one: a form sent twice must match on all of these
 # (every field of its own but the client_id and the review that follows).
-SAME_ACTIVITY = tuple(f for f in FIELDS if f not in ("client_id", "review_status"))
+SAME_ACTIVITY = tuple(f for f in (*FIELDS, *DETAILS) if f not in ("client_id", "review_status"))
 
 
 async def log_from_form(ctx: Context, sent: Mapping[str, object], tries: int = 3) -> None:
@@ -319,7 +388,7 @@ async def _already_saved(clean: Mapping[str, object]) -> bool:
 # The fields a batch item may have: what read_activity reads of it, and the read-only ones.
 BATCH_FIELDS = frozenset(
     {"client_id", "programme", "kind", "occurred_on", "footprint", "people_reached"}
-    | {"minutes", "note"}
+    | {"minutes", "note", *DETAILS, TOPICS}
     | READ_ONLY
 )
 
@@ -353,11 +422,25 @@ def _plainly_valid(item: object, choices: Choices) -> ActivityRow | None:
     note = _plain_note(item.get("note"))
     if occurred_on is None or footprint is False or note is None:
         return None
-    return {
+    if not _no_details(item):
+        return None
+    # The row's fields and, with them, its topics (not a column, so not in its type).
+    return cast(ActivityRow, {
         "client_id": client_id, "programme": programme_id, "kind": kind.strip(),
         "occurred_on": occurred_on, "footprint": footprint, "people_reached": reached,
-        "minutes": minutes, "note": note,
-    }  # fmt: skip
+        "minutes": minutes, "note": note, "setting": "", "postcode": None, TOPICS: [],
+        "service": None,
+    })  # fmt: skip
+
+
+def _no_details(item: Mapping[str, object]) -> bool:
+    """Whether a batch item leaves every detail blank (as most do): the values are then
+    read_details' defaults; any detail given goes through read_details."""
+    for name in (*DETAILS, TOPICS):
+        value = item.get(name)
+        if not (value is None or value == "" or value == []):
+            return False
+    return True
 
 
 def _plain_date(raw: object, default: date) -> date | None:
@@ -396,7 +479,12 @@ def _plain_note(raw: object) -> str | None:
 
 
 def _read_item(
-    item: object, ctx: Context, mine: set[int] | None, footprint: int | None, choices: Choices
+    item: object,
+    ctx: Context,
+    mine: set[int] | None,
+    footprint: int | None,
+    choices: Choices,
+    lists: Lists,
 ) -> tuple[ActivityRow | None, dict[str, str]]:
     """One batch item: its clean values, or its errors."""
     if not isinstance(item, Mapping):
@@ -413,6 +501,11 @@ def _read_item(
         return None, {"client_id": "Send a client_id (a UUID made on the phone) with each one."}
     if mine is not None and (problem := check_programme(clean, mine, ctx.ref)):
         return None, {"programme": problem}
+    values = cast(dict[str, object], clean)  # with the topics, which are not a column
+    if problems := details_problems(values, None, lists):
+        return None, problems
+    if not values.get(TOPICS):
+        values.pop(TOPICS, None)  # none: nothing to save or audit, as for one activity
     if clean.get("footprint") is None:
         clean["footprint"] = footprint
     settle_review(clean, None, staff_set=False)
@@ -433,11 +526,12 @@ async def log_batch(ctx: Context, items: object) -> list[shapes.BatchResult]:
     mine = await champion_programmes(person) if ctx.champion else None
     footprint = await default_footprint(person)
     choices = Choices.of(ctx.ref)
+    lists = await Lists.load()
     results: list[shapes.BatchResult] = []
     rows: dict[uuid.UUID, ActivityRow] = {}
     valid: list[tuple[shapes.BatchResult, uuid.UUID]] = []
     for item in items:
-        clean, errors = _read_item(item, ctx, mine, footprint, choices)
+        clean, errors = _read_item(item, ctx, mine, footprint, choices, lists)
         raw_id = item.get("client_id") if isinstance(item, Mapping) else None
         client_id = raw_id[:100] if isinstance(raw_id, str) else None
         results.append(shapes.BatchResult(client_id=client_id, status="invalid", errors=errors))
@@ -448,31 +542,48 @@ async def log_batch(ctx: Context, items: object) -> list[shapes.BatchResult]:
             if key not in rows:
                 rows[key] = clean
                 clean["person"] = person
-    created = await _insert_new(ctx, list(rows.values()))
+    created = await _insert_new(ctx, list(rows.values()), lists)
     for result, key in valid:
         result.status = "created" if key in created else "duplicate"
         created.discard(key)  # the same one again later in the batch: a duplicate
     return results
 
 
-# The columns a batch writes: an activity's own fields, why it waits for review, and when.
-BATCH_COLUMNS = (*FIELDS, "review_reason", "created_at", "updated_at")
+# The columns a batch writes: an activity's own fields and details, why it waits for
+# review, and when.
+BATCH_COLUMNS = (*FIELDS, *DETAILS, "review_reason", "created_at", "updated_at")
+# What the audit log records of each: its fields, details and topics.
+BATCH_LOGGED = (*FIELDS, *DETAILS, TOPICS)
 
 
-async def _insert_new(ctx: Context, rows: list[ActivityRow]) -> set[uuid.UUID]:
-    """Insert the rows whose client_id is new; returns their client_ids."""
+async def _insert_new(ctx: Context, rows: list[ActivityRow], lists: Lists) -> set[uuid.UUID]:
+    """Insert the rows whose client_id is new, with their topics; returns their client_ids."""
     if not rows:
         return set()
     assert ctx.actor is not None
-    ids = await create_many(
-        ACTIVITIES.kind,
-        ctx.actor.account_id,
-        rows,
-        columns=BATCH_COLUMNS,
-        logged=FIELDS,
-        skip_on="client_id",
-    )
+    async with write_transaction():
+        # The rollups take each new activity's topics from its row (they are saved after).
+        with_ids = [
+            {**row, "topic_ids": [lists.topics[slug]["id"] for slug in _topics(row)]}
+            for row in rows
+        ]
+        ids = await create_many(
+            ACTIVITIES.kind,
+            ctx.actor.account_id,
+            with_ids,
+            columns=BATCH_COLUMNS,
+            logged=BATCH_LOGGED,
+            skip_on="client_id",
+        )
+        topics = [(i, _topics(row)) for row, i in zip(rows, ids, strict=True) if i is not None]
+        await add_topics([(i, slugs) for i, slugs in topics if slugs], lists)
     return {row["client_id"] for row, i in zip(rows, ids, strict=True) if i is not None}
+
+
+def _topics(row: ActivityRow) -> list[str]:
+    """The topics read with a batch item (not a column, so not in its row's type)."""
+    chosen = cast(Mapping[str, object], row).get(TOPICS)
+    return [str(slug) for slug in chosen] if isinstance(chosen, list) else []
 
 
 # The log-an-activity page ----------------------------------------------------------------
@@ -495,12 +606,14 @@ class Named(TypedDict):
 
 
 class LogForm(TypedDict):
-    """What the log page offers, and the values it starts with."""
+    """What the log page offers, and the values it starts with; `details`: the kinds of
+    place, topics and services its "More details" offers (details.offered)."""
 
     programmes: list[Named]
     kinds: dict[str, str]
     footprints: list[dict[str, str]]
     values: dict[str, str]
+    details: dict[str, object]
 
 
 async def log_form_defaults(ctx: Context) -> LogForm:
@@ -532,7 +645,18 @@ async def log_form_defaults(ctx: Context) -> LogForm:
             "occurred_on": today().isoformat(),
             "client_id": str(uuid.uuid4()),
         },
+        "details": await offered(),
     }
+
+
+async def topic_names() -> dict[str, str]:
+    """Every topic's name by its slug, retired ones too (old activities keep them)."""
+    return {t["slug"]: t["name"] for t in (await Lists.load()).topics.values()}
+
+
+async def service_names() -> dict[int, str]:
+    """Every service's name by its id, retired ones too (old signposts keep them)."""
+    return {i: s["name"] for i, s in (await Lists.load()).services.items()}
 
 
 def changeable(items: list[shapes.Activity], ctx: Context) -> set[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -96,6 +96,112 @@ class Activity(Answer):
     ]
     created_at: Created
     updated_at: Updated
+    setting: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="The kind of place it happened in: home, gp-practice, "
+            "school-college, workplace, community-venue, online, street-event or other; "
+            "null when not given.",
+            examples=["gp-practice"],
+        ),
+    ]
+    postcode: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="The postcode of the place it happened (not anyone's home address), "
+            "in capitals with one space, for the deprivation of the area reached; null when "
+            "not given. Cleared when the person who logged it is erased.",
+            examples=["WN1 1AA"],
+        ),
+    ]
+    topics: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="What it was about: the topics' slugs, as GET /api/topics lists "
+            "them, in the list's order; empty when none was chosen.",
+            examples=[["smoking", "mental-wellbeing"]],
+        ),
+    ]
+    service: Annotated[
+        int | None,
+        msgspec.Meta(
+            description="For signposting: the service the person was sent to, by its id "
+            "(GET /api/services); null otherwise or when not given.",
+            examples=[3],
+        ),
+    ]
+    take_up: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="For signposting: whether the person took the service up: yes, no "
+            "or dont-know; null when not said yet. A champion can say it for 90 days after "
+            "the activity's date.",
+            examples=["yes"],
+        ),
+    ]
+    take_up_at: Annotated[
+        datetime | None,
+        msgspec.Meta(
+            description="When the take-up was last said (UTC); null when it has not been.",
+            examples=["2026-12-01T10:30:00Z"],
+        ),
+    ]
+
+
+class Topic(Answer):
+    """A health topic an activity can be about, from the list the council keeps."""
+
+    id: RecordId
+    slug: Annotated[
+        str,
+        msgspec.Meta(
+            description="Its short name, which activities name it by; it never changes, "
+            "even when the topic is renamed.",
+            examples=["smoking"],
+        ),
+    ]
+    name: Annotated[
+        str, msgspec.Meta(description="Its name, as the forms show it.", examples=["Smoking"])
+    ]
+    active: Annotated[
+        bool,
+        msgspec.Meta(
+            description="Offered on the forms; false once retired (old activities keep it).",
+            examples=[True],
+        ),
+    ]
+
+
+class Service(Answer):
+    """A service champions signpost people to, from the list the council keeps."""
+
+    id: RecordId
+    name: Annotated[
+        str,
+        msgspec.Meta(description="The service's name.", examples=["Stop Smoking Wigan"]),
+    ]
+    kind: Annotated[
+        str,
+        msgspec.Meta(
+            description="What kind of service it is, in the council's own words; empty when "
+            "not given.",
+            examples=["Stop smoking"],
+        ),
+    ]
+    footprint: Annotated[
+        AreaCode,
+        msgspec.Meta(
+            description="The area it serves, by its code (GET /api/footprints); null for "
+            "the whole borough."
+        ),
+    ]
+    active: Annotated[
+        bool,
+        msgspec.Meta(
+            description="Offered on the forms; false once retired (old signposts keep it).",
+            examples=[True],
+        ),
+    ]
 
 
 class BatchResult(msgspec.Struct):

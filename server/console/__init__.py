@@ -12,17 +12,20 @@ from litestar import Router
 from litestar.di import Provide
 
 from server.console import (
+    activities,  # Impact (issue 16): one activity and its details
     admin,
     applicants,  # Joining (issue 15)
     audit,
     dashboard,
     events,  # Upcoming sessions (issue 15)
     imports,
+    lists,  # Impact (issue 16): topics and services
     people,
     privacy,
     report,
     review,
     sessions,
+    social_value,  # Impact (issue 16)
     trainings,
     wellbeing,  # Wellbeing (issue 16)
     widget,
@@ -35,6 +38,9 @@ PARTS = (
     # Joining (issue 15)
     applicants,
     events,  # Upcoming sessions (issue 15)
+    lists,  # Impact (issue 16): topics and services
+    activities,  # Impact (issue 16): one activity and its details
+    social_value,  # Impact (issue 16)
     wellbeing,  # Wellbeing (issue 16)
 )  # fmt: skip
 

@@ -10,6 +10,7 @@ from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
+from server.activities.details import SETTINGS, TAKE_UP_SHORT
 from server.activities.services import KINDS
 from server.console.common import REVIEW_WORDS, STATUS_NAMES
 from server.console.exports import download, wanted_format
@@ -30,12 +31,17 @@ RECORD_PAGES = {
     "course": ("console-admin-courses-edit", "record_id"),
     "organisation": ("console-admin-organisations-edit", "record_id"),
     "application": ("console-applicant", "application_id"),  # Joining (issue 15)
+    "activity": ("console-activity", "record_id"),  # Impact (issue 16)
+    "topic": ("console-topics-edit", "record_id"),
+    "service": ("console-services-edit", "record_id"),
 }
 # Coded values in what changed, in the words the console uses for them.
 CODES = {
     "kind": KINDS,
     "review_status": {"not-needed": "no check needed", **REVIEW_WORDS},
     "status": STATUS_NAMES,
+    "setting": SETTINGS,
+    "take_up": TAKE_UP_SHORT,
 }
 FILTERS = ("record_type", "action", "account", "since", "until", "record_id")
 COLUMNS = (

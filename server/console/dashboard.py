@@ -21,6 +21,7 @@ from server.console.exports import download, download_workbook, wanted_format
 from server.console.figures import (
     area_chart,
     headline_rows,
+    impact_charts,
     long_date,
     month_charts,
     month_label,
@@ -36,6 +37,8 @@ from server.settings import local_time, today
 from server.totals.dashboard import Dashboard, dashboard, filter_params
 
 TABLES = ("headline", "programmes", "areas", "months")
+# Impact (issue 16): the breakdowns by setting, topic and deprivation, and signposting.
+IMPACT_TABLES = ("settings", "topics", "deprivation", "signposting")
 
 
 def charts(view: Dashboard, prefix: str = "chart") -> dict[str, Chart]:
@@ -49,6 +52,7 @@ def charts(view: Dashboard, prefix: str = "chart") -> dict[str, Chart]:
         "area_reach": area_chart(
             view.footprints, "reach", "People reached in each area", f"{prefix}-area-reach"
         ),
+        **impact_charts(view.impact, prefix),
     }
 
 
@@ -65,7 +69,7 @@ def export_links(request: HTMXRequest, params: Mapping[str, str]) -> dict[str, s
         f"csv_{table}": url(
             request, "console-dashboard-export", {"format": "csv", "table": table, **params}
         )
-        for table in TABLES
+        for table in (*TABLES, *IMPACT_TABLES)
     }
     links["xlsx"] = url(request, "console-dashboard-export", {"format": "xlsx", **params})
     return links
@@ -177,6 +181,45 @@ MONTH_COLUMNS: Columns = [
     ("new_roles", "New roles"),
 ]
 HEADLINE_COLUMNS: Columns = [("name", "Figure"), ("value", "Number")]
+# Impact (issue 16)
+_REACH: Columns = [("activities", "Activities"), ("reach", "People reached"), ("hours", "Hours")]
+SETTING_COLUMNS: Columns = [("name", "Where it happened"), ("key", "Setting code"), *_REACH]
+TOPIC_COLUMNS: Columns = [("name", "Topic"), ("key", "Topic code"), *_REACH]
+QUINTILE_COLUMNS: Columns = [
+    ("name", "Deprivation quintile"),
+    ("quintile", "Quintile (1 is the most deprived)"),
+    ("people", "People with a role (by home)"),
+    ("activities", "Activities (by place)"),
+    ("reach", "People reached"),
+    ("hours", "Hours"),
+]
+SIGNPOST_COLUMNS: Columns = [
+    ("name", "Service"),
+    ("kind", "Kind of service"),
+    ("signposts", "Signposts"),
+    ("reach", "People reached"),
+    ("yes", "Took it up"),
+    ("no", "Did not"),
+    ("dont_know", "Don't know"),
+    ("not_asked", "Not asked yet"),
+    ("rate_percent", "Take-up rate % (took it up, of those known)"),
+]
+
+
+def impact_sheets(view: Dashboard) -> dict[str, tuple[Columns, Sequence[Mapping[str, object]]]]:
+    """The impact tables as (columns, rows), as the dashboard shows them."""
+    impact = view.impact
+    if impact is None:
+        return {}
+    quintiles = [
+        {**q, "quintile": int(q["key"]) if q["key"] else None} for q in impact["quintiles"]
+    ]
+    return {
+        "settings": (SETTING_COLUMNS, impact["settings"]),
+        "topics": (TOPIC_COLUMNS, impact["topics"]),
+        "deprivation": (QUINTILE_COLUMNS, quintiles),
+        "signposting": (SIGNPOST_COLUMNS, [*impact["signposts"], impact["signposts_total"]]),
+    }
 
 
 def sheets(view: Dashboard) -> dict[str, tuple[Columns, Sequence[Mapping[str, object]]]]:
@@ -200,20 +243,23 @@ def sheets(view: Dashboard) -> dict[str, tuple[Columns, Sequence[Mapping[str, ob
         "programmes": (PROGRAMME_COLUMNS, programme_rows(view)),
         "areas": (AREA_COLUMNS, view.footprints),
         "months": (MONTH_COLUMNS, months),
+        **impact_sheets(view),
     }
 
 
 def wanted_table(value: str | None) -> str:
     table = (value or "programmes").strip().lower()
-    if table not in TABLES:
-        raise Invalid({"": "Choose the table to download: " + ", ".join(TABLES) + "."})
+    if table not in (*TABLES, *IMPACT_TABLES):
+        every = ", ".join((*TABLES, *IMPACT_TABLES))
+        raise Invalid({"": "Choose the table to download: " + every + "."})
     return table
 
 
 @get("/export", name="console-dashboard-export")
 async def export(request: HTMXRequest) -> Response[bytes] | Template:
     """The dashboard's figures for the same filters: XLSX with a sheet for each table, or
-    CSV of one table (table=headline, programmes (the default), areas or months)."""
+    CSV of one table (table=headline, programmes (the default), areas, months, settings,
+    topics, deprivation or signposting)."""
     params = read_date_filters(request.query_params)
     try:
         fmt = wanted_format(request.query_params.get("format"))

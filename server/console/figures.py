@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from server.console.charts import Chart, bar_chart, column_chart
+from server.impact.breakdowns import Impact
 from server.totals.dashboard import Dashboard, target_progress
 
 
@@ -155,3 +156,45 @@ def programme_chart(programmes: Sequence[Mapping[str, object]], prefix: str) -> 
 def area_chart(areas: Sequence[Mapping[str, object]], key: str, title: str, chart_id: str) -> Chart:
     rows = [(str(a["name"]), _number(a[key])) for a in areas]
     return bar_chart(chart_id, title, rows, label_width=215)
+
+
+# Impact (issue 16): who and where the reach goes --------------------------------------
+
+
+def impact_charts(impact: Impact | None, prefix: str) -> dict[str, Chart]:
+    """Activities by setting and by topic; people (by home) and people reached (by place)
+    in each deprivation quintile, where the quintile is known (the table has the rest)."""
+    if impact is None:
+        return {}
+    quintiles = [q for q in impact["quintiles"] if q["key"]]
+
+    def bars(
+        rows: Sequence[Mapping[str, object]], key: str, title: str, name: str, wide: bool = False
+    ) -> Chart:
+        points = [(str(r["name"]), _number(r[key])) for r in rows]
+        if not any(value for _, value in points):
+            points = []  # nothing known: "Nothing to show" rather than bars of nought
+        if wide:  # long names: as wide as the programmes' chart
+            return bar_chart(f"{prefix}-{name}", title, points, width=720, label_width=280)
+        return bar_chart(f"{prefix}-{name}", title, points, label_width=215)
+
+    return {
+        "settings": bars(
+            impact["settings"], "activities", "Activities in each kind of place", "settings"
+        ),
+        "topics": bars(
+            impact["topics"], "activities", "Activities about each topic", "topics", wide=True
+        ),
+        "quintile_people": bars(
+            quintiles,
+            "people",
+            "People with a role, by the deprivation of their home",
+            "quintile-people",
+        ),
+        "quintile_reach": bars(
+            quintiles,
+            "reach",
+            "People reached, by the deprivation of the place",
+            "quintile-reach",
+        ),
+    }

@@ -13,7 +13,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from server.activities.services import KINDS
+from server.activities.details import SETTINGS
+from server.activities.services import KINDS, service_names
 from server.console.common import REVIEW_WORDS, STATUS_NAMES, person_address
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
@@ -108,6 +109,8 @@ async def person_page(request: Req, ctx: PageContext, person_id: FromPath[int]) 
             "status_names": STATUS_NAMES,
             "kinds": KINDS,
             "review_words": REVIEW_WORDS,
+            "settings": SETTINGS,
+            "services": await service_names(),
         },
     )
 

@@ -12,15 +12,18 @@ from litestar import get
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 
+from server.console.charts import number
 from server.console.figures import (
     area_chart,
     headline_rows,
+    impact_charts,
     long_date,
     month_charts,
     programme_chart,
     programme_rows,
 )
 from server.console.wellbeing_figures import view as wellbeing_view  # Wellbeing (issue 16)
+from server.impact.social_value import estimate, load_rate, pounds, whole_pounds
 from server.lib.auth import AppRequest
 from server.lib.validation import Invalid
 from server.settings import today
@@ -110,8 +113,39 @@ async def report_page(request: AppRequest) -> Template:
     wellbeing = wellbeing_view(await wellbeing_figures(report.quarter.end), "report-wellbeing")
     return Template(
         "console/report.html",
-        context={**context, **report_context(report), "values": values, "wellbeing": wellbeing},
+        context={
+            **context,
+            **report_context(report),
+            **await impact_context(report),  # Impact (issue 16)
+            "values": values,
+            "wellbeing": wellbeing,  # Wellbeing (issue 16)
+        },
     )
 
 
 HANDLERS: list[HTTPRouteHandler] = [report_page]
+
+
+# Impact (issue 16): who and where the reach went in the quarter, signposting, and the
+# social value of the time given (an estimate) -------------------------------------------
+
+
+async def impact_context(report: Report) -> dict[str, object]:
+    """The impact sections for the quarter (during it), and the social value estimate:
+    the quarter's hours times the council's rate, with the sum written out."""
+    rate = await load_rate()
+    hours = float(report.during.totals["hours"])
+    social: dict[str, object] = {"set": rate is not None, "hours": number(hours)}
+    if rate is not None:
+        value = estimate(hours, rate.pounds)
+        social.update(
+            rate=pounds(rate.pounds),
+            source=rate.source,
+            value=pounds(value),
+            about=whole_pounds(value),
+        )
+    return {
+        "impact": report.during.impact,
+        "impact_charts": impact_charts(report.during.impact, "report-chart"),
+        "social_value": social,
+    }

@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from server.activities.details import SETTINGS, TAKE_UP_SHORT, topics_of
 from server.activities.services import (
     CORRECTABLE,
     KINDS,
@@ -19,6 +20,8 @@ from server.activities.services import (
     review_activity,
     review_item,
     review_queue,
+    service_names,
+    topic_names,
 )
 from server.console.exports import download, wanted_format
 from server.lib.auth import AppRequest
@@ -88,6 +91,7 @@ async def _queue_page(
     stories = await stories_waiting({})
     context = {
         **_names(ctx),
+        **await _details_words([item["id"] for item in queue.items]),
         "queue": queue,
         "sessions": await sessions_waiting(),
         "session_limit": SESSION_REVIEW_OVER,
@@ -96,6 +100,17 @@ async def _queue_page(
         "done": DONE.get(params.get("done", "")),
     }
     return Template("console/review/queue.html", context=context, status_code=status)
+
+
+async def _details_words(ids: list[int]) -> dict[str, object]:
+    """What the queue shows of activities' details: the topics of these, and words."""
+    return {
+        "topics_of": await topics_of(ids),
+        "topic_names": await topic_names(),
+        "services": await service_names(),
+        "settings": SETTINGS,
+        "take_up_words": TAKE_UP_SHORT,
+    }
 
 
 def _status(refused: Conflict | Invalid) -> int:

@@ -270,5 +270,81 @@ KINDS: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]]] 
 ]
 KIND_CUM = list(accumulate(k[1] for k in KINDS))
 OUTLIER_SHARE = 0.005  # activities over the review limits, as happen with typing mistakes
-# The activity's own fields in the app's order, then what the app fills in itself.
-ACTIVITY_COLUMNS = (*FIELDS, "review_reason", "created_at", "updated_at")
+# The activity's own fields in the app's order, then what the app fills in itself, then
+# the impact fields (issue 16), in the order server/demo/plan.py _activity makes them.
+ACTIVITY_COLUMNS = (
+    *FIELDS,
+    "review_reason",
+    "created_at",
+    "updated_at",
+    "setting",
+    "postcode",
+    "service",
+    "take_up",
+    "take_up_at",
+)
+
+# Impact (issue 16) ----------------------------------------------------------------------
+# A second generator for the impact fields, so that adding them changed none of the
+# demo's other numbers (people, activities, reach and hours stay as they were).
+IMPACT_SEED = SEED + 16
+# Where activities happen, by kind: (setting, weight); "" is "not given".
+SETTINGS_BY_KIND: dict[str, list[tuple[str, int]]] = {
+    "conversation": [("home", 30), ("workplace", 20), ("community-venue", 18),
+                     ("gp-practice", 8), ("street-event", 6), ("other", 6), ("", 12)],
+    "signposting": [("home", 25), ("community-venue", 25), ("gp-practice", 18),
+                    ("workplace", 12), ("online", 5), ("other", 5), ("", 10)],
+    "leaflets": [("gp-practice", 25), ("community-venue", 30), ("workplace", 15),
+                 ("school-college", 10), ("street-event", 8), ("", 12)],
+    "physical-activity": [("street-event", 35), ("community-venue", 25), ("workplace", 15),
+                          ("school-college", 10), ("other", 5), ("", 10)],
+    "social-media": [("online", 88), ("", 12)],
+    "event": [("community-venue", 35), ("street-event", 25), ("school-college", 15),
+              ("workplace", 12), ("gp-practice", 5), ("", 8)],
+    "other": [("community-venue", 30), ("home", 15), ("other", 30), ("", 25)],
+}  # fmt: skip
+PLACE_POSTCODE_SHARE = 0.65  # of activities not online, those with the place's postcode
+PLACES_PER_AREA = 25  # made-up postcodes of places in each area (two of them not in lookups)
+# Topics (the slugs the app ships with) and how often activities are about them.
+TOPIC_WEIGHTS: list[tuple[str, int]] = [
+    ("physical-activity", 16), ("mental-wellbeing", 15), ("smoking", 14),
+    ("cancer-screening", 11), ("hypertension", 10), ("alcohol", 8), ("dementia", 8),
+    ("early-cancer-diagnosis", 6), ("chronic-respiratory-disease", 5), ("maternity", 4),
+    ("severe-mental-illness", 3),
+]  # fmt: skip
+TOPIC_SHARE = 0.6  # activities about at least one topic; a fifth of those about two
+# Made-up services that champions signpost to: (name, kind, area code or None).
+SERVICES: list[tuple[str, str, str | None]] = [
+    ("Quit Together stop smoking service (demo)", "Stop smoking", None),
+    ("Heart Health Check clinic (demo)", "Health check", None),
+    ("Money Matters advice line (demo)", "Money and debt advice", None),
+    ("Talking Minds wellbeing service (demo)", "Mental health", None),
+    ("Steady Steps falls class (demo)", "Physical activity", "HA"),
+    ("Community Food Share (demo)", "Food support", "LE"),
+    ("Carers' Link group (demo)", "Carers' support", "WC"),
+    ("Screening Help line (demo)", "Cancer screening", None),
+]
+SERVICE_WEIGHTS = (22, 18, 12, 16, 8, 10, 6, 8)
+SERVICE_SHARE = 0.85  # signposts that name a service
+ASKED_SHARE = 0.65  # signposts older than ASKED_AFTER days whose take-up is known
+ASKED_AFTER = 7
+TAKE_UP = (("yes", 50), ("no", 40), ("dont-know", 10))  # yes of yes and no: about 55%
+# The made-up deprivation lookups: six small areas ("LSOAs") in each footprint, with the
+# IMD decile of each (1: the most deprived tenth of England). The codes are clearly fake
+# (E01DEMO001...), ten characters, so they fit LSOA codes' column.
+LSOA_DECILES = {
+    "WC": (1, 2, 3, 5, 6, 8),
+    "WN": (4, 6, 7, 8, 9, 10),
+    "WW": (1, 2, 4, 5, 7, 9),
+    "HA": (1, 1, 2, 3, 4, 6),
+    "AGL": (3, 5, 6, 7, 8, 9),
+    "LE": (1, 2, 2, 4, 6, 7),
+    "AT": (2, 3, 5, 6, 7, 8),
+}
+HOMES_KNOWN = 0.95  # people's postcodes that the demo's lookup knows
+# The demo's social value rate: a round number, labelled as made up.
+DEMO_RATE = "15.00"
+DEMO_RATE_SOURCE = (
+    "Demo figure, made up for trying the app: not a real rate. An admin sets the council's "
+    "own rate and its source in Settings."
+)

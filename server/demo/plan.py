@@ -35,6 +35,7 @@ from server.demo.data import (
     YOUTH_KINDS,
     Area,
 )
+from server.demo.impact import ImpactContext, activity_fields, activity_topics
 
 
 class DemoRefused(Exception):
@@ -320,6 +321,11 @@ class ActivityContext:
     area_ids: list[int]
     stamps: dict[date, datetime]
     now: datetime
+    impact: ImpactContext  # Impact (issue 16): settings, places, topics, signposts
+
+
+# The rows of one chunk of activities, and its topics (client id, topic id).
+Chunk = tuple[list[tuple[Any, ...]], list[tuple[uuid.UUID, int]]]
 
 
 def _weights(rng: random.Random, champions: Sequence[MembershipPlan]) -> list[float]:
@@ -327,8 +333,9 @@ def _weights(rng: random.Random, champions: Sequence[MembershipPlan]) -> list[fl
     return [rng.expovariate(1.0) * (m.active_days + 6) for m in champions]
 
 
-def activity_chunks(ctx: ActivityContext, total: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The activity rows, ACTIVITY_CHUNK at a time, in ACTIVITY_COLUMNS order."""
+def activity_chunks(ctx: ActivityContext, total: int) -> Iterator[Chunk]:
+    """The activity rows, ACTIVITY_CHUNK at a time, in ACTIVITY_COLUMNS order, with the
+    topics of those activities."""
     rng = ctx.rng
     cum = list(accumulate(_weights(rng, ctx.champions)))
     made = 0
@@ -336,7 +343,10 @@ def activity_chunks(ctx: ActivityContext, total: int) -> Iterator[list[tuple[Any
         n = min(ACTIVITY_CHUNK, total - made)
         picks = rng.choices(ctx.champions, cum_weights=cum, k=n)
         kinds = rng.choices(KINDS, cum_weights=KIND_CUM, k=n)
-        yield [_activity(ctx, m, k) for m, k in zip(picks, kinds, strict=True)]
+        rows = [_activity(ctx, m, k) for m, k in zip(picks, kinds, strict=True)]
+        # Topics from the impact generator, after the chunk: the main one is untouched.
+        topics = [t for row in rows for t in activity_topics(ctx.impact, row[0])]
+        yield rows, topics
         made += n
 
 
@@ -363,6 +373,7 @@ def _activity(
     note = rng.choice(notes) if rng.random() < 0.08 else ""
     stamp = ctx.stamps.get(day) or _stamp(ctx, day)
     client_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    impact = activity_fields(ctx.impact, name, area, day)
     return (
         client_id,
         ctx.person_ids[m.person],
@@ -377,6 +388,7 @@ def _activity(
         reason,
         stamp,
         stamp,
+        *impact,
     )
 
 

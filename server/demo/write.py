@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -13,6 +14,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from schema.tables import Course, Footprint, Person, Programme
 from server.db import engine, write_transaction
+from server.demo import impact
 from server.demo.data import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
@@ -20,12 +22,14 @@ from server.demo.data import (
     CHUNKS_PER_TRANSACTION,
     EXTERNAL_SOURCE,
     FRIEND_PROGRAMMES,
+    IMPACT_SEED,
     MAX_SCALE,
     ROLES,
     SEED,
 )
 from server.demo.plan import (
     ActivityContext,
+    Chunk,
     DemoRefused,
     Plan,
     activity_chunks,
@@ -298,29 +302,81 @@ async def write_plan(
 
 
 async def write_activities(ctx: ActivityContext, total: int, progress: Progress) -> None:
-    """Insert the activities a few chunks per transaction, then rebuild the rollups."""
+    """Insert the activities (and their topics) a few chunks per transaction, then rebuild
+    the rollups."""
     chunks = activity_chunks(ctx, total)
-    rows = next(chunks, None)
+    chunk: Chunk | None = next(chunks, None)
     done = 0
     progress("activities", 0, total)
-    while rows:
+    while chunk:
         async with write_transaction():
             await _sqlite_bigger_cache()
+            before = await _max_id("activity")
+            topics: list[tuple[uuid.UUID, int]] = []
             for _ in range(CHUNKS_PER_TRANSACTION):
-                if not rows:
+                if not chunk:
                     break
+                rows, chunk_topics = chunk
+                topics.extend(chunk_topics)
                 # Make the next chunk while SQLite writes this one: aiosqlite runs it in
                 # its own thread, and sqlite lets go of the GIL while it works.
                 sending = asyncio.create_task(insert_rows("activity", ACTIVITY_COLUMNS, rows))
                 await asyncio.sleep(0)
                 done += len(rows)
-                rows = next(chunks, None)
+                chunk = next(chunks, None)
                 await sending
+            await write_topics(before, topics)
         progress("activities", done, total)
     progress("totals", 0, 1)
     async with write_transaction():
         await rollup.rebuild()
     progress("totals", 1, 1)
+
+
+async def write_topics(after: int, topics: Sequence[tuple[uuid.UUID, int]]) -> None:
+    """The topics of the activities just written (those with an id above `after`), found
+    by their client ids, since the database gives the ids."""
+    if not topics:
+        return
+    rows = await Person.raw("SELECT id, client_id FROM activity WHERE id > {}", after)
+    ids = {str(row["client_id"]): row["id"] for row in rows}
+    await insert_rows(
+        "activity_topic", ("activity", "topic"), [(ids[str(c)], t) for c, t in topics]
+    )
+
+
+async def write_impact(
+    the_plan: Plan, rng: random.Random, now: datetime
+) -> tuple[impact.ImpactContext, dict[str, int]]:
+    """Impact (issue 16): the made-up services, lookups (unless the council has loaded
+    its own) and social value rate (unless one is set); what the activities' impact fields
+    are drawn from, and how many of each were written."""
+    lookup = impact.plan_lookup(rng, [(p.postcode, p.area) for p in the_plan.people])
+    async with write_transaction():
+        services = await impact.write_services()
+        loaded = await impact.lookups_loaded()
+        if not loaded:
+            deciles, postcodes = list(lookup.deciles.items()), list(lookup.postcodes.items())
+            await insert_rows("area_deprivation", ("lsoa", "imd_decile"), deciles)
+            await insert_rows("postcode_area", ("postcode", "lsoa"), postcodes)
+        rate = await impact.write_rate()
+        topics, topic_cum = await impact.topic_choices()
+    counts = {
+        "services": len(services),
+        "lookup_postcodes": 0 if loaded else len(lookup.postcodes),
+        "lookup_areas": 0 if loaded else len(lookup.deciles),
+        "social_value_rate": int(rate),
+    }
+    context = impact.ImpactContext(
+        rng=rng,
+        today=the_plan.today,
+        now=now,
+        places=lookup.places,
+        services=services,
+        topics=topics,
+        topic_cum=topic_cum,
+    )
+    return context, counts
 
 
 async def _sqlite_bigger_cache() -> None:
@@ -351,6 +407,8 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
     the_plan = plan(rng, scale, today)
     report("planning", 1, 1)
     written, counts = await write_plan(the_plan, now, report)
+    impact_context, impact_counts = await write_impact(the_plan, random.Random(IMPACT_SEED), now)
+    counts.update(impact_counts)
     champions = [m for m in the_plan.memberships if m.programme not in FRIEND_PROGRAMMES]
     ctx = ActivityContext(
         rng=rng,
@@ -362,6 +420,7 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
         area_ids=written.areas,
         stamps={},
         now=now,
+        impact=impact_context,
     )
     total = scaled(ACTIVITIES, scale)
     await write_activities(ctx, total, report)

@@ -29,11 +29,13 @@ CHANGED = "changed"
 _AS_THEY_ARE = (int, float, str, bool, type(None))
 
 
-def _plain(value: object) -> str | int | float | bool | None:
+def _plain(value: object) -> JSON:
     if isinstance(value, _AS_THEY_ARE):  # most values, at once
         return value
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, list | tuple):  # a record's links, such as an activity's topics
+        return [_plain(v) for v in value]
     return str(value)
 
 

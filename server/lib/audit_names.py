@@ -23,7 +23,9 @@ from schema.tables import (
     Organisation,
     Person,
     Programme,
+    Service,
     Story,
+    Topic,
     TrainingRecord,
 )
 from server.lib.audit import CHANGED, describe_value
@@ -50,6 +52,8 @@ RECORD_WORDS = {
     "email_change": "Email change",
     "api_token": "App key",
     "web_session": "Signed-in session",
+    "topic": "Topic",  # Impact (issue 16)
+    "service": "Service",
 }
 ACTION_WORDS = {
     "create": "Added",
@@ -58,9 +62,17 @@ ACTION_WORDS = {
     "erase": "Erased",
 }
 # Fields whose words differ from their names in the database.
-FIELD_WORDS = {"footprint": "area", "run_by": "run by", "occurred_on": "date", "as_of": "as of"}
+FIELD_WORDS = {
+    "footprint": "area",
+    "run_by": "run by",
+    "occurred_on": "date",
+    "as_of": "as of",
+    "setting": "kind of place",
+    "take_up": "did they go",
+    "take_up_at": "said when",
+}
 # The tables whose records are called by their name column.
-Named = Footprint | Programme | Course | Organisation | Person
+Named = Footprint | Programme | Course | Organisation | Person | Service
 # Fields that hold the id of another record, and the table that names it.
 REFERENCES: dict[str, type[Named]] = {
     "footprint": Footprint,
@@ -69,6 +81,7 @@ REFERENCES: dict[str, type[Named]] = {
     "organisation": Organisation,
     "person": Person,
     "run_by": Person,
+    "service": Service,
 }
 IN_CHUNK = 500
 
@@ -192,6 +205,8 @@ async def record_names(events: Iterable[Mapping[str, object]]) -> dict[tuple[str
         "footprint": (Footprint, Footprint.name),
         "course": (Course, Course.name),
         "organisation": (Organisation, Organisation.name),
+        "topic": (Topic, Topic.name),
+        "service": (Service, Service.name),
     }
     described: dict[str, Callable[[set[int]], Awaitable[dict[int, str]]]] = {
         "membership": _memberships,

@@ -168,10 +168,21 @@ def answers(handler: H, shape: object) -> H:
     return handler
 
 
+ALL_ACTIONS = frozenset(ANSWERS)
+READ_ONLY_ACTIONS = frozenset({"list", "read"})
+
+
 def crud_router(
-    path: str, rt: RecordType[R, S], *, plural: str, singular: str, description: str
+    path: str,
+    rt: RecordType[R, S],
+    *,
+    plural: str,
+    singular: str,
+    description: str,
+    actions: frozenset[str] = ALL_ACTIONS,
 ) -> Router:
-    """A router with list, read, create, change and delete for one record type. Operation
+    """A router with list, read, create, change and delete for one record type (only
+    `actions` of them: READ_ONLY_ACTIONS for a list the console keeps). Operation
     ids are list_<plural>, get_<singular>, create_<singular>, update_<singular> and
     delete_<singular>, e.g. list_people and get_person. Each answers with the record
     type's Struct (rt.shape), or a page of them."""
@@ -265,4 +276,5 @@ def crud_router(
             **about("delete"),
         )(remove),
     ]
-    return Router(path=path, route_handlers=handlers, tags=[plural])
+    wanted = [h for h, action in zip(handlers, ANSWERS, strict=True) if action in actions]
+    return Router(path=path, route_handlers=wanted, tags=[plural])

@@ -119,6 +119,8 @@ CHOICES_FROM = {
     "programme": "its slug, as GET /api/programmes lists them",
     "footprint": "its code, as GET /api/footprints lists them",
     "course": "its slug, as GET /api/courses lists them",
+    "topics": "their slugs, as GET /api/topics lists them (only active ones may be added)",
+    "service": "its id, as GET /api/services lists them (only active ones may be chosen)",
 }
 
 # Characters the readers refuse (server/lib/validation.py), as regular-expression classes
@@ -295,6 +297,19 @@ class Described(Form):
             description=f"Now: {', '.join(now)}." if now else None,
         )
         self._note(name, label, schema, required)
+
+    def slugs(self, name: str, label: str, *, shape: re.Pattern[str], max_length: int,
+              most: int) -> None:  # fmt: skip
+        item = Schema(
+            type=OpenAPIType.STRING, pattern=f"^(?:{shape.pattern})$", max_length=max_length
+        )
+        schema = Schema(
+            type=OpenAPIType.ARRAY,
+            items=item,
+            max_items=most,
+            description="Null or an empty list: none. A name given twice counts once.",
+        )
+        self._note(name, label, schema)
 
     def email(self, name: str, *, required: bool = False) -> None:
         schema = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.EMAIL, max_length=254)

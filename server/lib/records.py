@@ -29,6 +29,7 @@ from server.lib import bulk
 from server.lib.audit import changes, created, record, record_many
 from server.lib.auth import Actor
 from server.lib.reference import Reference, load_reference
+from server.lib.rows import JSON as JsonValue
 from server.lib.rows import row_as, rows_as
 from server.lib.validation import FORM, MAX_ID, Conflict, Form, Invalid, Unprocessable
 
@@ -78,12 +79,24 @@ Rules = Callable[[R, Context, R | None, Sent], Awaitable[R]]
 Present = Callable[[R, Reference], S]
 Filters = Callable[[Form, Context], list[Combinable]]
 OnChange = Callable[[R | None, R | None, Context], Awaitable[None]]
-MayChange = Callable[[R, Context], None]
+# Raises Forbidden when this record may no longer be changed by this actor: given what was
+# sent (None: a delete).
+MayChange = Callable[[R, Context, Sent | None], None]
 BeforeDelete = Callable[[R, Context], Awaitable[None]]
 # What to do once a change is saved; its answer's fields are set on the record's answer.
 FollowUp = Callable[[], Awaitable[dict[str, object]]]
 # Takes out of a change what must not be saved yet (a new email waiting for its link).
 HoldBack = Callable[[R, R, Context], Awaitable[FollowUp | None]]
+# Saves the fields a record type reads that are not columns of its table (an activity's
+# topics, kept in a table of their own), given the record's id, those values as read and
+# checked, and the record as it was (None: a new one), in the record's write transaction.
+# Returns what changed, for the audit log ({} when nothing did).
+SaveLinks = Callable[
+    [int, Mapping[str, object], R | None, Context], Awaitable[dict[str, JsonValue]]
+]
+# The answers made by `present`, with what their rows do not hold added (the topics of
+# each activity), read in one go for a whole page.
+Complete = Callable[[list[S]], Awaitable[list[S]]]
 # What a bulk write of this kind also changes (the rollups), given the rows as they were
 # and as they are (an insert removes nothing; an update is both), in its transaction.
 OnRows = Callable[[Sequence[Mapping[str, object]], Sequence[Mapping[str, object]]], Awaitable[None]]
@@ -97,8 +110,18 @@ async def _no_change_hook(old: object, new: object, ctx: Context) -> None:
     return None
 
 
-def _no_rule(row: object, ctx: Context) -> None:
+def _no_rule(row: object, ctx: Context, sent: Sent | None) -> None:
     return None
+
+
+async def _no_links(
+    record_id: int, values: Mapping[str, object], old: object, ctx: Context
+) -> dict[str, JsonValue]:
+    return {}
+
+
+async def _as_they_are(answers: list[S]) -> list[S]:
+    return answers
 
 
 async def _nothing_before_delete(row: object, ctx: Context) -> None:
@@ -141,6 +164,11 @@ class RecordType(Generic[R, S]):
     # The actions that may be refused for being asked too often (429).
     limited: frozenset[str] = frozenset()
     on_rows: OnRows = _no_rows_hook
+    # Fields `read` reads that are not columns: taken out of the clean values before the
+    # row is written, and saved by `save_links`; `complete` adds them to the answers.
+    links: frozenset[str] = frozenset()
+    save_links: SaveLinks[R] = _no_links
+    complete: Complete[S] = _as_they_are
 
     def column(self, name: str) -> Column:
         return self.table._meta.get_column_by_name(name)
@@ -272,7 +300,7 @@ async def list_records(
     for name, descending in rt.order_by:
         query = query.order_by(rt.column(name), ascending=not descending)
     rows = await query.limit(per_page).offset((page - 1) * per_page)
-    items = [rt.present(row, ctx.ref) for row in rows_as(rt.row, rows)]
+    items = await rt.complete([rt.present(row, ctx.ref) for row in rows_as(rt.row, rows)])
     return Page(items=items, page=page, per_page=per_page, total=await count)
 
 
@@ -294,7 +322,7 @@ async def fetch(rt: RecordType[R, S], ctx: Context, record_id: int, lock: bool =
 
 async def get_record(rt: RecordType[R, S], ctx: Context, record_id: int) -> S:
     allow(rt, ctx.actor, "read")
-    return rt.present(await fetch(rt, ctx, record_id), ctx.ref)
+    return (await rt.complete([rt.present(await fetch(rt, ctx, record_id), ctx.ref)]))[0]
 
 
 def _refuse_others(rt: RecordType[R, S], ctx: Context, data: Sent) -> None:
@@ -344,13 +372,24 @@ async def create_record(rt: RecordType[R, S], ctx: Context, data: Sent, sent_as:
     allow(rt, ctx.actor, "create")
     _refuse_others(rt, ctx, data)
     clean = _own(rt, ctx, await validate(rt, data, ctx, None, sent_as), None)
+    clean, linked = _split(rt, clean)
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
         rows = await rt.table.insert(rt.table(**clean)).returning(*rt.table._meta.columns)
         row = rows_as(rt.row, rows)[0]
-        await record(account, "create", rt.name, _id(row), changes(None, clean, rt.personal))
+        said = await rt.save_links(_id(row), linked, None, ctx) if rt.links else {}
+        what = {**changes(None, clean, rt.personal), **said}
+        await record(account, "create", rt.name, _id(row), what)
         await rt.on_change(None, row, ctx)
-    return rt.present(row, ctx.ref)
+    return (await rt.complete([rt.present(row, ctx.ref)]))[0]
+
+
+def _split(rt: RecordType[R, S], clean: R) -> tuple[R, dict[str, object]]:
+    """The clean values of the table's own columns, and those of its links (rt.links)."""
+    if not rt.links:
+        return clean, {}
+    own = cast(R, {k: v for k, v in clean.items() if k not in rt.links})
+    return own, {k: v for k, v in clean.items() if k in rt.links}
 
 
 async def update_record(
@@ -361,11 +400,14 @@ async def update_record(
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
         old = await fetch(rt, ctx, record_id, lock=True)
-        rt.may_change(old, ctx)
+        rt.may_change(old, ctx, data)
         _refuse_others(rt, ctx, data)
         clean = _own(rt, ctx, await validate(rt, data, ctx, old, sent_as), old)
+        clean, linked = _split(rt, clean)
         follow_up = await rt.hold_back(clean, old, ctx)
         what = changes(old, clean, rt.personal)
+        if linked:
+            what.update(await rt.save_links(record_id, linked, old, ctx))
         row = old
         if what:
             clean = _stamp(rt, clean)
@@ -377,7 +419,7 @@ async def update_record(
             row = rows_as(rt.row, rows)[0]
             await record(account, "update", rt.name, record_id, what)
             await rt.on_change(old, row, ctx)
-    answer = rt.present(row, ctx.ref)
+    answer = (await rt.complete([rt.present(row, ctx.ref)]))[0]
     if follow_up is not None:
         answer = msgspec.structs.replace(answer, **await follow_up())
     return answer
@@ -388,7 +430,7 @@ async def delete_record(rt: RecordType[R, S], ctx: Context, record_id: int) -> N
     account = ctx.actor.account_id if ctx.actor else None
     async with _translate_integrity(rt), write_transaction():
         old = await fetch(rt, ctx, record_id, lock=True)
-        rt.may_change(old, ctx)
+        rt.may_change(old, ctx, None)
         await rt.before_delete(old, ctx)
         await rt.table.delete().where(rt.table._meta.primary_key == record_id)
         await record(account, "delete", rt.name, record_id, {})
@@ -430,7 +472,7 @@ async def create_many(
         made = [(i, row) for i, row in zip(ids, rows, strict=True) if i is not None]
         events = [(i, created(row, logged, kind.personal)) for i, row in made]
         await record_many(account, "create", kind.name, events)
-        await kind.on_rows([], [row for _, row in made])
+        await kind.on_rows([], [{**row, "id": i} for i, row in made])
     return ids
 
 

@@ -38,6 +38,9 @@ INVISIBLE = re.compile(
 )
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
+# A UK postcode as people type it (any case, with or without its space): the same shape
+# people's postcodes are checked against (server/people/services.py POSTCODE).
+POSTCODE = re.compile(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}")
 # Fields that clients may send back unchanged from a record they read; never written.
 READ_ONLY = frozenset({"id", "created_at", "updated_at"})
 
@@ -407,6 +410,41 @@ class Form:
                 self.errors[name] = message
         else:
             self.clean[name] = choices[key]
+
+    def slugs(
+        self, name: str, label: str, *, shape: re.Pattern[str], max_length: int, most: int
+    ) -> None:
+        """Short names of records in one of the council's lists (an activity's topics): a
+        JSON list of them, or a page's ticked boxes (one value, or a list when several are
+        ticked). Nothing (null, no box ticked) is an empty list; a name given twice counts
+        once. Whether each is in the list now is for the caller to say (Unprocessable)."""
+        present, raw = self._take(name)
+        if not present:
+            return
+        if raw is None or (not self.json and _blank(raw)):
+            self.clean[name] = []
+            return
+        values = raw if isinstance(raw, list) else None
+        if values is None and not self.json and isinstance(raw, str):
+            values = [raw]
+        if values is None:
+            self.errors[name] = f'Send {label} as a list of short names, like ["smoking"].'
+            return
+        if len(values) > most:
+            self.errors[name] = f"Choose at most {most} of {label}."
+            return
+        out: list[str] = []
+        for value in values:
+            key = value if self.json or not isinstance(value, str) else value.strip()
+            if not isinstance(key, str) or len(key) > max_length or not shape.fullmatch(key):
+                self.errors[name] = (
+                    f"Each of {label} must be a short name in lower-case letters, numbers "
+                    'and dashes, like "smoking".'
+                )
+                return
+            if key not in out:
+                out.append(key)
+        self.clean[name] = out
 
     def email(self, name: str, *, required: bool = False) -> None:
         present, raw = self._take(name)

@@ -4,6 +4,7 @@ accounts) kept under a pseudonym. Used by /my-data/delete and by staff deleting 
 
 from __future__ import annotations
 
+from schema.tables import Activity
 from server.accounts.services import check_closing
 from server.db import write_transaction
 from server.lib.audit import CHANGED, record, record_many
@@ -11,6 +12,7 @@ from server.lib.records import Kind, update_many
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import CUSTOM, DELETE, DETACH, Holding
 from server.privacy.subject import Subject, subject_of
+from server.totals import rollup
 
 
 async def _erase(holding: Holding, subject: Subject, by: int | None) -> int:
@@ -26,7 +28,13 @@ async def _erase(holding: Holding, subject: Subject, by: int | None) -> int:
         rows = await table.select(key).where(where)
         what = dict.fromkeys(holding.detach, CHANGED)
         detached = [(r["id"], holding.detach, what) for r in rows]
-        await update_many(Kind(holding.audit_as, table), by, detached)
+        # A detached activity loses its place's postcode: the rollups move it with it.
+        kind = (
+            Kind(holding.audit_as, table, on_rows=rollup.keep)
+            if table is Activity
+            else Kind(holding.audit_as, table)
+        )
+        await update_many(kind, by, detached)
         return len(rows)
     if holding.action == DELETE:
         rows = await table.delete().where(where).returning(key)

@@ -23,6 +23,7 @@ from schema.tables import (  # Upcoming sessions (issue 15)
     WebSession,
     WellbeingAnswer,  # Wellbeing (issue 16)
 )
+from server.activities.details import SETTINGS, TAKE_UP_SHORT
 from server.activities.services import KINDS
 from server.privacy.imports import erase_from_imports, import_rows
 from server.privacy.registry import (
@@ -119,10 +120,10 @@ HOLDINGS: tuple[Holding, ...] = (
                 f("people_reached", "People reached", Activity.people_reached),
                 f("minutes", "Time spent", Activity.minutes),
                 f("area", "Area", Activity.footprint.name),
-                f("setting", "Where it happened", Activity.setting),
+                f("setting", "Where it happened", Activity.setting, SETTINGS),
                 f("postcode", "Postcode of the place", Activity.postcode),
                 f("service", "Signposted to", Activity.service.name),
-                f("take_up", "Did they go", Activity.take_up),
+                f("take_up", "Did they go", Activity.take_up, TAKE_UP_SHORT),
                 f("note", "Note", Activity.note)),
         personal=("person", "note", "postcode"), action=DETACH,
         detach={"person": None, "note": "", "postcode": None},

@@ -116,6 +116,9 @@ NOT_PERSONAL: dict[str, str] = {
     "membership.status": CODE,
     "activity.kind": CODE,
     "activity.setting": CODE,
+    **{f"activity_facet_{period}.{c}": "counts of activities by a code from a fixed list "
+       "(a setting, a quintile, a topic's or service's id)"
+       for period in ("daily", "monthly") for c in ("facet", "value")},
     "activity.take_up": CODE + " (whether a signposted person went: yes, no, not known)",
     **{f"service.{c}": REFERENCE + "; a service, not a person" for c in ("name", "kind")},
     **{f"topic.{c}": REFERENCE for c in ("slug", "name")},

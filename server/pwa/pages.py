@@ -16,6 +16,7 @@ from functools import lru_cache
 from litestar import Response, get
 from litestar.response import Template
 
+from server.activities.details import offered
 from server.activities.services import KINDS
 from server.lib.auth import AppRequest, current_actor
 from server.lib.reference import load_reference
@@ -123,6 +124,8 @@ async def offline_log(request: AppRequest) -> Template:
         "footprints": [{"code": x["code"], "name": x["name"]} for x in ref.footprints.values()],
         "values": {},
         "errors": {},
+        # More details: the kinds of place, and the topics and services offered now.
+        "details": await offered(),
     }
     return shell(request, "activities/log.html", context)
 

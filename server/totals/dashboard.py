@@ -1,6 +1,8 @@
 """The console dashboard's figures for a set of filters: the totals themselves (the very
 answer /api/totals gives for the same filters, from the same cache), and the breakdowns by
-area and month (breakdown.py), cached beside them and cleared with them."""
+area and month (breakdown.py), cached beside them and cleared with them; and the impact
+breakdowns (server/impact/breakdowns.py: by setting, topic, deprivation quintile, and
+signposting), cached the same way."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
+from server.impact.breakdowns import Impact, compute_impact
 from server.lib.reference import Reference, load_reference
 from server.lib.validation import DateParts
 from server.totals.breakdown import Breakdowns, MonthRow, breakdown_key, compute_breakdowns
@@ -19,6 +22,7 @@ FILTERS = ("programme", "footprint", "since", "until")
 # The breakdowns (by area and month: no personal data), kept and cleared with the totals
 # (the same write generation) so that the two always agree.
 BREAKDOWN_CACHE: TotalsCache[Breakdowns] = TotalsCache()
+IMPACT_CACHE: TotalsCache[Impact] = TotalsCache()
 
 
 def filter_params(params: Mapping[str, object]) -> dict[str, str | DateParts]:
@@ -47,9 +51,12 @@ class Dashboard:
     footprints: list[dict[str, Any]]
     months: list[MonthRow]
     new_this_month: dict[str, int]  # by programme slug
+    impact: Impact | None = None  # None when not asked for (the report's figures at its end)
 
 
-async def dashboard(params: Mapping[str, object], today: date) -> Dashboard:
+async def dashboard(
+    params: Mapping[str, object], today: date, with_impact: bool = True
+) -> Dashboard:
     """The dashboard's figures for a request's filters; Invalid says what to fix."""
     given = filter_params(params)
     ref = await load_reference()
@@ -60,9 +67,15 @@ async def dashboard(params: Mapping[str, object], today: date) -> Dashboard:
     async def compute() -> Breakdowns:
         return await compute_breakdowns(f, ref, today)
 
-    # Both at once: on SQLite each query has a connection (and a thread) of its own.
-    headline, extra = await asyncio.gather(
-        totals(clean), BREAKDOWN_CACHE.get(breakdown_key(clean, today), compute)
+    async def impact() -> Impact | None:
+        if not with_impact:
+            return None
+        key = "&".join(f"{k}={clean[k]}" for k in sorted(clean))  # it does not use today
+        return (await IMPACT_CACHE.get(key, lambda: compute_impact(f))).data
+
+    # All at once: on SQLite each query has a connection (and a thread) of its own.
+    headline, extra, impact_figures = await asyncio.gather(
+        totals(clean), BREAKDOWN_CACHE.get(breakdown_key(clean, today), compute), impact()
     )
     return Dashboard(
         params=clean,
@@ -72,6 +85,7 @@ async def dashboard(params: Mapping[str, object], today: date) -> Dashboard:
         footprints=extra.data["footprints"],
         months=extra.data["months"],
         new_this_month=extra.data["new_this_month"],
+        impact=impact_figures,
     )
 
 

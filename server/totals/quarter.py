@@ -130,5 +130,5 @@ async def quarterly_report(value: str | None, today: date) -> Report:
     during = await dashboard(
         {"since": quarter.start.isoformat(), "until": quarter.end.isoformat()}, today
     )
-    at_end = await dashboard({"until": quarter.end.isoformat()}, today)
+    at_end = await dashboard({"until": quarter.end.isoformat()}, today, with_impact=False)
     return Report(quarter, during, at_end, await approved_stories(quarter))

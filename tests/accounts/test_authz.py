@@ -48,7 +48,9 @@ from schema.tables import (
     Organisation,
     Person,
     Programme,
+    Service,
     Story,
+    Topic,
     TrainingRecord,
     UpcomingSession,
 )
@@ -157,6 +159,12 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("POST",   "/api/organisations",              "new",              401, 403, 201, 201),
     ("PATCH",  "/api/organisations/{rec}",        "change",           401, 403, 200, 200),
     ("DELETE", "/api/organisations/{rec}",        "",                 401, 403, 204, 204),
+    # Impact (issue 16): the lists an activity's details name, read-only in the API (kept in
+    # the console); any signed-in account reads them.
+    ("GET",    "/api/topics",                     "",                 401, 200, 200, 200),
+    ("GET",    "/api/topics/{rec}",               "",                 401, 200, 200, 200),
+    ("GET",    "/api/services",                   "",                 401, 200, 200, 200),
+    ("GET",    "/api/services/{rec}",             "",                 401, 200, 200, 200),
     # The rest of the API.
     ("GET",    "/api/totals",                     "",                 200, 200, 200, 200),
     ("POST",   "/api/activities/batch",           "batch",            401, 200, 200, 200),
@@ -222,7 +230,11 @@ TABLES: dict[str, Any] = {
     "courses": Course,
     "applications": Application,  # Joining (issue 15)
     "upcoming-sessions": UpcomingSession,  # Upcoming sessions (issue 15)
+    "topics": Topic,  # Impact (issue 16)
+    "services": Service,
 }
+# The record types the API only lists and reads.
+READ_ONLY = ("topics", "services")
 
 # A valid body to add a record of each type.
 CREATE: dict[str, dict[str, Any]] = {
@@ -469,6 +481,8 @@ async def _unowned(group: str) -> int:
             name="Wigan Athletic Community Trust", kind="other", sector="voluntary"
         ),
         "courses": lambda: Course(slug="test-course", name="Test Course"),
+        "topics": lambda: Topic(slug="test-topic", name="Test topic"),
+        "services": lambda: Service(name="Test Service"),
     }
     row = rows[group]()
     saved = await type(row).insert(row).returning(type(row)._meta.primary_key)
@@ -617,8 +631,8 @@ def test_the_matrix_covers_every_api_route(app):
                     if method not in ("HEAD", "OPTIONS"):
                         routes.add((method, shape(route.path)))
     covered = {(method, shape(path)) for method, path, *_ in MATRIX}
-    # 4 others, 5 per record type, a session's bookings and attendance (issue 15), and
-    # one's own wellbeing answers, read and sent (issue 16).
-    assert len(routes) == 4 + 5 * len(TABLES) + 2 + 2
+    # 4 others, 5 per record type (2 for a read-only one), a session's bookings and
+    # attendance (issue 15), and one's own wellbeing answers, read and sent (issue 16).
+    assert len(routes) == 4 + 5 * (len(TABLES) - len(READ_ONLY)) + 2 * len(READ_ONLY) + 2 + 2
     assert covered == routes
     assert len(MATRIX) == len({(m, p, b) for m, p, b, *_ in MATRIX}), "a row is repeated"

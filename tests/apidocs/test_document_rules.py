@@ -225,6 +225,7 @@ async def test_every_field_of_every_body_says_what_it_is(client):
 
 def _choices():
     """The values the code gives a field, by (schema, field): its description names them all."""
+    from server.activities.details import SETTINGS, TAKE_UP
     from server.activities.services import KINDS, REVIEW_STATUSES
     from server.lib.auth import ROLES
     from server.people.services import STATUSES as MEMBERSHIP
@@ -234,6 +235,8 @@ def _choices():
 
     return {
         ("Activity", "kind"): KINDS,
+        ("Activity", "setting"): SETTINGS,
+        ("Activity", "take_up"): TAKE_UP,
         ("Activity", "review_status"): REVIEW_STATUSES,
         ("FriendsSession", "review_status"): SESSION_REVIEW,
         ("Membership", "status"): MEMBERSHIP,

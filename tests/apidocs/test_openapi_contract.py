@@ -122,7 +122,8 @@ async def test_every_list_takes_exactly_the_options_its_document_lists(client, d
         if "get" in item and item["get"]["operationId"].startswith("list_")
         and path != "/api/audit"
     ]  # fmt: skip
-    assert len(lists) == 13  # 11 record types, applications to join and upcoming sessions
+    # 11 record types, applications to join, upcoming sessions, topics and services
+    assert len(lists) == 15
     for path, op in lists:
         names = [p["name"] for p in op["parameters"]]
         assert names[:2] == ["page", "per_page"], path

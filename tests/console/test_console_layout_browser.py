@@ -43,6 +43,9 @@ IDS = [
     (r"^/console/admin/organisations/", t.Organisation),
     (r"^/console/applicants/", t.Application),  # Joining (issue 15)
     (r"^/console/upcoming/", t.UpcomingSession),  # Upcoming sessions (issue 15)
+    (r"^/console/activities/", t.Activity),  # Impact (issue 16)
+    (r"^/console/topics/", t.Topic),
+    (r"^/console/services/", t.Service),
 ]
 # Pages whose screenshots are looked at (test-artifacts/screenshots/layout-*.png).
 SHOTS = (
@@ -89,6 +92,8 @@ async def console_pages(app) -> list[str]:
 async def _demo_like_data(base: str) -> None:
     """The demo data, a long name, a story, an activity and a big session to review."""
     await load_demo(0.02)
+    if not await t.Service.count():  # Impact (issue 16): a service to change or delete
+        await t.Service.insert(t.Service(name="Stop Smoking Wigan", kind="Stop smoking"))
     champion = await f.user("champion", name="Bartholomew Featherstonehaugh-Montgomery")
     await f.join(champion.person_id, "health-champions")
     await f.join(champion.person_id, "dementia-friends")

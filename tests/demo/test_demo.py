@@ -10,6 +10,8 @@ from schema import tables as t
 from server.activities.services import review_for
 from server.demo import DemoRefused, data, load_demo
 from server.demo.plan import scaled
+from server.impact import words
+from server.lib import normal
 from tests.helpers.factories import empty_tables
 
 SCALE = 0.02  # about 60 people and 1,200 activities: quick, and every kind of record
@@ -167,3 +169,74 @@ async def test_a_scale_out_of_range_is_refused(scale: float) -> None:
     with pytest.raises(ValueError, match="scale"):
         await load_demo(scale)
     assert await t.Person.count() == 0
+
+
+async def test_the_impact_fields_look_real_and_are_made_up() -> None:
+    """Issue 16: settings on most activities, topics and places on many, signposts naming
+    the made-up services with take-up on some, a small fake lookup, and a demo rate."""
+    counts = await load_demo(SCALE)
+    rows = await t.Activity.select(
+        t.Activity.kind, t.Activity.setting, t.Activity.postcode, t.Activity.service,
+        t.Activity.take_up, t.Activity.take_up_at, t.Activity.occurred_on,
+    )  # fmt: skip
+    total = len(rows)
+    assert sum(1 for a in rows if a["setting"]) > 0.8 * total
+    assert {a["setting"] for a in rows} <= set(words.SETTINGS) | {""}
+    posts = [a["setting"] for a in rows if a["kind"] == "social-media"]
+    assert set(posts) == {"online", ""}
+    assert 0.4 * total < sum(1 for a in rows if a["postcode"]) < 0.8 * total
+    assert await t.ActivityTopic.count() > 0.5 * total
+    signposts = [a for a in rows if a["kind"] == "signposting"]
+    named = [a for a in signposts if a["service"] is not None]
+    assert len(named) > 0.7 * len(signposts)
+    assert all(a["service"] is None for a in rows if a["kind"] != "signposting")
+    answers = [a["take_up"] for a in named]
+    yes, no = answers.count("yes"), answers.count("no")
+    assert 0.4 < yes / (yes + no) < 0.7  # about 55%
+    assert all((a["take_up_at"] is None) == (a["take_up"] == "") for a in rows)
+    services = await t.Service.select(t.Service.name)
+    assert counts["services"] == len(services) == len(data.SERVICES)
+    assert all(s["name"].endswith("(demo)") for s in services)
+    # The lookups: fake LSOA codes that fit the column, and most homes placed.
+    lsoas = await t.AreaDeprivation.select()
+    assert counts["lookup_areas"] == len(lsoas) == 42
+    assert all(r["lsoa"].startswith("E01DEMO") and len(r["lsoa"]) <= 12 for r in lsoas)
+    assert {r["imd_decile"] for r in lsoas} <= set(range(1, 11))
+    homes = {
+        normal.postcode(p["postcode"])
+        for p in await t.Person.select(t.Person.postcode)
+        if p["postcode"]
+    }
+    known = {r["postcode"] for r in await t.PostcodeArea.select(t.PostcodeArea.postcode)}
+    assert 0.85 * len(homes) < len(homes & known) < len(homes)
+    rate = {r["key"]: r["value"] for r in await t.SiteText.select()}
+    assert rate["social_value_rate"] == data.DEMO_RATE
+    assert rate["social_value_source"].startswith("Demo figure, made up")
+
+
+async def test_the_impact_fields_are_the_same_each_time() -> None:
+    async def impact() -> list[tuple]:
+        rows = await t.Activity.select(
+            t.Activity.setting, t.Activity.postcode, t.Activity.service.name, t.Activity.take_up
+        ).order_by(t.Activity.id).limit(200)
+        topics = await t.ActivityTopic.select(t.ActivityTopic.topic).order_by(t.ActivityTopic.id)
+        return [tuple(r.values()) for r in rows] + [tuple(r.values()) for r in topics[:200]]
+
+    await load_demo(SCALE)
+    first = await impact()
+    await empty_tables()
+    await load_demo(SCALE)
+    assert await impact() == first
+
+
+async def test_the_demo_keeps_the_councils_own_lookups_and_rate() -> None:
+    await t.PostcodeArea.insert(t.PostcodeArea(postcode="WN11AA", lsoa="E01000001"))
+    await t.SiteText.insert(
+        t.SiteText(key="social_value_rate", value="11.00"),
+        t.SiteText(key="social_value_source", value="Our own"),
+    )
+    counts = await load_demo(SCALE)
+    assert counts["lookup_postcodes"] == counts["lookup_areas"] == 0
+    assert await t.PostcodeArea.count() == 1 and await t.AreaDeprivation.count() == 0
+    rate = {r["key"]: r["value"] for r in await t.SiteText.select()}
+    assert rate == {"social_value_rate": "11.00", "social_value_source": "Our own"}

@@ -28,9 +28,13 @@ TEST_TABLES = (
     t.AuditEvent,
     t.ApiToken,
     t.Account,
+    t.ActivityTopic,  # Impact (issue 16): before the activities it names
     t.Activity,
+    t.Service,
     t.ActivityDaily,
     t.ActivityMonthly,
+    t.ActivityFacetDaily,
+    t.ActivityFacetMonthly,
     t.FriendsSession,
     t.ExternalCount,
     t.TrainingRecord,
@@ -41,6 +45,9 @@ TEST_TABLES = (
     # Joining (issue 15): their links to people and areas are set to null when those go.
     t.ApplicationProgramme,
     t.Application,
+    # Impact (issue 16): the council's deprivation lookups
+    t.PostcodeArea,
+    t.AreaDeprivation,
 )
 
 

@@ -246,7 +246,7 @@ async def test_a_batch_is_audited_as_one_record_at_a_time_would_be():
     assert what["person"] == ctx.actor.person_id if ctx.actor else None
     assert list(what) == [
         "client_id", "person", "programme", "kind", "occurred_on", "footprint",
-        "people_reached", "minutes", "note", "review_status",
+        "people_reached", "minutes", "note", "review_status", "setting", "postcode", "service",
     ]  # fmt: skip
 
 
@@ -320,6 +320,11 @@ ODD_VALUES: dict[str, list[object]] = {
     "minutes": [0, 30, 1440, 1441, -5, "30", None, "", 30.0, False],
     "note": [None, "", "   ", "kind words", " padded ", "x" * 500, "x" * 501, "bad\x00char",
              "tab\tand\nline", 12, True, ["a"]],
+    # Impact (issue 16): the details, blank (quick) or given (through Form).
+    "setting": [None, "", " ", "home", " home ", "church"],
+    "postcode": [None, "", "WN1 1AA", "nope"],
+    "topics": [None, "", [], ["smoking"], "smoking"],
+    "service": [None, "", "3", 3],
 }  # fmt: skip
 
 

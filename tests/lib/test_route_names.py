@@ -29,6 +29,8 @@ SAMPLES: dict[type, object] = {int: 7, str: "x" * 43, Path: "a/b.css", datetime.
 # Names made from a fixed prefix and a settings list's fixed path (kind.path), as in
 # url_for('console-admin-' ~ kind.path ~ '-edit', ...): each kind's route is tried.
 KIND_PATH = "kind.path"
+# The same for the console's lists of topics and services (listed.path: console/lists.py).
+LISTED_PATH = "listed.path"
 # server/ calls whose route name is a variable, and where that variable comes from; the
 # values each can take are reversed by the tests at the end of this file.
 NAMED_BY_VALUE = {
@@ -36,6 +38,7 @@ NAMED_BY_VALUE = {
     ("server/console/record_forms.py", "self.list_name"): "RecordForm.list_name",
     ("server/console/admin.py", "tag"): "console-admin-<kind.path>, a settings list",
     ("server/console/audit.py", "name"): "RECORD_PAGES",
+    ("server/console/lists.py", "tag"): "console-<kind.path>, a console list",
 }
 
 
@@ -72,12 +75,20 @@ def _names(node: nodes.Node, kind_paths: list[str]) -> list[str] | None:
         for part in node.nodes:
             if dotted(part) == KIND_PATH:
                 found = [f + path for f in found for path in kind_paths]
+            elif dotted(part) == LISTED_PATH:
+                found = [f + path for f in found for path in listed_paths()]
             elif (values := _names(part, kind_paths)) is not None:
                 found = [f + v for f in found for v in values]
             else:
                 return None
         return found
     return None
+
+
+def listed_paths() -> list[str]:
+    from server.console.lists import KINDS
+
+    return [kind.path for kind in KINDS]
 
 
 def template_calls(kind_paths: list[str]) -> Iterator[tuple[str, list[str] | None, list[str]]]:
@@ -166,6 +177,8 @@ def test_the_names_given_as_values_are_routes(app, kind_paths):
             reverse(app, f"{form.name}-{suffix}", parameters)
     for path in kind_paths:
         assert reverse(app, f"console-admin-{path}", []) == f"/console/admin/{path}"
+    for path in listed_paths():
+        assert reverse(app, f"console-{path}", []) == f"/console/{path}"
 
 
 @pytest.mark.parametrize(

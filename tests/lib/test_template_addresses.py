@@ -79,13 +79,18 @@ def _number(node: nodes.Node) -> bool:
     return False
 
 
+# A settings list's path (kind.path: server/reference ADMIN_KINDS) and a console list's
+# (listed.path: server/console/lists KINDS): fixed in the code, never from a request.
+FIXED_PATHS = ("kind.path", "listed.path")
+
+
 def _route_name(node: nodes.Node) -> bool:
     """A literal route name, or one made of literals and a settings list's fixed path
     ('console-admin-' ~ kind.path ~ '-edit'; server/console/admin.py names its routes so)."""
     if isinstance(node, nodes.Const):
         return isinstance(node.value, str)
     if isinstance(node, nodes.Concat):
-        return all(_route_name(part) or dotted(part) == "kind.path" for part in node.nodes)
+        return all(_route_name(part) or dotted(part) in FIXED_PATHS for part in node.nodes)
     return False
 
 

@@ -204,9 +204,10 @@ async function keep(form, message) {
   if (occurred_on === null) return say("Enter the date as a day, month and year in numbers, then save again.");
   if (minutes === null) return say("Enter the time as whole hours and minutes, then save again.");
   const item = { client_id: data.get("client_id"), owner: who, occurred_on, minutes };
-  for (const name of ["programme", "kind", "footprint", "people_reached", "note"]) {
+  for (const name of ["programme", "kind", "footprint", "people_reached", "note", "setting", "postcode", "service"]) {
     item[name] = data.get(name) || "";
   }
+  item.topics = data.getAll("topics");
   await queue.add(item);  // keyed by client_id: the same form twice is one item
   if ("serviceWorker" in navigator && "SyncManager" in self) {
     navigator.serviceWorker.ready.then((r) => r.sync.register("send-activities")).catch(() => {});
@@ -219,6 +220,25 @@ async function keep(form, message) {
   say(message);
   await (navigator.onLine ? sendWaiting() : showWaiting());
 }
+
+// The log form's service is for signposting only: hidden (and not sent) for other kinds,
+// and "More details" opens when signposting is chosen. Without this script the field is
+// shown, with its hint.
+function onlyForSignposting() {
+  const part = document.querySelector("main form [data-only-for]");
+  const form = part && part.closest("form");
+  if (!form || !form.elements.kind) return;
+  const show = (opening) => {
+    const on = form.elements.kind.value === part.dataset.onlyFor;
+    part.hidden = !on;
+    for (const field of part.querySelectorAll("select, input")) field.disabled = !on;
+    if (on && opening) part.closest("details").open = true;
+  };
+  form.addEventListener("change", (event) => { if (event.target.name === "kind") show(true); });
+  form.addEventListener("reset", () => setTimeout(() => show(false)));  // kept on the phone
+  show(false);
+}
+onlyForSignposting();
 
 // The shell's "My activities" without signal: what waits on this phone for this account.
 async function listWaiting() {
