@@ -240,3 +240,19 @@ class AreaDeprivationRow(TypedDict, total=False):
     id: int
     lsoa: str
     imd_decile: int
+
+
+# Wellbeing (issue 16)
+
+
+class WellbeingAnswerRow(TypedDict, total=False):
+    id: int
+    person: int
+    programme: int
+    months: int
+    life_satisfaction: int | None
+    worthwhile: int | None
+    happiness: int | None
+    anxiety: int | None
+    skipped: bool
+    answered_at: datetime

@@ -509,3 +509,30 @@ class AreaDeprivation(_Table):
 
     lsoa = Varchar(length=12, unique=True)
     imd_decile = Integer()
+
+
+# Wellbeing (issue 16) -------------------------------------------------------------------
+
+
+class WellbeingAnswer(_Table):
+    """A champion's answers to the ONS personal wellbeing questions ("ONS4") for one
+    programme at one point: `months` 0 is the baseline, asked on joining the programme, and
+    each follow-up is that many months after joining (WELLBEING_FOLLOW_UP_MONTHS). Each
+    score is 0 to 10, or None when left blank; `skipped` is True when the person chose not
+    to answer this time (every score None). Personal data: in the person's download, erased
+    with them, and never shown one person at a time (only totals of groups of at least
+    SMALL_NUMBER people).
+
+    Unique index: wellbeing_answer_key (person, programme, months)."""
+
+    person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade)
+    programme = ForeignKey(
+        references=Programme, null=False, on_delete=OnDelete.restrict, index=True
+    )
+    months = Integer()
+    life_satisfaction = Integer(null=True, default=None)
+    worthwhile = Integer(null=True, default=None)
+    happiness = Integer(null=True, default=None)
+    anxiety = Integer(null=True, default=None)
+    skipped = Boolean(default=False)
+    answered_at = Timestamptz(default=TimestamptzNow())

@@ -64,6 +64,8 @@ from server.stories.services import STORIES
 from server.totals.api import get_totals
 from server.trainings import pages as trainings_pages
 from server.trainings.services import TRAININGS
+from server.wellbeing import api as wellbeing_api  # Wellbeing (issue 16)
+from server.wellbeing import pages as wellbeing_pages  # Wellbeing (issue 16)
 from server.widget import pages as widget_pages
 
 WEB = PROJECT_ROOT / "web"
@@ -87,6 +89,7 @@ PAGE_MODULES = (
     # Joining (issue 15)
     join_pages,
     events_pages,  # Upcoming sessions (issue 15)
+    wellbeing_pages,  # Wellbeing (issue 16)
 )
 PAGES = [handler for module in PAGE_MODULES for handler in module.HANDLERS]
 
@@ -216,6 +219,7 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[WEB / "static"]),
             # Joining (issue 15)
             *join_api.HANDLERS,
+            *wellbeing_api.HANDLERS,  # Wellbeing (issue 16)
         ],
         middleware=[
             RefuseOddPaths,  # first: before anything reads the address

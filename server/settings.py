@@ -132,6 +132,57 @@ def _line(name: str, default: str) -> str:
     return value
 
 
+# Wellbeing (issue 16) -------------------------------------------------------------------
+WELLBEING_MOST_POINTS = 6  # follow-ups at most: each is a question set on a phone
+WELLBEING_LATEST = 120  # months after joining (ten years)
+
+
+class _Wellbeing(TypedDict):
+    """The Settings fields for when the wellbeing questions are asked."""
+
+    wellbeing_follow_up_months: tuple[int, ...]
+    wellbeing_open_weeks: int
+
+
+def _follow_ups(name: str, default: str) -> tuple[int, ...]:
+    """Whole numbers of months separated by commas, each later than the one before."""
+    raw = os.environ.get(name, "").strip() or default
+    example = f"like {default}"
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise SettingsError(
+            f"{name} must be whole numbers of months separated by commas, {example}, "
+            f"not {raw[:60]!r}"
+        )
+    months = tuple(int(part) for part in parts)
+    if len(months) > WELLBEING_MOST_POINTS:
+        raise SettingsError(f"{name} may list at most {WELLBEING_MOST_POINTS} follow-ups")
+    if not all(1 <= m <= WELLBEING_LATEST for m in months):
+        raise SettingsError(
+            f"{name}: each follow-up must be from 1 to {WELLBEING_LATEST} months after "
+            f"joining (0 is the question set on joining, always asked), not {raw[:60]!r}"
+        )
+    if list(months) != sorted(set(months)):
+        raise SettingsError(
+            f"{name} must list each follow-up once, the earliest first, {example}, not {raw[:60]!r}"
+        )
+    return months
+
+
+def _wellbeing() -> _Wellbeing:
+    months = _follow_ups("WELLBEING_FOLLOW_UP_MONTHS", "3,12")
+    weeks = _int("WELLBEING_OPEN_WEEKS", 6, 1, 52)
+    # Each point must close before the next opens: a month is at least 4 weeks.
+    gap = min(b - a for a, b in zip((0, *months), months, strict=False))
+    if weeks > 4 * gap:
+        raise SettingsError(
+            f"WELLBEING_OPEN_WEEKS must be at most {4 * gap} weeks, so that the questions "
+            f"close before the next ones are due ({gap} months apart in "
+            f"WELLBEING_FOLLOW_UP_MONTHS), not {weeks}"
+        )
+    return {"wellbeing_follow_up_months": months, "wellbeing_open_weeks": weeks}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(metadata={"env": "DATABASE_URL"})
@@ -177,6 +228,13 @@ class Settings:
     # Joining (issue 15)
     parent_consent_under: int = field(metadata={"env": "PARENT_CONSENT_UNDER"})
     """Someone joining who may be younger than this gives a parent's or carer's consent."""
+    # Wellbeing (issue 16)
+    wellbeing_follow_up_months: tuple[int, ...] = field(
+        metadata={"env": "WELLBEING_FOLLOW_UP_MONTHS"}
+    )
+    """Months after joining a programme at which the wellbeing questions are asked again."""
+    wellbeing_open_weeks: int = field(metadata={"env": "WELLBEING_OPEN_WEEKS"})
+    """Weeks the wellbeing questions stay open to answer, from joining or a follow-up's date."""
 
     @property
     def is_postgres(self) -> bool:
@@ -234,4 +292,6 @@ def get_settings() -> Settings:
         help_contact=_line("HELP_CONTACT", ""),
         # Joining (issue 15)
         parent_consent_under=_int("PARENT_CONSENT_UNDER", 16, 0, 25),
+        # Wellbeing (issue 16)
+        **_wellbeing(),
     )

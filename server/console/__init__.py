@@ -27,6 +27,7 @@ from server.console import (
     sessions,
     social_value,  # Impact (issue 16)
     trainings,
+    wellbeing,  # Wellbeing (issue 16)
     widget,
 )
 from server.lib.auth import staff
@@ -40,6 +41,7 @@ PARTS = (
     lists,  # Impact (issue 16): topics and services
     activities,  # Impact (issue 16): one activity and its details
     social_value,  # Impact (issue 16)
+    wellbeing,  # Wellbeing (issue 16)
 )  # fmt: skip
 
 

@@ -22,11 +22,13 @@ from server.console.figures import (
     programme_chart,
     programme_rows,
 )
+from server.console.wellbeing_figures import view as wellbeing_view  # Wellbeing (issue 16)
 from server.impact.social_value import estimate, load_rate, pounds, whole_pounds
 from server.lib.auth import AppRequest
 from server.lib.validation import Invalid
 from server.settings import today
 from server.totals.quarter import Report, quarter_choices, quarterly_report
+from server.wellbeing.services import wellbeing_figures  # Wellbeing (issue 16)
 
 
 def headline(report: Report) -> list[dict[str, object]]:
@@ -107,6 +109,8 @@ async def report_page(request: AppRequest) -> Template:
     values = {"quarter": report.quarter.code}
     if all(code != report.quarter.code for code, _ in choices):
         context = {**context, "choices": [*choices, (values["quarter"], report.quarter.name)]}
+    # Wellbeing (issue 16): the group figures as at the quarter's last day.
+    wellbeing = wellbeing_view(await wellbeing_figures(report.quarter.end), "report-wellbeing")
     return Template(
         "console/report.html",
         context={
@@ -114,6 +118,7 @@ async def report_page(request: AppRequest) -> Template:
             **report_context(report),
             **await impact_context(report),  # Impact (issue 16)
             "values": values,
+            "wellbeing": wellbeing,  # Wellbeing (issue 16)
         },
     )
 

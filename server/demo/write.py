@@ -36,6 +36,9 @@ from server.demo.plan import (
     plan,
     scaled,
 )
+from server.demo.wellbeing import COLUMNS as WELLBEING_COLUMNS  # Wellbeing (issue 16)
+from server.demo.wellbeing import plan_wellbeing, wellbeing_rows
+from server.settings import get_settings
 from server.settings import today as council_today
 from server.totals import rollup
 from server.trainings.services import add_months
@@ -422,10 +425,23 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
     total = scaled(ACTIVITIES, scale)
     await write_activities(ctx, total, report)
     counts["activities"] = total
+    # Wellbeing (issue 16): the champions' answers, from their own random generator.
+    counts["wellbeing_answers"] = await write_wellbeing(the_plan, written, now)
     report("statistics", 0, 1)
     await refresh_statistics()
     report("statistics", 1, 1)
     return counts
+
+
+async def write_wellbeing(the_plan: Plan, written: Written, now: datetime) -> int:
+    """Insert the demo's wellbeing answers (server/demo/wellbeing.py); how many."""
+    planned = plan_wellbeing(
+        the_plan.memberships, the_plan.today, get_settings().wellbeing_follow_up_months
+    )
+    rows = wellbeing_rows(planned, written.people, written.programmes, now)
+    async with write_transaction():
+        await insert_rows("wellbeing_answer", WELLBEING_COLUMNS, rows)
+    return len(rows)
 
 
 async def refresh_statistics() -> None:

@@ -12,6 +12,7 @@ from server.lib.pages import PageContext, signed_in_pages
 from server.lib.records import Context
 from server.public.answers import borough_now
 from server.sessions.services import session_form_choices
+from server.wellbeing.services import due_points
 
 
 async def may_record_sessions(ctx: Context) -> bool:
@@ -38,6 +39,8 @@ async def home(ctx: PageContext) -> Template:
             # The movement's numbers as the public sees them: one place decides them.
             "totals": await borough_now(),
             "sessions": await may_record_sessions(ctx),
+            # Wellbeing (issue 16): the card when a point's questions are open to answer.
+            "wellbeing_due": bool(await due_points(person)),
             "log_choices": {
                 **{k: log_values[k] for k in ("programme", "footprint")},
                 # only these are offered on the phone's copy of the form

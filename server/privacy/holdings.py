@@ -21,6 +21,7 @@ from schema.tables import (  # Upcoming sessions (issue 15)
     TrainingRecord,
     UpcomingSession,
     WebSession,
+    WellbeingAnswer,  # Wellbeing (issue 16)
 )
 from server.activities.details import SETTINGS, TAKE_UP_SHORT
 from server.activities.services import KINDS
@@ -282,3 +283,33 @@ EVENT_HOLDINGS: tuple[Holding, ...] = (
     ),
 )  # fmt: skip
 HOLDINGS = (*EVENT_HOLDINGS, *HOLDINGS)
+
+
+# Wellbeing (issue 16): the person's answers to the ONS personal wellbeing questions.
+# Erased with them (before their own row, which they point at); in their download.
+WELLBEING_HOLDINGS: tuple[Holding, ...] = (
+    Holding(
+        WellbeingAnswer, "wellbeing_answers", "Your answers about how you feel",
+        "Your answers to the four wellbeing questions, asked when you joined a programme and "
+        "at each follow-up (each from 0, not at all, to 10, completely), or that you chose "
+        "to skip them. Nobody else sees your own answers: coordinators see only totals for "
+        "groups of people. If you delete your account, they are deleted too.",
+        about=by_person(WellbeingAnswer.person),
+        fields=(f("answered_at", "Answered", WellbeingAnswer.answered_at),
+                f("programme", "Programme", WellbeingAnswer.programme.name),
+                f("months", "Months after joining (0: when you joined)",
+                  WellbeingAnswer.months),
+                f("life_satisfaction", "How satisfied you are with your life",
+                  WellbeingAnswer.life_satisfaction),
+                f("worthwhile", "How worthwhile the things you do feel",
+                  WellbeingAnswer.worthwhile),
+                f("happiness", "How happy you felt the day before", WellbeingAnswer.happiness),
+                f("anxiety", "How anxious you felt the day before", WellbeingAnswer.anxiety),
+                f("skipped", "You chose to skip them", WellbeingAnswer.skipped)),
+        personal=("person", "life_satisfaction", "worthwhile", "happiness", "anxiety",
+                  "skipped"),
+        audit_as="wellbeing_answer", order=WellbeingAnswer.answered_at,
+    ),
+)  # fmt: skip
+HOLDINGS = (*WELLBEING_HOLDINGS, *HOLDINGS)
+RECORD_TYPES["wellbeing_answer"] = "Wellbeing answers"

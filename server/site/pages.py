@@ -20,6 +20,7 @@ PRIVATE_PATHS = (
     "/training",
     "/sessions",
     "/upcoming",  # Upcoming sessions (issue 15): a champion's own
+    "/wellbeing",  # Wellbeing (issue 16): a champion's own questions
     "/bookings/",  # a booking's cancel link
     "/api/",
     "/schema",

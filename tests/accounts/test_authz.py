@@ -170,6 +170,10 @@ MATRIX: list[tuple[str, str, str, int, int, int, int]] = [
     ("POST",   "/api/activities/batch",           "batch",            401, 200, 200, 200),
     ("GET",    "/api/me",                         "",                 401, 200, 200, 200),
     ("GET",    "/api/audit",                      "",                 401, 403, 403, 200),
+    # Wellbeing (issue 16): only ever one's own answers (each account here has just joined
+    # Health Champions, so its first questions are due: skipped).
+    ("GET",    "/api/me/wellbeing",               "",                 401, 200, 200, 200),
+    ("POST",   "/api/me/wellbeing",               "wellbeing",        401, 200, 200, 200),
     # Joining (issue 15): applications to join, staff only; the decisions are POST actions.
     ("GET",    "/api/applications",               "",                 401, 403, 200, 200),
     ("GET",    "/api/applications/{rec}",         "",                 401, 403, 200, 200),
@@ -314,6 +318,8 @@ def body_for(name: str, resource: str) -> dict[str, Any] | None:
         return ACTIONS[name]
     if name == "attendance":
         return {"attended": [], "walk_ins": 4}
+    if name == "wellbeing":  # Wellbeing (issue 16)
+        return {"skip": True}
     if name == "batch":
         return {
             "activities": [
@@ -625,8 +631,8 @@ def test_the_matrix_covers_every_api_route(app):
                     if method not in ("HEAD", "OPTIONS"):
                         routes.add((method, shape(route.path)))
     covered = {(method, shape(path)) for method, path, *_ in MATRIX}
-    # 4 others, 5 per record type (2 for a read-only one), and a session's bookings and
-    # attendance (issue 15).
-    assert len(routes) == 4 + 5 * (len(TABLES) - len(READ_ONLY)) + 2 * len(READ_ONLY) + 2
+    # 4 others, 5 per record type (2 for a read-only one), a session's bookings and
+    # attendance (issue 15), and one's own wellbeing answers, read and sent (issue 16).
+    assert len(routes) == 4 + 5 * (len(TABLES) - len(READ_ONLY)) + 2 * len(READ_ONLY) + 2 + 2
     assert covered == routes
     assert len(MATRIX) == len({(m, p, b) for m, p, b, *_ in MATRIX}), "a row is repeated"

@@ -15,6 +15,7 @@ from server.totals import rollup
 
 # Every table that tests write, children before parents.
 TEST_TABLES = (
+    t.WellbeingAnswer,  # Wellbeing (issue 16): before people
     t.Booking,  # Upcoming sessions (issue 15): before the tables they refer to
     t.UpcomingSession,
     t.ImportJob,
