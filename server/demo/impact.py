@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
-from schema.tables import AreaDeprivation, Footprint, PostcodeArea, Service, SiteText, Topic
+from schema.tables import AreaDeprivation, Footprint, PostcodeArea, Service, Topic
 from server.demo.data import (
     AREAS,
     ASKED_AFTER,
@@ -39,6 +39,7 @@ from server.demo.data import (
 )
 from server.impact.social_value import RATE_KEY, SOURCE_KEY
 from server.lib import normal
+from server.lib.site_text import read_site_text, write_site_text
 
 ImpactFields = tuple[str, str | None, int | None, str, datetime | None]
 
@@ -167,14 +168,8 @@ async def lookups_loaded() -> bool:
 
 async def write_rate() -> bool:
     """The demo's social value rate, unless a rate is set already; whether it was written."""
-    rows = await SiteText.select(SiteText.key, SiteText.value).where(
-        SiteText.key.is_in([RATE_KEY, SOURCE_KEY])
-    )
-    if any(r["value"] for r in rows):
+    if any((await read_site_text([RATE_KEY, SOURCE_KEY])).values()):
         return False
     for key, value in ((RATE_KEY, DEMO_RATE), (SOURCE_KEY, DEMO_RATE_SOURCE)):
-        await SiteText.insert(SiteText(key=key)).on_conflict(
-            target=SiteText.key, action="DO NOTHING"
-        )
-        await SiteText.update({SiteText.value: value}).where(SiteText.key == key)
+        await write_site_text(key, value)
     return True

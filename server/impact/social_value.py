@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from schema.tables import SiteText
 from server.db import write_transaction
 from server.lib.audit import record
+from server.lib.site_text import read_site_text, write_site_text
 from server.lib.validation import Form, Invalid
 
 RATE_KEY, SOURCE_KEY = "social_value_rate", "social_value_source"
@@ -63,9 +62,7 @@ async def load_rate() -> Rate | None:
 
 
 async def _saved() -> dict[str, str]:
-    rows = await SiteText.select(SiteText.key, SiteText.value).where(SiteText.key.is_in(list(KEYS)))
-    found = {r["key"]: r["value"] for r in rows}
-    return {key: found.get(key, "") for key in KEYS}
+    return await read_site_text(KEYS)
 
 
 async def rate_values() -> dict[str, str]:
@@ -127,11 +124,6 @@ async def save_rate(data: Mapping[str, object], by: int | None) -> None:
             if old[key] == new[key]:
                 continue
             what["rate" if key == RATE_KEY else "source"] = [old[key], new[key]]
-            await SiteText.insert(SiteText(key=key)).on_conflict(
-                target=SiteText.key, action="DO NOTHING"
-            )
-            await SiteText.update(
-                {SiteText.value: new[key], SiteText.updated_at: datetime.now(UTC)}
-            ).where(SiteText.key == key)
+            await write_site_text(key, new[key])
         if what:
             await record(by, "update", AUDIT_TYPE, 1, what)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from schema.tables import SiteText
 from server.db import write_transaction
 from server.lib.audit import CHANGED, record
+from server.lib.site_text import read_site_text, write_site_text
 from server.lib.validation import Form
 
 KEYS = ("council_name", "contact", "notice")
@@ -35,9 +34,8 @@ DEFAULTS = {"council_name": "", "contact": "", "notice": DEFAULT_NOTICE}
 
 async def load_texts() -> dict[str, str]:
     """The council's texts as saved, with the defaults for any not saved (or left empty)."""
-    rows = await SiteText.select(SiteText.key, SiteText.value).where(SiteText.key.is_in(list(KEYS)))
-    saved = {r["key"]: r["value"] for r in rows if r["value"].strip()}
-    return {key: saved.get(key, DEFAULTS[key]) for key in KEYS}
+    saved = await read_site_text(KEYS)
+    return {key: saved[key] if saved[key].strip() else DEFAULTS[key] for key in KEYS}
 
 
 def _inline(line: str) -> Markup:
@@ -118,20 +116,12 @@ async def save_texts(data: Mapping[str, object], by: int | None) -> None:
     if new["notice"].strip() == DEFAULT_NOTICE.strip():
         new["notice"] = ""
     async with write_transaction():
-        rows = await SiteText.select(SiteText.key, SiteText.value).where(
-            SiteText.key.is_in(list(KEYS))
-        )
-        old = {k: "" for k in KEYS} | {r["key"]: r["value"] for r in rows}
+        old = await read_site_text(KEYS)
         what: dict[str, list[str] | str] = {}  # [old, new], or CHANGED
         for key in KEYS:
             if old[key] == new[key]:
                 continue
             what[key] = [old[key], new[key]] if key == "council_name" else CHANGED
-            await SiteText.insert(SiteText(key=key)).on_conflict(
-                target=SiteText.key, action="DO NOTHING"
-            )
-            await SiteText.update(
-                {SiteText.value: new[key], SiteText.updated_at: datetime.now(UTC)}
-            ).where(SiteText.key == key)
+            await write_site_text(key, new[key])
         if what:
             await record(by, "update", "privacy_notice", 1, what)
