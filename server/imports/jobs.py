@@ -240,14 +240,7 @@ async def preview(job_id: int, ctx: Context, data: Mapping[str, object]) -> None
     while len(_CHECKED) >= KEEP_CHECKED:
         del _CHECKED[next(iter(_CHECKED))]  # the oldest
     _CHECKED[job_id] = (_checked_for(mapping, look), checked)
-    await ImportJob.update(
-        {
-            ImportJob.mapping: mapping,
-            ImportJob.preview: preview_json(plan),
-            ImportJob.status: "ready",
-            ImportJob.updated_at: _now(),
-        }
-    ).where(ImportJob.id == job_id)
+    await _ready(job_id, mapping, preview_json(plan))
 
 
 async def _preview_list(
@@ -255,10 +248,15 @@ async def _preview_list(
 ) -> None:
     """The preview of a list the council keeps (services, a lookup)."""
     plan = await build_list_plan(kind, sheet, mapping, ctx)
+    await _ready(job_id, mapping, preview_json(plan))
+
+
+async def _ready(job_id: int, mapping: dict[str, str], preview: object) -> None:
+    """The job previewed: its columns and what the import would do, saved."""
     await ImportJob.update(
         {
             ImportJob.mapping: mapping,
-            ImportJob.preview: preview_json(plan),
+            ImportJob.preview: preview,
             ImportJob.status: "ready",
             ImportJob.updated_at: _now(),
         }
