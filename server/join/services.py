@@ -19,9 +19,8 @@ from server.db import write_transaction
 from server.lib import normal
 from server.lib.audit import record
 from server.lib.reference import Reference
-from server.lib.validation import Form, Limited
+from server.lib.validation import POSTCODE, Form, Limited
 from server.mail.services import send_email
-from server.people.services import POSTCODE
 from server.settings import get_settings, today
 from server.site.context import greeting
 

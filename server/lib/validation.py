@@ -38,8 +38,8 @@ INVISIBLE = re.compile(
 )
 # 12, -3 or 1,250 (a thousands comma, as people type in forms and spreadsheets).
 WHOLE = re.compile(r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})")
-# A UK postcode as people type it (any case, with or without its space): the same shape
-# people's postcodes are checked against (server/people/services.py POSTCODE).
+# A UK postcode as people type it (any case, with or without its space): people's homes,
+# applicants' and the places of activities are all read with it.
 POSTCODE = re.compile(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}")
 # Fields that clients may send back unchanged from a record they read; never written.
 READ_ONLY = frozenset({"id", "created_at", "updated_at"})

@@ -14,14 +14,13 @@ from server.db import contains
 from server.lib.normal import simple
 from server.lib.records import Context, FollowUp, Forbidden, RecordType, Sent
 from server.lib.reference import Reference
-from server.lib.validation import Form, Invalid, Unprocessable
+from server.lib.validation import POSTCODE, Form, Invalid, Unprocessable
 from server.people import shapes
 from server.privacy.erase import erase_person
 from server.settings import today
 
 STATUSES = ("active", "paused", "left")
 PHONE = re.compile(r"\+?[0-9 ()-]{6,40}")
-POSTCODE = re.compile(r"[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}")
 YOUNG = "young-health-champions"
 YOUNG_AGES = (14, 24)
 

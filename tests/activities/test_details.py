@@ -353,11 +353,3 @@ async def test_the_lists_cannot_be_changed_through_the_api(client):
     gone = await client.delete(f"/api/topics/{topic['id']}", headers=admin.headers)
     assert gone.status_code == 405
     assert await Topic.count() == 11
-
-
-def test_a_places_postcode_is_read_as_a_persons_is():
-    """One shape of postcode: the place's reader uses the same pattern as people's."""
-    from server.lib.validation import POSTCODE
-    from server.people.services import POSTCODE as PEOPLES
-
-    assert POSTCODE.pattern == PEOPLES.pattern
