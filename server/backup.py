@@ -24,7 +24,7 @@ from server.settings import PROJECT_ROOT
 
 MIGRATIONS = PROJECT_ROOT / "schema" / "piccolo_migrations"
 # Filled by the migrations or by the app on its own: rows here are not someone's data.
-NOT_DATA = {"migration", "programme", "course", "chore"}
+NOT_DATA = {"migration", "programme", "course", "topic", "chore"}
 
 
 class Refused(Exception):
