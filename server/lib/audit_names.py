@@ -54,6 +54,8 @@ RECORD_WORDS = {
     "web_session": "Signed-in session",
     "topic": "Topic",  # Impact (issue 16)
     "service": "Service",
+    "social_value": "Social value rate",
+    "wellbeing_answer": "Wellbeing answers",
 }
 ACTION_WORDS = {
     "create": "Added",
