@@ -14,12 +14,15 @@ The app reads no URL scheme, so X-Forwarded-Proto changes nothing under either s
 
 from __future__ import annotations
 
+import importlib
 import signal
 from typing import TYPE_CHECKING
 
 from server.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from litestar import Litestar
 
 APP = "server.app:create_app"
@@ -32,24 +35,29 @@ GRANIAN_RUNTIME_THREADS = 1
 GRANIAN_KILL_SECONDS = 30
 
 
-def serve(settings: Settings) -> None:
-    """Serve until told to stop, with the server SERVER names."""
+def serve(settings: Settings, target: str = APP) -> None:
+    """Serve until told to stop, with the server SERVER names. The target is the factory
+    of the app, as module:function (the benchmark serves its bare app with it too)."""
     if settings.server == "uvicorn":
-        _uvicorn(settings)
+        _uvicorn(settings, target)
     else:
-        _granian(settings)
+        _granian(settings, target)
 
 
-def _granian(settings: Settings) -> None:
+def _factory(target: str) -> Callable[[], Litestar]:
+    module, _, name = target.partition(":")
+    factory: Callable[[], Litestar] = getattr(importlib.import_module(module), name)
+    return factory
+
+
+def _granian(settings: Settings, target: str) -> None:
     from granian.constants import HTTPModes, Interfaces, Loops, RuntimeModes
     from granian.log import LogLevels
     from granian.server import Server
 
-    # Imported once here, before the workers are forked, rather than again in each.
-    import server.app  # noqa: F401
-
+    _factory(target)  # imported once here, before the workers are forked, not in each
     Server(
-        APP,
+        target,
         factory=True,
         address=settings.host,
         port=settings.port,
@@ -67,7 +75,7 @@ def _granian(settings: Settings) -> None:
 
 
 def granian_worker_app(target: str) -> Litestar:
-    """The app, made in each Granian worker when it starts (target is APP).
+    """The app, made in each Granian worker when it starts.
 
     A forked worker inherits the main process's handler for SIGTERM and SIGINT, which only
     notes the signal, until the worker sets its own just before the app's startup hooks
@@ -76,17 +84,15 @@ def granian_worker_app(target: str) -> Litestar:
     not started anything that needs stopping)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    from server.app import create_app
-
-    return create_app()
+    return _factory(target)()
 
 
-def _uvicorn(settings: Settings) -> None:
+def _uvicorn(settings: Settings, target: str) -> None:
     import uvicorn
 
     trusted = ",".join(str(network) for network in settings.trusted_proxies)
     uvicorn.run(
-        APP,
+        target,
         factory=True,
         host=settings.host,
         port=settings.port,
