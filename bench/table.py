@@ -6,6 +6,7 @@ measuring is in bench/run.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,6 +49,12 @@ def share(result: Throughput, bare: Throughput) -> float:
     return result.requests_per_second / bare.requests_per_second
 
 
+def shown(ratio: float) -> str:
+    """A share to two decimals, rounded down: a miss never reads as the goal (0.799 is
+    0.79, not 0.80)."""
+    return f"{math.floor(ratio * 100 + 1e-9) / 100:.2f}"
+
+
 def throughput_figures(
     results: Sequence[Throughput], bare: Throughput, with_goal: Sequence[str]
 ) -> list[Figure]:
@@ -67,7 +74,7 @@ def throughput_figures(
         ratio = share(result, bare)
         errors = f", {result.errors:,} errors" if result.errors else ""
         measured = (
-            f"{result.requests_per_second:,.0f}/s, **{ratio:.2f}×** "
+            f"{result.requests_per_second:,.0f}/s, **{shown(ratio)}×** "
             f"(p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms{errors})"
         )
         if result.label in with_goal:
@@ -135,6 +142,6 @@ def comparison(
             elif row == rows[0] or bare is None:
                 out.append(f"{cell.requests_per_second:,.0f}/s")
             else:
-                out.append(f"{cell.requests_per_second:,.0f}/s ({share(cell, bare):.2f}×)")
+                out.append(f"{cell.requests_per_second:,.0f}/s ({shown(share(cell, bare))}×)")
         lines.append(f"| `{row}` | " + " | ".join(out) + " |")
     return "\n".join(lines)

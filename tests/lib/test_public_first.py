@@ -6,6 +6,8 @@ the main app as before, so each answer can be compared with the main app's own."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.helpers import factories as f
@@ -104,7 +106,7 @@ async def test_public_first_gives_the_lean_app_only_anonymous_gets_of_its_paths(
 
         return answer
 
-    handle = public_first(app("main"), app("lean"), frozenset({"/embed"}))
+    handle: Any = public_first(app("main"), app("lean"), frozenset({"/embed"}))
 
     async def call(path, method="GET", headers=(), kind="http"):
         seen.clear()
@@ -119,7 +121,7 @@ async def test_public_first_gives_the_lean_app_only_anonymous_gets_of_its_paths(
     assert await call("/embed", headers=[(b"authorization", b"Bearer x")]) == ["main"]
     assert await call("/embed", headers=[(b"cookie", b"a=1; movement_session=x")]) == ["main"]
     assert await call("/embed", kind="lifespan") == ["main"]
-    refusing = public_first(app("main"), app("lean", refuse=True), frozenset({"/embed"}))
+    refusing: Any = public_first(app("main"), app("lean", refuse=True), frozenset({"/embed"}))
     seen.clear()
     await refusing({"type": "http", "path": "/embed", "method": "GET", "headers": []}, None, None)
     assert seen == ["lean", "main"]
