@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 APP = "server.app:create_app"
 
-# Granian's settings, chosen by measurement on a 2-core machine (README, "Speed"): one
-# Rust thread per worker serves the Python code as fast as two, and leaves the other core
-# to the other worker (or the database); HTTP/1 only, as a reverse proxy speaks it.
+# Granian's settings (README, "Speed"): the Python code runs on one thread per worker
+# whatever the runtime threads, and on a 2-core machine a second Rust thread would compete
+# with the other worker and the database; HTTP/1 only, as a reverse proxy speaks it.
 GRANIAN_RUNTIME_THREADS = 1
 # A worker that has not stopped this many seconds after SIGTERM is killed.
 GRANIAN_KILL_SECONDS = 30
