@@ -2,23 +2,35 @@
 
 It makes a fresh database (SQLite in a temporary folder, or the PostgreSQL database named by
 BENCH_DATABASE_URL, dropped and made again), loads the demo data at BENCH_SCALE (default
-20: 1.2 million activities), starts `movement serve`, and measures with wrk:
+20: 1.2 million activities), starts `movement serve` and, beside it on the same server
+with the same workers, a bare Litestar app (bench/bare.py: one route, a small JSON), and
+measures with wrk, the addresses taking turns:
 
-- GET /healthz, which touches nothing: the ceiling for this machine and server;
-- GET /api/totals, whole and filtered by footprint and by date;
-- the public widget: GET /embed (whole and for one area) and GET /totals.svg;
-- GET /console/ (the coordinators' dashboard), worked out afresh (each request with other
-  filters, so nothing comes from the cache) and from the cache: the goal is 300 ms;
-- POST /api/activities/batch: 10,000 new activities in 20 batches of 500.
+- GET /hello of the bare app: the floor, what the framework and server give at best;
+- GET /healthz, which touches nothing;
+- the public answers: GET /api/totals (whole, and filtered by area and by date), the
+  widget (/embed, whole and for one area; /totals.svg) and /open-data/monthly.json, each
+  as a share of the bare app's requests a second (the goal: at least 0.8);
 
-It prints a Markdown table of the results. Settings, all optional: BENCH_SCALE,
-BENCH_DATABASE_URL, BENCH_SECONDS (per endpoint, default 10), WORKERS (default 1).
+then times totals worked out afresh, the coordinators' dashboard (GET /console/, afresh
+and from the cache: within 300 ms), 10,000 activities sent to POST
+/api/activities/batch in 20 batches of 500, and (python -m bench.imports) the imports.
+
+It prints one Markdown table: every figure, its goal and a mark on any that misses.
+
+Settings, all optional: BENCH_SCALE, BENCH_DATABASE_URL, BENCH_SECONDS (per address,
+default 10), WORKERS (default 1), SERVER (default granian). The comparison of servers:
+BENCH_SERVERS=uvicorn,granian and WORKERS=1,2 measure the bare app, /healthz and the
+public answers under each server and worker count, all in one run and taking turns, and
+print that table too; the rest is measured under the first server and worker count.
+BENCH_IMPORTS=false leaves the imports out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import re
@@ -39,6 +51,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from bench.table import (
+    Figure,
+    comparison,
+    markdown,
+    missed,
+    seconds_figure,
+    throughput_figures,
+    timing_figure,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 THREADS, CONNECTIONS = 2, 32
 WARM_UP_SECONDS = 2
@@ -49,6 +71,7 @@ ROUNDS = 3
 BATCHES, BATCH_SIZE = 20, 500
 UNCACHED = 20  # totals worked out from the database, one after another
 DASHBOARD_GOAL_MS = 300
+AFRESH_GOAL_MS = 200  # a public answer worked out afresh, the cache empty (issue 17)
 BATCH_GOAL = {"SQLite": 1.0, "PostgreSQL": 1.5}  # seconds for the 10,000 activities
 
 
@@ -75,9 +98,47 @@ class Setup:
     env: dict[str, str]
     engine: str
     scale: float
-    workers: int
+    workers: int  # the main run's (the first of WORKERS)
     seconds: int
     work_dir: Path
+    servers: tuple[str, ...] = ("granian",)  # the first is the main run's
+    worker_counts: tuple[int, ...] = (1,)
+    imports: bool = True
+
+    @property
+    def server(self) -> str:
+        return self.servers[0]
+
+    @property
+    def comparing(self) -> bool:
+        return len(self.servers) > 1 or len(self.worker_counts) > 1
+
+
+def _list(name: str, default: str) -> list[str]:
+    raw = os.environ.get(name, "") or default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def read_servers() -> tuple[str, ...]:
+    """BENCH_SERVERS (or SERVER): the servers to measure, each one movement serve runs."""
+    from server.settings import SERVERS
+
+    names = tuple(name.lower() for name in _list("BENCH_SERVERS", os.environ.get("SERVER", "")))
+    unknown = [name for name in names if name not in SERVERS]
+    if unknown:
+        raise BenchFailed(
+            f"BENCH_SERVERS must be servers that movement serve runs, separated by commas "
+            f"({', '.join(SERVERS)}), not {', '.join(unknown)}"
+        )
+    return names or SERVERS[:1]
+
+
+def read_worker_counts() -> tuple[int, ...]:
+    """WORKERS: one number, or several separated by commas to compare them."""
+    parts = _list("WORKERS", "1")
+    if not all(part.isdigit() and 1 <= int(part) <= 64 for part in parts):
+        raise BenchFailed(f"WORKERS must be whole numbers from 1 to 64, like 1 or 1,2: {parts}")
+    return tuple(int(part) for part in parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,13 +154,19 @@ def make_setup() -> Setup:
     env.pop("SECRET_KEY", None)  # one is made in DATA_DIR and shared by every worker
     url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     env["DATABASE_URL"] = url or f"sqlite:///{work_dir / 'bench.sqlite'}"
+    env.pop("SERVER", None)
+    env.pop("WORKERS", None)  # each server is given its own
+    counts = read_worker_counts()
     return Setup(
         env=env,
         engine="PostgreSQL" if url else "SQLite",
         scale=float(os.environ.get("BENCH_SCALE", "").strip() or 20),
-        workers=int(os.environ.get("WORKERS", "").strip() or 1),
+        workers=counts[0],
         seconds=int(os.environ.get("BENCH_SECONDS", "").strip() or 10),
         work_dir=work_dir,
+        servers=read_servers(),
+        worker_counts=counts,
+        imports=os.environ.get("BENCH_IMPORTS", "").strip().lower() not in {"0", "false", "no"},
     )
 
 
@@ -190,6 +257,8 @@ def prepare_database(setup: Setup) -> tuple[float, dict[str, int]]:
     # The app's settings read the environment once, when first imported: set it first.
     os.environ.update({k: setup.env[k] for k in ("DATABASE_URL", "DATA_DIR", "DEBUG")})
     os.environ.pop("SECRET_KEY", None)
+    for name in ("WORKERS", "SERVER"):  # the bench's lists, read already: not for the app
+        os.environ.pop(name, None)
     print(f"Loading the demo data at scale {setup.scale:g} ...")
     started = time.perf_counter()
     counts = asyncio.run(load(setup.scale))
@@ -217,16 +286,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(setup: Setup) -> Iterator[str]:
-    """Start `movement serve`, wait until it answers, and always stop it; yields its URL."""
+def running_server(
+    setup: Setup, server: str = "", workers: int = 0, bare: bool = False
+) -> Iterator[str]:
+    """Start `movement serve` (or the bare app, on the same server with the same settings),
+    wait until it answers, and always stop it; yields its URL."""
     port = free_port()
-    env = dict(setup.env, HOST="127.0.0.1", PORT=str(port), WORKERS=str(setup.workers))
+    server, workers = server or setup.server, workers or setup.workers
+    env = dict(setup.env, HOST="127.0.0.1", PORT=str(port), WORKERS=str(workers), SERVER=server)
     env["TOTALS_CACHE_SECONDS"] = "10"
-    log_path = setup.work_dir / "server.log"
+    name = f"{'bare' if bare else 'app'}-{server}-{workers}"
+    log_path = setup.work_dir / f"{name}.log"
+    command = [sys.executable, "-m", "bench.bare"] if bare else [*movement_command(), "serve"]
     with open(log_path, "w") as log:
         # A session of its own, so that stopping it stops the workers as well.
-        server = subprocess.Popen(
-            [*movement_command(), "serve"],
+        process = subprocess.Popen(
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -235,20 +310,20 @@ def running_server(setup: Setup) -> Iterator[str]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(server, base, log_path)
+            wait_until_up(process, base + ("/hello" if bare else "/healthz"), log_path)
             yield base
         finally:
-            stop(server)
+            stop(process)
 
 
-def wait_until_up(server: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
-    """Wait (at most 60 s) for GET /healthz to answer 200."""
+def wait_until_up(server: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    """Wait (at most 60 s) for the address to answer 200."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise BenchFailed(f"The server stopped at once:\n{log_path.read_text()[-3000:]}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return
         time.sleep(0.2)
     raise BenchFailed(f"The server did not answer within 60 s:\n{log_path.read_text()[-3000:]}")
@@ -329,7 +404,9 @@ def parse_wrk(label: str, output: str) -> WrkResult:
 
 def wrk(wrk_path: str, url: str, seconds: int) -> str:
     """Run wrk against one address for this many seconds; its output."""
-    command = [wrk_path, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+    # As a browser asks: a ready-made answer is sent gzipped (the bare app's is too small).
+    command = [wrk_path, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+               "-H", "Accept-Encoding: gzip", url]  # fmt: skip
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
@@ -338,18 +415,19 @@ def wrk(wrk_path: str, url: str, seconds: int) -> str:
     return done.stdout
 
 
-def measure_all(wrk_path: str, base: str, paths: list[str], seconds: int) -> list[WrkResult]:
-    """Warm up each address, then measure them in turn, ROUNDS times; the median rounds."""
-    for path in paths:
-        wrk(wrk_path, base + path, WARM_UP_SECONDS)
-    per_round = max(2, round(seconds / ROUNDS))
-    rounds: dict[str, list[WrkResult]] = {path: [] for path in paths}
+def measure_all(wrk_path: str, targets: list[tuple[str, str]], seconds: int) -> list[WrkResult]:
+    """Warm up each (label, URL), then measure them in turn, ROUNDS times; the median
+    rounds, in the order given."""
+    for _, url in targets:
+        wrk(wrk_path, url, WARM_UP_SECONDS)
+    per_round = max(1, round(seconds / ROUNDS))
+    rounds: dict[str, list[WrkResult]] = {label: [] for label, _ in targets}
     for _ in range(ROUNDS):
-        for path in paths:
-            rounds[path].append(parse_wrk(f"GET {path}", wrk(wrk_path, base + path, per_round)))
+        for label, url in targets:
+            rounds[label].append(parse_wrk(label, wrk(wrk_path, url, per_round)))
     results = []
-    for path in paths:
-        ordered = sorted(rounds[path], key=lambda r: r.requests_per_second)
+    for label, _ in targets:
+        ordered = sorted(rounds[label], key=lambda r: r.requests_per_second)
         errors = sum(r.errors for r in ordered)  # any error in any round counts
         results.append(report_one(replace(ordered[len(ordered) // 2], errors=errors)))
     return results
@@ -561,121 +639,172 @@ def p50_max(timings: list[float]) -> str:
 # ---------------------------------------------------------------------------------------
 # The report.
 
-
-def report(
-    setup: Setup,
-    load_seconds: float,
-    counts: dict[str, int],
-    results: list[WrkResult],
-    batch: Batch,
-    uncached: list[float],
-    board: tuple[list[float], list[float]] = ([], []),
-) -> str:
-    """The results as Markdown, ready for the README."""
-    lines = [
-        f"Database: {setup.engine}; demo scale {setup.scale:g} "
-        f"({counts['activities']:,} activities, {counts['people']:,} people), loaded in "
-        f"{load_seconds:.1f} s; {setup.workers} worker(s); {os.cpu_count()} CPU cores; "
-        f"wrk with {THREADS} threads and {CONNECTIONS} connections, {setup.seconds} s "
-        f"for each address in {ROUNDS} rounds, taking turns (the median round).",
-        "",
-        "| Request | Requests/s | p50 (ms) | p99 (ms) | Errors | Share of /healthz |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    ceiling = results[0].requests_per_second or 1.0
-    for r in results:
-        share = f"{100 * r.requests_per_second / ceiling:.0f}%"
-        lines.append(
-            f"| `{r.label}` | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.errors} | {share} |"
-        )
-    seconds, created, raw = batch
-    wanted = BATCHES * BATCH_SIZE
-    whole = results[1].requests_per_second / ceiling if len(results) > 1 else 0.0
-    lines += [
-        "",
-        f"GET /api/totals served {100 * whole:.0f}% of the requests per second of GET /healthz.",
-        "",
-        f"GET /api/totals worked out afresh (not from the cache; {len(uncached)} different "
-        f"dates, one after another): p50 {uncached[len(uncached) // 2]:.1f} ms, "
-        f"slowest {uncached[-1]:.1f} ms.",
-        "",
-        *dashboard_lines(*board),
-        f"POST /api/activities/batch: {wanted:,} activities in {BATCHES} requests of "
-        f"{BATCH_SIZE}: {seconds:.2f} s, {wanted / seconds:,.0f} activities/s "
-        f"({created:,} of {wanted:,} created); goal under {BATCH_GOAL[setup.engine]:g} s: "
-        f"{'met' if seconds < BATCH_GOAL[setup.engine] else 'NOT met'}.",
-        f"The same rows inserted straight into the table (executemany, one transaction, no "
-        f"HTTP, checks, audit or rollups): {raw:.2f} s, {wanted / raw:,.0f} rows/s. The batch "
-        f"API took {seconds / raw:.1f} times as long.",
-    ]
-    return "\n".join(lines)
+BARE = "GET /hello"
 
 
-def dashboard_lines(cold: list[float], warm: list[float]) -> list[str]:
-    """The dashboard's times as a small table (nothing when it was not measured)."""
-    if not cold or not warm:
-        return []
-    verdict = "met" if cold[-1] <= DASHBOARD_GOAL_MS else "NOT met"
-    return [
-        "| GET /console/ (dashboard) | p50 (ms) | slowest (ms) |",
-        "|---|---:|---:|",
-        f"| worked out afresh ({len(cold)} filter sets) | {cold[len(cold) // 2]:.1f} | "
-        f"{cold[-1]:.1f} |",
-        f"| from the cache ({len(warm)} requests) | {warm[len(warm) // 2]:.1f} | {warm[-1]:.1f} |",
-        "",
-        f"The dashboard's goal, every answer within {DASHBOARD_GOAL_MS} ms: {verdict}.",
-        "",
-    ]
+def public_paths() -> list[str]:
+    """The public answers measured against the bare app, whole and for one area."""
+    from server.demo.data import AREAS
+
+    area = AREAS[0].code
+    return ["/api/totals", f"/api/totals?footprint={area}", "/api/totals?since=2025-01-01",
+            "/embed", f"/embed?footprint={area}", "/totals.svg",
+            "/open-data/monthly.json"]  # fmt: skip
+
+
+def describe(setup: Setup, load_seconds: float, counts: dict[str, int]) -> str:
+    """The line above the table: what was measured, where and how."""
+    return (
+        f"{date.today():%-d %B %Y}; {setup.engine}; demo scale {setup.scale:g} "
+        f"({counts.get('activities', 0):,} activities, {counts.get('people', 0):,} people); "
+        f"{setup.server} with {setup.workers} worker(s); {os.cpu_count()} CPU cores; wrk "
+        f"with {THREADS} threads and {CONNECTIONS} connections, {setup.seconds} s for each "
+        f"address in {ROUNDS} rounds, taking turns (the median round)."
+    )
 
 
 Batch = tuple[float, int, float]  # seconds, activities created, seconds of the raw insert
 
 
+@dataclass
+class Measured:
+    """Everything the main run measured (what is missing was not measured)."""
+
+    load_seconds: float
+    results: list[WrkResult]  # the bare app's first
+    uncached: list[float]
+    board: tuple[list[float], list[float]]
+    batch: Batch | None
+    imports: list[dict[str, Any]]
+
+
+def figures(setup: Setup, m: Measured) -> list[Figure]:
+    """Every figure with its goal, in the table's order."""
+    from bench import imports as bench_imports
+
+    bare, rest = m.results[0], m.results[1:]
+    goal = [f"GET {path}" for path in public_paths()]
+    rows = [seconds_figure(f"demo loaded (scale {setup.scale:g})", m.load_seconds, 300.0)]
+    rows += throughput_figures(rest, bare, goal)
+    rows.append(timing_figure(f"`GET /api/totals` worked out afresh ({len(m.uncached)} "
+                              "dates)", m.uncached, AFRESH_GOAL_MS))  # fmt: skip
+    cold, warm = m.board
+    rows.append(timing_figure(f"`GET /console/` worked out afresh ({len(cold)} filter "
+                              "sets)", cold, DASHBOARD_GOAL_MS))  # fmt: skip
+    rows.append(timing_figure(f"`GET /console/` from the cache ({len(warm)})", warm, None))
+    if m.batch is not None:
+        seconds, created, raw = m.batch
+        wanted = BATCHES * BATCH_SIZE
+        note = f" ({created:,} of {wanted:,} created; {seconds / raw:.1f} × a raw insert)"
+        batch = seconds_figure(f"{wanted:,} activities in {BATCHES} batches of {BATCH_SIZE}",
+                               seconds, BATCH_GOAL[setup.engine], note)  # fmt: skip
+        rows.append(replace(batch, met=batch.met and created == wanted))
+        rows.append(seconds_figure("the same rows inserted straight into the table", raw, None))
+    for r in m.imports:
+        name = f"import of {r['file']} ({bench_imports.ROWS:,} rows), the import step"
+        note = f" (read {r['read']:.1f} s, preview {r['preview']:.1f} s)"
+        rows.append(seconds_figure(name, r["import"], bench_imports.GOAL, note))
+    return rows
+
+
+def report(setup: Setup, counts: dict[str, int], m: Measured) -> str:
+    """The results as Markdown, ready for the README."""
+    rows = figures(setup, m)
+    lost = missed(rows)
+    verdict = f"Missed: {'; '.join(lost)}." if lost else "Every goal met."
+    return "\n".join([describe(setup, m.load_seconds, counts), "", markdown(rows), "", verdict])
+
+
 def measure_server(
     setup: Setup, token: str
 ) -> tuple[list[WrkResult], Batch, list[float], tuple[list[float], list[float]]]:
-    """Start the server, measure the reads and then the batch writes, stop the server."""
+    """Start the server and the bare app, measure the reads (the bare app's first) and
+    then the batch writes, stop both."""
     from server.demo.data import AREAS
 
-    footprint = AREAS[0].code
-    paths = ["/healthz", "/api/totals", f"/api/totals?footprint={footprint}"]
-    paths.append("/api/totals?since=2025-01-01")
-    # The public widget: the page for an iframe, one area's (small numbers hidden), the badge.
-    paths += ["/embed", f"/embed?footprint={footprint}", "/totals.svg"]
+    paths = ["/healthz", *public_paths()]
     wrk_path = ensure_wrk()
-    with running_server(setup) as base:
-        print(f"Measuring {base} with wrk ...", flush=True)
-        results = measure_all(wrk_path, base, paths, setup.seconds)
+    with running_server(setup, bare=True) as bare, running_server(setup) as base:
+        print(f"Measuring {base} and the bare app at {bare} with wrk ...", flush=True)
+        targets = [(BARE, bare + "/hello")] + [(f"GET {path}", base + path) for path in paths]
+        results = measure_all(wrk_path, targets, setup.seconds)
         uncached = uncached_totals(base)
         print("Timing the dashboard ...", flush=True)
         board = dashboard_times(base, token)
         print(f"  cold: {p50_max(board[0])}; warm: {p50_max(board[1])}", flush=True)
         print(f"Sending {BATCHES * BATCH_SIZE:,} activities in batches ...", flush=True)
-        seconds, created = post_batches(base, token, footprint)
+        seconds, created = post_batches(base, token, AREAS[0].code)
         print(f"  {seconds:.2f} s; inserting the same rows straight into the table ...")
-        batch = (seconds, created, raw_insert(setup, footprint))
+        batch = (seconds, created, raw_insert(setup, AREAS[0].code))
     return results, batch, uncached, board
 
 
+COMPARED = ["/healthz", "/api/totals", "/embed", "/totals.svg", "/open-data/monthly.json"]
+
+
+def compare_servers(setup: Setup) -> str:
+    """Every server and worker count, each with its bare app, all started at once and
+    measured taking turns; the comparison table."""
+    wrk_path = ensure_wrk()
+    columns, targets, labels = [], [], [BARE, *(f"GET {p}" for p in COMPARED)]
+    with contextlib.ExitStack() as stack:
+        for server in setup.servers:
+            for workers in setup.worker_counts:
+                column = f"{server}, {workers} worker{'s' if workers > 1 else ''}"
+                columns.append(column)
+                bare = stack.enter_context(running_server(setup, server, workers, bare=True))
+                base = stack.enter_context(running_server(setup, server, workers))
+                targets.append((f"{column}: {BARE}", bare + "/hello"))
+                targets += [(f"{column}: GET {p}", base + p) for p in COMPARED]
+        print(f"Comparing {', '.join(columns)} with wrk ...", flush=True)
+        results = measure_all(wrk_path, targets, setup.seconds)
+    cells = {}
+    for result in results:
+        column, _, label = result.label.partition(": ")
+        cells[(column, label)] = result
+    return comparison(columns, labels, cells)
+
+
+def imports_figures(setup: Setup) -> list[dict[str, Any]]:
+    """Run the imports' benchmark (python -m bench.imports) and read its figures."""
+    if not setup.imports:
+        return []
+    print("Timing the imports (python -m bench.imports) ...", flush=True)
+    out = setup.work_dir / "imports.json"
+    env = dict(os.environ, BENCH_IMPORTS_JSON=str(out))
+    done = subprocess.run([sys.executable, "-m", "bench.imports"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    if done.returncode != 0 or not out.exists():
+        raise BenchFailed(f"python -m bench.imports failed:\n{done.stdout}{done.stderr}")
+    figures: list[dict[str, Any]] = json.loads(out.read_text())
+    return figures
+
+
 def main() -> int:
-    """Run the whole benchmark; 0 when every step worked and every activity was created."""
-    setup = make_setup()
+    """Run the whole benchmark; 0 when every step worked and every goal was met."""
+    try:
+        setup = make_setup()
+    except BenchFailed as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    compared = ""
     try:
         load_seconds, counts = prepare_database(setup)
         token = make_token(setup)
+        if setup.comparing:
+            compared = compare_servers(setup)
         results, batch, uncached, board = measure_server(setup, token)
+        measured = Measured(load_seconds, results, uncached, board, batch, imports_figures(setup))
     except (BenchFailed, subprocess.TimeoutExpired) as exc:
         print(f"\nThe benchmark failed: {exc}", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(setup.work_dir, ignore_errors=True)
-    print("\n" + report(setup, load_seconds, counts, results, batch, uncached, board))
-    wanted = BATCHES * BATCH_SIZE
-    if batch[1] != wanted:
-        print(f"\nOnly {batch[1]:,} of {wanted:,} activities were created.", file=sys.stderr)
-        return 1
-    return 0 if not any(r.errors for r in results) else 1
+    if compared:
+        print(f"\nThe servers compared (requests/s; in brackets, the share of the bare app "
+              f"under the same server and workers):\n\n{compared}")  # fmt: skip
+    print("\n" + report(setup, counts, measured))
+    return 1 if missed(figures(setup, measured)) else 0
 
 
 if __name__ == "__main__":

@@ -44,24 +44,16 @@ def migrate(_: argparse.Namespace) -> int:
 
 
 def serve(_: argparse.Namespace) -> int:
-    """Serve the app with uvicorn on HOST:PORT with WORKERS processes."""
-    import uvicorn
+    """Serve the app on HOST:PORT with WORKERS processes, under SERVER (granian or uvicorn)."""
+    from server import serving
 
     settings = get_settings()
-    print(f"Serving on http://{settings.host}:{settings.port} with {settings.workers} worker(s)")
-    trusted = ",".join(str(network) for network in settings.trusted_proxies)
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level="warning",
-        # uvicorn alone would believe X-Forwarded-* from 127.0.0.1 (or FORWARDED_ALLOW_IPS):
-        # only the proxies in TRUSTED_PROXIES are, as in server/lib/client.py.
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted,
+    print(
+        f"Serving on http://{settings.host}:{settings.port} with {settings.workers} "
+        f"worker(s) under {settings.server}",
+        flush=True,
     )
+    serving.serve(settings)
     return 0
 
 

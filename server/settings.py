@@ -124,6 +124,16 @@ def _smtp() -> _Smtp:
     }
 
 
+SERVERS = ("granian", "uvicorn")  # what `movement serve` can run; the first is the default
+
+
+def _server() -> str:
+    name = os.environ.get("SERVER", "").strip().lower() or SERVERS[0]
+    if name not in SERVERS:
+        raise SettingsError(f"SERVER must be granian or uvicorn, not {name[:40]!r}")
+    return name
+
+
 def _line(name: str, default: str) -> str:
     """Short text on one line (who runs the service, where to get help)."""
     value = " ".join(os.environ.get(name, "").split()) or default
@@ -199,6 +209,8 @@ class Settings:
     """Reverse proxies whose X-Forwarded-For and Forwarded headers are believed (none)."""
     workers: int = field(metadata={"env": "WORKERS"})
     """How many server processes to run."""
+    server: str = field(metadata={"env": "SERVER"})
+    """The HTTP server `movement serve` runs: granian (the default) or uvicorn."""
     debug: bool = field(metadata={"env": "DEBUG"})
     """Development mode: detailed errors. Never turn it on in production."""
     totals_cache_seconds: int = field(metadata={"env": "TOTALS_CACHE_SECONDS"})
@@ -282,6 +294,7 @@ def get_settings() -> Settings:
         port=port,
         trusted_proxies=_networks("TRUSTED_PROXIES"),
         workers=_int("WORKERS", 1, 1, 64),
+        server=_server(),
         debug=_bool("DEBUG", False),
         totals_cache_seconds=_int("TOTALS_CACHE_SECONDS", 10, 0, 3600),
         small_number=_int("SMALL_NUMBER", 5, 1, 1000),

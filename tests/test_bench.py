@@ -58,12 +58,113 @@ def test_the_dashboard_is_timed_with_filters_nothing_else_asked_for():
         assert {k for k, _ in parse_qsl(parts.query)} <= {"since", "footprint", "programme"}
 
 
-def test_the_dashboard_times_are_reported_against_the_goal():
-    from bench.run import dashboard_lines
+def result(label, rps, errors=0):
+    from bench.run import WrkResult
 
-    lines = "\n".join(dashboard_lines([90.0, 120.0, 310.0], [4.0, 5.0, 6.0]))
-    assert "| worked out afresh (3 filter sets) | 120.0 | 310.0 |" in lines
-    assert "| from the cache (3 requests) | 5.0 | 6.0 |" in lines
-    assert "NOT met" in lines
-    assert "met." in "\n".join(dashboard_lines([100.0], [5.0]))
-    assert dashboard_lines([], []) == []
+    return WrkResult(label, rps, 2.0, 9.0, int(rps * 10), errors)
+
+
+def test_public_answers_are_a_share_of_the_bare_app_with_the_goal():
+    from bench.table import throughput_figures
+
+    bare = result("GET /hello", 15_000)
+    rows = throughput_figures(
+        [
+            result("GET /healthz", 11_000),
+            result("GET /api/totals", 12_000),  # 0.80: just met
+            result("GET /embed", 11_985),  # 0.799: missed
+            result("GET /totals.svg", 14_000, errors=3),  # fast, but errors miss
+        ],
+        bare,
+        with_goal=["GET /api/totals", "GET /embed", "GET /totals.svg"],
+    )
+    assert [r.name for r in rows] == [
+        "`GET /hello` (bare Litestar app, the floor)",
+        "`GET /healthz`",
+        "`GET /api/totals`",
+        "`GET /embed`",
+        "`GET /totals.svg`",
+    ]
+    assert [r.met for r in rows] == [True, True, True, False, False]
+    assert rows[2].measured == "12,000/s, **0.80×** (p50 2.0 ms, p99 9.0 ms)"
+    assert rows[2].goal == "≥ 0.8× of bare, no errors"
+    assert "**0.79×**" in rows[3].measured  # rounded down: a miss never reads 0.80
+    assert rows[1].goal == "no errors"  # /healthz is shown, with no share to reach
+    assert rows[4].measured == "14,000/s, **0.93×** (p50 2.0 ms, p99 9.0 ms, 3 errors)"
+
+
+def test_the_table_marks_what_misses_and_only_that():
+    from bench.table import (
+        MISSED,
+        markdown,
+        missed,
+        seconds_figure,
+        timing_figure,
+    )
+
+    rows = [
+        timing_figure("dashboard afresh", [90.0, 310.0, 120.0], 300),
+        timing_figure("dashboard from the cache", [5.0, 4.0, 6.0], None),
+        seconds_figure("batch", 0.82, 1.0),
+        seconds_figure("raw insert", 0.23, None),
+        timing_figure("never measured", [], 300),
+    ]
+    table = markdown(rows).splitlines()
+    assert table[0] == "| figure | measured | goal | |"
+    assert table[2] == (
+        f"| dashboard afresh | p50 120.0 ms, slowest 310.0 ms | slowest < 300 ms | {MISSED} |"
+    )
+    assert table[3] == "| dashboard from the cache | p50 5.0 ms, slowest 6.0 ms | — |  |"
+    assert table[4] == "| batch | 0.82 s | < 1 s |  |"
+    assert table[5] == "| raw insert | 0.23 s | — |  |"
+    assert table[6] == "| never measured | not measured | — |  |"
+    assert missed(rows) == ["dashboard afresh"]
+
+
+def test_the_server_comparison_shows_each_share_in_its_own_column():
+    from bench.table import comparison
+
+    cells = {
+        ("uvicorn, 1 worker", "GET /hello"): result("GET /hello", 12_000),
+        ("uvicorn, 1 worker", "GET /api/totals"): result("GET /api/totals", 7_800),
+        ("granian, 1 worker", "GET /hello"): result("GET /hello", 18_000),
+        ("granian, 1 worker", "GET /api/totals"): result("GET /api/totals", 16_200),
+    }
+    table = comparison(
+        ["uvicorn, 1 worker", "granian, 1 worker"], ["GET /hello", "GET /api/totals"], cells
+    )
+    assert table.splitlines() == [
+        "| address | uvicorn, 1 worker | granian, 1 worker |",
+        "|---|---:|---:|",
+        "| `GET /hello` | 12,000/s | 18,000/s |",
+        "| `GET /api/totals` | 7,800/s (0.65×) | 16,200/s (0.90×) |",
+    ]
+
+
+def test_bench_servers_and_worker_counts_are_read(monkeypatch):
+    from bench.run import BenchFailed, read_servers, read_worker_counts
+
+    monkeypatch.setenv("BENCH_SERVERS", "uvicorn, Granian")
+    monkeypatch.setenv("WORKERS", "1,2")
+    assert read_servers() == ("uvicorn", "granian")
+    assert read_worker_counts() == (1, 2)
+    monkeypatch.delenv("BENCH_SERVERS")
+    monkeypatch.delenv("SERVER", raising=False)
+    assert read_servers() == ("granian",)
+    monkeypatch.setenv("BENCH_SERVERS", "granian,hypercorn")
+    with pytest.raises(BenchFailed, match="not hypercorn"):
+        read_servers()
+    monkeypatch.setenv("WORKERS", "0")
+    with pytest.raises(BenchFailed, match="WORKERS must be whole numbers"):
+        read_worker_counts()
+
+
+def test_the_bare_app_answers_a_small_json():
+    from litestar.testing import TestClient
+
+    from bench.bare import create_app
+
+    with TestClient(create_app()) as client:
+        answer = client.get("/hello")
+    assert answer.status_code == 200
+    assert answer.json() == {"hello": "world"}

@@ -169,7 +169,9 @@ def test_addresses_and_networks_are_read():
         ]
 
 
-# The server itself (uvicorn) believes the same proxies, and no others --------------------
+# The server itself believes the same proxies, and no others --------------------------------
+# Granian reads no forwarded header (server/lib/client.py alone decides); uvicorn is given
+# TRUSTED_PROXIES as its forwarded_allow_ips.
 
 
 def ask_live(base: str, email: str, local: str = "127.0.0.1", **headers: str) -> int:
@@ -185,22 +187,26 @@ def ask_live(base: str, email: str, local: str = "127.0.0.1", **headers: str) ->
 
 
 @pytest.mark.slow
-async def test_movement_serve_believes_only_the_trusted_proxies(database):
+@pytest.mark.parametrize("server", ["granian", "uvicorn"])
+async def test_movement_serve_believes_only_the_trusted_proxies(database, server):
     forged = {"x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https"}
     ARTIFACTS.mkdir(exist_ok=True)
     for trusted in ("", PROXY):
-        server, base = start_server(1, log_name="proxy.log", SMTP_HOST="", TRUSTED_PROXIES=trusted)
+        process, base = start_server(
+            1, log_name=f"proxy-{server}.log", SMTP_HOST="", TRUSTED_PROXIES=trusted, SERVER=server
+        )
         try:
-            assert ask_live(base, f"direct{trusted}@example.org", **forged) == 200
-            assert ask_live(base, f"other{trusted}@example.org", "127.0.0.2", **forged) == 200
+            who = f"{trusted}{server}@example.org"
+            assert ask_live(base, f"direct{who}", **forged) == 200
+            assert ask_live(base, f"other{who}", "127.0.0.2", **forged) == 200
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            process.terminate()
+            process.wait(timeout=10)
     # uvicorn alone would believe 127.0.0.1; without TRUSTED_PROXIES nobody is believed.
-    assert await recorded_from("direct@example.org") == PROXY
-    assert await recorded_from("direct127.0.0.1@example.org") == "203.0.113.7"
-    assert await recorded_from("other@example.org") == "127.0.0.2"
-    assert await recorded_from("other127.0.0.1@example.org") == "127.0.0.2"
+    assert await recorded_from(f"direct{server}@example.org") == PROXY
+    assert await recorded_from(f"direct127.0.0.1{server}@example.org") == "203.0.113.7"
+    assert await recorded_from(f"other{server}@example.org") == "127.0.0.2"
+    assert await recorded_from(f"other127.0.0.1{server}@example.org") == "127.0.0.2"
 
 
 # HSTS --------------------------------------------------------------------------------------
