@@ -28,9 +28,12 @@ from asyncpg.pool import PoolConnectionProxy
 from server.db import engine, is_postgres
 
 Row = Sequence[object]
-# SQLite's page cache during the load (in KiB; a negative cache_size is KiB): the
-# activities' client id index takes a page from anywhere in it for each new random UUID.
+# SQLite's page cache while the activities are written (in KiB; a negative cache_size is
+# KiB): their client id index takes a page from anywhere in it for each new random UUID.
 SQLITE_CACHE_KIB = 256 * 1024
+# ... and after them, while the totals are summed and the indexes built: SQLite's sorter
+# takes as much memory again as the page cache may hold, so the two would add up.
+SQLITE_SORT_CACHE_KIB = 64 * 1024
 
 
 def _connection() -> object:
@@ -168,6 +171,14 @@ async def put_back(statements: Sequence[str]) -> None:
     """Make again what drop_secondary dropped."""
     for sql in statements:
         await execute(sql)
+
+
+async def smaller_cache() -> None:
+    """SQLite: a smaller page cache from now on (see SQLITE_SORT_CACHE_KIB), and the pages
+    it no longer needs given back."""
+    if not is_postgres():
+        await execute(f"PRAGMA cache_size = -{SQLITE_SORT_CACHE_KIB}")
+        await execute("PRAGMA shrink_memory")
 
 
 @asynccontextmanager

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from itertools import chain
@@ -50,6 +50,7 @@ from server.demo.plan import (
     plan_trainings,
     scaled,
 )
+from server.demo.progress import Progress
 from server.demo.values import Values
 from server.demo.wellbeing import COLUMNS as WELLBEING_COLUMNS  # Wellbeing (issue 16)
 from server.demo.wellbeing import plan_wellbeing, wellbeing_rows
@@ -58,7 +59,6 @@ from server.settings import today as council_today
 from server.totals import rollup
 from server.trainings.services import add_months
 
-Progress = Callable[[str, int, int], None]  # stage, done, total (0: not known)
 Row = tuple[object, ...]
 PERSON_COLUMNS = ("id", "name", "email", "phone", "postcode", "year_of_birth", "footprint",
                   "organisation", "consent_to_contact", "created_at", "updated_at")  # fmt: skip
@@ -421,13 +421,14 @@ async def _load(load: Load) -> None:
     activity_indexes = await bulkload.drop_secondary("activity")
     topic_indexes = await bulkload.drop_secondary("activity_topic")
     await write_activities(load, ctx, scaled(ACTIVITIES, load.scale))
-    load.report("indexes", 0, 2)
-    await bulkload.put_back(topic_indexes)  # the topics' totals read the activities' topics
+    await bulkload.smaller_cache()
     load.report("totals", 0, 1)
+    await bulkload.put_back(topic_indexes)  # the topics' totals read the activities' topics
     await rollup.rebuild()  # before the activities' indexes: it reads every row anyway
     load.report("totals", 1, 1)
+    load.report("indexes", 0, 1)
     await bulkload.put_back(activity_indexes)
-    load.report("indexes", 2, 2)
+    load.report("indexes", 1, 1)
     await write_wellbeing(load)
 
 
