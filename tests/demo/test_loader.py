@@ -12,9 +12,11 @@ from datetime import date
 import pytest
 
 from schema import tables as t
+from server.db import is_postgres
 from server.demo import bulkload, data, load_demo
 from server.demo.plan import PersonPlan, Roster, plan_organisations, plan_people
 from server.demo.progress import printer
+from server.totals import rollup
 
 SCALE = 0.02
 
@@ -130,3 +132,29 @@ def test_progress_on_a_terminal_and_in_a_log() -> None:
     drawn = screen.getvalue()
     assert drawn.count("\r") == 2 and drawn.endswith("s\n")
     assert "0/100" in drawn.split("\r")[1] and "100/100" in drawn.split("\r")[2]
+
+
+async def test_a_load_that_fails_part_way_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One transaction: a failure after the activities (here, in the totals) leaves no
+    people, no activities and every index as it was; the load can then be run again."""
+
+    async def broken() -> None:
+        raise RuntimeError("the totals failed")
+
+    monkeypatch.setattr(rollup, "rebuild", broken)
+    with pytest.raises(RuntimeError, match="the totals failed"):
+        await load_demo(SCALE)
+    assert (await t.Person.count(), await t.Activity.count(), await t.Membership.count()) == (
+        0,
+        0,
+        0,
+    )
+    sql = (
+        "SELECT indexname AS name FROM pg_indexes WHERE tablename LIKE 'activity%'"
+        if is_postgres()
+        else "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'activity%'"
+    )
+    names = {r["name"] for r in await t.Person.raw(sql)}
+    assert {"activity_occurred_on", "activity_person", "activity_topic_key"} <= names
+    monkeypatch.undo()
+    assert (await load_demo(SCALE))["activities"] == 1200
