@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import sqlite3
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -115,29 +114,10 @@ def disable_user(args: argparse.Namespace) -> int:
     return _account_command(call)
 
 
-def _progress() -> Callable[[str, int, int], None]:
-    started = time.monotonic()
-    last = [0.0]
-
-    def show(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < 0.5:
-            return
-        last[0] = now
-        share = done / total if total else 1.0
-        bar = "#" * int(share * 30)
-        print(
-            f"\r{stage:<14} [{bar:<30}] {done:>9,}/{total:,}  {now - started:5.1f}s",
-            end="\n" if done >= total else "",
-            flush=True,
-        )
-
-    return show
-
-
 def demo(args: argparse.Namespace) -> int:
     from server.demo import DemoRefused, load_demo
     from server.demo.data import MAX_SCALE
+    from server.demo.progress import printer
 
     if not 0 < args.scale <= MAX_SCALE:
         print(
@@ -147,7 +127,7 @@ def demo(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         try:
-            counts: dict[str, int] = await load_demo(scale=args.scale, progress=_progress())
+            counts: dict[str, int] = await load_demo(scale=args.scale, progress=printer())
         except DemoRefused as exc:
             print(exc, file=sys.stderr)
             return 1

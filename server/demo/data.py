@@ -11,11 +11,13 @@ SEED = 20161024  # any fixed number: the same seed gives the same demo
 YEARS = 3
 ACTIVITIES = 60_000  # at scale 1
 ORGANISATIONS = 100
-ACTIVITY_CHUNK = 5_000  # rows made and sent to the database at a time
-# 100,000 activities a transaction: every commit writes out the index pages it touched
-# (random UUIDs touch many), so larger is faster (4 chunks: 76 s for scale 20, 20: 56 s),
-# while SQLite's write lock is still let go every few seconds for the app's own writes.
-CHUNKS_PER_TRANSACTION = 20
+# Activities are made 5,000 at a time; the number is part of what the data is (the same
+# chunks give the same activities), so changing it changes the demo.
+ACTIVITY_CHUNK = 5_000
+# The loader holds no more than this many rows of a table at once (server/demo/write.py),
+# and the activities this many at a time (two batches: one being written, the next made).
+CHUNK = 10_000
+ACTIVITY_BATCH = 50_000
 MAX_SCALE = 200.0
 
 # The movement's roles at scale 1: how many memberships, and what share of them go to
@@ -270,9 +272,11 @@ KINDS: list[tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]]] 
 ]
 KIND_CUM = list(accumulate(k[1] for k in KINDS))
 OUTLIER_SHARE = 0.005  # activities over the review limits, as happen with typing mistakes
-# The activity's own fields in the app's order, then what the app fills in itself, then
-# the impact fields (issue 16), in the order server/demo/plan.py _activity makes them.
+# The activity's id (the loader works ids out in advance), its own fields in the app's
+# order, then what the app fills in itself, then the impact fields (issue 16), in the order
+# server/demo/activities.py _activity makes them.
 ACTIVITY_COLUMNS = (
+    "id",
     *FIELDS,
     "review_reason",
     "created_at",

@@ -11,8 +11,6 @@ made up, in the same spirit as the demo's names.
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
@@ -51,6 +49,7 @@ class Lookup:
     deciles: dict[str, int] = field(default_factory=dict)
     postcodes: dict[str, str] = field(default_factory=dict)
     places: list[list[str]] = field(default_factory=list)  # place postcodes, by area index
+    lsoas: list[list[str]] = field(default_factory=list)  # LSOA codes, by area index
 
 
 def _postcode(rng: random.Random, area: int) -> str:
@@ -58,28 +57,31 @@ def _postcode(rng: random.Random, area: int) -> str:
     return f"{rng.choice(AREAS[area].districts)} {rng.randrange(1, 10)}{letters}"
 
 
-def plan_lookup(rng: random.Random, homes: Sequence[tuple[str | None, int]]) -> Lookup:
-    """LSOAs for every area, places' postcodes in each, and a lookup that knows all but
-    two places in each area and HOMES_KNOWN of the people's postcodes (homes: each
-    person's postcode and area index)."""
+def plan_lookup(rng: random.Random) -> Lookup:
+    """LSOAs for every area and places' postcodes in each, with a lookup that knows all
+    but two places in each area; add_home then adds HOMES_KNOWN of the people's
+    postcodes, person by person (with the same generator, nothing drawn in between)."""
     out = Lookup()
-    lsoas: list[list[str]] = []
     for area in AREAS:
         codes = []
         for decile in LSOA_DECILES[area.code]:
             code = f"E01DEMO{len(out.deciles) + 1:03d}"
             out.deciles[code] = decile
             codes.append(code)
-        lsoas.append(codes)
+        out.lsoas.append(codes)
     for index in range(len(AREAS)):
         places = sorted({_postcode(rng, index) for _ in range(PLACES_PER_AREA)})
         out.places.append(places)
         for place in places[2:]:  # the first two stay unknown, as some always are
-            out.postcodes.setdefault(normal.postcode(place), rng.choice(lsoas[index]))
-    for home, where in homes:
-        if home and rng.random() < HOMES_KNOWN:
-            out.postcodes.setdefault(normal.postcode(home), rng.choice(lsoas[where]))
+            out.postcodes.setdefault(normal.postcode(place), rng.choice(out.lsoas[index]))
     return out
+
+
+def add_home(rng: random.Random, lookup: Lookup, home: str | None, area: int) -> None:
+    """A person's postcode (and the index of their area): most go into the lookup. The
+    lookup grows with the postcodes, not the people: the demo's are a few tens of thousands."""
+    if home and rng.random() < HOMES_KNOWN:
+        lookup.postcodes.setdefault(normal.postcode(home), rng.choice(lookup.lsoas[area]))
 
 
 @dataclass
@@ -121,7 +123,7 @@ def activity_fields(ctx: ImpactContext, kind: str, area: int, day: date) -> Impa
     return setting, postcode, service, take_up, said
 
 
-def activity_topics(ctx: ImpactContext, client_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
+def activity_topics(ctx: ImpactContext) -> list[int]:
     """The topics an activity was about: none, one, or two different ones."""
     rng = ctx.rng
     if not ctx.topics or rng.random() >= TOPIC_SHARE:
@@ -132,7 +134,7 @@ def activity_topics(ctx: ImpactContext, client_id: uuid.UUID) -> list[tuple[uuid
         topic = rng.choices(ctx.topics, cum_weights=ctx.topic_cum)[0]
         if topic not in chosen:
             chosen.append(topic)
-    return [(client_id, topic) for topic in chosen]
+    return chosen
 
 
 # Writing (inside the demo's write transaction) -------------------------------------------

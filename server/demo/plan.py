@@ -1,27 +1,29 @@
-"""Planning the demo: pure functions of the random generator, the scale and today."""
+"""Planning the demo: generators of its records, pure functions of the random generator,
+the scale and today.
+
+Nothing here holds the records: each generator makes them one at a time, for the writer
+(server/demo/write.py) to send to the database a chunk at a time, so a load of millions of
+activities needs no more memory than one of thousands. What later records need of earlier
+ones (who a membership's person is, when they were active) is kept in a Roster: a few
+numbers for each person and membership, in arrays.
+"""
 
 from __future__ import annotations
 
 import random
-import uuid
+from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import NamedTuple
 
-from server.activities.services import PLAUSIBLE_MINUTES, PLAUSIBLE_REACH, review_for
 from server.demo.data import (
-    ACTIVITY_CHUNK,
     AREAS,
     COURSE_ON_JOINING,
     FIRST_NAMES,
     FRIEND_PROGRAMMES,
-    KIND_CUM,
-    KINDS,
     ORG_KINDS,
-    ORGANISATIONS,
-    OUTLIER_SHARE,
     PARKS,
     POSTCODE_LETTERS,
     ROLES,
@@ -35,7 +37,6 @@ from server.demo.data import (
     YOUTH_KINDS,
     Area,
 )
-from server.demo.impact import ImpactContext, activity_fields, activity_topics
 
 
 class DemoRefused(Exception):
@@ -64,25 +65,88 @@ class MembershipPlan:
     status: str
     left_on: date | None
     # The days on which this member was active, for their activities.
-    active_from: date = field(default=date.min)
-    active_to: date = field(default=date.min)
+    active_from: date = date.min
+    active_to: date = date.min
 
     @property
     def active_days(self) -> int:
         return (self.active_to - self.active_from).days + 1
 
 
-@dataclass
-class Plan:
-    """Everything except the activities, by index; ids are known only once written."""
+class TrainingPlan(NamedTuple):
+    person: int  # index into the planned people
+    course: str  # slug
+    done: date
+    certificate: str
 
-    today: date
-    organisations: list[tuple[str, str, str, int]] = field(default_factory=list)
-    people: list[PersonPlan] = field(default_factory=list)
-    memberships: list[MembershipPlan] = field(default_factory=list)
-    trainings: list[tuple[int, str, date, str]] = field(default_factory=list)
-    sessions: list[tuple[str, date, int | None, str, int, int]] = field(default_factory=list)
-    external: list[tuple[str, int | None, int, date, str]] = field(default_factory=list)
+
+class SessionPlan(NamedTuple):
+    programme: str
+    held_on: date
+    area: int | None  # index into AREAS; None: online
+    venue: str
+    runner: int  # index into the planned people; -1: nobody recorded
+    attendees: int
+
+
+Organisation = tuple[str, str, str, int]  # name, kind, sector, area (index into AREAS)
+PROGRAMMES = tuple(slug for slug, _count, _share in ROLES)
+STATUSES = ("active", "paused", "left")
+
+
+class Roster:
+    """What later records need of the people and memberships planned, a few numbers each
+    in arrays (about 25 bytes a membership and 6 a person): never the records themselves.
+    Dates are kept as ordinals (date.toordinal)."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.young = bytearray()  # per person: 1 for a Young Health Champion
+        self.area = bytearray()  # per person: index into AREAS
+        self.first_joined = array("i")  # per person
+        self.person = array("i")  # per membership: index into the people
+        self.programme = bytearray()  # per membership: index into PROGRAMMES
+        self.joined = array("i")
+        self.status = bytearray()  # index into STATUSES
+        self.left = array("i")  # 0: not left
+        self.active_to = array("i")  # the last day active (from the day they joined)
+
+    @property
+    def people(self) -> int:
+        return len(self.young)
+
+    @property
+    def memberships(self) -> int:
+        return len(self.person)
+
+    def add_person(self, p: PersonPlan) -> None:
+        self.young.append(p.young)
+        self.area.append(p.area)
+        self.first_joined.append(p.first_joined.toordinal())
+
+    def add_membership(self, m: MembershipPlan) -> None:
+        self.person.append(m.person)
+        self.programme.append(PROGRAMMES.index(m.programme))
+        self.joined.append(m.joined_on.toordinal())
+        self.status.append(STATUSES.index(m.status))
+        self.left.append(m.left_on.toordinal() if m.left_on else 0)
+        self.active_to.append(m.active_to.toordinal())
+
+    def programme_of(self, membership: int) -> str:
+        return PROGRAMMES[self.programme[membership]]
+
+    def membership(self, i: int) -> MembershipPlan:
+        """Membership i, as planned."""
+        left = self.left[i]
+        return MembershipPlan(
+            person=self.person[i],
+            programme=PROGRAMMES[self.programme[i]],
+            joined_on=date.fromordinal(self.joined[i]),
+            status=STATUSES[self.status[i]],
+            left_on=date.fromordinal(left) if left else None,
+            active_from=date.fromordinal(self.joined[i]),
+            active_to=date.fromordinal(self.active_to[i]),
+        )
 
 
 def scaled(count: int, scale: float) -> int:
@@ -91,18 +155,7 @@ def scaled(count: int, scale: float) -> int:
 
 
 # ---------------------------------------------------------------------------------------
-# Planning: pure functions of the random generator, the scale and today.
-
-
-def plan(rng: random.Random, scale: float, today: date) -> Plan:
-    """Plan every record except the activities."""
-    result = Plan(today=today)
-    result.organisations = plan_organisations(rng, scaled(ORGANISATIONS, scale))
-    plan_people(rng, scale, result)
-    plan_trainings(rng, result)
-    plan_sessions(rng, scale, result)
-    plan_external(scale, result)
-    return result
+# Organisations, people and memberships.
 
 
 def _fill(rng: random.Random, pattern: str, area: Area) -> str:
@@ -116,7 +169,7 @@ def _fill(rng: random.Random, pattern: str, area: Area) -> str:
     )
 
 
-def plan_organisations(rng: random.Random, count: int) -> list[tuple[str, str, str, int]]:
+def plan_organisations(rng: random.Random, count: int) -> list[Organisation]:
     """(name, kind, sector, area) for each organisation, with no name used twice."""
     cum = list(accumulate(k[1] for k in ORG_KINDS))
     # Every kind once first, so that even a tiny demo has schools for young champions.
@@ -160,24 +213,33 @@ def _random_day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=int(rng.random() * ((end - start).days + 1)))
 
 
-def plan_people(rng: random.Random, scale: float, result: Plan) -> None:
-    """People and memberships, role by role, some people taking a second role."""
-    today = result.today
+def plan_people(
+    rng: random.Random, scale: float, organisations: Sequence[Organisation], roster: Roster
+) -> Iterator[PersonPlan | MembershipPlan]:
+    """People and memberships, role by role, some people taking a second role; each
+    person comes before their first membership. The roster keeps what later steps need."""
+    today = roster.today
     start = today - timedelta(days=365 * YEARS)
-    by_area = _organisations_by_area(result.organisations)
-    people, memberships = result.people, result.memberships
+    by_area = _organisations_by_area(organisations)
     for programme, count, share in ROLES:
         n = scaled(count, scale)
-        pool = [i for i, p in enumerate(people) if programme in FRIEND_PROGRAMMES or not p.young]
+        anyone = programme in FRIEND_PROGRAMMES
+        pool = [i for i in range(roster.people) if anyone or not roster.young[i]]
         shared = sorted(rng.sample(pool, min(len(pool), round(n * share))))
+        del pool
         for i in shared:
-            joined = _random_day(rng, people[i].first_joined, today)
-            memberships.append(_membership(rng, i, programme, joined, today))
+            joined = _random_day(rng, date.fromordinal(roster.first_joined[i]), today)
+            membership = _membership(rng, i, programme, joined, today)
+            roster.add_membership(membership)
+            yield membership
         for _ in range(n - len(shared)):
             joined = _random_day(rng, start, today)
-            person = _person(rng, len(people), programme == YOUNG, joined, by_area)
-            people.append(person)
-            memberships.append(_membership(rng, len(people) - 1, programme, joined, today))
+            person = _person(rng, roster.people, programme == YOUNG, joined, by_area)
+            roster.add_person(person)
+            yield person
+            membership = _membership(rng, roster.people - 1, programme, joined, today)
+            roster.add_membership(membership)
+            yield membership
 
 
 def _organisations_by_area(
@@ -236,16 +298,20 @@ def _person(
     )
 
 
-def plan_trainings(rng: random.Random, result: Plan) -> None:
+# ---------------------------------------------------------------------------------------
+# Training and sessions.
+
+
+def plan_trainings(rng: random.Random, roster: Roster) -> Iterator[TrainingPlan]:
     """The course each member took on joining, shortly before they joined."""
     numbers: dict[str, int] = {}
-    for m in result.memberships:
-        course = COURSE_ON_JOINING.get(m.programme)
+    for i in range(roster.memberships):
+        course = COURSE_ON_JOINING.get(roster.programme_of(i))
         if course is None:
             continue
         slug, prefix = course
-        done = m.joined_on - timedelta(days=rng.randrange(0, 29))
-        result.trainings.append((m.person, slug, done, _certificate(numbers, prefix, done)))
+        done = date.fromordinal(roster.joined[i]) - timedelta(days=rng.randrange(0, 29))
+        yield TrainingPlan(roster.person[i], slug, done, _certificate(numbers, prefix, done))
 
 
 def _certificate(numbers: dict[str, int], prefix: str, done: date) -> str:
@@ -253,160 +319,58 @@ def _certificate(numbers: dict[str, int], prefix: str, done: date) -> str:
     return f"{prefix}-{done.year}-{numbers[prefix]:06d}"
 
 
-def plan_sessions(rng: random.Random, scale: float, result: Plan) -> None:
-    """Information sessions, run by trained champions, adding up to the Friends wanted."""
+def plan_sessions(
+    rng: random.Random, scale: float, roster: Roster
+) -> Iterator[TrainingPlan | SessionPlan]:
+    """Information sessions, run by trained champions, adding up to the Friends wanted;
+    the course those champions took comes before their sessions."""
     numbers: dict[str, int] = {}
+    today = roster.today
     for programme, attendees, runners, course in SESSIONS:
+        may_run = ("health-champions", programme)
         pool = [
-            m.person
-            for m in result.memberships
-            if m.programme in ("health-champions", programme) and not result.people[m.person].young
+            roster.person[i]
+            for i in range(roster.memberships)
+            if roster.programme_of(i) in may_run and not roster.young[roster.person[i]]
         ]
         chosen = sorted(set(rng.sample(pool, min(len(pool), scaled(runners, scale)))))
+        del pool
         trained_on = {}
         for person in chosen:
-            day = _random_day(
-                rng, result.today - timedelta(days=365 * YEARS), result.today - timedelta(days=365)
-            )
+            day = _random_day(rng, today - timedelta(days=365 * YEARS), today - timedelta(days=365))
             trained_on[person] = day
             if course is not None:
                 slug, prefix = course
-                result.trainings.append((person, slug, day, _certificate(numbers, prefix, day)))
-        _sessions_for(rng, programme, scaled(attendees, scale), trained_on, result)
+                yield TrainingPlan(person, slug, day, _certificate(numbers, prefix, day))
+        yield from _sessions_for(rng, programme, scaled(attendees, scale), trained_on, today)
 
 
 def _sessions_for(
-    rng: random.Random, programme: str, wanted: int, trained_on: dict[int, date], result: Plan
-) -> None:
+    rng: random.Random, programme: str, wanted: int, trained_on: dict[int, date], today: date
+) -> Iterator[SessionPlan]:
     runners = sorted(trained_on)
     total = 0
     while total < wanted:
         size = min(rng.randint(5, 40), max(5, wanted - total))
         runner = rng.choice(runners) if runners else None
-        since = trained_on[runner] if runner is not None else result.today
-        held_on = _random_day(rng, since, result.today)
+        since = trained_on[runner] if runner is not None else today
+        held_on = _random_day(rng, since, today)
         if rng.random() < 0.1:
             area, venue = None, "Online"
         else:
             area = rng.randrange(len(AREAS))
             venue = _fill(rng, rng.choice(VENUES), AREAS[area])
-        result.sessions.append(
-            (programme, held_on, area, venue, runner if runner is not None else -1, size)
+        yield SessionPlan(
+            programme, held_on, area, venue, runner if runner is not None else -1, size
         )
         total += size
 
 
-def plan_external(scale: float, result: Plan) -> None:
+def plan_external(scale: float, today: date) -> list[tuple[str, int | None, int, date, str]]:
     """Friends counted by the national programme (mostly online sessions)."""
+    out: list[tuple[str, int | None, int, date, str]] = []
     for years_ago, count in ((1, 1_800), (0, 2_600)):
-        as_of = date(result.today.year - years_ago, 1, 1) if years_ago else result.today
+        as_of = date(today.year - years_ago, 1, 1) if years_ago else today
         note = "Dementia Friends in the borough who joined online, from the national figures"
-        result.external.append(("dementia-friends", None, scaled(count, scale), as_of, note))
-
-
-# ---------------------------------------------------------------------------------------
-# Activities: made in chunks, straight into rows, because there can be millions.
-
-
-@dataclass
-class ActivityContext:
-    """What the activity rows need from the database (ids) and from the plan."""
-
-    rng: random.Random
-    today: date
-    champions: list[MembershipPlan]
-    person_ids: list[int]
-    person_areas: list[int]
-    programme_ids: dict[str, int]
-    area_ids: list[int]
-    stamps: dict[date, datetime]
-    now: datetime
-    impact: ImpactContext  # Impact (issue 16): settings, places, topics, signposts
-
-
-# The rows of one chunk of activities, and its topics (client id, topic id).
-Chunk = tuple[list[tuple[Any, ...]], list[tuple[uuid.UUID, int]]]
-
-
-def _weights(rng: random.Random, champions: Sequence[MembershipPlan]) -> list[float]:
-    """Some champions do far more than others; longer-serving ones have had longer to."""
-    return [rng.expovariate(1.0) * (m.active_days + 6) for m in champions]
-
-
-def activity_chunks(ctx: ActivityContext, total: int) -> Iterator[Chunk]:
-    """The activity rows, ACTIVITY_CHUNK at a time, in ACTIVITY_COLUMNS order, with the
-    topics of those activities."""
-    rng = ctx.rng
-    cum = list(accumulate(_weights(rng, ctx.champions)))
-    made = 0
-    while made < total:
-        n = min(ACTIVITY_CHUNK, total - made)
-        picks = rng.choices(ctx.champions, cum_weights=cum, k=n)
-        kinds = rng.choices(KINDS, cum_weights=KIND_CUM, k=n)
-        rows = [_activity(ctx, m, k) for m, k in zip(picks, kinds, strict=True)]
-        # Topics from the impact generator, after the chunk: the main one is untouched.
-        topics = [t for row in rows for t in activity_topics(ctx.impact, row[0])]
-        yield rows, topics
-        made += n
-
-
-def _activity(
-    ctx: ActivityContext,
-    m: MembershipPlan,
-    kind: tuple[str, int, tuple[int, int], tuple[int, int], tuple[str, ...]],
-) -> tuple[Any, ...]:
-    rng = ctx.rng
-    name, _weight, (r_lo, r_hi), (m_lo, m_hi), notes = kind
-    day = m.active_from + timedelta(days=int(rng.random() * m.active_days))
-    roll = rng.random()
-    area = ctx.person_areas[m.person] if roll < 0.88 else int(roll * 1000) % len(AREAS)
-    footprint = ctx.area_ids[area] if roll < 0.98 else None
-    r = rng.random()
-    reached = r_lo + int((r_hi - r_lo + 1) * r * r)  # skewed towards the small end
-    minutes = m_lo + int((m_hi - m_lo + 1) * rng.random())
-    status, reason = "not-needed", ""
-    roll = rng.random()
-    if roll < OUTLIER_SHARE:
-        reached, minutes, status, reason = _outlier(rng, reached, minutes)
-    elif roll > 0.9997:
-        status, reason = "rejected", "Logged twice by mistake"
-    note = rng.choice(notes) if rng.random() < 0.08 else ""
-    stamp = ctx.stamps.get(day) or _stamp(ctx, day)
-    client_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    impact = activity_fields(ctx.impact, name, area, day)
-    return (
-        client_id,
-        ctx.person_ids[m.person],
-        ctx.programme_ids[m.programme],
-        name,
-        day,
-        footprint,
-        reached,
-        minutes,
-        note,
-        status,
-        reason,
-        stamp,
-        stamp,
-        *impact,
-    )
-
-
-def _outlier(rng: random.Random, reached: int, minutes: int) -> tuple[int, int, str, str]:
-    """An activity over a review limit: most wait for review, some were rejected."""
-    if rng.random() < 0.5:
-        reached = rng.randint(PLAUSIBLE_REACH + 1, 5_000)
-    else:
-        minutes = rng.randint(PLAUSIBLE_MINUTES + 1, 1_200)
-    # The app's own rule and wording; a rejection keeps the reason, as in the app.
-    status, reason = review_for(reached, minutes)
-    if rng.random() < 0.15:
-        status = "rejected"
-    return reached, minutes, status, reason
-
-
-def _stamp(ctx: ActivityContext, day: date) -> datetime:
-    """When a record made on this day was saved: that evening, or now if that is later."""
-    stamp = min(ctx.now, datetime.combine(day, time(19, 30), tzinfo=UTC))
-    ctx.stamps[day] = stamp
-    return stamp
+        out.append(("dementia-friends", None, scaled(count, scale), as_of, note))
+    return out

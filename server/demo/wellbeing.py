@@ -15,12 +15,13 @@ demo number.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from server.demo.data import FRIEND_PROGRAMMES, SEED
-from server.demo.plan import MembershipPlan
+from server.demo.plan import MembershipPlan, Roster
+from server.demo.values import Values
 from server.trainings.services import add_months
 
 RECENT_DAYS = 455  # members who joined in the last 15 months were asked on joining
@@ -35,6 +36,7 @@ COLUMNS = ("person", "programme", "months", "life_satisfaction", "worthwhile", "
            "anxiety", "skipped", "answered_at")  # fmt: skip
 
 Scores = tuple[int | None, int | None, int | None, int | None]
+AFTERNOON = time(14, 0)
 
 
 @dataclass(frozen=True)
@@ -85,25 +87,22 @@ def _member(
 
 
 def plan_wellbeing(
-    memberships: Sequence[MembershipPlan], today: date, follow_ups: Sequence[int]
-) -> list[PlannedAnswer]:
+    roster: Roster, today: date, follow_ups: Sequence[int]
+) -> Iterator[PlannedAnswer]:
     """The answers of the champions who joined recently (Friends are not asked)."""
     rng = random.Random(f"{SEED}-wellbeing")
-    since = today - timedelta(days=RECENT_DAYS)
-    out = []
-    for m in memberships:
-        if m.programme not in FRIEND_PROGRAMMES and m.joined_on >= since:
-            out += _member(rng, m, today, follow_ups)
-    return out
+    since = (today - timedelta(days=RECENT_DAYS)).toordinal()
+    for i in range(roster.memberships):
+        if roster.joined[i] >= since and roster.programme_of(i) not in FRIEND_PROGRAMMES:
+            yield from _member(rng, roster.membership(i), today, follow_ups)
 
 
 def wellbeing_rows(
-    planned: Sequence[PlannedAnswer], people: Sequence[int], programmes: dict[str, int],
-    now: datetime,
-) -> list[tuple[object, ...]]:  # fmt: skip
-    """The rows to insert (ids from the written plan; each answered in the afternoon)."""
-    return [
-        (people[a.person], programmes[a.programme], a.months, *a.scores, a.skipped,
-         min(now, datetime.combine(a.day, time(14, 0), tzinfo=UTC)))
-        for a in planned
-    ]  # fmt: skip
+    planned: Iterable[PlannedAnswer], first_person: int, programmes: dict[str, int],
+    values: Values,
+) -> Iterator[tuple[object, ...]]:  # fmt: skip
+    """The rows to insert (people's ids follow on from the first one; each answered in the
+    afternoon)."""
+    for a in planned:
+        yield (first_person + a.person, programmes[a.programme], a.months, *a.scores,
+               a.skipped, values.saved(a.day, AFTERNOON))  # fmt: skip

@@ -1,41 +1,57 @@
-"""Writing the demo into the database, and load_demo() itself."""
+"""Writing the demo into the database, and load_demo() itself.
+
+The whole load is one write transaction: a load that fails or is stopped part way leaves
+nothing behind, and can be run again. Every table's rows are made by a generator
+(server/demo/plan.py, activities.py, wellbeing.py) and sent CHUNK rows at a time (the
+activities ACTIVITY_BATCH at a time) by the bulk paths in bulkload.py: the loader holds a
+chunk of rows, never a table's, and the roster (a few numbers for each person and
+membership).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from typing import Any
+from itertools import chain
 
 from piccolo.engine.postgres import PostgresEngine
 
 from schema.tables import Course, Footprint, Person, Programme
-from server.db import engine, write_transaction
-from server.demo import impact
+from server.db import engine, is_postgres, write_transaction
+from server.demo import bulkload, data, impact
+from server.demo.activities import ActivityContext, Chunk, activity_chunks
 from server.demo.data import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
     AREAS,
-    CHUNKS_PER_TRANSACTION,
     EXTERNAL_SOURCE,
-    FRIEND_PROGRAMMES,
     IMPACT_SEED,
     MAX_SCALE,
+    ORGANISATIONS,
     ROLES,
     SEED,
 )
 from server.demo.plan import (
-    ActivityContext,
-    Chunk,
+    PROGRAMMES,
     DemoRefused,
-    Plan,
-    activity_chunks,
-    plan,
+    MembershipPlan,
+    Organisation,
+    PersonPlan,
+    Roster,
+    SessionPlan,
+    TrainingPlan,
+    plan_external,
+    plan_organisations,
+    plan_people,
+    plan_sessions,
+    plan_trainings,
     scaled,
 )
+from server.demo.progress import Progress
+from server.demo.values import Values
 from server.demo.wellbeing import COLUMNS as WELLBEING_COLUMNS  # Wellbeing (issue 16)
 from server.demo.wellbeing import plan_wellbeing, wellbeing_rows
 from server.settings import get_settings
@@ -43,34 +59,64 @@ from server.settings import today as council_today
 from server.totals import rollup
 from server.trainings.services import add_months
 
-Progress = Callable[[str, int, int], None]
+Row = tuple[object, ...]
+PERSON_COLUMNS = ("id", "name", "email", "phone", "postcode", "year_of_birth", "footprint",
+                  "organisation", "consent_to_contact", "created_at", "updated_at")  # fmt: skip
+MEMBERSHIP_COLUMNS = ("person", "programme", "joined_on", "status", "left_on", "created_at",
+                      "updated_at")  # fmt: skip
+TRAINING_COLUMNS = ("person", "course", "completed_on", "certificate_number", "expires_on",
+                    "created_at")  # fmt: skip
+SESSION_COLUMNS = ("programme", "held_on", "footprint", "venue", "run_by", "attendees", "note",
+                   "created_at")  # fmt: skip
+MORNING, AFTERNOON, EVENING = time(10, 0), time(16, 0), time(20, 0)
+
+
+class Sink:
+    """The rows of one table on their way to the database: sent CHUNK at a time, so never
+    more are held. `before`: a table whose rows must be in first (the one these point to)."""
+
+    def __init__(self, table: str, columns: Sequence[str], before: Sink | None = None) -> None:
+        self.table, self.columns, self.before = table, columns, before
+        self.rows: list[Row] = []
+        self.sent = 0
+
+    async def add(self, row: Row) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= data.CHUNK:
+            await self.flush()
+
+    async def flush(self) -> None:
+        if self.before is not None:
+            await self.before.flush()
+        if self.rows:
+            await bulkload.send(self.table, self.columns, self.rows)
+            self.sent += len(self.rows)
+            self.rows = []
+
+
+@dataclass
+class Load:
+    """One load: what it needs from the database, and what it has written so far."""
+
+    scale: float
+    report: Progress
+    values: Values
+    roster: Roster
+    programmes: dict[str, int] = field(default_factory=dict)
+    courses: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    areas: list[int] = field(default_factory=list)
+    organisations: list[int] = field(default_factory=list)
+    services: list[int] = field(default_factory=list)  # in data.SERVICES order
+    first_person: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def person(self, index: int) -> int:
+        """The id of a planned person (people are written with ids worked out in advance)."""
+        return self.first_person + index
+
 
 # ---------------------------------------------------------------------------------------
-# Writing.
-
-
-async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert many rows in one go, inside the current write transaction.
-
-    Piccolo builds an object and SQL text for every row, which is far slower for hundreds
-    of thousands of rows than the driver's own bulk paths: COPY on PostgreSQL, a prepared
-    statement run once per row (executemany) on SQLite.
-    """
-    if not rows:
-        return
-    db = engine()
-    transaction = db.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("insert_rows must run inside write_transaction()")
-    connection = transaction.connection
-    if isinstance(db, PostgresEngine):
-        await connection.copy_records_to_table(table, records=rows, columns=list(columns))
-        return
-    # The table and column names are this module's constants, never user input.
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
-    await connection.executemany(sql, rows)
+# The reference data and the organisations.
 
 
 async def refuse_if_people() -> None:
@@ -102,18 +148,14 @@ async def ensure_footprints() -> tuple[list[int], int]:
     return ids, added
 
 
-async def lookup_ids() -> tuple[dict[str, int], dict[str, tuple[int, int | None]]]:
-    """Programme ids by slug, and course (id, months valid) by slug."""
+async def lookup_ids(load: Load) -> None:
+    """Programme ids by slug, and course (id, months valid) by slug; refuses if the
+    migrations' programmes are missing."""
     programmes = await Programme.select(Programme.id, Programme.slug)
     courses = await Course.select(Course.id, Course.slug, Course.valid_for_months)
-    return (
-        {row["slug"]: row["id"] for row in programmes},
-        {row["slug"]: (row["id"], row["valid_for_months"]) for row in courses},
-    )
-
-
-def _check_programmes(programme_ids: dict[str, int]) -> None:
-    missing = [slug for slug, _count, _share in ROLES if slug not in programme_ids]
+    load.programmes = {row["slug"]: row["id"] for row in programmes}
+    load.courses = {row["slug"]: (row["id"], row["valid_for_months"]) for row in courses}
+    missing = [slug for slug, _count, _share in ROLES if slug not in load.programmes]
     if missing:
         raise DemoRefused(
             "The demo needs the programmes that the migrations add, and these are missing: "
@@ -122,269 +164,212 @@ def _check_programmes(programme_ids: dict[str, int]) -> None:
         )
 
 
-@dataclass
-class Written:
-    """Ids given by the database to the planned records."""
-
-    areas: list[int]
-    organisations: list[int]
-    people: list[int]
-    programmes: dict[str, int]
-
-
-async def write_organisations(the_plan: Plan, areas: list[int]) -> list[int]:
-    """Insert the organisations; their ids, in plan order."""
-    before = await _max_id("organisation")
-    rows = [
-        (name, kind, sector, areas[area]) for name, kind, sector, area in the_plan.organisations
-    ]
-    await insert_rows("organisation", ("name", "kind", "sector", "footprint"), rows)
-    found = await _ids_after("organisation", "name", before)
-    return [found[name] for name, _kind, _sector, _area in the_plan.organisations]
+async def write_organisations(load: Load, organisations: Sequence[Organisation]) -> None:
+    """Insert the organisations (a few thousand at most); their ids, in plan order."""
+    rows = await Person.raw('SELECT COALESCE(MAX(id), 0) AS top FROM "organisation"')
+    before = int(rows[0]["top"])
+    sink = Sink("organisation", ("name", "kind", "sector", "footprint"))
+    for name, kind, sector, area in organisations:
+        await sink.add((name, kind, sector, load.areas[area]))
+    await sink.flush()
+    found = await Person.raw('SELECT id, name FROM "organisation" WHERE id > {}', before)
+    by_name = {row["name"]: row["id"] for row in found}
+    load.organisations = [by_name[name] for name, _kind, _sector, _area in organisations]
 
 
-async def _max_id(table: str) -> int:
-    rows = await Person.raw(f'SELECT COALESCE(MAX(id), 0) AS top FROM "{table}"')  # noqa: S608
-    return int(rows[0]["top"])
+# ---------------------------------------------------------------------------------------
+# People, memberships, training and sessions.
 
 
-async def _ids_after(table: str, key: str, after: int) -> dict[str, int]:
-    """id by key for the rows added after id `after` (the ones just inserted)."""
-    sql = f'SELECT id, "{key}" AS key FROM "{table}" WHERE id > {{}}'  # noqa: S608
-    rows = await Person.raw(sql, after)
-    return {row["key"]: row["id"] for row in rows}
+def _person_row(load: Load, p: PersonPlan) -> Row:
+    org = load.organisations[p.organisation] if p.organisation is not None else None
+    stamp = load.values.saved(p.first_joined, MORNING)
+    return (load.person(load.roster.people - 1), p.name, p.email, p.phone, p.postcode,
+            p.year_of_birth, load.areas[p.area], org, p.consent, stamp, stamp)  # fmt: skip
 
 
-async def write_people(the_plan: Plan, written: Written, now: datetime) -> list[int]:
-    """Insert the people; their ids, in plan order."""
-    columns = (
-        "name",
-        "email",
-        "phone",
-        "postcode",
-        "year_of_birth",
-        "footprint",
-        "organisation",
-        "consent_to_contact",
-        "created_at",
-        "updated_at",
+def _membership_row(load: Load, m: MembershipPlan) -> Row:
+    created = load.values.saved(m.joined_on, MORNING)
+    updated = load.values.saved(m.left_on, MORNING) if m.left_on else created
+    left = load.values.day(m.left_on) if m.left_on else None
+    return (load.person(m.person), load.programmes[m.programme], load.values.day(m.joined_on),
+            m.status, left, created, updated)  # fmt: skip
+
+
+async def write_people(
+    load: Load, made: Iterable[PersonPlan | MembershipPlan], lookup: impact.Lookup,
+    impact_rng: random.Random,
+) -> None:  # fmt: skip
+    """People and their memberships, as they are planned; each person's home postcode
+    goes to the demo's lookup as they are made (the impact generator's draws)."""
+    load.first_person = await bulkload.next_id("person")
+    people = Sink("person", PERSON_COLUMNS)
+    memberships = Sink("membership", MEMBERSHIP_COLUMNS, before=people)
+    wanted = sum(scaled(count, load.scale) for _slug, count, _share in ROLES)
+    for item in made:
+        if isinstance(item, PersonPlan):
+            await people.add(_person_row(load, item))
+            impact.add_home(impact_rng, lookup, item.postcode, item.area)
+        else:
+            await memberships.add(_membership_row(load, item))
+            if len(memberships.rows) == 1:
+                load.report("people and roles", memberships.sent, wanted)
+    await memberships.flush()
+    await bulkload.used_ids("person", load.person(people.sent - 1))
+    load.report("people and roles", memberships.sent, wanted)
+    load.counts.update(people=people.sent, memberships=memberships.sent)
+
+
+def _training_row(load: Load, t: TrainingPlan) -> Row | None:
+    if t.course not in load.courses:  # someone removed the course: leave its records out
+        return None
+    course_id, months = load.courses[t.course]
+    expires = load.values.day(add_months(t.done, months)) if months else None
+    return (load.person(t.person), course_id, load.values.day(t.done), t.certificate,
+            expires, load.values.saved(t.done, AFTERNOON))  # fmt: skip
+
+
+def _session_row(load: Load, s: SessionPlan) -> Row:
+    return (load.programmes[s.programme], load.values.day(s.held_on),
+            load.areas[s.area] if s.area is not None else None, s.venue,
+            load.person(s.runner) if s.runner >= 0 else None, s.attendees, "",
+            load.values.saved(s.held_on, EVENING))  # fmt: skip
+
+
+async def write_trainings_and_sessions(load: Load, rng: random.Random) -> None:
+    """The courses members took on joining, then the Friends sessions (with the courses
+    of the champions who run them), and the national programme's figures."""
+    trainings = Sink("training_record", TRAINING_COLUMNS)
+    sessions = Sink("friends_session", SESSION_COLUMNS)
+    friends = 0
+    made: Iterator[TrainingPlan | SessionPlan] = chain(
+        plan_trainings(rng, load.roster), plan_sessions(rng, load.scale, load.roster)
     )
-    rows = []
-    for p in the_plan.people:
-        org = written.organisations[p.organisation] if p.organisation is not None else None
-        stamp = min(now, datetime.combine(p.first_joined, time(10, 0), tzinfo=UTC))
-        rows.append(
-            (
-                p.name,
-                p.email,
-                p.phone,
-                p.postcode,
-                p.year_of_birth,
-                written.areas[p.area],
-                org,
-                p.consent,
-                stamp,
-                stamp,
-            )
-        )
-    await insert_rows("person", columns, rows)
-    found = await _ids_after("person", "email", 0)
-    return [found[p.email] for p in the_plan.people]
-
-
-async def write_memberships(the_plan: Plan, written: Written, now: datetime) -> None:
-    columns = ("person", "programme", "joined_on", "status", "left_on", "created_at", "updated_at")
-    rows = []
-    for m in the_plan.memberships:
-        created = min(now, datetime.combine(m.joined_on, time(10, 0), tzinfo=UTC))
-        updated = (
-            min(now, datetime.combine(m.left_on, time(10, 0), tzinfo=UTC)) if m.left_on else created
-        )
-        rows.append(
-            (
-                written.people[m.person],
-                written.programmes[m.programme],
-                m.joined_on,
-                m.status,
-                m.left_on,
-                created,
-                updated,
-            )
-        )
-    await insert_rows("membership", columns, rows)
-
-
-async def write_trainings(
-    the_plan: Plan, written: Written, courses: dict[str, tuple[int, int | None]], now: datetime
-) -> int:
-    """Insert the training records for courses in the catalogue; how many."""
-    rows = []
-    for person, slug, done, certificate in the_plan.trainings:
-        if slug not in courses:  # someone removed the course: leave its records out
-            continue
-        course_id, months = courses[slug]
-        expires = add_months(done, months) if months else None
-        stamp = min(now, datetime.combine(done, time(16, 0), tzinfo=UTC))
-        rows.append((written.people[person], course_id, done, certificate, expires, stamp))
-    columns = ("person", "course", "completed_on", "certificate_number", "expires_on", "created_at")
-    await insert_rows("training_record", columns, rows)
-    return len(rows)
-
-
-async def write_sessions(the_plan: Plan, written: Written, now: datetime) -> None:
-    columns = (
-        "programme",
-        "held_on",
-        "footprint",
-        "venue",
-        "run_by",
-        "attendees",
-        "note",
-        "created_at",
-    )
-    rows = []
-    for programme, held_on, area, venue, runner, attendees in the_plan.sessions:
-        stamp = min(now, datetime.combine(held_on, time(20, 0), tzinfo=UTC))
-        rows.append(
-            (
-                written.programmes[programme],
-                held_on,
-                written.areas[area] if area is not None else None,
-                venue,
-                written.people[runner] if runner >= 0 else None,
-                attendees,
-                "",
-                stamp,
-            )
-        )
-    await insert_rows("friends_session", columns, rows)
+    for item in made:
+        if isinstance(item, TrainingPlan):
+            row = _training_row(load, item)
+            if row is not None:
+                await trainings.add(row)
+        else:
+            await sessions.add(_session_row(load, item))
+            friends += item.attendees
+    await trainings.flush()
+    await sessions.flush()
+    load.report("training", trainings.sent, trainings.sent)
+    load.report("sessions", sessions.sent, sessions.sent)
     external = [
-        (written.programmes[programme], area, count, as_of, EXTERNAL_SOURCE, note, now)
-        for programme, area, count, as_of, note in the_plan.external
+        (load.programmes[programme], area, count, as_of, EXTERNAL_SOURCE, note, load.values.now)
+        for programme, area, count, as_of, note in plan_external(load.scale, load.roster.today)
     ]
-    await insert_rows(
-        "external_count",
-        ("programme", "footprint", "friends", "as_of", "source", "note", "created_at"),
-        external,
-    )
+    columns = ("programme", "footprint", "friends", "as_of", "source", "note", "created_at")
+    await bulkload.send("external_count", columns, external)
+    load.counts.update(trainings=trainings.sent, sessions=sessions.sent,
+                       friends_from_sessions=friends, external_counts=len(external))  # fmt: skip
 
 
-async def write_plan(
-    the_plan: Plan, now: datetime, progress: Progress
-) -> tuple[Written, dict[str, int]]:
-    """Write everything but the activities in one transaction, first checking that the
-    database has no people (inside the transaction, so two loads cannot both pass)."""
-    async with write_transaction():
-        await refuse_if_people()
-        programmes, courses = await lookup_ids()
-        _check_programmes(programmes)
-        areas, added = await ensure_footprints()
-        written = Written(areas, [], [], programmes)
-        written.organisations = await write_organisations(the_plan, areas)
-        progress("organisations", len(written.organisations), len(written.organisations))
-        written.people = await write_people(the_plan, written, now)
-        await write_memberships(the_plan, written, now)
-        progress("people", len(written.people), len(written.people))
-        trainings = await write_trainings(the_plan, written, courses, now)
-        await write_sessions(the_plan, written, now)
-        progress("sessions", len(the_plan.sessions), len(the_plan.sessions))
-    counts = {
-        "footprints": added,
-        "organisations": len(written.organisations),
-        "people": len(written.people),
-        "memberships": len(the_plan.memberships),
-        "trainings": trainings,
-        "sessions": len(the_plan.sessions),
-        "friends_from_sessions": sum(s[5] for s in the_plan.sessions),
-        "external_counts": len(the_plan.external),
-    }
-    return written, counts
+# ---------------------------------------------------------------------------------------
+# Impact (issue 16): services, lookups, the rate; what the activities' fields come from.
 
 
-async def write_activities(ctx: ActivityContext, total: int, progress: Progress) -> None:
-    """Insert the activities (and their topics) a few chunks per transaction, then rebuild
-    the rollups."""
-    chunks = activity_chunks(ctx, total)
-    chunk: Chunk | None = next(chunks, None)
-    done = 0
-    progress("activities", 0, total)
-    while chunk:
-        async with write_transaction():
-            await _sqlite_bigger_cache()
-            before = await _max_id("activity")
-            topics: list[tuple[uuid.UUID, int]] = []
-            for _ in range(CHUNKS_PER_TRANSACTION):
-                if not chunk:
-                    break
-                rows, chunk_topics = chunk
-                topics.extend(chunk_topics)
-                # Make the next chunk while SQLite writes this one: aiosqlite runs it in
-                # its own thread, and sqlite lets go of the GIL while it works.
-                sending = asyncio.create_task(insert_rows("activity", ACTIVITY_COLUMNS, rows))
-                await asyncio.sleep(0)
-                done += len(rows)
-                chunk = next(chunks, None)
-                await sending
-            await write_topics(before, topics)
-        progress("activities", done, total)
-    progress("totals", 0, 1)
-    async with write_transaction():
-        await rollup.rebuild()
-    progress("totals", 1, 1)
+async def write_impact_start(load: Load, impact_rng: random.Random) -> impact.Lookup:
+    """The made-up services and social value rate (unless one is set); the start of the
+    demo's lookups (their places), which the people's homes then join."""
+    load.services = await impact.write_services()
+    load.counts["services"] = len(load.services)
+    load.counts["social_value_rate"] = int(await impact.write_rate())
+    return impact.plan_lookup(impact_rng)
 
 
-async def write_topics(after: int, topics: Sequence[tuple[uuid.UUID, int]]) -> None:
-    """The topics of the activities just written (those with an id above `after`), found
-    by their client ids, since the database gives the ids."""
-    if not topics:
-        return
-    rows = await Person.raw("SELECT id, client_id FROM activity WHERE id > {}", after)
-    ids = {str(row["client_id"]): row["id"] for row in rows}
-    await insert_rows(
-        "activity_topic", ("activity", "topic"), [(ids[str(c)], t) for c, t in topics]
-    )
+async def write_lookup(load: Load, lookup: impact.Lookup) -> None:
+    """The demo's lookups, unless the council has loaded its own (never mixed with)."""
+    loaded = await impact.lookups_loaded()
+    if not loaded:
+        await bulkload.send(
+            "area_deprivation", ("lsoa", "imd_decile"), list(lookup.deciles.items())
+        )
+        postcodes = Sink("postcode_area", ("postcode", "lsoa"))
+        for row in lookup.postcodes.items():
+            await postcodes.add(row)
+        await postcodes.flush()
+    load.counts["lookup_postcodes"] = 0 if loaded else len(lookup.postcodes)
+    load.counts["lookup_areas"] = 0 if loaded else len(lookup.deciles)
 
 
-async def write_impact(
-    the_plan: Plan, rng: random.Random, now: datetime
-) -> tuple[impact.ImpactContext, dict[str, int]]:
-    """Impact (issue 16): the made-up services, lookups (unless the council has loaded
-    its own) and social value rate (unless one is set); what the activities' impact fields
-    are drawn from, and how many of each were written."""
-    lookup = impact.plan_lookup(rng, [(p.postcode, p.area) for p in the_plan.people])
-    async with write_transaction():
-        services = await impact.write_services()
-        loaded = await impact.lookups_loaded()
-        if not loaded:
-            deciles, postcodes = list(lookup.deciles.items()), list(lookup.postcodes.items())
-            await insert_rows("area_deprivation", ("lsoa", "imd_decile"), deciles)
-            await insert_rows("postcode_area", ("postcode", "lsoa"), postcodes)
-        rate = await impact.write_rate()
-        topics, topic_cum = await impact.topic_choices()
-    counts = {
-        "services": len(services),
-        "lookup_postcodes": 0 if loaded else len(lookup.postcodes),
-        "lookup_areas": 0 if loaded else len(lookup.deciles),
-        "social_value_rate": int(rate),
-    }
-    context = impact.ImpactContext(
-        rng=rng,
-        today=the_plan.today,
-        now=now,
-        places=lookup.places,
-        services=services,
-        topics=topics,
-        topic_cum=topic_cum,
-    )
-    return context, counts
+async def impact_context(
+    load: Load, lookup: impact.Lookup, impact_rng: random.Random
+) -> impact.ImpactContext:
+    topics, topic_cum = await impact.topic_choices()
+    return impact.ImpactContext(
+        rng=impact_rng, today=load.roster.today, now=load.values.now, places=lookup.places,
+        services=load.services, topics=topics, topic_cum=topic_cum,
+    )  # fmt: skip
 
 
-async def _sqlite_bigger_cache() -> None:
-    """Let SQLite keep more of the client_id index in memory while loading (per connection;
-    the default 2 MB means re-reading pages for every random UUID)."""
-    if not isinstance(engine(), PostgresEngine):
-        await Person.raw("PRAGMA cache_size = -131072")
-        await Person.raw("PRAGMA mmap_size = 1073741824")
+# ---------------------------------------------------------------------------------------
+# Activities.
+
+
+def _batches(chunks: Iterator[Chunk], sort: bool) -> Iterator[Chunk]:
+    """The chunks joined into batches of about ACTIVITY_BATCH activities. Sorted by client
+    id for SQLite: each batch then walks the client id index once from end to end rather
+    than jumping about it (the ids, given in advance, keep the order the rows were made)."""
+    rows: list[Row] = []
+    topics: list[tuple[int, int]] = []
+    for chunk_rows, chunk_topics in chunks:
+        rows += chunk_rows
+        topics += chunk_topics
+        if len(rows) >= data.ACTIVITY_BATCH:
+            if sort:
+                rows.sort(key=_client_id)
+            yield rows, topics
+            rows, topics = [], []
+    if rows:
+        if sort:
+            rows.sort(key=_client_id)
+        yield rows, topics
+
+
+def _client_id(row: Row) -> str:
+    return str(row[1])
+
+
+async def write_activities(load: Load, ctx: ActivityContext, total: int) -> None:
+    """The activities and their topics, a batch at a time: the next batch is made (in a
+    thread) while this one is written."""
+    batches = _batches(activity_chunks(ctx, total), sort=not is_postgres())
+    load.report("activities", 0, total)
+    done = topics = 0
+    batch = await asyncio.to_thread(next, batches, None)
+    while batch is not None:
+        making = asyncio.create_task(asyncio.to_thread(next, batches, None))
+        try:
+            await bulkload.send("activity", ACTIVITY_COLUMNS, batch[0])
+            await bulkload.send("activity_topic", ("activity", "topic"), batch[1])
+        except BaseException:
+            await asyncio.gather(making, return_exceptions=True)
+            raise
+        done, topics = done + len(batch[0]), topics + len(batch[1])
+        load.report("activities", done, total)
+        batch = await making
+    if done:
+        await bulkload.used_ids("activity", ctx.first_id + done - 1)
+    load.counts.update(activities=done, activity_topics=topics)
+
+
+async def write_wellbeing(load: Load) -> None:
+    """The demo's wellbeing answers (server/demo/wellbeing.py)."""
+    follow_ups = get_settings().wellbeing_follow_up_months
+    planned = plan_wellbeing(load.roster, load.roster.today, follow_ups)
+    sink = Sink("wellbeing_answer", WELLBEING_COLUMNS)
+    for row in wellbeing_rows(planned, load.first_person, load.programmes, load.values):
+        await sink.add(row)
+    await sink.flush()
+    load.report("wellbeing", sink.sent, sink.sent)
+    load.counts["wellbeing_answers"] = sink.sent
+
+
+# ---------------------------------------------------------------------------------------
+# The load.
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -399,49 +384,52 @@ async def load_demo(scale: float = 1.0, progress: Progress | None = None) -> dic
     """
     if not 0 < scale <= MAX_SCALE:
         raise ValueError(f"The scale must be more than 0 and at most {MAX_SCALE:g}, not {scale}")
-    report = progress or _no_progress
     await refuse_if_people()  # early, to refuse before any work; checked again when writing
-    today, now = council_today(), datetime.now(UTC)
-    rng = random.Random(SEED)
-    report("planning", 0, 1)
-    the_plan = plan(rng, scale, today)
-    report("planning", 1, 1)
-    written, counts = await write_plan(the_plan, now, report)
-    impact_context, impact_counts = await write_impact(the_plan, random.Random(IMPACT_SEED), now)
-    counts.update(impact_counts)
-    champions = [m for m in the_plan.memberships if m.programme not in FRIEND_PROGRAMMES]
-    ctx = ActivityContext(
-        rng=rng,
-        today=today,
-        champions=champions,
-        person_ids=written.people,
-        person_areas=[p.area for p in the_plan.people],
-        programme_ids=written.programmes,
-        area_ids=written.areas,
-        stamps={},
-        now=now,
-        impact=impact_context,
-    )
-    total = scaled(ACTIVITIES, scale)
-    await write_activities(ctx, total, report)
-    counts["activities"] = total
-    # Wellbeing (issue 16): the champions' answers, from their own random generator.
-    counts["wellbeing_answers"] = await write_wellbeing(the_plan, written, now)
-    report("statistics", 0, 1)
+    values = Values(as_text=not is_postgres(), now=datetime.now(UTC))
+    load = Load(scale, progress or _no_progress, values, Roster(council_today()))
+    async with write_transaction(), bulkload.settings():
+        await _load(load)
+    load.report("statistics", 0, 1)
     await refresh_statistics()
-    report("statistics", 1, 1)
-    return counts
+    load.report("statistics", 1, 1)
+    return load.counts
 
 
-async def write_wellbeing(the_plan: Plan, written: Written, now: datetime) -> int:
-    """Insert the demo's wellbeing answers (server/demo/wellbeing.py); how many."""
-    planned = plan_wellbeing(
-        the_plan.memberships, the_plan.today, get_settings().wellbeing_follow_up_months
+async def _load(load: Load) -> None:
+    """Everything, in the load's one transaction."""
+    await bulkload.lock("person")  # PostgreSQL: no other writer of people until the end
+    await refuse_if_people()  # so that two loads cannot both pass
+    await lookup_ids(load)
+    load.areas, load.counts["footprints"] = await ensure_footprints()
+    rng, impact_rng = random.Random(SEED), random.Random(IMPACT_SEED)
+    organisations = plan_organisations(rng, scaled(ORGANISATIONS, load.scale))
+    await write_organisations(load, organisations)
+    load.counts["organisations"] = len(organisations)
+    lookup = await write_impact_start(load, impact_rng)
+    await write_people(
+        load, plan_people(rng, load.scale, organisations, load.roster), lookup, impact_rng
     )
-    rows = wellbeing_rows(planned, written.people, written.programmes, now)
-    async with write_transaction():
-        await insert_rows("wellbeing_answer", WELLBEING_COLUMNS, rows)
-    return len(rows)
+    del organisations
+    await write_trainings_and_sessions(load, rng)
+    await write_lookup(load, lookup)
+    ctx = ActivityContext(
+        rng=rng, roster=load.roster, values=load.values, first_person=load.first_person,
+        programme_ids=[load.programmes[slug] for slug in PROGRAMMES], area_ids=load.areas,
+        first_id=await bulkload.next_id("activity"),
+        impact=await impact_context(load, lookup, impact_rng),
+    )  # fmt: skip
+    activity_indexes = await bulkload.drop_secondary("activity")
+    topic_indexes = await bulkload.drop_secondary("activity_topic")
+    await write_activities(load, ctx, scaled(ACTIVITIES, load.scale))
+    await bulkload.smaller_cache()
+    load.report("totals", 0, 1)
+    await bulkload.put_back(topic_indexes)  # the topics' totals read the activities' topics
+    await rollup.rebuild()  # before the activities' indexes: it reads every row anyway
+    load.report("totals", 1, 1)
+    load.report("indexes", 0, 1)
+    await bulkload.put_back(activity_indexes)
+    load.report("indexes", 1, 1)
+    await write_wellbeing(load)
 
 
 async def refresh_statistics() -> None:

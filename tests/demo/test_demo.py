@@ -216,9 +216,13 @@ async def test_the_impact_fields_look_real_and_are_made_up() -> None:
 
 async def test_the_impact_fields_are_the_same_each_time() -> None:
     async def impact() -> list[tuple]:
-        rows = await t.Activity.select(
-            t.Activity.setting, t.Activity.postcode, t.Activity.service.name, t.Activity.take_up
-        ).order_by(t.Activity.id).limit(200)
+        rows = (
+            await t.Activity.select(
+                t.Activity.setting, t.Activity.postcode, t.Activity.service.name, t.Activity.take_up
+            )
+            .order_by(t.Activity.id)
+            .limit(200)
+        )
         topics = await t.ActivityTopic.select(t.ActivityTopic.topic).order_by(t.ActivityTopic.id)
         return [tuple(r.values()) for r in rows] + [tuple(r.values()) for r in topics[:200]]
 
