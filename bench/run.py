@@ -215,35 +215,15 @@ def run_cli(setup: Setup, *args: str, timeout: float = 300) -> str:
     return done.stdout
 
 
-def progress_printer() -> Any:
-    """A progress callback for load_demo: one line rewritten in place on a terminal; into a
-    file or pipe (make bench | tee), a line every few seconds instead."""
-    started, last = time.monotonic(), [0.0]
-    terminal = sys.stdout.isatty()
-    every = 0.5 if terminal else 5.0
-
-    def show(stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < every:
-            return
-        last[0] = now
-        line = f"  {stage:<14} {done:>10,} of {total:<10,} {now - started:6.1f} s"
-        if terminal:
-            print("\r" + line, end="\n" if done >= total else "", flush=True)
-        else:
-            print(line, flush=True)
-
-    return show
-
-
 async def load(scale: float) -> dict[str, int]:
     """Load the demo data in this process, into the database in the environment."""
     from server import db
     from server.demo import load_demo
+    from server.demo.progress import printer
 
     await db.start()
     try:
-        return await load_demo(scale, progress_printer())
+        return await load_demo(scale, printer())
     finally:
         await db.stop()
 
