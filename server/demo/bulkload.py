@@ -21,11 +21,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 
-import aiosqlite
-import asyncpg
-from asyncpg.pool import PoolConnectionProxy
-
-from server.db import engine, is_postgres
+from server.db import is_postgres
+from server.lib.bulk import postgres_connection, sqlite_connection
 
 Row = Sequence[object]
 # SQLite's page cache while the activities are written (in KiB; a negative cache_size is
@@ -34,27 +31,6 @@ SQLITE_CACHE_KIB = 256 * 1024
 # ... and after them, while the totals are summed and the indexes built: SQLite's sorter
 # takes as much memory again as the page cache may hold, so the two would add up.
 SQLITE_SORT_CACHE_KIB = 64 * 1024
-
-
-def _connection() -> object:
-    transaction = engine().current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("The demo loader's writes must run inside write_transaction().")
-    return transaction.connection
-
-
-def _postgres() -> asyncpg.Connection | PoolConnectionProxy:
-    connection = _connection()
-    if not isinstance(connection, asyncpg.Connection | PoolConnectionProxy):
-        raise TypeError(f"Expected an asyncpg connection, not {type(connection).__name__}.")
-    return connection
-
-
-def _sqlite() -> aiosqlite.Connection:
-    connection = _connection()
-    if not isinstance(connection, aiosqlite.Connection):
-        raise TypeError(f"Expected an aiosqlite connection, not {type(connection).__name__}.")
-    return connection
 
 
 @cache
@@ -69,25 +45,27 @@ async def send(table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
     if not rows:
         return
     if is_postgres():
-        await _postgres().copy_records_to_table(table, records=rows, columns=list(columns))
+        connection = postgres_connection()
+        await connection.copy_records_to_table(table, records=rows, columns=list(columns))
     else:
-        cursor = await _sqlite().executemany(_insert(table, tuple(columns)), rows)
+        cursor = await sqlite_connection().executemany(_insert(table, tuple(columns)), rows)
         await cursor.close()
 
 
 async def execute(sql: str) -> None:
     """A statement with no parameters and no answer (DDL, settings)."""
     if is_postgres():
-        await _postgres().execute(sql)
+        await postgres_connection().execute(sql)
     else:
-        await (await _sqlite().execute(sql)).close()
+        await (await sqlite_connection().execute(sql)).close()
 
 
 async def _rows(sql: str, *values: object) -> list[tuple[object, ...]]:
     """The rows of a query with at most one parameter (written ?)."""
     if is_postgres():
-        return [tuple(r) for r in await _postgres().fetch(sql.replace("?", "$1"), *values)]
-    cursor = await _sqlite().execute(sql, values)
+        found_rows = await postgres_connection().fetch(sql.replace("?", "$1"), *values)
+        return [tuple(r) for r in found_rows]
+    cursor = await sqlite_connection().execute(sql, values)
     found = await cursor.fetchall()
     await cursor.close()
     return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in found]

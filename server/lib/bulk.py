@@ -51,7 +51,7 @@ def _connection() -> object:
     return transaction.connection
 
 
-def _postgres() -> asyncpg.Connection | PoolConnectionProxy:
+def postgres_connection() -> asyncpg.Connection | PoolConnectionProxy:
     """The write transaction's connection on PostgreSQL: asyncpg's, or the pool's proxy of
     one. asyncpg ships no type information (the asyncpg-stubs package has it), so mypy
     checks nothing of what is done with it yet."""
@@ -61,7 +61,7 @@ def _postgres() -> asyncpg.Connection | PoolConnectionProxy:
     return connection
 
 
-def _sqlite() -> aiosqlite.Connection:
+def sqlite_connection() -> aiosqlite.Connection:
     """The write transaction's connection on SQLite: piccolo's engine opens aiosqlite's."""
     connection = _connection()
     if not isinstance(connection, aiosqlite.Connection):
@@ -96,7 +96,7 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
     if not rows:
         return 0
     if is_postgres():
-        connection = _postgres()
+        connection = postgres_connection()
         insert = _ONE_ROW_INSERT.fullmatch(sql)
         if insert is None:
             await connection.executemany(_numbered(sql), rows)
@@ -110,7 +110,7 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
             many = head + ", ".join(group for _ in part) + tail
             await connection.execute(_numbered(many), *[v for row in part for v in row])
         return -1
-    cursor = await _sqlite().executemany(sql, rows)
+    cursor = await sqlite_connection().executemany(sql, rows)
     count = int(cursor.rowcount)
     await cursor.close()
     return count
@@ -119,8 +119,8 @@ async def execute_many(sql: str, rows: Sequence[Values]) -> int:
 async def fetch(sql: str, values: Values) -> list[tuple[object, ...]]:
     """The rows of one statement (written with ? placeholders), as tuples."""
     if is_postgres():
-        return [tuple(r) for r in await _postgres().fetch(_numbered(sql), *values)]
-    cursor = await _sqlite().execute(sql, values)
+        return [tuple(r) for r in await postgres_connection().fetch(_numbered(sql), *values)]
+    cursor = await sqlite_connection().execute(sql, values)
     found = await cursor.fetchall()
     await cursor.close()
     # piccolo's SQLite connections give rows as dicts
@@ -158,7 +158,7 @@ async def _insert_postgres(
     conflict = f' ON CONFLICT ("{key}") DO NOTHING' if key else ""
     back = f'id, "{key}"' if key else "id"
     sql = await _unnest_insert(table, columns) + f"{conflict} RETURNING {back}"
-    saved = [tuple(r) for r in await _postgres().fetch(sql, *_by_column(columns, rows))]
+    saved = [tuple(r) for r in await postgres_connection().fetch(sql, *_by_column(columns, rows))]
     if skip_on is None:
         return [_id(r[0]) for r in saved]  # in the order of the arrays, as unnest reads them
     return _ids_by_value(rows, saved, skip_on)
@@ -170,7 +170,7 @@ async def insert(table: type[Table], columns: Sequence[str], rows: Sequence[Valu
         return
     if is_postgres():
         sql = await _unnest_insert(table, columns)
-        await _postgres().execute(sql, *_by_column(columns, rows))
+        await postgres_connection().execute(sql, *_by_column(columns, rows))
     else:
         await execute_many(insert_sql(table, columns), rows)
 
@@ -187,7 +187,7 @@ async def _unnest_insert(table: type[Table], columns: Sequence[str]) -> str:
     array cast to the column's own type (read from the database once per process)."""
     name = table._meta.tablename
     if name not in _TYPES:
-        found = await _postgres().fetch(
+        found = await postgres_connection().fetch(
             "SELECT column_name, udt_name FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND table_name = $1",
             name,
