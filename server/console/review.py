@@ -3,8 +3,8 @@ stories waiting for approval (approve with consent, correct the spelling, declin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TypeVar, cast
 from urllib.parse import urlencode
 
 from litestar import get, post
@@ -127,6 +127,11 @@ QUEUE_COLUMNS = (
     ("people_reached", "People reached"),
     ("minutes", "Minutes"),
     ("note", "Note"),
+    ("setting_name", "Where it happened"),
+    ("topic_names", "Topics"),
+    ("postcode", "Postcode of the place"),
+    ("service_name", "Signposted to"),
+    ("take_up_word", "Did they go"),
     ("review_reason", "Why it needs a check"),
     ("created_at", "Logged at"),
 )
@@ -142,14 +147,28 @@ def _kind_name(kind: object) -> object:
     return KINDS.get(kind, kind) if isinstance(kind, str) else kind
 
 
-def _queue_rows(ctx: Context, items: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+async def _queue_rows(
+    ctx: Context, items: Sequence[Mapping[str, object]]
+) -> list[dict[str, object]]:
+    """The queue's rows for its download, with names and words for the codes and ids."""
     programmes, footprints = _programme_names(ctx), _footprint_names(ctx)
+    ids = [i for i in (item["id"] for item in items) if isinstance(i, int)]
+    words = await _details_words(ids)
+    topics = cast(dict[int, list[str]], words["topics_of"])
+    topic_words = cast(dict[str, str], words["topic_names"])
+    services = cast(dict[int, str], words["services"])
     return [
         {
             **item,
             "programme_name": _name(programmes, item["programme"]),
             "footprint_name": _name(footprints, item["footprint"]),
             "kind_name": _kind_name(item["kind"]),
+            "setting_name": SETTINGS.get(str(item.get("setting") or ""), ""),
+            "topic_names": "; ".join(
+                topic_words.get(slug, slug) for slug in topics.get(cast(int, item["id"]), [])
+            ),
+            "service_name": _name(services, item.get("service")),
+            "take_up_word": TAKE_UP_SHORT.get(str(item.get("take_up") or ""), ""),
         }
         for item in items
     ]
@@ -163,7 +182,8 @@ async def queue_page(request: AppRequest, ctx: PageContext) -> Template | Respon
         except Invalid as exc:
             return await _queue_page(ctx, {}, exc)
         every = await review_queue({}, per_page=0)
-        return download("activities-to-review", QUEUE_COLUMNS, _queue_rows(ctx, every.items), fmt)
+        rows = await _queue_rows(ctx, every.items)
+        return download("activities-to-review", QUEUE_COLUMNS, rows, fmt)
     return await _queue_page(ctx, request.query_params)
 
 

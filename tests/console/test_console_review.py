@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from schema.tables import Activity, AuditEvent, Story
+from schema.tables import Activity, AuditEvent, Service, Story
 from tests.helpers import factories as f
 from tests.helpers.console import market_stall
 from tests.helpers.html import Page, date_boxes, typed
@@ -383,3 +383,24 @@ async def test_a_story_decided_through_the_api_is_dated_too(client):
     assert answer.status_code == 200, answer.text
     story = await Story.select(Story.reviewed_at).where(Story.id == rows[0]["id"]).first()
     assert story["reviewed_at"] is not None
+
+
+async def test_the_queue_download_says_each_activitys_details_in_words(client, champion, desk):
+    service = (await Service.insert(Service(name="Stop Smoking Wigan")).returning(Service.id))[0]
+    await log(client, champion, 900, kind="signposting", setting="gp-practice",
+              postcode="wn1 1aa", topics=["smoking", "alcohol"], service=service["id"])
+    await log(client, champion, 700)
+    answer = await client.get("/console/review?format=csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    heading = rows[0]
+    details = ["Where it happened", "Topics", "Postcode of the place", "Signposted to",
+               "Did they go"]
+    first = {h: rows[1][heading.index(h)] for h in details}
+    assert first == {
+        "Where it happened": "GP practice",
+        "Topics": "Smoking; Alcohol",
+        "Postcode of the place": "WN1 1AA",
+        "Signposted to": "Stop Smoking Wigan",
+        "Did they go": "",
+    }
+    assert [rows[2][heading.index(h)] for h in details] == ["", "", "", "", ""]
