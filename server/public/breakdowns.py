@@ -17,8 +17,6 @@ several), so "no topic" beside the topics' own counts could give a hidden topic 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypedDict
@@ -27,8 +25,8 @@ from schema.tables import Topic
 from server.activities.details import SETTINGS
 from server.impact import figures
 from server.impact.figures import NOT_KNOWN, QUINTILES
-from server.lib.cells import neutralise
 from server.lib.rows import rows_as
+from server.public import opendata
 from server.totals.services import Filters
 
 SETTING, TOPIC, PLACE, HOME = "setting", "topic", "place_deprivation", "home_deprivation"
@@ -175,10 +173,5 @@ def tables(rows: Sequence[BreakdownRow]) -> list[dict[str, object]]:
 
 
 def as_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
-    """The rows as CSV: hidden numbers empty, names kept from running as formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
-    for row in rows:
-        writer.writerow(["" if row[n] is None else neutralise(row[n]) for n, _ in COLUMNS])
-    return out.getvalue().encode()
+    """The rows as CSV, written as the monthly file is."""
+    return opendata.as_csv(rows, COLUMNS)

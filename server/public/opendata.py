@@ -135,12 +135,15 @@ def monthly_rows(
     return rows
 
 
-def as_csv(rows: Sequence[Mapping[str, object]]) -> bytes:
-    """The rows as CSV: hidden numbers empty, and names that a spreadsheet would run as a
-    formula (an area called "=HYPERLINK(...)") kept as text, as in the console's exports."""
+def as_csv(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]] = COLUMNS
+) -> bytes:
+    """The rows as CSV under the columns' names: hidden numbers empty, and names that a
+    spreadsheet would run as a formula (an area called "=HYPERLINK(...)") kept as text, as
+    in the console's exports. Every open data file is written by it."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow([name for name, _ in columns])
     for row in rows:
-        writer.writerow(["" if row[n] is None else neutralise(row[n]) for n, _ in COLUMNS])
+        writer.writerow(["" if row[n] is None else neutralise(row[n]) for n, _ in columns])
     return out.getvalue().encode()
