@@ -13,8 +13,11 @@ measures with wrk, the addresses taking turns:
   as a share of the bare app's requests a second (the goal: at least 0.8);
 
 then times totals worked out afresh, the coordinators' dashboard (GET /console/, afresh
-and from the cache: within 300 ms), 10,000 activities sent to POST
-/api/activities/batch in 20 batches of 500, and (python -m bench.imports) the imports.
+and from the cache: within 300 ms), people search (within 100 ms), the quarterly report
+(within 1 s), 10,000 activities sent to POST /api/activities/batch in 20 batches of 500,
+and the resident memory of the server's largest process (under 200 MB); then, of a second
+server that keeps nothing (TOTALS_CACHE_SECONDS=0), every public address and open data
+file worked out afresh (within 200 ms and 1 s); and (python -m bench.imports) the imports.
 
 It prints one Markdown table: every figure, its goal and a mark on any that misses.
 
@@ -23,7 +26,10 @@ default 10), WORKERS (default 1), SERVER (default granian). The comparison of se
 BENCH_SERVERS=uvicorn,granian and WORKERS=1,2 measure the bare app, /healthz and the
 public answers under each server and worker count, all in one run and taking turns, and
 print that table too; the rest is measured under the first server and worker count.
-BENCH_IMPORTS=false leaves the imports out.
+BENCH_IMPORTS=false leaves the imports out. BENCH_REUSE=true measures the database named
+by BENCH_DATABASE_URL (SQLite or PostgreSQL) as it is, holding the demo data already: it is
+migrated but neither dropped nor loaded (for trying things at scale 100 without waiting
+for the load each time).
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
@@ -55,6 +61,7 @@ from bench.table import (
     Figure,
     comparison,
     markdown,
+    megabytes_figure,
     missed,
     seconds_figure,
     throughput_figures,
@@ -72,6 +79,12 @@ BATCHES, BATCH_SIZE = 20, 500
 UNCACHED = 20  # totals worked out from the database, one after another
 DASHBOARD_GOAL_MS = 300
 AFRESH_GOAL_MS = 200  # a public answer worked out afresh, the cache empty (issue 17)
+TOTALS_AFRESH_GOAL_MS = {"SQLite": 200.0, "PostgreSQL": 50.0}  # /api/totals afresh
+OPEN_DATA_GOAL_MS = 1000  # an open data file worked out afresh
+SEARCH_GOAL_MS = 100  # the console's people search
+REPORT_GOAL_MS = 1000  # the quarterly report
+RSS_GOAL_MB = 200  # each process of the server, after everything else was measured
+AFRESH_TIMES = 3  # each public address asked this many times of a server that keeps nothing
 BATCH_GOAL = {"SQLite": 1.0, "PostgreSQL": 1.5}  # seconds for the 10,000 activities
 
 
@@ -104,6 +117,7 @@ class Setup:
     servers: tuple[str, ...] = ("granian",)  # the first is the main run's
     worker_counts: tuple[int, ...] = (1,)
     imports: bool = True
+    reuse: bool = False  # BENCH_REUSE: the database holds the demo already; not loaded
 
     @property
     def server(self) -> str:
@@ -145,21 +159,36 @@ def read_worker_counts() -> tuple[int, ...]:
 # The database and the demo data.
 
 
+def _yes(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
 def make_setup() -> Setup:
     """Read the BENCH_ settings and choose a database; nothing is changed yet."""
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    reuse = _yes("BENCH_REUSE")
+    if reuse and not url:
+        raise BenchFailed(
+            "BENCH_REUSE=true measures a database that holds the demo data already: name it "
+            "in BENCH_DATABASE_URL (sqlite:////path/to/file.db or postgresql://...)."
+        )
+    if url.startswith("sqlite") and not reuse:
+        raise BenchFailed(
+            "A SQLite BENCH_DATABASE_URL is only for BENCH_REUSE=true; without it the "
+            "benchmark makes its own SQLite file."
+        )
     work_dir = Path(tempfile.mkdtemp(prefix="movement-bench-"))
     env = dict(os.environ)
     env["DATA_DIR"] = str(work_dir)
     env["DEBUG"] = "false"
     env.pop("SECRET_KEY", None)  # one is made in DATA_DIR and shared by every worker
-    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     env["DATABASE_URL"] = url or f"sqlite:///{work_dir / 'bench.sqlite'}"
     env.pop("SERVER", None)
     env.pop("WORKERS", None)  # each server is given its own
     counts = read_worker_counts()
     return Setup(
         env=env,
-        engine="PostgreSQL" if url else "SQLite",
+        engine="PostgreSQL" if url.startswith("postgres") else "SQLite",
         scale=float(os.environ.get("BENCH_SCALE", "").strip() or 20),
         workers=counts[0],
         seconds=int(os.environ.get("BENCH_SECONDS", "").strip() or 10),
@@ -167,6 +196,7 @@ def make_setup() -> Setup:
         servers=read_servers(),
         worker_counts=counts,
         imports=os.environ.get("BENCH_IMPORTS", "").strip().lower() not in {"0", "false", "no"},
+        reuse=reuse,
     )
 
 
@@ -228,9 +258,26 @@ async def load(scale: float) -> dict[str, int]:
         await db.stop()
 
 
-def prepare_database(setup: Setup) -> tuple[float, dict[str, int]]:
-    """Make the database, migrate it and load the demo; the load's seconds and counts."""
-    if setup.engine == "PostgreSQL":
+async def counted() -> dict[str, int]:
+    """The activities and people already in the database in the environment."""
+    from schema.tables import Activity
+    from server import db
+
+    await db.start()
+    try:
+        rows = await Activity.raw(
+            "SELECT (SELECT COUNT(*) FROM activity) AS activities, "
+            "(SELECT COUNT(*) FROM person) AS people"
+        )
+        return {k: int(v) for k, v in rows[0].items()}
+    finally:
+        await db.stop()
+
+
+def prepare_database(setup: Setup) -> tuple[float | None, dict[str, int]]:
+    """Make the database, migrate it and load the demo; the load's seconds and counts
+    (no seconds when BENCH_REUSE kept a database that holds the demo already)."""
+    if setup.engine == "PostgreSQL" and not setup.reuse:
         print(f"Making the PostgreSQL database {setup.env['DATABASE_URL']} again ...")
         asyncio.run(recreate_postgres(setup.env["DATABASE_URL"]))
     print(run_cli(setup, "migrate").strip())
@@ -239,6 +286,9 @@ def prepare_database(setup: Setup) -> tuple[float, dict[str, int]]:
     os.environ.pop("SECRET_KEY", None)
     for name in ("WORKERS", "SERVER"):  # the bench's lists, read already: not for the app
         os.environ.pop(name, None)
+    if setup.reuse:
+        print("BENCH_REUSE: measuring the demo data already in the database.")
+        return None, asyncio.run(counted())
     print(f"Loading the demo data at scale {setup.scale:g} ...")
     started = time.perf_counter()
     counts = asyncio.run(load(setup.scale))
@@ -267,14 +317,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(
-    setup: Setup, server: str = "", workers: int = 0, bare: bool = False
+    setup: Setup, server: str = "", workers: int = 0, bare: bool = False, keep: int = 10
 ) -> Iterator[str]:
     """Start `movement serve` (or the bare app, on the same server with the same settings),
-    wait until it answers, and always stop it; yields its URL."""
+    wait until it answers, and always stop it; yields its URL (its process is in STARTED).
+    keep: TOTALS_CACHE_SECONDS, 0 for a server that works out every answer afresh."""
     port = free_port()
     server, workers = server or setup.server, workers or setup.workers
     env = dict(setup.env, HOST="127.0.0.1", PORT=str(port), WORKERS=str(workers), SERVER=server)
-    env["TOTALS_CACHE_SECONDS"] = "10"
+    env["TOTALS_CACHE_SECONDS"] = str(keep)
     name = f"{'bare' if bare else 'app'}-{server}-{workers}"
     log_path = setup.work_dir / f"{name}.log"
     command = [sys.executable, "-m", "bench.bare"] if bare else [*movement_command(), "serve"]
@@ -289,11 +340,16 @@ def running_server(
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
+        STARTED[base] = process
         try:
             wait_until_up(process, base + ("/hello" if bare else "/healthz"), log_path)
             yield base
         finally:
             stop(process)
+            del STARTED[base]
+
+
+STARTED: dict[str, subprocess.Popen[bytes]] = {}  # the servers running, by URL
 
 
 def wait_until_up(server: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
@@ -616,6 +672,89 @@ def p50_max(timings: list[float]) -> str:
     return f"p50 {timings[len(timings) // 2]:.1f} ms, slowest {timings[-1]:.1f} ms"
 
 
+def search_paths() -> list[str]:
+    """The console's people list searched as a coordinator does: a whole name, a surname,
+    a few letters, one letter, an email's domain, a name nobody has, and with filters."""
+    from server.demo.data import AREAS, FIRST_NAMES, ROLES, SURNAMES
+
+    terms = [f"{FIRST_NAMES[3]} {SURNAMES[5]}", SURNAMES[10], FIRST_NAMES[7][:3], "e",
+             "example", "Nobody Atall"]  # fmt: skip
+    paths = [f"/console/people?q={quote(term)}" for term in terms]
+    paths += [
+        f"/console/people?q={quote(SURNAMES[n])}&footprint={AREAS[n % len(AREAS)].code}"
+        f"&programme={ROLES[n % len(ROLES)][0]}&status=active"
+        for n in range(3)
+    ]
+    return [*paths, "/console/people", "/console/people?page=50"]
+
+
+def report_paths() -> list[str]:
+    """The quarterly report: this quarter so far and the four before it."""
+    from server.totals.quarter import quarter_choices
+
+    return [f"/console/report?quarter={q.code}" for q in quarter_choices(date.today())[:5]]
+
+
+@dataclass
+class Console:
+    """The coordinators' pages, timed one after another (milliseconds, sorted)."""
+
+    search: list[float]
+    report: list[float]
+
+
+def console_times(base: str, token: str) -> Console:
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/html"}
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        timed_gets(client, ["/console/people?q=warm"])  # the templates, compiled once
+        return Console(timed_gets(client, search_paths()), timed_gets(client, report_paths()))
+
+
+OPEN_DATA = ["/open-data/monthly.csv", "/open-data/breakdowns.json", "/open-data/breakdowns.csv"]
+
+
+def afresh_public(base: str) -> dict[str, list[float]]:
+    """Each public address asked AFRESH_TIMES times, in turn, of a server that keeps
+    nothing (TOTALS_CACHE_SECONDS=0: every answer is worked out from the database):
+    milliseconds. The very first request of all is counted too, though it also decides
+    afresh what to hide (later ones find the numbers unchanged and skip that step)."""
+    paths = [*public_paths(), *OPEN_DATA]
+    out: dict[str, list[float]] = {path: [] for path in paths}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(AFRESH_TIMES):
+            for path in paths:
+                out[path] += timed_gets(client, [path])
+    return {path: sorted(times) for path, times in out.items()}
+
+
+def descendants(pid: int) -> list[int]:
+    """The process and every process it started, however deep (Linux's /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def resident_mb(pid: int) -> float | None:
+    """A process's resident memory now, in MB (None if it has gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def largest_resident_mb(pid: int) -> float:
+    """The resident memory of the server's largest process (a worker), in MB."""
+    sizes = [mb for p in descendants(pid) if (mb := resident_mb(p)) is not None]
+    return max(sizes, default=0.0)
+
+
 # ---------------------------------------------------------------------------------------
 # The report.
 
@@ -632,14 +771,15 @@ def public_paths() -> list[str]:
             "/open-data/monthly.json"]  # fmt: skip
 
 
-def describe(setup: Setup, load_seconds: float, counts: dict[str, int]) -> str:
+def describe(setup: Setup, load_seconds: float | None, counts: dict[str, int]) -> str:
     """The line above the table: what was measured, where and how."""
+    reused = "; the demo data loaded before (BENCH_REUSE)" if load_seconds is None else ""
     return (
         f"{date.today():%-d %B %Y}; {setup.engine}; demo scale {setup.scale:g} "
         f"({counts.get('activities', 0):,} activities, {counts.get('people', 0):,} people); "
         f"{setup.server} with {setup.workers} worker(s); {os.cpu_count()} CPU cores; wrk "
         f"with {THREADS} threads and {CONNECTIONS} connections, {setup.seconds} s for each "
-        f"address in {ROUNDS} rounds, taking turns (the median round)."
+        f"address in {ROUNDS} rounds, taking turns (the median round){reused}."
     )
 
 
@@ -647,14 +787,24 @@ Batch = tuple[float, int, float]  # seconds, activities created, seconds of the 
 
 
 @dataclass
-class Measured:
-    """Everything the main run measured (what is missing was not measured)."""
+class Served:
+    """What was measured of the running servers."""
 
-    load_seconds: float
     results: list[WrkResult]  # the bare app's first
     uncached: list[float]
     board: tuple[list[float], list[float]]
+    console: Console
     batch: Batch | None
+    afresh: dict[str, list[float]]  # public address -> milliseconds, worked out afresh
+    resident_mb: float  # the largest process of the server, after all the rest
+
+
+@dataclass
+class Measured:
+    """Everything the main run measured (what is missing was not measured)."""
+
+    load_seconds: float | None  # None: BENCH_REUSE, not loaded by this run
+    served: Served
     imports: list[dict[str, Any]]
 
 
@@ -662,18 +812,30 @@ def figures(setup: Setup, m: Measured) -> list[Figure]:
     """Every figure with its goal, in the table's order."""
     from bench import imports as bench_imports
 
-    bare, rest = m.results[0], m.results[1:]
+    s = m.served
+    bare, rest = s.results[0], s.results[1:]
     goal = [f"GET {path}" for path in public_paths()]
-    rows = [seconds_figure(f"demo loaded (scale {setup.scale:g})", m.load_seconds, 300.0)]
+    rows = []
+    if m.load_seconds is not None:
+        name = f"demo loaded (scale {setup.scale:g})"
+        rows.append(seconds_figure(name, m.load_seconds, 300.0))
     rows += throughput_figures(rest, bare, goal)
-    rows.append(timing_figure(f"`GET /api/totals` worked out afresh ({len(m.uncached)} "
-                              "dates)", m.uncached, AFRESH_GOAL_MS))  # fmt: skip
-    cold, warm = m.board
+    name = f"`GET /api/totals` worked out afresh ({len(s.uncached)} dates)"
+    rows.append(timing_figure(name, s.uncached, TOTALS_AFRESH_GOAL_MS[setup.engine]))
+    for path, times in s.afresh.items():
+        goal_ms = OPEN_DATA_GOAL_MS if path.startswith("/open-data/") else AFRESH_GOAL_MS
+        name = f"`GET {path}` worked out afresh ({len(times)} times)"
+        rows.append(timing_figure(name, times, goal_ms))
+    cold, warm = s.board
     rows.append(timing_figure(f"`GET /console/` worked out afresh ({len(cold)} filter "
                               "sets)", cold, DASHBOARD_GOAL_MS))  # fmt: skip
     rows.append(timing_figure(f"`GET /console/` from the cache ({len(warm)})", warm, None))
-    if m.batch is not None:
-        seconds, created, raw = m.batch
+    name = f"people search, `GET /console/people?q=...` ({len(s.console.search)} searches)"
+    rows.append(timing_figure(name, s.console.search, SEARCH_GOAL_MS))
+    rows.append(timing_figure(f"the quarterly report ({len(s.console.report)} quarters)",
+                              s.console.report, REPORT_GOAL_MS))  # fmt: skip
+    if s.batch is not None:
+        seconds, created, raw = s.batch
         wanted = BATCHES * BATCH_SIZE
         note = f" ({created:,} of {wanted:,} created; {seconds / raw:.1f} × a raw insert)"
         batch = seconds_figure(f"{wanted:,} activities in {BATCHES} batches of {BATCH_SIZE}",
@@ -684,6 +846,8 @@ def figures(setup: Setup, m: Measured) -> list[Figure]:
         name = f"import of {r['file']} ({bench_imports.ROWS:,} rows), the import step"
         note = f" (read {r['read']:.1f} s, preview {r['preview']:.1f} s)"
         rows.append(seconds_figure(name, r["import"], bench_imports.GOAL, note))
+    rows.append(megabytes_figure("the server's largest process, resident memory after the rest",
+                                 s.resident_mb, RSS_GOAL_MB))  # fmt: skip
     return rows
 
 
@@ -695,11 +859,10 @@ def report(setup: Setup, counts: dict[str, int], m: Measured) -> str:
     return "\n".join([describe(setup, m.load_seconds, counts), "", markdown(rows), "", verdict])
 
 
-def measure_server(
-    setup: Setup, token: str
-) -> tuple[list[WrkResult], Batch, list[float], tuple[list[float], list[float]]]:
-    """Start the server and the bare app, measure the reads (the bare app's first) and
-    then the batch writes, stop both."""
+def measure_server(setup: Setup, token: str) -> Served:
+    """Start the server and the bare app, measure the reads (the bare app's first), the
+    console's pages and then the batch writes, and the server's memory; stop both. Then
+    a server that keeps nothing, for the public answers worked out afresh."""
     from server.demo.data import AREAS
 
     paths = ["/healthz", *public_paths()]
@@ -712,11 +875,21 @@ def measure_server(
         print("Timing the dashboard ...", flush=True)
         board = dashboard_times(base, token)
         print(f"  cold: {p50_max(board[0])}; warm: {p50_max(board[1])}", flush=True)
+        print("Timing people search and the quarterly report ...", flush=True)
+        console = console_times(base, token)
+        print(f"  search: {p50_max(console.search)}; report: {p50_max(console.report)}")
         print(f"Sending {BATCHES * BATCH_SIZE:,} activities in batches ...", flush=True)
         seconds, created = post_batches(base, token, AREAS[0].code)
         print(f"  {seconds:.2f} s; inserting the same rows straight into the table ...")
         batch = (seconds, created, raw_insert(setup, AREAS[0].code))
-    return results, batch, uncached, board
+        resident = largest_resident_mb(STARTED[base].pid)
+    with running_server(setup, keep=0) as fresh:
+        print("Timing the public answers worked out afresh ...", flush=True)
+        afresh = afresh_public(fresh)
+        resident = max(resident, largest_resident_mb(STARTED[fresh].pid))
+    print(f"  slowest: {max(max(t) for t in afresh.values()):.1f} ms; largest process: "
+          f"{resident:.0f} MB", flush=True)  # fmt: skip
+    return Served(results, uncached, board, console, batch, afresh, resident)
 
 
 COMPARED = ["/healthz", "/api/totals", "/embed", "/totals.svg", "/open-data/monthly.json"]
@@ -773,8 +946,8 @@ def main() -> int:
         token = make_token(setup)
         if setup.comparing:
             compared = compare_servers(setup)
-        results, batch, uncached, board = measure_server(setup, token)
-        measured = Measured(load_seconds, results, uncached, board, batch, imports_figures(setup))
+        served = measure_server(setup, token)
+        measured = Measured(load_seconds, served, imports_figures(setup))
     except (BenchFailed, subprocess.TimeoutExpired) as exc:
         print(f"\nThe benchmark failed: {exc}", file=sys.stderr)
         return 1

@@ -105,6 +105,14 @@ def seconds_figure(name: str, seconds: float, goal: float | None, note: str = ""
     return Figure(name, measured, f"< {goal:g} s", seconds < goal)
 
 
+def megabytes_figure(name: str, mb: float, goal: float | None) -> Figure:
+    """A size in MB, under a goal in MB (if any)."""
+    measured = f"{mb:.0f} MB"
+    if goal is None:
+        return Figure(name, measured)
+    return Figure(name, measured, f"< {goal:g} MB", mb < goal)
+
+
 def mark(figure: Figure) -> str:
     return MISSED if figure.met is False else ""
 

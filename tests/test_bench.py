@@ -168,3 +168,80 @@ def test_the_bare_app_answers_a_small_json():
         answer = client.get("/hello")
     assert answer.status_code == 200
     assert answer.json() == {"hello": "world"}
+
+
+def test_memory_is_a_figure_with_its_goal():
+    from bench.table import MISSED, markdown, megabytes_figure
+
+    rows = [megabytes_figure("worker", 150.4, 200), megabytes_figure("big", 230.0, 200)]
+    assert markdown(rows).splitlines()[2:] == [
+        "| worker | 150 MB | < 200 MB |  |",
+        f"| big | 230 MB | < 200 MB | {MISSED} |",
+    ]
+
+
+def test_the_largest_process_of_a_server_is_found_among_its_children():
+    import subprocess
+    import sys
+
+    from bench.run import descendants, largest_resident_mb, resident_mb
+
+    # A child that holds about 60 MB more than an idle Python does.
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; b = bytearray(60_000_000); b[::4096] = b'x' * "
+            "len(b[::4096]); time.sleep(30)",
+        ]  # fmt: skip
+    )
+    try:
+        import os
+        import time
+
+        own = resident_mb(os.getpid())
+        assert own is not None and own > 10
+        deadline = time.monotonic() + 10
+        while (resident_mb(child.pid) or 0) < 60 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert child.pid in descendants(os.getpid())
+        assert largest_resident_mb(os.getpid()) >= max(own, resident_mb(child.pid) or 0) - 1
+        assert resident_mb(child.pid) > 60
+    finally:
+        child.kill()
+        child.wait()
+    assert resident_mb(child.pid) is None  # gone
+
+
+def test_a_database_is_reused_only_when_named(monkeypatch):
+    from bench.run import make_setup
+
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BENCH_REUSE", "true")
+    with pytest.raises(BenchFailed, match="name it in BENCH_DATABASE_URL"):
+        make_setup()
+    monkeypatch.setenv("BENCH_REUSE", "false")
+    monkeypatch.setenv("BENCH_DATABASE_URL", "sqlite:////tmp/x.db")
+    with pytest.raises(BenchFailed, match="only for BENCH_REUSE=true"):
+        make_setup()
+    monkeypatch.setenv("BENCH_REUSE", "yes")
+    setup = make_setup()
+    assert (setup.engine, setup.reuse, setup.env["DATABASE_URL"]) == (
+        "SQLite", True, "sqlite:////tmp/x.db")  # fmt: skip
+    monkeypatch.setenv("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/movement_s100")
+    assert make_setup().engine == "PostgreSQL"
+
+
+def test_the_console_is_timed_with_real_searches_and_quarters():
+    from urllib.parse import parse_qs, urlsplit
+
+    from bench.run import report_paths, search_paths
+
+    searches = search_paths()
+    assert len(searches) == len(set(searches)) >= 10
+    terms = [parse_qs(urlsplit(p).query).get("q", [""])[0] for p in searches]
+    assert "Nobody Atall" in terms and any(" " in t and t != "Nobody Atall" for t in terms)
+    assert all(p.startswith("/console/people") for p in searches)
+    quarters = [parse_qs(urlsplit(p).query)["quarter"][0] for p in report_paths()]
+    assert len(quarters) == 5 and len(set(quarters)) == 5
+    assert all(q[:4].isdigit() and q[4:6] == "-Q" for q in quarters)
