@@ -50,7 +50,6 @@ from server.lib.public import (
     PUBLIC_PATHS,
     SMALLEST_TO_COMPRESS,
     WIDGET_PATHS,
-    hand_over,
     public_first,
 )
 from server.mail import pages as mail_pages
@@ -59,6 +58,7 @@ from server.opendata import pages as opendata_pages
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import pages as privacy_pages
 from server.privacy import retention
+from server.public.plain import ROUTES as PLAIN_ROUTES
 from server.pwa import pages as pwa_pages
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions import pages as sessions_pages
@@ -200,32 +200,6 @@ def api_routers() -> list[Router]:
     ]
 
 
-# The ready-made public answers, served first by a lean app of their own (see
-# server.lib.public.public_first); any request it would not answer goes to the main app.
-LEAN_HANDLERS = (
-    get_totals,
-    widget_pages.embed,
-    widget_pages.badge,
-    opendata_pages.monthly_json,
-    opendata_pages.monthly_csv,
-    opendata_pages.breakdowns_json,
-    opendata_pages.breakdowns_csv,
-)
-LEAN_PATHS = frozenset(path for handler in LEAN_HANDLERS for path in handler.paths)
-
-
-def lean_app(debug: bool) -> Litestar:
-    """Only the public answers' routes and the headers every answer carries."""
-    return Litestar(
-        route_handlers=list(LEAN_HANDLERS),
-        before_send=[security_headers, cache_headers],  # it is given no OPTIONS: no Allow
-        exception_handlers={Exception: hand_over},
-        openapi_config=None,
-        logging_config=None,
-        debug=debug,
-    )
-
-
 def _templates(engine: JinjaTemplateEngine) -> None:
     """Everything the templates call: the phone's owner tag, the date and time filters, and
     who runs the service."""
@@ -314,9 +288,9 @@ def create_app() -> Litestar:
         debug=settings.debug,
     )
     app.state.allow = allowed_methods(app)
-    app.asgi_handler = head_like_get(
-        public_first(app.asgi_handler, lean_app(settings.debug), LEAN_PATHS)
-    )
+    # The ready-made public answers (and /healthz) are sent without the framework when
+    # nothing about the request is unusual: see server.lib.public.public_first.
+    app.asgi_handler = head_like_get(public_first(app.asgi_handler, PLAIN_ROUTES))
     return app
 
 

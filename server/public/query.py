@@ -15,6 +15,9 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
+from litestar._parsers import parse_query_string
+from litestar.datastructures import MultiDict
+
 from server.lib.auth import AppRequest
 from server.lib.validation import Invalid, given_twice
 
@@ -46,10 +49,17 @@ def read_query(request: AppRequest, names: Iterable[str], others: bool = True) -
     """The query's options, each given at most once, trimmed, blank ones left out. Other
     keys are refused with others=False (the API), and otherwise dropped (an embedding
     page's own), so that nothing but the options can reach a decision or a cache's key."""
-    memo = (request.scope["query_string"], tuple(names), others)
+    return read_query_string(request.scope["query_string"], names, others)
+
+
+def read_query_string(query_string: bytes, names: Iterable[str], others: bool = True) -> Query:
+    """read_query, from the query string as the server gave it (read into pairs exactly as
+    the framework reads request.query_params, for the answers sent without it)."""
+    memo = (query_string, tuple(names), others)
     read = _READ.get(memo)
     if read is None:
-        read = _read(request.query_params.multi_items(), memo[1], others)
+        pairs = MultiDict(parse_query_string(query_string)).multi_items()
+        read = _read(pairs, memo[1], others)
         _READ[memo] = read
         if len(_READ) > _READ_SIZE:
             _READ.popitem(last=False)
