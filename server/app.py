@@ -42,7 +42,7 @@ from server.lib.crud_routes import READ_ONLY_ACTIONS, crud_router
 from server.lib.errors import HANDLERS
 from server.lib.head import head_like_get
 from server.lib.headers import allow_header, allowed_methods, security_headers
-from server.lib.health import healthz, readyz
+from server.lib.health import HEALTHZ, healthz, readyz
 from server.lib.openapi import COMPONENTS
 from server.lib.paths import RefuseOddPaths
 from server.lib.public import (
@@ -50,6 +50,8 @@ from server.lib.public import (
     PUBLIC_PATHS,
     SMALLEST_TO_COMPRESS,
     WIDGET_PATHS,
+    Answer,
+    Plain,
     public_first,
 )
 from server.mail import pages as mail_pages
@@ -58,7 +60,8 @@ from server.opendata import pages as opendata_pages
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import pages as privacy_pages
 from server.privacy import retention
-from server.public.plain import ROUTES as PLAIN_ROUTES
+from server.public.answers import AREA_SECONDS, area_json, borough_json
+from server.public.query import Query, ReadyRoute
 from server.pwa import pages as pwa_pages
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions import pages as sessions_pages
@@ -68,6 +71,7 @@ from server.site import context as site_context
 from server.site import pages as site_pages
 from server.stories import pages as stories_pages
 from server.stories.services import STORIES
+from server.totals import api as totals_api
 from server.totals.api import get_totals
 from server.trainings import pages as trainings_pages
 from server.trainings.services import TRAININGS
@@ -198,6 +202,30 @@ def api_routers() -> list[Router]:
             "council's clock; the answer gives starts_at in UTC.",
         ),
     ]
+
+
+async def public_totals(params: Query) -> Answer:
+    """GET /api/totals for nobody signed in: get_totals' answer for the public (its route,
+    server/totals/api.py, answers everyone else)."""
+    if params.get("footprint"):
+        return Answer(await area_json(params), "application/json", AREA_SECONDS)
+    made = await borough_json(params)
+    return Answer(made, "application/json", totals_api._max_age())  # the route's own rule
+
+
+# The addresses answered without the framework (server.lib.public.public_first), each by
+# the route's own function from its options, so the two cannot drift apart
+# (tests/lib/test_public_first.py compares them byte for byte and header for header).
+PLAIN_ROUTES: dict[str, Plain] = {
+    "/api/totals": ReadyRoute(totals_api.OPTIONS, public_totals, others=False),
+    "/embed": ReadyRoute(widget_pages.OPTIONS, widget_pages.embed_answer),
+    "/totals.svg": ReadyRoute(widget_pages.OPTIONS, widget_pages.badge_answer),
+    "/open-data/monthly.json": ReadyRoute((), opendata_pages.monthly_json_answer),
+    "/open-data/monthly.csv": ReadyRoute((), opendata_pages.monthly_csv_answer),
+    "/open-data/breakdowns.json": ReadyRoute((), opendata_pages.breakdowns_json_answer),
+    "/open-data/breakdowns.csv": ReadyRoute((), opendata_pages.breakdowns_csv_answer),
+    "/healthz": HEALTHZ,
+}
 
 
 def _templates(engine: JinjaTemplateEngine) -> None:

@@ -8,7 +8,7 @@ costs the server no more than sending bytes it already has."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +20,6 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from server.lib.auth import SESSION_COOKIE, AppRequest
 from server.lib.caching import cache_control
 from server.lib.headers import secure
-from server.public.query import Query, read_query_string
 
 # The addresses that answer everyone alike: no account read, no cookie set (a cookie would
 # also stop shared caches from keeping them).
@@ -177,8 +176,6 @@ class ReadyResponse(ASGIResponse):
 # the route's or a bad value, a header given twice, anything that raises) goes untouched
 # to the main app, which answers it as it always has.
 
-Made = Callable[[Query], Awaitable[Answer]]
-
 
 class Plain(Protocol):
     """One address answered in plain ASGI: the status, headers and body for a request's
@@ -187,22 +184,6 @@ class Plain(Protocol):
     async def __call__(
         self, query: bytes, gzip_ok: bool, if_none_match: str | None
     ) -> tuple[int, Headers, bytes]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ReadyRoute:
-    """A route whose answer is a ready-made Answer for its options: names and others as for
-    read_query, and make, the route's own function from the options to the Answer."""
-
-    names: tuple[str, ...]
-    make: Made
-    others: bool = True
-
-    async def __call__(
-        self, query: bytes, gzip_ok: bool, if_none_match: str | None
-    ) -> tuple[int, Headers, bytes]:
-        answer = await self.make(read_query_string(query, self.names, self.others))
-        return answer.parts(gzip_ok, if_none_match)
 
 
 @dataclass(frozen=True, slots=True)

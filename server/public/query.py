@@ -12,13 +12,15 @@ and an empty one is the same as leaving the option out.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from litestar._parsers import parse_query_string
 from litestar.datastructures import MultiDict
 
 from server.lib.auth import AppRequest
+from server.lib.public import Answer, Headers
 from server.lib.validation import Invalid, given_twice
 
 
@@ -104,3 +106,20 @@ def query_key(params: Mapping[str, str]) -> str:
     if isinstance(params, Query):
         return params.key  # made once, when the query was read
     return urlencode(sorted(params.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyRoute:
+    """A public address answered without the framework (server.lib.public.public_first):
+    names and others as for read_query, and make, the route's own function from the
+    options to its ready-made Answer."""
+
+    names: tuple[str, ...]
+    make: Callable[[Query], Awaitable[Answer]]
+    others: bool = True
+
+    async def __call__(
+        self, query: bytes, gzip_ok: bool, if_none_match: str | None
+    ) -> tuple[int, Headers, bytes]:
+        answer = await self.make(read_query_string(query, self.names, self.others))
+        return answer.parts(gzip_ok, if_none_match)

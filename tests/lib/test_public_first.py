@@ -43,14 +43,14 @@ HANDED_OVER = 599
 
 @pytest_asyncio.fixture
 async def plain(app):
+    from server.app import PLAIN_ROUTES
     from server.lib.public import public_first
-    from server.public.plain import ROUTES
 
     async def main_app(scope, receive, send):
         await send({"type": "http.response.start", "status": HANDED_OVER, "headers": []})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    handle: Any = public_first(main_app, ROUTES)
+    handle: Any = public_first(main_app, PLAIN_ROUTES)
     transport = httpx.ASGITransport(app=handle)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
