@@ -42,7 +42,7 @@ from server.lib.crud_routes import READ_ONLY_ACTIONS, crud_router
 from server.lib.errors import HANDLERS
 from server.lib.head import head_like_get
 from server.lib.headers import allow_header, allowed_methods, security_headers
-from server.lib.health import healthz, readyz
+from server.lib.health import HEALTHZ, healthz, readyz
 from server.lib.openapi import COMPONENTS
 from server.lib.paths import RefuseOddPaths
 from server.lib.public import (
@@ -50,7 +50,8 @@ from server.lib.public import (
     PUBLIC_PATHS,
     SMALLEST_TO_COMPRESS,
     WIDGET_PATHS,
-    hand_over,
+    Answer,
+    Plain,
     public_first,
 )
 from server.mail import pages as mail_pages
@@ -59,6 +60,8 @@ from server.opendata import pages as opendata_pages
 from server.people.services import MEMBERSHIPS, PEOPLE
 from server.privacy import pages as privacy_pages
 from server.privacy import retention
+from server.public.answers import AREA_SECONDS, area_json, borough_json
+from server.public.query import Query, ReadyRoute
 from server.pwa import pages as pwa_pages
 from server.reference.services import COURSES, FOOTPRINTS, ORGANISATIONS, PROGRAMMES
 from server.sessions import pages as sessions_pages
@@ -68,6 +71,7 @@ from server.site import context as site_context
 from server.site import pages as site_pages
 from server.stories import pages as stories_pages
 from server.stories.services import STORIES
+from server.totals import api as totals_api
 from server.totals.api import get_totals
 from server.trainings import pages as trainings_pages
 from server.trainings.services import TRAININGS
@@ -200,30 +204,28 @@ def api_routers() -> list[Router]:
     ]
 
 
-# The ready-made public answers, served first by a lean app of their own (see
-# server.lib.public.public_first); any request it would not answer goes to the main app.
-LEAN_HANDLERS = (
-    get_totals,
-    widget_pages.embed,
-    widget_pages.badge,
-    opendata_pages.monthly_json,
-    opendata_pages.monthly_csv,
-    opendata_pages.breakdowns_json,
-    opendata_pages.breakdowns_csv,
-)
-LEAN_PATHS = frozenset(path for handler in LEAN_HANDLERS for path in handler.paths)
+async def public_totals(params: Query) -> Answer:
+    """GET /api/totals for nobody signed in: get_totals' answer for the public (its route,
+    server/totals/api.py, answers everyone else)."""
+    if params.get("footprint"):
+        return Answer(await area_json(params), "application/json", AREA_SECONDS)
+    made = await borough_json(params)
+    return Answer(made, "application/json", totals_api._max_age())  # the route's own rule
 
 
-def lean_app(debug: bool) -> Litestar:
-    """Only the public answers' routes and the headers every answer carries."""
-    return Litestar(
-        route_handlers=list(LEAN_HANDLERS),
-        before_send=[security_headers, cache_headers],  # it is given no OPTIONS: no Allow
-        exception_handlers={Exception: hand_over},
-        openapi_config=None,
-        logging_config=None,
-        debug=debug,
-    )
+# The addresses answered without the framework (server.lib.public.public_first), each by
+# the route's own function from its options, so the two cannot drift apart
+# (tests/lib/test_public_first.py compares them byte for byte and header for header).
+PLAIN_ROUTES: dict[str, Plain] = {
+    "/api/totals": ReadyRoute(totals_api.OPTIONS, public_totals, others=False),
+    "/embed": ReadyRoute(widget_pages.OPTIONS, widget_pages.embed_answer),
+    "/totals.svg": ReadyRoute(widget_pages.OPTIONS, widget_pages.badge_answer),
+    "/open-data/monthly.json": ReadyRoute((), opendata_pages.monthly_json_answer),
+    "/open-data/monthly.csv": ReadyRoute((), opendata_pages.monthly_csv_answer),
+    "/open-data/breakdowns.json": ReadyRoute((), opendata_pages.breakdowns_json_answer),
+    "/open-data/breakdowns.csv": ReadyRoute((), opendata_pages.breakdowns_csv_answer),
+    "/healthz": HEALTHZ,
+}
 
 
 def _templates(engine: JinjaTemplateEngine) -> None:
@@ -314,9 +316,9 @@ def create_app() -> Litestar:
         debug=settings.debug,
     )
     app.state.allow = allowed_methods(app)
-    app.asgi_handler = head_like_get(
-        public_first(app.asgi_handler, lean_app(settings.debug), LEAN_PATHS)
-    )
+    # The ready-made public answers (and /healthz) are sent without the framework when
+    # nothing about the request is unusual: see server.lib.public.public_first.
+    app.asgi_handler = head_like_get(public_first(app.asgi_handler, PLAIN_ROUTES))
     return app
 
 

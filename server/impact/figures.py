@@ -151,9 +151,7 @@ class _CountRow(TypedDict):
 async def people_by_quintile(f: Filters) -> dict[int, int]:
     """Each deprivation quintile of the homes of the people the totals count."""
     where = membership_where(f)
-    source = "membership m JOIN person p ON p.id = m.person " + _LOOKUP.format(
-        column="p.postcode"
-    )
+    source = "membership m JOIN person p ON p.id = m.person " + _LOOKUP.format(column="p.postcode")
     rows = rows_as(
         _CountRow,
         await ActivityDaily.raw(

@@ -14,6 +14,8 @@ account's (the pages clear the worker's Cache Storage themselves: web/static/js/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar.types import Message, Scope
 
 from server.lib.auth import SESSION_COOKIE
@@ -26,18 +28,26 @@ _COOKIE = SESSION_COOKIE.encode()
 
 async def cache_headers(message: Message, scope: Scope) -> None:
     """A before_send hook: `no-store` unless the answer says otherwise, and a clean slate
-    when the session is over."""
+    when the session is over (see cache_control)."""
     if message["type"] != "http.response.start" or scope.get("path", "").startswith("/static/"):
         return
-    headers = list(message.get("headers") or [])
-    control = next((v for name, v in headers if name.lower() == b"cache-control"), None)
+    message["headers"] = cache_control(message.get("headers") or [], scope)
+
+
+def cache_control(
+    headers: Iterable[tuple[bytes, bytes]], scope: Scope
+) -> list[tuple[bytes, bytes]]:
+    """What cache_headers does to an answer's headers, for the answers sent without the
+    framework too (server.lib.public.public_first)."""
+    out = list(headers)
+    control = next((v for name, v in out if name.lower() == b"cache-control"), None)
     if control is None:
-        headers.append(NO_STORE)
+        out.append(NO_STORE)
     # A public answer is the same bytes for everyone, which a shared cache may keep: no
     # cookie on it, and nothing about anyone's session.
     if control is None or not control.startswith(b"public"):
-        headers.extend(_session_over(scope, headers))
-    message["headers"] = headers
+        out.extend(_session_over(scope, out))
+    return out
 
 
 def _session_over(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

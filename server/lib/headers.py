@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
@@ -25,19 +27,26 @@ _RAW_HTTPS = [*_RAW, _HSTS]
 
 async def security_headers(message: Message, scope: Scope) -> None:
     """A before_send hook: add HEADERS (and HSTS when BASE_URL is https) to a response that
-    does not set them itself.
+    does not set them itself (see secure)."""
+    if message["type"] == "http.response.start":
+        message["headers"] = secure(message.get("headers") or [])
+
+
+def secure(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers with HEADERS (and HSTS when BASE_URL is https) added after them, each
+    one the answer does not set itself: what security_headers does to every answer, for the
+    answers sent without the framework (server.lib.public.public_first).
 
     It works on the raw header list: this runs for every response, the cheapest included."""
-    if message["type"] == "http.response.start":
-        headers = list(message.get("headers") or [])
-        present = {name.lower() for name, _ in headers}
-        if b"content-security-policy" in present:
-            # A response with its own policy (the embeddable widget) says in it who may
-            # frame it; the old X-Frame-Options header would contradict it.
-            present.add(b"x-frame-options")
-        wanted = _RAW_HTTPS if get_settings().base_url.startswith("https://") else _RAW
-        headers.extend(pair for pair in wanted if pair[0] not in present)
-        message["headers"] = headers
+    out = list(headers)
+    present = {name.lower() for name, _ in out}
+    if b"content-security-policy" in present:
+        # A response with its own policy (the embeddable widget) says in it who may
+        # frame it; the old X-Frame-Options header would contradict it.
+        present.add(b"x-frame-options")
+    wanted = _RAW_HTTPS if get_settings().base_url.startswith("https://") else _RAW
+    out.extend(pair for pair in wanted if pair[0] not in present)
+    return out
 
 
 def allowed_methods(app: Litestar) -> dict[int, bytes]:

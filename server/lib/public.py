@@ -8,15 +8,18 @@ costs the server no more than sending bytes it already has."""
 from __future__ import annotations
 
 import gzip
-from typing import Any, NoReturn, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
 
-from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.response.base import ASGIResponse
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.lib.auth import SESSION_COOKIE, AppRequest
+from server.lib.caching import cache_control
+from server.lib.headers import secure
 
 # The addresses that answer everyone alike: no account read, no cookie set (a cookie would
 # also stop shared caches from keeping them).
@@ -48,6 +51,11 @@ def tag_as_sent(request: AppRequest, etag: str, size: int) -> str:
     """The tag of a body as it will be sent: a body big enough to be gzipped, to a client
     that takes gzip, is other bytes, so a strong tag may not be shared with it (weak)."""
     gzipped = size >= SMALLEST_TO_COMPRESS and "gzip" in request.headers.get("accept-encoding", "")
+    return sent_tag(etag, gzipped)
+
+
+def sent_tag(etag: str, gzipped: bool) -> str:
+    """The tag of a body sent gzipped (weak) or as it is (see tag_as_sent)."""
     return f"W/{etag}" if gzipped and not etag.startswith("W/") else etag
 
 
@@ -66,6 +74,56 @@ class Ready(Protocol):
     def gzipped(self) -> bytes: ...
 
 
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A ready-made public answer and how it is sent: public()'s arguments but the request."""
+
+    made: Ready
+    media_type: str
+    max_age: int = 60
+    extra: tuple[tuple[str, str], ...] = ()
+    revalidate: bool = False
+
+    def parts(
+        self, gzip_ok: bool, if_none_match: str | None, signed_in: bool = False
+    ) -> tuple[int, Headers, bytes]:
+        """The status, headers and body for a client that takes gzip (or not) and sent
+        this If-None-Match (see public)."""
+        made, media_type = self.made, self.media_type
+        if media_type.startswith("text/"):
+            media_type = media_type.partition(";")[0]  # "; charset=utf-8" is added below
+        compress = len(made.body) >= SMALLEST_TO_COMPRESS
+        gzipped = compress and gzip_ok
+        etag = sent_tag(made.etag, gzipped)
+        keep = "public, no-cache" if self.revalidate else f"public, max-age={self.max_age}"
+        if signed_in:
+            keep = "no-store"
+        headers = [
+            (b"etag", etag.encode()),
+            (b"cache-control", keep.encode()),
+            (b"access-control-allow-origin", b"*"),
+            *((name.encode("latin-1"), value.encode("latin-1")) for name, value in self.extra),
+        ]
+        vary = ["Accept-Encoding"] if compress else []
+        if signed_in:
+            vary += ["Authorization", "Cookie"]
+        if vary:
+            headers.append((b"vary", ", ".join(vary).encode()))
+        if none_match(if_none_match, etag):
+            return 304, headers, b""
+        if media_type.startswith("text/"):
+            media_type += "; charset=utf-8"
+        body = made.body
+        if gzipped:
+            headers.append((b"content-encoding", b"gzip"))
+            body = made.gzipped
+        headers += [(b"content-type", media_type.encode()), (b"content-length", b"%d" % len(body))]
+        return 200, headers, body
+
+
 def public(
     request: AppRequest,
     made: Ready,
@@ -79,35 +137,14 @@ def public(
     `no-store`, as for every signed-in answer (it may hold what only that account may see,
     and a phone may be shared), though its ETag still gives a 304.
     revalidate: caches must ask again each time (the ETag makes that a 304)."""
-    if media_type.startswith("text/"):
-        media_type = media_type.partition(";")[0]  # "; charset=utf-8" is added below
-    compress = len(made.body) >= SMALLEST_TO_COMPRESS
-    gzipped = compress and "gzip" in request.headers.get("accept-encoding", "")
-    etag = tag_as_sent(request, made.etag, len(made.body))
-    keep = "public, no-cache" if revalidate else f"public, max-age={max_age}"
-    if signed_in:
-        keep = "no-store"
-    headers = [
-        (b"etag", etag.encode()),
-        (b"cache-control", keep.encode()),
-        (b"access-control-allow-origin", b"*"),
-        *((name.encode("latin-1"), value.encode("latin-1")) for name, value in extra or ()),
-    ]
-    vary = ["Accept-Encoding"] if compress else []
-    if signed_in:
-        vary += ["Authorization", "Cookie"]
-    if vary:
-        headers.append((b"vary", ", ".join(vary).encode()))
-    if none_match(request.headers.get("if-none-match"), etag):
-        return ReadyResponse(304, headers)
-    if media_type.startswith("text/"):
-        media_type += "; charset=utf-8"
-    body = made.body
-    if gzipped:
-        headers.append((b"content-encoding", b"gzip"))
-        body = made.gzipped
-    headers += [(b"content-type", media_type.encode()), (b"content-length", b"%d" % len(body))]
-    return ReadyResponse(200, headers, body)
+    answer = Answer(made, media_type, max_age, tuple(extra or ()), revalidate)
+    return send_answer(request, answer, signed_in)
+
+
+def send_answer(request: AppRequest, answer: Answer, signed_in: bool = False) -> ASGIResponse:
+    """The answer to this request (see public)."""
+    gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
+    return ReadyResponse(*answer.parts(gzip_ok, request.headers.get("if-none-match"), signed_in))
 
 
 class ReadyResponse(ASGIResponse):
@@ -130,52 +167,92 @@ class ReadyResponse(ASGIResponse):
         self.status_code = status_code
 
 
-# The public answers' own lean app -------------------------------------------------------
-# A request for a ready-made public answer, from nobody signed in, is first given to a
-# second Litestar app that has only those routes and the hooks every answer needs (the
-# security and cache headers): none of the main app's session, CSRF, htmx or compression
-# machinery, which such an answer does not use and which cost it about a third of its
-# time. Whatever that app would not answer with the route's own answer (bad options, any
-# error) is handed over untouched to the main app, which answers it as it always has.
+# The ready-made public answers, without the framework -----------------------------------
+# A GET of a ready-made public answer, from nobody signed in, is answered here in plain
+# ASGI: its options read from the query string, the ready-made bytes looked up, the same
+# headers added as the main app's hooks add (from the same functions), and sent. None of
+# the framework's request, routing, signature, exception or middleware machinery runs,
+# which cost such an answer most of its time. Whatever is unusual (an option that is not
+# the route's or a bad value, a header given twice, anything that raises) goes untouched
+# to the main app, which answers it as it always has.
 
 
-class HandOver(Exception):  # noqa: N818 - a signal, not an error
-    """The lean app does not answer this request: the main app does."""
+class Plain(Protocol):
+    """One address answered in plain ASGI: the status, headers and body for a request's
+    query string, whether it takes gzip, and its If-None-Match."""
+
+    async def __call__(
+        self, query: bytes, gzip_ok: bool, if_none_match: str | None
+    ) -> tuple[int, Headers, bytes]: ...
 
 
-def hand_over(_: Request[Any, Any, Any], exc: Exception) -> NoReturn:
-    """The lean app's one exception handler, for every exception."""
-    raise HandOver from exc
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """A route whose answer never changes (GET /healthz)."""
+
+    status: int
+    headers: Headers
+    body: bytes
+
+    async def __call__(
+        self, query: bytes, gzip_ok: bool, if_none_match: str | None
+    ) -> tuple[int, Headers, bytes]:
+        return self.status, self.headers, self.body
 
 
-_SIGNED_IN = (b"authorization", b"cookie")
 SESSION_COOKIE_BYTES = SESSION_COOKIE.encode() + b"="
 
 
-def _anonymous(scope: Scope) -> bool:
-    """No Authorization header and no session cookie: the answer is the public's."""
+def _read_headers(scope: Scope) -> tuple[bool, str | None] | None:
+    """Whether the client takes gzip, and its If-None-Match; None when the request is not
+    the public's (an Authorization header or a session cookie) or gives either header
+    twice (then the main app answers)."""
+    accept: bytes | None = None
+    none_match: bytes | None = None
     for name, value in scope["headers"]:
-        if name in _SIGNED_IN and (name == b"authorization" or SESSION_COOKIE_BYTES in value):
-            return False
-    return True
+        if name == b"authorization":
+            return None
+        if name == b"cookie":
+            if SESSION_COOKIE_BYTES in value:
+                return None
+        elif name == b"accept-encoding":
+            if accept is not None:
+                return None
+            accept = value
+        elif name == b"if-none-match":
+            if none_match is not None:
+                return None
+            none_match = value
+    gzip_ok = accept is not None and b"gzip" in accept
+    return gzip_ok, None if none_match is None else none_match.decode("latin-1")
 
 
-def public_first(app: ASGIApp, lean: ASGIApp, paths: frozenset[str]) -> ASGIApp:
+def public_first(app: ASGIApp, routes: Mapping[str, Plain]) -> ASGIApp:
     """Wrap the app's ASGI handler: a GET of one of these exact paths from nobody signed in
-    goes to the lean app first."""
+    is answered in plain ASGI, with the headers the app's hooks would add (secure, then
+    cache_control: an OPTIONS answer's Allow header is the only other, and it is never
+    one of these)."""
 
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == ScopeType.HTTP
-            and scope["path"] in paths
-            and scope.get("method") == "GET"
-            and _anonymous(scope)
-        ):
-            try:
-                await lean(dict(scope), receive, send)  # type: ignore[arg-type]
+        if scope["type"] == ScopeType.HTTP and scope.get("method") == "GET":
+            route = routes.get(scope["path"])
+            if route is not None and await _answered(route, scope, send):
                 return
-            except HandOver:
-                pass  # nothing was sent: the exception came before the answer
         await app(scope, receive, send)
 
     return handle
+
+
+async def _answered(route: Plain, scope: Scope, send: Send) -> bool:
+    """Answer the request, or say it was not answered (nothing was sent)."""
+    read = _read_headers(scope)
+    if read is None:
+        return False
+    try:
+        status, headers, body = await route(scope["query_string"], *read)
+    except Exception:  # noqa: BLE001 - the main app answers it, as it always has
+        return False
+    headers = cache_control(secure(headers), scope)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+    return True

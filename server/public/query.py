@@ -12,10 +12,15 @@ and an empty one is the same as leaving the option out.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from litestar._parsers import parse_query_string
+from litestar.datastructures import MultiDict
+
 from server.lib.auth import AppRequest
+from server.lib.public import Answer, Headers
 from server.lib.validation import Invalid, given_twice
 
 
@@ -46,10 +51,17 @@ def read_query(request: AppRequest, names: Iterable[str], others: bool = True) -
     """The query's options, each given at most once, trimmed, blank ones left out. Other
     keys are refused with others=False (the API), and otherwise dropped (an embedding
     page's own), so that nothing but the options can reach a decision or a cache's key."""
-    memo = (request.scope["query_string"], tuple(names), others)
+    return read_query_string(request.scope["query_string"], names, others)
+
+
+def read_query_string(query_string: bytes, names: Iterable[str], others: bool = True) -> Query:
+    """read_query, from the query string as the server gave it (read into pairs exactly as
+    the framework reads request.query_params, for the answers sent without it)."""
+    memo = (query_string, tuple(names), others)
     read = _READ.get(memo)
     if read is None:
-        read = _read(request.query_params.multi_items(), memo[1], others)
+        pairs = MultiDict(parse_query_string(query_string)).multi_items()
+        read = _read(pairs, memo[1], others)
         _READ[memo] = read
         if len(_READ) > _READ_SIZE:
             _READ.popitem(last=False)
@@ -94,3 +106,20 @@ def query_key(params: Mapping[str, str]) -> str:
     if isinstance(params, Query):
         return params.key  # made once, when the query was read
     return urlencode(sorted(params.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyRoute:
+    """A public address answered without the framework (server.lib.public.public_first):
+    names and others as for read_query, and make, the route's own function from the
+    options to its ready-made Answer."""
+
+    names: tuple[str, ...]
+    make: Callable[[Query], Awaitable[Answer]]
+    others: bool = True
+
+    async def __call__(
+        self, query: bytes, gzip_ok: bool, if_none_match: str | None
+    ) -> tuple[int, Headers, bytes]:
+        answer = await self.make(read_query_string(query, self.names, self.others))
+        return answer.parts(gzip_ok, if_none_match)

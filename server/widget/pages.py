@@ -12,8 +12,8 @@ from litestar.response import Template
 from litestar.response.base import ASGIResponse
 
 from server.lib.auth import AppRequest
-from server.lib.public import public
-from server.public.query import query_key, read_query
+from server.lib.public import Answer, public, send_answer
+from server.public.query import Query, query_key, read_query
 from server.public.ready import RENDERED, Made
 from server.public.release import public_numbers
 from server.settings import PROJECT_ROOT, get_settings
@@ -39,8 +39,7 @@ def wants_story(params: dict[str, str]) -> bool:
 
 
 async def _answer(
-    request: AppRequest,
-    params: dict[str, str],
+    params: Query,
     kind: str,
     render: Callable[[WidgetView], bytes],
 ) -> Made:
@@ -61,7 +60,7 @@ async def _answer(
 
 
 class _Keeping(TypedDict, total=False):
-    """How long an answer may be kept: public()'s arguments of that name."""
+    """How long an answer may be kept: Answer's fields of that name."""
 
     max_age: int
     revalidate: bool
@@ -74,18 +73,17 @@ def _keep(params: dict[str, str]) -> _Keeping:
     return {"max_age": 0, "revalidate": True} if wants_story(params) else {}
 
 
+async def embed_answer(params: Query) -> Answer:
+    """The widget for these options (also sent without the framework: server.app)."""
+    part = params.get("part") == "1"
+    made = await _answer(params, "embed", lambda view: render_embed(view, part))
+    policy = (("content-security-policy", EMBED_POLICY),)
+    return Answer(made, "text/html; charset=utf-8", extra=policy, **_keep(params))
+
+
 @get("/embed", name="embed", include_in_schema=False)
 async def embed(request: AppRequest) -> ASGIResponse:
-    params = read_query(request, OPTIONS)
-    part = params.get("part") == "1"
-    made = await _answer(request, params, "embed", lambda view: render_embed(view, part))
-    return public(
-        request,
-        made,
-        "text/html; charset=utf-8",
-        extra=[("content-security-policy", EMBED_POLICY)],
-        **_keep(params),
-    )
+    return send_answer(request, await embed_answer(read_query(request, OPTIONS)))
 
 
 @get("/embed.js", include_in_schema=False)
@@ -94,11 +92,15 @@ async def embed_script(request: AppRequest) -> ASGIResponse:
     return public(request, SCRIPT_MADE, "text/javascript; charset=utf-8", max_age=300)
 
 
+async def badge_answer(params: Query) -> Answer:
+    """The badge for these options (also sent without the framework: server.app)."""
+    made = await _answer(params, "badge", render_badge)
+    return Answer(made, "image/svg+xml", **_keep(params))
+
+
 @get("/totals.svg", name="badge", include_in_schema=False)
 async def badge(request: AppRequest) -> ASGIResponse:
-    params = read_query(request, OPTIONS)
-    made = await _answer(request, params, "badge", render_badge)
-    return public(request, made, "image/svg+xml", **_keep(params))
+    return send_answer(request, await badge_answer(read_query(request, OPTIONS)))
 
 
 @get("/how-we-count", name="how-we-count", include_in_schema=False)
