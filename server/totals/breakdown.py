@@ -20,9 +20,8 @@ from typing import Any, Literal, TypedDict, TypeVar, overload
 from schema.tables import ActivityDaily, ExternalCount
 from server.lib.reference import Reference
 from server.lib.rows import rows_as
+from server.totals.dates import FAR_FUTURE, FAR_PAST
 from server.totals.services import (
-    FAR_FUTURE,
-    FAR_PAST,
     ExternalFigure,
     Filters,
     RollupSums,

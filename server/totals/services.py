@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, Generic, TypedDict
@@ -31,16 +31,8 @@ from server.lib.reference import Reference, load_reference
 from server.lib.rows import rows_as
 from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
-
-FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
-
-
-@dataclass(frozen=True)
-class Filters:
-    programme: int | None = None
-    footprint: int | None = None
-    since: date | None = None
-    until: date | None = None
+from server.totals import people as people_rollup
+from server.totals.dates import Filters, split_range
 
 
 def read_filter_options(form: Form, ref: Reference) -> None:
@@ -83,37 +75,6 @@ class _Where:
     @property
     def sql(self) -> str:
         return " AND ".join(self.parts) if self.parts else "1 = 1"
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def split_range(
-    since: date | None, until: date | None
-) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """Split a date range into whole months (read from the monthly rollup) and the days at
-    either edge (read from the daily rollup), so that no more than about 60 days are read
-    day by day, however long the range."""
-    start, end = since or FAR_PAST, until or FAR_FUTURE
-    first = start if start.day == 1 else _next_month(start)
-    last_end = (
-        end
-        if end == FAR_FUTURE or _next_month(end) - timedelta(days=1) == end
-        else (_month_start(end) - timedelta(days=1))
-    )
-    if first > last_end:
-        return None, [(start, end)]
-    days = []
-    if start < first:
-        days.append((start, first - timedelta(days=1)))
-    if last_end < end:
-        days.append((last_end + timedelta(days=1), end))
-    return (first, _month_start(last_end)), days
 
 
 class RollupSums(TypedDict):
@@ -189,25 +150,11 @@ class _ProgrammeCount(TypedDict):
 
 
 async def _members(f: Filters) -> tuple[int, dict[int, int]]:
-    """Distinct people with an active membership, and active memberships per programme."""
-    where = membership_where(f)
-    # The person's row is needed only for their area; without it the index answers alone.
-    source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
-    people = rows_as(
-        _Count,
-        await ActivityDaily.raw(
-            f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
-        ),
-    )
-    rows = rows_as(
-        _ProgrammeCount,
-        await ActivityDaily.raw(
-            f"SELECT m.programme AS programme, COUNT(*) AS n FROM {source} WHERE {where.sql} "
-            "GROUP BY m.programme",
-            *where.args,
-        ),
-    )
-    return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
+    """Distinct people with an active role, and active roles per programme, from the
+    people rollups (server/totals/people.py)."""
+    by_programme = await people_rollup.roles(f)
+    everyone = await people_rollup.people(f, found=Counter({0: by_programme.total()}))
+    return everyone[0], {p: n for p, n in by_programme.items() if n}
 
 
 # The Friends sessions that count: not waiting for a coordinator's review, not rejected
