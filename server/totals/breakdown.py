@@ -244,7 +244,7 @@ async def attendees_by_area(f: Filters) -> dict[tuple[int, int], int]:
 
 async def external_by_area(f: Filters) -> dict[tuple[int, int], int]:
     """Friends counted elsewhere by (area id, 0 for none; programme id): each source's latest
-    figure, or what it grew by within the dates (the rule of services._external, kept per
+    figure, or what it grew by within the dates (the rule of services.external_grown, kept per
     area)."""
     query = ExternalCount.select(
         ExternalCount.programme,

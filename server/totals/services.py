@@ -200,10 +200,8 @@ class ExternalFigure(TypedDict):
     as_of: date
 
 
-async def _external(f: Filters) -> dict[int, int]:
-    """Friends counted by others. Each source reports a running total for a programme and an
-    area (or the whole borough), so only its latest figure counts, never the sum of all its
-    figures; within a date range, what it grew by in that range."""
+async def external_figures(f: Filters) -> list[ExternalFigure]:
+    """The figures of Friends counted elsewhere, of the programme and area, oldest first."""
     query = (
         ExternalCount.select(
             ExternalCount.programme,
@@ -219,10 +217,18 @@ async def _external(f: Filters) -> dict[int, int]:
         query = query.where(ExternalCount.programme == f.programme)
     if f.footprint:
         query = query.where(ExternalCount.footprint == f.footprint)
+    return rows_as(ExternalFigure, await query)
+
+
+def external_grown(figures: list[ExternalFigure], f: Filters) -> dict[int, int]:
+    """Friends counted by others, by programme. Each source reports a running total for a
+    programme and an area (or the whole borough), so only its latest figure counts, never
+    the sum of all its figures; within a date range, what it grew by in that range.
+    figures: as external_figures gives them for f."""
     # Keyed by (programme id, area id or None, source as written, folded).
     latest_by: dict[tuple[int, int | None, str], int] = {}
     before_by: dict[tuple[int, int | None, str], int] = {}
-    for row in rows_as(ExternalFigure, await query):
+    for row in figures:
         key = (row["programme"], row["footprint"], row["source"].strip().lower())
         if f.until is None or row["as_of"] <= f.until:
             latest_by[key] = row["friends"]
@@ -286,7 +292,20 @@ async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
     sums = await _activity_sums(f)
     people, members = await _members(f)
     attendees = await _session_attendees(f)
-    external = await _external(f)
+    external = external_grown(await external_figures(f), f)
+    return assemble(f, ref, sums, people, members, attendees, external)
+
+
+def assemble(
+    f: Filters,
+    ref: Reference,
+    sums: Mapping[int, dict[str, int]],
+    people: int,
+    members: Mapping[int, int],
+    attendees: Mapping[int, int],
+    external: Mapping[int, int],
+) -> dict[str, Any]:
+    """The totals' answer from its parts, each by programme id (compute_totals)."""
     none = {"activities": 0, "reach": 0, "minutes": 0}
     programmes = [
         _programme_totals(
