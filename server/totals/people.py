@@ -277,9 +277,10 @@ async def pairs(f: Filters, by: str | None = None) -> Counter[int]:
     start, end = f.since or FAR_PAST, f.until or FAR_FUTURE
     months, _days = split_range(f.since, f.until)
     reads: list[tuple[str, str, list[object]]] = []
+    ends: list[object] = [start, end]
     daily, monthly = "role_pair_daily", "role_pair_monthly"
     if months is None:
-        reads.append((daily, "first_day >= {} AND next_day <= {}", [start, end]))
+        reads.append((daily, "first_day >= {} AND next_day <= {}", ends))
     else:
         first, last = months
         reads.append((monthly, "first_month >= {} AND next_month <= {}", [first, last]))

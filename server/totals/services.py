@@ -32,7 +32,9 @@ from server.lib.rows import rows_as
 from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
 from server.totals import people as people_rollup
-from server.totals.dates import Filters, split_range
+# Filters and split_range live in dates (people.py reads them too); kept importable from here.
+from server.totals.dates import Filters as Filters
+from server.totals.dates import split_range as split_range
 
 
 def read_filter_options(form: Form, ref: Reference) -> None:

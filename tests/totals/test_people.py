@@ -13,8 +13,8 @@ from typing import Any
 from schema import tables as t
 from server.db import write_transaction
 from server.imports.run import MEMBERSHIP_COLUMNS
+from server.lib.auth import Actor
 from server.lib.records import (
-    Actor,
     Context,
     create_many,
     create_record,
@@ -82,14 +82,14 @@ async def plain_count(flt: Filters, by_quintile: bool = False) -> dict[int, int]
             where.append(sql)
             args.append(value)
     key = "COALESCE((d.imd_decile + 1) / 2, 0)" if by_quintile else "0"
-    rows = await t.Membership.raw(
-        f"SELECT {key} AS k, COUNT(DISTINCT m.person) AS n FROM membership m "
+    sql = (
+        f"SELECT {key} AS k, COUNT(DISTINCT m.person) AS n FROM membership m "  # noqa: S608
         "JOIN person p ON p.id = m.person "
         "LEFT JOIN postcode_area pa ON pa.postcode = REPLACE(UPPER(p.postcode), ' ', '') "
         "LEFT JOIN area_deprivation d ON d.lsoa = pa.lsoa "
-        f"WHERE {' AND '.join(where)} GROUP BY {key if by_quintile else '1'}",
-        *args,
+        f"WHERE {' AND '.join(where)} GROUP BY {key if by_quintile else '1'}"
     )
+    rows = await t.Membership.raw(sql, *args)
     return {int(r["k"]): int(r["n"]) for r in rows if r["n"]}
 
 
@@ -151,9 +151,10 @@ async def test_every_kind_of_write_keeps_the_people_as_they_would_be_counted_afr
 
     people = []
     for n in range(30):
-        person = {"name": f"P{n}", "footprint": rng.choice([None, *areas]),
-                  "postcode": rng.choice(POSTCODES), "year_of_birth": 1980}  # fmt: skip
-        people.append(await f.person(**person))
+        people.append(
+            await f.person(f"P{n}", footprint=rng.choice([None, *areas]),
+                           postcode=rng.choice(POSTCODES), year_of_birth=1980)
+        )  # fmt: skip
 
     # New roles one at a time, as the API and console make them (some the same day)
     roles: list[int] = []
