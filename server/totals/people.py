@@ -261,7 +261,8 @@ async def roles(f: Filters, by: str | None = "programme") -> Counter[int]:
     reads += [("role_daily", "day", d) for d in days]
     out: Counter[int] = Counter()
     for table, period, (low, high) in reads:
-        parts, args = [f"{period} >= {{}} AND {period} <= {{}}"], [low, high]
+        parts = [f"{period} >= {{}} AND {period} <= {{}}"]
+        args: list[object] = [low, high]
         _where(parts, args, f, by_programme=True)
         await _sums("roles", table, by, parts, args, out)
     return out

@@ -32,9 +32,8 @@ from server.lib.rows import rows_as
 from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
 from server.totals import people as people_rollup
-# Filters and split_range live in dates (people.py reads them too); kept importable from here.
-from server.totals.dates import Filters as Filters
-from server.totals.dates import split_range as split_range
+from server.totals.dates import Filters as Filters  # kept importable from here
+from server.totals.dates import split_range as split_range  # (people.py reads them too)
 
 
 def read_filter_options(form: Form, ref: Reference) -> None:

@@ -201,8 +201,16 @@ async def test_every_kind_of_write_keeps_the_people_as_they_would_be_counted_afr
         await create_many(
             MEMBERSHIPS.kind,
             None,
-            [{"person": p, "programme": rng.choice(programmes[:2]), "joined_on": day(),
-              "status": "active", "left_on": None} for p in fresh_people],  # fmt: skip
+            [
+                {
+                    "person": p,
+                    "programme": rng.choice(programmes[:2]),
+                    "joined_on": day(),
+                    "status": "active",
+                    "left_on": None,
+                }
+                for p in fresh_people
+            ],  # fmt: skip
             columns=MEMBERSHIP_COLUMNS[:5],
         )
         await update_many(PEOPLE.kind, None, [(p, {"footprint": areas[0]}, None)
