@@ -227,6 +227,74 @@ class ActivityFacetMonthly(_Table):
     minutes = BigInt(default=0)
 
 
+class CountedRole(_Table):
+    """An active role as the people rollups count it now (issue 17): the person's area
+    (0: none) and the deprivation quintile of their home (0: not known) with it. Kept by
+    server/totals/people.py, which compares it with the roles as they are to change the
+    rollups by the difference. No foreign key: the row must outlive its person until the
+    rollups have taken them out.
+
+    Unique index: counted_role_key (person, programme)."""
+
+    person = Integer()
+    programme = Integer()
+    footprint = Integer()
+    quintile = Integer()
+    joined_on = Date()
+
+
+class RoleDaily(_Table):
+    """Active roles by the day they joined, programme, the person's area and the quintile
+    of their home (0 not known), kept in step with every write of roles and people.
+
+    Unique index: role_daily_key (day, programme, footprint, quintile)."""
+
+    day = Date()
+    programme = Integer()
+    footprint = Integer()
+    quintile = Integer()
+    roles = Integer(default=0)
+
+
+class RoleMonthly(_Table):
+    """The same as RoleDaily by month (month is the first day of the month).
+
+    Unique index: role_monthly_key (month, programme, footprint, quintile)."""
+
+    month = Date()
+    programme = Integer()
+    footprint = Integer()
+    quintile = Integer()
+    roles = Integer(default=0)
+
+
+class RolePairDaily(_Table):
+    """One person's active roles in the order they joined (any programme), each with the
+    next: how many such pairs join on first_day and next_day, by the person's area and
+    home quintile. People who joined within dates are the roles joined within them less
+    the pairs both joined within them (server/totals/people.py).
+
+    Unique index: role_pair_daily_key (footprint, quintile, first_day, next_day)."""
+
+    footprint = Integer()
+    quintile = Integer()
+    first_day = Date(index=True)
+    next_day = Date(index=True)
+    pairs = Integer(default=0)
+
+
+class RolePairMonthly(_Table):
+    """The same as RolePairDaily by the months of the two days (first days of months).
+
+    Unique index: role_pair_monthly_key (footprint, quintile, first_month, next_month)."""
+
+    footprint = Integer()
+    quintile = Integer()
+    first_month = Date()
+    next_month = Date()
+    pairs = Integer(default=0)
+
+
 class FriendsSession(_Table):
     """A session that creates Friends, such as a Dementia Friends Information Session."""
 

@@ -145,8 +145,8 @@ def rebuild_totals(_: argparse.Namespace) -> int:
 
     async def work() -> int:
         async with write_transaction():
-            await rollup.rebuild()
-        print("The activity totals were worked out again from the activities.")
+            await rollup.rebuild()  # the people rollups too
+        print("The totals were worked out again from the activities, roles and people.")
         return 0
 
     return _run(work)
@@ -283,7 +283,7 @@ def parser() -> argparse.ArgumentParser:
     dem.add_argument("--scale", type=float, default=1.0, help="multiply the data (default 1)")
     dem.set_defaults(func=demo)
     sub.add_parser(
-        "rebuild-totals", help="work the activity totals out again from the activities"
+        "rebuild-totals", help="work the totals out again from the activities, roles and people"
     ).set_defaults(func=rebuild_totals)
     sub.add_parser(
         "cleanup", help="delete personal data kept longer than the retention rules allow"

@@ -5,7 +5,8 @@ activities that are not rejected, of the chosen programme, in the chosen area, d
 the dates; and the people with an active role, joined within the dates. The activities'
 breakdowns read the facet rollups (server/totals/rollup.py), whole months from the monthly
 one and the days at either edge from the daily one, as the totals do, so their cost does not
-grow with the number of activities; people are counted from their roles, as the totals do.
+grow with the number of activities; people are counted from the people rollups, as the
+totals do (server/totals/people.py).
 
 - By setting: each activity once, under the kind of place it happened ("" not given). The
   rows add up to the totals' activities, reach and minutes.
@@ -28,18 +29,12 @@ from typing import TypedDict
 
 from schema.tables import ActivityDaily
 from server.lib.rows import rows_as
-from server.totals.services import Filters, _Where, membership_where, split_range
+from server.totals import people as people_rollup
+from server.totals.services import Filters, _Where, split_range
 
 NO_TOPIC = 0  # the key of activities about no topic
 NOT_KNOWN = 0  # the quintile of a place or home the lookups cannot place
 QUINTILES = (1, 2, 3, 4, 5)
-
-# The quintile of a postcode column, through the lookups (NULL when it cannot be placed).
-_LOOKUP = (
-    "LEFT JOIN postcode_area pa ON pa.postcode = REPLACE(UPPER({column}), ' ', '') "
-    "LEFT JOIN area_deprivation d ON d.lsoa = pa.lsoa"
-)
-_QUINTILE = "(d.imd_decile + 1) / 2"
 
 
 @dataclass(frozen=True)
@@ -143,24 +138,10 @@ async def activities_by_quintile(f: Filters) -> dict[int, Reach]:
     return {_number(value, NOT_KNOWN): reach for value, reach in found.items()}
 
 
-class _CountRow(TypedDict):
-    key: int | None
-    n: int
-
-
 async def people_by_quintile(f: Filters) -> dict[int, int]:
-    """Each deprivation quintile of the homes of the people the totals count."""
-    where = membership_where(f)
-    source = "membership m JOIN person p ON p.id = m.person " + _LOOKUP.format(column="p.postcode")
-    rows = rows_as(
-        _CountRow,
-        await ActivityDaily.raw(
-            f"SELECT {_QUINTILE} AS key, COUNT(DISTINCT m.person) AS n FROM {source} "
-            f"WHERE {where.sql} GROUP BY {_QUINTILE}",
-            *where.args,
-        ),
-    )
-    return {int(row["key"] or NOT_KNOWN): int(row["n"]) for row in rows}
+    """Each deprivation quintile of the homes of the people the totals count (from the
+    people rollups, server/totals/people.py; 0 is NOT_KNOWN)."""
+    return dict(await people_rollup.people(f, by="quintile"))
 
 
 TAKE_UP = ("yes", "no", "dont-know")

@@ -34,6 +34,7 @@ from server.lib.audit import changes, record
 from server.lib.records import Context, create_many, update_many
 from server.lib.records import Kind as RecordKind
 from server.lib.rows import rows_as
+from server.totals import people as people_rollup
 from server.totals import rollup
 
 CHUNK = 1_000  # rows of the file in one write transaction
@@ -368,9 +369,11 @@ async def write_list_plan(
         return
     async with write_transaction():
         await _remove(plan)
-        # The rollups hold each activity's place by quintile: worked out again with the new
-        # lookups, in the transaction that finishes them (server/totals/rollup.py).
+        # The rollups hold each activity's place and each person's home by quintile: worked
+        # out again with the new lookups, in the transaction that finishes them
+        # (server/totals/rollup.py, server/totals/people.py).
         await rollup.rebuild_facets(["quintile"])
+        await people_rollup.rebuild()
         counts = {k: plan.counts()[k] for k in ("added", "changed", "removed")}
         what = {"lookup": plan.kind, "mode": plan.mode, "import": job_id, **counts}
         await record(account, "update", "import_job", job_id, what)

@@ -24,6 +24,7 @@ from server.mail.services import send_email
 from server.people.services import YOUNG, check_young_age
 from server.settings import get_settings, today
 from server.site.context import greeting
+from server.totals import people as people_rollup
 
 STATUS = {
     "waiting": "Waiting",
@@ -322,6 +323,7 @@ async def approve(
             Application.id == application_id
         )
         added, skipped = await _memberships(app, person_id, by, ref)
+        await people_rollup.refresh([person_id])
         email = app["email"]
         made = await _account(email, person_id, by) if email else False
         link = await _welcome_link(email, now) if email else None

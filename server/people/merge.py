@@ -29,6 +29,7 @@ from server.lib.records import Context, Kind, Update, allow, fetch, update_many
 from server.lib.rows import rows_as
 from server.lib.validation import Invalid
 from server.people.services import MEMBERSHIPS, PEOPLE, YOUNG, check_young_age
+from server.totals import people as people_rollup
 from server.trainings.services import TRAININGS
 
 # The fields a coordinator chooses between, with their labels.
@@ -235,3 +236,4 @@ async def merge_people(
             stamped = {**values, "updated_at": datetime.now(UTC)}
             await Person.update(stamped).where(Person.id == keep_id)  # type: ignore[arg-type]
             await record(account, "update", "person", keep_id, {**what, "merged_from": other_id})
+        await people_rollup.refresh([keep_id, other_id])

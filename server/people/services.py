@@ -18,6 +18,7 @@ from server.lib.validation import POSTCODE, Form, Invalid, Unprocessable
 from server.people import shapes
 from server.privacy.erase import erase_person
 from server.settings import today
+from server.totals import people as people_rollup
 
 STATUSES = ("active", "paused", "left")
 PHONE = re.compile(r"\+?[0-9 ()-]{6,40}")
@@ -173,6 +174,11 @@ async def before_person_deleted(row: PersonRow, ctx: Context) -> None:
     await erase_person(row["id"], by=ctx.actor.account_id if ctx.actor else None)
 
 
+async def person_changed(old: PersonRow | None, new: PersonRow | None, ctx: Context) -> None:
+    """A person's area and home postcode count in the people rollups (server/totals)."""
+    await people_rollup.refresh(row["id"] for row in (old, new) if row is not None)
+
+
 PEOPLE = RecordType(
     name="person",
     shape=shapes.Person,
@@ -190,6 +196,8 @@ PEOPLE = RecordType(
     before_delete=before_person_deleted,
     hold_back=email_rules,
     limited=frozenset({"update"}),  # a champion's new email address: links are limited
+    on_change=person_changed,
+    on_rows=people_rollup.people_changed,
 )
 
 
@@ -263,6 +271,13 @@ def membership_filters(form: Form, ctx: Context) -> list[Combinable]:
     return out
 
 
+async def membership_changed(
+    old: MembershipRow | None, new: MembershipRow | None, ctx: Context
+) -> None:
+    """Roles count in the people rollups (server/totals), in the same transaction."""
+    await people_rollup.refresh(row["person"] for row in (old, new) if row is not None)
+
+
 MEMBERSHIPS = RecordType(
     name="membership",
     shape=shapes.Membership,
@@ -276,4 +291,6 @@ MEMBERSHIPS = RecordType(
     champion_may=frozenset({"list", "read"}),
     order_by=(("joined_on", True), ("id", True)),
     unique_message={"person": "This person is already in this programme."},
+    on_change=membership_changed,
+    on_rows=people_rollup.rows_changed,
 )

@@ -12,6 +12,7 @@ from server.lib.records import Kind, update_many
 from server.privacy.holdings import HOLDINGS
 from server.privacy.registry import CUSTOM, DELETE, DETACH, Holding
 from server.privacy.subject import Subject, subject_of
+from server.totals import people as people_rollup
 from server.totals import rollup
 
 
@@ -59,5 +60,6 @@ async def erase_person(person_id: int, by: int | None) -> dict[str, int]:
             done = await _erase(holding, subject, by)
             if done:
                 counts[holding.key] = done
+        await people_rollup.refresh([person_id])  # their roles went with them
         await record(by, "erase", "person", person_id, counts)
     return counts

@@ -1,7 +1,7 @@
 """Open data: the movement's numbers by month, programme and area, read from the monthly
-activity rollup, memberships and Friends sessions (a few thousand grouped rows whatever
-the number of activities). What is hidden is decided with everything else public, in
-server/public/release.py."""
+activity and roles rollups (server/totals/people.py) and Friends sessions (a few thousand
+grouped rows whatever the number of activities or people). What is hidden is decided with
+everything else public, in server/public/release.py."""
 
 from __future__ import annotations
 
@@ -85,13 +85,12 @@ async def monthly_counts() -> dict[Key, dict[str, int]]:
         cell["reach"] += int(row["reach"] or 0)
         cell["minutes"] += int(row["minutes"] or 0)
     joined = await ActivityMonthly.raw(
-        f"SELECT {_month('m.joined_on')} AS m, m.programme AS programme, "
-        "COALESCE(p.footprint, 0) AS area, COUNT(*) AS new_members "
-        "FROM membership m JOIN person p ON p.id = m.person WHERE m.status = 'active' "
-        f"GROUP BY {_month('m.joined_on')}, m.programme, COALESCE(p.footprint, 0)"
+        f"SELECT {_month('month')} AS m, programme, footprint AS area, "
+        "SUM(roles) AS new_members FROM role_monthly GROUP BY month, programme, footprint"
     )
     for new in rows_as(_JoinedCell, joined):
-        out[_key(new)]["new_members"] += int(new["new_members"] or 0)
+        if new["new_members"]:  # a month whose roles all left or went is not a month
+            out[_key(new)]["new_members"] += int(new["new_members"])
     sessions = await ActivityMonthly.raw(
         f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
         "SUM(attendees) AS friends_from_sessions FROM friends_session "

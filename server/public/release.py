@@ -1,6 +1,6 @@
 """Everything the public may see, decided in one place and made once.
 
-`public_numbers()` reads the totals service (the borough's and each area's, all time) and
+`public_numbers()` reads the totals service (the borough's and every area's, all time) and
 the open data's months, writes every number that any public address shows as a sum of true
 cells (server/public/model.py), and decides what to hide (server/public/suppress.py). The
 widget, the badge, /api/totals for the public and the open data all render from the one
@@ -36,6 +36,7 @@ from server.public.opendata import (
 from server.public.ready import RENDERED, Made, made_json
 from server.public.suppress import protect
 from server.settings import get_settings
+from server.totals.areas import every_area
 from server.totals.services import CACHE, Cached, hash_body, totals
 
 KEEP_SECONDS = 60
@@ -64,7 +65,7 @@ class PublicNumbers:
 def _facts(
     ref: Reference,
     borough: Cached[dict[str, Any]],
-    per_area: dict[str, Cached[dict[str, Any]]],
+    per_area: dict[str, dict[str, Any]],
     counts: dict[Key, dict[str, int]],
     split: parts.Breakdowns,
 ) -> Facts:
@@ -78,10 +79,10 @@ def _facts(
             if count[name]:
                 cells[(family, ref.code(a) or NO_AREA, ref.slug(p) or "", month)] = count[name]
     elsewhere: dict[tuple[str, str], int] = {}
-    people = {code: int(per_area[code].data["people"]) for code in codes}
+    people = {code: int(per_area[code]["people"]) for code in codes}
     people[NO_AREA] = max(0, int(borough.data["people"]) - sum(people.values()))
     for slug, _kind in programmes:
-        found = {c: _programme(per_area[c].data, slug)["friends_from_elsewhere"] for c in codes}
+        found = {c: _programme(per_area[c], slug)["friends_from_elsewhere"] for c in codes}
         elsewhere.update({(c, slug): int(n) for c, n in found.items()})
         whole = int(_programme(borough.data, slug)["friends_from_elsewhere"])
         elsewhere[(NO_AREA, slug)] = max(0, whole - sum(found.values()))
@@ -165,18 +166,20 @@ async def _hidden(facts: Facts, small: int) -> frozenset[Hashable]:
 
 async def _make(generation: int) -> PublicNumbers:
     ref = await load_reference()
-    borough = await totals({})
     names = {info["code"]: info["name"] for info in ref.footprints.values()}
-    per_area = {code: await totals({"footprint": code}) for code in names}
-    counts = await monthly_counts()
-    found = await parts.breakdown_counts()
+    # Every area's totals in one set of grouped queries, not a set of queries per area;
+    # the four parts read different tables, so they are read side by side.
+    borough, by_area, counts, found = await asyncio.gather(
+        totals({}), every_area(ref), monthly_counts(), parts.breakdown_counts()
+    )
+    per_area = {ref.footprints[a]["code"]: data for a, data in by_area.items()}
     facts = _facts(ref, borough, per_area, counts, found)
     small = get_settings().small_number
     hidden = await _hidden(facts, small)
     ttl = get_settings().totals_cache_seconds
     now = time.monotonic()
     fresh_until = now + max(ttl, KEEP_SECONDS) if ttl else now
-    areas = {c: area_view(per_area[c].data, c, hidden, small) for c in names}
+    areas = {c: area_view(per_area[c], c, hidden, small) for c in names}
     numbers = PublicNumbers(
         generation=generation,
         fresh_until=fresh_until,

@@ -20,9 +20,8 @@ from typing import Any, Literal, TypedDict, TypeVar, overload
 from schema.tables import ActivityDaily, ExternalCount
 from server.lib.reference import Reference
 from server.lib.rows import rows_as
+from server.totals.dates import FAR_FUTURE, FAR_PAST
 from server.totals.services import (
-    FAR_FUTURE,
-    FAR_PAST,
     ExternalFigure,
     Filters,
     RollupSums,
@@ -245,7 +244,7 @@ async def attendees_by_area(f: Filters) -> dict[tuple[int, int], int]:
 
 async def external_by_area(f: Filters) -> dict[tuple[int, int], int]:
     """Friends counted elsewhere by (area id, 0 for none; programme id): each source's latest
-    figure, or what it grew by within the dates (the rule of services._external, kept per
+    figure, or what it grew by within the dates (the rule of services.external_grown, kept per
     area)."""
     query = ExternalCount.select(
         ExternalCount.programme,

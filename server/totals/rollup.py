@@ -30,6 +30,7 @@ from schema.tables import (
 from server.db import is_postgres, write_transaction
 from server.lib import bulk, normal
 from server.lib.rows import rows_as
+from server.totals import people
 
 # Review statuses that never count.
 NOT_COUNTED = frozenset({"rejected"})
@@ -333,8 +334,8 @@ async def rebuild_facets(only: Collection[str] = FACETS) -> None:
 
 
 async def rebuild() -> None:
-    """Work every rollup out again from the activities (after a bulk load or a repair).
-    Call it inside a write transaction."""
+    """Work every rollup out again from the activities, and the people rollups from the
+    roles and people (after a bulk load or a repair). Call it inside a write transaction."""
     await ActivityDaily.delete(force=True)
     await ActivityMonthly.delete(force=True)
     excluded = ", ".join(f"'{status}'" for status in sorted(NOT_COUNTED))
@@ -367,3 +368,4 @@ async def rebuild() -> None:
             ]
         )
     await rebuild_facets()
+    await people.rebuild()

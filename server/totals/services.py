@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, Generic, TypedDict
@@ -31,16 +31,9 @@ from server.lib.reference import Reference, load_reference
 from server.lib.rows import rows_as
 from server.lib.validation import QUERY, Form, Unprocessable
 from server.settings import get_settings
-
-FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(9999, 12, 31)
-
-
-@dataclass(frozen=True)
-class Filters:
-    programme: int | None = None
-    footprint: int | None = None
-    since: date | None = None
-    until: date | None = None
+from server.totals import people as people_rollup
+from server.totals.dates import Filters as Filters  # kept importable from here
+from server.totals.dates import split_range as split_range  # (people.py reads them too)
 
 
 def read_filter_options(form: Form, ref: Reference) -> None:
@@ -83,37 +76,6 @@ class _Where:
     @property
     def sql(self) -> str:
         return " AND ".join(self.parts) if self.parts else "1 = 1"
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def split_range(
-    since: date | None, until: date | None
-) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """Split a date range into whole months (read from the monthly rollup) and the days at
-    either edge (read from the daily rollup), so that no more than about 60 days are read
-    day by day, however long the range."""
-    start, end = since or FAR_PAST, until or FAR_FUTURE
-    first = start if start.day == 1 else _next_month(start)
-    last_end = (
-        end
-        if end == FAR_FUTURE or _next_month(end) - timedelta(days=1) == end
-        else (_month_start(end) - timedelta(days=1))
-    )
-    if first > last_end:
-        return None, [(start, end)]
-    days = []
-    if start < first:
-        days.append((start, first - timedelta(days=1)))
-    if last_end < end:
-        days.append((last_end + timedelta(days=1), end))
-    return (first, _month_start(last_end)), days
 
 
 class RollupSums(TypedDict):
@@ -189,25 +151,11 @@ class _ProgrammeCount(TypedDict):
 
 
 async def _members(f: Filters) -> tuple[int, dict[int, int]]:
-    """Distinct people with an active membership, and active memberships per programme."""
-    where = membership_where(f)
-    # The person's row is needed only for their area; without it the index answers alone.
-    source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
-    people = rows_as(
-        _Count,
-        await ActivityDaily.raw(
-            f"SELECT COUNT(DISTINCT m.person) AS n FROM {source} WHERE {where.sql}", *where.args
-        ),
-    )
-    rows = rows_as(
-        _ProgrammeCount,
-        await ActivityDaily.raw(
-            f"SELECT m.programme AS programme, COUNT(*) AS n FROM {source} WHERE {where.sql} "
-            "GROUP BY m.programme",
-            *where.args,
-        ),
-    )
-    return int(people[0]["n"] or 0), {row["programme"]: int(row["n"]) for row in rows}
+    """Distinct people with an active role, and active roles per programme, from the
+    people rollups (server/totals/people.py)."""
+    by_programme = await people_rollup.roles(f)
+    everyone = await people_rollup.people(f, found=Counter({0: by_programme.total()}))
+    return everyone[0], {p: n for p, n in by_programme.items() if n}
 
 
 # The Friends sessions that count: not waiting for a coordinator's review, not rejected
@@ -253,10 +201,8 @@ class ExternalFigure(TypedDict):
     as_of: date
 
 
-async def _external(f: Filters) -> dict[int, int]:
-    """Friends counted by others. Each source reports a running total for a programme and an
-    area (or the whole borough), so only its latest figure counts, never the sum of all its
-    figures; within a date range, what it grew by in that range."""
+async def external_figures(f: Filters) -> list[ExternalFigure]:
+    """The figures of Friends counted elsewhere, of the programme and area, oldest first."""
     query = (
         ExternalCount.select(
             ExternalCount.programme,
@@ -272,10 +218,18 @@ async def _external(f: Filters) -> dict[int, int]:
         query = query.where(ExternalCount.programme == f.programme)
     if f.footprint:
         query = query.where(ExternalCount.footprint == f.footprint)
+    return rows_as(ExternalFigure, await query)
+
+
+def external_grown(figures: list[ExternalFigure], f: Filters) -> dict[int, int]:
+    """Friends counted by others, by programme. Each source reports a running total for a
+    programme and an area (or the whole borough), so only its latest figure counts, never
+    the sum of all its figures; within a date range, what it grew by in that range.
+    figures: as external_figures gives them for f."""
     # Keyed by (programme id, area id or None, source as written, folded).
     latest_by: dict[tuple[int, int | None, str], int] = {}
     before_by: dict[tuple[int, int | None, str], int] = {}
-    for row in rows_as(ExternalFigure, await query):
+    for row in figures:
         key = (row["programme"], row["footprint"], row["source"].strip().lower())
         if f.until is None or row["as_of"] <= f.until:
             latest_by[key] = row["friends"]
@@ -339,7 +293,20 @@ async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
     sums = await _activity_sums(f)
     people, members = await _members(f)
     attendees = await _session_attendees(f)
-    external = await _external(f)
+    external = external_grown(await external_figures(f), f)
+    return assemble(f, ref, sums, people, members, attendees, external)
+
+
+def assemble(
+    f: Filters,
+    ref: Reference,
+    sums: Mapping[int, dict[str, int]],
+    people: int,
+    members: Mapping[int, int],
+    attendees: Mapping[int, int],
+    external: Mapping[int, int],
+) -> dict[str, Any]:
+    """The totals' answer from its parts, each by programme id (compute_totals)."""
     none = {"activities": 0, "reach": 0, "minutes": 0}
     programmes = [
         _programme_totals(
