@@ -10,6 +10,7 @@ from schema.tables import (  # Upcoming sessions (issue 15)
     Application,
     AuditEvent,
     Booking,
+    CountedRole,  # the people rollups (issue 17)
     EmailChange,
     FriendsSession,
     ImportJob,
@@ -37,6 +38,7 @@ from server.privacy.registry import (
     f,
 )
 from server.privacy.special import audit_events, pseudonymise_accounts
+from server.totals import people as people_rollup
 
 # Codes in plain words, for the readable page and the CSV.
 ROLE_STATUS = {"active": "Active", "paused": "Paused", "left": "Left"}
@@ -100,6 +102,19 @@ HOLDINGS: tuple[Holding, ...] = (
                 f("status", "Status", Membership.status, ROLE_STATUS),
                 f("left_on", "Left", Membership.left_on)),
         personal=("person",), audit_as="membership",
+    ),
+    Holding(
+        CountedRole, "counted_roles", "How you are counted",
+        "A copy of your active programmes, kept so that the movement's numbers of people "
+        "can be counted quickly: the day you joined, your area, and how deprived the area "
+        "of your home postcode is (from 1, the fifth of England's areas most deprived, to "
+        "5, the least; 0 if not known). It follows your programmes and details, and if "
+        "you delete your account, it is deleted too.",
+        about=by_person(CountedRole.person),
+        fields=(f("programme", "Programme"), f("joined_on", "Joined"), f("area", "Area"),
+                f("quintile", "How deprived the area of your home is (1 to 5; 0 not known)")),
+        personal=("person", "quintile"), action=CUSTOM,
+        fetch=people_rollup.counted_for_download, erase=people_rollup.uncount,
     ),
     Holding(
         TrainingRecord, "trainings", "Your training", "The courses you completed.",

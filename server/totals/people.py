@@ -26,11 +26,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from schema.tables import CountedRole
 from server.db import is_postgres, write_transaction
 from server.lib import bulk
+from server.lib.reference import load_reference
 from server.lib.rows import rows_as
 from server.totals.dates import FAR_FUTURE, FAR_PAST, Filters, split_range
 
@@ -318,3 +319,49 @@ async def people(
     if not f.programme:  # in one programme a person has one role at most
         found.subtract(await pairs(f, by=by))
     return Counter({k: n for k, n in found.items() if n})
+
+
+# What the privacy registry (server/privacy/holdings.py) reads and erases ------------------
+
+
+class CountedForDownload(TypedDict):
+    programme: str
+    joined_on: date
+    area: str
+    quintile: int
+
+
+class _Subject(Protocol):
+    @property
+    def person_id(self) -> int: ...
+
+
+async def counted_for_download(subject: _Subject) -> list[CountedForDownload]:
+    """The person's counted roles, for their download, in words."""
+    ref = await load_reference()
+    rows = (
+        await CountedRole.select()
+        .where(CountedRole.person == subject.person_id)
+        .order_by(CountedRole.joined_on)
+    )
+    return [
+        {
+            "programme": ref.programmes[r["programme"]]["name"]
+            if r["programme"] in ref.programmes
+            else "",
+            "joined_on": r["joined_on"],
+            "area": ref.footprints[r["footprint"]]["name"]
+            if r["footprint"] in ref.footprints
+            else "",
+            "quintile": int(r["quintile"]),
+        }
+        for r in rows
+    ]
+
+
+async def uncount(subject: _Subject, by: int | None) -> int:
+    """Erasure: take the person out of the people rollups, after their roles went (the
+    registry erases roles first); how many counted roles went with them."""
+    gone = await CountedRole.count().where(CountedRole.person == subject.person_id)
+    await refresh([subject.person_id])
+    return int(gone)

@@ -25,7 +25,7 @@ async def phone_client(app):
         yield c
 
 
-KINDS = ("person", "accounts", "memberships", "trainings", "activities", "friends_sessions",
+KINDS = ("person", "accounts", "memberships", "counted_roles", "trainings", "activities", "friends_sessions",
          "stories", "api_tokens", "sessions", "sign_in_links", "emails", "audit_events",
          "import_rows")  # fmt: skip
 
@@ -45,6 +45,9 @@ async def test_the_json_download_lists_each_kind_of_record(client, phone_client)
         assert data[kind], f"{kind} is missing or empty"
     assert data["person"]["name"] == NAME and data["person"]["postcode"] == "WN3 7QZ"
     assert data["trainings"][0]["certificate_number"] == "RSPH-77"
+    programmes = {m["programme"] for m in data["memberships"] if m["status"] == "active"}
+    assert {c["programme"] for c in data["counted_roles"]} == programmes  # names, not ids
+    assert all(c["quintile"] in range(6) and c["joined_on"] for c in data["counted_roles"])
     assert sorted(a["people_reached"] for a in data["activities"]) == [12, 30]
     assert data["stories"][0]["text"].startswith("I am Zelda")
     assert data["sessions"][0]["device"] == "Chrome on Android"

@@ -52,6 +52,8 @@ async def test_a_champion_who_erases_themselves_leaves_no_trace_and_the_totals_s
     assert await t.WebSession.count() >= 1 and await t.ApiToken.count() >= 1
     totals = (await client.get("/api/totals")).json()
     assert totals["reach"] == 47 and totals["anonymous_friends"] == 14
+    person = await t.Person.select(t.Person.id).where(t.Person.email == EMAIL).first()
+    assert await t.CountedRole.count().where(t.CountedRole.person == person["id"]) >= 1
 
     form = Page((await phone_client.get("/my-data", headers=HTML)).text)
     answer = await phone_client.post(
@@ -60,7 +62,10 @@ async def test_a_champion_who_erases_themselves_leaves_no_trace_and_the_totals_s
     assert answer.status_code == 303 and answer.headers["location"] == "/my-data/deleted"
 
     assert await texts_holding(*marks) == {}
-    assert what_they_did((await client.get("/api/totals")).json()) == what_they_did(totals)
+    assert await t.CountedRole.count().where(t.CountedRole.person == person["id"]) == 0
+    after = (await client.get("/api/totals")).json()
+    assert what_they_did(after) == what_they_did(totals)
+    assert after["people"] == totals["people"] - 1  # no longer counted among the people
     accounts = await t.Account.select().where(t.Account.email.like("erased account #%"))
     assert len(accounts) == 1 and accounts[0]["active"] is False
     assert await t.WebSession.count().where(t.WebSession.account == accounts[0]["id"]) == 0
