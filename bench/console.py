@@ -37,6 +37,8 @@ from server.totals.quarter import quarter_of  # noqa: E402
 EMAIL = "console-bench@example.org"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 GOALS_MS = {"dashboard": 300, "people": 100, "report": 1000}
+# Only some pages: BENCH_PAGES=people,report (all three by default).
+PAGES = os.environ.get("BENCH_PAGES", ",".join(GOALS_MS)).split(",")
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ async def measure() -> list[Timed]:
             return [
                 await time_path(client, page, path)
                 for page, paths in pages.items()
+                if page in PAGES
                 for path in paths
             ]
     finally:
@@ -164,6 +167,8 @@ def report(results: list[Timed]) -> bool:
         )
     print()
     for page, goal in GOALS_MS.items():
+        if page not in PAGES:
+            continue
         mine = sorted(r.ms for r in results if r.page == page)
         cpu = max(r.cpu_ms for r in results if r.page == page)
         print(

@@ -126,3 +126,19 @@ async def test_the_database_reads_the_search_index(coordinator):
     else:
         plan = "\n".join(str(r["detail"]) for r in await Person.raw(f"EXPLAIN QUERY PLAN {sql}"))
         assert "person_search" in plan and "person_not_ascii" in plan, plan
+
+
+async def test_each_search_is_planned_for_its_own_text():
+    """PostgreSQL: inside a search, a plan made for the text (a generic plan read every
+    person in name order for a text nobody has); outside it, the server's default again."""
+    from server.people.search import searching
+
+    if not is_postgres():
+        async with searching():  # nothing to set on SQLite; the queries still run
+            assert await Person.count() == 0
+        return
+    async with searching():
+        inside = await Person.raw("SHOW plan_cache_mode")
+    outside = await Person.raw("SHOW plan_cache_mode")
+    assert inside[0]["plan_cache_mode"] == "force_custom_plan"
+    assert outside[0]["plan_cache_mode"] == "auto"
