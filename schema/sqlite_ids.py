@@ -41,11 +41,16 @@ async def _rows(db: aiosqlite.Connection, sql: str, *args: Any) -> list[tuple[An
 async def tables_without_autoincrement(db: aiosqlite.Connection) -> list[str]:
     """The tables whose id is a plain INTEGER PRIMARY KEY (one that can be used again)."""
     out = []
+    # Only ordinary tables: a full-text index (a virtual table, such as person_search) keeps
+    # its own shadow tables, which only it may change.
+    ordinary = {row[1] for row in await _rows(db, "PRAGMA table_list") if row[2] == "table"}
     for name, sql in await _rows(
         db,
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
         "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     ):
+        if name not in ordinary:
+            continue
         if await _integer_key(db, name) and "AUTOINCREMENT" not in sql.upper():
             out.append(name)
     return out

@@ -117,13 +117,16 @@ def _check_may_replace(database: Path, force: bool) -> None:
 
 def _data_in(connection: sqlite3.Connection) -> dict[str, int]:
     """How many rows each table holds that people put there (the tables with any)."""
+    # Ordinary tables only: a full-text index (person_search) and its shadow tables hold
+    # nothing of their own.
+    ordinary = {row[1] for row in connection.execute("PRAGMA table_list") if row[2] == "table"}
     tables = [
         name
         for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name"
         )
-        if name not in NOT_DATA
+        if name not in NOT_DATA and name in ordinary
     ]
     counts = {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608 - names from sqlite_master
     return {table: count for table, count in counts.items() if count}

@@ -19,6 +19,7 @@ from server.lib.reference import Reference
 from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Conflict, Form
 from server.people import shapes
+from server.people.search import searching
 from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
 from server.settings import today
 
@@ -107,7 +108,8 @@ def _listed(row: PersonRow, roles: list[Role], ref: Reference) -> Listed:
 async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
     """One page of people matching the filters, with their area and programmes.
     Invalid (from the checks of PEOPLE's filters) says which filter to fix."""
-    page = await list_records(PEOPLE, ctx, {**filter_params(params), "per_page": str(PER_PAGE)})
+    async with searching():  # a plan for each text searched (PostgreSQL)
+        page = await list_records(PEOPLE, ctx, {**filter_params(params), "per_page": str(PER_PAGE)})
     codes = ctx.ref.footprint_ids()
     # The list shows the area's name: back from the code PEOPLE presents to its id.
     rows = [

@@ -10,12 +10,12 @@ from piccolo.custom_types import Combinable
 from schema.rows import MembershipRow, PersonRow
 from schema.tables import Membership, Organisation, Person
 from server.accounts import email_change
-from server.db import contains
 from server.lib.normal import simple
 from server.lib.records import Context, FollowUp, Forbidden, RecordType, Sent
 from server.lib.reference import Reference
 from server.lib.validation import POSTCODE, Form, Invalid, Unprocessable
 from server.people import shapes
+from server.people.search import name_or_email_contains
 from server.privacy.erase import erase_person
 from server.settings import today
 from server.totals import people as people_rollup
@@ -94,7 +94,7 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
     c = form.clean
     out: list[Combinable] = []
     if q := form.got("q", str):
-        out.append(contains(Person.name, q) | contains(Person.email, q))
+        out.append(name_or_email_contains(q))
     if c.get("footprint"):
         out.append(Person.footprint == c["footprint"])
     if c.get("organisation"):

@@ -4,6 +4,7 @@ it that their authors agreed to publish."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -127,8 +128,10 @@ class Report:
 async def quarterly_report(value: str | None, today: date) -> Report:
     """The report's figures for the quarter asked for; Invalid says what to fix."""
     quarter = parse_quarter(value, today)
-    during = await dashboard(
-        {"since": quarter.start.isoformat(), "until": quarter.end.isoformat()}, today
+    # All at once: on SQLite each query has a connection (and a thread) of its own.
+    during, at_end, stories = await asyncio.gather(
+        dashboard({"since": quarter.start.isoformat(), "until": quarter.end.isoformat()}, today),
+        dashboard({"until": quarter.end.isoformat()}, today, with_impact=False),
+        approved_stories(quarter),
     )
-    at_end = await dashboard({"until": quarter.end.isoformat()}, today, with_impact=False)
-    return Report(quarter, during, at_end, await approved_stories(quarter))
+    return Report(quarter, during, at_end, stories)

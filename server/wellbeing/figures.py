@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, cached_property
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Answer:
     skipped: bool
     answered_at: datetime
 
-    @property
+    @cached_property  # read for every pair at every point: worked out once
     def answered(self) -> bool:
         """Answered at least one question (not skipped, not all blank)."""
         return not self.skipped and any(v is not None for v in self.scores.values())
@@ -147,6 +148,7 @@ def t_above(t: float, df: int) -> float:
     return 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
 
 
+@cache  # a handful of (p, df) pairs in practice; each costs some 60 incomplete betas
 def t_quantile(p: float, df: int) -> float:
     """The t value below which a share p (0.5 < p < 1) of Student's t distribution with df
     degrees of freedom lies: t_quantile(0.975, 9) is 2.262 (the tables' two-sided 95%)."""
@@ -157,6 +159,8 @@ def t_quantile(p: float, df: int) -> float:
         high *= 2.0
     for _ in range(200):  # bisection: each step halves the interval
         middle = (low + high) / 2.0
+        if middle in (low, high):
+            break  # low and high are neighbouring floats: no step can move either again
         if t_above(middle, df) > tail:
             low = middle
         else:
@@ -218,18 +222,30 @@ def _follow_up(months: int, pairs: Sequence[tuple[Answer, Answer]], small: int) 
     return FollowUp(months, changes)
 
 
-def _pairs(answers: Sequence[Answer], months: int) -> list[tuple[Answer, Answer]]:
+Keyed = dict[tuple[int, int, int], Answer]  # (person, programme, months) -> answered
+
+
+def _answered_by_key(answers: Sequence[Answer]) -> tuple[Keyed, list[Answer]]:
+    """The answered answers by (person, programme, point), and the baselines among them in
+    the order _pairs_of takes them: answered first, then the lowest programme id."""
+    by_key = {(a.person, a.programme, a.months): a for a in answers if a.answered}
+    baselines = sorted(
+        (a for a in by_key.values() if a.months == 0), key=lambda a: (a.answered_at, a.programme)
+    )
+    return by_key, baselines
+
+
+def _pairs_of(
+    by_key: Keyed, baselines: Sequence[Answer], months: int
+) -> list[tuple[Answer, Answer]]:
     """Each person's (baseline, follow-up) answers: for one programme's answers, the pair
     for that programme; for the borough's, the pair of the programme whose baseline they
     answered first (then the lowest programme id), so that each person counts once."""
-    by_key = {(a.person, a.programme, a.months): a for a in answers if a.answered}
     found: dict[int, tuple[Answer, Answer]] = {}
-    for (person, programme, point), before in sorted(
-        by_key.items(), key=lambda item: (item[1].answered_at, item[0][1])
-    ):
-        after = by_key.get((person, programme, months))
-        if point == 0 and after is not None and person not in found:
-            found[person] = (before, after)
+    for before in baselines:
+        after = by_key.get((before.person, before.programme, months))
+        if after is not None and before.person not in found:
+            found[before.person] = (before, after)
     return list(found.values())
 
 
@@ -239,12 +255,13 @@ def group_figures(
     """The figures of one group from all its answers: a programme's, or everyone's (the
     borough, where each person counts once at each point)."""
     answered, skipped = _counts(answers, (0, *follow_ups))
+    by_key, baselines = _answered_by_key(answers)  # once for every follow-up
     return Group(
         key,
         name,
         answered,
         skipped,
-        [_follow_up(m, _pairs(answers, m), small) for m in follow_ups],
+        [_follow_up(m, _pairs_of(by_key, baselines, m), small) for m in follow_ups],
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from server.wellbeing.figures import t_quantile
+from server.wellbeing.figures import t_above, t_quantile
 from server.wellbeing.services import wellbeing_figures
 from tests.helpers import factories as f
 from tests.helpers.html import HTML, Tables
@@ -23,6 +23,23 @@ from tests.helpers.wellbeing import answers
 )
 def test_the_t_quantile_matches_the_published_tables(df, published):
     assert round(t_quantile(0.975, df), 3) == published
+
+
+def _full_bisection(p: float, df: int) -> float:
+    """The quantile by 200 halvings, none skipped (as before issue 17 stopped early)."""
+    tail, low, high = 1.0 - p, 0.0, 1.0
+    while t_above(high, df) > tail:
+        high *= 2.0
+    for _ in range(200):
+        middle = (low + high) / 2.0
+        low, high = (middle, high) if t_above(middle, df) > tail else (low, middle)
+    return (low + high) / 2.0
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 7, 30, 99, 1000, 40000])
+def test_the_t_quantile_stops_early_at_exactly_the_same_number(df):
+    assert t_quantile(0.975, df) == _full_bisection(0.975, df)
+    assert t_quantile(0.9, df) == _full_bisection(0.9, df)
 
 
 def test_the_t_quantile_refuses_what_has_no_answer():
