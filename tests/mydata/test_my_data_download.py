@@ -26,8 +26,8 @@ async def phone_client(app):
 
 
 KINDS = ("person", "accounts", "memberships", "counted_roles", "trainings", "activities",
-         "friends_sessions", "stories", "api_tokens", "sessions", "sign_in_links", "emails", "audit_events",
-         "import_rows")  # fmt: skip
+         "friends_sessions", "stories", "api_tokens", "sessions", "sign_in_links", "emails",
+         "audit_events", "import_rows")  # fmt: skip
 
 
 @pytest.mark.slow
