@@ -37,7 +37,9 @@ async def waiting():
         }
         for n in range(MANY)
     ]
-    ids = await f.activities(*rows)
+    ids = []
+    for start in range(0, MANY, 1000):  # PostgreSQL takes at most 32,767 values a query
+        ids += await f.activities(*rows[start : start + 1000])
     return {i: row["note"] for i, row in zip(ids, rows, strict=True)}
 
 
