@@ -17,7 +17,7 @@ from litestar import Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from server.accounts import services as accounts
 from server.accounts.sign_in import TooManyRequests, request_link
@@ -127,7 +127,7 @@ def reference_handlers(kind: ReferenceKind) -> list[HTTPRouteHandler]:
     )
 
     @get(base, name=tag, guards=[admin])
-    async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes]:
+    async def listing(request: AnyRequest, ctx: PageContext) -> Template | Response[bytes] | Stream:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
         context: dict[str, object] = {
@@ -212,7 +212,7 @@ DONE = {
 
 
 @get("/admin/users", name="console-admin-users", guards=[admin])
-async def users(request: AnyRequest) -> Template | Response[bytes]:
+async def users(request: AnyRequest) -> Template | Response[bytes] | Stream:
     params = dict(request.query_params)
     fmt = params.pop("format", None)
     context: dict[str, object] = {"values": params, "roles": ROLES, "errors": {}}

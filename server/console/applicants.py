@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Mapping
 from litestar import get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response, Stream, Template
 
 from server.console.exports import download, wanted_format
 from server.join import queue
@@ -19,7 +19,7 @@ from server.lib.pages import FormData, PageContext, url
 from server.lib.records import Context
 from server.lib.validation import Conflict, Invalid
 
-Page = Template | Redirect | Response[bytes]
+Page = Template | Redirect | Response[bytes] | Stream
 COLUMNS = (
     ("id", "Application"), ("created_at", "Sent"), ("status", "Status"), ("name", "Name"),
     ("email", "Email"), ("phone", "Mobile"), ("postcode", "Postcode"),

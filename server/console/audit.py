@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from server.activities.details import SETTINGS, TAKE_UP_SHORT
 from server.activities.services import KINDS
@@ -88,7 +88,7 @@ def _for_file(items: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
 
 
 @get("/audit", name="console-audit", guards=[admin])
-async def audit_log(request: AppRequest) -> Template | Response[bytes]:
+async def audit_log(request: AppRequest) -> Template | Response[bytes] | Stream:
     sent = read_date_filters(request.query_params)
     params = {k: v for k, v in sent.items() if k in (*FILTERS, "page", "per_page")}
     zone = get_settings().time_zone

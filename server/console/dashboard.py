@@ -14,7 +14,7 @@ from datetime import date
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from server.console.charts import Chart
 from server.console.exports import download, download_workbook, wanted_format
@@ -256,7 +256,7 @@ def wanted_table(value: str | None) -> str:
 
 
 @get("/export", name="console-dashboard-export")
-async def export(request: HTMXRequest) -> Response[bytes] | Template:
+async def export(request: HTMXRequest) -> Response[bytes] | Stream | Template:
     """The dashboard's figures for the same filters: XLSX with a sheet for each table, or
     CSV of one table (table=headline, programmes (the default), areas, months, settings,
     topics, deprivation or signposting)."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 
 from litestar import Response
+from litestar.response import Stream
 from openpyxl import Workbook
 
 from server.lib.cells import neutralise
@@ -44,35 +47,57 @@ def _text(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _csv_bytes(columns: Columns, rows: Iterable[Mapping[str, object]]) -> bytes:
+# A streamed file is sent in pieces of about this many bytes.
+CHUNK = 64 * 1024
+
+
+def csv_chunks(columns: Columns, rows: Iterable[Mapping[str, object]]) -> Iterator[bytes]:
+    """The CSV file, a piece at a time as the rows are read: never the whole file at once."""
     out = io.StringIO()
     writer = csv.writer(out)
+    # The byte order mark makes Excel read the file as UTF-8 (names with accents).
+    out.write("\ufeff")
     writer.writerow([heading for _, heading in columns])
     for row in rows:
         writer.writerow([_text(_cell(row.get(key))) for key, _ in columns])
-    # The byte order mark makes Excel read the file as UTF-8 (names with accents).
-    return b"\xef\xbb\xbf" + out.getvalue().encode()
+        if out.tell() >= CHUNK:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode()
 
 
-def _xlsx_bytes(title: str, columns: Columns, rows: Iterable[Mapping[str, object]]) -> bytes:
+def xlsx_chunks(
+    title: str, columns: Columns, rows: Iterable[Mapping[str, object]]
+) -> Iterator[bytes]:
+    """The XLSX file: openpyxl's write-only mode writes each row to a temporary file as it
+    comes, the workbook is saved to another, and that is sent a piece at a time; both are
+    deleted (on the way out, including when the client goes away)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([heading for _, heading in columns])
     for row in rows:
         sheet.append([_cell(row.get(key)) for key, _ in columns])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    try:
+        os.close(handle)
+        book.save(path)
+        with open(path, "rb") as saved:
+            while piece := saved.read(CHUNK):
+                yield piece
+    finally:
+        os.unlink(path)
 
 
 def download(
     name: str, columns: Columns, rows: Iterable[Mapping[str, object]], fmt: str
-) -> Response[bytes]:
-    """A file to download, named after the list and today's date."""
-    body = _csv_bytes(columns, rows) if fmt == "csv" else _xlsx_bytes(name, columns, rows)
+) -> Response[bytes] | Stream:
+    """A file to download, named after the list and today's date, streamed: it is made a
+    piece at a time while it is sent (see csv_chunks, xlsx_chunks)."""
+    chunks = csv_chunks(columns, rows) if fmt == "csv" else xlsx_chunks(name, columns, rows)
     filename = f"{name}-{today().isoformat()}.{fmt}"
-    return Response(
-        content=body,
+    return Stream(
+        chunks,
         media_type=FORMATS[fmt],
         headers={
             "content-disposition": f'attachment; filename="{filename}"',

@@ -16,7 +16,7 @@ from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from server.console.exports import download, wanted_format
 from server.imports import jobs
@@ -214,7 +214,7 @@ PROBLEM_COLUMNS = (("row", "Row"), ("field", "Column"), ("message", "Problem"))
 
 
 @get("/import/{job_id:int}/problems", name="console-import-problems")
-async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[bytes]:
+async def problems(request: AppRequest, job_id: FromPath[int]) -> Response[bytes] | Stream:
     job = await jobs.get_job(job_id)
     try:
         fmt = wanted_format(request.query_params.get("format"))

@@ -18,7 +18,7 @@ import msgspec
 from litestar import Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from server.activities.lists import SERVICES, TOPICS
 from server.console.exports import download, wanted_format
@@ -167,7 +167,7 @@ def list_handlers(kind: ListKind) -> list[HTTPRouteHandler]:
     )
 
     @get(base, name=tag)
-    async def listing(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
+    async def listing(request: AppRequest, ctx: PageContext) -> Template | Response[bytes] | Stream:
         params = dict(request.query_params)
         fmt = params.pop("format", None)
         context: dict[str, object] = {"listed": kind, "errors": {}}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from litestar import Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from server.activities.details import SETTINGS
 from server.activities.services import KINDS, service_names
@@ -85,7 +85,7 @@ async def people_list(request: Req, ctx: PageContext) -> Template:
 
 
 @get("/people/download", name="console-people-download")
-async def people_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
+async def people_download(request: Req, ctx: PageContext) -> Response[bytes] | Stream | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
         rows = await svc.people_for_download(ctx, request.query_params)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from litestar import get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response, Stream, Template
 
 from server.activities.details import SETTINGS, TAKE_UP_SHORT, topics_of
 from server.activities.services import (
@@ -175,7 +175,7 @@ async def _queue_rows(
 
 
 @get("/review", name="console-review")
-async def queue_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
+async def queue_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes] | Stream:
     if request.query_params.get("format"):
         try:
             fmt = wanted_format(request.query_params.get("format"))
@@ -372,7 +372,9 @@ STORY_COLUMNS = (
 
 
 @get("/review/stories/decided", name="console-review-decided")
-async def decided_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
+async def decided_page(
+    request: AppRequest, ctx: PageContext
+) -> Template | Response[bytes] | Stream:
     params = request.query_params
     filters = {k: params.get(k, "") for k in ("status", "programme")}
     try:

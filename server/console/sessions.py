@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import get
 from litestar.handlers import HTTPRouteHandler
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response, Stream, Template
 
 from server.console.exports import download, wanted_format
 from server.console.record_forms import RecordForm, delete_handler, form_handlers
@@ -122,7 +122,7 @@ async def _list_page(
     template: str,
     download_as: tuple[str, tuple[tuple[str, str], ...]],
     more: Callable[[Context], Awaitable[dict[str, object]]] | None = None,
-) -> Template | Response[bytes]:
+) -> Template | Response[bytes] | Stream:
     """A filtered, paginated list, or all of it as CSV or XLSX with ?format=. Filters that
     cannot be used show the page again with what to fix (400)."""
     params = read_date_filters(request.query_params)
@@ -154,7 +154,9 @@ async def _list_page(
 
 
 @get("/sessions", name="console-sessions")
-async def sessions_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
+async def sessions_page(
+    request: AppRequest, ctx: PageContext
+) -> Template | Response[bytes] | Stream:
     return await _list_page(
         request,
         ctx,
@@ -276,7 +278,9 @@ async def _counted_now(ctx: Context) -> dict[str, object]:
 
 
 @get("/sessions/external", name="console-external")
-async def external_page(request: AppRequest, ctx: PageContext) -> Template | Response[bytes]:
+async def external_page(
+    request: AppRequest, ctx: PageContext
+) -> Template | Response[bytes] | Stream:
     return await _list_page(
         request,
         ctx,

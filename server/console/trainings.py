@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from litestar import Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from schema.rows import TrainingRecordRow
 from server.console.common import person_address
@@ -81,7 +81,7 @@ async def expiring_page(request: Req, ctx: PageContext) -> Template:
 
 
 @get("/trainings/download", name="console-trainings-download")
-async def expiring_download(request: Req, ctx: PageContext) -> Response[bytes] | Template:
+async def expiring_download(request: Req, ctx: PageContext) -> Response[bytes] | Stream | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
         found = await expiring_trainings(ctx, request.query_params, every_page=True)

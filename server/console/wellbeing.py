@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from server.console.exports import download, wanted_format
 from server.console.wellbeing_figures import COLUMNS, download_rows, view
@@ -31,7 +31,7 @@ async def wellbeing_page() -> Template:
 
 
 @get("/wellbeing/download", name="console-wellbeing-download")
-async def wellbeing_download(request: AppRequest) -> Response[bytes] | Template:
+async def wellbeing_download(request: AppRequest) -> Response[bytes] | Stream | Template:
     """Every figure of the page as CSV (or XLSX): one row per group, follow-up, measure."""
     try:
         fmt = wanted_format(request.query_params.get("format"))
