@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import date, datetime
+from typing import Any
 
 from litestar import Response
 from litestar.response import Stream
@@ -51,33 +61,64 @@ def _text(value: object) -> object:
 CHUNK = 64 * 1024
 
 
+Rows = Iterable[Mapping[str, object]] | AsyncIterable[Mapping[str, object]]
+
+
+class _CsvPieces:
+    """Rows written as CSV, handed out in pieces of about CHUNK bytes."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        self.out = io.StringIO()
+        self.writer = csv.writer(self.out)
+        # The byte order mark makes Excel read the file as UTF-8 (names with accents).
+        self.out.write("\ufeff")
+        self.writer.writerow([heading for _, heading in columns])
+
+    def add(self, row: Mapping[str, object]) -> bytes | None:
+        """The row written; a piece to send once there is enough."""
+        self.writer.writerow([_text(_cell(row.get(key))) for key, _ in self.columns])
+        return self.take() if self.out.tell() >= CHUNK else None
+
+    def take(self) -> bytes:
+        piece = self.out.getvalue().encode()
+        self.out.seek(0)
+        self.out.truncate()
+        return piece
+
+
 def csv_chunks(columns: Columns, rows: Iterable[Mapping[str, object]]) -> Iterator[bytes]:
     """The CSV file, a piece at a time as the rows are read: never the whole file at once."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    # The byte order mark makes Excel read the file as UTF-8 (names with accents).
-    out.write("\ufeff")
-    writer.writerow([heading for _, heading in columns])
+    pieces = _CsvPieces(columns)
     for row in rows:
-        writer.writerow([_text(_cell(row.get(key))) for key, _ in columns])
-        if out.tell() >= CHUNK:
-            yield out.getvalue().encode()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode()
+        if (piece := pieces.add(row)) is not None:
+            yield piece
+    yield pieces.take()
 
 
-def xlsx_chunks(
-    title: str, columns: Columns, rows: Iterable[Mapping[str, object]]
-) -> Iterator[bytes]:
-    """The XLSX file: openpyxl's write-only mode writes each row to a temporary file as it
-    comes, the workbook is saved to another, and that is sent a piece at a time; both are
-    deleted (on the way out, including when the client goes away)."""
+async def csv_chunks_read(
+    columns: Columns, rows: AsyncIterable[Mapping[str, object]]
+) -> AsyncIterator[bytes]:
+    """As csv_chunks, for rows read from the database a page at a time while it is sent."""
+    pieces = _CsvPieces(columns)
+    async for row in rows:
+        if (piece := pieces.add(row)) is not None:
+            yield piece
+    yield pieces.take()
+
+
+def _sheet(title: str, columns: Columns) -> tuple[Workbook, Any]:
+    """A workbook in openpyxl's write-only mode (each row goes to a temporary file as it
+    comes), with one sheet and its headings."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([heading for _, heading in columns])
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _ in columns])
+    return book, sheet
+
+
+def _saved_pieces(book: Workbook) -> Generator[bytes]:
+    """The workbook saved to a temporary file, sent a piece at a time; the file is deleted
+    on the way out (including when the client goes away)."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     try:
         os.close(handle)
@@ -89,12 +130,44 @@ def xlsx_chunks(
         os.unlink(path)
 
 
-def download(
-    name: str, columns: Columns, rows: Iterable[Mapping[str, object]], fmt: str
-) -> Response[bytes] | Stream:
+def xlsx_chunks(
+    title: str, columns: Columns, rows: Iterable[Mapping[str, object]]
+) -> Iterator[bytes]:
+    """The XLSX file, made and sent without holding it whole (see _sheet, _saved_pieces)."""
+    book, sheet = _sheet(title, columns)
+    for row in rows:
+        sheet.append([_cell(row.get(key)) for key, _ in columns])
+    yield from _saved_pieces(book)
+
+
+async def xlsx_chunks_read(
+    title: str, columns: Columns, rows: AsyncIterable[Mapping[str, object]]
+) -> AsyncIterator[bytes]:
+    """As xlsx_chunks, for rows read from the database a page at a time."""
+    book, sheet = _sheet(title, columns)
+    async for row in rows:
+        sheet.append([_cell(row.get(key)) for key, _ in columns])
+    saved = _saved_pieces(book)
+    try:
+        while piece := await asyncio.to_thread(next, saved, b""):
+            yield piece
+    finally:
+        saved.close()
+
+
+def download(name: str, columns: Columns, rows: Rows, fmt: str) -> Response[bytes] | Stream:
     """A file to download, named after the list and today's date, streamed: it is made a
-    piece at a time while it is sent (see csv_chunks, xlsx_chunks)."""
-    chunks = csv_chunks(columns, rows) if fmt == "csv" else xlsx_chunks(name, columns, rows)
+    piece at a time while it is sent (see csv_chunks, xlsx_chunks). Rows may be a list or
+    read from the database while the file is sent (an async iterator)."""
+    chunks: Iterator[bytes] | AsyncIterator[bytes]
+    if isinstance(rows, AsyncIterable):
+        chunks = (
+            csv_chunks_read(columns, rows)
+            if fmt == "csv"
+            else xlsx_chunks_read(name, columns, rows)
+        )
+    else:
+        chunks = csv_chunks(columns, rows) if fmt == "csv" else xlsx_chunks(name, columns, rows)
     filename = f"{name}-{today().isoformat()}.{fmt}"
     return Stream(
         chunks,

@@ -88,7 +88,7 @@ async def people_list(request: Req, ctx: PageContext) -> Template:
 async def people_download(request: Req, ctx: PageContext) -> Response[bytes] | Stream | Template:
     try:
         fmt = wanted_format(request.query_params.get("format"))
-        rows = await svc.people_for_download(ctx, request.query_params)
+        rows = svc.people_for_download(ctx, request.query_params)
     except Invalid as exc:
         return error_page("This list cannot be downloaded", " ".join(exc.errors.values()))
     return download("people", PEOPLE_COLUMNS, rows, fmt)

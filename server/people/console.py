@@ -4,7 +4,7 @@ so the console and the API keep the same rules and the same audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TypedDict
 
 from piccolo.custom_types import Combinable
@@ -131,17 +131,40 @@ def _where(clauses: list[Combinable]) -> Combinable | None:
     return out
 
 
-async def people_for_download(ctx: Context, params: Mapping[str, str]) -> list[Listed]:
-    """Every person matching the filters (all pages), as rows for a CSV or XLSX file."""
+DOWNLOAD_PAGE = 2000  # people read at a time for a download
+
+
+def people_for_download(ctx: Context, params: Mapping[str, str]) -> AsyncIterator[Listed]:
+    """Every person matching the filters (all pages), as rows for a CSV or XLSX file, read
+    DOWNLOAD_PAGE at a time in name order while the file is sent: never the whole table in
+    memory (300,000 people at demo scale 100). The filters are checked at once (Invalid
+    says which to fix). The pages are read one after another, not at one moment: a person
+    changed while the file is being sent is in it as they were or as they are."""
     form = Form(filter_params({k: v for k, v in params.items() if k != "page"}))
     where = _where(people_filters(form, ctx))
     form.result()
-    query = Person.select().order_by(Person.name).order_by(Person.id)
-    if where is not None:
-        query = query.where(where)
-    rows = rows_as(PersonRow, await query)
-    roles = await _roles_of([r["id"] for r in rows], ctx.ref)
-    return [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
+    return _people_in_pages(where, ctx.ref)
+
+
+async def _people_in_pages(where: Combinable | None, ref: Reference) -> AsyncIterator[Listed]:
+    after: PersonRow | None = None
+    while True:
+        clauses = [] if where is None else [where]
+        if after is not None:  # the next page, by (name, id): the list's own order
+            name, last = after["name"], after["id"]
+            clauses.append((Person.name > name) | ((Person.name == name) & (Person.id > last)))
+        query = Person.select().order_by(Person.name).order_by(Person.id).limit(DOWNLOAD_PAGE)
+        chosen = _where(clauses)
+        if chosen is not None:
+            query = query.where(chosen)
+        async with searching():  # a plan for each text searched (PostgreSQL)
+            rows = rows_as(PersonRow, await query)
+        roles = await _roles_of([r["id"] for r in rows], ref)
+        for row in rows:
+            yield _listed(row, roles.get(row["id"], []), ref)
+        if len(rows) < DOWNLOAD_PAGE:
+            return
+        after = rows[-1]
 
 
 ORGANISATION_MATCHES = 20  # organisations the person form's search shows at once
