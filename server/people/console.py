@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
 from piccolo.custom_types import Combinable
+from piccolo.querystring import QueryString
 
 from schema.rows import ActivityRow, MembershipRow, PersonRow, TrainingRecordRow
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
@@ -154,9 +155,6 @@ async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
     if with_role and await _walk_names(with_role, skip + PER_PAGE):
         where = _where(people_filters(form, ctx, walk_names=True))
     async with searching():  # a plan for each text searched (PostgreSQL)
-        query = Person.select(Person.id, Person.name, Person.email, Person.footprint)
-        query = query.order_by(Person.name).order_by(Person.id).limit(PER_PAGE).offset(skip)
-        rows = rows_as(PersonRow, await (query.where(where) if where is not None else query))
         more = False
         if with_role is not None and not words_or_place:
             total = with_role
@@ -166,6 +164,14 @@ async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
             total = len(await (ids.where(where) if where is not None else ids))
             more = total > up_to
             total = min(total, up_to)
+        # Few matches: find them (by the search's indexes) and sort them. The name index would
+        # give the order without a sort, but PostgreSQL then tries people in name order until
+        # the page is full, folding each name: 17,000 people for 25 of 543 "Roth" of one area.
+        few = not more and total <= COUNTED_BEYOND
+        name = QueryString("person.name || ''") if few else Person.name
+        query = Person.select(Person.id, Person.name, Person.email, Person.footprint)
+        query = query.order_by(name).order_by(Person.id).limit(PER_PAGE).offset(skip)
+        rows = rows_as(PersonRow, await (query.where(where) if where is not None else query))
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     items = [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
     pages = max(1, -(-total // PER_PAGE))
