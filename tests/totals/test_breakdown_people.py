@@ -19,7 +19,8 @@ STATUSES = ("active", "active", "active", "paused", "left")
 
 
 def _where(flt: Filters) -> tuple[str, list[object]]:
-    where, args = ["m.status = 'active'"], []
+    where: list[str] = ["m.status = 'active'"]
+    args: list[object] = []
     for sql, value in (
         ("m.programme = {}", flt.programme),
         ("p.footprint = {}", flt.footprint),
