@@ -8,23 +8,29 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TypedDict
 
 from piccolo.custom_types import Combinable
+from piccolo.querystring import QueryString
 
 from schema.rows import ActivityRow, MembershipRow, PersonRow, TrainingRecordRow
 from schema.tables import Activity, Membership, Organisation, Person, TrainingRecord
 from server.accounts.addresses import holders, taken_message
 from server.db import contains
 from server.lib.normal import search_text
-from server.lib.records import Context, NotFound, create_record, fetch, list_records, update_record
+from server.lib.records import Context, NotFound, allow, create_record, fetch, update_record
 from server.lib.reference import Reference
 from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Conflict, Form
 from server.people import shapes
 from server.people.search import searching
-from server.people.services import MEMBERSHIPS, PEOPLE, people_filters
+from server.people.services import MEMBERSHIPS, PEOPLE, STATUSES, people_filters
 from server.settings import today
 
 FILTERS = ("q", "programme", "footprint", "organisation", "status")
 PER_PAGE = 25
+# The people list counts its matches no further than this many past the first it shows.
+COUNTED_BEYOND = 1000
+# A person tried in name order (an index look-up) costs about this many times a person with
+# the role listed and sorted (measured on SQLite at demo scale 100): see _walk_names.
+LOOKUP_COST = 8
 LATEST_ACTIVITIES = 20
 # The person form's fields, in the order they are shown.
 PERSON_FIELDS = (
@@ -67,8 +73,9 @@ class PeoplePage(TypedDict):
     items: list[Listed]
     page: int
     per_page: int
-    total: int
-    pages: int
+    total: int  # with more: at least this many (counted no further)
+    pages: int  # with more: at least one more
+    more: bool
 
 
 def _programme_name(ref: Reference, programme_id: int) -> str:
@@ -105,22 +112,71 @@ def _listed(row: PersonRow, roles: list[Role], ref: Reference) -> Listed:
     )
 
 
+async def _with_role(ctx: Context, params: Mapping[str, str]) -> int | None:
+    """How many people have a role of the programme (and status) chosen, counted from the
+    roles (a person has one role at most in a programme), or None without a programme."""
+    programme = ctx.ref.programme_ids().get(params.get("programme", ""))
+    if programme is None:
+        return None
+    query = Membership.count().where(Membership.programme == programme)
+    if params.get("status") in STATUSES:
+        query = query.where(Membership.status == params["status"])
+    return int(await query)
+
+
+async def _walk_names(with_role: int, wanted: int) -> bool:
+    """Whether to try people in name order until `wanted` have the role (about wanted *
+    people / with_role look-ups), rather than list those with_role first and sort them
+    (PostgreSQL plans both forms alike from its statistics; SQLite needs telling)."""
+    highest = await Person.select(Person.id).order_by(Person.id, ascending=False).first()
+    people = int(highest["id"]) if highest else 0  # about how many people there are
+    return with_role * with_role >= LOOKUP_COST * wanted * people
+
+
 async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
-    """One page of people matching the filters, with their area and programmes.
-    Invalid (from the checks of PEOPLE's filters) says which filter to fix."""
+    """One page of people matching the filters, in name order, with their area and
+    programmes. Invalid (from the checks of PEOPLE's filters) says which filter to fix.
+
+    The total is exact when it is cheap: no filter but a programme (and status), counted from
+    the roles. Otherwise matches are counted up to COUNTED_BEYOND past the page shown, and
+    beyond that the page says "more than": counting every one of 300,000 people who have an
+    "a" in their name takes longer than the whole page should, and a coordinator pages on
+    through every match all the same (issue 17)."""
+    allow(PEOPLE, ctx.actor, "list")
+    wanted = filter_params(params)
+    form = Form(wanted)
+    form.integer("page", "the page number", low=1, high=100_000, default=1)
+    words_or_place = any(wanted.get(k) for k in ("q", "footprint", "organisation"))
+    with_role = await _with_role(ctx, wanted)
+    where = _where(people_filters(form, ctx))
+    form.result()
+    page = form.needed("page", int)
+    skip = (page - 1) * PER_PAGE
+    if with_role and await _walk_names(with_role, skip + PER_PAGE):
+        where = _where(people_filters(form, ctx, walk_names=True))
     async with searching():  # a plan for each text searched (PostgreSQL)
-        page = await list_records(PEOPLE, ctx, {**filter_params(params), "per_page": str(PER_PAGE)})
-    codes = ctx.ref.footprint_ids()
-    # The list shows the area's name: back from the code PEOPLE presents to its id.
-    rows = [
-        PersonRow(id=p.id, name=p.name, email=p.email, footprint=codes.get(p.footprint or ""))
-        for p in page.items
-    ]
+        more = False
+        if with_role is not None and not words_or_place:
+            total = with_role
+        else:
+            up_to = skip + COUNTED_BEYOND
+            ids = Person.select(Person.id).limit(up_to + 1)
+            total = len(await (ids.where(where) if where is not None else ids))
+            more = total > up_to
+            total = min(total, up_to)
+        # Few matches: find them (by the search's indexes) and sort them. The name index would
+        # give the order without a sort, but PostgreSQL then tries people in name order until
+        # the page is full, folding each name: 17,000 people for 25 of 543 "Roth" of one area.
+        few = not more and total <= COUNTED_BEYOND
+        name = QueryString("person.name || ''") if few else Person.name
+        query = Person.select(Person.id, Person.name, Person.email, Person.footprint)
+        query = query.order_by(name).order_by(Person.id).limit(PER_PAGE).offset(skip)
+        rows = rows_as(PersonRow, await (query.where(where) if where is not None else query))
     roles = await _roles_of([r["id"] for r in rows], ctx.ref)
     items = [_listed(r, roles.get(r["id"], []), ctx.ref) for r in rows]
-    pages = max(1, -(-page.total // PER_PAGE))
+    pages = max(1, -(-total // PER_PAGE))
     return PeoplePage(
-        items=items, page=page.page, per_page=page.per_page, total=page.total, pages=pages
+        items=items, page=page, per_page=PER_PAGE, total=total, pages=pages, more=more
     )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.custom_types import Combinable
+from piccolo.querystring import QueryString
 
 from schema.rows import MembershipRow, PersonRow
 from schema.tables import Membership, Organisation, Person
@@ -85,7 +88,17 @@ def present_person(row: PersonRow, ref: Reference) -> shapes.Person:
     )
 
 
-def people_filters(form: Form, ctx: Context) -> list[Combinable]:
+class _HasRole(ComparisonOperator):
+    """The person has a role of the subquery's (EXISTS, one index look-up a person): a plan
+    that reads people in name order and stops at a page, when many people match."""
+
+    template = "EXISTS (SELECT 1 FROM membership r WHERE r.person = {name} AND {value})"
+
+
+def people_filters(form: Form, ctx: Context, walk_names: bool = False) -> list[Combinable]:
+    """The people list's filters. walk_names: people with a role of the programme (status)
+    chosen are tried one by one in name order (many match), rather than listed first (few
+    match: SQLite then sorts only them)."""
     form.text("q", "words to search for", max_length=100, default=None)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
@@ -99,7 +112,16 @@ def people_filters(form: Form, ctx: Context) -> list[Combinable]:
         out.append(Person.footprint == c["footprint"])
     if c.get("organisation"):
         out.append(Person.organisation == c["organisation"])
-    if c.get("programme") or c.get("status"):
+    if (c.get("programme") or c.get("status")) and walk_names:
+        parts = [(f"r.{k} = {{}}", c[k]) for k in ("programme", "status") if c.get(k)]
+        out.append(
+            Where(
+                column=Person.id,
+                value=QueryString(" AND ".join(sql for sql, _ in parts), *(v for _, v in parts)),
+                operator=_HasRole,
+            )
+        )
+    elif c.get("programme") or c.get("status"):
         members = Membership.select(Membership.person)
         if c.get("programme"):
             members = members.where(Membership.programme == c["programme"])

@@ -14,12 +14,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any, Literal, TypedDict, TypeVar, overload
 
 from schema.tables import ActivityDaily, ExternalCount
 from server.lib.reference import Reference
 from server.lib.rows import rows_as
+from server.totals import people as people_rollup
 from server.totals.dates import FAR_FUTURE, FAR_PAST
 from server.totals.services import (
     ExternalFigure,
@@ -27,7 +27,6 @@ from server.totals.services import (
     RollupSums,
     _Where,
     add_sums,
-    membership_where,
     session_where,
     split_range,
 )
@@ -123,71 +122,20 @@ async def activity_sums_by(
 # People and roles ---------------------------------------------------------------------
 
 
-def _members_sql(f: Filters, where: _Where, friends: str) -> str:
-    """The quickest query for these filters (measured on SQLite at demo scale 20): people
-    of one area are read from the person index, then their roles; roles in one programme
-    are one per person, so need no counting per person; otherwise roles are first counted
-    per person (the index on person and programme answers that), then people per area."""
-    friend = f"CASE WHEN m.programme IN ({friends}) THEN 1 ELSE 0 END"
-    if f.programme:
-        return (
-            f"SELECT p.footprint AS k, COUNT(*) AS people, COUNT(*) AS roles, SUM({friend}) "
-            "AS friend_roles FROM membership m JOIN person p ON p.id = m.person "
-            f"WHERE {where.sql} GROUP BY p.footprint"
-        )
-    if f.footprint:
-        # CROSS JOIN: SQLite then reads person first; PostgreSQL plans it as any join.
-        return (
-            "SELECT k, COUNT(*) AS people, SUM(n) AS roles, SUM(fr) AS friend_roles FROM "
-            f"(SELECT p.footprint AS k, COUNT(*) AS n, SUM({friend}) AS fr FROM person p "
-            f"CROSS JOIN membership m WHERE m.person = p.id AND {where.sql} "
-            "GROUP BY p.footprint, p.id) x GROUP BY k"
-        )
-    return (
-        "SELECT p.footprint AS k, COUNT(*) AS people, SUM(x.n) AS roles, SUM(x.fr) AS "
-        f"friend_roles FROM (SELECT m.person AS person, COUNT(*) AS n, SUM({friend}) AS fr "
-        f"FROM membership m WHERE {where.sql} GROUP BY m.person) x "
-        "JOIN person p ON p.id = x.person GROUP BY p.footprint"
-    )
-
-
-class _AreaMembers(TypedDict):
-    """People, roles and Friends roles of one area (a SUM of counts is numeric, so a
-    Decimal, on PostgreSQL)."""
-
-    k: int | None  # the area's id, None for none
-    people: int
-    roles: int | Decimal
-    friend_roles: int | Decimal
-
-
 async def members_by_area(f: Filters, friend_kind: frozenset[int]) -> dict[int, Sums]:
-    """By the area of the person: distinct people with an active role, their roles, and
-    those of their roles in Friends programmes."""
-    where = membership_where(f)
-    friends = ", ".join("{}" for _ in friend_kind) or "NULL"
-    rows = rows_as(
-        _AreaMembers,
-        await ActivityDaily.raw(_members_sql(f, where, friends), *sorted(friend_kind), *where.args),
+    """By the area of the person (0 for none): distinct people with an active role, their
+    roles, and those of their roles in Friends programmes; from the people rollups
+    (server/totals/people.py), never by counting the roles one by one."""
+    roles, people, friend_roles = await asyncio.gather(
+        people_rollup.roles(f, by="footprint"),
+        people_rollup.people(f, by="footprint"),
+        people_rollup.roles(f, by="footprint", among=friend_kind),
     )
     return {
-        int(row["k"] or NO_AREA): {
-            "people": int(row["people"]),
-            "roles": int(row["roles"] or 0),
-            "friend_roles": int(row["friend_roles"] or 0),
-        }
-        for row in rows
+        area: {"people": people[area], "roles": n, "friend_roles": friend_roles[area]}
+        for area, n in roles.items()
+        if n
     }
-
-
-class _ProgrammeJoined(TypedDict):
-    k: int  # the programme's id
-    n: int
-
-
-class _DayJoined(TypedDict):
-    k: date | str  # the day joined
-    n: int
 
 
 @overload
@@ -198,24 +146,10 @@ async def new_roles_by(
     f: Filters, by: Literal["programme", "month"]
 ) -> dict[int, int] | dict[date, int]:
     """Active roles that joined within the filters' dates, by "programme" (keyed by its id)
-    or by "month" (keyed by its first day; grouped by the day joined in SQL, then by month
-    here: the same on both engines)."""
-    where = membership_where(f)
-    source = "membership m JOIN person p ON p.id = m.person" if f.footprint else "membership m"
-    group = "m.programme" if by == "programme" else "m.joined_on"
-    rows = await ActivityDaily.raw(
-        f"SELECT {group} AS k, COUNT(*) AS n FROM {source} WHERE {where.sql} GROUP BY {group}",
-        *where.args,
-    )
+    or by "month" (keyed by its first day), from the people rollups."""
     if by == "programme":
-        programmes: defaultdict[int, int] = defaultdict(int)
-        for row in rows_as(_ProgrammeJoined, rows):
-            programmes[row["k"]] += int(row["n"])
-        return dict(programmes)
-    months: defaultdict[date, int] = defaultdict(int)
-    for day in rows_as(_DayJoined, rows):
-        months[month_start(_day(day["k"]))] += int(day["n"])
-    return dict(months)
+        return {k: n for k, n in (await people_rollup.roles(f, by="programme")).items() if n}
+    return {k: n for k, n in (await people_rollup.roles_by_month(f)).items() if n}
 
 
 # Friends made in sessions and counted elsewhere ---------------------------------------

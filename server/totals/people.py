@@ -24,7 +24,7 @@ by the difference, so it can be called any number of times, after any mix of wri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Protocol, TypedDict
 
@@ -234,10 +234,19 @@ class _Sum(TypedDict):
     n: int
 
 
-def _where(parts: list[str], args: list[object], f: Filters, by_programme: bool) -> None:
+def _where(
+    parts: list[str],
+    args: list[object],
+    f: Filters,
+    by_programme: bool,
+    among: Collection[int] | None = None,
+) -> None:
     if by_programme and f.programme:
         parts.append("programme = {}")
         args.append(f.programme)
+    if among is not None:  # only these programmes (none at all when empty)
+        parts.append(f"programme IN ({_marks(list(among))})" if among else "1 = 0")
+        args.extend(sorted(among))
     if f.footprint:
         parts.append("footprint = {}")
         args.append(f.footprint)
@@ -254,18 +263,49 @@ async def _sums(
         out[int(row["key"])] += int(row["n"] or 0)
 
 
-async def roles(f: Filters, by: str | None = "programme") -> Counter[int]:
-    """Active roles that joined within the dates, of the programme, of people of the area:
-    by programme, or by the quintile of the home (by="quintile")."""
+def _role_reads(f: Filters) -> list[tuple[str, str, tuple[date, date]]]:
+    """(table, its period column, the first and last period) to read for the dates: whole
+    months from role_monthly, the days at either edge from role_daily."""
     months, days = split_range(f.since, f.until)
     reads = [("role_monthly", "month", months)] if months else []
-    reads += [("role_daily", "day", d) for d in days]
+    return reads + [("role_daily", "day", d) for d in days]
+
+
+async def roles(
+    f: Filters, by: str | None = "programme", among: Collection[int] | None = None
+) -> Counter[int]:
+    """Active roles that joined within the dates, of the programme, of people of the area:
+    by programme, by the area of the person (by="footprint", 0 for none), or by the
+    quintile of the home (by="quintile"). among: only roles in these programmes."""
     out: Counter[int] = Counter()
-    for table, period, (low, high) in reads:
+    for table, period, (low, high) in _role_reads(f):
+        parts = [f"{period} >= {{}} AND {period} <= {{}}"]
+        args: list[object] = [low, high]
+        _where(parts, args, f, by_programme=True, among=among)
+        await _sums("roles", table, by, parts, args, out)
+    return out
+
+
+class _MonthSum(TypedDict):
+    key: date | str  # a day or a month (SQLite gives text)
+    n: int
+
+
+async def roles_by_month(f: Filters) -> Counter[date]:
+    """Active roles that joined within the dates, of the programme, of people of the area,
+    by the month they joined (its first day)."""
+    out: Counter[date] = Counter()
+    for table, period, (low, high) in _role_reads(f):
         parts = [f"{period} >= {{}} AND {period} <= {{}}"]
         args: list[object] = [low, high]
         _where(parts, args, f, by_programme=True)
-        await _sums("roles", table, by, parts, args, out)
+        rows = await CountedRole.raw(
+            f"SELECT {period} AS key, SUM(roles) AS n FROM {table} "
+            f"WHERE {' AND '.join(parts)} GROUP BY {period}",
+            *args,
+        )
+        for row in rows_as(_MonthSum, rows):
+            out[_month(_day(row["key"]))] += int(row["n"] or 0)
     return out
 
 
@@ -313,7 +353,8 @@ async def people(
     f: Filters, by: str | None = None, found: Counter[int] | None = None
 ) -> Counter[int]:
     """Different people with an active role (of the programme) that joined within the
-    dates, of the area: all as 0, or by the quintile of their home (by="quintile").
+    dates, of the area: all as 0, by the area of the person (by="footprint", 0 for none),
+    or by the quintile of their home (by="quintile").
     found: the roles within the filters by the same key, when already read."""
     found = Counter(found) if found is not None else await roles(f, by=by)
     if not f.programme:  # in one programme a person has one role at most
