@@ -15,6 +15,7 @@ SMALL_NUMBER people.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -258,7 +259,8 @@ def _answered(side: str) -> str:
 
 # Each programme's people who answered, and who chose to skip, at each point (one row per
 # person, programme and point); then the borough's (programme NULL), each person once: one
-# who answered for any champion programme counts as answered, not as skipping.
+# who answered for any champion programme counts as answered, not as skipping, so those who
+# skipped are the people who answered or skipped less those who answered.
 _COUNTS = """
 SELECT a.programme, a.months, SUM({answered}) AS answered,
     SUM(CASE WHEN a.skipped THEN 1 ELSE 0 END) AS skipped
@@ -266,15 +268,12 @@ FROM wellbeing_answer a
 WHERE a.answered_at < {{}} AND a.months IN ({points})
 GROUP BY a.programme, a.months
 UNION ALL
-SELECT NULL, months, SUM(answered), SUM(CASE WHEN answered = 0 THEN skip ELSE 0 END)
-FROM (
-    SELECT a.person, a.months, MAX({answered}) AS answered,
-        MAX(CASE WHEN a.skipped THEN 1 ELSE 0 END) AS skip
-    FROM wellbeing_answer a
-    WHERE a.answered_at < {{}} AND a.months IN ({points}) AND a.programme IN ({champions})
-    GROUP BY a.person, a.months
-) AS people
-GROUP BY months
+SELECT NULL, a.months, COUNT(DISTINCT CASE WHEN {answered} = 1 THEN a.person END),
+    COUNT(DISTINCT CASE WHEN a.skipped OR {answered} = 1 THEN a.person END)
+    - COUNT(DISTINCT CASE WHEN {answered} = 1 THEN a.person END)
+FROM wellbeing_answer a
+WHERE a.answered_at < {{}} AND a.months IN ({points}) AND a.programme IN ({champions})
+GROUP BY a.months
 """
 
 # Each (baseline, follow-up) pair of the same person and programme, both answered, with
@@ -383,36 +382,29 @@ async def wellbeing_figures(as_at: date | None = None) -> Figures:
     settings = get_settings()
     follow_ups, small = settings.wellbeing_follow_up_months, settings.small_number
     points, end = (0, *follow_ups), end_of(day)
-    async with one_connection():
-        programmes = rows_as(
-            _ProgrammeRow,
-            await Programme.select(Programme.id, Programme.slug, Programme.name)
-            .where(Programme.kind == CHAMPION)
-            .order_by(Programme.sort_order)
-            .order_by(Programme.name),
-        )
-        # Ids and months are whole numbers from the database and the settings: written in.
-        champions = ", ".join(str(int(p["id"])) for p in programmes) or "NULL"
-        listed = {"champions": champions, "points": ", ".join(str(int(p)) for p in points)}
-        counts = await WellbeingAnswer.raw(
-            _COUNTS.format(answered=_answered("a"), **listed), end, end
-        )
-        pairs = (
-            await WellbeingAnswer.raw(
-                _PAIRS.format(
-                    sums=_sums_sql(),
-                    scores=", ".join(f"b.{k} AS b{n}, f.{k} AS f{n}" for n, k in enumerate(SCORES)),
-                    follow_ups=", ".join(str(int(m)) for m in follow_ups),
-                    answered_b=_answered("b"),
-                    answered_f=_answered("f"),
-                    **listed,
-                ),
-                end,
-                end,
-            )
-            if follow_ups
-            else []
-        )
+    programmes = rows_as(
+        _ProgrammeRow,
+        await Programme.select(Programme.id, Programme.slug, Programme.name)
+        .where(Programme.kind == CHAMPION)
+        .order_by(Programme.sort_order)
+        .order_by(Programme.name),
+    )
+    # Ids and months are whole numbers from the database and the settings: written in.
+    champions = ", ".join(str(int(p["id"])) for p in programmes) or "NULL"
+    listed = {"champions": champions, "points": ", ".join(str(int(p)) for p in points)}
+    pairs_sql = _PAIRS.format(
+        sums=_sums_sql(),
+        scores=", ".join(f"b.{k} AS b{n}, f.{k} AS f{n}" for n, k in enumerate(SCORES)),
+        follow_ups=", ".join(str(int(m)) for m in follow_ups) or "NULL",
+        answered_b=_answered("b"),
+        answered_f=_answered("f"),
+        **listed,
+    )
+    # Side by side, each on a connection of its own: the database's work overlaps.
+    counts, pairs = await asyncio.gather(
+        WellbeingAnswer.raw(_COUNTS.format(answered=_answered("a"), **listed), end, end),
+        WellbeingAnswer.raw(pairs_sql, end, end),
+    )
     tally = _Tally(points)
     for row in counts:
         tally.count(
