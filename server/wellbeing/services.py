@@ -15,13 +15,13 @@ SMALL_NUMBER people.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from schema.rows import WellbeingAnswerRow
 from schema.tables import Membership, Programme, WellbeingAnswer
 from server.db import one_connection, write_transaction
 from server.lib.audit import created, record_many
@@ -30,7 +30,7 @@ from server.lib.rows import rows_as
 from server.lib.validation import FORM, Conflict, Form, Unprocessable
 from server.settings import get_settings, today
 from server.trainings.services import add_months
-from server.wellbeing.figures import MEASURES, SCORES, Answer, Group, group_figures
+from server.wellbeing.figures import MEASURES, SCORES, FollowUp, Group, Sums, paired_change
 
 RECORD_TYPE = "wellbeing_answer"  # in the audit log
 # The audit log names these fields, never their values: a person's scores, and whether
@@ -251,58 +251,173 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
 
 
-def _answer(row: WellbeingAnswerRow) -> Answer:
-    return Answer(
-        person=row["person"],
-        programme=row["programme"],
-        months=row["months"],
-        scores={
-            "life_satisfaction": row["life_satisfaction"],
-            "worthwhile": row["worthwhile"],
-            "happiness": row["happiness"],
-            "anxiety": row["anxiety"],
-        },
-        skipped=row["skipped"],
-        answered_at=row["answered_at"],
+def _answered(side: str) -> str:
+    """SQL: 1 where this row answered at least one question (not skipped, not all blank)."""
+    blank = " AND ".join(f"{side}.{key} IS NULL" for key in SCORES)
+    return f"CASE WHEN {side}.skipped OR ({blank}) THEN 0 ELSE 1 END"
+
+
+# Each programme's people who answered, and who chose to skip, at each point (one row per
+# person, programme and point); then the borough's (programme NULL), each person once: one
+# who answered for any champion programme counts as answered, not as skipping, so those who
+# skipped are the people who answered or skipped less those who answered.
+_COUNTS = """
+SELECT a.programme, a.months, SUM({answered}) AS answered,
+    SUM(CASE WHEN a.skipped THEN 1 ELSE 0 END) AS skipped
+FROM wellbeing_answer a
+WHERE a.answered_at < {{}} AND a.months IN ({points})
+GROUP BY a.programme, a.months
+UNION ALL
+SELECT NULL, a.months, COUNT(DISTINCT CASE WHEN {answered} = 1 THEN a.person END),
+    COUNT(DISTINCT CASE WHEN a.skipped OR {answered} = 1 THEN a.person END)
+    - COUNT(DISTINCT CASE WHEN {answered} = 1 THEN a.person END)
+FROM wellbeing_answer a
+WHERE a.answered_at < {{}} AND a.months IN ({points}) AND a.programme IN ({champions})
+GROUP BY a.months
+"""
+
+# Each (baseline, follow-up) pair of the same person and programme, both answered, with
+# whether it is the person's pair in the borough at that follow-up (`in_borough`: of their
+# champion programmes with a pair, the one whose baseline they answered first, then the
+# lowest programme id); then, for each measure, the sums `Sums` holds, over the pairs with
+# both scores. All are sums, so a programme's figures add both of its `in_borough` groups and
+# the borough's add every champion programme's first pairs.
+_PAIRS = """
+SELECT programme, months, in_borough, {sums}
+FROM (
+    SELECT b.programme, f.months, {scores},
+        CASE WHEN b.programme IN ({champions}) AND ROW_NUMBER() OVER (
+            PARTITION BY b.person, f.months,
+                CASE WHEN b.programme IN ({champions}) THEN 1 ELSE 0 END
+            ORDER BY b.answered_at, b.programme
+        ) = 1 THEN 1 ELSE 0 END AS in_borough
+    FROM wellbeing_answer b
+    JOIN wellbeing_answer f
+        ON f.person = b.person AND f.programme = b.programme AND f.months IN ({follow_ups})
+    WHERE b.months = 0 AND b.answered_at < {{}} AND f.answered_at < {{}}
+        AND {answered_b} = 1 AND {answered_f} = 1
+) AS pairs
+GROUP BY programme, months, in_borough
+"""
+
+
+def _sums_sql() -> str:
+    out = []
+    for n, m in enumerate(MEASURES):
+        b, f, better = f"b{n}", f"f{n}", "<" if m.lower_is_better else ">"
+        out += [
+            f"SUM(CASE WHEN {b} IS NOT NULL AND {f} IS NOT NULL THEN 1 ELSE 0 END) AS people{n}",
+            f"SUM(CASE WHEN {f} IS NOT NULL THEN {b} END) AS before{n}",
+            f"SUM(CASE WHEN {b} IS NOT NULL THEN {f} END) AS after{n}",
+            f"SUM({f} - {b}) AS change{n}",
+            f"SUM(({f} - {b}) * ({f} - {b})) AS squares{n}",
+            f"SUM(CASE WHEN {f} {better} {b} THEN 1 ELSE 0 END) AS improved{n}",
+        ]
+    return ", ".join(out)
+
+
+def _whole(value: object) -> int:
+    """A sum as Python's int (None: nothing to add; PostgreSQL's sums of bigints are
+    Decimals)."""
+    return 0 if value is None else int(str(value))
+
+
+def _sums(row: Mapping[str, object]) -> tuple[Sums, ...]:
+    return tuple(
+        Sums(*(_whole(row[f"{part}{n}"]) for part in SUM_PARTS)) for n in range(len(MEASURES))
     )
+
+
+SUM_PARTS = ("people", "before", "after", "change", "squares", "improved")  # Sums' order
+Counts = dict[int, list[int]]  # point (months) -> [answered, skipped]
+PairSums = dict[int, tuple[Sums, ...]]  # follow-up (months) -> each measure's sums
+
+
+class _Tally:
+    """The sums the two queries give, added up for each programme and for the borough."""
+
+    def __init__(self, points: tuple[int, ...]) -> None:
+        self.points = points
+        self.counts: dict[int | None, Counts] = {}  # programme id, or None: the borough
+        self.pairs: dict[int | None, PairSums] = {}
+
+    def count(self, group: int | None, months: int, answered: int, skipped: int) -> None:
+        counts = self.counts.setdefault(group, {p: [0, 0] for p in self.points})
+        counts[months][0] += answered
+        counts[months][1] += skipped
+
+    def pair(self, group: int | None, months: int, sums: tuple[Sums, ...]) -> None:
+        pairs = self.pairs.setdefault(group, {})
+        before = pairs.get(months, tuple(Sums() for _ in MEASURES))
+        pairs[months] = tuple(a + b for a, b in zip(before, sums, strict=True))
+
+    def group(self, group: int | None, key: str, name: str, small: int) -> Group:
+        counts = self.counts.get(group, {p: [0, 0] for p in self.points})
+        pairs = self.pairs.get(group, {})
+        empty = tuple(Sums() for _ in MEASURES)
+        return Group(
+            key,
+            name,
+            {p: counts[p][0] for p in self.points},
+            {p: counts[p][1] for p in self.points},
+            [
+                FollowUp(
+                    m,
+                    [
+                        paired_change(measure, sums, small)
+                        for measure, sums in zip(MEASURES, pairs.get(m, empty), strict=True)
+                    ],
+                )
+                for m in self.points[1:]
+            ],
+        )
 
 
 async def wellbeing_figures(as_at: date | None = None) -> Figures:
     """The figures of every champion programme and of the borough, counting the answers
-    given up to the end of `as_at` (today when None)."""
+    given up to the end of `as_at` (today when None). The database adds up what they need
+    (who answered at each point, and each measure's sums over the pairs), so no answer is
+    read one by one."""
     day = as_at or today()
     settings = get_settings()
     follow_ups, small = settings.wellbeing_follow_up_months, settings.small_number
-    async with one_connection():
-        programmes = rows_as(
-            _ProgrammeRow,
-            await Programme.select(Programme.id, Programme.slug, Programme.name)
-            .where(Programme.kind == CHAMPION)
-            .order_by(Programme.sort_order)
-            .order_by(Programme.name),
+    points, end = (0, *follow_ups), end_of(day)
+    programmes = rows_as(
+        _ProgrammeRow,
+        await Programme.select(Programme.id, Programme.slug, Programme.name)
+        .where(Programme.kind == CHAMPION)
+        .order_by(Programme.sort_order)
+        .order_by(Programme.name),
+    )
+    # Ids and months are whole numbers from the database and the settings: written in.
+    champions = ", ".join(str(int(p["id"])) for p in programmes) or "NULL"
+    listed = {"champions": champions, "points": ", ".join(str(int(p)) for p in points)}
+    pairs_sql = _PAIRS.format(
+        sums=_sums_sql(),
+        scores=", ".join(f"b.{k} AS b{n}, f.{k} AS f{n}" for n, k in enumerate(SCORES)),
+        follow_ups=", ".join(str(int(m)) for m in follow_ups) or "NULL",
+        answered_b=_answered("b"),
+        answered_f=_answered("f"),
+        **listed,
+    )
+    # Side by side, each on a connection of its own: the database's work overlaps.
+    counts, pairs = await asyncio.gather(
+        WellbeingAnswer.raw(_COUNTS.format(answered=_answered("a"), **listed), end, end),
+        WellbeingAnswer.raw(pairs_sql, end, end),
+    )
+    tally = _Tally(points)
+    for row in counts:
+        tally.count(
+            row["programme"], row["months"], _whole(row["answered"]), _whole(row["skipped"])
         )
-        rows = rows_as(
-            WellbeingAnswerRow,
-            await WellbeingAnswer.select().where(WellbeingAnswer.answered_at < end_of(day)),
-        )
-    answers = [_answer(r) for r in rows if r["months"] in (0, *follow_ups)]
-    by_programme: dict[int, list[Answer]] = {}
-    for a in answers:
-        by_programme.setdefault(a.programme, []).append(a)
-    champion_ids = {p["id"] for p in programmes}
+    for row in pairs:
+        sums = _sums(row)
+        for group in (row["programme"], None) if row["in_borough"] else (row["programme"],):
+            tally.pair(group, row["months"], sums)
     return Figures(
         as_at=day,
         follow_ups=follow_ups,
         small=small,
-        borough=group_figures(
-            "borough",
-            "All champion programmes (each person once)",
-            [a for a in answers if a.programme in champion_ids],
-            follow_ups,
-            small,
-        ),
-        programmes=[
-            group_figures(p["slug"], p["name"], by_programme.get(p["id"], []), follow_ups, small)
-            for p in programmes
-        ],
+        borough=tally.group(None, "borough", "All champion programmes (each person once)", small),
+        programmes=[tally.group(p["id"], p["slug"], p["name"], small) for p in programmes],
     )
