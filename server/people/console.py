@@ -20,7 +20,7 @@ from server.lib.reference import Reference
 from server.lib.rows import rows_as
 from server.lib.validation import MAX_ID, Conflict, Form
 from server.people import shapes
-from server.people.search import searching
+from server.people.search import common_words, searching
 from server.people.services import MEMBERSHIPS, PEOPLE, STATUSES, people_filters
 from server.settings import today
 
@@ -152,8 +152,10 @@ async def search_people(ctx: Context, params: Mapping[str, str]) -> PeoplePage:
     form.result()
     page = form.needed("page", int)
     skip = (page - 1) * PER_PAGE
-    if with_role and await _walk_names(with_role, skip + PER_PAGE):
-        where = _where(people_filters(form, ctx, walk_names=True))
+    walk = bool(with_role) and await _walk_names(with_role or 0, skip + PER_PAGE)
+    common = await common_words(str(form.clean.get("q") or ""))
+    if walk or common:
+        where = _where(people_filters(form, ctx, walk_names=walk, common=common))
     async with searching():  # a plan for each text searched (PostgreSQL)
         more = False
         if with_role is not None and not words_or_place:

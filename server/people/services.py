@@ -95,10 +95,13 @@ class _HasRole(ComparisonOperator):
     template = "EXISTS (SELECT 1 FROM membership r WHERE r.person = {name} AND {value})"
 
 
-def people_filters(form: Form, ctx: Context, walk_names: bool = False) -> list[Combinable]:
+def people_filters(
+    form: Form, ctx: Context, walk_names: bool = False, common: bool = False
+) -> list[Combinable]:
     """The people list's filters. walk_names: people with a role of the programme (status)
     chosen are tried one by one in name order (many match), rather than listed first (few
-    match: SQLite then sorts only them)."""
+    match: SQLite then sorts only them). common: the words searched for are in many people's
+    names or emails (search.common_words)."""
     form.text("q", "words to search for", max_length=100, default=None)
     form.choice("programme", "a programme", ctx.ref.programme_ids())
     form.choice("footprint", "an area", ctx.ref.footprint_ids())
@@ -107,7 +110,7 @@ def people_filters(form: Form, ctx: Context, walk_names: bool = False) -> list[C
     c = form.clean
     out: list[Combinable] = []
     if q := form.got("q", str):
-        out.append(name_or_email_contains(q))
+        out.append(name_or_email_contains(q, common))
     if c.get("footprint"):
         out.append(Person.footprint == c["footprint"])
     if c.get("organisation"):

@@ -105,3 +105,31 @@ async def test_a_programmes_people_are_the_same_whichever_way_they_are_read(
             assert f"{len(wanted):,} {noun} found." in text
         assert seen == wanted, query
     assert await Membership.count() > 0
+
+
+async def test_a_common_word_is_found_without_the_trigram_table_and_gives_the_same_pages(
+    client, coordinator, monkeypatch
+):
+    """Words in most people's email ("example") are found by trying people in name order on
+    SQLite, not by listing every match from the trigram table first; rare words still use
+    the table. Either way the pages are every match, once, in name order."""
+    from server.db import is_postgres
+    from server.people import search
+
+    monkeypatch.setattr(search, "PROBE", 40)
+    monkeypatch.setattr(people_console, "COUNTED_BEYOND", 30)
+    await make_people(70)
+    for n in range(5):
+        await f.person(f"Quill Rarename {n}", email=f"quill{n}@elsewhere.test")
+    assert await search.common_words("example") is not is_postgres()
+    assert await search.common_words("rarename") is False
+    assert await search.common_words("ex") is False  # too short for the table anyway
+    for text in ("example", "rarename", "SON"):
+        needle = text.casefold()
+        rows = await Person.raw("SELECT id, name, email FROM person ORDER BY name, id")
+        wanted = [r["id"] for r in rows if needle in f"{r['name']}\n{r['email']}".casefold()]
+        seen: list[int] = []
+        for page in range(1, 8):
+            ids, _ = await page_ids(client, f"/console/people?q={text}&page={page}")
+            seen += ids
+        assert seen == wanted and wanted, text
