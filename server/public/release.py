@@ -22,7 +22,7 @@ from typing import Any
 from server.lib.reference import Reference, load_reference
 from server.public import breakdowns as parts
 from server.public.measures import PROGRAMME, TOGETHER, TOTALS, Measure, allowed
-from server.public.model import NO_AREA, Facts, model, values_of
+from server.public.model import NO_AREA, Facts, model
 from server.public.opendata import (
     COLUMNS,
     LICENCE,
@@ -34,7 +34,7 @@ from server.public.opendata import (
     monthly_rows,
 )
 from server.public.ready import RENDERED, Made, made_json
-from server.public.suppress import protect
+from server.public.suppress import hide
 from server.settings import get_settings
 from server.totals.areas import every_area
 from server.totals.services import CACHE, Cached, hash_body, totals
@@ -155,11 +155,8 @@ async def _hidden(facts: Facts, small: int) -> frozenset[Hashable]:
     same = _same_facts(facts, small)
     if _DECIDED is not None and _DECIDED[0] == same:
         return _DECIDED[1]
-    items, relations, unpublished = model(facts)
     # Exact arithmetic on a few thousand numbers: kept off the event loop.
-    hidden = await asyncio.to_thread(
-        protect, items, values_of(facts), small, relations, unpublished
-    )
+    hidden = await asyncio.to_thread(lambda: hide(model(facts), small))
     _DECIDED = (same, hidden)
     return hidden
 
