@@ -12,6 +12,7 @@ public answers are sent with).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Hashable
@@ -60,6 +61,9 @@ class PublicNumbers:
     hidden: frozenset[Hashable]
     small_number: int
     area_json: dict[str, Made] = field(default_factory=dict)
+    # Stands for these numbers in the answers made from them (Made.made_from): a token,
+    # not the numbers, so a kept answer does not keep old numbers alive.
+    token: object = field(default_factory=object, compare=False)
 
 
 def _facts(
@@ -189,12 +193,15 @@ async def _make(generation: int) -> PublicNumbers:
         hidden=hidden,
         small_number=small,
     )
-    numbers.area_json.update({c: made_json(a, fresh_until, generation) for c, a in areas.items()})
+    numbers.area_json.update(
+        {c: made_json(a, fresh_until, generation, numbers.token) for c, a in areas.items()}
+    )
     return numbers
 
 
 _current: PublicNumbers | None = None
 _pending: asyncio.Future[PublicNumbers] | None = None
+_pending_generation = -1  # the write generation the numbers being made started from
 
 
 def _fresh(numbers: PublicNumbers | None) -> bool:
@@ -212,15 +219,30 @@ async def public_numbers() -> PublicNumbers:
     writer sees their change). When only their minute has run out (another worker may have
     written), the current ones keep being served while new ones are made in the background:
     nobody waits for the remake."""
-    global _current
-    if _current is not None and _fresh(_current):
+    numbers = serving()
+    return numbers if numbers is not None else await _remake()
+
+
+def serving() -> PublicNumbers | None:
+    """The numbers public_numbers() gives now without waiting, or None when they must be
+    made first. Past their minute (nothing written in this worker since) that is the
+    current ones, while new ones are made in the background, started here."""
+    if _current is None:
+        return None
+    if _fresh(_current):
         return _current
-    if _current is not None and _current.generation == CACHE.generation and _keeping():
+    if _current.generation == CACHE.generation and _keeping():
         if _pending is None:
             _BACKGROUND.add(task := asyncio.create_task(_remake()))
             task.add_done_callback(_made_in_background)
         return _current
-    return await _remake()
+    return None
+
+
+def serving_token() -> object:
+    """Token of the numbers served now without waiting (None if none): for Rendered.get."""
+    numbers = serving()
+    return None if numbers is None else numbers.token
 
 
 def _keeping() -> bool:
@@ -238,12 +260,17 @@ def _made_in_background(task: asyncio.Task[PublicNumbers]) -> None:
 
 
 async def _remake() -> PublicNumbers:
-    """Make the numbers, or wait for the making already under way."""
-    global _current, _pending
-    if _pending is not None:
-        return await asyncio.shield(_pending)
+    """Make the numbers, or wait for the making already under way. Numbers begun before a
+    write in this worker may have been read before it: they are waited for, then made
+    again, so that the writer sees their change."""
+    global _current, _pending, _pending_generation
+    while _pending is not None:
+        if _pending_generation == CACHE.generation:
+            return await asyncio.shield(_pending)
+        with contextlib.suppress(Exception):  # its failure is its own caller's to report
+            await asyncio.shield(_pending)
     future: asyncio.Future[PublicNumbers] = asyncio.get_running_loop().create_future()
-    _pending = future
+    _pending, _pending_generation = future, CACHE.generation
     try:
         numbers = await _make(CACHE.generation)
         _current = numbers
@@ -280,9 +307,9 @@ async def monthly_json() -> Made:
             "columns": [{"name": n, "description": d} for n, d in COLUMNS],
             "rows": numbers.monthly,
         }
-        return made_json(document, numbers.fresh_until, numbers.generation)
+        return made_json(document, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:json", make)
+    return await RENDERED.get("open-data:json", make, serving_token())
 
 
 async def monthly_csv() -> Made:
@@ -291,9 +318,10 @@ async def monthly_csv() -> Made:
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
         body = as_csv(numbers.monthly)
-        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+        tag = f'"{hash_body(body)}"'
+        return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:csv", make)
+    return await RENDERED.get("open-data:csv", make, serving_token())
 
 
 BREAKDOWN_NOTE = (
@@ -321,9 +349,9 @@ async def breakdowns_json() -> Made:
             "columns": [{"name": n, "description": d} for n, d in parts.COLUMNS],
             "rows": numbers.breakdowns,
         }
-        return made_json(document, numbers.fresh_until, numbers.generation)
+        return made_json(document, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:breakdowns-json", make)
+    return await RENDERED.get("open-data:breakdowns-json", make, serving_token())
 
 
 async def breakdowns_csv() -> Made:
@@ -332,6 +360,7 @@ async def breakdowns_csv() -> Made:
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
         body = parts.as_csv(numbers.breakdowns)
-        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+        tag = f'"{hash_body(body)}"'
+        return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:breakdowns-csv", make)
+    return await RENDERED.get("open-data:breakdowns-csv", make, serving_token())
