@@ -176,18 +176,23 @@ def monthly_items(facts: Facts, at: Cells, out: _Making) -> None:
     """What the open data publishes: each month, programme and area (and "no area"). The
     most numbers by far, so written here without _Making.add: each row's columns hidden
     together share a unit, numbered in the order first met as add would number them."""
+    if not facts.months:
+        return
     together = {c: TOGETHER.get(c, c) for c in MONTHLY}
     shared = list(dict.fromkeys(together.values()))  # the units of one row, in order
     columns = [(c, f, shared.index(together[c]), f != "H") for c, f in MONTHLY.items()]
     items, names, units = out.items, out.names, out.units
+    entry = tuple.__new__  # Entry(...) without its Python-level __new__: 11,000 of them
     for area in facts.areas:
         for slug, _kind in facts.programmes:
-            for month in facts.months:
+            # A cell's number is its first month's plus the month's place (Cells.cell).
+            first_month = {f: at.cell(f, area, slug, facts.months[0]) for f in BY_MONTH}
+            for m, month in enumerate(facts.months):
                 first = len(units)
                 units += [("month", area, slug, month, name) for name in shared]
                 for column, family, n, counts in columns:
-                    terms = {at.cell(family, area, slug, month): 1}
-                    items.append(Entry(len(names), terms, first + n, counts, 0))
+                    terms = {first_month[family] + m: 1}
+                    items.append(entry(Entry, (len(names), terms, first + n, counts, 0)))
                     names.append(("month", area, slug, month, column))
     # Not in out.unit_number: only this function makes a unit that starts with "month".
 

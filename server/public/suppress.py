@@ -212,7 +212,7 @@ def _choose(keys: set[Key], rounds: _Rounds, hidden: set[Unit], span: Published)
 class Numbered:
     """What `hide` works on: every published number, cell and unit given a whole number.
 
-    items: each with its key's number (0 up, one each, in order), its cells' numbers and
+    items: each with its key's number (its place in items), its cells' numbers and
     its unit's number (None: always shown). relations: sums of cells that always come to
     0. unpublished: the numbers of the units never published. values: each cell's true
     count. names: each key's number -> the key (ties between equal candidates are broken by
@@ -269,21 +269,20 @@ class _Rounds:
         self.unpublished = numbered.unpublished
         first = len(self.names)  # a relation's key: after every item's
         self.tied: list[Sum] = [(first + n, t) for n, t in enumerate(numbered.relations)]
-        self.value = [0] * first  # a key's number -> its item's true value
-        self.by_key: list[Entry] = [*numbered.items]  # a key's number -> its item
-        self.sums: list[Mapping[Var, int]] = [{}] * first  # a key's number -> its terms
+        self.by_key = self.items  # a key's number is its item's place
+        self.sums: list[Mapping[Var, int]] = [i.terms for i in self.items]  # then relations'
+        self.value: list[int] = []  # a key's number -> its item's true value
         # Shown on their own (a cell known while its item is shown), and sums of several.
         self.singles: list[tuple[Unit | None, Var, Key]] = []
         self.multis: list[Entry] = []
         values = self.values
         for i in self.items:
-            self.by_key[i.key], self.sums[i.key] = i, i.terms
             if len(i.terms) == 1:
-                ((var, c),) = i.terms.items()
-                self.value[i.key] = c * values[var]
-                self.singles.append((i.unit, var, i.key))
+                for var, c in i.terms.items():
+                    self.value.append(c * values[var])
+                    self.singles.append((i.unit, var, i.key))
             else:
-                self.value[i.key] = value_of(i.terms, values)
+                self.value.append(value_of(i.terms, values))
                 if i.terms:
                     self.multis.append(i)
         self.sums += [terms for _key, terms in self.tied]

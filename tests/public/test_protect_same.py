@@ -123,3 +123,14 @@ def test_two_items_with_one_key_are_refused():
     items = [Item("a", {1: 1}, "a"), Item("a", {2: 1}, "b")]
     with pytest.raises(ValueError, match="same key"):
         protect(items, {1: 2, 2: 3}, 5)
+
+
+def test_a_movement_with_no_months_yet_hides_nothing():
+    facts = Facts(["A0"], [("p0", "friend")], [], {}, {}, {"A0": 0, NO_AREA: 0})
+    assert hide(numbered_model.model(facts), 5) == frozenset()
+    assert reference.protect(*_reference_problem(facts)) == frozenset()
+
+
+def _reference_problem(facts: Facts) -> tuple:
+    items, relations, unpublished = reference.model(facts)
+    return items, reference.values_of(facts), 5, relations, unpublished
