@@ -93,14 +93,10 @@ class Published:
     while nothing in it changes, so a round costs only the groups it touched."""
 
     def __init__(self, rounds: _Rounds, hidden: set[Unit]) -> None:
-        self.known: dict[Var, Key] = {}
-        self.opened: dict[Var, int] = {}  # _choose's gaps that hiding a cell would open
-        for unit, var, key in rounds.singles:
-            if unit not in hidden and var not in self.known:
-                self.known[var] = key
-        cut = Span(self.known)
-        sums = [cut.unknown_part(i.terms, i.key) for i in rounds.multis if i.unit not in hidden]
-        sums += [cut.unknown_part(terms, key) for key, terms in rounds.tied]
+        rounds.shown.update(hidden)
+        self.known = rounds.shown.known
+        self.unknowns: dict[Key, int] = {}  # a sum's cells not known (see _choose)
+        sums = [r for r in rounds.shown.cut if r is not None]
         self.group_of: dict[Var, Group] = {}
         self.spans: dict[Group, Span] = {}
         for group in _groups([s for s in sums if s.terms]):
@@ -189,16 +185,18 @@ def _choose(keys: set[Key], rounds: _Rounds, hidden: set[Unit], span: Published)
     if not options:
         return None
 
+    def unknowns(key: Key) -> int:
+        if key not in span.unknowns:  # the same for every cell of the sum, all this round
+            span.unknowns[key] = sum(v not in span.known for v in rounds.sums[key])
+        return span.unknowns[key]
+
     def opens(i: Entry) -> int:
+        """The sums the cell is in whose other cells are all known."""
         if len(i.terms) != 1:
             return 0
         (var,) = i.terms
-        if var not in span.opened:  # the same for every item of this round that asks
-            span.opened[var] = sum(
-                not any(v != var and v not in span.known for v in terms)
-                for terms in rounds.sums_of.get(var, ())
-            )
-        return span.opened[var]
+        itself = var not in span.known
+        return sum(unknowns(k) == itself for k in rounds.sums_of.get(var, ()))
 
     def order(i: Entry) -> tuple[bool, bool, int, int, int, str]:
         value = rounds.value[i.key]
@@ -286,11 +284,16 @@ class _Rounds:
                 if i.terms:
                     self.multis.append(i)
         self.sums += [terms for _key, terms in self.tied]
-        self.sums_of: dict[Var, list[Mapping[Var, int]]] = {}
-        for terms in self.sums:
+        self.sums_of: dict[Var, list[Key]] = {}  # the sums of several cells it is in
+        for key, terms in enumerate(self.sums):
             if len(terms) > 1:
                 for var in terms:
-                    self.sums_of.setdefault(var, []).append(terms)
+                    self.sums_of.setdefault(var, []).append(key)
+        self.items_of: dict[Unit, list[Key]] = {}
+        for i in self.items:
+            if i.unit is not None:
+                self.items_of.setdefault(i.unit, []).append(i.key)
+        self.shown = _Shown(self)
         self.kept: dict[Group, Span] = {}
         self.answers: dict[tuple[Key, tuple[object, ...]], Why | None] = {}
 
@@ -316,8 +319,9 @@ class _Rounds:
         """What can be worked out with these hidden, and the units to hide next."""
         span = Published(self, hidden)
         chosen: set[Unit] = set()
-        for item in self.items:
-            if item.unit not in hidden or not self.needs_cover(item):
+        in_order = sorted(k for u in hidden for k in self.items_of.get(u, ()))
+        for item in (self.items[k] for k in in_order):  # the hidden items, in their order
+            if not self.needs_cover(item):
                 continue
             why = self.given_away(item, span)
             if why is None:
@@ -335,14 +339,74 @@ class _Rounds:
         of 0, say): showing them tells nothing new, and keeps the page from saying "not
         shown" for no reason."""
         units: dict[Unit, list[Entry]] = {}
-        for item in self.items:
-            if item.unit is not None and item.unit in hidden:
-                units.setdefault(item.unit, []).append(item)
+        for key in sorted(k for u in hidden for k in self.items_of.get(u, ())):
+            units.setdefault(self.items[key].unit, []).append(self.items[key])  # type: ignore[arg-type]
         return {
             unit
             for unit, members in units.items()
             if all(not self.small(i) and span.explain(i.terms) is not None for i in members)
         }
+
+
+class _Shown:
+    """The cells known on their own and the published sums less those cells, kept from
+    one round to the next: units are only ever hidden, never shown again, so a round works
+    out again only the cells of the units it hid and the sums those cells are in."""
+
+    def __init__(self, rounds: _Rounds) -> None:
+        self.known: dict[Var, Key] = {}  # a cell -> the first item shown showing it alone
+        self.showing: dict[Var, list[tuple[Unit | None, Key]]] = {}  # every such item
+        self.cells_of: dict[Unit, list[Var]] = {}  # a unit -> the cells it shows alone
+        for unit, var, key in rounds.singles:
+            self.showing.setdefault(var, []).append((unit, key))
+            if unit is not None:
+                self.cells_of.setdefault(unit, []).append(var)
+        # The sums of several cells: each shown item's, then each relation's, in order.
+        self.sums: list[tuple[Mapping[Var, int], Key, Unit | None]] = [
+            (i.terms, i.key, i.unit) for i in rounds.multis
+        ]
+        self.sums += [(terms, key, None) for key, terms in rounds.tied]
+        self.sums_with: dict[Var, list[int]] = {}
+        self.sums_of: dict[Unit, list[int]] = {}
+        for n, (terms, _key, unit) in enumerate(self.sums):
+            for var in terms:
+                self.sums_with.setdefault(var, []).append(n)
+            if unit is not None:
+                self.sums_of.setdefault(unit, []).append(n)
+        self.cut: list[Row | None] = []  # each sum less the known cells; None: not shown
+        self.hidden: set[Unit] | None = None
+
+    def update(self, hidden: set[Unit]) -> None:
+        """The known cells and the sums' unknown parts with these units hidden."""
+        if self.hidden is None:
+            for var in self.showing:
+                self._know(var, hidden)
+            cut = Span(self.known)
+            self.cut = [
+                None if unit in hidden else cut.unknown_part(terms, key)
+                for terms, key, unit in self.sums
+            ]
+        else:
+            new = hidden - self.hidden
+            cells = {var for unit in new for var in self.cells_of.get(unit, ())}
+            for var in cells:
+                self._know(var, hidden)
+            cut = Span(self.known)
+            for n in {n for var in cells for n in self.sums_with.get(var, ())}:
+                terms, key, unit = self.sums[n]
+                if unit not in hidden:
+                    self.cut[n] = cut.unknown_part(terms, key)
+            for unit in new:
+                for n in self.sums_of.get(unit, ()):
+                    self.cut[n] = None
+        self.hidden = set(hidden)
+
+    def _know(self, var: Var, hidden: set[Unit]) -> None:
+        for unit, key in self.showing[var]:
+            if unit not in hidden:
+                self.known[var] = key
+                return
+        self.known.pop(var, None)
 
 
 def value_of(terms: Mapping[Var, int], values: Values) -> int:
