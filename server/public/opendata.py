@@ -112,16 +112,20 @@ def monthly_rows(
     """The open data's rows, a hidden number as None. A row with nothing to count is left
     out, unless a number in it is hidden (leaving it out would say that it is 0)."""
     rows = []
+    # The hidden units of the months: (area, programme, month) -> the columns hidden
+    # together (server/public/model.py monthly_items); one look-up a row, not five.
+    gone_in: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for unit in hidden:
+        if isinstance(unit, tuple) and len(unit) == 5 and unit[0] == "month":
+            gone_in[(unit[1], unit[2], unit[3])].add(unit[4])
+    areas = [(a, ref.code(a) or "") for a in [*ref.footprints, NO_AREA]]
+    empty = dict.fromkeys((*COUNTS, "minutes"), 0)
     for month in sorted({key[0] for key in counts}):
         for p, info in ref.programmes.items():
-            for a in [*ref.footprints, NO_AREA]:
-                cell = counts.get((month, p, a)) or dict.fromkeys((*COUNTS, "minutes"), 0)
-                code = ref.code(a) or ""
-                gone = {
-                    c
-                    for c in MONTHLY
-                    if ("month", code, info["slug"], month, TOGETHER.get(c, c)) in hidden
-                }
+            for a, code in areas:
+                cell = counts.get((month, p, a)) or empty
+                together = gone_in.get((code, info["slug"], month))
+                gone = {c for c in MONTHLY if TOGETHER.get(c, c) in together} if together else ()
                 if not gone and not any(cell.values()):
                     continue
                 row: MonthlyRow = {
