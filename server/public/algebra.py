@@ -9,22 +9,24 @@ not 0.3), and remembers which published sums each row was made from, so that whe
 number can be worked out, it can say from which ones (the numbers to hide next).
 
 Cells published on their own are taken out of every sum first (`known`), so the rows hold
-only what is not known: a few hundred, not the tens of thousands of cells.
+only what is not known: a few hundred, not the tens of thousands of cells. Cells and published
+sums are numbered (server/public/suppress.py `Numbered`): a number is hashed at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-Var = Hashable
+Var = int  # a cell's number
+Key = int  # a published sum's number
 Number = int | Fraction
-Coefficients = dict[Hashable, Number]
+Coefficients = dict[int, Number]
 
 
-def _add_to(target: Coefficients, factor: Number, source: Mapping[Hashable, Number]) -> None:
+def _add_to(target: Coefficients, factor: Number, source: Mapping[int, Number]) -> None:
     """target += factor * source, dropping what becomes 0."""
     for key, value in source.items():
         new = target.get(key, 0) + factor * value
@@ -47,12 +49,12 @@ class Span:
     """The row space of the published sums, kept reduced: each row has a pivot cell that no
     other row holds, so a sum lies in the span exactly when reducing it leaves nothing."""
 
-    def __init__(self, known: Mapping[Var, Hashable] | None = None) -> None:
+    def __init__(self, known: Mapping[Var, Key] | None = None) -> None:
         self.known = known if known is not None else {}  # cell -> key of the number showing it
         self.rows: dict[Var, Row] = {}  # pivot -> row, with coefficient 1 at the pivot
         self.holding: defaultdict[Var, set[Var]] = defaultdict(set)  # cell -> pivots of rows
 
-    def unknown_part(self, terms: Mapping[Var, int], why: Hashable | None = None) -> Row:
+    def unknown_part(self, terms: Mapping[Var, int], why: Key | None = None) -> Row:
         """A published sum with the known cells taken out."""
         left: Coefficients = {v: c for v, c in terms.items() if c and v not in self.known}
         return Row(left, {why: 1} if why is not None else {})
@@ -100,7 +102,3 @@ class Span:
         cells known on their own) that give it away, with their weights."""
         left = self.reduce(self.unknown_part(terms))
         return None if left.terms else left.why
-
-    def fixed_cells(self) -> set[Var]:
-        """The cells that are known exactly."""
-        return {*self.known, *(p for p, r in self.rows.items() if len(r.terms) == 1)}

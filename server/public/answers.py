@@ -9,7 +9,7 @@ from server.lib.validation import Invalid, Unprocessable
 from server.public.measures import PROGRAMME, TOTALS, Measure, allowed
 from server.public.query import query_key
 from server.public.ready import RENDERED, Made, made_json
-from server.public.release import KEEP_SECONDS, public_numbers
+from server.public.release import KEEP_SECONDS, public_numbers, serving_token
 from server.settings import get_settings
 from server.totals.services import totals
 
@@ -86,4 +86,4 @@ async def area_json(params: Mapping[str, str]) -> Made:
             raise Unprocessable({"footprint": "That area is new. Try again in a minute."})
         return made
 
-    return await RENDERED.get(key, make)
+    return await RENDERED.get(key, make, serving_token())

@@ -5,6 +5,7 @@ everything else public, in server/public/release.py."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import defaultdict
@@ -75,28 +76,31 @@ def _key(row: _Cell) -> Key:
 async def monthly_counts() -> dict[Key, dict[str, int]]:
     """(month, programme id, area id or 0) -> the counts and minutes of that month."""
     out: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*COUNTS, "minutes"), 0))
-    activities = await ActivityMonthly.raw(
-        f"SELECT {_month('month')} AS m, programme, footprint AS area, "
-        "activities, people_reached AS reach, minutes FROM activity_monthly"
+    # Three tables: read side by side (the sessions, grouped by month, take the longest).
+    activities, joined, sessions = await asyncio.gather(
+        ActivityMonthly.raw(
+            f"SELECT {_month('month')} AS m, programme, footprint AS area, "
+            "activities, people_reached AS reach, minutes FROM activity_monthly"
+        ),
+        ActivityMonthly.raw(
+            f"SELECT {_month('month')} AS m, programme, footprint AS area, "
+            "SUM(roles) AS new_members FROM role_monthly GROUP BY month, programme, footprint"
+        ),
+        ActivityMonthly.raw(
+            f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
+            "SUM(attendees) AS friends_from_sessions FROM friends_session "
+            f"WHERE {COUNTED_SESSION} "
+            f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)"
+        ),
     )
     for row in rows_as(_ActivityCell, activities):
         cell = out[_key(row)]
         cell["activities"] += int(row["activities"] or 0)
         cell["reach"] += int(row["reach"] or 0)
         cell["minutes"] += int(row["minutes"] or 0)
-    joined = await ActivityMonthly.raw(
-        f"SELECT {_month('month')} AS m, programme, footprint AS area, "
-        "SUM(roles) AS new_members FROM role_monthly GROUP BY month, programme, footprint"
-    )
     for new in rows_as(_JoinedCell, joined):
         if new["new_members"]:  # a month whose roles all left or went is not a month
             out[_key(new)]["new_members"] += int(new["new_members"])
-    sessions = await ActivityMonthly.raw(
-        f"SELECT {_month('held_on')} AS m, programme, COALESCE(footprint, 0) AS area, "
-        "SUM(attendees) AS friends_from_sessions FROM friends_session "
-        f"WHERE {COUNTED_SESSION} "
-        f"GROUP BY {_month('held_on')}, programme, COALESCE(footprint, 0)"
-    )
     for held in rows_as(_SessionCell, sessions):
         out[_key(held)]["friends_from_sessions"] += int(held["friends_from_sessions"] or 0)
     return dict(out)
@@ -108,16 +112,20 @@ def monthly_rows(
     """The open data's rows, a hidden number as None. A row with nothing to count is left
     out, unless a number in it is hidden (leaving it out would say that it is 0)."""
     rows = []
+    # The hidden units of the months: (area, programme, month) -> the columns hidden
+    # together (server/public/model.py monthly_items); one look-up a row, not five.
+    gone_in: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for unit in hidden:
+        if isinstance(unit, tuple) and len(unit) == 5 and unit[0] == "month":
+            gone_in[(unit[1], unit[2], unit[3])].add(unit[4])
+    areas = [(a, ref.code(a) or "") for a in [*ref.footprints, NO_AREA]]
+    empty = dict.fromkeys((*COUNTS, "minutes"), 0)
     for month in sorted({key[0] for key in counts}):
         for p, info in ref.programmes.items():
-            for a in [*ref.footprints, NO_AREA]:
-                cell = counts.get((month, p, a)) or dict.fromkeys((*COUNTS, "minutes"), 0)
-                code = ref.code(a) or ""
-                gone = {
-                    c
-                    for c in MONTHLY
-                    if ("month", code, info["slug"], month, TOGETHER.get(c, c)) in hidden
-                }
+            for a, code in areas:
+                cell = counts.get((month, p, a)) or empty
+                together = gone_in.get((code, info["slug"], month))
+                gone = {c for c in MONTHLY if TOGETHER.get(c, c) in together} if together else ()
                 if not gone and not any(cell.values()):
                     continue
                 row: MonthlyRow = {

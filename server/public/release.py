@@ -12,9 +12,11 @@ public answers are sent with).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +24,7 @@ from typing import Any
 from server.lib.reference import Reference, load_reference
 from server.public import breakdowns as parts
 from server.public.measures import PROGRAMME, TOGETHER, TOTALS, Measure, allowed
-from server.public.model import NO_AREA, Facts, model, values_of
+from server.public.model import NO_AREA, Facts, model
 from server.public.opendata import (
     COLUMNS,
     LICENCE,
@@ -34,7 +36,7 @@ from server.public.opendata import (
     monthly_rows,
 )
 from server.public.ready import RENDERED, Made, made_json
-from server.public.suppress import protect
+from server.public.suppress import hide
 from server.settings import get_settings
 from server.totals.areas import every_area
 from server.totals.services import CACHE, Cached, hash_body, totals
@@ -60,6 +62,9 @@ class PublicNumbers:
     hidden: frozenset[Hashable]
     small_number: int
     area_json: dict[str, Made] = field(default_factory=dict)
+    # Stands for these numbers in the answers made from them (Made.made_from): a token,
+    # not the numbers, so a kept answer does not keep old numbers alive.
+    token: object = field(default_factory=object, compare=False)
 
 
 def _facts(
@@ -74,10 +79,13 @@ def _facts(
     cells: dict[tuple[str, str, str, str], int] = {}
     families = {"M": "new_members", "S": "friends_from_sessions", "R": "reach"}
     families.update({"A": "activities", "H": "minutes"})
+    codes_of = {a: ref.code(a) or NO_AREA for a in {a for _m, _p, a in counts}}
+    slugs_of = {p: ref.slug(p) or "" for p in {p for _m, p, _a in counts}}
     for (month, p, a), count in counts.items():
+        code, slug = codes_of[a], slugs_of[p]
         for family, name in families.items():
             if count[name]:
-                cells[(family, ref.code(a) or NO_AREA, ref.slug(p) or "", month)] = count[name]
+                cells[(family, code, slug, month)] = count[name]
     elsewhere: dict[tuple[str, str], int] = {}
     people = {code: int(per_area[code]["people"]) for code in codes}
     people[NO_AREA] = max(0, int(borough.data["people"]) - sum(people.values()))
@@ -116,35 +124,48 @@ def area_view(
     return out
 
 
-# Everything in Facts that what to hide depends on, with the small number, as _same_facts
-# lays it out: small, codes, programmes (slug, kind), months, then the cells, Friends
-# counted elsewhere and people, each as sorted (key, count) pairs.
+# Everything in Facts that what to hide depends on, with the small number: small, codes,
+# programmes (slug, kind) and months in order, then the cells, Friends counted elsewhere,
+# people and breakdowns as mappings (equal whatever order the database gave the rows in:
+# comparing them is quicker than sorting them, a sixth of the numbers' making at scale 100).
 SameFacts = tuple[
     int,
     tuple[str, ...],
     tuple[tuple[str, str], ...],
     tuple[str, ...],
-    tuple[tuple[tuple[str, str, str, str], int], ...],
-    tuple[tuple[tuple[str, str], int], ...],
-    tuple[tuple[str, int], ...],
-    tuple[tuple[tuple[str, str, str], int], ...],
+    Mapping[tuple[str, str, str, str], int],
+    Mapping[tuple[str, str], int],
+    Mapping[str, int],
+    Mapping[tuple[str, str, str], int],
 ]
 _DECIDED: tuple[SameFacts, frozenset[Hashable]] | None = None
 
 
 def _same_facts(facts: Facts, small: int) -> SameFacts:
-    """Everything that what to hide depends on, in an order that does not depend on the
-    order the database gave the rows in."""
+    """Everything that what to hide depends on (Facts is never changed once made)."""
     return (
         small,
         tuple(facts.codes),
         tuple(facts.programmes),
         tuple(facts.months),
-        tuple(sorted(facts.cells.items())),
-        tuple(sorted(facts.elsewhere.items())),
-        tuple(sorted(facts.people.items())),
-        tuple(sorted(facts.parts.items())),
+        facts.cells,
+        facts.elsewhere,
+        facts.people,
+        facts.parts,
     )
+
+
+def _decide(facts: Facts, small: int) -> frozenset[Hashable]:
+    """What to hide, with the cyclic garbage collector paused meanwhile: the work makes a
+    hundred thousand small objects (and no cycles), and the collections they would set off
+    walk every object in the process, a quarter of the time at demo scale 100."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return hide(model(facts), small)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 async def _hidden(facts: Facts, small: int) -> frozenset[Hashable]:
@@ -155,11 +176,8 @@ async def _hidden(facts: Facts, small: int) -> frozenset[Hashable]:
     same = _same_facts(facts, small)
     if _DECIDED is not None and _DECIDED[0] == same:
         return _DECIDED[1]
-    items, relations, unpublished = model(facts)
     # Exact arithmetic on a few thousand numbers: kept off the event loop.
-    hidden = await asyncio.to_thread(
-        protect, items, values_of(facts), small, relations, unpublished
-    )
+    hidden = await asyncio.to_thread(_decide, facts, small)
     _DECIDED = (same, hidden)
     return hidden
 
@@ -192,12 +210,15 @@ async def _make(generation: int) -> PublicNumbers:
         hidden=hidden,
         small_number=small,
     )
-    numbers.area_json.update({c: made_json(a, fresh_until, generation) for c, a in areas.items()})
+    numbers.area_json.update(
+        {c: made_json(a, fresh_until, generation, numbers.token) for c, a in areas.items()}
+    )
     return numbers
 
 
 _current: PublicNumbers | None = None
 _pending: asyncio.Future[PublicNumbers] | None = None
+_pending_generation = -1  # the write generation the numbers being made started from
 
 
 def _fresh(numbers: PublicNumbers | None) -> bool:
@@ -215,15 +236,30 @@ async def public_numbers() -> PublicNumbers:
     writer sees their change). When only their minute has run out (another worker may have
     written), the current ones keep being served while new ones are made in the background:
     nobody waits for the remake."""
-    global _current
-    if _current is not None and _fresh(_current):
+    numbers = serving()
+    return numbers if numbers is not None else await _remake()
+
+
+def serving() -> PublicNumbers | None:
+    """The numbers public_numbers() gives now without waiting, or None when they must be
+    made first. Past their minute (nothing written in this worker since) that is the
+    current ones, while new ones are made in the background, started here."""
+    if _current is None:
+        return None
+    if _fresh(_current):
         return _current
-    if _current is not None and _current.generation == CACHE.generation and _keeping():
+    if _current.generation == CACHE.generation and _keeping():
         if _pending is None:
             _BACKGROUND.add(task := asyncio.create_task(_remake()))
             task.add_done_callback(_made_in_background)
         return _current
-    return await _remake()
+    return None
+
+
+def serving_token() -> object:
+    """Token of the numbers served now without waiting (None if none): for Rendered.get."""
+    numbers = serving()
+    return None if numbers is None else numbers.token
 
 
 def _keeping() -> bool:
@@ -241,12 +277,17 @@ def _made_in_background(task: asyncio.Task[PublicNumbers]) -> None:
 
 
 async def _remake() -> PublicNumbers:
-    """Make the numbers, or wait for the making already under way."""
-    global _current, _pending
-    if _pending is not None:
-        return await asyncio.shield(_pending)
+    """Make the numbers, or wait for the making already under way. Numbers begun before a
+    write in this worker may have been read before it: they are waited for, then made
+    again, so that the writer sees their change."""
+    global _current, _pending, _pending_generation
+    while _pending is not None:
+        if _pending_generation == CACHE.generation:
+            return await asyncio.shield(_pending)
+        with contextlib.suppress(Exception):  # its failure is its own caller's to report
+            await asyncio.shield(_pending)
     future: asyncio.Future[PublicNumbers] = asyncio.get_running_loop().create_future()
-    _pending = future
+    _pending, _pending_generation = future, CACHE.generation
     try:
         numbers = await _make(CACHE.generation)
         _current = numbers
@@ -283,9 +324,9 @@ async def monthly_json() -> Made:
             "columns": [{"name": n, "description": d} for n, d in COLUMNS],
             "rows": numbers.monthly,
         }
-        return made_json(document, numbers.fresh_until, numbers.generation)
+        return made_json(document, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:json", make)
+    return await RENDERED.get("open-data:json", make, serving_token())
 
 
 async def monthly_csv() -> Made:
@@ -294,9 +335,10 @@ async def monthly_csv() -> Made:
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
         body = as_csv(numbers.monthly)
-        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+        tag = f'"{hash_body(body)}"'
+        return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:csv", make)
+    return await RENDERED.get("open-data:csv", make, serving_token())
 
 
 BREAKDOWN_NOTE = (
@@ -324,9 +366,9 @@ async def breakdowns_json() -> Made:
             "columns": [{"name": n, "description": d} for n, d in parts.COLUMNS],
             "rows": numbers.breakdowns,
         }
-        return made_json(document, numbers.fresh_until, numbers.generation)
+        return made_json(document, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:breakdowns-json", make)
+    return await RENDERED.get("open-data:breakdowns-json", make, serving_token())
 
 
 async def breakdowns_csv() -> Made:
@@ -335,6 +377,7 @@ async def breakdowns_csv() -> Made:
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
         body = parts.as_csv(numbers.breakdowns)
-        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+        tag = f'"{hash_body(body)}"'
+        return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get("open-data:breakdowns-csv", make)
+    return await RENDERED.get("open-data:breakdowns-csv", make, serving_token())

@@ -15,7 +15,7 @@ from server.lib.auth import AppRequest
 from server.lib.public import Answer, public, send_answer
 from server.public.query import Query, query_key, read_query
 from server.public.ready import RENDERED, Made
-from server.public.release import public_numbers
+from server.public.release import public_numbers, serving_token
 from server.settings import PROJECT_ROOT, get_settings
 from server.totals.services import hash_body
 from server.widget.render import EMBED_POLICY, render_badge, render_embed
@@ -54,9 +54,11 @@ async def _answer(
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
         body = render(await widget_view(await read_request(params), story))
-        return Made(body, f'"{hash_body(body)}"', numbers.fresh_until, numbers.generation)
+        tag = f'"{hash_body(body)}"'
+        return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 
-    return await RENDERED.get(key, make)  # a hit: the options were read when it was made
+    # A hit: the options were read when it was made, and it stays while its numbers do.
+    return await RENDERED.get(key, make, serving_token())
 
 
 class _Keeping(TypedDict, total=False):
