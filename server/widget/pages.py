@@ -53,7 +53,7 @@ async def _answer(
 
     async def make(generation: int) -> Made:
         numbers = await public_numbers()
-        body = render(await widget_view(await read_request(params), story))
+        body = render(widget_view(read_request(params, numbers), numbers, story))
         tag = f'"{hash_body(body)}"'
         return Made(body, tag, numbers.fresh_until, numbers.generation, numbers.token)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from schema.tables import Story
 from server.lib.validation import Invalid
-from server.public.release import public_numbers
+from server.public.release import PublicNumbers, public_numbers
 from server.settings import local_time
 
 THEMES = ("light", "dark")
@@ -108,8 +108,8 @@ async def footprint_names(fresh: bool = False) -> dict[str, str]:
     return dict((await public_numbers()).names)
 
 
-async def read_request(params: Mapping[str, str]) -> Options:
-    numbers = await public_numbers()
+def read_request(params: Mapping[str, str], numbers: PublicNumbers) -> Options:
+    """The widget's options, checked against the programmes and areas of these numbers."""
     slugs = [p["slug"] for p in numbers.borough["programmes"]]
     return read_options(params, slugs, list(numbers.names))
 
@@ -121,10 +121,12 @@ def programme_count(p: Mapping[str, Any]) -> int | None:
     return None if value is None else int(value)
 
 
-async def widget_view(options: Options, story: dict[str, str] | None = None) -> WidgetView:
+def widget_view(
+    options: Options, numbers: PublicNumbers, story: dict[str, str] | None = None
+) -> WidgetView:
     """The numbers the widget shows for these options (an area's as the public sees them),
-    and the story given (when options.story)."""
-    numbers = await public_numbers()
+    and the story given (when options.story). One answer is made from one set of public
+    numbers, read once (with the cache off, each read would make them again)."""
     data = numbers.borough
     area_name = None
     if options.footprint:

@@ -225,3 +225,34 @@ async def test_the_public_area_answer_has_an_etag_and_bad_filters_say_so(client)
     assert first.headers["cache-control"] == "public, max-age=60"
     bad = await client.get("/api/totals?footprint=LE&since=soon")
     assert bad.status_code == 400 and "since" in bad.json()["errors"]
+
+
+async def test_one_widget_answer_is_made_from_one_making_of_the_public_numbers(
+    client, monkeypatch
+):
+    """With the cache off (TOTALS_CACHE_SECONDS=0, as make bench measures an answer worked
+    out afresh), each widget and badge answer makes the public numbers once: its options
+    and its numbers come from the same set, never from two moments."""
+    from server.public import release
+    from server.settings import get_settings
+
+    await members("health-champions", 7)
+    monkeypatch.setenv("TOTALS_CACHE_SECONDS", "0")
+    get_settings.cache_clear()
+    made = []
+    real = release._make
+
+    async def counted(generation):
+        made.append(generation)
+        return await real(generation)
+
+    monkeypatch.setattr(release, "_make", counted)
+    try:
+        for path in ("/embed", "/embed?part=1", "/totals.svg"):
+            made.clear()
+            answer = await client.get(path)
+            assert answer.status_code == 200
+            assert len(made) == 1, path
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
