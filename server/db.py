@@ -357,9 +357,13 @@ class _FoldedLikeLiterally(ComparisonOperator):
 
 
 @cache
-def _postgres_operator() -> type[ComparisonOperator]:
-    """The same comparison on PostgreSQL, with the fold spelt out in SQL (built once)."""
+def _postgres_operator(indexed: bool = True) -> type[ComparisonOperator]:
+    """The same comparison on PostgreSQL, with the fold spelt out in SQL (built once).
+    indexed=False: the same comparison in a form no index matches (`|| ''`), so that the
+    planner tries rows in another index's order instead (a text most rows hold)."""
     sql = postgres_fold_sql().replace("{col}", "{name}")
+    if not indexed:
+        sql = f"({sql} || '')"
     return type(
         "_PgFoldedLikeLiterally",
         (ComparisonOperator,),
@@ -405,12 +409,13 @@ def literal_pattern(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def contains(column: Column, text: str) -> Combinable:
+def contains(column: Column, text: str, indexed: bool = True) -> Combinable:
     """A 'contains' that ignores case the same way on both engines, in every alphabet,
     taking the text literally: both the column and the text are folded (see fold), then
     compared with LIKE. The ESCAPE clause is spelt out: SQLite has no escape character
     unless told, PostgreSQL's default happens to be the same one. Folding costs a
     function call a row beyond ASCII; the people search narrows the rows with trigram
-    indexes first (server/people/search.py)."""
-    operator = _postgres_operator() if is_postgres() else _FoldedLikeLiterally
+    indexes first (server/people/search.py). indexed=False: on PostgreSQL, in a form the
+    trigram indexes do not match (for a text most rows hold: server/people/search.py)."""
+    operator = _postgres_operator(indexed) if is_postgres() else _FoldedLikeLiterally
     return Where(column=column, value=f"%{literal_pattern(fold(text))}%", operator=operator)
