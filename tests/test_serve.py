@@ -16,6 +16,7 @@ import subprocess
 import httpx
 import pytest
 
+from server.db import note_write
 from tests.helpers.browser import free_port
 from tests.helpers.cli import BIN
 
@@ -129,3 +130,36 @@ def test_an_unknown_server_is_refused_with_the_choices(tmp_path):
     )
     assert done.returncode == 2
     assert "SERVER must be granian or uvicorn, not 'gunicorn'" in done.stderr
+
+
+async def test_a_served_worker_makes_the_public_numbers_before_its_first_request(
+    database, capfd, monkeypatch
+):
+    from server import serving
+    from server.app import create_app
+    from server.public import release
+    from tests.helpers import factories as f
+
+    champion = await f.person(name="Nia First")
+    await f.join(champion, "health-champions")
+    note_write()
+    assert release.serving() is None  # nothing made since that write
+    app = serving.served_app()
+    # Its startup is create_app()'s, then one step more, the last.
+    assert app.on_startup[:-1] == create_app().on_startup
+    assert app.on_startup[-1] is serving.make_public_numbers
+    await app.on_startup[-1]()
+    made = release.serving()
+    assert made is not None, "made before anyone asked"
+    assert made.borough["people"] == 1
+    # A worker whose numbers cannot be made yet still starts, and says why in the log.
+    note_write()
+
+    async def broken() -> None:
+        raise ConnectionError("the database is not there yet")
+
+    monkeypatch.setattr(release, "public_numbers", broken)
+    await serving.make_public_numbers()
+    logged = capfd.readouterr().err
+    assert "The public numbers could not be made as the worker started" in logged
+    assert "the database is not there yet" in logged
