@@ -196,9 +196,10 @@ class ActivityFacetDaily(_Table):
     """Counted activities by day, programme, area and one facet of them (issue 16), kept in
     step with every activity write like ActivityDaily, so that the breakdowns by setting,
     topic, deprivation and signpost never scan the activities. Facets and their values:
-    setting (the code, "" not given), quintile (1 to 5 of the place's postcode, "" not
-    known), topic (the topic's id, "" none) and signpost (for signposting only:
-    "<service id or nothing>:<take-up>"). footprint 0 means no area given.
+    setting (the code), quintile (1 to 5 of the place's postcode), topic (the topic's id,
+    "" none) and signpost (for signposting only: "<service id or nothing>:<take-up>").
+    No rows for a setting not given or a quintile not known: they are the totals less the
+    known values (server/impact/figures.py). footprint 0 means no area given.
 
     Unique index: activity_facet_daily_key (day, programme, footprint, facet, value)."""
 

@@ -106,6 +106,23 @@ async def one_connection() -> AsyncIterator[None]:
         yield
 
 
+@asynccontextmanager
+async def snapshot() -> AsyncIterator[None]:
+    """Run reads that must agree with each other (a number worked out from two others) in
+    one transaction that sees the database as it was at its first read: a write committed
+    between them cannot make the difference wrong, or below zero. SQLite's read
+    transactions do this; PostgreSQL's need REPEATABLE READ. Inside a caller's transaction,
+    that one."""
+    db = engine()
+    if db.transaction_exists():
+        yield
+        return
+    async with db.transaction():
+        if is_postgres():
+            await db.run_ddl("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 async def start() -> None:
     """Open the connection pool (PostgreSQL; on SQLite, see SQLitePool) and set WAL mode
     once (SQLite)."""

@@ -9,13 +9,15 @@ grow with the number of activities; people are counted from the people rollups, 
 totals do (server/totals/people.py).
 
 - By setting: each activity once, under the kind of place it happened ("" not given). The
-  rows add up to the totals' activities, reach and minutes.
+  rows add up to the totals' activities, reach and minutes: "" is worked out as the totals
+  less the settings given (the facet rollups keep no rows for it, see known_and_rest).
 - By topic: an activity about two topics counts under each, so the rows add up to more
   than the total; activities with no topic are their own row (NO_TOPIC).
 - By deprivation quintile: an activity under the quintile of its place's postcode, a person
   under the quintile of their home postcode, through the council's lookups (postcode to
   LSOA, LSOA to IMD decile; quintile 1 is the most deprived fifth of England). No postcode,
-  or one the lookups do not know: NOT_KNOWN. The rows add up to the totals.
+  or one the lookups do not know: NOT_KNOWN, the totals less the known quintiles. The rows
+  add up to the totals.
 - Signposts: the signposting activities, by the service they named (None: none named), with
   what is known of take-up. The take-up rate is yes / (yes + no): "don't know" and not yet
   asked are left out, and shown beside it.
@@ -28,9 +30,10 @@ from decimal import Decimal
 from typing import TypedDict
 
 from schema.tables import ActivityDaily
+from server.db import snapshot
 from server.lib.rows import rows_as
 from server.totals import people as people_rollup
-from server.totals.services import Filters, _Where, split_range
+from server.totals.services import Filters, _Where, activity_sums, split_range
 
 NO_TOPIC = 0  # the key of activities about no topic
 NOT_KNOWN = 0  # the quintile of a place or home the lookups cannot place
@@ -81,6 +84,9 @@ def quintile(decile: int) -> int:
     return (decile + 1) // 2
 
 
+MEASURES = ("activities", "reach", "minutes")  # Reach's fields, as the totals name them
+
+
 class _FacetRow(TypedDict):
     value: str
     activities: int | Decimal
@@ -117,13 +123,28 @@ async def facet_sums(facet: str, f: Filters) -> dict[str, Reach]:
     return {value: Reach(*total) for value, total in sums.items() if total[0]}
 
 
+async def known_and_rest(facet: str, f: Filters) -> dict[str, Reach]:
+    """The values of a facet that keeps no rows for "not known" (rollup.DERIVED: the
+    setting, the quintile), and under "" the counted activities with none: the totals for
+    the same filters less the known values (left out when there are none). Both are read
+    from one snapshot, so that a write in between cannot skew the difference."""
+    async with snapshot():
+        found = await facet_sums(facet, f)
+        totals = await activity_sums(f)
+    found.pop("", None)  # rows an older version kept (migration 2026-12-01T14:00 drops them)
+    total = [sum(s[m] for s in totals.values()) for m in MEASURES]
+    known = [sum(getattr(r, m) for r in found.values()) for m in MEASURES]
+    rest = Reach(*(t - k for t, k in zip(total, known, strict=True)))
+    return {**found, "": rest} if rest.activities else found
+
+
 def _number(value: str, blank: int) -> int:
     return int(value) if value else blank
 
 
 async def by_setting(f: Filters) -> dict[str, Reach]:
     """Each setting that counted activities have (the key "": not given)."""
-    return await facet_sums("setting", f)
+    return await known_and_rest("setting", f)
 
 
 async def by_topic(f: Filters) -> dict[int, Reach]:
@@ -134,7 +155,7 @@ async def by_topic(f: Filters) -> dict[int, Reach]:
 
 async def activities_by_quintile(f: Filters) -> dict[int, Reach]:
     """Each deprivation quintile of the places where counted activities happened."""
-    found = await facet_sums("quintile", f)
+    found = await known_and_rest("quintile", f)
     return {_number(value, NOT_KNOWN): reach for value, reach in found.items()}
 
 

@@ -3,7 +3,9 @@
 Totals read these small tables instead of the activities, so a request costs the same
 whether there are a thousand activities or ten million. The facet rollups do the same for
 the impact breakdowns (server/impact/figures.py): the same sums for each setting,
-deprivation quintile of the place, topic and signpost (service and take-up).
+deprivation quintile of the place, topic and signpost (service and take-up). An activity
+with no setting, or no place the lookups can put in a quintile, has no row for that facet:
+the readers work those out as the totals less the known values (DERIVED).
 
 Each activity row handed to `keep` is as selected from the table. Its topics are read
 from activity_topic by its id when `keep` is called, unless the row carries them as
@@ -38,6 +40,12 @@ NOT_COUNTED = frozenset({"rejected"})
 RollupKey = tuple[date, int, int]  # day, programme id, footprint id (0: none)
 FacetKey = tuple[date, int, int, str, str]  # day, programme, footprint, facet, value
 SIGNPOSTING = "signposting"
+# The facets whose "not known" value has no rows: an activity has one setting and one place
+# at most, so the activities with none are the totals (activity_daily, activity_monthly)
+# less the known values, and a batch with no setting or place writes no facet rows for
+# them. A topic's "" rows stay: an activity can have several topics, so "no topic" cannot
+# be worked out that way.
+DERIVED = ("setting", "quintile")
 
 
 @dataclass
@@ -175,12 +183,14 @@ async def topics_of(activity_ids: Iterable[int]) -> dict[int, list[int]]:
 def facets_of(
     row: Mapping[str, object], quintiles: Mapping[str, int], topics: Collection[int]
 ) -> list[tuple[str, str]]:
-    """The facets an activity counts under: (facet, value)."""
+    """The facets an activity counts under: (facet, value). No setting, or a place the
+    lookups cannot put in a quintile, adds nothing to those facets (see DERIVED)."""
     postcode = row.get("postcode")
     place = quintiles.get(normal.postcode(postcode)) if postcode else None
+    setting = row.get("setting")
     found = [
-        ("setting", str(row.get("setting") or "")),
-        ("quintile", str(place) if place else ""),
+        *([("setting", str(setting))] if setting else []),
+        *([("quintile", str(place))] if place else []),
         *([("topic", str(t)) for t in sorted(set(topics))] or [("topic", "")]),
     ]
     if row.get("kind") == SIGNPOSTING:
@@ -281,14 +291,15 @@ async def apply_facets(changes: Mapping[FacetKey, Delta]) -> None:
         await bulk.execute_many(_FACET_MONTHLY, months)
 
 
-# How rebuild_facets works each facet's value out in SQL (the activity is "a").
+# How rebuild_facets works each facet's value out in SQL (the activity is "a"). The
+# DERIVED facets leave out the activities with no value, as facets_of does.
 _FACET_SQL = {
-    "setting": ("a.setting", "activity a", ""),
+    "setting": ("a.setting", "activity a", " AND a.setting <> ''"),
     "quintile": (
-        "COALESCE(CAST((d.imd_decile + 1) / 2 AS TEXT), '')",
-        "activity a LEFT JOIN postcode_area pa "
+        "CAST((d.imd_decile + 1) / 2 AS TEXT)",
+        "activity a JOIN postcode_area pa "
         "ON pa.postcode = REPLACE(UPPER(a.postcode), ' ', '') "
-        "LEFT JOIN area_deprivation d ON d.lsoa = pa.lsoa",
+        "JOIN area_deprivation d ON d.lsoa = pa.lsoa",
         "",
     ),
     "topic": (

@@ -98,7 +98,10 @@ def add_sums(sums: dict[str, int], row: RollupSums) -> None:
     sums["minutes"] += int(row["minutes"] or 0)
 
 
-async def _activity_sums(f: Filters) -> dict[int, dict[str, int]]:
+async def activity_sums(f: Filters) -> dict[int, dict[str, int]]:
+    """Counted activities, reach and minutes by programme id, from the rollups: whole months
+    from the monthly one, the days at either edge of the dates from the daily one (the
+    impact breakdowns take their "not known" rows from these too)."""
     months, days = split_range(f.since, f.until)
     reads = []
     if months:
@@ -290,7 +293,7 @@ async def compute_totals(f: Filters, ref: Reference) -> dict[str, Any]:
     # A plain dict, not a TypedDict, while tests add keys to the answer and its programmes
     # (tests/public/test_public_measures.py) and index it by variable keys
     # (tests/console/test_console_dashboard.py): its values are what shapes.Totals says.
-    sums = await _activity_sums(f)
+    sums = await activity_sums(f)
     people, members = await _members(f)
     attendees = await _session_attendees(f)
     external = external_grown(await external_figures(f), f)
