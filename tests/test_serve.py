@@ -9,6 +9,7 @@ without its hooks leaves the log behind.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -133,7 +134,7 @@ def test_an_unknown_server_is_refused_with_the_choices(tmp_path):
 
 
 async def test_a_served_worker_makes_the_public_numbers_before_its_first_request(
-    database, capfd, monkeypatch
+    database, caplog, monkeypatch
 ):
     from server import serving
     from server.app import create_app
@@ -159,7 +160,11 @@ async def test_a_served_worker_makes_the_public_numbers_before_its_first_request
         raise ConnectionError("the database is not there yet")
 
     monkeypatch.setattr(release, "public_numbers", broken)
-    await serving.make_public_numbers()
-    logged = capfd.readouterr().err
-    assert "The public numbers could not be made as the worker started" in logged
-    assert "the database is not there yet" in logged
+    logger = logging.getLogger("server.serving")  # the app's logging does not propagate
+    logger.addHandler(caplog.handler)
+    try:
+        await serving.make_public_numbers()
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "The public numbers could not be made as the worker started" in caplog.text
+    assert "the database is not there yet" in caplog.text
