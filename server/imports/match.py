@@ -185,14 +185,12 @@ async def check_rows(sheet: Sheet, mapping: dict[str, str], look: Lookups) -> li
     return checked
 
 
-async def build_plan(
-    sheet: Sheet, mapping: dict[str, str], look: Lookups, checked: list[RowPlan] | None = None
-) -> Plan:
-    """Check every row and work out what the import would do; nothing is written.
-    `checked`: the rows as check_rows gave them for this sheet, mapping and lists."""
-    plan = Plan(total=len(sheet.rows))
+async def build_plan(checked: list[RowPlan], look: Lookups) -> Plan:
+    """Work out what the import would do; nothing is written. `checked`: every row of the
+    sheet as check_rows gave it (one each, in order), for these lists."""
+    plan = Plan(total=len(checked))
     good: list[RowPlan] = []
-    for checked_row in checked if checked is not None else await check_rows(sheet, mapping, look):
+    for checked_row in checked:
         number = checked_row.row
         if checked_row.problems:
             plan.problems += checked_row.problems

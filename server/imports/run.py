@@ -12,6 +12,7 @@ from server.imports.match import Plan, Ref
 from server.lib.audit import changes
 from server.lib.records import create_many, update_many
 from server.people.services import MEMBERSHIPS, PEOPLE
+from server.totals import people as people_rollup
 from server.trainings.services import TRAININGS
 
 CHUNK = 500  # rows of the file in one write transaction
@@ -79,7 +80,8 @@ async def write_plan(
     done = Done()
     for start in range(0, len(numbers), CHUNK):
         rows = numbers[start : start + CHUNK]
-        async with write_transaction():
+        # The people rollups are read and changed once for the chunk's people and roles.
+        async with write_transaction(), people_rollup.refreshed_once():
             await _create_people(plan, rows, done, account)
             await _fill_people(plan, rows, done, account)
             done.memberships += await _link(plan, rows, done, account, training=False)

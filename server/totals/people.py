@@ -18,18 +18,21 @@ at most (membership_person_programme), so there the people are the roles.
 counted_role holds each active role as the rollups count it now. `refresh(person_ids)`,
 called in the write transaction after any change to those people's roles, area or home
 postcode (or their delete), compares it with the roles as they are and changes the rollups
-by the difference, so it can be called any number of times, after any mix of writes.
+by the difference, so it can be called any number of times, after any mix of writes (and
+once for many writes, at the end of `refreshed_once`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Protocol, TypedDict
 
 from schema.tables import CountedRole
-from server.db import is_postgres, write_transaction
+from server.db import engine, is_postgres, write_transaction
 from server.lib import bulk
 from server.lib.reference import load_reference
 from server.lib.rows import rows_as
@@ -49,14 +52,6 @@ _HOME = (
 _QUINTILE = "COALESCE((d.imd_decile + 1) / 2, 0)"
 
 
-class _RoleRow(TypedDict):
-    person: int
-    programme: int
-    footprint: int
-    quintile: int
-    joined_on: date | str
-
-
 def _day(value: date | str) -> date:
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
@@ -65,32 +60,35 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-def _by_person(rows: Iterable[_RoleRow]) -> dict[int, list[Role]]:
+def _whole(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"Expected a whole number, not {type(value).__name__}.")
+    return value
+
+
+# refresh's reads and delete go straight to the driver (server/lib/bulk.py): piccolo's
+# query building for 500 ids was most of an import's Python time in the rollups.
+_COUNTED = (
+    "SELECT person, programme, footprint, quintile, joined_on FROM counted_role "
+    "WHERE person IN ({ids})"
+)
+_CURRENT = (
+    "SELECT m.person, m.programme, COALESCE(p.footprint, 0), "
+    f"{_QUINTILE}, m.joined_on FROM membership m JOIN person p ON p.id = m.person {_HOME} "
+    "WHERE m.status = 'active' AND m.person IN ({ids})"
+)
+
+
+async def _roles(sql: str, ids: Sequence[int]) -> dict[int, list[Role]]:
+    """Each person's roles as one of the queries above reads them."""
+    rows = await bulk.fetch(sql.format(ids=", ".join("?" for _ in ids)), ids)
     out: dict[int, list[Role]] = {}
-    for r in rows:
-        role = (int(r["programme"]), int(r["footprint"]), int(r["quintile"]), _day(r["joined_on"]))
-        out.setdefault(int(r["person"]), []).append(role)
+    for person, programme, footprint, quintile, joined_on in rows:
+        if not isinstance(joined_on, date | str):
+            raise TypeError(f"Expected a date, not {type(joined_on).__name__}.")
+        role = (_whole(programme), _whole(footprint), _whole(quintile), _day(joined_on))
+        out.setdefault(_whole(person), []).append(role)
     return {person: sorted(roles) for person, roles in out.items()}
-
-
-async def _counted(ids: Sequence[int]) -> dict[int, list[Role]]:
-    rows = await CountedRole.raw(
-        "SELECT person, programme, footprint, quintile, joined_on FROM counted_role "
-        f"WHERE person IN ({_marks(ids)})",
-        *ids,
-    )
-    return _by_person(rows_as(_RoleRow, rows))
-
-
-async def _current(ids: Sequence[int]) -> dict[int, list[Role]]:
-    rows = await CountedRole.raw(
-        "SELECT m.person AS person, m.programme AS programme, "
-        f"COALESCE(p.footprint, 0) AS footprint, {_QUINTILE} AS quintile, "
-        f"m.joined_on AS joined_on FROM membership m JOIN person p ON p.id = m.person {_HOME} "
-        f"WHERE m.status = 'active' AND m.person IN ({_marks(ids)})",
-        *ids,
-    )
-    return _by_person(rows_as(_RoleRow, rows))
 
 
 def _add(roles: Counter[RoleKey], pairs: Counter[PairKey], held: list[Role], sign: int) -> None:
@@ -146,27 +144,58 @@ async def _apply(roles: Counter[RoleKey], pairs: Counter[PairKey]) -> None:
 async def refresh(person_ids: Iterable[int]) -> None:
     """Bring the people rollups in step with these people's roles, area and home as they
     are now (in the write transaction that changed them; joins the caller's). People whose
-    counted roles are unchanged cost one read."""
+    counted roles are unchanged cost one read. Within refreshed_once, the people are only
+    noted, and brought in step at its end."""
+    pending = _PENDING.get()
+    if pending is not None:
+        pending.update(int(i) for i in person_ids)
+        return
     ids = sorted({int(i) for i in person_ids})
     async with write_transaction():
         for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            was, now = await _counted(part), await _current(part)
-            changed = [p for p in part if was.get(p, []) != now.get(p, [])]
-            if not changed:
-                continue
-            roles: Counter[RoleKey] = Counter()
-            pairs: Counter[PairKey] = Counter()
-            for person in changed:
-                _add(roles, pairs, was.get(person, []), -1)
-                _add(roles, pairs, now.get(person, []), 1)
-            await _apply(roles, pairs)
-            await CountedRole.delete().where(CountedRole.person.is_in(changed))
-            await bulk.execute_many(
-                "INSERT INTO counted_role (person, programme, footprint, quintile, joined_on) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(p, *role) for p in changed for role in now.get(p, [])],
-            )
+            await _refresh_part(ids[start : start + 500])
+
+
+async def _refresh_part(part: list[int]) -> None:
+    was, now = await _roles(_COUNTED, part), await _roles(_CURRENT, part)
+    changed = [p for p in part if was.get(p, []) != now.get(p, [])]
+    if not changed:
+        return
+    roles: Counter[RoleKey] = Counter()
+    pairs: Counter[PairKey] = Counter()
+    for person in changed:
+        _add(roles, pairs, was.get(person, []), -1)
+        _add(roles, pairs, now.get(person, []), 1)
+    await _apply(roles, pairs)
+    marks = ", ".join("?" for _ in changed)
+    await bulk.execute_many(f"DELETE FROM counted_role WHERE person IN ({marks})", [changed])  # noqa: S608
+    await bulk.execute_many(
+        "INSERT INTO counted_role (person, programme, footprint, quintile, joined_on) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(p, *role) for p in changed for role in now.get(p, [])],
+    )
+
+
+# The people noted by refresh within refreshed_once (None: outside it, refresh at once).
+_PENDING: ContextVar[set[int] | None] = ContextVar("people_to_refresh", default=None)
+
+
+@asynccontextmanager
+async def refreshed_once() -> AsyncIterator[None]:
+    """Within a write transaction: every refresh inside the block only notes its people,
+    and they are all brought in step once as the block ends, in the same transaction (not
+    after an error: the transaction is rolled back). An import's chunk of rows writes new
+    people, then people filled in, then roles, each with its own refresh: this reads and
+    changes the rollups once for them all."""
+    if not engine().transaction_exists():
+        raise RuntimeError("refreshed_once() belongs inside a write transaction.")
+    pending: set[int] = set()
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    await refresh(pending)
 
 
 async def rows_changed(

@@ -9,8 +9,10 @@ import unicodedata
 import pytest
 
 from schema.tables import Person
-from server.db import is_postgres, one_connection
+from server.db import is_postgres, one_connection, write_transaction
+from server.lib.records import create_many, update_many
 from server.people.search import fts_phrase
+from server.people.services import PEOPLE as PERSON_RECORDS
 from tests.helpers import factories as f
 
 PEOPLE = [
@@ -87,6 +89,31 @@ async def test_the_search_finds_what_reading_every_name_finds(client, coordinato
         assert await found(client, coordinator.headers, q) == expected(everyone, q), q
     # Some searches find someone only by folding beyond ASCII: the index must not hide them.
     assert len(expected(everyone, "strauss")) == 1 and len(expected(everyone, "mary w")) == 1
+
+
+async def test_people_written_many_at_a_time_are_found_alike(client, coordinator):
+    """An import writes people hundreds to a statement (server/lib/bulk.py), and changes
+    them in bulk: the search finds them as it finds people written one at a time."""
+    async with write_transaction():
+        ids = await create_many(PERSON_RECORDS.kind, None,
+                                [{"name": name, "email": email} for name, email in PEOPLE],
+                                columns=("name", "email"))  # fmt: skip
+    people = {pid: person for pid, person in zip(ids, PEOPLE, strict=True) if pid is not None}
+    me = (
+        await Person.select(Person.name, Person.email)
+        .where(Person.id == coordinator.person_id)
+        .first()
+    )
+    everyone = {**people, coordinator.person_id: (me["name"], me["email"])}
+    for q in SEARCHES:
+        assert await found(client, coordinator.headers, q) == expected(everyone, q), q
+    asha = next(pid for pid, (name, _) in people.items() if name == "Asha Patel")
+    async with write_transaction():
+        changed = {"name": "Asha Quigley", "email": "aq@example.org"}
+        await update_many(PERSON_RECORDS.kind, None, [(asha, changed, None)])
+    assert asha not in await found(client, coordinator.headers, "patel")
+    assert await found(client, coordinator.headers, "quigley") == {asha}
+    assert await found(client, coordinator.headers, "aq@exa") == {asha}
 
 
 async def test_the_search_follows_changed_names_and_people_who_go(client, coordinator):
