@@ -58,9 +58,6 @@ lint: install-test ## check the code with ruff and mypy (strict on server/, rela
 	$(BIN)/mypy
 
 FAST := not browser and not postgres and not slow
-# Each run's coverage data: .coverage when run alone; a file of its own within `make test`.
-COVERAGE_SQLITE ?= .coverage
-COVERAGE_POSTGRES ?= .coverage
 # The coverage of server/ by the SQLite run (browser tests and the commands the tests start
 # included) and the PostgreSQL run together, rounded down: 97.37% on 1 December 2026.
 COVERAGE_FLOOR := 97
@@ -69,25 +66,20 @@ test-fast: install-test ## the quick loop: SQLite, no Chromium, no PostgreSQL, n
 	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest -q -n auto -m "$(FAST)"
 
 test-sqlite: install-test browser ## run every test on SQLite, measuring the coverage of server/ afresh
-	COVERAGE_FILE=$(COVERAGE_SQLITE) MOVEMENT_TEST_DB=sqlite $(BIN)/pytest --cov=server --cov-report=
+	MOVEMENT_TEST_DB=sqlite $(BIN)/pytest --cov=server --cov-report=
 
+# Alone, test-postgres measures afresh too; within `make test` it adds to the SQLite run's.
+test: COVERAGE_APPEND := --cov-append
 test-postgres: install-test postgres ## run the tests on PostgreSQL (the browser tests run on SQLite)
-	COVERAGE_FILE=$(COVERAGE_POSTGRES) MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) \
-	  $(BIN)/pytest -m "not browser" --cov=server --cov-report=
+	MOVEMENT_TEST_DB=postgres MOVEMENT_TEST_PG=$(PG_URL) $(BIN)/pytest -m "not browser" \
+	  --cov=server --cov-report= $(COVERAGE_APPEND)
 
 coverage: install-test ## report the coverage measured by the last runs; fail below COVERAGE_FLOOR
 	@# data written after a run had combined its own (a process that outlived it) joins in
 	@if ls .coverage.* >/dev/null 2>&1; then $(BIN)/coverage combine --append --quiet || true; fi
 	$(BIN)/coverage report --skip-covered --fail-under=$(COVERAGE_FLOOR)
 
-# `make test` runs the two engines' runs side by side, each keeping its coverage in a file
-# of its own (each run alone spends much of its time waiting on the servers and browsers it
-# starts, so together they take little longer than the longer one), then adds them up.
-test: lint ## run every test, on SQLite and on PostgreSQL side by side, and check the coverage floor
-	rm -f .coverage .coverage.*
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres \
-	  COVERAGE_SQLITE=.coverage.sqlite COVERAGE_POSTGRES=.coverage.postgres
-	$(MAKE) --no-print-directory coverage
+test: lint test-sqlite test-postgres coverage ## run every test, on SQLite and on PostgreSQL, and check the coverage floor
 
 check: test ## exactly what CI runs
 
