@@ -77,14 +77,20 @@ async def add_people() -> dict[int, tuple[str, str | None]]:
     return people
 
 
-async def test_the_search_finds_what_reading_every_name_finds(client, coordinator):
-    people = await add_people()
+async def with_coordinator(
+    people: dict[int, tuple[str, str | None]], coordinator
+) -> dict[int, tuple[str, str | None]]:
+    """The people, and the coordinator searching (whom the search finds too)."""
     me = (
         await Person.select(Person.name, Person.email)
         .where(Person.id == coordinator.person_id)
         .first()
     )
-    everyone = {**people, coordinator.person_id: (me["name"], me["email"])}
+    return {**people, coordinator.person_id: (me["name"], me["email"])}
+
+
+async def test_the_search_finds_what_reading_every_name_finds(client, coordinator):
+    everyone = await with_coordinator(await add_people(), coordinator)
     for q in SEARCHES:
         assert await found(client, coordinator.headers, q) == expected(everyone, q), q
     # Some searches find someone only by folding beyond ASCII: the index must not hide them.
@@ -99,12 +105,7 @@ async def test_people_written_many_at_a_time_are_found_alike(client, coordinator
                                 [{"name": name, "email": email} for name, email in PEOPLE],
                                 columns=("name", "email"))  # fmt: skip
     people = {pid: person for pid, person in zip(ids, PEOPLE, strict=True) if pid is not None}
-    me = (
-        await Person.select(Person.name, Person.email)
-        .where(Person.id == coordinator.person_id)
-        .first()
-    )
-    everyone = {**people, coordinator.person_id: (me["name"], me["email"])}
+    everyone = await with_coordinator(people, coordinator)
     for q in SEARCHES:
         assert await found(client, coordinator.headers, q) == expected(everyone, q), q
     asha = next(pid for pid, (name, _) in people.items() if name == "Asha Patel")
