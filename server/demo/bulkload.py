@@ -23,6 +23,7 @@ from functools import cache
 
 from server.db import is_postgres
 from server.lib.bulk import postgres_connection, sqlite_connection
+from server.lib.rows import whole
 
 Row = Sequence[object]
 # SQLite's page cache while the activities are written (in KiB; a negative cache_size is
@@ -71,12 +72,6 @@ async def _rows(sql: str, *values: object) -> list[tuple[object, ...]]:
     return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in found]
 
 
-def _int(value: object) -> int:
-    if not isinstance(value, int):
-        raise TypeError(f"Expected a number, not {type(value).__name__}.")
-    return value
-
-
 async def lock(table: str) -> None:
     """On PostgreSQL, keep other writers of this table waiting until the transaction ends
     (readers go on); SQLite's write transaction holds the only write lock already."""
@@ -93,13 +88,13 @@ async def next_id(table: str) -> int:
     await lock(table)
     if is_postgres():
         found = await _rows(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id'))")
-        return _int(found[0][0])
+        return whole(found[0][0])
     top = await _rows(
         f"SELECT COALESCE(MAX(id), 0), (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence "  # noqa: S608
         f'WHERE name = ?) FROM "{table}"',
         table,
     )
-    return max(_int(top[0][0]), _int(top[0][1])) + 1
+    return max(whole(top[0][0]), whole(top[0][1])) + 1
 
 
 async def used_ids(table: str, last: int) -> None:
@@ -174,4 +169,4 @@ async def settings() -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await execute(f"PRAGMA cache_size = {_int(before[0][0])}")
+        await execute(f"PRAGMA cache_size = {whole(before[0][0])}")

@@ -15,6 +15,7 @@ from litestar import Response
 
 from server.lib.auth import AppRequest
 from server.lib.pages import page_count
+from server.lib.rows import whole
 
 
 def page_links(request: AppRequest, page: int, per_page: int, total: int) -> str:
@@ -44,10 +45,5 @@ P = TypeVar("P", bound=msgspec.Struct | Mapping[str, object])
 def paged(request: AppRequest, answer: P) -> Response[P]:
     """A list's answer with its Link header."""
     fields = answer if isinstance(answer, Mapping) else msgspec.structs.asdict(answer)
-    page, per_page, total = (_whole(fields[name]) for name in ("page", "per_page", "total"))
+    page, per_page, total = (whole(fields[name]) for name in ("page", "per_page", "total"))
     return Response(answer, headers={"Link": page_links(request, page, per_page, total)})
-
-
-def _whole(value: object) -> int:
-    assert isinstance(value, int), value
-    return value

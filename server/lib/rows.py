@@ -26,3 +26,11 @@ def rows_as(shape: type[T], rows: Sequence[Mapping[str, Any]]) -> list[T]:
 def row_as(shape: type[T], row: Mapping[str, Any] | None) -> T | None:
     """One row of a select (`.first()`), or None, as the TypedDict `shape`."""
     return cast(T | None, row)
+
+
+def whole(value: object) -> int:
+    """A value the database or the code gives as a whole number, typed as one (a TypeError
+    if it is not: a driver answered something else than the query says)."""
+    if not isinstance(value, int):
+        raise TypeError(f"Expected a whole number, not {type(value).__name__}.")
+    return value

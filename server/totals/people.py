@@ -35,7 +35,7 @@ from schema.tables import CountedRole
 from server.db import engine, is_postgres, write_transaction
 from server.lib import bulk
 from server.lib.reference import load_reference
-from server.lib.rows import rows_as
+from server.lib.rows import rows_as, whole
 from server.totals.dates import FAR_FUTURE, FAR_PAST, Filters, split_range
 
 # (programme, footprint, quintile, joined_on) of one counted role.
@@ -60,12 +60,6 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-def _whole(value: object) -> int:
-    if not isinstance(value, int):
-        raise TypeError(f"Expected a whole number, not {type(value).__name__}.")
-    return value
-
-
 # refresh's reads and delete go straight to the driver (server/lib/bulk.py): piccolo's
 # query building for 500 ids was most of an import's Python time in the rollups.
 _COUNTED = (
@@ -86,8 +80,8 @@ async def _roles(sql: str, ids: Sequence[int]) -> dict[int, list[Role]]:
     for person, programme, footprint, quintile, joined_on in rows:
         if not isinstance(joined_on, date | str):
             raise TypeError(f"Expected a date, not {type(joined_on).__name__}.")
-        role = (_whole(programme), _whole(footprint), _whole(quintile), _day(joined_on))
-        out.setdefault(_whole(person), []).append(role)
+        role = (whole(programme), whole(footprint), whole(quintile), _day(joined_on))
+        out.setdefault(whole(person), []).append(role)
     return {person: sorted(roles) for person, roles in out.items()}
 
 
